@@ -1,0 +1,185 @@
+# rumpimg: bare-metal rump kernel image.
+#   make              build build/rumpimg.elf and build/rumpimg.iso
+#   make run          boot the image under QEMU, console on this terminal
+#   make test         host unit tests and QEMU boot tests
+#   make bench        boot-time and size figures beside their baselines
+#   make menuconfig | defconfig | savedefconfig | debug | clean
+# O=DIR puts outputs elsewhere (default build); V=1 prints full commands.
+
+O ?= build
+KCONFIG_CONFIG ?= .config
+export KCONFIG_CONFIG
+PYTHON := /usr/bin/python3
+VERSION := 0.1
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)'
+endif
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+# ---- configuration ---------------------------------------------------------
+
+KCONFIG_FILES := $(shell find . -name Kconfig -not -path './build/*' -not -path './$(O)/*')
+CONFIG_H := $(O)/include/generated/config.h
+AUTO_CONF := $(O)/include/generated/auto.conf
+
+$(KCONFIG_CONFIG):
+	$(call msg,DEFCONF,$@ from configs/defconfig)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)scripts/deps --kconfig
+	$(Q)$(PYTHON) -m defconfig --kconfig Kconfig configs/defconfig >/dev/null
+
+$(CONFIG_H) $(AUTO_CONF) &: $(KCONFIG_CONFIG) $(KCONFIG_FILES)
+	$(call msg,GEN,$(CONFIG_H))
+	$(Q)mkdir -p $(dir $(CONFIG_H))
+	$(Q)$(PYTHON) -m genconfig --header-path $(CONFIG_H) --config-out $(AUTO_CONF) Kconfig >/dev/null
+	$(Q)touch $(CONFIG_H) $(AUTO_CONF)
+
+ifeq ($(filter menuconfig defconfig savedefconfig clean deps,$(MAKECMDGOALS)),)
+-include $(AUTO_CONF)
+endif
+
+.PHONY: menuconfig defconfig savedefconfig
+menuconfig:
+	$(Q)scripts/deps --kconfig
+	$(Q)$(PYTHON) -m menuconfig Kconfig
+defconfig:
+	$(Q)scripts/deps --kconfig
+	$(Q)$(PYTHON) -m defconfig --kconfig Kconfig configs/defconfig
+savedefconfig:
+	$(Q)$(PYTHON) -m savedefconfig --kconfig Kconfig --out defconfig
+	@echo "wrote defconfig (copy it to configs/ to make it the default)"
+
+# ---- flags ----------------------------------------------------------------
+
+CC := gcc
+LD := ld
+GCC_INC := $(shell $(CC) -print-file-name=include)
+LIBGCC := $(shell $(CC) -print-libgcc-file-name)
+
+WARN := -Wall -Wextra -Werror
+# The image: freestanding, no red zone (interrupts share the stack), frame
+# pointers kept for backtraces.
+IMG_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_INC) \
+	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -MMD -MP \
+	-include $(CONFIG_H) -Iplatform/x86/include -DRUMPIMG_VERSION='"$(VERSION)"'
+# The platform never touches SSE registers: interrupt handlers need not save them.
+PLAT_CFLAGS := -mgeneral-regs-only
+IMG_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T platform/x86/kernel.ld
+
+# ---- objects ----------------------------------------------------------------
+
+plat-y :=
+tests-y :=
+include platform/x86/build.mk
+include tests/qemu/build.mk
+
+IMG_OBJS := $(addprefix $(O)/,$(plat-y:.c=.o))
+IMG_OBJS := $(IMG_OBJS:.S=.o)
+TEST_OBJS := $(addprefix $(O)/,$(tests-y:.c=.o))
+
+$(O)/platform/%.o: platform/%.c $(CONFIG_H)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(IMG_CFLAGS) $(PLAT_CFLAGS) -c $< -o $@
+
+$(O)/platform/%.o: platform/%.S $(CONFIG_H)
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(IMG_CFLAGS) -c $< -o $@
+
+$(O)/tests/%.o: tests/%.c $(CONFIG_H)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(IMG_CFLAGS) $(PLAT_CFLAGS) -c $< -o $@
+
+ALL_IMG_OBJS := $(IMG_OBJS) $(TEST_OBJS)
+
+# Two link passes: the first with an empty symbol table, the second with the
+# table generated from the first. .ksyms lies after .data, so no code or data
+# moves; the check below proves it.
+$(O)/ksyms0.S:
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '\t.section .ksyms, "a"\n\t.balign 16\n\t.globl ksyms_count, ksyms_table, ksyms_strings\nksyms_count:\n\t.quad 0\nksyms_table:\nksyms_strings:\n' > $@
+
+$(O)/%.ksyms.o: $(O)/%.S
+	$(Q)$(CC) -c $< -o $@
+
+$(O)/rumpimg.pass1.elf: $(ALL_IMG_OBJS) $(O)/ksyms0.ksyms.o platform/x86/kernel.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(IMG_LDFLAGS) -o $@ $(ALL_IMG_OBJS) $(O)/ksyms0.ksyms.o $(LIBGCC)
+
+$(O)/ksyms.S: $(O)/rumpimg.pass1.elf scripts/mksyms
+	$(call msg,KSYMS,$@)
+	$(Q)scripts/mksyms $< > $@
+
+$(O)/rumpimg.elf: $(ALL_IMG_OBJS) $(O)/ksyms.ksyms.o platform/x86/kernel.ld
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(IMG_LDFLAGS) -o $@ $(ALL_IMG_OBJS) $(O)/ksyms.ksyms.o $(LIBGCC)
+	$(Q)nm -n $(O)/rumpimg.pass1.elf | awk '$$2 ~ /^[tTrRdD]$$/ && $$3 !~ /^(ksyms_|_load_end$$|_end$$|_bss_)/' > $(O)/syms.pass1
+	$(Q)nm -n $@ | awk '$$2 ~ /^[tTrRdD]$$/ && $$3 !~ /^(ksyms_|_load_end$$|_end$$|_bss_)/' > $(O)/syms.pass2
+	$(Q)cmp -s $(O)/syms.pass1 $(O)/syms.pass2 || \
+		{ echo "error: symbols moved between link passes (see $(O)/syms.pass*)"; exit 1; }
+
+$(O)/rumpimg.iso: $(O)/rumpimg.elf scripts/mkiso
+	$(call msg,ISO,$@)
+	$(Q)scripts/mkiso $< $@ ""
+
+.PHONY: all
+all: $(O)/rumpimg.elf $(O)/rumpimg.iso
+
+# ---- running ----------------------------------------------------------------
+
+.PHONY: run debug deps
+deps:
+	$(Q)scripts/deps
+run:
+	$(Q)scripts/deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/run-qemu $(O)/rumpimg.elf $(RUNFLAGS)
+debug:
+	$(Q)scripts/deps --debug
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/run-qemu --gdb-wait $(O)/rumpimg.elf $(RUNFLAGS) & \
+	  sleep 0.5; gdb -q -x scripts/gdbinit $(O)/rumpimg.elf; kill $$! 2>/dev/null; wait
+
+# ---- tests and benchmarks -----------------------------------------------------
+
+include tests/host/build.mk
+
+TEST_O := $(O)/test
+.PHONY: test test-host test-qemu bench
+test:
+	$(Q)scripts/deps
+	$(Q)rm -f $(O)/test-counts
+	$(Q)$(MAKE) --no-print-directory test-host COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)$(MAKE) --no-print-directory test-qemu COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)scripts/test-total $(O)/test-counts
+
+test-qemu:
+	$(Q)mkdir -p $(TEST_O)
+	$(Q)test -f $(TEST_O)/.config || \
+		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null
+	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) KCONFIG_CONFIG=$(TEST_O)/.config all
+	$(Q)$(PYTHON) tests/qemu/run.py --image $(TEST_O)/rumpimg.elf $(if $(COUNTS),--counts $(COUNTS)) $(TESTFLAGS)
+
+bench:
+	$(Q)scripts/deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(PYTHON) bench/run.py --image $(O)/rumpimg.elf --build $(O)
+
+.PHONY: clean
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,22 @@
+/*
+ * Error numbers the platform returns. NetBSD's values, so that they pass
+ * unchanged through rumpuser(3), whose errors are in NetBSD's namespace.
+ */
+#ifndef PLAT_ERRNO_H
+#define PLAT_ERRNO_H
+
+#define EPERM		1
+#define ENOENT		2
+#define EINTR		4
+#define EIO		5
+#define ENOMEM		12
+#define EFAULT		14
+#define EBUSY		16
+#define EINVAL		22
+#define ENOSPC		28
+#define EAGAIN		35
+#define EINPROGRESS	36
+#define ENOSYS		78
+#define ETIMEDOUT	60
+
+#endif

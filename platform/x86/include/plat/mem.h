@@ -1,0 +1,46 @@
+/*
+ * Physical memory: the multiboot memory map, the reserved ranges (image,
+ * multiboot structures, modules) and the page allocator over what is left.
+ * Machine-dependent setup; the allocator itself is pagealloc.c.
+ * Not thread safe: callers serialise (one CPU, cooperative threads).
+ */
+#ifndef PLAT_MEM_H
+#define PLAT_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plat/multiboot.h"
+
+#define PLAT_PAGE_RESERVE	0x1	/* may dip into the kernel's reserve */
+
+struct plat_range {
+	uint64_t start, end;		/* [start, end) in bytes */
+	const char *what;
+};
+
+struct plat_module {
+	uint64_t start, end;
+	const char *cmdline;
+};
+
+/*
+ * Reads the memory map from mbi, reserves what must not be handed out and
+ * starts the page allocator. Stops the boot with PLAT_EXIT_NOMEM and a message
+ * when less than the reserve (mem.reserve) plus 64 KiB would be free.
+ */
+void mem_init(const struct mb_info *mbi, uint64_t reserve_bytes);
+
+/* Allocates 2^order pages (naturally aligned) or returns NULL. */
+void *plat_page_alloc(unsigned order, int flags);
+void plat_page_free(void *p, unsigned order);
+
+size_t plat_pages_free(void);
+size_t plat_pages_total(void);
+size_t plat_pages_reserved_pool(void);
+
+/* Ranges the allocator never hands out, for tests and reports. */
+int plat_mem_reserved(const struct plat_range **out);
+int plat_mem_modules(const struct plat_module **out);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * Boot sequence: console, descriptor tables, command line, clocks, memory,
+ * interrupts and timer, then the workload (or the tests the command line
+ * names).
+ */
+#include <stdint.h>
+
+#include "plat/boot.h"
+#include "plat/clock.h"
+#include "plat/cmdline.h"
+#include "plat/console.h"
+#include "plat/cpu.h"
+#include "plat/fmt.h"
+#include "plat/intr.h"
+#include "plat/layout.h"
+#include "plat/mem.h"
+#include "plat/multiboot.h"
+#include "plat/panic.h"
+#include "plat/power.h"
+#include "plat/string.h"
+#include "plat/trap.h"
+
+#ifdef CONFIG_TESTS
+int tests_run(const char *names);
+#endif
+
+void plat_main(uint32_t magic, uint32_t mbi_pa) __attribute__((noreturn));
+
+static struct cmdline cmdline;
+static uint64_t mem_reserve = (uint64_t)CONFIG_PLAT_MEM_RESERVE_KB * 1024;
+#ifdef CONFIG_TESTS
+static const char *tests_requested;
+#endif
+
+const struct cmdline *
+plat_cmdline(void)
+{
+	return &cmdline;
+}
+
+static int
+opt_log(const char *v, char *why, size_t len)
+{
+	enum log_level l;
+
+	if (log_parse_level(v, &l) != 0) {
+		fmt_snprintf(why, len, "expected error, warn, info or debug");
+		return -1;
+	}
+	log_set_level(l);
+	return 0;
+}
+
+static int
+opt_mem_reserve(const char *v, char *why, size_t len)
+{
+	uint64_t n;
+
+	if (cmdline_parse_size(v, &n) != 0) {
+		fmt_snprintf(why, len, "expected a size such as 512K or 16M");
+		return -1;
+	}
+	if (n < 64 * 1024) {
+		fmt_snprintf(why, len, "at least 64K is needed");
+		return -1;
+	}
+	mem_reserve = n;
+	return 0;
+}
+
+static int
+opt_test(const char *v, char *why, size_t len)
+{
+#ifdef CONFIG_TESTS
+	(void)why;
+	(void)len;
+	tests_requested = v;
+	return 0;
+#else
+	(void)v;
+	fmt_snprintf(why, len, "this image has no tests (CONFIG_TESTS=n)");
+	return -1;
+#endif
+}
+
+static const struct cmdline_opt options[] = {
+	{ "log", opt_log },
+	{ "mem.reserve", opt_mem_reserve },
+	{ "test", opt_test },
+};
+
+static void
+report_cmdline(const char *msg)
+{
+	klog(LOG_WARN, "command line: %s\n", msg);
+}
+
+__attribute__((weak)) int
+app_main(void)
+{
+	kprintf("no workload in this image; exiting\n");
+	return 0;
+}
+
+static void
+print_wall(uint64_t ns)
+{
+	int64_t z = (int64_t)(ns / 1000000000ULL), days = z / 86400, rem = z % 86400;
+	/* civil_from_days, inverse of clock.c's days_from_civil */
+	days += 719468;
+	int64_t era = days / 146097;
+	unsigned doe = (unsigned)(days - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned d = doy - (153 * mp + 2) / 5 + 1;
+	unsigned m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = (int64_t)yoe + era * 400 + (m <= 2);
+
+	kprintf("%04ld-%02u-%02u %02ld:%02ld:%02ld UTC", (long)y, m, d,
+	    (long)(rem / 3600), (long)(rem / 60 % 60), (long)(rem % 60));
+}
+
+void
+plat_main(uint32_t magic, uint32_t mbi_pa)
+{
+	const struct mb_info *mbi = (const void *)(uintptr_t)mbi_pa;
+	const char *text = "";
+	int rc;
+
+	clock_init();		/* first: the boot time is measured from here */
+	kprintf("rumpimg " RUMPIMG_VERSION " (x86-64) booting\n");
+	if (magic != MB_BOOT_MAGIC)
+		panic("not started by a multiboot loader (EAX=%#x, expected %#x)",
+		    magic, MB_BOOT_MAGIC);
+	trap_init();
+
+	if (mbi->flags & MB_INFO_LOADER_NAME)
+		klog(LOG_INFO, "loader: %s\n",
+		    (const char *)(uintptr_t)mbi->boot_loader_name);
+	if (mbi->flags & MB_INFO_CMDLINE)
+		text = (const char *)(uintptr_t)mbi->cmdline;
+	cmdline_parse(&cmdline, text, options,
+	    sizeof(options) / sizeof(options[0]), report_cmdline);
+	klog(LOG_INFO, "command line: '%s'\n", text);
+	klog(LOG_DEBUG, "boot: cmdline done at %lu us\n", (unsigned long)(plat_clock_monotonic() / 1000));
+
+	mem_init(mbi, mem_reserve);
+	klog(LOG_DEBUG, "boot: mem done at %lu us\n", (unsigned long)(plat_clock_monotonic() / 1000));
+	intr_init();
+	timer_init();
+	cpu_intr_enable();
+
+	klog(LOG_INFO, "clock: TSC %lu.%03lu MHz (%s); wall clock ",
+	    (unsigned long)(plat_tsc_hz() / 1000000),
+	    (unsigned long)(plat_tsc_hz() / 1000 % 1000), plat_tsc_source());
+	if (log_get_level() >= LOG_INFO) {
+		print_wall(plat_clock_wall());
+		kprintf("\n");
+	}
+	uint64_t up = plat_clock_monotonic();
+	klog(LOG_INFO, "boot: ready in %lu.%03lu ms\n",
+	    (unsigned long)(up / 1000000), (unsigned long)(up / 1000 % 1000));
+
+#ifdef CONFIG_TESTS
+	if (tests_requested != NULL)
+		plat_exit(tests_run(tests_requested) == 0 ?
+		    PLAT_EXIT_OK : PLAT_EXIT_FAIL);
+#endif
+	rc = app_main();
+	plat_exit(rc == 0 ? PLAT_EXIT_OK : PLAT_EXIT_FAIL);
+}

@@ -1,0 +1,7 @@
+# In-image test cases, linked only with CONFIG_TESTS.
+tests-$(CONFIG_TESTS) += tests/qemu/runner.c
+tests-$(CONFIG_TESTS) += tests/qemu/platform/test_boot.c
+tests-$(CONFIG_TESTS) += tests/qemu/platform/test_pagealloc.c
+tests-$(CONFIG_TESTS) += tests/qemu/platform/test_traps.c
+tests-$(CONFIG_TESTS) += tests/qemu/platform/test_time.c
+tests-$(CONFIG_TESTS) += tests/qemu/platform/test_cmdline.c

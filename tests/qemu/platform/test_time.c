@@ -1,0 +1,56 @@
+/*
+ * Clocks and the one-shot timer.
+ */
+#include <stdint.h>
+
+#include "plat/clock.h"
+#include "plat/cpu.h"
+#include "plat/testcase.h"
+
+#define MS	1000000ULL
+
+TESTCASE(sleep)
+{
+	static const uint64_t lengths[] = { 1, 10, 50 };
+
+	for (int i = 0; i < 3; i++) {
+		uint64_t want = lengths[i] * MS;
+		uint64_t irq0 = plat_timer_irqs(), t0 = rdtsc();
+		plat_sleep_until(plat_clock_monotonic() + want);
+		uint64_t got = plat_tsc_to_ns(rdtsc() - t0);
+		uint64_t irqs = plat_timer_irqs() - irq0;
+		kprintf("sleep %lu ms: %lu.%03lu ms by the TSC, %lu timer "
+		    "interrupts\n", (unsigned long)lengths[i],
+		    (unsigned long)(got / MS), (unsigned long)(got / 1000 % 1000),
+		    (unsigned long)irqs);
+		TCHECK(got >= want, "woke %lu ns early", (unsigned long)(want - got));
+		/* Generous: TCG on a loaded 2-core host. */
+		TCHECK(got < want * 5 + 20 * MS, "slept %lu ns for %lu",
+		    (unsigned long)got, (unsigned long)want);
+		/* Tickless: one interrupt per PIT period (~55 ms), plus slack. */
+		TCHECK(irqs >= 1 && irqs <= 4, "%lu timer interrupts", (unsigned long)irqs);
+	}
+	return 0;
+}
+
+/* The harness times the two marks on the host to check the TSC rate. */
+TESTCASE(clock_marks)
+{
+	kprintf("clock: mark 1\n");
+	plat_sleep_until(plat_clock_monotonic() + 500 * MS);
+	kprintf("clock: mark 2\n");
+	return 0;
+}
+
+/* The harness compares this with the host's time. */
+TESTCASE(wallclock)
+{
+	uint64_t a = plat_clock_wall(), b;
+
+	kprintf("wallclock: %lu\n", (unsigned long)(a / 1000000000ULL));
+	plat_sleep_until(plat_clock_monotonic() + 5 * MS);
+	b = plat_clock_wall();
+	TCHECK(b > a, "wall clock did not advance (%lu -> %lu)",
+	    (unsigned long)a, (unsigned long)b);
+	return 0;
+}
