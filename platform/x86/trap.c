@@ -64,20 +64,57 @@ print_sym(uint64_t addr)
 	const char *name = ksym_lookup(addr, &off);
 
 	if (name != NULL)
-		kprintf("<%s+%#lx>", name, (unsigned long)off);
+		kprintf("<%s+0x%lx>", name, (unsigned long)off);
 	else
 		kprintf("<?>");
 }
 
-void
-trap_backtrace(uint64_t rip, uint64_t rbp)
+static void
+print_frame(int depth, uint64_t pc, int is_return)
 {
-	int depth = 0;
+	kprintf("  #%-2d 0x%016lx ", depth, (unsigned long)pc);
+	/* A return address may lie past its caller's last byte. */
+	print_sym(pc - (is_return ? 1 : 0));
+	kprintf("\n");
+}
+
+/*
+ * Where the return address of the function executing pc is, when that
+ * function has not (yet) pushed a frame: GCC leaves leaf functions frameless
+ * even with -fno-omit-frame-pointer. Returns the offset from rsp, or -1 when
+ * the frame is set up and %rbp leads to the caller.
+ */
+static int
+unlinked_return_slot(uint64_t pc)
+{
+	uintptr_t off;
+	const uint8_t *code;
+
+	if (ksym_lookup(pc, &off) == NULL)
+		return -1;
+	code = (const uint8_t *)(uintptr_t)(pc - off);
+	/* push %rbp; mov %rsp,%rbp */
+	if (code[0] == 0x55 && code[1] == 0x48 && code[2] == 0x89 &&
+	    code[3] == 0xe5)
+		return off == 0 ? 0 : off < 4 ? 8 : -1;
+	return 0;
+}
+
+static void
+backtrace(uint64_t pc, uint64_t rbp, uint64_t rsp, int pc_is_return)
+{
+	int depth = 0, slot;
 
 	kprintf("backtrace:\n");
-	kprintf("  #%-2d %#018lx ", depth++, (unsigned long)rip);
-	print_sym(rip);
-	kprintf("\n");
+	print_frame(depth++, pc, pc_is_return);
+	slot = rsp != 0 ? unlinked_return_slot(pc) : -1;
+	if (slot >= 0 && plat_mmu_is_mapped(rsp + slot) &&
+	    plat_mmu_is_mapped(rsp + slot + 7)) {
+		uint64_t ret = *(uint64_t *)(uintptr_t)(rsp + slot);
+		uintptr_t off;
+		if (ksym_lookup(ret - 1, &off) != NULL)
+			print_frame(depth++, ret, 1);
+	}
 	while (rbp != 0 && depth < 32) {
 		uint64_t *fp = (uint64_t *)rbp;
 		if ((rbp & 7) != 0 || !plat_mmu_is_mapped(rbp) ||
@@ -86,14 +123,17 @@ trap_backtrace(uint64_t rip, uint64_t rbp)
 		uint64_t ret = fp[1], next = fp[0];
 		if (ret == 0)
 			break;
-		kprintf("  #%-2d %#018lx ", depth++, (unsigned long)ret);
-		/* The return address may be past the caller's last byte. */
-		print_sym(ret - 1);
-		kprintf("\n");
+		print_frame(depth++, ret, 1);
 		if (next <= rbp)
 			break;
 		rbp = next;
 	}
+}
+
+void
+trap_backtrace(uint64_t rip, uint64_t rbp)
+{
+	backtrace(rip, rbp, 0, 0);
 }
 
 /* Enter reporting once; a fault while reporting ends the machine at once. */
@@ -113,15 +153,15 @@ report_exception(struct trapframe *tf)
 	const char *name = tf->vector < 32 ? exc_names[tf->vector] : NULL;
 
 	report_begin(PLAT_EXIT_TRAP);
-	kprintf("\n*** CPU exception %s (vector %lu), error code %#lx, "
+	kprintf("\n*** CPU exception %s (vector %lu), error code 0x%lx, "
 	    "thread %s\n", name != NULL ? name : "reserved",
 	    (unsigned long)tf->vector, (unsigned long)tf->err, thread_name());
-	kprintf("RIP=%#018lx ", (unsigned long)tf->rip);
+	kprintf("RIP=0x%016lx ", (unsigned long)tf->rip);
 	print_sym(tf->rip);
 	kprintf("  CS=%#lx RFLAGS=%#lx\n", (unsigned long)tf->cs,
 	    (unsigned long)tf->rflags);
 	if (tf->vector == 14) {
-		kprintf("CR2=%#018lx (%s, %s, %s)\n", (unsigned long)read_cr2(),
+		kprintf("CR2=0x%016lx (%s, %s, %s)\n", (unsigned long)read_cr2(),
 		    tf->err & 1 ? "protection violation" : "page not present",
 		    tf->err & 2 ? "write" : "read",
 		    tf->err & 16 ? "instruction fetch" : "data");
@@ -134,7 +174,7 @@ report_exception(struct trapframe *tf)
 	    tf->r8, tf->r9, tf->r10, tf->r11);
 	kprintf("R12=%016lx R13=%016lx R14=%016lx R15=%016lx\n",
 	    tf->r12, tf->r13, tf->r14, tf->r15);
-	trap_backtrace(tf->rip, tf->rbp);
+	backtrace(tf->rip, tf->rbp, tf->rsp, 0);
 	kprintf("*** stopping: unhandled exception (exit status %d)\n",
 	    PLAT_EXIT_TRAP * 2 + 1);
 	plat_exit(PLAT_EXIT_TRAP);
@@ -162,11 +202,11 @@ panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
 	va_end(ap);
-	kprintf("\n*** thread %s, called from %#lx ", thread_name(),
+	kprintf("\n*** thread %s, called from 0x%lx ", thread_name(),
 	    (unsigned long)caller);
 	print_sym(caller - 1);
 	kprintf("\n");
-	trap_backtrace(caller, fp[0]);
+	backtrace(caller, fp[0], 0, 1);
 	kprintf("*** stopping: panic (exit status %d)\n",
 	    PLAT_EXIT_PANIC * 2 + 1);
 	plat_exit(PLAT_EXIT_PANIC);

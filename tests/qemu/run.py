@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""Boots the test image under QEMU once per case and judges each boot by its
+exit status *and* its serial transcript. Prints one line per case with its
+time and ends with 'N passed, N failed'.
+
+usage: tests/qemu/run.py --image build/test/rumpimg.elf [--filter RE] [-v]
+                         [--list] [--counts FILE]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+RUN_QEMU = os.path.join(ROOT, "scripts", "run-qemu")
+
+OK, FAIL, PANIC, TRAP, NOMEM = 33, 35, 37, 39, 41
+STATUS_NAMES = {OK: "ok", FAIL: "workload failed", PANIC: "panic",
+                TRAP: "CPU exception", NOMEM: "too little memory",
+                124: "timeout"}
+
+
+class Case:
+    def __init__(self, name, append, status=OK, must=(), must_not=(),
+                 mem="64M", iso=False, module=None, timeout=60, check=None):
+        self.name, self.append, self.mem, self.iso = name, append, mem, iso
+        self.status = status if isinstance(status, tuple) else (status,)
+        self.must, self.must_not = must, must_not
+        self.module, self.timeout, self.check = module, timeout, check
+
+
+def trap_case(name, test, status, *must):
+    return Case(name, "test=" + test, status,
+                must=must + (r"backtrace:\n  #0 ",
+                             r"\n  #1  0x[0-9a-f]{16} <(run_one|tests_run)\+0x", r"<plat_main\+0x"),
+                must_not=(r"test %s: (PASS|FAIL)" % test,))
+
+
+def check_clock_marks(lines):
+    t = {}
+    for ts, line in lines:
+        m = re.match(r"clock: mark (\d)", line)
+        if m:
+            t[m.group(1)] = ts
+    if "1" not in t or "2" not in t:
+        return "clock marks missing"
+    dt = t["2"] - t["1"]
+    # The guest sleeps 500 ms by its TSC clock; generous bounds for TCG.
+    if not 0.3 <= dt <= 2.5:
+        return "guest's 500 ms lasted %.3f s on the host clock" % dt
+    return None
+
+
+def check_wallclock(lines):
+    for _, line in lines:
+        m = re.match(r"wallclock: (\d+)", line)
+        if m:
+            skew = int(m.group(1)) - time.time()
+            if abs(skew) > 300:
+                return "guest wall clock is %+.0f s off the host's" % skew
+            return None
+    return "no wallclock line"
+
+
+CASES = [
+    Case("boot_banner_and_memory_map", "test=boot",
+         must=(r"rumpimg \S+ \(x86-64\) booting", r"loader: qemu",
+               r"memory map:\n  0x0+-0x0+9fc00 available",
+               r"0x000000100000-0x0000\w+ available",
+               r"memory: \d+ KiB usable, \d+ KiB free",
+               r"clock: TSC \d+\.\d+ MHz", r"boot: ready in \d+\.\d+ ms",
+               r"test boot: PASS")),
+    Case("pagealloc_exhaust_free_no_double_handout", "test=pagealloc,modules",
+         module="RUMPIMG-MODULE\n" + "x" * 20000,
+         must=(r"module 0: 0x\w+-0x\w+ \(20015 bytes\) '.*arg=one'",
+               r"test pagealloc: PASS", r"test modules: PASS")),
+    Case("pagealloc_at_2M", "test=pagealloc", mem="2M", status=(OK, NOMEM),
+         must=(r"test pagealloc: PASS|not enough memory to boot",)),
+    trap_case("trap_invalid_opcode_reports_and_exits", "trap_ud", TRAP,
+              r"CPU exception #UD invalid opcode \(vector 6\), error code 0x0, thread boot",
+              r"RIP=0x[0-9a-f]{16} <test_trap_ud\+0x[0-9a-f]+>",
+              r"RAX=[0-9a-f]{16} RBX=", r"R12=[0-9a-f]{16} R13=[0-9a-f]{16} R14=[0-9a-f]{16} R15=",
+              r"stopping: unhandled exception \(exit status 39\)"),
+    trap_case("trap_page_fault_reports_cr2", "trap_pf", TRAP,
+              r"CPU exception #PF page fault \(vector 14\), error code 0x2",
+              r"CR2=0x0000008000000000 \(page not present, write, data\)",
+              r"RIP=0x[0-9a-f]{16} <test_trap_pf\+0x"),
+    trap_case("trap_null_dereference_faults", "trap_null", TRAP,
+              r"CPU exception #PF page fault \(vector 14\)",
+              r"CR2=0x0000000000000000 \(page not present, read, data\)",
+              r"RIP=0x[0-9a-f]{16} <test_trap_null\+0x"),
+    Case("panic_reports_message_caller_backtrace", "test=trap_panic", PANIC,
+         must=(r"\*\*\* panic: deliberate panic from test_trap_panic, value 42",
+               r"thread boot, called from 0x[0-9a-f]+ <test_trap_panic\+0x",
+               r"backtrace:\n  #0  0x[0-9a-f]{16} <test_trap_panic\+0x", r"\n  #1  0x[0-9a-f]{16} <(run_one|tests_run)\+0x", r"exit status 37"),
+         must_not=(r"test trap_panic: (PASS|FAIL)",)),
+    Case("sleep_1_10_50ms_against_tsc", "test=sleep",
+         must=(r"sleep 1 ms: ", r"sleep 10 ms: ", r"sleep 50 ms: ",
+               r"test sleep: PASS")),
+    Case("monotonic_clock_matches_host_time", "test=clock_marks",
+         must=(r"test clock_marks: PASS",), check=check_clock_marks),
+    Case("rtc_wall_clock_matches_host", "test=wallclock",
+         must=(r"test wallclock: PASS",), check=check_wallclock),
+    Case("cmdline_malformed_reported_boot_continues",
+         "log=debug GREETING=hello _RUMPUSER_NCPU=1 bogus =x log=loud "
+         "mem.reserve=12Q frobnicate=1 test=cmdline",
+         must=(r"command line: malformed argument 'bogus': expected name=value",
+               r"command line: malformed argument '=x': empty name",
+               r"command line: option log: invalid value 'loud'",
+               r"command line: option mem.reserve: invalid value '12Q'",
+               r"command line: unknown option 'frobnicate'",
+               r"test cmdline: PASS")),
+    Case("too_little_memory_says_so", "mem.reserve=64M test=boot", NOMEM,
+         mem="16M",
+         must=(r"error: not enough memory to boot: \d+ KiB free, the kernel "
+               r"needs at least 65600 KiB",),
+         must_not=(r"test boot:",)),
+    Case("unknown_test_name_fails", "test=no_such_test", FAIL,
+         must=(r"test no_such_test: FAIL \(no such test; known:.* boot",)),
+    Case("grub_iso_boots", "test=boot", iso=True, timeout=90,
+         must=(r"loader: GRUB", r"test boot: PASS")),
+]
+
+
+def run_case(case, image, tmpdir):
+    cmd = [RUN_QEMU, "--raw-status", "-m", case.mem, "-a", case.append]
+    if case.iso:
+        cmd.append("--iso")
+    if case.module is not None:
+        path = os.path.join(tmpdir, case.name + ".mod")
+        with open(path, "w") as f:
+            f.write(case.module)
+        cmd += ["--initrd", path + " arg=one"]
+    cmd.append(image)
+    lines = []
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
+
+    def reader():
+        for raw in proc.stdout:
+            text = raw.decode("utf-8", "replace").rstrip("\r\n")
+            text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).replace("\r", "")
+            lines.append((time.monotonic(), text))
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    try:
+        status = proc.wait(timeout=case.timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+        status = 124
+    t.join(5)
+    return status, lines, time.monotonic() - start
+
+
+def judge(case, status, lines):
+    transcript = "\n".join(l for _, l in lines)
+    problems = []
+    if status not in case.status:
+        problems.append("exit status %d (%s), expected %s" % (
+            status, STATUS_NAMES.get(status, "?"),
+            " or ".join("%d (%s)" % (s, STATUS_NAMES[s]) for s in case.status)))
+    for pat in case.must:
+        if not re.search(pat, transcript):
+            problems.append("transcript lacks /%s/" % pat)
+    for pat in case.must_not:
+        if re.search(pat, transcript):
+            problems.append("transcript has /%s/" % pat)
+    if case.check is not None:
+        p = case.check(lines)
+        if p:
+            problems.append(p)
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--image", required=True)
+    ap.add_argument("--filter", help="run only cases whose name matches RE")
+    ap.add_argument("--counts", help="append 'qemu PASSED FAILED 0' here")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="print every transcript")
+    args = ap.parse_args()
+    cases = [c for c in CASES
+             if not args.filter or re.search(args.filter, c.name)]
+    if args.list:
+        for c in cases:
+            print(c.name)
+        return 0
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmpdir:
+        for case in cases:
+            status, lines, dt = run_case(case, args.image, tmpdir)
+            problems = judge(case, status, lines)
+            print("%s %-46s %6.2f s" % ("PASS" if not problems else "FAIL",
+                                        case.name, dt), flush=True)
+            if problems or args.verbose:
+                for p in problems:
+                    print("    - " + p)
+                shown = lines if args.verbose else lines[-40:]
+                for _, l in shown:
+                    print("    | " + l)
+            if problems:
+                failed += 1
+            else:
+                passed += 1
+    print("%d passed, %d failed" % (passed, failed))
+    if args.counts:
+        with open(args.counts, "a") as f:
+            f.write("qemu %d %d 0\n" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
