@@ -71,7 +71,7 @@ IMG_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -MMD -MP \
-	-include $(CONFIG_H) -Iplatform/x86/include -DRUMPIMG_VERSION='"$(VERSION)"'
+	-include $(CONFIG_H) -Iplatform/x86/include -Ihypercall/include -Iinclude -DRUMPIMG_VERSION='"$(VERSION)"'
 # The platform never touches SSE registers: interrupt handlers need not save them.
 PLAT_CFLAGS := -mgeneral-regs-only
 IMG_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
@@ -80,11 +80,13 @@ IMG_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 # ---- objects ----------------------------------------------------------------
 
 plat-y :=
+hyp-y :=
 tests-y :=
 include platform/x86/build.mk
+include hypercall/build.mk
 include tests/qemu/build.mk
 
-IMG_OBJS := $(addprefix $(O)/,$(plat-y:.c=.o))
+IMG_OBJS := $(addprefix $(O)/,$(plat-y:.c=.o) $(hyp-y:.c=.o))
 IMG_OBJS := $(IMG_OBJS:.S=.o)
 TEST_OBJS := $(addprefix $(O)/,$(tests-y:.c=.o))
 
@@ -94,6 +96,18 @@ $(O)/platform/%.o: platform/%.c $(CONFIG_H)
 	$(Q)$(CC) $(IMG_CFLAGS) $(PLAT_CFLAGS) -c $< -o $@
 
 $(O)/platform/%.o: platform/%.S $(CONFIG_H)
+	$(call msg,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(IMG_CFLAGS) -c $< -o $@
+
+# The hypercall layer may use SSE (the kernel above it will); interrupt
+# handlers never run its code.
+$(O)/hypercall/%.o: hypercall/%.c $(CONFIG_H)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(IMG_CFLAGS) -c $< -o $@
+
+$(O)/hypercall/%.o: hypercall/%.S $(CONFIG_H)
 	$(call msg,AS,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(IMG_CFLAGS) -c $< -o $@

@@ -176,7 +176,8 @@ boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
 boot_pt0:	.skip 4096
-	.globl boot_stack_bottom, boot_stack_top
+	.globl boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard:	.skip 4096		/* unmapped once threads start */
 boot_stack_bottom:
 	.skip BOOT_STACK_SIZE
 boot_stack_top:

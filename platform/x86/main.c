@@ -11,6 +11,7 @@
 #include "plat/console.h"
 #include "plat/cpu.h"
 #include "plat/fmt.h"
+#include "plat/init.h"
 #include "plat/intr.h"
 #include "plat/layout.h"
 #include "plat/mem.h"
@@ -25,6 +26,8 @@ int tests_run(const char *names);
 #endif
 
 void plat_main(uint32_t magic, uint32_t mbi_pa) __attribute__((noreturn));
+
+extern const plat_initcall_fn _initcalls_start[], _initcalls_end[];
 
 static struct cmdline cmdline;
 static uint64_t mem_reserve = (uint64_t)CONFIG_PLAT_MEM_RESERVE_KB * 1024;
@@ -161,6 +164,9 @@ plat_main(uint32_t magic, uint32_t mbi_pa)
 	uint64_t up = plat_clock_monotonic();
 	klog(LOG_INFO, "boot: ready in %lu.%03lu ms\n",
 	    (unsigned long)(up / 1000000), (unsigned long)(up / 1000 % 1000));
+
+	for (const plat_initcall_fn *f = _initcalls_start; f < _initcalls_end; f++)
+		(*f)();
 
 #ifdef CONFIG_TESTS
 	if (tests_requested != NULL)

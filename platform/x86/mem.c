@@ -20,6 +20,7 @@
 extern char _load_start[], _bss_end[];
 
 static struct pa pa;
+static uint8_t *page_tags;		/* one byte per frame, for the layers above */
 static struct plat_range usable[MAX_RANGES];
 static int nusable;
 static struct plat_range reserved[MAX_RANGES];
@@ -214,11 +215,13 @@ mem_init(const struct mb_info *mbi, uint64_t reserve_bytes)
 	if (nusable == 0)
 		goto too_small;
 	meta_len = pa_meta_size(lo >> PAGE_SHIFT, hi >> PAGE_SHIFT);
-	meta = find_hole((meta_len + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1));
+	meta = find_hole((2 * meta_len + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1));
 	if (meta == 0)
 		goto too_small;
-	reserve(meta, meta + meta_len, "page allocator metadata");
+	reserve(meta, meta + 2 * meta_len, "page allocator metadata");
 	pa_init(&pa, lo >> PAGE_SHIFT, hi >> PAGE_SHIFT, (uint8_t *)meta);
+	page_tags = (uint8_t *)meta + meta_len;
+	memset(page_tags, 0, meta_len);
 	sort_reserved();
 	for (int i = 0; i < nusable; i++)
 		add_free(usable[i].start, usable[i].end);
@@ -288,4 +291,14 @@ plat_mem_modules(const struct plat_module **out)
 {
 	*out = modules;
 	return nmodules;
+}
+
+uint8_t *
+plat_page_tag(const void *p)
+{
+	uintptr_t pfn = (uintptr_t)p >> PAGE_SHIFT;
+
+	if (pfn < pa.base_pfn || pfn - pa.base_pfn >= pa.npages)
+		return NULL;
+	return &page_tags[pfn - pa.base_pfn];
 }

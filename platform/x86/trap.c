@@ -42,6 +42,13 @@ static const char *const exc_names[32] = {
 
 static const char *(*thread_name_fn)(void);
 static volatile int reporting;
+static const char *(*fault_hint_fn)(uintptr_t);
+
+void
+trap_set_fault_hint_fn(const char *(*fn)(uintptr_t))
+{
+	fault_hint_fn = fn;
+}
 
 void
 trap_set_thread_name_fn(const char *(*fn)(void))
@@ -165,6 +172,16 @@ report_exception(struct trapframe *tf)
 		    tf->err & 1 ? "protection violation" : "page not present",
 		    tf->err & 2 ? "write" : "read",
 		    tf->err & 16 ? "instruction fetch" : "data");
+	} else if (tf->vector == 8) {
+		/* Often a #PF that could not push its frame: CR2 says where. */
+		kprintf("CR2=0x%016lx (last page fault address)\n",
+		    (unsigned long)read_cr2());
+	}
+	if ((tf->vector == 14 || tf->vector == 8) && fault_hint_fn != NULL) {
+		const char *who = fault_hint_fn(read_cr2());
+		if (who != NULL)
+			kprintf("*** stack overflow: thread %s ran into the guard "
+			    "page below its stack\n", who);
 	}
 	kprintf("RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n",
 	    tf->rax, tf->rbx, tf->rcx, tf->rdx);

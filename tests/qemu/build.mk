@@ -5,3 +5,5 @@ tests-$(CONFIG_TESTS) += tests/qemu/platform/test_pagealloc.c
 tests-$(CONFIG_TESTS) += tests/qemu/platform/test_traps.c
 tests-$(CONFIG_TESTS) += tests/qemu/platform/test_time.c
 tests-$(CONFIG_TESTS) += tests/qemu/platform/test_cmdline.c
+tests-$(CONFIG_TESTS) += tests/qemu/hypercall/test_sync.c
+tests-$(CONFIG_TESTS) += tests/qemu/hypercall/test_threads.c

@@ -67,6 +67,9 @@ def check_wallclock(lines):
     return "no wallclock line"
 
 
+SYNC_CASES = ("pingpong", "mutex_contention", "mutex_kinds", "rwlock",
+              "cv_timedwait", "cv_broadcast", "join", "sleep_order", "curlwp")
+
 CASES = [
     Case("boot_banner_and_memory_map", "test=boot",
          must=(r"rumpimg \S+ \(x86-64\) booting", r"loader: qemu",
@@ -122,6 +125,24 @@ CASES = [
          must_not=(r"test boot:",)),
     Case("unknown_test_name_fails", "test=no_such_test", FAIL,
          must=(r"test no_such_test: FAIL \(no such test; known:.* boot",)),
+    Case("hyp_sync_mutex_rwlock_cv_join_sleep_curlwp",
+         "test=" + ",".join("sync_" + n for n in SYNC_CASES),
+         must=tuple(r"test sync_%s: PASS" % n for n in SYNC_CASES) +
+         (r"mutex: 100 threads x 200 increments = 20000",)),
+    Case("hyp_10000_threads_memory_back_to_baseline", "test=threads_10000",
+         must=(r"test threads_10000: PASS",), timeout=120),
+    Case("hyp_malloc_alignment_and_exhaustion",
+         "test=malloc_alignment_exhaustion",
+         must=(r"exhausted after \d+ MiB with ENOMEM",
+               r"test malloc_alignment_exhaustion: PASS")),
+    Case("hyp_random_params_revision", "test=random_and_params",
+         must=(r"test random_and_params: PASS",)),
+    Case("hyp_stack_overflow_caught_by_guard_page", "test=stack_overflow",
+         TRAP,
+         must=(r"CPU exception #DF double fault .* thread deep-recursion",
+               r"stack overflow: thread deep-recursion ran into the guard page",
+               r"<recurse", r"<thread_start\+0x"),
+         must_not=(r"test stack_overflow: (PASS|FAIL)",)),
     Case("grub_iso_boots", "test=boot", iso=True, timeout=90,
          must=(r"loader: GRUB", r"test boot: PASS")),
 ]

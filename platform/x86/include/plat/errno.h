@@ -7,13 +7,17 @@
 
 #define EPERM		1
 #define ENOENT		2
+#define ESRCH		3
 #define EINTR		4
+#define EBADF		9
 #define EIO		5
 #define ENOMEM		12
 #define EFAULT		14
 #define EBUSY		16
 #define EINVAL		22
 #define ENOSPC		28
+#define ERANGE		34
+#define ENXIO		6
 #define EAGAIN		35
 #define EINPROGRESS	36
 #define ENOSYS		78

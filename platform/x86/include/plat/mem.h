@@ -39,6 +39,13 @@ size_t plat_pages_free(void);
 size_t plat_pages_total(void);
 size_t plat_pages_reserved_pool(void);
 
+/*
+ * A byte of the caller's own per page (the hypercall allocator records size
+ * classes there), or NULL for an address outside managed memory. Zero until
+ * set.
+ */
+uint8_t *plat_page_tag(const void *p);
+
 /* Ranges the allocator never hands out, for tests and reports. */
 int plat_mem_reserved(const struct plat_range **out);
 int plat_mem_modules(const struct plat_module **out);

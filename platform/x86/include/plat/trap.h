@@ -28,6 +28,13 @@ void trap_init(void);
 void trap_set_thread_name_fn(const char *(*fn)(void));
 
 /*
+ * Sets the function fault reports (#PF, #DF) call with the faulting address:
+ * it returns the name of the thread whose stack guard page holds the
+ * address, or NULL. The report then says which thread overflowed its stack.
+ */
+void trap_set_fault_hint_fn(const char *(*fn)(uintptr_t addr));
+
+/*
  * Prints a backtrace starting at rip and following the frame-pointer chain
  * from rbp, with symbol names. Stops at the first frame outside mapped memory.
  */

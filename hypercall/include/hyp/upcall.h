@@ -1,0 +1,30 @@
+/*
+ * The kernel's upcalls as the hypercall layer uses them (rumpuser.c keeps
+ * the table rumpuser_init() was given).
+ */
+#ifndef HYP_UPCALL_H
+#define HYP_UPCALL_H
+
+#include "rump/rumpuser.h"
+
+extern const struct rumpuser_hyperup *hyp_upcalls;
+
+/* Releases the kernel's virtual CPU before blocking (hyp_backend_unschedule). */
+static inline void
+hyp_unsched(int *nlocks, void *interlock)
+{
+	if (hyp_upcalls != NULL)
+		hyp_upcalls->hyp_backend_unschedule(0, nlocks, interlock);
+	else
+		*nlocks = 0;
+}
+
+/* Takes the virtual CPU back after blocking (hyp_backend_schedule). */
+static inline void
+hyp_sched(int nlocks, void *interlock)
+{
+	if (hyp_upcalls != NULL)
+		hyp_upcalls->hyp_backend_schedule(nlocks, interlock);
+}
+
+#endif

@@ -1,0 +1,399 @@
+/*
+ * rumpuser(3) on bare metal: everything but the locks (sync.c) and
+ * randomness (random.c).
+ */
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "hyp/malloc.h"
+#include "hyp/sched.h"
+#include "hyp/upcall.h"
+#include "plat/boot.h"
+#include "plat/clock.h"
+#include "plat/console.h"
+#include "plat/errno.h"
+#include "plat/init.h"
+#include "plat/panic.h"
+#include "plat/power.h"
+#include "plat/string.h"
+#include "rump/rumpuser.h"
+
+#define NSEC	1000000000LL
+
+const struct rumpuser_hyperup *hyp_upcalls;
+
+void sched_md_init(void);
+PLAT_INITCALL(sched_md_init);
+
+int
+rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
+{
+	if (version != RUMPUSER_VERSION) {
+		kprintf("rumpuser: the kernel wants hypercall revision %d, this "
+		    "layer implements %d\n", version, RUMPUSER_VERSION);
+		return EINVAL;
+	}
+	hyp_upcalls = hyp;
+	return 0;
+}
+
+/* ---- memory ---- */
+
+int
+rumpuser_malloc(size_t len, int alignment, void **memp)
+{
+	void *p;
+
+	if (alignment < 0 || (alignment & (alignment - 1)) != 0)
+		return EINVAL;
+	p = hyp_malloc(len, alignment != 0 ? (size_t)alignment : sizeof(void *));
+	if (p == NULL)
+		return ENOMEM;
+	*memp = p;
+	return 0;
+}
+
+void
+rumpuser_free(void *mem, size_t len)
+{
+	hyp_free(mem, len);
+}
+
+int
+rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec,
+    void **memp)
+{
+	(void)prefaddr;
+	(void)exec;		/* all memory is executable here */
+	if (alignbit < 0 || alignbit > 30)
+		return EINVAL;
+	return rumpuser_malloc(size, 1 << alignbit, memp);
+}
+
+void
+rumpuser_unmap(void *addr, size_t len)
+{
+	hyp_free(addr, len);
+}
+
+/* ---- host files: there is no host file system under the image ---- */
+
+int
+rumpuser_open(const char *name, int mode, int *fdp)
+{
+	(void)name;
+	(void)mode;
+	(void)fdp;
+	return ENXIO;
+}
+
+int
+rumpuser_close(int fd)
+{
+	(void)fd;
+	return EBADF;
+}
+
+int
+rumpuser_getfileinfo(const char *name, uint64_t *size, int *type)
+{
+	(void)name;
+	(void)size;
+	(void)type;
+	return ENOENT;
+}
+
+void
+rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
+    rump_biodone_fn biodone, void *donearg)
+{
+	(void)fd;
+	(void)op;
+	(void)data;
+	(void)dlen;
+	(void)off;
+	biodone(donearg, 0, ENXIO);
+}
+
+int
+rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovlen,
+    int64_t off, size_t *retv)
+{
+	(void)fd;
+	(void)iov;
+	(void)iovlen;
+	(void)off;
+	(void)retv;
+	return ENXIO;
+}
+
+int
+rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, size_t iovlen,
+    int64_t off, size_t *retv)
+{
+	(void)fd;
+	(void)iov;
+	(void)iovlen;
+	(void)off;
+	(void)retv;
+	return ENXIO;
+}
+
+int
+rumpuser_syncfd(int fd, int flags, uint64_t start, uint64_t len)
+{
+	(void)fd;
+	(void)flags;
+	(void)start;
+	(void)len;
+	return ENXIO;
+}
+
+/* ---- clocks ---- */
+
+int
+rumpuser_clock_gettime(int clk, int64_t *sec, long *nsec)
+{
+	uint64_t t;
+
+	switch (clk) {
+	case RUMPUSER_CLOCK_RELWALL:
+		t = plat_clock_wall();
+		break;
+	case RUMPUSER_CLOCK_ABSMONO:
+		t = plat_clock_monotonic();
+		break;
+	default:
+		return EINVAL;
+	}
+	*sec = (int64_t)(t / NSEC);
+	*nsec = (long)(t % NSEC);
+	return 0;
+}
+
+int
+rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
+{
+	uint64_t now = plat_clock_monotonic(), deadline, t;
+	int nlocks;
+
+	if (sec < 0 || nsec < 0 || nsec >= NSEC)
+		return EINVAL;
+	t = (uint64_t)sec * NSEC + (uint64_t)nsec;
+	switch (clk) {
+	case RUMPUSER_CLOCK_RELWALL:
+		deadline = now + t < now ? UINT64_MAX : now + t;
+		break;
+	case RUMPUSER_CLOCK_ABSMONO:
+		deadline = t;
+		break;
+	default:
+		return EINVAL;
+	}
+	hyp_unsched(&nlocks, NULL);
+	/* A sleep is always a scheduling point, even one already over. */
+	if (deadline <= now)
+		sched_yield();
+	else
+		sched_sleep_until(deadline);
+	hyp_sched(nlocks, NULL);
+	return 0;
+}
+
+/* ---- parameters ---- */
+
+static int
+copy_param(const char *value, void *buf, size_t buflen)
+{
+	size_t len = strlen(value) + 1;
+
+	if (len > buflen)
+		return ERANGE;
+	memcpy(buf, value, len);
+	return 0;
+}
+
+int
+rumpuser_getparam(const char *name, void *buf, size_t buflen)
+{
+	const char *v = cmdline_param(plat_cmdline(), name);
+
+	if (strcmp(name, RUMPUSER_PARAM_NCPU) == 0)
+		return copy_param(v != NULL ? v : "1", buf, buflen);
+	if (strcmp(name, RUMPUSER_PARAM_HOSTNAME) == 0)
+		return copy_param(v != NULL ? v : "rumpimg", buf, buflen);
+	if (name[0] == '_')
+		return EINVAL;		/* an unknown hypervisor parameter */
+	if (v == NULL)
+		return ENOENT;
+	return copy_param(v, buf, buflen);
+}
+
+/* ---- console, errors, termination ---- */
+
+void
+rumpuser_putchar(int c)
+{
+	cons_putc(c);
+}
+
+void
+rumpuser_dprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}
+
+void
+rumpuser_exit(int value)
+{
+	if (value == RUMPUSER_PANIC)
+		panic("rumpuser_exit: the rump kernel panicked");
+	kprintf("rumpuser_exit(%d)\n", value);
+	plat_exit(value == 0 ? PLAT_EXIT_OK : PLAT_EXIT_FAIL);
+}
+
+int
+rumpuser_kill(int64_t pid, int sig)
+{
+	/*
+	 * The image is the whole "host process": a signal whose default
+	 * action ends a process ends the image. NetBSD numbers: SIGHUP 1,
+	 * SIGINT 2, SIGQUIT 3, SIGILL 4, SIGABRT 6, SIGKILL 9, SIGSEGV 11,
+	 * SIGTERM 15.
+	 */
+	if (pid != RUMPUSER_PID_SELF)
+		return ESRCH;
+	switch (sig) {
+	case 1: case 2: case 3: case 4: case 6: case 9: case 11: case 15:
+		kprintf("rumpuser_kill: signal %d to the image: stopping\n", sig);
+		plat_exit(PLAT_EXIT_FAIL);
+	default:
+		return 0;	/* ignored by default, as on a host */
+	}
+}
+
+void
+rumpuser_seterrno(int error)
+{
+	*(long *)sched_tls(sched_current(), TLS_ERRNO) = error;
+}
+
+/* ---- threads ---- */
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void
+thread_start(void *p)
+{
+	struct start s = *(struct start *)p;
+
+	hyp_free(p, sizeof(s));
+	s.fn(s.arg);
+	sched_exit();
+}
+
+int
+rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
+    int mustjoin, int prio, int cpuidx, void **cookie)
+{
+	struct start *s = hyp_malloc(sizeof(*s), 0);
+	struct thread *t;
+
+	(void)prio;		/* one priority: cooperative round robin */
+	(void)cpuidx;		/* one CPU */
+	if (s == NULL)
+		return ENOMEM;
+	s->fn = fn;
+	s->arg = arg;
+	t = sched_create(name, thread_start, s, mustjoin ? THREAD_MUSTJOIN : 0);
+	if (t == NULL) {
+		hyp_free(s, sizeof(*s));
+		return ENOMEM;
+	}
+	if (mustjoin && cookie != NULL)
+		*cookie = t;
+	return 0;
+}
+
+void
+rumpuser_thread_exit(void)
+{
+	sched_exit();
+}
+
+int
+rumpuser_thread_join(void *cookie)
+{
+	int nlocks;
+
+	hyp_unsched(&nlocks, NULL);
+	sched_join(cookie);
+	hyp_sched(nlocks, NULL);
+	return 0;
+}
+
+void
+rumpuser_curlwpop(int op, struct lwp *l)
+{
+	struct lwp **slot = (struct lwp **)sched_tls(sched_current(), TLS_CURLWP);
+
+	switch (op) {
+	case RUMPUSER_LWP_CREATE:
+	case RUMPUSER_LWP_DESTROY:
+		break;		/* no per-lwp state here */
+	case RUMPUSER_LWP_SET:
+		if (*slot != NULL)
+			panic("rumpuser_curlwpop: SET %p on thread %s, which "
+			    "has lwp %p", (void *)l, sched_name(sched_current()),
+			    (void *)*slot);
+		*slot = l;
+		break;
+	case RUMPUSER_LWP_CLEAR:
+		if (*slot != l)
+			panic("rumpuser_curlwpop: CLEAR %p on thread %s, which "
+			    "has lwp %p", (void *)l, sched_name(sched_current()),
+			    (void *)*slot);
+		*slot = NULL;
+		break;
+	default:
+		panic("rumpuser_curlwpop: unknown op %d", op);
+	}
+}
+
+struct lwp *
+rumpuser_curlwp(void)
+{
+	return *(struct lwp **)sched_tls(sched_current(), TLS_CURLWP);
+}
+
+/* ---- not for a static bare-metal kernel ---- */
+
+void
+rumpuser_dl_bootstrap(rump_modinit_fn modinit, rump_symload_fn symload,
+    rump_compload_fn compload)
+{
+	/* Static image: every component is linked in; nothing to report. */
+	(void)modinit;
+	(void)symload;
+	(void)compload;
+}
+
+int
+rumpuser_daemonize_begin(void)
+{
+	return ENOSYS;		/* there is no parent process to detach from */
+}
+
+int
+rumpuser_daemonize_done(int error)
+{
+	(void)error;
+	return ENOENT;		/* not daemonizing (the contract's answer) */
+}
