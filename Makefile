@@ -81,14 +81,43 @@ IMG_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 plat-y :=
 hyp-y :=
+app-y :=
 tests-y :=
+apptests-y :=
 include platform/x86/build.mk
 include hypercall/build.mk
+include apps/build.mk
 include tests/qemu/build.mk
 
 IMG_OBJS := $(addprefix $(O)/,$(plat-y:.c=.o) $(hyp-y:.c=.o))
 IMG_OBJS := $(IMG_OBJS:.S=.o)
-TEST_OBJS := $(addprefix $(O)/,$(tests-y:.c=.o))
+TEST_OBJS := $(addprefix $(O)/,$(tests-y:.c=.o) $(apptests-y:.c=.o))
+APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o))
+
+# newlib, built once for every output directory (scripts/build-newlib).
+NEWLIB_DIR := build/newlib
+NEWLIB_INC := $(NEWLIB_DIR)/install/x86_64-elf/include
+NEWLIB_LIBC := $(NEWLIB_DIR)/install/x86_64-elf/lib/libc.a
+IMG_LIBS := $(if $(CONFIG_LIBC_NEWLIB),$(NEWLIB_LIBC)) $(LIBGCC)
+# Programs inside the image: newlib's headers, never the host's.
+APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) -nostdinc -isystem $(NEWLIB_INC) -isystem $(GCC_INC) \
+	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -MMD -MP \
+	-include $(CONFIG_H) -Ihypercall/include -Iinclude -Iplatform/x86/include
+
+$(NEWLIB_LIBC): scripts/build-newlib
+	$(Q)scripts/build-newlib $(NEWLIB_DIR)
+
+$(O)/apps/%.o: apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
+$(O)/tests/qemu/apps/%.o: tests/qemu/apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(APP_CFLAGS) -Iplatform/x86/include -c $< -o $@
 
 $(O)/platform/%.o: platform/%.c $(CONFIG_H)
 	$(call msg,CC,$<)
@@ -117,7 +146,7 @@ $(O)/tests/%.o: tests/%.c $(CONFIG_H)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(IMG_CFLAGS) $(PLAT_CFLAGS) -c $< -o $@
 
-ALL_IMG_OBJS := $(IMG_OBJS) $(TEST_OBJS)
+ALL_IMG_OBJS := $(IMG_OBJS) $(APP_OBJS) $(TEST_OBJS)
 
 # Two link passes: the first with an empty symbol table, the second with the
 # table generated from the first. .ksyms lies after .data, so no code or data
@@ -129,17 +158,17 @@ $(O)/ksyms0.S:
 $(O)/%.ksyms.o: $(O)/%.S
 	$(Q)$(CC) -c $< -o $@
 
-$(O)/rumpimg.pass1.elf: $(ALL_IMG_OBJS) $(O)/ksyms0.ksyms.o platform/x86/kernel.ld
+$(O)/rumpimg.pass1.elf: $(ALL_IMG_OBJS) $(O)/ksyms0.ksyms.o platform/x86/kernel.ld $(filter-out $(LIBGCC),$(IMG_LIBS))
 	$(call msg,LD,$@)
-	$(Q)$(LD) $(IMG_LDFLAGS) -o $@ $(ALL_IMG_OBJS) $(O)/ksyms0.ksyms.o $(LIBGCC)
+	$(Q)$(LD) $(IMG_LDFLAGS) -o $@ $(ALL_IMG_OBJS) $(O)/ksyms0.ksyms.o --start-group $(IMG_LIBS) --end-group
 
 $(O)/ksyms.S: $(O)/rumpimg.pass1.elf scripts/mksyms
 	$(call msg,KSYMS,$@)
 	$(Q)scripts/mksyms $< > $@
 
-$(O)/rumpimg.elf: $(ALL_IMG_OBJS) $(O)/ksyms.ksyms.o platform/x86/kernel.ld
+$(O)/rumpimg.elf: $(ALL_IMG_OBJS) $(O)/ksyms.ksyms.o platform/x86/kernel.ld $(filter-out $(LIBGCC),$(IMG_LIBS))
 	$(call msg,LD,$@)
-	$(Q)$(LD) $(IMG_LDFLAGS) -o $@ $(ALL_IMG_OBJS) $(O)/ksyms.ksyms.o $(LIBGCC)
+	$(Q)$(LD) $(IMG_LDFLAGS) -o $@ $(ALL_IMG_OBJS) $(O)/ksyms.ksyms.o --start-group $(IMG_LIBS) --end-group
 	$(Q)nm -n $(O)/rumpimg.pass1.elf | awk '$$2 ~ /^[tTrRdD]$$/ && $$3 !~ /^(ksyms_|_load_end$$|_end$$|_bss_)/' > $(O)/syms.pass1
 	$(Q)nm -n $@ | awk '$$2 ~ /^[tTrRdD]$$/ && $$3 !~ /^(ksyms_|_load_end$$|_end$$|_bss_)/' > $(O)/syms.pass2
 	$(Q)cmp -s $(O)/syms.pass1 $(O)/syms.pass2 || \

@@ -49,6 +49,8 @@ static struct queue runq = { NULL, &runq.first };
 static struct queue sleepq = { NULL, &sleepq.first };
 static struct thread *zombies;		/* exited, not joinable: free when off-CPU */
 static int nthreads = 1;
+static void (*hook_switch)(struct thread *);
+static void (*hook_exit)(struct thread *);
 static uint64_t nswitches;
 
 static void
@@ -173,6 +175,8 @@ schedule(void)
 		}
 		cur = next;
 		nswitches++;
+		if (hook_switch != NULL)
+			hook_switch(next);
 		sched_md_switch(&prev->sp, next->sp);
 	}
 	/* Back on the CPU: stacks of exited threads are no longer in use. */
@@ -187,6 +191,14 @@ thread_start(void *unused)
 	sched_md_intr_restore(1);
 	cur->fn(cur->arg);
 	sched_exit();
+}
+
+void
+sched_set_hooks(void (*on_switch)(struct thread *),
+    void (*on_exit)(struct thread *))
+{
+	hook_switch = on_switch;
+	hook_exit = on_exit;
 }
 
 void
@@ -302,9 +314,11 @@ sched_sleep_until(uint64_t deadline)
 void
 sched_exit(void)
 {
-	sched_md_intr_save();
 	if (cur == &main_thread)
 		panic("sched_exit: the main thread cannot exit");
+	if (hook_exit != NULL)
+		hook_exit(cur);
+	sched_md_intr_save();
 	cur->state = EXITED;
 	if (cur->flags & THREAD_MUSTJOIN) {
 		if (cur->joiner != NULL && cur->joiner->state == BLOCKED)

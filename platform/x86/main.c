@@ -138,13 +138,13 @@ plat_main(uint32_t magic, uint32_t mbi_pa)
 		    magic, MB_BOOT_MAGIC);
 	trap_init();
 
-	if (mbi->flags & MB_INFO_LOADER_NAME)
-		klog(LOG_INFO, "loader: %s\n",
-		    (const char *)(uintptr_t)mbi->boot_loader_name);
 	if (mbi->flags & MB_INFO_CMDLINE)
 		text = (const char *)(uintptr_t)mbi->cmdline;
 	cmdline_parse(&cmdline, text, options,
 	    sizeof(options) / sizeof(options[0]), report_cmdline);
+	if (mbi->flags & MB_INFO_LOADER_NAME)
+		klog(LOG_INFO, "loader: %s\n",
+		    (const char *)(uintptr_t)mbi->boot_loader_name);
 	klog(LOG_INFO, "command line: '%s'\n", text);
 	klog(LOG_DEBUG, "boot: cmdline done at %lu us\n", (unsigned long)(plat_clock_monotonic() / 1000));
 

@@ -143,6 +143,14 @@ CASES = [
                r"stack overflow: thread deep-recursion ran into the guard page",
                r"<recurse", r"<thread_start\+0x"),
          must_not=(r"test stack_overflow: (PASS|FAIL)",)),
+    Case("libc_printf_malloc_reent_per_thread",
+         "test=libc_printf_malloc,libc_reent_per_thread",
+         must=(r"libc: printf to the console works \(newlib\)",
+               r"test libc_printf_malloc: PASS",
+               r"test libc_reent_per_thread: PASS")),
+    Case("example_program_uses_printf_malloc_snprintf", "log=warn",
+         must=(r'hello from newlib: "rumpimg has 3 layers below this program" '
+               r'\(39 characters, copied to 0x[0-9a-f]+\)',)),
     Case("grub_iso_boots", "test=boot", iso=True, timeout=90,
          must=(r"loader: GRUB", r"test boot: PASS")),
 ]

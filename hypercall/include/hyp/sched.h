@@ -62,6 +62,14 @@ void **sched_tls(struct thread *t, int slot);
 #define TLS_LIBC		2
 #define TLS_NSLOTS		3
 
+/*
+ * Hooks for the C library's per-thread state: on_switch(next) runs just
+ * before next gets the CPU (interrupts disabled: it must not block),
+ * on_exit(t) on an exiting thread while it still runs. Either may be NULL.
+ */
+void sched_set_hooks(void (*on_switch)(struct thread *),
+    void (*on_exit)(struct thread *));
+
 /* Number of threads that exist (running, runnable, blocked or unjoined). */
 int sched_nthreads(void);
 

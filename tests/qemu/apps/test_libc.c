@@ -1,0 +1,88 @@
+/*
+ * newlib inside the image: formatted output, the heap through sbrk, and
+ * reentrancy state (errno, strtok) that follows each thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hyp/sched.h"
+#include "plat/testcase.h"
+
+int libc_thread_init(void);
+
+TESTCASE(libc_printf_malloc)
+{
+	char buf[128];
+	void *blocks[200];
+
+	snprintf(buf, sizeof(buf), "%d|%5.2f|%-4s|%#x|%lld", -42, 3.14159, "ab",
+	    255, 1LL << 40);
+	TCHECK(strcmp(buf, "-42| 3.14|ab  |0xff|1099511627776") == 0, "got '%s'", buf);
+	for (int i = 0; i < 200; i++) {
+		blocks[i] = malloc((size_t)(i * 97 + 1));
+		TCHECK(blocks[i] != NULL, "malloc %d failed", i);
+		memset(blocks[i], i, (size_t)(i * 97 + 1));
+	}
+	for (int i = 0; i < 200; i++) {
+		TCHECK(((unsigned char *)blocks[i])[i * 97] == (unsigned char)i,
+		    "block %d corrupted", i);
+		free(blocks[i]);
+	}
+	void *big = malloc(8 << 20);
+	TCHECK(big != NULL, "8 MiB malloc failed");
+	free(big);
+	TCHECK(write(5, "x", 1) == -1 && errno == EBADF, "write to fd 5: errno %d", errno);
+	printf("libc: printf to the console works (%s)\n", "newlib");
+	fflush(stdout);
+	return 0;
+}
+
+struct reent_arg {
+	int my_errno;
+	int bad;
+	char text[32];
+};
+
+static void
+reent_thread(void *p)
+{
+	struct reent_arg *a = p;
+	char *tok;
+
+	if (libc_thread_init() != 0) {
+		a->bad++;
+		return;
+	}
+	errno = a->my_errno;
+	tok = strtok(a->text, ",");
+	for (int i = 0; i < 20; i++) {
+		sched_yield();
+		if (errno != a->my_errno)
+			a->bad++;
+	}
+	while (tok != NULL) {
+		sched_yield();
+		if (tok[0] != a->text[0])
+			a->bad++;	/* another thread's strtok state leaked in */
+		tok = strtok(NULL, ",");
+	}
+}
+
+TESTCASE(libc_reent_per_thread)
+{
+	struct reent_arg a = { 11, 0, "a1,a2,a3,a4" }, b = { 22, 0, "b1,b2,b3" };
+	struct thread *ta = sched_create("reent-a", reent_thread, &a, THREAD_MUSTJOIN);
+	struct thread *tb = sched_create("reent-b", reent_thread, &b, THREAD_MUSTJOIN);
+
+	TCHECK(ta != NULL && tb != NULL, "create failed");
+	errno = 33;
+	sched_join(ta);
+	sched_join(tb);
+	TCHECK(errno == 33, "main's errno became %d", errno);
+	TCHECK(a.bad == 0 && b.bad == 0, "state leaked between threads (%d, %d)",
+	    a.bad, b.bad);
+	return 0;
+}
