@@ -199,6 +199,7 @@ debug:
 # ---- tests and benchmarks -----------------------------------------------------
 
 include tests/host/build.mk
+include tests/host/sched/sched.mk
 
 TEST_O := $(O)/test
 .PHONY: test test-host test-qemu bench

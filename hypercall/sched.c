@@ -17,6 +17,19 @@
 #include "plat/panic.h"
 #include "plat/string.h"
 
+#ifdef __SANITIZE_ADDRESS__
+/* Host tests under AddressSanitizer: tell it which stack we switch to. */
+#include <sanitizer/common_interface_defs.h>
+#define ASAN_START(t)	__sanitizer_start_switch_fiber(&cur_fake_stack,	\
+			    (t)->asan_lo, (t)->asan_size)
+#define ASAN_FINISH(prev) __sanitizer_finish_switch_fiber(cur_fake_stack,	\
+			    (const void **)&(prev)->asan_lo, &(prev)->asan_size)
+static void *cur_fake_stack;
+#else
+#define ASAN_START(t)	((void)0)
+#define ASAN_FINISH(prev) ((void)0)
+#endif
+
 enum state { RUNNING, RUNNABLE, BLOCKED, EXITED };
 
 struct thread {
@@ -35,6 +48,10 @@ struct thread {
 	size_t stack_size;
 	void *tls[TLS_NSLOTS];
 	char name[32];
+#ifdef __SANITIZE_ADDRESS__
+	void *asan_lo;			/* the stack's bounds, for ASan */
+	size_t asan_size;
+#endif
 };
 
 struct queue {
@@ -177,7 +194,9 @@ schedule(void)
 		nswitches++;
 		if (hook_switch != NULL)
 			hook_switch(next);
+		ASAN_START(next);
 		sched_md_switch(&prev->sp, next->sp);
+		ASAN_FINISH(prev);
 	}
 	/* Back on the CPU: stacks of exited threads are no longer in use. */
 	if (zombies != NULL)
@@ -188,6 +207,9 @@ static void
 thread_start(void *unused)
 {
 	(void)unused;
+#ifdef __SANITIZE_ADDRESS__
+	__sanitizer_finish_switch_fiber(cur_fake_stack, NULL, NULL);
+#endif
 	sched_md_intr_restore(1);
 	cur->fn(cur->arg);
 	sched_exit();
@@ -224,6 +246,10 @@ sched_create(const char *name, void (*fn)(void *), void *arg, int flags)
 	t->fn = fn;
 	t->arg = arg;
 	t->flags = flags;
+#ifdef __SANITIZE_ADDRESS__
+	t->asan_lo = block + SCHED_GUARD_SIZE;
+	t->asan_size = (size_t)((char *)t - (char *)t->asan_lo);
+#endif
 	if (name == NULL)
 		name = "thread";
 	for (size_t i = 0; i < sizeof(t->name) - 1 && name[i] != '\0'; i++)

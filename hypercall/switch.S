@@ -45,3 +45,4 @@ sched_md_trampoline:
 	call *%r12
 	ud2				/* the entry function never returns */
 	.size sched_md_trampoline, . - sched_md_trampoline
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,206 @@
+/*
+ * Runs the bare-metal scheduler (hypercall/sched.c, switch.S) and locks
+ * (hypercall/sync.c) natively on the host: a machine layer on mmap and
+ * clock_gettime, and the few rumpuser calls the shared sync cases use,
+ * mapped straight onto the scheduler as hypercall/rumpuser.c does in the
+ * image.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "hyp/malloc.h"
+#include "hyp/sched.h"
+#include "hyp/sched_md.h"
+#include "hyp/upcall.h"
+#include "rump/rumpuser.h"
+
+#define STACK_SIZE	(64 * 1024)
+
+const struct rumpuser_hyperup *hyp_upcalls;
+size_t coop_stacks_live;
+uint64_t coop_idle_calls;
+
+void *
+sched_md_stack_alloc(size_t *size)
+{
+	char *p = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p, SCHED_GUARD_SIZE, PROT_NONE) != 0) {
+		munmap(p, STACK_SIZE);
+		return NULL;
+	}
+	coop_stacks_live++;
+	*size = STACK_SIZE;
+	return p;
+}
+
+void
+sched_md_stack_free(void *block, size_t size)
+{
+	coop_stacks_live--;
+	munmap(block, size);
+}
+
+uint64_t
+sched_md_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void
+sched_md_idle(uint64_t deadline)
+{
+	uint64_t now = sched_md_now();
+	uint64_t wait = deadline > now ? deadline - now : 0;
+	struct timespec ts;
+
+	coop_idle_calls++;
+	if (wait > 10000000)
+		wait = 10000000;	/* no interrupts here: re-check often */
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)wait;
+	nanosleep(&ts, NULL);
+}
+
+uint64_t
+sched_md_intr_save(void)
+{
+	return 0;
+}
+
+void
+sched_md_intr_restore(uint64_t s)
+{
+	(void)s;
+}
+
+void *
+hyp_malloc(size_t len, size_t align)
+{
+	void *p;
+
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	return posix_memalign(&p, align, len) == 0 ? p : NULL;
+}
+
+void
+hyp_free(void *p, size_t len)
+{
+	(void)len;
+	free(p);
+}
+
+/* ---- the rumpuser calls the sync cases need, as in hypercall/rumpuser.c ---- */
+
+int
+rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
+{
+	if (version != RUMPUSER_VERSION)
+		return 22;
+	hyp_upcalls = hyp;
+	return 0;
+}
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void
+thread_start(void *p)
+{
+	struct start s = *(struct start *)p;
+
+	free(p);
+	s.fn(s.arg);
+}
+
+int
+rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
+    int mustjoin, int prio, int cpuidx, void **cookie)
+{
+	struct start *s = malloc(sizeof(*s));
+	struct thread *t;
+
+	(void)prio;
+	(void)cpuidx;
+	if (s == NULL)
+		return 12;
+	s->fn = fn;
+	s->arg = arg;
+	t = sched_create(name, thread_start, s, mustjoin ? THREAD_MUSTJOIN : 0);
+	if (t == NULL) {
+		free(s);
+		return 12;
+	}
+	if (cookie != NULL)
+		*cookie = t;
+	return 0;
+}
+
+int
+rumpuser_thread_join(void *cookie)
+{
+	int nlocks;
+
+	hyp_unsched(&nlocks, NULL);
+	sched_join(cookie);
+	hyp_sched(nlocks, NULL);
+	return 0;
+}
+
+int
+rumpuser_clock_gettime(int clk, int64_t *sec, long *nsec)
+{
+	uint64_t t = sched_md_now();
+
+	(void)clk;
+	*sec = (int64_t)(t / 1000000000ULL);
+	*nsec = (long)(t % 1000000000ULL);
+	return 0;
+}
+
+int
+rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
+{
+	uint64_t now = sched_md_now();
+	uint64_t d = (uint64_t)sec * 1000000000ULL + (uint64_t)nsec;
+	int nlocks;
+
+	hyp_unsched(&nlocks, NULL);
+	if (clk == RUMPUSER_CLOCK_RELWALL)
+		d += now;
+	if (d <= now)
+		sched_yield();
+	else
+		sched_sleep_until(d);
+	hyp_sched(nlocks, NULL);
+	return 0;
+}
+
+void
+rumpuser_curlwpop(int op, struct lwp *l)
+{
+	struct lwp **slot = (struct lwp **)sched_tls(sched_current(), TLS_CURLWP);
+
+	if (op == RUMPUSER_LWP_SET)
+		*slot = l;
+	else if (op == RUMPUSER_LWP_CLEAR)
+		*slot = NULL;
+}
+
+struct lwp *
+rumpuser_curlwp(void)
+{
+	return *(struct lwp **)sched_tls(sched_current(), TLS_CURLWP);
+}
