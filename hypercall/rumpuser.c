@@ -193,7 +193,7 @@ rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
 	hyp_unsched(&nlocks, NULL);
 	/* A sleep is always a scheduling point, even one already over. */
 	if (deadline <= now)
-		sched_yield();
+		sched_relinquish();
 	else
 		sched_sleep_until(deadline);
 	hyp_sched(nlocks, NULL);

@@ -297,7 +297,7 @@ sched_tls(struct thread *t, int slot)
 }
 
 void
-sched_yield(void)
+sched_relinquish(void)
 {
 	uint64_t s = sched_md_intr_save();
 

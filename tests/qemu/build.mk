@@ -8,3 +8,4 @@ tests-$(CONFIG_TESTS) += tests/qemu/platform/test_cmdline.c
 tests-$(CONFIG_TESTS) += tests/qemu/hypercall/test_sync.c
 tests-$(CONFIG_TESTS) += tests/qemu/hypercall/test_threads.c
 apptests-$(CONFIG_LIBC_NEWLIB) += tests/qemu/apps/test_libc.c
+tests-$(CONFIG_TESTS) += tests/qemu/hypercall/bench_sched.c

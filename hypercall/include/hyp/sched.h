@@ -34,7 +34,7 @@ struct thread *sched_current(void);
 const char *sched_name(const struct thread *t);
 
 /* Gives the CPU to every other runnable thread once. */
-void sched_yield(void);
+void sched_relinquish(void);
 
 /*
  * Blocks the current thread until sched_wake() or, when deadline is not 0,

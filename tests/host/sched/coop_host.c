@@ -181,7 +181,7 @@ rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
 	if (clk == RUMPUSER_CLOCK_RELWALL)
 		d += now;
 	if (d <= now)
-		sched_yield();
+		sched_relinquish();
 	else
 		sched_sleep_until(d);
 	hyp_sched(nlocks, NULL);

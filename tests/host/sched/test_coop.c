@@ -55,7 +55,7 @@ record(void *arg)
 
 	for (int i = 0; i < 3; i++) {
 		order[norder++] = tag[0];
-		sched_yield();
+		sched_relinquish();
 	}
 }
 
@@ -94,7 +94,7 @@ test_block_wake_and_timeout(void)
 	uint64_t none = 0, soon = sched_md_now() + 5000000;
 	struct thread *t = sched_create("blocker", blocker, &none, THREAD_MUSTJOIN);
 
-	sched_yield();			/* let it block */
+	sched_relinquish();			/* let it block */
 	SYNC_CHECK(blocked == t, "thread did not run");
 	sched_wake(t);
 	sched_wake(t);			/* a second wake is harmless */
@@ -126,8 +126,8 @@ test_detached_threads_are_reaped(void)
 	for (int i = 0; i < 1000; i++)
 		SYNC_CHECK(sched_create("d", detached, NULL, 0) != NULL, "create %d", i);
 	while (detached_ran < 1000)
-		sched_yield();
-	sched_yield();			/* the last one's stack goes on the next switch */
+		sched_relinquish();
+	sched_relinquish();			/* the last one's stack goes on the next switch */
 	SYNC_CHECK(coop_stacks_live == live0, "%zu stacks live, was %zu",
 	    coop_stacks_live, live0);
 	SYNC_CHECK(sched_nthreads() == 1, "%d threads", sched_nthreads());

@@ -59,12 +59,12 @@ reent_thread(void *p)
 	errno = a->my_errno;
 	tok = strtok(a->text, ",");
 	for (int i = 0; i < 20; i++) {
-		sched_yield();
+		sched_relinquish();
 		if (errno != a->my_errno)
 			a->bad++;
 	}
 	while (tok != NULL) {
-		sched_yield();
+		sched_relinquish();
 		if (tok[0] != a->text[0])
 			a->bad++;	/* another thread's strtok state leaked in */
 		tok = strtok(NULL, ",");
