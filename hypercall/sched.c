@@ -18,16 +18,26 @@
 #include "plat/string.h"
 
 #ifdef __SANITIZE_ADDRESS__
-/* Host tests under AddressSanitizer: tell it which stack we switch to. */
+/*
+ * Host tests under AddressSanitizer: announce each stack switch. The thread
+ * that switches records itself in asan_from; whoever resumes learns from
+ * ASan the bounds of that thread's stack (how the main thread's get known).
+ */
 #include <sanitizer/common_interface_defs.h>
-#define ASAN_START(t)	__sanitizer_start_switch_fiber(&cur_fake_stack,	\
-			    (t)->asan_lo, (t)->asan_size)
-#define ASAN_FINISH(prev) __sanitizer_finish_switch_fiber(cur_fake_stack,	\
-			    (const void **)&(prev)->asan_lo, &(prev)->asan_size)
 static void *cur_fake_stack;
+static struct thread *asan_from;
+#define ASAN_START(prev, t)						\
+	do {								\
+		asan_from = (prev);					\
+		__sanitizer_start_switch_fiber(&cur_fake_stack,		\
+		    (t)->asan_lo, (t)->asan_size);			\
+	} while (0)
+#define ASAN_FINISH()							\
+	__sanitizer_finish_switch_fiber(cur_fake_stack,			\
+	    (const void **)&asan_from->asan_lo, &asan_from->asan_size)
 #else
-#define ASAN_START(t)	((void)0)
-#define ASAN_FINISH(prev) ((void)0)
+#define ASAN_START(prev, t)	((void)0)
+#define ASAN_FINISH()		((void)0)
 #endif
 
 enum state { RUNNING, RUNNABLE, BLOCKED, EXITED };
@@ -194,9 +204,9 @@ schedule(void)
 		nswitches++;
 		if (hook_switch != NULL)
 			hook_switch(next);
-		ASAN_START(next);
+		ASAN_START(prev, next);
 		sched_md_switch(&prev->sp, next->sp);
-		ASAN_FINISH(prev);
+		ASAN_FINISH();
 	}
 	/* Back on the CPU: stacks of exited threads are no longer in use. */
 	if (zombies != NULL)
@@ -207,9 +217,7 @@ static void
 thread_start(void *unused)
 {
 	(void)unused;
-#ifdef __SANITIZE_ADDRESS__
-	__sanitizer_finish_switch_fiber(cur_fake_stack, NULL, NULL);
-#endif
+	ASAN_FINISH();
 	sched_md_intr_restore(1);
 	cur->fn(cur->arg);
 	sched_exit();

@@ -224,8 +224,14 @@ fmt_vformat(fmt_put_fn put, void *arg, const char *fmt, va_list ap0)
 			break;
 		case 'o': {
 			uintmax_t v = unsigned_arg(&ap, l);
-			if (sp.alt && v != 0 && sp.prec < 1)
-				sp.prec = 1;	/* a leading 0 */
+			if (sp.alt && v != 0) {
+				/* '#': raise the precision until a 0 leads. */
+				int nd = 0;
+				for (uintmax_t t = v; t != 0; t >>= 3)
+					nd++;
+				if (sp.prec < nd + 1)
+					sp.prec = nd + 1;
+			}
 			emit_num(&o, &sp, v, false, 8, false, NULL);
 			break;
 		}
