@@ -27,11 +27,13 @@ STATUS_NAMES = {OK: "ok", FAIL: "workload failed", PANIC: "panic",
 
 class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
-                 mem="64M", iso=False, module=None, timeout=60, check=None):
+                 mem="64M", iso=False, module=None, timeout=60, check=None,
+                 serial_file=False):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
         self.module, self.timeout, self.check = module, timeout, check
+        self.serial_file = serial_file
 
 
 def trap_case(name, test, status, *must):
@@ -102,6 +104,11 @@ CASES = [
                r"thread main, called from 0x[0-9a-f]+ <test_trap_panic\+0x",
                r"backtrace:\n  #0  0x[0-9a-f]{16} <test_trap_panic\+0x", r"\n  #1  0x[0-9a-f]{16} <(run_one|tests_run)\+0x", r"exit status 37"),
          must_not=(r"test trap_panic: (PASS|FAIL)",)),
+    # -no-reboot turns the reset into QEMU's exit with status 0.
+    Case("reboot_resets_the_machine", "test=power_reboot", 0,
+         must=(r"rebooting",), must_not=(r"test power_reboot: (PASS|FAIL)",)),
+    Case("serial_console_to_file", "test=boot", serial_file=True,
+         must=(r"test boot: PASS",)),
     Case("sleep_1_10_50ms_against_tsc", "test=sleep",
          must=(r"sleep 1 ms: ", r"sleep 10 ms: ", r"sleep 50 ms: ",
                r"test sleep: PASS")),
@@ -165,6 +172,10 @@ def run_case(case, image, tmpdir):
         with open(path, "w") as f:
             f.write(case.module)
         cmd += ["--initrd", path + " arg=one"]
+    serial_path = None
+    if case.serial_file:
+        serial_path = os.path.join(tmpdir, case.name + ".serial")
+        cmd += ["--serial", "file:" + serial_path]
     cmd.append(image)
     lines = []
     start = time.monotonic()
@@ -187,6 +198,12 @@ def run_case(case, image, tmpdir):
         proc.wait()
         status = 124
     t.join(5)
+    if serial_path is not None:
+        # The console went to the file, not to stdout.
+        if lines:
+            lines.append((time.monotonic(), "(unexpected output on stdout)"))
+        with open(serial_path, errors="replace") as f:
+            lines += [(0.0, l.rstrip("\r\n")) for l in f]
     return status, lines, time.monotonic() - start
 
 

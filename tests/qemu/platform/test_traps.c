@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "plat/panic.h"
+#include "plat/power.h"
 #include "plat/testcase.h"
 
 TESTCASE(trap_ud)
@@ -31,4 +32,9 @@ TESTCASE(trap_null)
 TESTCASE(trap_panic)
 {
 	panic("deliberate panic from test_trap_panic, value %d", 42);
+}
+
+TESTCASE(power_reboot)
+{
+	plat_reboot();
 }
