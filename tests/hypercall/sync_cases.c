@@ -437,6 +437,44 @@ sync_case_cv_broadcast(void)
 	return 0;
 }
 
+/* ---- cv_wait_nowrap keeps the virtual CPU ---- */
+
+static void *
+nowrap_signaller(void *arg)
+{
+	struct bc *b = arg;
+
+	rumpuser_mutex_enter_nowrap(b->mtx);
+	b->go = 1;
+	rumpuser_cv_signal(b->cv);
+	rumpuser_mutex_exit(b->mtx);
+	return NULL;
+}
+
+int
+sync_case_cv_nowrap(void)
+{
+	struct bc b = { 0 };
+	long u0, s0;
+	void *t;
+
+	rumpuser_mutex_init(&b.mtx, RUMPUSER_MTX_SPIN);
+	rumpuser_cv_init(&b.cv);
+	t = spawn(nowrap_signaller, &b, "nowrap");
+	u0 = sync_upcalls.unsched;
+	s0 = sync_upcalls.sched;
+	rumpuser_mutex_enter_nowrap(b.mtx);
+	while (!b.go)
+		rumpuser_cv_wait_nowrap(b.cv, b.mtx);
+	rumpuser_mutex_exit(b.mtx);
+	SYNC_CHECK(sync_upcalls.unsched == u0 && sync_upcalls.sched == s0,
+	    "cv_wait_nowrap released the virtual CPU");
+	rumpuser_thread_join(t);
+	rumpuser_cv_destroy(b.cv);
+	rumpuser_mutex_destroy(b.mtx);
+	return 0;
+}
+
 /* ---- join waits for the thread's end ---- */
 
 static void *

@@ -33,6 +33,7 @@ int sync_case_mutex_kinds(void);
 int sync_case_rwlock(void);
 int sync_case_cv_timedwait(void);
 int sync_case_cv_broadcast(void);
+int sync_case_cv_nowrap(void);
 int sync_case_join(void);
 int sync_case_sleep_order(void);
 int sync_case_curlwp(void);

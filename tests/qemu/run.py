@@ -28,12 +28,13 @@ STATUS_NAMES = {OK: "ok", FAIL: "workload failed", PANIC: "panic",
 class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
                  mem="64M", iso=False, module=None, timeout=60, check=None,
-                 serial_file=False):
+                 serial_file=False, cpu=None):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
         self.module, self.timeout, self.check = module, timeout, check
         self.serial_file = serial_file
+        self.cpu = cpu
 
 
 def trap_case(name, test, status, *must):
@@ -70,7 +71,7 @@ def check_wallclock(lines):
 
 
 SYNC_CASES = ("pingpong", "mutex_contention", "mutex_kinds", "rwlock",
-              "cv_timedwait", "cv_broadcast", "join", "sleep_order", "curlwp")
+              "cv_timedwait", "cv_broadcast", "cv_nowrap", "join", "sleep_order", "curlwp")
 
 CASES = [
     Case("boot_banner_and_memory_map", "test=boot",
@@ -144,6 +145,19 @@ CASES = [
                r"test malloc_alignment_exhaustion: PASS")),
     Case("hyp_random_params_revision", "test=random_and_params",
          must=(r"test random_and_params: PASS",)),
+    Case("hyp_random_without_rdrand_uses_seed",
+         "RUMPIMG_RANDOM_SEED=" + "0123456789abcdef" * 4 + " test=random_and_params",
+         cpu="qemu64,-rdrand",
+         must=(r"test random_and_params: PASS",),
+         must_not=(r"NOT fit for secrets",)),
+    Case("hyp_random_without_rdrand_or_seed_warns", "test=random_and_params",
+         cpu="qemu64,-rdrand",
+         must=(r"no RDRAND and no RUMPIMG_RANDOM_SEED: random numbers come "
+               r"from TSC jitter and are NOT fit for secrets",
+               r"test random_and_params: PASS")),
+    Case("hyp_exit_errno_and_missing_host_files", "test=hyp_misc,hyp_exit",
+         FAIL, must=(r"test hyp_misc: PASS", r"rumpuser_exit\(3\)"),
+         must_not=(r"test hyp_exit: (PASS|FAIL)",)),
     Case("hyp_stack_overflow_caught_by_guard_page", "test=stack_overflow",
          TRAP,
          must=(r"CPU exception #DF double fault .* thread deep-recursion",
@@ -177,6 +191,8 @@ def run_case(case, image, tmpdir):
         serial_path = os.path.join(tmpdir, case.name + ".serial")
         cmd += ["--serial", "file:" + serial_path]
     cmd.append(image)
+    if case.cpu is not None:
+        cmd += ["--", "-cpu", case.cpu]   # the last -cpu wins
     lines = []
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,

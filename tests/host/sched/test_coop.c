@@ -163,6 +163,7 @@ static const struct tc cases[] = {
 	{ "coop_sync_rwlock", sync_case_rwlock },
 	{ "coop_sync_cv_timedwait", sync_case_cv_timedwait },
 	{ "coop_sync_cv_broadcast", sync_case_cv_broadcast },
+	{ "coop_sync_cv_nowrap", sync_case_cv_nowrap },
 	{ "coop_sync_join", sync_case_join },
 	{ "coop_sync_sleep_order", sync_case_sleep_order },
 	{ "coop_sync_curlwp", sync_case_curlwp },

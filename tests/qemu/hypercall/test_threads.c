@@ -155,3 +155,32 @@ TESTCASE(random_and_params)
 	TCHECK(rumpuser_init(16, NULL) == EINVAL, "revision 16 accepted");
 	return 0;
 }
+
+TESTCASE(hyp_misc)
+{
+	int fd = -1, type = 0, called = 0;
+	uint64_t size = 0;
+	size_t got = 9;
+	char buf[8];
+	struct rumpuser_iovec iov = { buf, sizeof(buf) };
+
+	rumpuser_seterrno(77);
+	TCHECK(*(long *)sched_tls(sched_current(), TLS_ERRNO) == 77,
+	    "seterrno did not reach the thread's errno slot");
+	/* No host files under the image: honest errors, no pretending. */
+	TCHECK(rumpuser_open("/etc/passwd", RUMPUSER_OPEN_RDONLY, &fd) == ENXIO,
+	    "open of a host file did not fail with ENXIO");
+	TCHECK(rumpuser_getfileinfo("/x", &size, &type) == ENOENT, "getfileinfo");
+	TCHECK(rumpuser_iovread(0, &iov, 1, 0, &got) == ENXIO, "iovread");
+	TCHECK(rumpuser_clock_gettime(7, (int64_t *)&size, (long *)&type) == EINVAL,
+	    "bad clock accepted");
+	TCHECK(rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, -1) == EINVAL,
+	    "negative sleep accepted");
+	(void)called;
+	return 0;
+}
+
+TESTCASE(hyp_exit)
+{
+	rumpuser_exit(3);
+}
