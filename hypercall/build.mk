@@ -1,4 +1,5 @@
 # The bare-metal hypercall layer.
 hyp-y += hypercall/switch.S hypercall/sched.c hypercall/sched_md_x86.c
 hyp-y += hypercall/sync.c hypercall/malloc.c hypercall/rumpuser.c
+hyp-y += hypercall/rumpuser_threads.c
 hyp-y += hypercall/random.c

@@ -79,28 +79,30 @@ pte_for(uintptr_t va, int *err)
 	return &table(*pde)[(va >> 12) & 511];
 }
 
-int
-plat_mmu_unmap_page(uintptr_t va)
+/* Sets or clears the present bit of the 4 KiB page holding va. */
+static int
+set_present(uintptr_t va, bool present)
 {
 	int err = 0;
-	uint64_t *pte = pte_for(va & ~(uintptr_t)(PAGE_SIZE - 1), &err);
+	uint64_t *pte;
 
+	va &= ~(uintptr_t)(PAGE_SIZE - 1);
+	pte = pte_for(va, &err);
 	if (pte == NULL)
 		return err;
-	*pte &= ~PTE_P;
+	*pte = present ? (va | PTE_P | PTE_W) : (*pte & ~PTE_P);
 	invlpg((void *)va);
 	return 0;
 }
 
 int
+plat_mmu_unmap_page(uintptr_t va)
+{
+	return set_present(va, false);
+}
+
+int
 plat_mmu_map_page(uintptr_t va)
 {
-	int err = 0;
-	uint64_t *pte = pte_for(va & ~(uintptr_t)(PAGE_SIZE - 1), &err);
-
-	if (pte == NULL)
-		return err;
-	*pte = (va & ~(uintptr_t)(PAGE_SIZE - 1)) | PTE_P | PTE_W;
-	invlpg((void *)va);
-	return 0;
+	return set_present(va, true);
 }

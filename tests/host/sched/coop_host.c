@@ -1,9 +1,8 @@
 /*
  * Runs the bare-metal scheduler (hypercall/sched.c, switch.S) and locks
- * (hypercall/sync.c) natively on the host: a machine layer on mmap and
- * clock_gettime, and the few rumpuser calls the shared sync cases use,
- * mapped straight onto the scheduler as hypercall/rumpuser.c does in the
- * image.
+ * (hypercall/sync.c, rumpuser_threads.c) natively on the host: a machine
+ * layer on mmap and clock_gettime, the allocator on posix_memalign, and the
+ * two rumpuser calls left (init, clock_gettime).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -111,54 +110,6 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 	return 0;
 }
 
-struct start {
-	void *(*fn)(void *);
-	void *arg;
-};
-
-static void
-thread_start(void *p)
-{
-	struct start s = *(struct start *)p;
-
-	free(p);
-	s.fn(s.arg);
-}
-
-int
-rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
-    int mustjoin, int prio, int cpuidx, void **cookie)
-{
-	struct start *s = malloc(sizeof(*s));
-	struct thread *t;
-
-	(void)prio;
-	(void)cpuidx;
-	if (s == NULL)
-		return 12;
-	s->fn = fn;
-	s->arg = arg;
-	t = sched_create(name, thread_start, s, mustjoin ? THREAD_MUSTJOIN : 0);
-	if (t == NULL) {
-		free(s);
-		return 12;
-	}
-	if (cookie != NULL)
-		*cookie = t;
-	return 0;
-}
-
-int
-rumpuser_thread_join(void *cookie)
-{
-	int nlocks;
-
-	hyp_unsched(&nlocks, NULL);
-	sched_join(cookie);
-	hyp_sched(nlocks, NULL);
-	return 0;
-}
-
 int
 rumpuser_clock_gettime(int clk, int64_t *sec, long *nsec)
 {
@@ -170,37 +121,3 @@ rumpuser_clock_gettime(int clk, int64_t *sec, long *nsec)
 	return 0;
 }
 
-int
-rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
-{
-	uint64_t now = sched_md_now();
-	uint64_t d = (uint64_t)sec * 1000000000ULL + (uint64_t)nsec;
-	int nlocks;
-
-	hyp_unsched(&nlocks, NULL);
-	if (clk == RUMPUSER_CLOCK_RELWALL)
-		d += now;
-	if (d <= now)
-		sched_relinquish();
-	else
-		sched_sleep_until(d);
-	hyp_sched(nlocks, NULL);
-	return 0;
-}
-
-void
-rumpuser_curlwpop(int op, struct lwp *l)
-{
-	struct lwp **slot = (struct lwp **)sched_tls(sched_current(), TLS_CURLWP);
-
-	if (op == RUMPUSER_LWP_SET)
-		*slot = l;
-	else if (op == RUMPUSER_LWP_CLEAR)
-		*slot = NULL;
-}
-
-struct lwp *
-rumpuser_curlwp(void)
-{
-	return *(struct lwp **)sched_tls(sched_current(), TLS_CURLWP);
-}

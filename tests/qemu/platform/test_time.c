@@ -27,8 +27,12 @@ TESTCASE(sleep)
 		/* Generous: TCG on a loaded 2-core host. */
 		TCHECK(got < want * 5 + 20 * MS, "slept %lu ns for %lu",
 		    (unsigned long)got, (unsigned long)want);
-		/* Tickless: one interrupt per PIT period (~55 ms), plus slack. */
-		TCHECK(irqs >= 1 && irqs <= 4, "%lu timer interrupts", (unsigned long)irqs);
+		/*
+		 * Tickless: one interrupt per PIT period (~55 ms), plus slack.
+		 * Zero is possible when a loaded host lets the deadline pass
+		 * before the timer was armed.
+		 */
+		TCHECK(irqs <= 4, "%lu timer interrupts", (unsigned long)irqs);
 	}
 	return 0;
 }
