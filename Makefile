@@ -219,8 +219,12 @@ test-qemu:
 
 bench:
 	$(Q)scripts/deps
-	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(PYTHON) bench/run.py --image $(O)/rumpimg.elf --build $(O)
+	$(Q)$(MAKE) --no-print-directory all $(O)/host/bench/sched
+	$(Q)mkdir -p $(TEST_O)
+	$(Q)test -f $(TEST_O)/.config || \
+		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null
+	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) KCONFIG_CONFIG=$(TEST_O)/.config all
+	$(Q)$(PYTHON) bench/run.py --image $(O)/rumpimg.elf --build $(O) --test-image $(TEST_O)/rumpimg.elf
 
 .PHONY: clean
 clean:

@@ -79,6 +79,38 @@ bench_pthread_pingpong(void)
 	pthread_join(t, NULL);
 }
 
+static void *
+pthread_nothing(void *arg)
+{
+	return arg;
+}
+
+static void
+bench_pthread_create_join(void)
+{
+	uint64_t t0 = now_ns();
+
+	for (int i = 0; i < CREATE_ROUNDS; i++) {
+		pthread_t t;
+		pthread_create(&t, NULL, pthread_nothing, NULL);
+		pthread_join(t, NULL);
+	}
+	BENCH_OUT("pthread_create_join_ns", now_ns() - t0, CREATE_ROUNDS, "ns");
+}
+
+static void
+bench_pthread_mutex(void)
+{
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	uint64_t t0 = now_ns();
+
+	for (int i = 0; i < MUTEX_ROUNDS; i++) {
+		pthread_mutex_lock(&m);
+		pthread_mutex_unlock(&m);
+	}
+	BENCH_OUT("pthread_mutex_ns", now_ns() - t0, MUTEX_ROUNDS, "ns");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -86,6 +118,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "pthread") == 0) {
 		bench_pthread_pingpong();
+		bench_pthread_create_join();
+		bench_pthread_mutex();
 		return 0;
 	}
 	sched_init();
