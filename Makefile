@@ -200,6 +200,7 @@ debug:
 
 include tests/host/build.mk
 include tests/host/sched/sched.mk
+include tests/host/posix/posix.mk
 
 TEST_O := $(O)/test
 .PHONY: test test-host test-qemu bench

@@ -16,7 +16,8 @@ up_unsched(int nlocks, int *countp, void *interlock)
 {
 	(void)nlocks;
 	(void)interlock;
-	sync_upcalls.unsched++;
+	/* Atomic: on the POSIX backend host threads call this concurrently. */
+	__atomic_fetch_add(&sync_upcalls.unsched, 1, __ATOMIC_RELAXED);
 	*countp = 7;			/* must come back in up_sched */
 }
 
@@ -24,9 +25,9 @@ static void
 up_sched(int nlocks, void *interlock)
 {
 	(void)interlock;
-	sync_upcalls.sched++;
+	__atomic_fetch_add(&sync_upcalls.sched, 1, __ATOMIC_RELAXED);
 	if (nlocks != 7)
-		sync_upcalls.errors++;
+		__atomic_fetch_add(&sync_upcalls.errors, 1, __ATOMIC_RELAXED);
 }
 
 static const struct rumpuser_hyperup hyperup = {

@@ -1,0 +1,249 @@
+/*
+ * rumpuser(3) on POSIX hosts: initialisation, parameters, console, errors,
+ * termination, randomness, loader and daemonising.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "posix.h"
+
+const struct rumpuser_hyperup *posix_hyp;
+
+void
+posix_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rumpuser: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+void
+posix_unsched(int *nlocks, void *interlock)
+{
+	if (posix_hyp != NULL && posix_hyp->hyp_backend_unschedule != NULL)
+		posix_hyp->hyp_backend_unschedule(0, nlocks, interlock);
+	else
+		*nlocks = 0;
+}
+
+void
+posix_sched(int nlocks, void *interlock)
+{
+	if (posix_hyp != NULL && posix_hyp->hyp_backend_schedule != NULL)
+		posix_hyp->hyp_backend_schedule(nlocks, interlock);
+}
+
+int
+rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
+{
+	if (version != RUMPUSER_VERSION) {
+		fprintf(stderr, "rumpuser mismatch: the kernel wants hypercall "
+		    "revision %d, this library implements %d\n", version,
+		    RUMPUSER_VERSION);
+		return 22;	/* EINVAL */
+	}
+	posix_hyp = hyp;
+	return 0;
+}
+
+static int
+copy_param(const char *value, void *buf, size_t buflen)
+{
+	size_t len = strlen(value) + 1;
+
+	if (len > buflen)
+		return 34;	/* ERANGE: never a silently cut value */
+	memcpy(buf, value, len);
+	return 0;
+}
+
+int
+rumpuser_getparam(const char *name, void *buf, size_t buflen)
+{
+	char tmp[300];
+
+	if (strcmp(name, RUMPUSER_PARAM_NCPU) == 0) {
+		const char *v = getenv("RUMP_NCPU");
+		if (v == NULL)
+			v = "2";
+		if (strcmp(v, "host") == 0) {
+			snprintf(tmp, sizeof(tmp), "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+			v = tmp;
+		}
+		return copy_param(v, buf, buflen);
+	}
+	if (strcmp(name, RUMPUSER_PARAM_HOSTNAME) == 0) {
+		char host[256];
+		if (gethostname(host, sizeof(host)) == 0 && host[0] != '\0') {
+			host[sizeof(host) - 1] = '\0';
+			snprintf(tmp, sizeof(tmp), "rump-%05d.%s", (int)getpid(), host);
+		} else {
+			snprintf(tmp, sizeof(tmp), "rump-%05d", (int)getpid());
+		}
+		return copy_param(tmp, buf, buflen);
+	}
+	if (name[0] == '_')
+		return 22;	/* EINVAL: an unknown hypervisor parameter */
+	const char *v = getenv(name);
+	if (v == NULL)
+		return 2;	/* ENOENT */
+	return copy_param(v, buf, buflen);
+}
+
+void
+rumpuser_putchar(int c)
+{
+	putc(c, stderr);
+}
+
+void
+rumpuser_dprintf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void
+rumpuser_exit(int value)
+{
+	if (value == RUMPUSER_PANIC)
+		abort();
+	exit(value);
+}
+
+/* NetBSD signal numbers 1..32 as host signals (Appendix B); 0: none here. */
+static int
+host_signal(int sig)
+{
+	static const int map[33] = {
+		0, SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, 0 /* EMT */,
+		SIGFPE, SIGKILL, SIGBUS, SIGSEGV, SIGSYS, SIGPIPE, SIGALRM,
+		SIGTERM, SIGURG, SIGSTOP, SIGTSTP, SIGCONT, SIGCHLD, SIGTTIN,
+		SIGTTOU, SIGIO, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
+		0 /* INFO */, SIGUSR1, SIGUSR2, SIGPWR,
+	};
+
+	return sig >= 1 && sig <= 32 ? map[sig] : 0;
+}
+
+int
+rumpuser_kill(int64_t pid, int sig)
+{
+	int hs = host_signal(sig);
+
+	if (hs == 0)
+		return 22;	/* no mapping: no signal raised */
+	if (pid == RUMPUSER_PID_SELF)
+		return raise(hs) == 0 ? 0 : posix_errno(errno);
+	return kill((pid_t)pid, hs) == 0 ? 0 : posix_errno(errno);
+}
+
+void
+rumpuser_seterrno(int error)
+{
+	errno = error;
+}
+
+int
+rumpuser_getrandom(void *buf, size_t len, int flags, size_t *retp)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = getrandom((char *)buf + done, len - done,
+		    (flags & RUMPUSER_RANDOM_NOWAIT) ? GRND_NONBLOCK : 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (done > 0 || (flags & RUMPUSER_RANDOM_NOWAIT))
+				break;
+			return posix_errno(errno);
+		}
+		done += (size_t)n;
+	}
+	*retp = done;
+	return 0;
+}
+
+void
+rumpuser_dl_bootstrap(rump_modinit_fn modinit, rump_symload_fn symload,
+    rump_compload_fn compload)
+{
+	/* A static library: every component is linked in, nothing to load. */
+	(void)modinit;
+	(void)symload;
+	(void)compload;
+}
+
+/*
+ * Daemonising: the parent forks and waits on a pipe until the child says
+ * the server is ready (or failed), then exits with that result.
+ */
+static int daemon_pipe[2] = { -1, -1 };
+
+int
+rumpuser_daemonize_begin(void)
+{
+	pid_t pid;
+	int err = 0;
+
+	if (daemon_pipe[1] != -1)
+		return 36;	/* EINPROGRESS */
+	if (pipe(daemon_pipe) == -1)
+		return posix_errno(errno);
+	pid = fork();
+	if (pid == -1) {
+		err = posix_errno(errno);
+		close(daemon_pipe[0]);
+		close(daemon_pipe[1]);
+		daemon_pipe[0] = daemon_pipe[1] = -1;
+		return err;
+	}
+	if (pid > 0) {
+		/* Parent: wait for the child's verdict and leave with it. */
+		close(daemon_pipe[1]);
+		if (read(daemon_pipe[0], &err, sizeof(err)) != sizeof(err))
+			err = 5;
+		_exit(err == 0 ? 0 : 1);
+	}
+	close(daemon_pipe[0]);
+	if (setsid() == -1)
+		return posix_errno(errno);
+	return 0;
+}
+
+int
+rumpuser_daemonize_done(int error)
+{
+	int fd;
+
+	if (daemon_pipe[1] == -1)
+		return 2;	/* ENOENT: not daemonizing */
+	if (error == 0 && (fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	if (write(daemon_pipe[1], &error, sizeof(error)) != sizeof(error))
+		return posix_errno(errno);
+	close(daemon_pipe[1]);
+	daemon_pipe[1] = -1;
+	return 0;
+}
