@@ -9,6 +9,7 @@ usage: tests/qemu/run.py --image build/test/rumpimg.elf [--filter RE] [-v]
 import argparse
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,13 +29,14 @@ STATUS_NAMES = {OK: "ok", FAIL: "workload failed", PANIC: "panic",
 class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
                  mem="64M", iso=False, module=None, timeout=60, check=None,
-                 serial_file=False, cpu=None):
+                 serial_file=False, cpu=None, serial_unix=False):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
         self.module, self.timeout, self.check = module, timeout, check
         self.serial_file = serial_file
         self.cpu = cpu
+        self.serial_unix = serial_unix
 
 
 def trap_case(name, test, status, *must):
@@ -109,6 +111,8 @@ CASES = [
     Case("reboot_resets_the_machine", "test=power_reboot", 0,
          must=(r"rebooting",), must_not=(r"test power_reboot: (PASS|FAIL)",)),
     Case("serial_console_to_file", "test=boot", serial_file=True,
+         must=(r"test boot: PASS",)),
+    Case("serial_console_on_unix_socket", "test=boot", serial_unix=True,
          must=(r"test boot: PASS",)),
     Case("sleep_1_10_50ms_against_tsc", "test=sleep",
          must=(r"sleep 1 ms: ", r"sleep 10 ms: ", r"sleep 50 ms: ",
@@ -190,6 +194,10 @@ def run_case(case, image, tmpdir):
     if case.serial_file:
         serial_path = os.path.join(tmpdir, case.name + ".serial")
         cmd += ["--serial", "file:" + serial_path]
+    sock_path = None
+    if case.serial_unix:
+        sock_path = os.path.join(tmpdir, case.name + ".sock")
+        cmd += ["--serial", "unix:" + sock_path]
     cmd.append(image)
     if case.cpu is not None:
         cmd += ["--", "-cpu", case.cpu]   # the last -cpu wins
@@ -199,8 +207,21 @@ def run_case(case, image, tmpdir):
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                             start_new_session=True)
 
+    def stream():
+        if sock_path is None:
+            return proc.stdout
+        # QEMU waits for this connection before it boots the image.
+        s = socket.socket(socket.AF_UNIX)
+        for _ in range(100):
+            try:
+                s.connect(sock_path)
+                break
+            except OSError:
+                time.sleep(0.05)
+        return s.makefile("rb")
+
     def reader():
-        for raw in proc.stdout:
+        for raw in stream():
             text = raw.decode("utf-8", "replace").rstrip("\r\n")
             text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).replace("\r", "")
             lines.append((time.monotonic(), text))
