@@ -201,6 +201,7 @@ debug:
 include tests/host/build.mk
 include tests/host/sched/sched.mk
 include tests/host/posix/posix.mk
+include tests/host/kernel/kernel.mk
 
 TEST_O := $(O)/test
 .PHONY: test test-host test-qemu bench

@@ -9,6 +9,7 @@ $(O)/host/obj/hypercall/posix/%.o: hypercall/posix/%.c $(wildcard hypercall/posi
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
 
+# The kernel's objects join it (tests/host/kernel/kernel.mk adds them).
 $(O)/host/lib/librump.a: $(POSIX_OBJS)
 	$(call msg,AR,$@)
 	$(Q)mkdir -p $(dir $@)

@@ -1,0 +1,39 @@
+/*
+ * The rump kernel's public entry points: initialisation and the process/lwp
+ * interface of rump_lwproc(3). Names, values and signatures are NetBSD's.
+ */
+#ifndef RUMP_RUMP_H
+#define RUMP_RUMP_H
+
+#include <sys/types.h>
+
+struct lwp;
+
+/* rump_pub_lwproc_rfork() flags: the new process's descriptor table. */
+#define RUMP_RFFDG		0x01	/* a copy of the parent's */
+#define RUMP_RFCFDG		0x02	/* a new, empty one */
+#define RUMP_RFFD_SHARE		0x00	/* the parent's own, shared */
+#define RUMP_RFFD_COPY		RUMP_RFFDG
+#define RUMP_RFFD_CLEAR		RUMP_RFCFDG
+
+/*
+ * Boots the kernel: proc0 (pid 0) and init (pid 1, descriptors 0, 1 and 2 on
+ * the console, root credentials). Returns 0 or an errno; a second call does
+ * nothing and returns 0. Call before anything else, from any thread.
+ */
+int rump_init(void);
+
+/*
+ * rump_lwproc(3). Each runs in the kernel on the calling host thread. rfork
+ * and newlwp bind the calling thread to a new lwp and return 0 or an errno
+ * (EINVAL for bad rfork flags, ESRCH for a missing pid, EBUSY for a process
+ * being drained); switch and releaselwp stop the kernel with a message on
+ * misuse; curlwp returns the bound lwp or NULL in an implicit context.
+ */
+int rump_pub_lwproc_rfork(int flags);
+int rump_pub_lwproc_newlwp(pid_t pid);
+void rump_pub_lwproc_switch(struct lwp *l);
+void rump_pub_lwproc_releaselwp(void);
+struct lwp *rump_pub_lwproc_curlwp(void);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * NetBSD's constants with a RUMP_ prefix, so that programs on other hosts
+ * can use them beside their own (shared/spec/rump_sp.md, Appendices A-C).
+ */
+#ifndef RUMP_RUMPDEFS_H
+#define RUMP_RUMPDEFS_H
+
+#define RUMP_EPERM		1
+#define RUMP_ENOENT		2
+#define RUMP_ESRCH		3
+#define RUMP_EINTR		4
+#define RUMP_EIO		5
+#define RUMP_ENXIO		6
+#define RUMP_E2BIG		7
+#define RUMP_ENOEXEC		8
+#define RUMP_EBADF		9
+#define RUMP_ECHILD		10
+#define RUMP_EDEADLK		11
+#define RUMP_ENOMEM		12
+#define RUMP_EACCES		13
+#define RUMP_EFAULT		14
+#define RUMP_ENOTBLK		15
+#define RUMP_EBUSY		16
+#define RUMP_EEXIST		17
+#define RUMP_EXDEV		18
+#define RUMP_ENODEV		19
+#define RUMP_ENOTDIR		20
+#define RUMP_EISDIR		21
+#define RUMP_EINVAL		22
+#define RUMP_ENFILE		23
+#define RUMP_EMFILE		24
+#define RUMP_ENOTTY		25
+#define RUMP_ETXTBSY		26
+#define RUMP_EFBIG		27
+#define RUMP_ENOSPC		28
+#define RUMP_ESPIPE		29
+#define RUMP_EROFS		30
+#define RUMP_EMLINK		31
+#define RUMP_EPIPE		32
+#define RUMP_EDOM		33
+#define RUMP_ERANGE		34
+#define RUMP_EAGAIN		35
+#define RUMP_EWOULDBLOCK	RUMP_EAGAIN
+#define RUMP_EINPROGRESS	36
+#define RUMP_EALREADY		37
+#define RUMP_ENOTSOCK		38
+#define RUMP_EDESTADDRREQ	39
+#define RUMP_EMSGSIZE		40
+#define RUMP_EPROTOTYPE		41
+#define RUMP_ENOPROTOOPT	42
+#define RUMP_EPROTONOSUPPORT	43
+#define RUMP_EOPNOTSUPP		45
+#define RUMP_EAFNOSUPPORT	47
+#define RUMP_EADDRINUSE		48
+#define RUMP_EADDRNOTAVAIL	49
+#define RUMP_ECONNRESET		54
+#define RUMP_ENOBUFS		55
+#define RUMP_EISCONN		56
+#define RUMP_ENOTCONN		57
+#define RUMP_ESHUTDOWN		58
+#define RUMP_ETIMEDOUT		60
+#define RUMP_ECONNREFUSED	61
+#define RUMP_ELOOP		62
+#define RUMP_ENAMETOOLONG	63
+#define RUMP_EHOSTUNREACH	65
+#define RUMP_ENOTEMPTY		66
+#define RUMP_EDQUOT		69
+#define RUMP_ESTALE		70
+#define RUMP_ENOLCK		77
+#define RUMP_ENOSYS		78
+#define RUMP_EFTYPE		79
+#define RUMP_EAUTH		80
+#define RUMP_EIDRM		82
+#define RUMP_ENOMSG		83
+#define RUMP_EOVERFLOW		84
+#define RUMP_EILSEQ		85
+#define RUMP_ENOTSUP		86
+#define RUMP_ECANCELED		87
+#define RUMP_EBADMSG		88
+#define RUMP_ENODATA		89
+#define RUMP_ENOATTR		93
+#define RUMP_EPROTO		96
+
+#define RUMP_NGROUPS		16
+#define RUMP_MAXCOMLEN		16
+#define RUMP_PATH_MAX		1024
+
+#define RUMP_RB_AUTOBOOT	0
+#define RUMP_RB_NOSYNC		0x4
+#define RUMP_RB_HALT		0x8
+#define RUMP_RB_DUMP		0x100
+#define RUMP_RB_POWERDOWN	0x808
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * System calls: one table indexed by NetBSD's numbers (spec D.6), each
+ * handler taking the argument block in NetBSD's amd64 layout (8-byte slots).
+ * A number with no handler answers ENOSYS.
+ */
+#include <string.h>
+
+#include "kern.h"
+
+typedef int (*sy_call_t)(struct lwp *, const void *, register_t *);
+
+#define ARG(args, i, type)	((type)((const register_t *)(args))[i])
+
+static int
+sys_read(struct lwp *l, const void *args, register_t *rv)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(args, 0, int));
+	size_t n = ARG(args, 2, size_t), done = 0;
+	void *buf = ARG(args, 1, void *);
+	int error;
+
+	if (fp == NULL || !(fp->flag & FREAD))
+		return RUMP_EBADF;
+	if (n > 0 && buf == NULL)
+		return RUMP_EFAULT;
+	error = fp->ops->fo_read(fp, buf, n, &done);
+	*rv = (register_t)done;
+	return error;
+}
+
+static int
+sys_write(struct lwp *l, const void *args, register_t *rv)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(args, 0, int));
+	size_t n = ARG(args, 2, size_t), done = 0;
+	const void *buf = ARG(args, 1, const void *);
+	int error;
+
+	if (fp == NULL || !(fp->flag & FWRITE))
+		return RUMP_EBADF;
+	if (n > 0 && buf == NULL)
+		return RUMP_EFAULT;
+	error = fp->ops->fo_write(fp, buf, n, &done);
+	*rv = (register_t)done;
+	return error;
+}
+
+static int
+sys_close(struct lwp *l, const void *args, register_t *rv)
+{
+	(void)rv;
+	return fd_close(l->l_proc->p_fd, ARG(args, 0, int));
+}
+
+static int
+sys_dup(struct lwp *l, const void *args, register_t *rv)
+{
+	struct filedesc *fdp = l->l_proc->p_fd;
+	struct file *fp = fd_get(fdp, ARG(args, 0, int));
+	int fd, error;
+
+	if (fp == NULL)
+		return RUMP_EBADF;
+	file_hold(fp);
+	error = fd_alloc(fdp, 0, fp, &fd);
+	if (error != 0) {
+		file_release(fp);
+		return error;
+	}
+	*rv = fd;
+	return 0;
+}
+
+static int
+sys_dup2(struct lwp *l, const void *args, register_t *rv)
+{
+	int to = ARG(args, 1, int), error;
+
+	error = fd_dup2(l->l_proc->p_fd, ARG(args, 0, int), to);
+	if (error == 0)
+		*rv = to;
+	return error;
+}
+
+static int
+sys_getpid(struct lwp *l, const void *args, register_t *rv)
+{
+	(void)args;
+	rv[0] = l->l_proc->p_pid;
+	rv[1] = l->l_proc->p_pptr != NULL ? l->l_proc->p_pptr->p_pid : 0;
+	return 0;
+}
+
+static int
+sys_getppid(struct lwp *l, const void *args, register_t *rv)
+{
+	(void)args;
+	*rv = l->l_proc->p_pptr != NULL ? l->l_proc->p_pptr->p_pid : 0;
+	return 0;
+}
+
+#define CRED(l)	((l)->l_proc->p_cred)
+
+static int
+sys_getuid(struct lwp *l, const void *args, register_t *rv)
+{
+	(void)args;
+	*rv = CRED(l)->uid;
+	return 0;
+}
+
+static int
+sys_geteuid(struct lwp *l, const void *args, register_t *rv)
+{
+	(void)args;
+	*rv = CRED(l)->euid;
+	return 0;
+}
+
+static int
+sys_getgid(struct lwp *l, const void *args, register_t *rv)
+{
+	(void)args;
+	*rv = CRED(l)->gid;
+	return 0;
+}
+
+static int
+sys_getegid(struct lwp *l, const void *args, register_t *rv)
+{
+	(void)args;
+	*rv = CRED(l)->egid;
+	return 0;
+}
+
+/* Replaces the process's credentials with a modified private copy. */
+static struct kauth_cred *
+cred_modify(struct lwp *l)
+{
+	struct kauth_cred *n = cred_copy(CRED(l));
+
+	if (n != NULL) {
+		cred_free(CRED(l));
+		l->l_proc->p_cred = n;
+	}
+	return n;
+}
+
+/*
+ * NetBSD's rules: root may set real, effective and saved ids to anything;
+ * others may only make all three their real id (setuid), or the effective
+ * id their real or saved one (seteuid). Likewise for groups.
+ */
+static int
+sys_setuid(struct lwp *l, const void *args, register_t *rv)
+{
+	kuid_t uid = ARG(args, 0, kuid_t);
+	struct kauth_cred *c = CRED(l);
+
+	(void)rv;
+	if (c->euid != 0 && uid != c->uid)
+		return RUMP_EPERM;
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	c->uid = c->euid = c->svuid = uid;
+	return 0;
+}
+
+static int
+sys_seteuid(struct lwp *l, const void *args, register_t *rv)
+{
+	kuid_t euid = ARG(args, 0, kuid_t);
+	struct kauth_cred *c = CRED(l);
+
+	(void)rv;
+	if (c->euid != 0 && euid != c->uid && euid != c->svuid)
+		return RUMP_EPERM;
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	c->euid = euid;
+	return 0;
+}
+
+static int
+sys_setgid(struct lwp *l, const void *args, register_t *rv)
+{
+	kgid_t gid = ARG(args, 0, kgid_t);
+	struct kauth_cred *c = CRED(l);
+
+	(void)rv;
+	if (c->euid != 0 && gid != c->gid)
+		return RUMP_EPERM;
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	c->gid = c->egid = c->svgid = gid;
+	return 0;
+}
+
+static int
+sys_setegid(struct lwp *l, const void *args, register_t *rv)
+{
+	kgid_t egid = ARG(args, 0, kgid_t);
+	struct kauth_cred *c = CRED(l);
+
+	(void)rv;
+	if (c->euid != 0 && egid != c->gid && egid != c->svgid)
+		return RUMP_EPERM;
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	c->egid = egid;
+	return 0;
+}
+
+static int
+sys_getgroups(struct lwp *l, const void *args, register_t *rv)
+{
+	int n = ARG(args, 0, int);
+	struct kauth_cred *c = CRED(l);
+
+	if (n == 0) {
+		*rv = c->ngroups;
+		return 0;
+	}
+	if (n < c->ngroups)
+		return RUMP_EINVAL;
+	*rv = c->ngroups;
+	return copyout(c->groups, ARG(args, 1, void *),
+	    (size_t)c->ngroups * sizeof(kgid_t));
+}
+
+static int
+sys_setgroups(struct lwp *l, const void *args, register_t *rv)
+{
+	int n = ARG(args, 0, int), error;
+	kgid_t groups[RUMP_NGROUPS];
+	struct kauth_cred *c;
+
+	(void)rv;
+	if (CRED(l)->euid != 0)
+		return RUMP_EPERM;
+	if (n < 0 || n > RUMP_NGROUPS)
+		return RUMP_EINVAL;
+	error = copyin(ARG(args, 1, const void *), groups, (size_t)n * sizeof(kgid_t));
+	if (error != 0)
+		return error;
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	memcpy(c->groups, groups, (size_t)n * sizeof(kgid_t));
+	c->ngroups = n;
+	return 0;
+}
+
+#define NSYSENT		512
+
+static const sy_call_t sysent[NSYSENT] = {
+	[3] = sys_read,
+	[4] = sys_write,
+	[6] = sys_close,
+	[20] = sys_getpid,
+	[23] = sys_setuid,
+	[24] = sys_getuid,
+	[25] = sys_geteuid,
+	[39] = sys_getppid,
+	[41] = sys_dup,
+	[43] = sys_getegid,
+	[47] = sys_getgid,
+	[79] = sys_getgroups,
+	[80] = sys_setgroups,
+	[90] = sys_dup2,
+	[181] = sys_setgid,
+	[182] = sys_setegid,
+	[183] = sys_seteuid,
+};
+
+int
+rump_syscall(int num, void *args, register_t *retval)
+{
+	if (num < 0 || num >= NSYSENT || sysent[num] == NULL)
+		return RUMP_ENOSYS;
+	retval[0] = 0;
+	retval[1] = 0;
+	return sysent[num](curlwp(), args, retval);
+}

@@ -1,0 +1,127 @@
+/*
+ * The virtual CPU and the thread contexts of spec section G.2.
+ *
+ * A host thread enters the kernel by taking the one virtual CPU. A thread
+ * bound to an lwp enters as that lwp; one without gets an implicit context:
+ * a fresh lwp in init (pid 1), freed when the thread leaves. The reference
+ * implementation serialises implicit contexts twice on a global lwp0 lock;
+ * here holding the CPU already serialises lwp creation, so an implicit
+ * entry costs one CPU acquisition and an lwp from a small cache, and callers
+ * see the same thing: pid 1, a new lid each time.
+ */
+#include "kern.h"
+
+static struct rumpuser_mtx *cpu_mtx;
+static struct rumpuser_cv *cpu_cv;
+static bool cpu_busy;
+
+void
+vcpu_init(void)
+{
+	rumpuser_mutex_init(&cpu_mtx, RUMPUSER_MTX_SPIN);
+	rumpuser_cv_init(&cpu_cv);
+}
+
+static void
+cpu_take(void)
+{
+	rumpuser_mutex_enter_nowrap(cpu_mtx);
+	while (cpu_busy)
+		rumpuser_cv_wait_nowrap(cpu_cv, cpu_mtx);
+	cpu_busy = true;
+	rumpuser_mutex_exit(cpu_mtx);
+}
+
+static void
+cpu_give(void)
+{
+	rumpuser_mutex_enter_nowrap(cpu_mtx);
+	cpu_busy = false;
+	rumpuser_cv_signal(cpu_cv);
+	rumpuser_mutex_exit(cpu_mtx);
+}
+
+struct lwp *
+curlwp(void)
+{
+	return rumpuser_curlwp();
+}
+
+void
+lwp_switch_to(struct lwp *l)
+{
+	KASSERT(!l->l_running);
+	l->l_running = true;
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+}
+
+/* Unbinds this thread from l, freeing l if it was temporary or released. */
+static void
+unbind(struct lwp *l)
+{
+	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l);
+	l->l_running = false;
+	l->l_flag &= ~LW_UNBIND;
+	if (l->l_flag & (LW_IMPLICIT | LW_RELEASE))
+		lwp_free(l);
+}
+
+void
+rump_schedule(void)
+{
+	cpu_take();
+	if (rumpuser_curlwp() == NULL) {
+		struct lwp *l = lwp_create(initproc);
+		if (l == NULL)
+			kpanic("out of memory for an implicit context");
+		l->l_flag |= LW_IMPLICIT;
+		lwp_switch_to(l);
+	}
+}
+
+void
+rump_unschedule(void)
+{
+	struct lwp *l = rumpuser_curlwp();
+
+	if (l != NULL && (l->l_flag & (LW_IMPLICIT | LW_RELEASE | LW_UNBIND)))
+		unbind(l);
+	cpu_give();
+}
+
+/* Around a blocking hypercall: give the CPU up, keep the lwp binding. */
+void
+rump_backend_unschedule(int nlocks, int *countp, void *interlock)
+{
+	(void)nlocks;
+	(void)interlock;
+	*countp = 0;			/* no big kernel lock to carry */
+	cpu_give();
+}
+
+void
+rump_backend_schedule(int nlocks, void *interlock)
+{
+	(void)nlocks;
+	(void)interlock;
+	cpu_take();
+}
+
+/* Switches this thread from its current lwp to l (NULL: unbind on exit). */
+void
+lwproc_switch(struct lwp *l)
+{
+	struct lwp *old = rumpuser_curlwp();
+
+	if (l == NULL) {
+		KASSERT(old != NULL && !(old->l_flag & LW_IMPLICIT));
+		old->l_flag |= LW_UNBIND;
+		return;
+	}
+	if (l->l_running)
+		kpanic("lwp %p (%d:%d) already running", (void *)l,
+		    l->l_proc->p_pid, l->l_lid);
+	if (old != NULL)
+		unbind(old);
+	lwp_switch_to(l);
+}

@@ -1,0 +1,22 @@
+# The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
+# build/host/lib/librump.a, and its tests run under ASan and UBSan.
+KERNEL_SRCS := $(wildcard kernel/*.c)
+KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
+
+$(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
+
+$(O)/host/lib/librump.a: $(KERNEL_OBJS)
+
+$(O)/host/tests/kernel/test_lwproc: tests/host/kernel/test_lwproc.c $(KERNEL_SRCS) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ tests/host/kernel/test_lwproc.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_lwproc
