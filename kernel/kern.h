@@ -47,16 +47,21 @@ struct fileops {
 	int (*fo_read)(struct file *, void *, size_t, size_t *);
 	int (*fo_write)(struct file *, const void *, size_t, size_t *);
 	void (*fo_close)(struct file *);
+	int (*fo_poll)(struct file *, int events);	/* revents now */
+	int (*fo_nread)(struct file *, int *);		/* FIONREAD */
 };
 
 struct file {
 	int refs;
-	int flag;			/* FREAD | FWRITE */
+	int flag;			/* FREAD | FWRITE | O_APPEND | O_NONBLOCK */
 	const struct fileops *ops;
 	void *data;
+	int64_t offset;
 };
 #define FREAD		0x1
 #define FWRITE		0x2
+#define FNONBLOCK	0x4		/* O_NONBLOCK */
+#define FAPPEND		0x8		/* O_APPEND */
 
 struct filedesc {
 	int refs;			/* processes sharing the table */
@@ -75,7 +80,91 @@ int fd_dup2(struct filedesc *fdp, int from, int to);
 struct file *file_alloc(const struct fileops *ops, int flag, void *data);
 void file_hold(struct file *fp);
 void file_release(struct file *fp);
-extern const struct fileops console_fileops;
+extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
+
+/* ---- vnodes: tmpfs, lookup, devices (vfs.c) ---- */
+
+enum vtype { VNON, VREG, VDIR, VLNK, VCHR, VFIFO };
+
+struct ktimespec {
+	int64_t tv_sec;
+	long tv_nsec;
+};
+
+struct vnode;
+struct kdirent {
+	struct kdirent *next;
+	struct vnode *vp;
+	char name[];
+};
+
+/* A character device: read, write, and whether reads may block. */
+struct devsw {
+	const char *name;
+	uint64_t rdev;
+	int (*d_read)(void *, size_t, size_t *);
+	int (*d_write)(const void *, size_t, size_t *);
+};
+
+#define TMPFS_BSIZE	4096
+#define NAME_MAX	255
+
+struct vnode {
+	enum vtype v_type;
+	int v_refs;			/* files, cwds, lookups in progress */
+	uint32_t v_mode;		/* 07777 */
+	kuid_t v_uid;
+	kgid_t v_gid;
+	uint32_t v_nlink;
+	uint64_t v_ino;
+	int64_t v_size;
+	struct ktimespec v_atime, v_mtime, v_ctime, v_btime;
+	uint8_t **v_blocks;		/* VREG: NULL blocks are holes */
+	size_t v_nblocks;
+	struct kdirent *v_dirents;	/* VDIR */
+	struct vnode *v_parent;		/* VDIR: for ".." */
+	char *v_target;			/* VLNK */
+	const struct devsw *v_dev;	/* VCHR */
+};
+
+#define VREAD		04
+#define VWRITE		02
+#define VEXEC		01
+
+extern struct vnode *rootvnode;
+
+void vfs_init(void);
+void vref(struct vnode *vp);
+void vrele(struct vnode *vp);
+void vnow(struct ktimespec *ts);
+/* Checks acc (VREAD|VWRITE|VEXEC) for cred; 0 or EACCES. */
+int vaccess(struct vnode *vp, struct kauth_cred *cred, int acc);
+
+#define LOOKUP_FOLLOW	0x1		/* follow a final symlink */
+#define LOOKUP_PARENT	0x2		/* return the parent and last name too */
+
+struct nameidata {
+	struct vnode *ni_dvp;		/* parent (LOOKUP_PARENT), referenced */
+	struct vnode *ni_vp;		/* result or NULL, referenced */
+	char ni_name[NAME_MAX + 1];	/* last component (LOOKUP_PARENT) */
+};
+
+/*
+ * Looks path up from dirfd's directory (AT_FDCWD: the cwd) for l. Returns
+ * 0 or an errno (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES).
+ */
+int namei(struct lwp *l, int dirfd, const char *upath, int flags,
+    struct nameidata *nd);
+void nd_done(struct nameidata *nd);
+
+struct vnode *vn_create(struct vnode *dvp, const char *name, enum vtype type,
+    uint32_t mode, struct kauth_cred *cred, int *errp);
+struct kdirent *dir_find(struct vnode *dvp, const char *name);
+int dir_add(struct vnode *dvp, const char *name, struct vnode *vp);
+void dir_remove(struct vnode *dvp, const char *name);
+int vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done);
+int vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *done);
+int vn_truncate(struct vnode *vp, int64_t len);
 
 /* ---- processes and lwps (proc.c) ---- */
 
@@ -95,6 +184,7 @@ struct proc {
 	struct kauth_cred *p_cred;
 	struct filedesc *p_fd;
 	uint32_t p_umask;
+	struct vnode *p_cwd;
 };
 #define PS_RUMP_LWPEXIT	0x1		/* being drained: no new lwps */
 
@@ -131,6 +221,18 @@ void rump_backend_schedule(int nlocks, void *interlock);
 struct lwp *curlwp(void);
 #define curproc()	(curlwp()->l_proc)
 
+/*
+ * A wait channel. kcv_wait gives up the CPU and sleeps until kcv_broadcast
+ * or the timeout (0: none); returns 0 or RUMP_ETIMEDOUT. Callers re-check
+ * their condition in a loop. Zero-initialised is ready to use.
+ */
+struct kcv {
+	struct rumpuser_cv *cv;
+};
+int kcv_wait(struct kcv *c, uint64_t timeout_ns);
+void kcv_broadcast(struct kcv *c);
+void kcv_destroy(struct kcv *c);
+
 /* Binds this thread to l (which must not be running anywhere). */
 void lwp_switch_to(struct lwp *l);
 
@@ -142,6 +244,13 @@ void lwproc_switch(struct lwp *l);
 void lwproc_releaselwp(void);
 struct lwp *lwproc_curlwp(void);
 int rump_syscall(int num, void *args, register_t *retval);
+
+extern struct kcv poll_kcv;
+int pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2]);
+void vfs_sysent(int (**t)(struct lwp *, const void *, register_t *));
+void kern_sysent(int (**t)(struct lwp *, const void *, register_t *));
+void syscall_init(void);
+extern char hostname[256];
 
 /* ---- support (subr.c) ---- */
 

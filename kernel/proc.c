@@ -124,6 +124,9 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 	p->p_cred = parent->p_cred;
 	cred_hold(p->p_cred);
 	p->p_umask = parent->p_umask;
+	p->p_cwd = parent->p_cwd;		/* cwd follows, as cwdinit() */
+	if (p->p_cwd != NULL)
+		vref(p->p_cwd);
 	memcpy(p->p_comm, parent->p_comm[0] != '\0' ? parent->p_comm : "rumproc",
 	    sizeof(p->p_comm));
 	child_link(parent, p);
@@ -161,6 +164,8 @@ proc_free(struct proc *p)
 	child_unlink(p);
 	hash_remove(p);
 	fd_release(p->p_fd);
+	if (p->p_cwd != NULL)
+		vrele(p->p_cwd);
 	cred_free(p->p_cred);
 	kmem_free(p, sizeof(*p));
 }

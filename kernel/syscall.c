@@ -252,7 +252,7 @@ sys_setgroups(struct lwp *l, const void *args, register_t *rv)
 
 #define NSYSENT		512
 
-static const sy_call_t sysent[NSYSENT] = {
+static sy_call_t sysent[NSYSENT] = {
 	[3] = sys_read,
 	[4] = sys_write,
 	[6] = sys_close,
@@ -271,6 +271,13 @@ static const sy_call_t sysent[NSYSENT] = {
 	[182] = sys_setegid,
 	[183] = sys_seteuid,
 };
+
+void
+syscall_init(void)
+{
+	vfs_sysent(sysent);
+	kern_sysent(sysent);
+}
 
 int
 rump_syscall(int num, void *args, register_t *retval)

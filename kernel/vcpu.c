@@ -89,22 +89,35 @@ rump_unschedule(void)
 	cpu_give();
 }
 
-/* Around a blocking hypercall: give the CPU up, keep the lwp binding. */
+/*
+ * Around a blocking hypercall: give the CPU up, keep the lwp binding. When
+ * the interlock is the CPU's own mutex (a kernel sleep, kcv_wait), the
+ * caller holds it already: only the busy flag changes hands.
+ */
 void
 rump_backend_unschedule(int nlocks, int *countp, void *interlock)
 {
 	(void)nlocks;
-	(void)interlock;
 	*countp = 0;			/* no big kernel lock to carry */
-	cpu_give();
+	if (interlock == cpu_mtx) {
+		cpu_busy = false;
+		rumpuser_cv_signal(cpu_cv);
+	} else {
+		cpu_give();
+	}
 }
 
 void
 rump_backend_schedule(int nlocks, void *interlock)
 {
 	(void)nlocks;
-	(void)interlock;
-	cpu_take();
+	if (interlock == cpu_mtx) {
+		while (cpu_busy)
+			rumpuser_cv_wait_nowrap(cpu_cv, cpu_mtx);
+		cpu_busy = true;
+	} else {
+		cpu_take();
+	}
 }
 
 /* Switches this thread from its current lwp to l (NULL: unbind on exit). */
@@ -124,4 +137,43 @@ lwproc_switch(struct lwp *l)
 	if (old != NULL)
 		unbind(old);
 	lwp_switch_to(l);
+}
+
+/*
+ * Sleeping in the kernel: give the CPU up and wait on c as one step, so that
+ * a wakeup from whoever takes the CPU next cannot be missed (taking the CPU
+ * needs cpu_mtx, which the wait releases only once this thread waits).
+ */
+int
+kcv_wait(struct kcv *c, uint64_t timeout_ns)
+{
+	int rv = 0;
+
+	if (c->cv == NULL)
+		rumpuser_cv_init(&c->cv);
+	/* The wait's unschedule/schedule upcalls hand the CPU over. */
+	rumpuser_mutex_enter_nowrap(cpu_mtx);
+	if (timeout_ns == 0)
+		rumpuser_cv_wait(c->cv, cpu_mtx);
+	else
+		rv = rumpuser_cv_timedwait(c->cv, cpu_mtx,
+		    (int64_t)(timeout_ns / 1000000000ULL),
+		    (int64_t)(timeout_ns % 1000000000ULL));
+	rumpuser_mutex_exit(cpu_mtx);
+	return rv == 0 ? 0 : RUMP_ETIMEDOUT;
+}
+
+void
+kcv_broadcast(struct kcv *c)
+{
+	if (c->cv != NULL)
+		rumpuser_cv_broadcast(c->cv);
+}
+
+void
+kcv_destroy(struct kcv *c)
+{
+	if (c->cv != NULL)
+		rumpuser_cv_destroy(c->cv);
+	c->cv = NULL;
 }

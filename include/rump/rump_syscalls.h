@@ -27,4 +27,54 @@ int rump_sys_setegid(gid_t egid);
 int rump_sys_getgroups(int gidsetsize, gid_t *gidset);
 int rump_sys_setgroups(int gidsetsize, const gid_t *gidset);
 
+/*
+ * Buffers the kernel fills have NetBSD's amd64 layouts (spec D.7), whatever
+ * the host's: stat buffers are 152 bytes (struct rump_stat in rumpdefs.h),
+ * timespecs {int64 sec; long nsec}, dirents {u64 ino; u16 reclen; u16
+ * namlen; u8 type; name}. Hence the void pointers.
+ */
+int rump_sys_open(const char *path, int flags, ...);
+int rump_sys_openat(int fd, const char *path, int flags, ...);
+off_t rump_sys_lseek(int fd, off_t offset, int whence);
+ssize_t rump_sys_pread(int fd, void *buf, size_t nbyte, off_t offset);
+ssize_t rump_sys_pwrite(int fd, const void *buf, size_t nbyte, off_t offset);
+ssize_t rump_sys_readv(int fd, const void *iov, int iovcnt);
+ssize_t rump_sys_writev(int fd, const void *iov, int iovcnt);
+int rump_sys_stat(const char *path, void *sb);
+int rump_sys_lstat(const char *path, void *sb);
+int rump_sys_fstat(int fd, void *sb);
+int rump_sys_mkdir(const char *path, mode_t mode);
+int rump_sys_mkdirat(int fd, const char *path, mode_t mode);
+int rump_sys_rmdir(const char *path);
+int rump_sys_unlink(const char *path);
+int rump_sys_unlinkat(int fd, const char *path, int flag);
+int rump_sys_rename(const char *from, const char *to);
+int rump_sys_link(const char *path, const char *link);
+int rump_sys_symlink(const char *path, const char *link);
+ssize_t rump_sys_readlink(const char *path, char *buf, size_t count);
+int rump_sys_chdir(const char *path);
+int rump_sys_fchdir(int fd);
+int rump_sys___getcwd(char *buf, size_t length);
+int rump_sys_getdents(int fd, char *buf, size_t count);
+int rump_sys_chmod(const char *path, mode_t mode);
+int rump_sys_fchmod(int fd, mode_t mode);
+int rump_sys_chown(const char *path, uid_t uid, gid_t gid);
+int rump_sys_fchown(int fd, uid_t uid, gid_t gid);
+int rump_sys_utimes(const char *path, const void *tv);
+int rump_sys_truncate(const char *path, off_t length);
+int rump_sys_ftruncate(int fd, off_t length);
+int rump_sys_fsync(int fd);
+int rump_sys_access(const char *path, int mode);
+mode_t rump_sys_umask(mode_t newmask);
+int rump_sys_pipe(int *fds);
+int rump_sys_pipe2(int *fds, int flags);
+int rump_sys_fcntl(int fd, int cmd, ...);
+int rump_sys_ioctl(int fd, unsigned long com, ...);
+int rump_sys_poll(void *fds, unsigned nfds, int timeout);
+int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,
+    size_t *oldlenp, const void *newv, size_t newlen);
+int rump_sys_reboot(int opt, char *bootstr);
+int rump_sys_clock_gettime(int clock_id, void *tp);
+int rump_sys_nanosleep(const void *rqtp, void *rmtp);
+
 #endif

@@ -81,6 +81,100 @@
 #define RUMP_ENOATTR		93
 #define RUMP_EPROTO		96
 
+#define RUMP_O_RDONLY		0x00000000
+#define RUMP_O_WRONLY		0x00000001
+#define RUMP_O_RDWR		0x00000002
+#define RUMP_O_ACCMODE		0x00000003
+#define RUMP_O_NONBLOCK		0x00000004
+#define RUMP_O_APPEND		0x00000008
+#define RUMP_O_NOFOLLOW		0x00000100
+#define RUMP_O_CREAT		0x00000200
+#define RUMP_O_TRUNC		0x00000400
+#define RUMP_O_EXCL		0x00000800
+#define RUMP_O_DIRECTORY	0x00200000
+#define RUMP_O_CLOEXEC		0x00400000
+
+#define RUMP_AT_FDCWD		-100
+#define RUMP_AT_REMOVEDIR	0x800
+
+#define RUMP_S_IFMT		0170000
+#define RUMP_S_IFIFO		0010000
+#define RUMP_S_IFCHR		0020000
+#define RUMP_S_IFDIR		0040000
+#define RUMP_S_IFREG		0100000
+#define RUMP_S_IFLNK		0120000
+
+#define RUMP_SEEK_SET		0
+#define RUMP_SEEK_CUR		1
+#define RUMP_SEEK_END		2
+
+#define RUMP_F_OK		0
+#define RUMP_X_OK		1
+#define RUMP_W_OK		2
+#define RUMP_R_OK		4
+
+#define RUMP_F_DUPFD		0
+#define RUMP_F_GETFD		1
+#define RUMP_F_SETFD		2
+#define RUMP_F_GETFL		3
+#define RUMP_F_SETFL		4
+#define RUMP_F_DUPFD_CLOEXEC	12
+#define RUMP_FD_CLOEXEC		1
+
+#define RUMP_FIONREAD		0x4004667fUL
+#define RUMP_FIONBIO		0x8004667eUL
+
+#define RUMP_POLLIN		0x0001
+#define RUMP_POLLOUT		0x0004
+#define RUMP_POLLERR		0x0008
+#define RUMP_POLLHUP		0x0010
+#define RUMP_POLLNVAL		0x0020
+
+#define RUMP_CLOCK_REALTIME	0
+#define RUMP_CLOCK_MONOTONIC	3
+
+#define RUMP_CTL_KERN		1
+#define RUMP_CTL_HW		6
+#define RUMP_KERN_OSTYPE	1
+#define RUMP_KERN_OSRELEASE	2
+#define RUMP_KERN_HOSTNAME	10
+#define RUMP_HW_PAGESIZE	7
+#define RUMP_HW_PHYSMEM64	13
+
+#define RUMP_DT_FIFO		1
+#define RUMP_DT_CHR		2
+#define RUMP_DT_DIR		4
+#define RUMP_DT_REG		8
+#define RUMP_DT_LNK		10
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+/* NetBSD's amd64 struct stat (__stat50): 152 bytes. */
+struct rump_timespec {
+	int64_t tv_sec;
+	long tv_nsec;
+};
+struct rump_stat {
+	uint64_t st_dev;
+	uint32_t st_mode;
+	uint32_t st_pad0;
+	uint64_t st_ino;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t st_pad1;
+	uint64_t st_rdev;
+	struct rump_timespec st_atim, st_mtim, st_ctim, st_birthtim;
+	int64_t st_size;
+	int64_t st_blocks;
+	int32_t st_blksize;
+	uint32_t st_flags;
+	uint32_t st_gen;
+	uint32_t st_spare[2];
+	uint32_t st_pad2;
+};
+#endif
+
 #define RUMP_NGROUPS		16
 #define RUMP_MAXCOMLEN		16
 #define RUMP_PATH_MAX		1024

@@ -1,0 +1,398 @@
+/*
+ * The rest of the kernel's system calls: pipes, descriptor control, vectored
+ * I/O, poll, sysctl, reboot and time.
+ */
+#include <string.h>
+
+#include "kern.h"
+
+#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
+#define CRED(l)		((l)->l_proc->p_cred)
+#define NB_O_NONBLOCK	0x4
+#define NB_O_APPEND	0x8
+#define NB_O_CLOEXEC	0x00400000
+#define IOV_MAX		1024
+
+static int
+sys_pipe(struct lwp *l, const void *a, register_t *rv)
+{
+	int fds[2], error;
+
+	(void)a;
+	error = pipe_create(l->l_proc->p_fd, 0, 0, fds);
+	if (error == 0) {
+		rv[0] = fds[0];
+		rv[1] = fds[1];
+	}
+	return error;
+}
+
+static int
+sys_pipe2(struct lwp *l, const void *a, register_t *rv)
+{
+	int flags = ARG(a, 1, int), fds[2], error;
+
+	(void)rv;
+	if (flags & ~(NB_O_NONBLOCK | NB_O_CLOEXEC))
+		return RUMP_EINVAL;
+	error = pipe_create(l->l_proc->p_fd, (flags & NB_O_NONBLOCK) ? FNONBLOCK : 0,
+	    (flags & NB_O_CLOEXEC) != 0, fds);
+	if (error == 0 && (error = copyout(fds, ARG(a, 0, int *), sizeof(fds))) != 0) {
+		fd_close(l->l_proc->p_fd, fds[0]);
+		fd_close(l->l_proc->p_fd, fds[1]);
+	}
+	return error;
+}
+
+static int
+sys_fcntl(struct lwp *l, const void *a, register_t *rv)
+{
+	struct filedesc *fdp = l->l_proc->p_fd;
+	int fd = ARG(a, 0, int), cmd = ARG(a, 1, int), error, nfd;
+	long arg = ARG(a, 2, long);
+	struct file *fp = fd_get(fdp, fd);
+
+	if (fp == NULL)
+		return RUMP_EBADF;
+	switch (cmd) {
+	case 0:			/* F_DUPFD */
+	case 12:		/* F_DUPFD_CLOEXEC */
+		if (arg < 0 || arg >= NOFILE)
+			return RUMP_EINVAL;
+		file_hold(fp);
+		if ((error = fd_alloc(fdp, (int)arg, fp, &nfd)) != 0) {
+			file_release(fp);
+			return error;
+		}
+		fdp->cloexec[nfd] = cmd == 12;
+		*rv = nfd;
+		return 0;
+	case 1:			/* F_GETFD */
+		*rv = fdp->cloexec[fd];	/* FD_CLOEXEC is 1 */
+		return 0;
+	case 2:			/* F_SETFD */
+		fdp->cloexec[fd] = (arg & 1) != 0;
+		return 0;
+	case 3:			/* F_GETFL */
+		*rv = (fp->flag & (FREAD | FWRITE)) - 1 +
+		    ((fp->flag & FNONBLOCK) ? NB_O_NONBLOCK : 0) +
+		    ((fp->flag & FAPPEND) ? NB_O_APPEND : 0);
+		return 0;
+	case 4:			/* F_SETFL: only these two may change */
+		fp->flag = (fp->flag & ~(FNONBLOCK | FAPPEND)) |
+		    ((arg & NB_O_NONBLOCK) ? FNONBLOCK : 0) |
+		    ((arg & NB_O_APPEND) ? FAPPEND : 0);
+		return 0;
+	default:
+		return RUMP_EINVAL;
+	}
+}
+
+static int
+sys_ioctl(struct lwp *l, const void *a, register_t *rv)
+{
+	struct filedesc *fdp = l->l_proc->p_fd;
+	int fd = ARG(a, 0, int), n, error;
+	unsigned long com = ARG(a, 1, unsigned long);
+	void *data = ARG(a, 2, void *);
+	struct file *fp = fd_get(fdp, fd);
+
+	(void)rv;
+	if (fp == NULL)
+		return RUMP_EBADF;
+	switch (com) {
+	case 0x4004667f:	/* FIONREAD */
+		if (fp->ops->fo_nread == NULL)
+			return RUMP_ENOTTY;
+		if ((error = fp->ops->fo_nread(fp, &n)) != 0)
+			return error;
+		return copyout(&n, data, sizeof(n));
+	case 0x8004667e:	/* FIONBIO */
+		if ((error = copyin(data, &n, sizeof(n))) != 0)
+			return error;
+		fp->flag = n ? fp->flag | FNONBLOCK : fp->flag & ~FNONBLOCK;
+		return 0;
+	case 0x20006601:	/* FIOCLEX */
+		fdp->cloexec[fd] = 1;
+		return 0;
+	case 0x20006602:	/* FIONCLEX */
+		fdp->cloexec[fd] = 0;
+		return 0;
+	default:
+		return RUMP_ENOTTY;
+	}
+}
+
+struct kiovec {
+	void *base;
+	size_t len;
+};
+
+static int
+vectored(struct lwp *l, const void *a, register_t *rv, bool write)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+	const struct kiovec *uiov = ARG(a, 1, const struct kiovec *);
+	int cnt = ARG(a, 2, int), error = 0;
+	size_t total = 0;
+
+	if (fp == NULL || !(fp->flag & (write ? FWRITE : FREAD)))
+		return RUMP_EBADF;
+	if (cnt <= 0 || cnt > IOV_MAX)
+		return RUMP_EINVAL;
+	for (int i = 0; i < cnt; i++) {
+		struct kiovec iov;
+		size_t done = 0;
+		if ((error = copyin(&uiov[i], &iov, sizeof(iov))) != 0)
+			break;
+		if (iov.len == 0)
+			continue;
+		if (iov.base == NULL) {
+			error = RUMP_EFAULT;
+			break;
+		}
+		error = write ? fp->ops->fo_write(fp, iov.base, iov.len, &done) :
+		    fp->ops->fo_read(fp, iov.base, iov.len, &done);
+		total += done;
+		if (error != 0 || done < iov.len)
+			break;
+	}
+	if (total > 0)
+		error = 0;		/* a partial transfer is a success */
+	*rv = (register_t)total;
+	return error;
+}
+
+static int
+sys_readv(struct lwp *l, const void *a, register_t *rv)
+{
+	return vectored(l, a, rv, false);
+}
+
+static int
+sys_writev(struct lwp *l, const void *a, register_t *rv)
+{
+	return vectored(l, a, rv, true);
+}
+
+struct kpollfd {
+	int fd;
+	short events;
+	short revents;
+};
+
+static int
+sys_poll(struct lwp *l, const void *a, register_t *rv)
+{
+	struct kpollfd *ufds = ARG(a, 0, struct kpollfd *), pfd;
+	unsigned nfds = ARG(a, 1, unsigned);
+	int timeout = ARG(a, 2, int), error;
+	int64_t s;
+	long ns;
+	uint64_t deadline = 0, now;
+
+	if (nfds > 4 * NOFILE)
+		return RUMP_EINVAL;
+	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ns);
+	now = (uint64_t)s * 1000000000ULL + (uint64_t)ns;
+	if (timeout > 0)
+		deadline = now + (uint64_t)timeout * 1000000ULL;
+	for (;;) {
+		int ready = 0;
+		for (unsigned i = 0; i < nfds; i++) {
+			struct file *fp;
+			if ((error = copyin(&ufds[i], &pfd, sizeof(pfd))) != 0)
+				return error;
+			pfd.revents = 0;
+			if (pfd.fd >= 0) {
+				fp = fd_get(l->l_proc->p_fd, pfd.fd);
+				if (fp == NULL)
+					pfd.revents = 0x20;	/* POLLNVAL */
+				else if (fp->ops->fo_poll != NULL)
+					pfd.revents = (short)fp->ops->fo_poll(fp, pfd.events);
+				else
+					pfd.revents = pfd.events & (0x1 | 0x4);
+			}
+			if (pfd.revents != 0)
+				ready++;
+			if ((error = copyout(&pfd, &ufds[i], sizeof(pfd))) != 0)
+				return error;
+		}
+		if (ready > 0 || timeout == 0) {
+			*rv = ready;
+			return 0;
+		}
+		rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ns);
+		now = (uint64_t)s * 1000000000ULL + (uint64_t)ns;
+		if (timeout > 0 && now >= deadline) {
+			*rv = 0;
+			return 0;
+		}
+		kcv_wait(&poll_kcv, timeout > 0 ? deadline - now : 0);
+	}
+}
+
+/* ---- sysctl ---- */
+
+#define CTL_KERN	1
+#define CTL_HW		6
+#define KERN_OSTYPE	1
+#define KERN_OSRELEASE	2
+#define KERN_HOSTNAME	10
+#define HW_PAGESIZE	7
+#define HW_PHYSMEM64	13
+#define CTL_MAXNAME	12
+
+static int
+sysctl_out(const void *val, size_t len, void *oldv, size_t *oldlenp)
+{
+	size_t have;
+	int error;
+
+	if (oldlenp == NULL)
+		return 0;
+	if ((error = copyin(oldlenp, &have, sizeof(have))) != 0)
+		return error;
+	if (oldv != NULL) {
+		if ((error = copyout(val, oldv, have < len ? have : len)) != 0)
+			return error;
+	}
+	if ((error = copyout(&len, oldlenp, sizeof(len))) != 0)
+		return error;
+	return oldv != NULL && have < len ? RUMP_ENOMEM : 0;
+}
+
+static uint64_t
+physmem(void)
+{
+	char buf[32];
+	uint64_t v = 0;
+
+	/* RUMP_MEMLIMIT, as NetBSD's rump kernels read it; 1 GiB without one. */
+	if (rumpuser_getparam("RUMP_MEMLIMIT", buf, sizeof(buf)) == 0)
+		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+	return v != 0 ? v : 1ULL << 30;
+}
+
+static int
+sys_sysctl(struct lwp *l, const void *a, register_t *rv)
+{
+	unsigned namelen = ARG(a, 1, unsigned);
+	void *oldv = ARG(a, 2, void *), *newv = (void *)ARG(a, 4, const void *);
+	size_t *oldlenp = ARG(a, 3, size_t *), newlen = ARG(a, 5, size_t);
+	int name[CTL_MAXNAME], error;
+
+	(void)rv;
+	if (namelen < 2 || namelen > CTL_MAXNAME)
+		return RUMP_EINVAL;
+	if ((error = copyin(ARG(a, 0, const int *), name, namelen * sizeof(int))) != 0)
+		return error;
+	if (namelen != 2)
+		return RUMP_ENOTDIR;
+	if (name[0] == CTL_KERN && name[1] == KERN_HOSTNAME) {
+		char nh[sizeof(hostname)];
+		if (newv != NULL) {
+			if (CRED(l)->euid != 0)
+				return RUMP_EPERM;
+			if (newlen >= sizeof(hostname))
+				return RUMP_EINVAL;
+			if ((error = copyin(newv, nh, newlen)) != 0)
+				return error;
+		}
+		error = sysctl_out(hostname, strlen(hostname) + 1, oldv, oldlenp);
+		if (newv != NULL && (error == 0 || oldv == NULL)) {
+			memcpy(hostname, nh, newlen);
+			hostname[newlen] = '\0';
+		}
+		return error;
+	}
+	if (newv != NULL)
+		return RUMP_EPERM;	/* everything else is read-only */
+	if (name[0] == CTL_KERN && name[1] == KERN_OSTYPE)
+		return sysctl_out("NetBSD", 7, oldv, oldlenp);
+	if (name[0] == CTL_KERN && name[1] == KERN_OSRELEASE)
+		return sysctl_out("10.0", 5, oldv, oldlenp);
+	if (name[0] == CTL_HW && name[1] == HW_PAGESIZE) {
+		int ps = 4096;
+		return sysctl_out(&ps, sizeof(ps), oldv, oldlenp);
+	}
+	if (name[0] == CTL_HW && name[1] == HW_PHYSMEM64) {
+		uint64_t pm = physmem();
+		return sysctl_out(&pm, sizeof(pm), oldv, oldlenp);
+	}
+	return RUMP_EOPNOTSUPP;
+}
+
+/* ---- reboot and time ---- */
+
+static int
+sys_reboot(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	if (CRED(l)->euid != 0)
+		return RUMP_EPERM;
+	kprintf("rump kernel halting (reboot howto %#x)\n", ARG(a, 0, int));
+	rumpuser_exit(ARG(a, 0, int) & RUMP_RB_DUMP ? RUMPUSER_PANIC : 0);
+}
+
+static int
+sys_clock_gettime(struct lwp *l, const void *a, register_t *rv)
+{
+	struct ktimespec ts;
+	int64_t s;
+	int error;
+
+	(void)l;
+	(void)rv;
+	switch (ARG(a, 0, int)) {
+	case 0:			/* CLOCK_REALTIME */
+		error = rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &s, &ts.tv_nsec);
+		break;
+	case 3:			/* CLOCK_MONOTONIC */
+		error = rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ts.tv_nsec);
+		break;
+	default:
+		return RUMP_EINVAL;
+	}
+	if (error != 0)
+		return error;
+	ts.tv_sec = s;
+	return copyout(&ts, ARG(a, 1, void *), sizeof(ts));
+}
+
+static int
+sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
+{
+	struct ktimespec ts, zero = { 0, 0 };
+	void *rmtp = ARG(a, 1, void *);
+	int error;
+
+	(void)l;
+	(void)rv;
+	if ((error = copyin(ARG(a, 0, const void *), &ts, sizeof(ts))) != 0)
+		return error;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
+		return RUMP_EINVAL;
+	/* The hypercall gives the CPU up while it sleeps. */
+	error = rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, ts.tv_sec, ts.tv_nsec);
+	if (error == 0 && rmtp != NULL)
+		error = copyout(&zero, rmtp, sizeof(zero));
+	return error;
+}
+
+void
+kern_sysent(int (**t)(struct lwp *, const void *, register_t *))
+{
+	t[42] = sys_pipe;
+	t[54] = sys_ioctl;
+	t[92] = sys_fcntl;
+	t[120] = sys_readv;
+	t[121] = sys_writev;
+	t[202] = sys_sysctl;
+	t[208] = sys_reboot;
+	t[209] = sys_poll;
+	t[427] = sys_clock_gettime;
+	t[430] = sys_nanosleep;
+	t[453] = sys_pipe2;
+}

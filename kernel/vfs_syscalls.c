@@ -1,0 +1,984 @@
+/*
+ * File system calls (NetBSD numbers and argument slots, spec D.6).
+ */
+#include <string.h>
+
+#include "kern.h"
+
+#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
+#define AT_FDCWD	-100
+#define AT_REMOVEDIR	0x800
+
+/* NetBSD open(2) flags */
+#define O_ACCMODE	0x00000003
+#define O_NONBLOCK	0x00000004
+#define O_APPEND	0x00000008
+#define O_NOFOLLOW	0x00000100
+#define O_CREAT		0x00000200
+#define O_TRUNC		0x00000400
+#define O_EXCL		0x00000800
+#define O_DIRECTORY	0x00200000
+#define O_CLOEXEC	0x00400000
+
+#define S_IFIFO		0010000
+#define S_IFCHR		0020000
+#define S_IFDIR		0040000
+#define S_IFREG		0100000
+#define S_IFLNK		0120000
+
+#define CRED(l)		((l)->l_proc->p_cred)
+
+/* ---- open files on vnodes ---- */
+
+static int
+vf_read(struct file *fp, void *buf, size_t len, size_t *done)
+{
+	struct vnode *vp = fp->data;
+	int error;
+
+	if (vp->v_type == VCHR)
+		return vp->v_dev->d_read(buf, len, done);
+	error = vn_read(vp, buf, len, fp->offset, done);
+	if (error == 0)
+		fp->offset += (int64_t)*done;
+	return error;
+}
+
+static int
+vf_write(struct file *fp, const void *buf, size_t len, size_t *done)
+{
+	struct vnode *vp = fp->data;
+	int error;
+
+	if (vp->v_type == VCHR)
+		return vp->v_dev->d_write(buf, len, done);
+	if (fp->flag & FAPPEND)
+		fp->offset = vp->v_size;
+	error = vn_write(vp, buf, len, fp->offset, done);
+	if (error == 0)
+		fp->offset += (int64_t)*done;
+	return error;
+}
+
+static void
+vf_close(struct file *fp)
+{
+	vrele(fp->data);
+}
+
+static int
+vf_poll(struct file *fp, int events)
+{
+	(void)fp;
+	return events & (0x1 | 0x4 | 0x40);	/* POLLIN|POLLOUT|POLLRDNORM: always ready */
+}
+
+static int
+vf_nread(struct file *fp, int *n)
+{
+	struct vnode *vp = fp->data;
+	int64_t left = vp->v_type == VREG ? vp->v_size - fp->offset : 0;
+
+	*n = left > 0 ? (left > 0x7fffffff ? 0x7fffffff : (int)left) : 0;
+	return 0;
+}
+
+const struct fileops vnode_fileops = {
+	.fo_read = vf_read,
+	.fo_write = vf_write,
+	.fo_close = vf_close,
+	.fo_poll = vf_poll,
+	.fo_nread = vf_nread,
+};
+
+static int
+do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
+    register_t *rv)
+{
+	struct nameidata nd;
+	struct vnode *vp;
+	struct file *fp;
+	int error, fd, acc = 0, fflag;
+
+	if ((oflags & O_ACCMODE) == O_ACCMODE)
+		return RUMP_EINVAL;
+	fflag = (oflags & O_ACCMODE) + 1;	/* FREAD / FWRITE, as FFLAGS() */
+	if (oflags & O_NONBLOCK)
+		fflag |= FNONBLOCK;
+	if (oflags & O_APPEND)
+		fflag |= FAPPEND;
+	if (oflags & O_CREAT) {
+		error = namei(l, dirfd, upath,
+		    (oflags & (O_EXCL | O_NOFOLLOW)) ? LOOKUP_PARENT :
+		    LOOKUP_PARENT | LOOKUP_FOLLOW, &nd);
+		if (error != 0)
+			return error;
+		if (nd.ni_vp == NULL) {
+			error = vaccess(nd.ni_dvp, CRED(l), VWRITE);
+			if (error == 0) {
+				vp = vn_create(nd.ni_dvp, nd.ni_name, VREG,
+				    mode & ~l->l_proc->p_umask, CRED(l), &error);
+				if (vp != NULL) {
+					vref(vp);
+					nd.ni_vp = vp;
+				}
+			}
+			if (error != 0) {
+				nd_done(&nd);
+				return error;
+			}
+			oflags &= ~O_TRUNC;
+		} else if (oflags & O_EXCL) {
+			nd_done(&nd);
+			return RUMP_EEXIST;
+		}
+		vrele(nd.ni_dvp);
+		nd.ni_dvp = NULL;
+	} else {
+		error = namei(l, dirfd, upath,
+		    (oflags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd);
+		if (error != 0)
+			return error;
+	}
+	vp = nd.ni_vp;
+	if (vp->v_type == VLNK) {
+		nd_done(&nd);
+		return RUMP_ELOOP;		/* O_NOFOLLOW on a symlink */
+	}
+	if ((oflags & O_DIRECTORY) && vp->v_type != VDIR) {
+		nd_done(&nd);
+		return RUMP_ENOTDIR;
+	}
+	if (vp->v_type == VDIR && (fflag & FWRITE)) {
+		nd_done(&nd);
+		return RUMP_EISDIR;
+	}
+	if (fflag & FREAD)
+		acc |= VREAD;
+	if (fflag & FWRITE)
+		acc |= VWRITE;
+	if ((error = vaccess(vp, CRED(l), acc)) != 0 ||
+	    ((oflags & O_TRUNC) && (fflag & FWRITE) && vp->v_type == VREG &&
+	    (error = vn_truncate(vp, 0)) != 0)) {
+		nd_done(&nd);
+		return error;
+	}
+	fp = file_alloc(&vnode_fileops, fflag, vp);	/* takes nd's reference */
+	if (fp == NULL) {
+		nd_done(&nd);
+		return RUMP_ENOMEM;
+	}
+	error = fd_alloc(l->l_proc->p_fd, 0, fp, &fd);
+	if (error != 0) {
+		file_release(fp);
+		return error;
+	}
+	if (oflags & O_CLOEXEC)
+		l->l_proc->p_fd->cloexec[fd] = 1;
+	*rv = fd;
+	return 0;
+}
+
+static int
+sys_open(struct lwp *l, const void *a, register_t *rv)
+{
+	return do_open(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, int),
+	    ARG(a, 2, uint32_t), rv);
+}
+
+static int
+sys_openat(struct lwp *l, const void *a, register_t *rv)
+{
+	return do_open(l, ARG(a, 0, int), ARG(a, 1, const char *), ARG(a, 2, int),
+	    ARG(a, 3, uint32_t), rv);
+}
+
+/* ---- stat ---- */
+
+/* NetBSD's amd64 struct stat (__stat50), 152 bytes (spec D.7). */
+struct nb_stat {
+	uint64_t st_dev;
+	uint32_t st_mode;
+	uint32_t pad0;
+	uint64_t st_ino;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t pad1;
+	uint64_t st_rdev;
+	struct ktimespec st_atim, st_mtim, st_ctim, st_birthtim;
+	int64_t st_size;
+	int64_t st_blocks;
+	int32_t st_blksize;
+	uint32_t st_flags;
+	uint32_t st_gen;
+	uint32_t st_spare[2];
+	uint32_t pad2;
+};
+_Static_assert(sizeof(struct nb_stat) == 152, "NetBSD struct stat is 152 bytes");
+
+static int
+stat_out(struct vnode *vp, void *ub)
+{
+	static const uint32_t fmt[] = { 0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO };
+	struct nb_stat st;
+	int64_t blocks = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.st_dev = 0x1700;		/* one tmpfs */
+	st.st_mode = fmt[vp->v_type] | vp->v_mode;
+	st.st_ino = vp->v_ino;
+	st.st_nlink = vp->v_nlink;
+	st.st_uid = vp->v_uid;
+	st.st_gid = vp->v_gid;
+	st.st_rdev = vp->v_type == VCHR ? vp->v_dev->rdev : 0;
+	st.st_atim = vp->v_atime;
+	st.st_mtim = vp->v_mtime;
+	st.st_ctim = vp->v_ctime;
+	st.st_birthtim = vp->v_btime;
+	st.st_size = vp->v_type == VLNK ? (int64_t)strlen(vp->v_target) : vp->v_size;
+	for (size_t i = 0; i < vp->v_nblocks; i++)
+		if (vp->v_blocks[i] != NULL)
+			blocks += TMPFS_BSIZE / 512;	/* holes take no space */
+	st.st_blocks = blocks;
+	st.st_blksize = TMPFS_BSIZE;
+	return copyout(&st, ub, sizeof(st));
+}
+
+static int
+path_stat(struct lwp *l, const void *a, int follow)
+{
+	struct nameidata nd;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), follow, &nd);
+
+	if (error != 0)
+		return error;
+	error = stat_out(nd.ni_vp, ARG(a, 1, void *));
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_stat(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return path_stat(l, a, LOOKUP_FOLLOW);
+}
+
+static int
+sys_lstat(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return path_stat(l, a, 0);
+}
+
+/* The vnode behind fd, or NULL with *errp set (EBADF, or EINVAL for pipes). */
+static struct vnode *
+fd_vnode(struct lwp *l, int fd, int *errp)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, fd);
+
+	if (fp == NULL) {
+		*errp = RUMP_EBADF;
+		return NULL;
+	}
+	if (fp->ops != &vnode_fileops) {
+		*errp = RUMP_EINVAL;
+		return NULL;
+	}
+	return fp->data;
+}
+
+static int
+sys_fstat(struct lwp *l, const void *a, register_t *rv)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+	struct nb_stat st;
+
+	(void)rv;
+	if (fp == NULL)
+		return RUMP_EBADF;
+	if (fp->ops == &vnode_fileops)
+		return stat_out(fp->data, ARG(a, 1, void *));
+	memset(&st, 0, sizeof(st));	/* a pipe or the boot console */
+	st.st_mode = fp->ops == &pipe_fileops ? S_IFIFO | 0600 : S_IFCHR | 0600;
+	st.st_blksize = TMPFS_BSIZE;
+	return copyout(&st, ARG(a, 1, void *), sizeof(st));
+}
+
+/* ---- offsets ---- */
+
+static int
+sys_lseek(struct lwp *l, const void *a, register_t *rv)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+	int64_t off = ARG(a, 2, int64_t), base;
+	struct vnode *vp;
+
+	if (fp == NULL)
+		return RUMP_EBADF;
+	if (fp->ops != &vnode_fileops)
+		return RUMP_ESPIPE;
+	vp = fp->data;
+	switch (ARG(a, 3, int)) {
+	case 0: base = 0; break;
+	case 1: base = fp->offset; break;
+	case 2: base = vp->v_size; break;
+	default: return RUMP_EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return RUMP_EINVAL;
+	fp->offset = base + off;
+	*rv = fp->offset;
+	return 0;
+}
+
+static int
+positioned(struct lwp *l, const void *a, register_t *rv, bool write)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+	size_t n = ARG(a, 2, size_t), done = 0;
+	int64_t off = ARG(a, 4, int64_t);
+	void *buf = ARG(a, 1, void *);
+	struct vnode *vp;
+	int error;
+
+	if (fp == NULL || !(fp->flag & (write ? FWRITE : FREAD)))
+		return RUMP_EBADF;
+	if (fp->ops != &vnode_fileops)
+		return RUMP_ESPIPE;
+	if (n > 0 && buf == NULL)
+		return RUMP_EFAULT;
+	vp = fp->data;
+	if (vp->v_type == VCHR)
+		error = write ? vp->v_dev->d_write(buf, n, &done) :
+		    vp->v_dev->d_read(buf, n, &done);
+	else
+		error = write ? vn_write(vp, buf, n, off, &done) :
+		    vn_read(vp, buf, n, off, &done);
+	*rv = (register_t)done;
+	return error;
+}
+
+static int
+sys_pread(struct lwp *l, const void *a, register_t *rv)
+{
+	return positioned(l, a, rv, false);
+}
+
+static int
+sys_pwrite(struct lwp *l, const void *a, register_t *rv)
+{
+	return positioned(l, a, rv, true);
+}
+
+/* ---- names ---- */
+
+/* Looks up the parent of a name to create; EEXIST if it exists. */
+static int
+create_lookup(struct lwp *l, int dirfd, const char *upath, struct nameidata *nd)
+{
+	int error = namei(l, dirfd, upath, LOOKUP_PARENT, nd);
+
+	if (error != 0)
+		return error;
+	if (nd->ni_vp != NULL) {
+		nd_done(nd);
+		return RUMP_EEXIST;
+	}
+	if ((error = vaccess(nd->ni_dvp, CRED(l), VWRITE | VEXEC)) != 0)
+		nd_done(nd);
+	return error;
+}
+
+static int
+do_mkdir(struct lwp *l, int dirfd, const char *upath, uint32_t mode)
+{
+	struct nameidata nd;
+	int error = create_lookup(l, dirfd, upath, &nd);
+
+	if (error != 0)
+		return error;
+	vn_create(nd.ni_dvp, nd.ni_name, VDIR, mode & ~l->l_proc->p_umask & 07777,
+	    CRED(l), &error);
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_mkdir(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return do_mkdir(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, uint32_t));
+}
+
+static int
+sys_mkdirat(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return do_mkdir(l, ARG(a, 0, int), ARG(a, 1, const char *), ARG(a, 2, uint32_t));
+}
+
+/* Sticky directories: only the owner of the file or directory may remove. */
+static int
+may_remove(struct lwp *l, struct vnode *dvp, struct vnode *vp)
+{
+	int error = vaccess(dvp, CRED(l), VWRITE | VEXEC);
+
+	if (error == 0 && (dvp->v_mode & 01000) && CRED(l)->euid != 0 &&
+	    CRED(l)->euid != vp->v_uid && CRED(l)->euid != dvp->v_uid)
+		error = RUMP_EPERM;
+	return error;
+}
+
+static int
+do_remove(struct lwp *l, int dirfd, const char *upath, bool dir)
+{
+	struct nameidata nd;
+	int error = namei(l, dirfd, upath, LOOKUP_PARENT, &nd);
+
+	if (error != 0)
+		return error;
+	if (nd.ni_vp == NULL)
+		error = RUMP_ENOENT;
+	else if (strcmp(nd.ni_name, ".") == 0)
+		error = RUMP_EINVAL;
+	else if (strcmp(nd.ni_name, "..") == 0)
+		error = RUMP_ENOTEMPTY;
+	else if (dir && nd.ni_vp->v_type != VDIR)
+		error = RUMP_ENOTDIR;
+	else if (!dir && nd.ni_vp->v_type == VDIR)
+		error = RUMP_EPERM;		/* unlink(2) of a directory */
+	else if (dir && nd.ni_vp->v_dirents != NULL)
+		error = RUMP_ENOTEMPTY;
+	else if (nd.ni_vp == rootvnode || nd.ni_vp == l->l_proc->p_cwd)
+		error = RUMP_EBUSY;
+	else
+		error = may_remove(l, nd.ni_dvp, nd.ni_vp);
+	if (error == 0)
+		dir_remove(nd.ni_dvp, nd.ni_name);
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_unlink(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return do_remove(l, AT_FDCWD, ARG(a, 0, const char *), false);
+}
+
+static int
+sys_rmdir(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return do_remove(l, AT_FDCWD, ARG(a, 0, const char *), true);
+}
+
+static int
+sys_unlinkat(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return do_remove(l, ARG(a, 0, int), ARG(a, 1, const char *),
+	    (ARG(a, 2, int) & AT_REMOVEDIR) != 0);
+}
+
+static int
+sys_link(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata from, to;
+	int error;
+
+	(void)rv;
+	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), 0, &from)) != 0)
+		return error;
+	if (from.ni_vp->v_type == VDIR) {
+		nd_done(&from);
+		return RUMP_EPERM;
+	}
+	if ((error = create_lookup(l, AT_FDCWD, ARG(a, 1, const char *), &to)) == 0) {
+		error = dir_add(to.ni_dvp, to.ni_name, from.ni_vp);
+		nd_done(&to);
+	}
+	nd_done(&from);
+	return error;
+}
+
+static int
+sys_symlink(struct lwp *l, const void *a, register_t *rv)
+{
+	const char *target = ARG(a, 0, const char *);
+	struct nameidata nd;
+	struct vnode *vp;
+	size_t len;
+	int error;
+
+	(void)rv;
+	if (target == NULL)
+		return RUMP_EFAULT;
+	len = strlen(target);
+	if (len >= RUMP_PATH_MAX)
+		return RUMP_ENAMETOOLONG;
+	if ((error = create_lookup(l, AT_FDCWD, ARG(a, 1, const char *), &nd)) != 0)
+		return error;
+	vp = vn_create(nd.ni_dvp, nd.ni_name, VLNK, 0777 & ~l->l_proc->p_umask,
+	    CRED(l), &error);
+	if (vp != NULL) {
+		vp->v_target = kmem_zalloc(len + 1);
+		if (vp->v_target == NULL) {
+			dir_remove(nd.ni_dvp, nd.ni_name);
+			error = RUMP_ENOSPC;
+		} else {
+			memcpy(vp->v_target, target, len + 1);
+		}
+	}
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_readlink(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	size_t n = ARG(a, 2, size_t), len;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), 0, &nd);
+
+	if (error != 0)
+		return error;
+	if (nd.ni_vp->v_type != VLNK) {
+		nd_done(&nd);
+		return RUMP_EINVAL;
+	}
+	len = strlen(nd.ni_vp->v_target);
+	if (len > n)
+		len = n;		/* readlink(2) truncates, returning the count */
+	error = copyout(nd.ni_vp->v_target, ARG(a, 1, void *), len);
+	*rv = (register_t)len;
+	nd_done(&nd);
+	return error;
+}
+
+/* Is a an ancestor of (or equal to) b? A directory cannot move under itself. */
+static bool
+ancestor(struct vnode *a, struct vnode *b)
+{
+	for (struct vnode *v = b; v != NULL; v = v->v_parent)
+		if (v == a)
+			return true;
+	return false;
+}
+
+static int
+sys_rename(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata from, to;
+	struct vnode *vp;
+	int error;
+
+	(void)rv;
+	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_PARENT, &from)) != 0)
+		return error;
+	if (from.ni_vp == NULL) {
+		nd_done(&from);
+		return RUMP_ENOENT;
+	}
+	if ((error = namei(l, AT_FDCWD, ARG(a, 1, const char *), LOOKUP_PARENT, &to)) != 0) {
+		nd_done(&from);
+		return error;
+	}
+	vp = from.ni_vp;
+	if (strcmp(from.ni_name, ".") == 0 || strcmp(from.ni_name, "..") == 0 ||
+	    strcmp(to.ni_name, ".") == 0 || strcmp(to.ni_name, "..") == 0)
+		error = RUMP_EINVAL;
+	else if (vp->v_type == VDIR && ancestor(vp, to.ni_dvp))
+		error = RUMP_EINVAL;
+	else if ((error = may_remove(l, from.ni_dvp, vp)) == 0 &&
+	    (error = vaccess(to.ni_dvp, CRED(l), VWRITE | VEXEC)) == 0 &&
+	    to.ni_vp != NULL && to.ni_vp != vp) {
+		if (vp->v_type == VDIR && to.ni_vp->v_type != VDIR)
+			error = RUMP_ENOTDIR;
+		else if (vp->v_type != VDIR && to.ni_vp->v_type == VDIR)
+			error = RUMP_EISDIR;
+		else if (to.ni_vp->v_type == VDIR && to.ni_vp->v_dirents != NULL)
+			error = RUMP_ENOTEMPTY;
+		else
+			error = may_remove(l, to.ni_dvp, to.ni_vp);
+		if (error == 0)
+			dir_remove(to.ni_dvp, to.ni_name);
+	}
+	if (error == 0 && to.ni_vp != vp) {
+		vref(vp);		/* keep it alive between the two steps */
+		dir_remove(from.ni_dvp, from.ni_name);
+		error = dir_add(to.ni_dvp, to.ni_name, vp);
+		vrele(vp);
+	}
+	nd_done(&to);
+	nd_done(&from);
+	return error;
+}
+
+/* ---- attributes ---- */
+
+static int
+set_mode(struct lwp *l, struct vnode *vp, uint32_t mode)
+{
+	if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid)
+		return RUMP_EPERM;
+	vp->v_mode = mode & 07777;
+	vnow(&vp->v_ctime);
+	return 0;
+}
+
+static int
+set_owner(struct lwp *l, struct vnode *vp, kuid_t uid, kgid_t gid)
+{
+	struct kauth_cred *c = CRED(l);
+
+	/* Only root gives files away; an owner may change the group to its own. */
+	if (c->euid != 0) {
+		bool member = gid == (kgid_t)-1 || gid == c->egid;
+		for (int i = 0; !member && i < c->ngroups; i++)
+			member = c->groups[i] == gid;
+		if (c->euid != vp->v_uid || (uid != (kuid_t)-1 && uid != vp->v_uid) ||
+		    !member)
+			return RUMP_EPERM;
+		vp->v_mode &= ~06000u;	/* a changed owner loses set-id bits */
+	}
+	if (uid != (kuid_t)-1)
+		vp->v_uid = uid;
+	if (gid != (kgid_t)-1)
+		vp->v_gid = gid;
+	vnow(&vp->v_ctime);
+	return 0;
+}
+
+static int
+sys_chmod(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+
+	(void)rv;
+	if (error != 0)
+		return error;
+	error = set_mode(l, nd.ni_vp, ARG(a, 1, uint32_t));
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_fchmod(struct lwp *l, const void *a, register_t *rv)
+{
+	int error = 0;
+	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+
+	(void)rv;
+	return vp == NULL ? error : set_mode(l, vp, ARG(a, 1, uint32_t));
+}
+
+static int
+sys_chown(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+
+	(void)rv;
+	if (error != 0)
+		return error;
+	error = set_owner(l, nd.ni_vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_fchown(struct lwp *l, const void *a, register_t *rv)
+{
+	int error = 0;
+	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+
+	(void)rv;
+	return vp == NULL ? error : set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
+}
+
+static int
+sys_utimes(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	const int64_t *tv = ARG(a, 1, const int64_t *);	/* 2 x {int64 sec; int32 usec} */
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+	struct vnode *vp;
+
+	(void)rv;
+	if (error != 0)
+		return error;
+	vp = nd.ni_vp;
+	if (tv == NULL) {
+		/* Now: the owner, or anyone who may write. */
+		if (CRED(l)->euid != vp->v_uid)
+			error = vaccess(vp, CRED(l), VWRITE);
+		if (error == 0) {
+			vnow(&vp->v_atime);
+			vp->v_mtime = vp->v_atime;
+		}
+	} else if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid) {
+		error = RUMP_EPERM;
+	} else {
+		int32_t usec[2];
+		memcpy(&usec[0], (const char *)tv + 8, 4);
+		memcpy(&usec[1], (const char *)tv + 24, 4);
+		vp->v_atime.tv_sec = tv[0];
+		vp->v_atime.tv_nsec = (long)usec[0] * 1000;
+		vp->v_mtime.tv_sec = tv[2];
+		vp->v_mtime.tv_nsec = (long)usec[1] * 1000;
+	}
+	if (error == 0)
+		vnow(&vp->v_ctime);
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_truncate(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+
+	(void)rv;
+	if (error != 0)
+		return error;
+	if ((error = vaccess(nd.ni_vp, CRED(l), VWRITE)) == 0)
+		error = vn_truncate(nd.ni_vp, ARG(a, 2, int64_t));
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_ftruncate(struct lwp *l, const void *a, register_t *rv)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+
+	(void)rv;
+	if (fp == NULL)
+		return RUMP_EBADF;
+	if (fp->ops != &vnode_fileops)
+		return RUMP_EINVAL;
+	if (!(fp->flag & FWRITE))
+		return RUMP_EINVAL;	/* NetBSD: not open for writing */
+	return vn_truncate(fp->data, ARG(a, 2, int64_t));
+}
+
+static int
+sys_fsync(struct lwp *l, const void *a, register_t *rv)
+{
+	int error = 0;
+
+	(void)rv;
+	/* tmpfs keeps nothing to write back. */
+	return fd_vnode(l, ARG(a, 0, int), &error) == NULL ? error : 0;
+}
+
+static int
+sys_access(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	int mode = ARG(a, 1, int), error;
+	struct kauth_cred real;
+
+	(void)rv;
+	if (mode & ~7)
+		return RUMP_EINVAL;
+	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd)) != 0)
+		return error;
+	/* access(2) checks with the real ids. */
+	real = *CRED(l);
+	real.euid = real.uid;
+	real.egid = real.gid;
+	if (mode != 0)
+		error = vaccess(nd.ni_vp, &real, mode);
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_umask(struct lwp *l, const void *a, register_t *rv)
+{
+	*rv = l->l_proc->p_umask;
+	l->l_proc->p_umask = ARG(a, 0, uint32_t) & 0777;
+	return 0;
+}
+
+/* ---- working directory ---- */
+
+static int
+set_cwd(struct lwp *l, struct vnode *vp)
+{
+	int error;
+
+	if (vp->v_type != VDIR)
+		return RUMP_ENOTDIR;
+	if ((error = vaccess(vp, CRED(l), VEXEC)) != 0)
+		return error;
+	vref(vp);
+	vrele(l->l_proc->p_cwd);
+	l->l_proc->p_cwd = vp;
+	return 0;
+}
+
+static int
+sys_chdir(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+
+	(void)rv;
+	if (error != 0)
+		return error;
+	error = set_cwd(l, nd.ni_vp);
+	nd_done(&nd);
+	return error;
+}
+
+static int
+sys_fchdir(struct lwp *l, const void *a, register_t *rv)
+{
+	int error = 0;
+	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+
+	(void)rv;
+	return vp == NULL ? error : set_cwd(l, vp);
+}
+
+static int
+sys_getcwd(struct lwp *l, const void *a, register_t *rv)
+{
+	char *buf = ARG(a, 0, char *), tmp[RUMP_PATH_MAX];
+	size_t size = ARG(a, 1, size_t), pos = sizeof(tmp) - 1;
+	struct vnode *vp = l->l_proc->p_cwd;
+
+	(void)rv;
+	tmp[pos] = '\0';
+	if (vp == rootvnode)
+		tmp[--pos] = '/';
+	while (vp != rootvnode) {
+		struct vnode *dvp = vp->v_parent;
+		struct kdirent *d;
+		size_t len;
+		if (dvp == NULL || vp->v_nlink == 0)
+			return RUMP_ENOENT;	/* the directory was removed */
+		for (d = dvp->v_dirents; d != NULL && d->vp != vp; d = d->next)
+			;
+		if (d == NULL)
+			return RUMP_ENOENT;
+		len = strlen(d->name);
+		if (len + 1 > pos)
+			return RUMP_ENAMETOOLONG;
+		pos -= len;
+		memcpy(tmp + pos, d->name, len);
+		tmp[--pos] = '/';
+		vp = dvp;
+	}
+	if (sizeof(tmp) - pos > size)
+		return RUMP_ERANGE;
+	return copyout(tmp + pos, buf, sizeof(tmp) - pos);
+}
+
+/* ---- directories ---- */
+
+static int
+sys_getdents(struct lwp *l, const void *a, register_t *rv)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+	char *ubuf = ARG(a, 1, char *);
+	size_t count = ARG(a, 2, size_t), out = 0;
+	struct vnode *dvp;
+	int64_t idx = 0;
+
+	if (fp == NULL)
+		return RUMP_EBADF;
+	if (fp->ops != &vnode_fileops || ((struct vnode *)fp->data)->v_type != VDIR)
+		return RUMP_ENOTDIR;
+	dvp = fp->data;
+	/* Entries: ".", "..", then the directory's; the offset counts them. */
+	for (struct kdirent *d = NULL;; idx++) {
+		static const uint8_t dtype[] = { 0, 8, 4, 10, 2, 1 };
+		const char *name;
+		struct vnode *vp;
+		uint8_t rec[16 + NAME_MAX + 8];
+		size_t nl, reclen;
+
+		if (idx == 0) {
+			name = ".";
+			vp = dvp;
+		} else if (idx == 1) {
+			name = "..";
+			vp = dvp->v_parent != NULL ? dvp->v_parent : dvp;
+		} else {
+			d = d == NULL ? dvp->v_dirents : d->next;
+			if (d == NULL)
+				break;
+			name = d->name;
+			vp = d->vp;
+		}
+		if (idx < fp->offset)
+			continue;
+		nl = strlen(name);
+		reclen = (13 + nl + 1 + 7) & ~(size_t)7;
+		if (out + reclen > count) {
+			if (out == 0)
+				return RUMP_EINVAL;	/* buffer too small for one */
+			break;
+		}
+		memset(rec, 0, reclen);
+		memcpy(rec, &vp->v_ino, 8);
+		rec[8] = (uint8_t)reclen;
+		rec[9] = (uint8_t)(reclen >> 8);
+		rec[10] = (uint8_t)nl;
+		rec[11] = (uint8_t)(nl >> 8);
+		rec[12] = dtype[vp->v_type];
+		memcpy(rec + 13, name, nl);
+		if (copyout(rec, ubuf + out, reclen) != 0)
+			return RUMP_EFAULT;
+		out += reclen;
+		fp->offset = idx + 1;
+	}
+	*rv = (register_t)out;
+	return 0;
+}
+
+/* ---- the table fragment ---- */
+
+void
+vfs_sysent(int (**t)(struct lwp *, const void *, register_t *))
+{
+	t[5] = sys_open;
+	t[9] = sys_link;
+	t[10] = sys_unlink;
+	t[12] = sys_chdir;
+	t[13] = sys_fchdir;
+	t[15] = sys_chmod;
+	t[16] = sys_chown;
+	t[33] = sys_access;
+	t[57] = sys_symlink;
+	t[58] = sys_readlink;
+	t[60] = sys_umask;
+	t[95] = sys_fsync;
+	t[123] = sys_fchown;
+	t[124] = sys_fchmod;
+	t[128] = sys_rename;
+	t[136] = sys_mkdir;
+	t[137] = sys_rmdir;
+	t[173] = sys_pread;
+	t[174] = sys_pwrite;
+	t[199] = sys_lseek;
+	t[200] = sys_truncate;
+	t[201] = sys_ftruncate;
+	t[296] = sys_getcwd;
+	t[390] = sys_getdents;
+	t[420] = sys_utimes;
+	t[439] = sys_stat;
+	t[440] = sys_fstat;
+	t[441] = sys_lstat;
+	t[461] = sys_mkdirat;
+	t[468] = sys_openat;
+	t[471] = sys_unlinkat;
+}
