@@ -82,6 +82,7 @@ IMG_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 plat-y :=
 hyp-y :=
 app-y :=
+kernel-y :=
 tests-y :=
 apptests-y :=
 include platform/x86/build.mk
@@ -92,7 +93,7 @@ include tests/qemu/build.mk
 IMG_OBJS := $(addprefix $(O)/,$(plat-y:.c=.o) $(hyp-y:.c=.o))
 IMG_OBJS := $(IMG_OBJS:.S=.o)
 TEST_OBJS := $(addprefix $(O)/,$(tests-y:.c=.o) $(apptests-y:.c=.o))
-APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o))
+APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o) $(kernel-y:.c=.o))
 
 # newlib, built once for every output directory (scripts/build-newlib).
 NEWLIB_DIR := build/newlib
@@ -110,6 +111,12 @@ $(NEWLIB_LIBC): scripts/build-newlib
 	$(Q)scripts/build-newlib $(NEWLIB_DIR)
 
 $(O)/apps/%.o: apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
+# The rump kernel: newlib's headers for its C library needs, no platform header.
+$(O)/kernel/%.o: kernel/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@

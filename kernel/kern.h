@@ -255,7 +255,7 @@ extern char hostname[256];
 /* ---- support (subr.c) ---- */
 
 void kpanic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *kmem_zalloc(size_t len);
 void kmem_free(void *p, size_t len);
 int copyin(const void *uaddr, void *kaddr, size_t len);

@@ -332,7 +332,7 @@ sys_reboot(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if (CRED(l)->euid != 0)
 		return RUMP_EPERM;
-	kprintf("rump kernel halting (reboot howto %#x)\n", ARG(a, 0, int));
+	kern_printf("rump kernel halting (reboot howto %#x)\n", ARG(a, 0, int));
 	rumpuser_exit(ARG(a, 0, int) & RUMP_RB_DUMP ? RUMPUSER_PANIC : 0);
 }
 

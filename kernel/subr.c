@@ -23,7 +23,7 @@ kpanic(const char *fmt, ...)
 }
 
 void
-kprintf(const char *fmt, ...)
+kern_printf(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;

@@ -176,6 +176,20 @@ CASES = [
     Case("example_program_uses_printf_malloc_snprintf", "log=warn",
          must=(r'hello from newlib: "rumpimg has 3 layers below this program" '
                r'\(39 characters, copied to 0x[0-9a-f]+\)',)),
+    Case("kernel_in_the_image",
+         "test=kernel_boot_and_lwproc,kernel_files_on_tmpfs,"
+         "kernel_pipe_between_threads,kernel_10000_processes_memory_baseline",
+         must=(r"kernel: hello through fd 1",
+               r"test kernel_boot_and_lwproc: PASS",
+               r"test kernel_files_on_tmpfs: PASS",
+               r"test kernel_pipe_between_threads: PASS",
+               r"kernel: 10000 processes created and released, memory at baseline",
+               r"test kernel_10000_processes_memory_baseline: PASS"),
+         timeout=120),
+    Case("kernel_fatal_misuse_panics_in_the_image",
+         "test=kernel_switch_to_running_lwp_panics", PANIC,
+         must=(r"panic: lwp 0x[0-9a-f]+ \(2:0\) already running",),
+         must_not=(r"test kernel_switch_to_running_lwp_panics: (PASS|FAIL)",)),
     Case("grub_iso_boots", "test=boot", iso=True, timeout=90,
          must=(r"loader: GRUB", r"test boot: PASS")),
 ]
