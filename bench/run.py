@@ -436,6 +436,85 @@ def sched_figures(t, build, test_image):
             pthread / host["switch_ns"] if host.get("switch_ns") else None)
 
 
+def parse_bench(text):
+    out = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[0] == "bench":
+            try:
+                out[parts[1]] = float(parts[2])
+            except ValueError:
+                pass
+    return out
+
+
+def kernel_figures(t, build, test_image, pthread_switch):
+    """The rump kernel on the host build and in the image, beside host
+    baselines measured in the same run (issue 4's goals)."""
+    host_bin = os.path.join(build, "host", "bench", "kernel")
+    taskset = shutil.which("taskset")
+    pin = [taskset, "-c", "0"] if taskset else []
+    if not os.path.exists(host_bin):
+        return []
+    try:
+        k = parse_bench(sh(pin + [host_bin]).stdout)
+        b = parse_bench(sh(pin + [host_bin, "baseline"]).stdout)
+    except subprocess.CalledProcessError as e:
+        error("the host kernel benchmark %s failed: %s" % (host_bin, e))
+        return []
+    guest = {}
+    if test_image and os.path.exists(test_image):
+        dt, st, out = boot(kernel(test_image, "log=warn test=bench_kernel"), timeout=120)
+        if st != OK:
+            error("the kernel benchmark in %s: %s; its serial output:\n%s"
+                  % (test_image, describe(st), tail(out)))
+        guest = parse_bench(out)
+    t.rule()
+    rows = (
+        ("lwproc_switch_ns", "lwproc switch between two processes", pthread_switch,
+         "host pthread switch %.0f ns" % (pthread_switch or 0)),
+        ("getpid_bound_ns", "rump_sys_getpid, bound lwp", b.get("host_getpid_ns"),
+         "host getpid syscall %.0f ns" % b.get("host_getpid_ns", 0)),
+        ("getpid_implicit_ns", "rump_sys_getpid, implicit context", b.get("host_getpid_ns"),
+         "host getpid syscall %.0f ns" % b.get("host_getpid_ns", 0)),
+        ("rfork_release_ns", "rfork + releaselwp", b.get("host_fork_exit_wait_ns"),
+         "host fork+exit+wait %.0f ns" % b.get("host_fork_exit_wait_ns", 0)),
+        ("open_write4k_close_ns", "open + write 4 KiB + close (tmpfs)",
+         b.get("host_open_write4k_close_ns"),
+         "host /dev/shm %.0f ns" % b.get("host_open_write4k_close_ns", 0)),
+    )
+    for key, label, base, btext in rows:
+        if key in k and base:
+            t.add(label + " (host build)", "%.1f ns" % k[key], btext, "%.3fx" % (k[key] / base))
+        if key in guest and base:
+            t.add(label + " (image, TCG)", "%.1f ns" % guest[key], btext,
+                  "%.3fx" % (guest[key] / base))
+    if "read16m_mbps" in k:
+        t.add("read 16 MiB tmpfs file, 64 KiB reads (host build)", "%.0f MB/s" % k["read16m_mbps"],
+              "host /dev/shm %.0f MB/s" % b.get("host_read16m_mbps", 0),
+              "%.2fx" % (k["read16m_mbps"] / b["host_read16m_mbps"]) if b.get("host_read16m_mbps") else "")
+    if "read16m_mbps" in guest:
+        t.add("read 16 MiB tmpfs file, 64 KiB reads (image, TCG)", "%.0f MB/s" % guest["read16m_mbps"])
+    goals = []
+    def goal(text, value, ok):
+        goals.append("goal: %s: %s -- %s" % (text, value, "met" if ok else "not met"))
+    if "lwproc_switch_ns" in k and pthread_switch:
+        r = pthread_switch / k["lwproc_switch_ns"]
+        goal("lwproc switch at least 100x faster than a host pthread switch", "%.0fx" % r, r >= 100)
+    hg = b.get("host_getpid_ns")
+    if hg and "getpid_bound_ns" in k:
+        r = k["getpid_bound_ns"] / hg
+        goal("bound getpid at most 0.1x a host getpid syscall", "%.3fx" % r, r <= 0.1)
+    if hg and "getpid_implicit_ns" in k:
+        r = k["getpid_implicit_ns"] / hg
+        goal("implicit getpid at most 1x a host getpid syscall", "%.3fx" % r, r <= 1)
+    if b.get("host_fork_exit_wait_ns") and "rfork_release_ns" in k:
+        r = b["host_fork_exit_wait_ns"] / k["rfork_release_ns"]
+        goal("rfork+releaselwp at least 1000x faster than host fork+exit+wait",
+             "%.0fx" % r, r >= 1000)
+    return goals
+
+
 def host_line():
     cpu = ""
     try:
@@ -506,6 +585,16 @@ def main():
         smallest_mem(t, args.image, minimal, img_iso if "image GRUB ISO" not in broken
                      else "", min_iso if "minimal GRUB ISO" not in broken else "", out)
     sched = sched_figures(t, args.build, args.test_image)
+    pthread_switch = None
+    try:
+        pthread_switch = parse_bench(sh([shutil.which("taskset") or "env", "-c", "0",
+            os.path.join(args.build, "host", "bench", "sched"), "pthread"]
+            if shutil.which("taskset") else
+            [os.path.join(args.build, "host", "bench", "sched"), "pthread"]).stdout).get(
+            "pthread_pingpong_ns")
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        pass
+    kgoals = kernel_figures(t, args.build, args.test_image, pthread_switch)
 
     t.show()
     print()
@@ -522,6 +611,8 @@ def main():
                   "pthread switch: guest (TCG) %.0fx, %s; the same code natively %s"
                   % (guest, "met" if guest >= 100 else "not met",
                      "%.0fx" % native if native else "-"))
+    for g in kgoals:
+        print(g)
     print("bench: %.0f s" % (time.monotonic() - start))
     if errors:
         print("\nbench: %d FAILURE(S):" % len(errors), file=sys.stderr)

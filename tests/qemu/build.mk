@@ -10,3 +10,4 @@ tests-$(CONFIG_TESTS) += tests/qemu/hypercall/test_threads.c
 apptests-$(CONFIG_LIBC_NEWLIB) += tests/qemu/apps/test_libc.c
 tests-$(CONFIG_TESTS) += tests/qemu/hypercall/bench_sched.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel.c
+apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/bench_kernel.c

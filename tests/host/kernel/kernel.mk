@@ -31,3 +31,10 @@ $(O)/host/tests/kernel/test_syscalls: tests/host/kernel/test_syscalls.c $(KERNEL
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_syscalls
+
+# make bench: the kernel benchmarks on the host build (optimised, no sanitizers).
+$(O)/host/bench/kernel: bench/kernel/host.c bench/kernel/cases.c $(O)/host/lib/librump.a
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude -Ibench/kernel \
+		-o $@ bench/kernel/host.c $(O)/host/lib/librump.a -lpthread
