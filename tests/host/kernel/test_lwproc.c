@@ -4,6 +4,7 @@
  * forked child, which must die of SIGABRT with the reference's message.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,65 @@ TEST(credentials_as_root_and_not)
 	CHECK_EQ_INT(errno, RUMP_EINVAL);
 }
 
+TEST(resources_follow_curlwp)
+{
+	struct lwp *a, *b;
+	char cwd[64];
+
+	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	a = rump_pub_lwproc_curlwp();
+	CHECK_EQ_INT(rump_sys_setuid(1234), 0);
+	CHECK_EQ_INT(rump_sys_chdir("/dev"), 0);
+	CHECK_EQ_INT(rump_sys_close(2), 0);
+	rump_pub_lwproc_switch(NULL);			/* back to implicit: init */
+	CHECK(rump_pub_lwproc_curlwp() == NULL);
+	CHECK_EQ_INT(rump_sys_getpid(), 1);
+	CHECK_EQ_INT(rump_sys_getuid(), 0);
+	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	b = rump_pub_lwproc_curlwp();
+	rump_pub_lwproc_switch(a);			/* a survived switch(NULL) */
+	CHECK_EQ_INT(rump_sys_getuid(), 1234);
+	CHECK_EQ_INT(rump_sys___getcwd(cwd, sizeof(cwd)), 0);
+	CHECK_EQ_STR(cwd, "/dev");
+	CHECK_EQ_INT(rump_sys_write(2, "", 0), -1);	/* a's table: 2 closed */
+	rump_pub_lwproc_switch(b);
+	CHECK_EQ_INT(rump_sys_getuid(), 0);
+	CHECK_EQ_INT(rump_sys___getcwd(cwd, sizeof(cwd)), 0);
+	CHECK_EQ_STR(cwd, "/");
+	CHECK_EQ_INT(rump_sys_write(2, "", 0), 0);
+	rump_pub_lwproc_releaselwp();
+	rump_pub_lwproc_switch(a);
+	rump_pub_lwproc_releaselwp();
+}
+
+static struct lwp *shared_lwp;
+static volatile int bound_ready, may_leave;
+
+static void *
+hold_lwp(void *arg)
+{
+	(void)arg;
+	rump_pub_lwproc_switch(shared_lwp);		/* bound in this thread */
+	bound_ready = 1;
+	while (!may_leave)
+		usleep(1000);
+	return NULL;
+}
+
+static void
+use_lwp_in_two_threads(void)
+{
+	pthread_t t;
+
+	rump_pub_lwproc_rfork(RUMP_RFFDG);
+	shared_lwp = rump_pub_lwproc_curlwp();
+	rump_pub_lwproc_switch(NULL);
+	pthread_create(&t, NULL, hold_lwp, NULL);
+	while (!bound_ready)
+		usleep(1000);
+	rump_pub_lwproc_switch(shared_lwp);		/* running elsewhere: fatal */
+}
+
 static void
 switch_to_self(void)
 {
@@ -292,6 +352,7 @@ TEST(fatal_misuse_stops_the_kernel)
 	CHECK(dies_saying(release_in_implicit, "releasing non-pertinent lwp"));
 	CHECK(dies_saying(release_twice, "releasing non-pertinent lwp"));
 	CHECK(dies_saying(switch_null_in_implicit, "kernel assertion"));
+	CHECK(dies_saying(use_lwp_in_two_threads, ":0) already running"));
 }
 
 int
@@ -307,6 +368,7 @@ main(void)
 	RUN(hundred_twenty_eight_lwps_in_one_process);
 	RUN(ten_thousand_processes_created_and_released);
 	RUN(credentials_as_root_and_not);
+	RUN(resources_follow_curlwp);
 	RUN(fatal_misuse_stops_the_kernel);
 	unbind();
 	return check_done();

@@ -525,6 +525,39 @@ TEST(time_calls)
 	ERR(rump_sys_clock_gettime(RUMP_CLOCK_REALTIME, NULL), RUMP_EFAULT);
 }
 
+TEST(fd_attributes_times_and_enosys)
+{
+	struct rump_stat st;
+	int fds[2], fd = rump_sys_open("/tmp/attr", RUMP_O_RDWR | RUMP_O_CREAT, 0600);
+	/* NetBSD struct timeval: int64 sec, int32 usec, padding: 16 bytes each. */
+	struct { int64_t sec; int32_t usec; int32_t pad; } tv[2] = {
+		{ 1000000000, 5, 0 }, { 1200000000, 7, 0 } };
+
+	CHECK(fd >= 0);
+	CHECK_EQ_INT(rump_sys_fchmod(fd, 0640), 0);
+	CHECK_EQ_INT(rump_sys_fchown(fd, 7, 8), 0);
+	CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
+	CHECK_EQ_INT(st.st_mode & 07777, 0640);
+	CHECK_EQ_INT(st.st_uid, 7);
+	CHECK_EQ_INT(st.st_gid, 8);
+	CHECK_EQ_INT(rump_sys_utimes("/tmp/attr", tv), 0);
+	CHECK_EQ_INT(rump_sys_stat("/tmp/attr", &st), 0);
+	CHECK_EQ_INT(st.st_atim.tv_sec, 1000000000);
+	CHECK_EQ_INT(st.st_atim.tv_nsec, 5000);
+	CHECK_EQ_INT(st.st_mtim.tv_sec, 1200000000);
+	ERR(rump_sys_fchmod(99, 0600), RUMP_EBADF);
+	ERR(rump_sys_utimes("/tmp/none", NULL), RUMP_ENOENT);
+	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
+	ERR(rump_sys_lseek(fds[0], 0, RUMP_SEEK_SET), RUMP_ESPIPE);
+	ERR(rump_sys_fchmod(fds[0], 0600), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_sys_fstat(fds[0], &st), 0);
+	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFIFO);
+	rump_sys_close(fds[0]);
+	rump_sys_close(fds[1]);
+	rump_sys_close(fd);
+	rump_sys_unlink("/tmp/attr");
+}
+
 static void
 do_reboot(void)
 {
@@ -565,6 +598,7 @@ main(void)
 	RUN(fcntl_ioctl_dup_vectored);
 	RUN(sysctl_values_and_errors);
 	RUN(time_calls);
+	RUN(fd_attributes_times_and_enosys);
 	RUN(reboot_halts_and_unknown_syscalls);
 	rump_pub_lwproc_releaselwp();
 	return check_done();
