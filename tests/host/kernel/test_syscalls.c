@@ -525,7 +525,7 @@ TEST(time_calls)
 	ERR(rump_sys_clock_gettime(RUMP_CLOCK_REALTIME, NULL), RUMP_EFAULT);
 }
 
-TEST(fd_attributes_times_and_enosys)
+TEST(fd_attributes_times_and_pipes)
 {
 	struct rump_stat st;
 	int fds[2], fd = rump_sys_open("/tmp/attr", RUMP_O_RDWR | RUMP_O_CREAT, 0600);
@@ -564,7 +564,7 @@ do_reboot(void)
 	rump_sys_reboot(RUMP_RB_HALT, NULL);
 }
 
-TEST(reboot_halts_and_unknown_syscalls)
+TEST(reboot_halts_the_kernel)
 {
 	pid_t pid;
 	int status;
@@ -598,8 +598,8 @@ main(void)
 	RUN(fcntl_ioctl_dup_vectored);
 	RUN(sysctl_values_and_errors);
 	RUN(time_calls);
-	RUN(fd_attributes_times_and_enosys);
-	RUN(reboot_halts_and_unknown_syscalls);
+	RUN(fd_attributes_times_and_pipes);
+	RUN(reboot_halts_the_kernel);
 	rump_pub_lwproc_releaselwp();
 	return check_done();
 }
