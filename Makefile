@@ -124,7 +124,7 @@ $(O)/kernel/%.o: kernel/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 $(O)/tests/qemu/apps/%.o: tests/qemu/apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) -Iplatform/x86/include -c $< -o $@
+	$(Q)$(CC) $(APP_CFLAGS) -Iplatform/x86/include -Itests/host -c $< -o $@
 
 $(O)/platform/%.o: platform/%.c $(CONFIG_H)
 	$(call msg,CC,$<)

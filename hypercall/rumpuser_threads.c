@@ -44,10 +44,15 @@ rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
 	return 0;
 }
 
+/* Set by the C library glue so that rump_sys_*() failures reach errno. */
+void (*hyp_libc_seterrno)(int);
+
 void
 rumpuser_seterrno(int error)
 {
 	*(long *)sched_tls(sched_current(), TLS_ERRNO) = error;
+	if (hyp_libc_seterrno != NULL)
+		hyp_libc_seterrno(error);
 }
 
 /* ---- threads ---- */

@@ -196,6 +196,11 @@ int rump_sys_getgroups(int n, gid_t *set) { return (int)SYSN(79, n, (register_t)
 int rump_sys_setgroups(int n, const gid_t *set) { return (int)SYSN(80, n, (register_t)set); }
 
 #define P(x)	((register_t)(x))
+/*
+ * An id as NetBSD's 32-bit value: -1 ("no change") must stay -1 even where
+ * the C library's uid_t is narrower (newlib's is 16 bits).
+ */
+#define ID(x)	((x) == (__typeof__(x))-1 ? (register_t)-1 : (register_t)(x))
 
 int rump_sys_open(const char *path, int flags, ...)
 {
@@ -246,8 +251,8 @@ int rump_sys___getcwd(char *b, size_t n) { return (int)SYSN(296, P(b), P(n)); }
 int rump_sys_getdents(int fd, char *b, size_t n) { return (int)SYSN(390, fd, P(b), P(n)); }
 int rump_sys_chmod(const char *p, mode_t m) { return (int)SYSN(15, P(p), m); }
 int rump_sys_fchmod(int fd, mode_t m) { return (int)SYSN(124, fd, m); }
-int rump_sys_chown(const char *p, uid_t u, gid_t g) { return (int)SYSN(16, P(p), u, g); }
-int rump_sys_fchown(int fd, uid_t u, gid_t g) { return (int)SYSN(123, fd, u, g); }
+int rump_sys_chown(const char *p, uid_t u, gid_t g) { return (int)SYSN(16, P(p), ID(u), ID(g)); }
+int rump_sys_fchown(int fd, uid_t u, gid_t g) { return (int)SYSN(123, fd, ID(u), ID(g)); }
 int rump_sys_utimes(const char *p, const void *tv) { return (int)SYSN(420, P(p), P(tv)); }
 int rump_sys_truncate(const char *p, off_t n) { return (int)SYSN(200, P(p), 0, n); }
 int rump_sys_ftruncate(int fd, off_t n) { return (int)SYSN(201, fd, 0, n); }

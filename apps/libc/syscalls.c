@@ -62,10 +62,20 @@ libc_thread_init(void)
 	return 0;
 }
 
+/* rump_sys_*() leave NetBSD's error number in errno, as on the host build. */
+extern void (*hyp_libc_seterrno)(int);
+
+static void
+set_errno(int e)
+{
+	errno = e;
+}
+
 static void
 libc_init(void)
 {
 	sched_set_hooks(libc_switch, libc_exit);
+	hyp_libc_seterrno = set_errno;
 }
 PLAT_INITCALL(libc_init);
 

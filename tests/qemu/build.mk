@@ -11,3 +11,5 @@ apptests-$(CONFIG_LIBC_NEWLIB) += tests/qemu/apps/test_libc.c
 tests-$(CONFIG_TESTS) += tests/qemu/hypercall/bench_sched.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/bench_kernel.c
+apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel_suites.c
+apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/suite_lwproc.c tests/qemu/apps/suite_syscalls.c

@@ -145,3 +145,26 @@ TESTCASE(kernel_switch_to_running_lwp_panics)
 	rump_pub_lwproc_switch(rump_pub_lwproc_curlwp());
 	return 1;
 }
+
+TESTCASE(kernel_release_in_implicit_panics)
+{
+	rump_init();
+	rump_pub_lwproc_releaselwp();
+	return 1;
+}
+
+TESTCASE(kernel_release_twice_panics)
+{
+	rump_init();
+	rump_pub_lwproc_rfork(RUMP_RFFDG);
+	rump_pub_lwproc_releaselwp();
+	rump_pub_lwproc_releaselwp();
+	return 1;
+}
+
+TESTCASE(kernel_switch_null_in_implicit_panics)
+{
+	rump_init();
+	rump_pub_lwproc_switch(NULL);
+	return 1;
+}

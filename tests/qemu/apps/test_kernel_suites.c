@@ -1,0 +1,19 @@
+/*
+ * The host build's lwproc and system call suites, compiled into the image
+ * (without the parts that need host fork(2) and pthreads; the image's fatal
+ * cases are boots of their own in tests/qemu/run.py).
+ */
+#include "plat/testcase.h"
+
+int lwproc_suite(void);
+int syscalls_suite(void);
+
+TESTCASE(kernel_lwproc_suite)
+{
+	return lwproc_suite();
+}
+
+TESTCASE(kernel_syscalls_suite)
+{
+	return syscalls_suite();
+}
