@@ -13,6 +13,8 @@
 #include "plat/console.h"
 #include "plat/errno.h"
 #include "plat/init.h"
+#include "plat/layout.h"
+#include "plat/mmu.h"
 #include "plat/panic.h"
 #include "plat/power.h"
 #include "plat/string.h"
@@ -74,6 +76,21 @@ void
 rumpuser_unmap(void *addr, size_t len)
 {
 	hyp_free(addr, len);
+}
+
+int
+rumpuser_ext_mapped(const void *addr, size_t len)
+{
+	uintptr_t a = (uintptr_t)addr, end = a + len;
+
+	if (len == 0)
+		return 1;
+	if (end < a)
+		return 0;		/* wraps around */
+	for (a &= ~(uintptr_t)(PAGE_SIZE - 1); a < end; a += PAGE_SIZE)
+		if (a < PAGE_SIZE || !plat_mmu_is_mapped(a))
+			return 0;
+	return 1;
 }
 
 /* ---- host files: there is no host file system under the image ---- */

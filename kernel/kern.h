@@ -258,6 +258,8 @@ void kpanic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2))
 void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *kmem_zalloc(size_t len);
 void kmem_free(void *p, size_t len);
+/* True when the kernel may touch [uaddr, uaddr+len): not NULL, mapped. */
+bool uaddr_ok(const void *uaddr, size_t len);
 int copyin(const void *uaddr, void *kaddr, size_t len);
 int copyout(const void *kaddr, void *uaddr, size_t len);
 

@@ -147,7 +147,7 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 			break;
 		if (iov.len == 0)
 			continue;
-		if (iov.base == NULL) {
+		if (!uaddr_ok(iov.base, iov.len)) {
 			error = RUMP_EFAULT;
 			break;
 		}

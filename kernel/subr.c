@@ -1,7 +1,7 @@
 /*
  * Kernel support: panic, console output, memory, user copies. User memory is
  * the caller's own address space for local calls, so copies are memcpy after
- * a NULL check (the one bad pointer every backend can tell).
+ * a check: NULL always, unmapped pages where the backend can tell.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,12 +52,18 @@ kmem_free(void *p, size_t len)
 	rumpuser_free(p, len);
 }
 
+bool
+uaddr_ok(const void *uaddr, size_t len)
+{
+	return uaddr != NULL && rumpuser_ext_mapped(uaddr, len);
+}
+
 int
 copyin(const void *uaddr, void *kaddr, size_t len)
 {
 	if (len == 0)
 		return 0;
-	if (uaddr == NULL)
+	if (uaddr == NULL || !rumpuser_ext_mapped(uaddr, len))
 		return RUMP_EFAULT;
 	memcpy(kaddr, uaddr, len);
 	return 0;
@@ -68,7 +74,7 @@ copyout(const void *kaddr, void *uaddr, size_t len)
 {
 	if (len == 0)
 		return 0;
-	if (uaddr == NULL)
+	if (uaddr == NULL || !rumpuser_ext_mapped(uaddr, len))
 		return RUMP_EFAULT;
 	memcpy(uaddr, kaddr, len);
 	return 0;

@@ -21,7 +21,7 @@ sys_read(struct lwp *l, const void *args, register_t *rv)
 
 	if (fp == NULL || !(fp->flag & FREAD))
 		return RUMP_EBADF;
-	if (n > 0 && buf == NULL)
+	if (n > 0 && !uaddr_ok(buf, n))
 		return RUMP_EFAULT;
 	error = fp->ops->fo_read(fp, buf, n, &done);
 	*rv = (register_t)done;
@@ -38,7 +38,7 @@ sys_write(struct lwp *l, const void *args, register_t *rv)
 
 	if (fp == NULL || !(fp->flag & FWRITE))
 		return RUMP_EBADF;
-	if (n > 0 && buf == NULL)
+	if (n > 0 && !uaddr_ok(buf, n))
 		return RUMP_EFAULT;
 	error = fp->ops->fo_write(fp, buf, n, &done);
 	*rv = (register_t)done;

@@ -302,6 +302,10 @@ copyinstr_path(const char *upath, char *buf, size_t size)
 	if (upath == NULL)
 		return RUMP_EFAULT;
 	for (i = 0; i < size; i++) {
+		/* Check each page as the string reaches it. */
+		if ((i == 0 || ((uintptr_t)(upath + i) & 4095) == 0) &&
+		    !uaddr_ok(upath + i, 1))
+			return RUMP_EFAULT;
 		buf[i] = upath[i];
 		if (buf[i] == '\0')
 			return i == 0 ? RUMP_ENOENT : 0;

@@ -347,7 +347,7 @@ positioned(struct lwp *l, const void *a, register_t *rv, bool write)
 		return RUMP_EBADF;
 	if (fp->ops != &vnode_fileops)
 		return RUMP_ESPIPE;
-	if (n > 0 && buf == NULL)
+	if (n > 0 && !uaddr_ok(buf, n))
 		return RUMP_EFAULT;
 	vp = fp->data;
 	if (vp->v_type == VCHR)
@@ -514,7 +514,7 @@ sys_symlink(struct lwp *l, const void *a, register_t *rv)
 	int error;
 
 	(void)rv;
-	if (target == NULL)
+	if (!uaddr_ok(target, 1))
 		return RUMP_EFAULT;
 	len = strlen(target);
 	if (len >= RUMP_PATH_MAX)

@@ -161,6 +161,15 @@ void rumpuser_cv_signal(struct rumpuser_cv *);
 void rumpuser_cv_broadcast(struct rumpuser_cv *);
 void rumpuser_cv_has_waiters(struct rumpuser_cv *, int *);
 
+/*
+ * Extension, not in NetBSD's revision 17: whether [addr, addr+len) is
+ * mapped memory the kernel may copy from or to. Returns 1, or 0 when some
+ * byte is not mapped. Backends that cannot tell cheaply say 1 (POSIX); the
+ * bare-metal backend walks its page tables. The kernel's copyin/copyout
+ * answer EFAULT on 0, so a wild pointer never crashes the kernel.
+ */
+int rumpuser_ext_mapped(const void *addr, size_t len);
+
 /* dynamic loading (a no-op for static kernels) */
 typedef void (*rump_modinit_fn)(const struct modinfo *const *, size_t);
 typedef int (*rump_symload_fn)(void *, uint64_t, char *, uint64_t);

@@ -168,3 +168,21 @@ TESTCASE(kernel_switch_null_in_implicit_panics)
 	rump_pub_lwproc_switch(NULL);
 	return 1;
 }
+
+TESTCASE(kernel_unmapped_pointers_efault)
+{
+	void *wild = (void *)0x8000000000ULL;	/* beyond the page tables */
+	struct rump_stat st;
+	char buf[8];
+
+	TCHECK(rump_init() == 0, "rump_init");
+	TCHECK(rump_sys_read(0, wild, 8) == -1 && rerr() == RUMP_EFAULT, "read: %ld", rerr());
+	TCHECK(rump_sys_write(1, wild, 8) == -1 && rerr() == RUMP_EFAULT, "write: %ld", rerr());
+	TCHECK(rump_sys_stat(wild, &st) == -1 && rerr() == RUMP_EFAULT, "stat path: %ld", rerr());
+	TCHECK(rump_sys_stat("/tmp", wild) == -1 && rerr() == RUMP_EFAULT, "stat buf: %ld", rerr());
+	TCHECK(rump_sys_readlink("/tmp", (char *)4096 - 8, 8) == -1, "readlink");
+	TCHECK(rump_sys___getcwd((char *)8, sizeof(buf)) == -1 && rerr() == RUMP_EFAULT,
+	    "getcwd into page 0: %ld", rerr());
+	kprintf("kernel: unmapped pointers answered EFAULT\n");
+	return 0;
+}
