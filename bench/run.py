@@ -487,7 +487,9 @@ def kernel_figures(t, build, test_image, pthread_switch):
         if key in k and base:
             t.add(label + " (host build)", "%.1f ns" % k[key], btext, "%.3fx" % (k[key] / base))
         if key in guest and base:
-            t.add(label + " (image, TCG)", "%.1f ns" % guest[key], btext,
+            cyc = (" = %.0f cycles" % (guest[key] * guest["tsc_mhz"] / 1000.0)
+                   if guest.get("tsc_mhz") else "")
+            t.add(label + " (image, TCG)", "%.1f ns%s" % (guest[key], cyc), btext,
                   "%.3fx" % (guest[key] / base))
     if "read16m_mbps" in k:
         t.add("read 16 MiB tmpfs file, 64 KiB reads (host build)", "%.0f MB/s" % k["read16m_mbps"],
