@@ -1,6 +1,8 @@
 /*
  * The synchronisation cases (see sync_cases.h). Compiled once per backend.
  */
+#include <stdbool.h>
+
 #include "sync_cases.h"
 
 #ifndef EBUSY
@@ -249,15 +251,21 @@ rw_reader(void *arg)
 {
 	struct rwt *r = arg;
 
+	/*
+	 * Readers hold the lock together: on the POSIX backend they really run
+	 * at once, so the bookkeeping is atomic.
+	 */
 	for (int i = 0; i < 50; i++) {
 		rumpuser_rw_enter(RUMPUSER_RW_READER, r->rw);
-		r->readers_in++;
-		if (r->writers_in != 0)
-			r->violations++;
-		if (r->readers_in > r->max_readers)
-			r->max_readers = r->readers_in;
+		int in = __atomic_add_fetch(&r->readers_in, 1, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&r->writers_in, __ATOMIC_SEQ_CST) != 0)
+			__atomic_add_fetch(&r->violations, 1, __ATOMIC_SEQ_CST);
+		int max = __atomic_load_n(&r->max_readers, __ATOMIC_SEQ_CST);
+		while (in > max && !__atomic_compare_exchange_n(&r->max_readers,
+		    &max, in, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			;
 		sync_sleep_ms(0);
-		r->readers_in--;
+		__atomic_sub_fetch(&r->readers_in, 1, __ATOMIC_SEQ_CST);
 		rumpuser_rw_exit(r->rw);
 	}
 	return NULL;
@@ -272,12 +280,13 @@ rw_writer(void *arg)
 	for (int i = 0; i < 50; i++) {
 		rumpuser_rw_enter(RUMPUSER_RW_WRITER, r->rw);
 		rumpuser_rw_held(RUMPUSER_RW_WRITER, r->rw, &held);
-		if (r->writers_in++ != 0 || r->readers_in != 0 || !held)
-			r->violations++;
+		if (__atomic_fetch_add(&r->writers_in, 1, __ATOMIC_SEQ_CST) != 0 ||
+		    __atomic_load_n(&r->readers_in, __ATOMIC_SEQ_CST) != 0 || !held)
+			__atomic_add_fetch(&r->violations, 1, __ATOMIC_SEQ_CST);
 		long v = r->value;
 		sync_sleep_ms(0);
 		r->value = v + 1;
-		r->writers_in--;
+		__atomic_sub_fetch(&r->writers_in, 1, __ATOMIC_SEQ_CST);
 		rumpuser_rw_exit(r->rw);
 	}
 	return NULL;
