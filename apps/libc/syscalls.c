@@ -81,6 +81,211 @@ PLAT_INITCALL(libc_init);
 
 /* ---- console and files ---- */
 
+#ifdef CONFIG_RUMP_KERNEL
+/*
+ * With the rump kernel in the image, files are the kernel's: descriptors
+ * 0-2 are init's console, everything else lives on its tmpfs. newlib and
+ * NetBSD number errors and open flags differently, and lay out struct stat
+ * differently: translate at this boundary.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+
+#include "rump/rump.h"
+#include "rump/rump_syscalls.h"
+#include "rump/rumpdefs.h"
+
+static const struct { int nb, nl; } errmap[] = {
+	{ RUMP_EPERM, EPERM }, { RUMP_ENOENT, ENOENT }, { RUMP_ESRCH, ESRCH },
+	{ RUMP_EINTR, EINTR }, { RUMP_EIO, EIO }, { RUMP_ENXIO, ENXIO },
+	{ RUMP_E2BIG, E2BIG }, { RUMP_EBADF, EBADF }, { RUMP_ECHILD, ECHILD },
+	{ RUMP_EDEADLK, EDEADLK }, { RUMP_ENOMEM, ENOMEM }, { RUMP_EACCES, EACCES },
+	{ RUMP_EFAULT, EFAULT }, { RUMP_EBUSY, EBUSY }, { RUMP_EEXIST, EEXIST },
+	{ RUMP_EXDEV, EXDEV }, { RUMP_ENODEV, ENODEV }, { RUMP_ENOTDIR, ENOTDIR },
+	{ RUMP_EISDIR, EISDIR }, { RUMP_EINVAL, EINVAL }, { RUMP_ENFILE, ENFILE },
+	{ RUMP_EMFILE, EMFILE }, { RUMP_ENOTTY, ENOTTY }, { RUMP_EFBIG, EFBIG },
+	{ RUMP_ENOSPC, ENOSPC }, { RUMP_ESPIPE, ESPIPE }, { RUMP_EROFS, EROFS },
+	{ RUMP_EMLINK, EMLINK }, { RUMP_EPIPE, EPIPE }, { RUMP_ERANGE, ERANGE },
+	{ RUMP_EAGAIN, EAGAIN }, { RUMP_ELOOP, ELOOP },
+	{ RUMP_ENAMETOOLONG, ENAMETOOLONG }, { RUMP_ENOTEMPTY, ENOTEMPTY },
+	{ RUMP_ENOSYS, ENOSYS }, { RUMP_ETIMEDOUT, ETIMEDOUT },
+	{ RUMP_EOPNOTSUPP, EOPNOTSUPP }, { RUMP_EOVERFLOW, EOVERFLOW },
+};
+
+/* A failed rump_sys_*() left NetBSD's number in errno: make it newlib's. */
+static int
+fail(void)
+{
+	int nb = errno;
+
+	errno = EIO;
+	for (unsigned i = 0; i < sizeof(errmap) / sizeof(errmap[0]); i++)
+		if (errmap[i].nb == nb)
+			errno = errmap[i].nl;
+	return -1;
+}
+
+static void
+kernel_up(void)
+{
+	static int up;
+
+	if (!up && rump_init() == 0)
+		up = 1;
+}
+
+static int
+nb_oflags(int f)
+{
+	int r = f & O_ACCMODE;		/* 0, 1, 2 in both */
+
+	if (f & O_APPEND) r |= RUMP_O_APPEND;
+	if (f & O_CREAT) r |= RUMP_O_CREAT;
+	if (f & O_TRUNC) r |= RUMP_O_TRUNC;
+	if (f & O_EXCL) r |= RUMP_O_EXCL;
+	if (f & O_NONBLOCK) r |= RUMP_O_NONBLOCK;
+	if (f & O_CLOEXEC) r |= RUMP_O_CLOEXEC;
+	if (f & O_NOFOLLOW) r |= RUMP_O_NOFOLLOW;
+	if (f & O_DIRECTORY) r |= RUMP_O_DIRECTORY;
+	return r;
+}
+
+static void
+nl_stat(const struct rump_stat *n, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = (dev_t)n->st_dev;
+	st->st_ino = (ino_t)n->st_ino;
+	st->st_mode = (mode_t)n->st_mode;	/* S_IF* and permission bits agree */
+	st->st_nlink = (nlink_t)n->st_nlink;
+	st->st_uid = (uid_t)n->st_uid;
+	st->st_gid = (gid_t)n->st_gid;
+	st->st_rdev = (dev_t)n->st_rdev;
+	st->st_size = (off_t)n->st_size;
+	st->st_atim.tv_sec = n->st_atim.tv_sec;
+	st->st_atim.tv_nsec = n->st_atim.tv_nsec;
+	st->st_mtim.tv_sec = n->st_mtim.tv_sec;
+	st->st_mtim.tv_nsec = n->st_mtim.tv_nsec;
+	st->st_ctim.tv_sec = n->st_ctim.tv_sec;
+	st->st_ctim.tv_nsec = n->st_ctim.tv_nsec;
+	st->st_blksize = n->st_blksize;
+	st->st_blocks = n->st_blocks;
+}
+
+int
+write(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	kernel_up();
+	n = rump_sys_write(fd, buf, len);
+	return n < 0 ? fail() : (int)n;
+}
+
+int
+read(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	kernel_up();
+	n = rump_sys_read(fd, buf, len);
+	return n < 0 ? fail() : (int)n;
+}
+
+int
+open(const char *path, int flags, ...)
+{
+	va_list ap;
+	int mode = 0, fd;
+
+	if (flags & O_CREAT) {
+		va_start(ap, flags);
+		mode = va_arg(ap, int);
+		va_end(ap);
+	}
+	kernel_up();
+	fd = rump_sys_open(path, nb_oflags(flags), mode);
+	return fd < 0 ? fail() : fd;
+}
+
+int
+close(int fd)
+{
+	kernel_up();
+	return rump_sys_close(fd) < 0 ? fail() : 0;
+}
+
+int
+fstat(int fd, struct stat *st)
+{
+	struct rump_stat n;
+
+	kernel_up();
+	if (rump_sys_fstat(fd, &n) < 0)
+		return fail();
+	nl_stat(&n, st);
+	return 0;
+}
+
+int
+stat(const char *path, struct stat *st)
+{
+	struct rump_stat n;
+
+	kernel_up();
+	if (rump_sys_stat(path, &n) < 0)
+		return fail();
+	nl_stat(&n, st);
+	return 0;
+}
+
+int
+isatty(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return 0;
+	if (!S_ISCHR(st.st_mode)) {
+		errno = ENOTTY;
+		return 0;
+	}
+	return 1;
+}
+
+off_t
+lseek(int fd, off_t off, int whence)
+{
+	off_t r;
+
+	kernel_up();
+	r = rump_sys_lseek(fd, off, whence);	/* SEEK_* agree */
+	return r < 0 ? fail() : r;
+}
+
+int
+link(const char *old, const char *new)
+{
+	kernel_up();
+	return rump_sys_link(old, new) < 0 ? fail() : 0;
+}
+
+int
+unlink(const char *path)
+{
+	kernel_up();
+	return rump_sys_unlink(path) < 0 ? fail() : 0;
+}
+
+int
+getpid(void)
+{
+	kernel_up();
+	return (int)rump_sys_getpid();
+}
+
+#else /* !CONFIG_RUMP_KERNEL: the hypercall layer alone */
+
 int
 write(int fd, const void *buf, size_t len)
 {
@@ -178,6 +383,8 @@ unlink(const char *path)
 	return -1;
 }
 
+#endif /* CONFIG_RUMP_KERNEL */
+
 /* ---- the heap ---- */
 
 /*
@@ -200,11 +407,13 @@ _exit(int status)
 	rumpuser_exit(status);
 }
 
+#ifndef CONFIG_RUMP_KERNEL
 int
 getpid(void)
 {
 	return 1;
 }
+#endif
 
 int
 kill(int pid, int sig)

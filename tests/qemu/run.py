@@ -173,6 +173,9 @@ CASES = [
          must=(r"libc: printf to the console works \(newlib\)",
                r"test libc_printf_malloc: PASS",
                r"test libc_reent_per_thread: PASS")),
+    Case("libc_files_through_the_kernel", "test=libc_files_through_the_kernel",
+         must=(r"libc: stdio files on the kernel's tmpfs work",
+               r"test libc_files_through_the_kernel: PASS")),
     Case("example_program_uses_printf_malloc_snprintf", "log=warn",
          must=(r'hello from newlib: "rumpimg has 3 layers below this program" '
                r'\(39 characters, copied to 0x[0-9a-f]+\)',)),

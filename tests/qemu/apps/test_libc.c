@@ -86,3 +86,46 @@ TESTCASE(libc_reent_per_thread)
 	    a.bad, b.bad);
 	return 0;
 }
+
+#ifdef CONFIG_RUMP_KERNEL
+#include <fcntl.h>
+#include <sys/stat.h>
+
+/* newlib's file calls reach the rump kernel, with newlib's values. */
+TESTCASE(libc_files_through_the_kernel)
+{
+	struct stat st;
+	char buf[16];
+	FILE *f;
+	int fd;
+
+	fd = open("/tmp/libc", O_RDWR | O_CREAT | O_EXCL, 0640);
+	TCHECK(fd >= 3, "open gave %d (errno %d)", fd, errno);
+	TCHECK(write(fd, "newlib", 6) == 6, "write");
+	TCHECK(lseek(fd, 0, SEEK_SET) == 0, "lseek");
+	TCHECK(read(fd, buf, sizeof(buf)) == 6 && memcmp(buf, "newlib", 6) == 0, "read");
+	TCHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 6 &&
+	    (st.st_mode & 0777) == 0640, "fstat mode %o size %ld", (unsigned)st.st_mode,
+	    (long)st.st_size);
+	TCHECK(close(fd) == 0, "close");
+	TCHECK(open("/tmp/libc", O_RDWR | O_CREAT | O_EXCL, 0640) == -1 && errno == EEXIST,
+	    "O_EXCL: errno %d, newlib's EEXIST is %d", errno, EEXIST);
+	TCHECK(open("/nope/x", O_RDONLY) == -1 && errno == ENOENT, "ENOENT: %d", errno);
+	TCHECK(write(77, "x", 1) == -1 && errno == EBADF, "EBADF: %d", errno);
+	f = fopen("/tmp/stdio", "w");
+	TCHECK(f != NULL, "fopen: errno %d", errno);
+	fprintf(f, "%d %s\n", 42, "lines");
+	fclose(f);
+	f = fopen("/tmp/stdio", "r");
+	TCHECK(f != NULL && fgets(buf, sizeof(buf), f) != NULL, "fgets");
+	fclose(f);
+	TCHECK(strcmp(buf, "42 lines\n") == 0, "read back '%s'", buf);
+	TCHECK(unlink("/tmp/stdio") == 0 && stat("/tmp/stdio", &st) == -1 && errno == ENOENT,
+	    "unlink");
+	TCHECK(getpid() == 1, "getpid %d", getpid());
+	TCHECK(isatty(1) == 1, "stdout is not a tty");
+	printf("libc: stdio files on the kernel's tmpfs work\n");
+	fflush(stdout);
+	return 0;
+}
+#endif
