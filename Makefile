@@ -121,6 +121,11 @@ $(O)/kernel/%.o: kernel/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
 
+$(O)/sp/%.o: sp/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
 $(O)/tests/qemu/apps/%.o: tests/qemu/apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
@@ -209,6 +214,7 @@ include tests/host/build.mk
 include tests/host/sched/sched.mk
 include tests/host/posix/posix.mk
 include tests/host/kernel/kernel.mk
+include sp/build.mk
 
 TEST_O := $(O)/test
 .PHONY: test test-host test-qemu bench

@@ -23,6 +23,7 @@
 #define NSEC	1000000000LL
 
 const struct rumpuser_hyperup *hyp_upcalls;
+const struct rumpuser_hyperup *rumpuser__hyp;	/* for sp/server.c */
 
 void sched_md_init(void);
 PLAT_INITCALL(sched_md_init);
@@ -36,6 +37,7 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 		return EINVAL;
 	}
 	hyp_upcalls = hyp;
+	rumpuser__hyp = hyp;
 	return 0;
 }
 

@@ -2,7 +2,6 @@
  * rump_init(), the upcall table, and the public wrappers that enter and
  * leave the kernel: rump_pub_lwproc_*() and the local rump_sys_*() calls.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,15 +9,83 @@
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
 
+#define SP_MAXARGS_LOCAL	8	/* slots a handler may read */
+
 static bool inited;
 char hostname[256];
 
+/* Descriptors 0, 1 and 2 on the console, write-only (a remote client's). */
+static int
+console_fds(struct filedesc *fdp, int flag)
+{
+	struct file *cons = file_alloc(&console_fileops, flag, NULL);
+	int fd, error = 0;
+
+	if (cons == NULL)
+		return RUMP_ENOMEM;
+	for (int i = 0; i < 3 && error == 0; i++) {
+		file_hold(cons);
+		if ((error = fd_alloc(fdp, i, cons, &fd)) != 0)
+			file_release(cons);
+	}
+	file_release(cons);
+	return error;
+}
+
+/*
+ * The rump_sp server's process creation (spec F.1, E.2): a child of the
+ * current process bound to the calling thread, in remote address space
+ * cookie (NULL: the parent's), named comm (NULL: the parent's name). A new
+ * remote process with an empty table gets the console as 0, 1 and 2.
+ */
 static int
 hyp_rfork(void *cookie, int flags, const char *comm)
 {
-	(void)cookie;
-	(void)comm;
-	return lwproc_rfork(flags);
+	struct proc *p;
+	int error;
+
+	if ((error = lwproc_rfork(flags)) != 0)
+		return error;
+	p = curproc();
+	if (cookie != NULL)
+		p->p_vmspace = cookie;
+	if (comm != NULL) {
+		strncpy(p->p_comm, comm, RUMP_MAXCOMLEN);
+		p->p_comm[RUMP_MAXCOMLEN] = '\0';
+	}
+	if (cookie != NULL && (flags & RUMP_RFCFDG) &&
+	    (error = console_fds(p->p_fd, FWRITE)) != 0) {
+		lwproc_releaselwp();
+		return error;
+	}
+	return 0;
+}
+
+/*
+ * The client of the current process is going (disconnect or exec): no new
+ * lwps, and sleeping ones wake with EINTR.
+ */
+static void
+hyp_lwpexit(void)
+{
+	struct proc *p = curproc();
+
+	p->p_flag |= PS_RUMP_LWPEXIT;
+	proc_interrupt(p);
+}
+
+/* The client exec'd: close-on-exec descriptors go, the name changes. */
+static void
+hyp_execnotify(const char *comm)
+{
+	struct proc *p = curproc();
+
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (p->p_fd->files[fd] != NULL && p->p_fd->cloexec[fd])
+			fd_close(p->p_fd, fd);
+	p->p_flag &= ~PS_RUMP_LWPEXIT;
+	strncpy(p->p_comm, comm, RUMP_MAXCOMLEN);
+	p->p_comm[RUMP_MAXCOMLEN] = '\0';
 }
 
 static int
@@ -50,6 +117,8 @@ static const struct rumpuser_hyperup hyperup = {
 	.hyp_lwproc_newlwp = hyp_newlwp,
 	.hyp_lwproc_curlwp = lwproc_curlwp,
 	.hyp_syscall = hyp_syscall,
+	.hyp_lwpexit = hyp_lwpexit,
+	.hyp_execnotify = hyp_execnotify,
 	.hyp_getpid = hyp_getpid,
 };
 
@@ -70,8 +139,7 @@ mandatory_params(void)
 int
 rump_init(void)
 {
-	struct file *cons;
-	int error, fd;
+	int error;
 
 	if (inited)
 		return 0;
@@ -92,16 +160,16 @@ rump_init(void)
 	strcpy(initproc->p_comm, "init");
 	if (lwp_create(initproc) == NULL)	/* init's own lwp: it never dies */
 		return RUMP_ENOMEM;
-	cons = file_alloc(&console_fileops, FREAD | FWRITE, NULL);
-	if (cons == NULL)
-		return RUMP_ENOMEM;
-	for (int i = 0; i < 3; i++) {
-		file_hold(cons);
-		fd_alloc(initproc->p_fd, i, cons, &fd);
-	}
-	file_release(cons);
+	if ((error = console_fds(initproc->p_fd, FREAD | FWRITE)) != 0)
+		return error;
 	inited = true;
 	return 0;
+}
+
+int
+rump_init_server(const char *url)
+{
+	return rumpuser_sp_init(url, "NetBSD", "10.0", "amd64");
 }
 
 /* ---- rump_lwproc(3) ---- */
@@ -155,158 +223,23 @@ rump_pub_lwproc_curlwp(void)
 	return l;
 }
 
-/* ---- local system calls ---- */
-
-static register_t
-local_syscall(int num, const register_t *args, int *failed)
-{
-	register_t rv[2] = { 0, 0 };
-	int error;
-
-	rump_schedule();
-	error = rump_syscall(num, (void *)args, rv);
-	rump_unschedule();
-	*failed = error != 0;
-	if (error != 0) {
-		rumpuser_seterrno(error);
-		return -1;
-	}
-	return rv[0];
-}
-
-#define SYS0(num)	({ int f_; register_t a_[1] = { 0 }; local_syscall(num, a_, &f_); })
-#define SYSN(num, ...)	({ int f_; register_t a_[] = { __VA_ARGS__ }; local_syscall(num, a_, &f_); })
-
-ssize_t rump_sys_read(int fd, void *buf, size_t n) { return SYSN(3, fd, (register_t)buf, (register_t)n); }
-ssize_t rump_sys_write(int fd, const void *buf, size_t n) { return SYSN(4, fd, (register_t)buf, (register_t)n); }
-int rump_sys_close(int fd) { return (int)SYSN(6, fd); }
-int rump_sys_dup(int fd) { return (int)SYSN(41, fd); }
-int rump_sys_dup2(int from, int to) { return (int)SYSN(90, from, to); }
-pid_t rump_sys_getpid(void) { return (pid_t)SYS0(20); }
-pid_t rump_sys_getppid(void) { return (pid_t)SYS0(39); }
-uid_t rump_sys_getuid(void) { return (uid_t)SYS0(24); }
-uid_t rump_sys_geteuid(void) { return (uid_t)SYS0(25); }
-gid_t rump_sys_getgid(void) { return (gid_t)SYS0(47); }
-gid_t rump_sys_getegid(void) { return (gid_t)SYS0(43); }
-int rump_sys_setuid(uid_t uid) { return (int)SYSN(23, uid); }
-int rump_sys_seteuid(uid_t euid) { return (int)SYSN(183, euid); }
-int rump_sys_setgid(gid_t gid) { return (int)SYSN(181, gid); }
-int rump_sys_setegid(gid_t egid) { return (int)SYSN(182, egid); }
-int rump_sys_getgroups(int n, gid_t *set) { return (int)SYSN(79, n, (register_t)set); }
-int rump_sys_setgroups(int n, const gid_t *set) { return (int)SYSN(80, n, (register_t)set); }
-
-#define P(x)	((register_t)(x))
-/*
- * An id as NetBSD's 32-bit value: -1 ("no change") must stay -1 even where
- * the C library's uid_t is narrower (newlib's is 16 bits).
- */
-#define ID(x)	((x) == (__typeof__(x))-1 ? (register_t)-1 : (register_t)(x))
-
-int rump_sys_open(const char *path, int flags, ...)
-{
-	va_list ap;
-	int mode = 0;
-
-	if (flags & RUMP_O_CREAT) {	/* only then is there a third argument */
-		va_start(ap, flags);
-		mode = va_arg(ap, int);
-		va_end(ap);
-	}
-	return (int)SYSN(5, P(path), flags, mode);
-}
-
-int rump_sys_openat(int fd, const char *path, int flags, ...)
-{
-	va_list ap;
-	int mode = 0;
-
-	if (flags & RUMP_O_CREAT) {
-		va_start(ap, flags);
-		mode = va_arg(ap, int);
-		va_end(ap);
-	}
-	return (int)SYSN(468, fd, P(path), flags, mode);
-}
-
-off_t rump_sys_lseek(int fd, off_t off, int whence) { return (off_t)SYSN(199, fd, 0, off, whence); }
-ssize_t rump_sys_pread(int fd, void *b, size_t n, off_t off) { return SYSN(173, fd, P(b), P(n), 0, off); }
-ssize_t rump_sys_pwrite(int fd, const void *b, size_t n, off_t off) { return SYSN(174, fd, P(b), P(n), 0, off); }
-ssize_t rump_sys_readv(int fd, const void *iov, int c) { return SYSN(120, fd, P(iov), c); }
-ssize_t rump_sys_writev(int fd, const void *iov, int c) { return SYSN(121, fd, P(iov), c); }
-int rump_sys_stat(const char *p, void *sb) { return (int)SYSN(439, P(p), P(sb)); }
-int rump_sys_lstat(const char *p, void *sb) { return (int)SYSN(441, P(p), P(sb)); }
-int rump_sys_fstat(int fd, void *sb) { return (int)SYSN(440, fd, P(sb)); }
-int rump_sys_mkdir(const char *p, mode_t m) { return (int)SYSN(136, P(p), m); }
-int rump_sys_mkdirat(int fd, const char *p, mode_t m) { return (int)SYSN(461, fd, P(p), m); }
-int rump_sys_rmdir(const char *p) { return (int)SYSN(137, P(p)); }
-int rump_sys_unlink(const char *p) { return (int)SYSN(10, P(p)); }
-int rump_sys_unlinkat(int fd, const char *p, int f) { return (int)SYSN(471, fd, P(p), f); }
-int rump_sys_rename(const char *a, const char *b) { return (int)SYSN(128, P(a), P(b)); }
-int rump_sys_link(const char *a, const char *b) { return (int)SYSN(9, P(a), P(b)); }
-int rump_sys_symlink(const char *a, const char *b) { return (int)SYSN(57, P(a), P(b)); }
-ssize_t rump_sys_readlink(const char *p, char *b, size_t n) { return SYSN(58, P(p), P(b), P(n)); }
-int rump_sys_chdir(const char *p) { return (int)SYSN(12, P(p)); }
-int rump_sys_fchdir(int fd) { return (int)SYSN(13, fd); }
-int rump_sys___getcwd(char *b, size_t n) { return (int)SYSN(296, P(b), P(n)); }
-int rump_sys_getdents(int fd, char *b, size_t n) { return (int)SYSN(390, fd, P(b), P(n)); }
-int rump_sys_chmod(const char *p, mode_t m) { return (int)SYSN(15, P(p), m); }
-int rump_sys_fchmod(int fd, mode_t m) { return (int)SYSN(124, fd, m); }
-int rump_sys_chown(const char *p, uid_t u, gid_t g) { return (int)SYSN(16, P(p), ID(u), ID(g)); }
-int rump_sys_fchown(int fd, uid_t u, gid_t g) { return (int)SYSN(123, fd, ID(u), ID(g)); }
-int rump_sys_utimes(const char *p, const void *tv) { return (int)SYSN(420, P(p), P(tv)); }
-int rump_sys_truncate(const char *p, off_t n) { return (int)SYSN(200, P(p), 0, n); }
-int rump_sys_ftruncate(int fd, off_t n) { return (int)SYSN(201, fd, 0, n); }
-int rump_sys_fsync(int fd) { return (int)SYSN(95, fd); }
-int rump_sys_access(const char *p, int m) { return (int)SYSN(33, P(p), m); }
-mode_t rump_sys_umask(mode_t m) { return (mode_t)SYSN(60, m); }
-int rump_sys_pipe2(int *fds, int flags) { return (int)SYSN(453, P(fds), flags); }
-int rump_sys_poll(void *fds, unsigned n, int t) { return (int)SYSN(209, P(fds), n, t); }
-int rump_sys_reboot(int opt, char *s) { return (int)SYSN(208, opt, P(s)); }
-int rump_sys_clock_gettime(int c, void *tp) { return (int)SYSN(427, c, P(tp)); }
-int rump_sys_nanosleep(const void *r, void *m) { return (int)SYSN(430, P(r), P(m)); }
-
-int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,
-    size_t *oldlenp, const void *newv, size_t newlen)
-{
-	return (int)SYSN(202, P(name), namelen, P(oldv), P(oldlenp), P(newv), P(newlen));
-}
+/* ---- local system calls: the transport of the stubs in rump_syscalls.c ---- */
 
 int
-rump_sys_pipe(int *fds)
+rump_stub_syscall(int num, void *args, size_t len, long rv[2])
 {
-	register_t a[1] = { 0 }, rv[2] = { 0, 0 };
+	static const register_t none[SP_MAXARGS_LOCAL];
 	int error;
 
+	(void)len;
 	rump_schedule();
-	error = rump_syscall(42, a, rv);
+	error = rump_syscall(num, args != NULL ? args : (void *)none, rv);
 	rump_unschedule();
-	if (error != 0) {
-		rumpuser_seterrno(error);
-		return -1;
-	}
-	fds[0] = (int)rv[0];
-	fds[1] = (int)rv[1];
-	return 0;
+	return error;
 }
 
-int rump_sys_fcntl(int fd, int cmd, ...)
+void
+rump_stub_seterrno(int error)
 {
-	va_list ap;
-	long arg;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, long);
-	va_end(ap);
-	return (int)SYSN(92, fd, cmd, arg);
-}
-
-int rump_sys_ioctl(int fd, unsigned long com, ...)
-{
-	va_list ap;
-	void *data;
-
-	va_start(ap, com);
-	data = va_arg(ap, void *);
-	va_end(ap);
-	return (int)SYSN(54, fd, P(com), P(data));
+	rumpuser_seterrno(error);
 }

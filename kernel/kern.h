@@ -80,6 +80,8 @@ int fd_dup2(struct filedesc *fdp, int from, int to);
 struct file *file_alloc(const struct fileops *ops, int flag, void *data);
 void file_hold(struct file *fp);
 void file_release(struct file *fp);
+/* read(2)/write(2) of n bytes at user address ubuf through fp's ops. */
+int file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done);
 extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
 
 /* ---- vnodes: tmpfs, lookup, devices (vfs.c) ---- */
@@ -185,6 +187,7 @@ struct proc {
 	struct filedesc *p_fd;
 	uint32_t p_umask;
 	struct vnode *p_cwd;
+	void *p_vmspace;		/* NULL: local; else a remote client */
 };
 #define PS_RUMP_LWPEXIT	0x1		/* being drained: no new lwps */
 
@@ -194,6 +197,7 @@ struct lwp {
 	struct lwp *l_next;		/* in the process */
 	int l_flag;
 	bool l_running;			/* bound to a host thread now */
+	struct kcv *l_sleepchan;	/* where it sleeps, for interrupts */
 };
 #define LW_IMPLICIT	0x1		/* a temporary context of pid 1 */
 #define LW_RELEASE	0x2		/* freed when its thread leaves the kernel */
@@ -203,8 +207,16 @@ extern struct proc proc0, *initproc;
 
 void proc_init(void);
 struct proc *proc_find(kpid_t pid);
-/* A new process, child of parent, with descriptors by flags (RUMP_RF*). */
+/*
+ * A new process, child of parent, with descriptors by flags (RUMP_RF*) and
+ * the parent's address space (local or the same remote client).
+ */
 int proc_create(struct proc *parent, int flags, struct proc **pp);
+/* Wakes p's sleeping lwps so that their sleeps return EINTR (draining). */
+void proc_interrupt(struct proc *p);
+/* Posts NetBSD signal sig to p: a remote client gets it raised (spec F.4). */
+void ksignal(struct proc *p, int sig);
+#define KSIGPIPE	13
 struct lwp *lwp_create(struct proc *p);
 /* Frees l; the last lwp of a process takes the process with it. */
 void lwp_free(struct lwp *l);
@@ -223,8 +235,10 @@ struct lwp *curlwp(void);
 
 /*
  * A wait channel. kcv_wait gives up the CPU and sleeps until kcv_broadcast
- * or the timeout (0: none); returns 0 or RUMP_ETIMEDOUT. Callers re-check
- * their condition in a loop. Zero-initialised is ready to use.
+ * or the timeout (0: none); returns 0, RUMP_ETIMEDOUT, or RUMP_EINTR when
+ * the process is being drained (a client disconnecting or exec'ing; then
+ * the caller must give up). Callers re-check their condition in a loop.
+ * Zero-initialised is ready to use.
  */
 struct kcv {
 	struct rumpuser_cv *cv;
@@ -260,8 +274,28 @@ void *kmem_zalloc(size_t len);
 void kmem_free(void *p, size_t len);
 /* True when the kernel may touch [uaddr, uaddr+len): not NULL, mapped. */
 bool uaddr_ok(const void *uaddr, size_t len);
+/*
+ * User memory of the current process: local (checked, then memcpy) or a
+ * remote client's (copy requests over rump_sp, the CPU given up meanwhile).
+ * 0 or EFAULT; copyinstr also ENAMETOOLONG when no NUL within max bytes,
+ * and sets *lenp to the length copied including the NUL.
+ */
 int copyin(const void *uaddr, void *kaddr, size_t len);
 int copyout(const void *kaddr, void *uaddr, size_t len);
+int copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp);
+bool vm_is_local(void);
+
+/*
+ * Moves up to n bytes between user buffer ubuf and the kernel through fn,
+ * which reads into or writes from a kernel buffer and reports *done. Local
+ * processes hand fn the user buffer itself; remote ones go through a bounce
+ * buffer in chunks. With once, fn is called at most once per chunk run
+ * (reads that may block, such as from pipes, stop after the first chunk).
+ * Returns fn's error unless some bytes moved.
+ */
+typedef int (*xfer_fn)(void *arg, void *kbuf, size_t n, size_t *done);
+int uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,
+    void *arg, size_t *done);
 
 #define KASSERT(e)	((e) ? (void)0 : kpanic("kernel assertion \"%s\" failed: %s:%d", #e, __FILE__, __LINE__))
 

@@ -2,6 +2,7 @@
  * The rest of the kernel's system calls: pipes, descriptor control, vectored
  * I/O, poll, sysctl, reboot and time.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "kern.h"
@@ -147,12 +148,7 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 			break;
 		if (iov.len == 0)
 			continue;
-		if (!uaddr_ok(iov.base, iov.len)) {
-			error = RUMP_EFAULT;
-			break;
-		}
-		error = write ? fp->ops->fo_write(fp, iov.base, iov.len, &done) :
-		    fp->ops->fo_read(fp, iov.base, iov.len, &done);
+		error = file_rw(fp, iov.base, iov.len, write, &done);
 		total += done;
 		if (error != 0 || done < iov.len)
 			break;
@@ -228,7 +224,9 @@ sys_poll(struct lwp *l, const void *a, register_t *rv)
 			*rv = 0;
 			return 0;
 		}
-		kcv_wait(&poll_kcv, timeout > 0 ? deadline - now : 0);
+		if (kcv_wait(&poll_kcv, timeout > 0 ? deadline - now : 0) ==
+		    RUMP_EINTR)
+			return RUMP_EINTR;
 	}
 }
 
@@ -239,6 +237,7 @@ sys_poll(struct lwp *l, const void *a, register_t *rv)
 #define KERN_OSTYPE	1
 #define KERN_OSRELEASE	2
 #define KERN_HOSTNAME	10
+#define HW_NCPU		3
 #define HW_PAGESIZE	7
 #define HW_PHYSMEM64	13
 #define CTL_MAXNAME	12
@@ -313,6 +312,14 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 		return sysctl_out("NetBSD", 7, oldv, oldlenp);
 	if (name[0] == CTL_KERN && name[1] == KERN_OSRELEASE)
 		return sysctl_out("10.0", 5, oldv, oldlenp);
+	if (name[0] == CTL_HW && name[1] == HW_NCPU) {
+		char buf[16];
+		int n = 1;
+
+		if (rumpuser_getparam(RUMPUSER_PARAM_NCPU, buf, sizeof(buf)) == 0)
+			n = atoi(buf);
+		return sysctl_out(&n, sizeof(n), oldv, oldlenp);
+	}
 	if (name[0] == CTL_HW && name[1] == HW_PAGESIZE) {
 		int ps = 4096;
 		return sysctl_out(&ps, sizeof(ps), oldv, oldlenp);
@@ -329,11 +336,21 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 static int
 sys_reboot(struct lwp *l, const void *a, register_t *rv)
 {
+	int howto = ARG(a, 0, int);
+
 	(void)rv;
 	if (CRED(l)->euid != 0)
 		return RUMP_EPERM;
-	kern_printf("rump kernel halting (reboot howto %#x)\n", ARG(a, 0, int));
-	rumpuser_exit(ARG(a, 0, int) & RUMP_RB_DUMP ? RUMPUSER_PANIC : 0);
+	kern_printf("rump kernel halting...\n");
+	if (howto & RUMP_RB_HALT) {
+		kern_printf("rump kernel halted (with RB_HALT, not exiting)\n");
+		for (;;)	/* the hypercall gives the CPU up */
+			rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 3600, 0);
+	}
+	/* A remote caller gets its success reply before the server goes. */
+	rumpuser_sp_fini(l->l_proc->p_vmspace);
+	kern_printf("halted\n");
+	rumpuser_exit(howto & RUMP_RB_DUMP ? RUMPUSER_PANIC : 0);
 }
 
 static int

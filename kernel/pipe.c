@@ -39,7 +39,8 @@ pipe_read(struct file *fp, void *ubuf, size_t len, size_t *done)
 		}
 		if (fp->flag & FNONBLOCK)
 			return RUMP_EAGAIN;
-		kcv_wait(&p->cv, 0);
+		if (kcv_wait(&p->cv, 0) == RUMP_EINTR)
+			return RUMP_EINTR;
 	}
 	while (n < len && p->count > 0) {
 		size_t chunk = PIPE_SIZE - p->head;
@@ -68,14 +69,20 @@ pipe_write(struct file *fp, const void *ubuf, size_t len, size_t *done)
 	while (n < len) {
 		if (p->readers == 0) {
 			*done = n;
-			return n > 0 ? 0 : RUMP_EPIPE;
+			if (n > 0)
+				return 0;
+			ksignal(curproc(), KSIGPIPE);
+			return RUMP_EPIPE;
 		}
 		if (p->count == PIPE_SIZE) {
 			if (fp->flag & FNONBLOCK) {
 				*done = n;
 				return n > 0 ? 0 : RUMP_EAGAIN;
 			}
-			kcv_wait(&p->cv, 0);
+			if (kcv_wait(&p->cv, 0) == RUMP_EINTR) {
+				*done = n;
+				return n > 0 ? 0 : RUMP_EINTR;
+			}
 			continue;
 		}
 		size_t tail = (p->head + p->count) % PIPE_SIZE;

@@ -124,6 +124,7 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 	p->p_cred = parent->p_cred;
 	cred_hold(p->p_cred);
 	p->p_umask = parent->p_umask;
+	p->p_vmspace = parent->p_vmspace;
 	p->p_cwd = parent->p_cwd;		/* cwd follows, as cwdinit() */
 	if (p->p_cwd != NULL)
 		vref(p->p_cwd);
@@ -184,4 +185,24 @@ lwp_free(struct lwp *l)
 	kmem_free(l, sizeof(*l));
 	if (p->p_nlwps == 0 && p != &proc0 && p != initproc)
 		proc_free(p);
+}
+
+void
+proc_interrupt(struct proc *p)
+{
+	for (struct lwp *l = p->p_lwps; l != NULL; l = l->l_next)
+		if (l->l_sleepchan != NULL)
+			kcv_broadcast(l->l_sleepchan);
+}
+
+void
+ksignal(struct proc *p, int sig)
+{
+	/*
+	 * Local processes: the signal is dropped. NetBSD's default model
+	 * raises it in the host process, which would kill programs that
+	 * merely write to a closed pipe; they get the EPIPE error instead.
+	 */
+	if (p->p_vmspace != NULL)
+		rumpuser_sp_raise(p->p_vmspace, sig);
 }

@@ -1,7 +1,8 @@
 /*
  * Kernel support: panic, console output, memory, user copies. User memory is
  * the caller's own address space for local calls, so copies are memcpy after
- * a check: NULL always, unmapped pages where the backend can tell.
+ * a check (NULL always, unmapped pages where the backend can tell); for a
+ * remote client's process they are rump_sp copy requests.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,12 +59,29 @@ uaddr_ok(const void *uaddr, size_t len)
 	return uaddr != NULL && rumpuser_ext_mapped(uaddr, len);
 }
 
+bool
+vm_is_local(void)
+{
+	return curproc()->p_vmspace == NULL;
+}
+
+/*
+ * The remote copies are hypercalls of the rump_sp server, which give the
+ * CPU up while the client answers. A broken connection is EFAULT here.
+ */
 int
 copyin(const void *uaddr, void *kaddr, size_t len)
 {
+	void *vm;
+
 	if (len == 0)
 		return 0;
-	if (uaddr == NULL || !rumpuser_ext_mapped(uaddr, len))
+	if (uaddr == NULL)
+		return RUMP_EFAULT;
+	if ((vm = curproc()->p_vmspace) != NULL)
+		return rumpuser_sp_copyin(vm, uaddr, kaddr, len) == 0 ? 0 :
+		    RUMP_EFAULT;
+	if (!rumpuser_ext_mapped(uaddr, len))
 		return RUMP_EFAULT;
 	memcpy(kaddr, uaddr, len);
 	return 0;
@@ -72,10 +90,97 @@ copyin(const void *uaddr, void *kaddr, size_t len)
 int
 copyout(const void *kaddr, void *uaddr, size_t len)
 {
+	void *vm;
+
 	if (len == 0)
 		return 0;
-	if (uaddr == NULL || !rumpuser_ext_mapped(uaddr, len))
+	if (uaddr == NULL)
+		return RUMP_EFAULT;
+	if ((vm = curproc()->p_vmspace) != NULL)
+		return rumpuser_sp_copyout(vm, kaddr, uaddr, len) == 0 ? 0 :
+		    RUMP_EFAULT;
+	if (!rumpuser_ext_mapped(uaddr, len))
 		return RUMP_EFAULT;
 	memcpy(uaddr, kaddr, len);
 	return 0;
+}
+
+int
+copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp)
+{
+	const char *u = uaddr;
+	void *vm;
+	size_t i, got = max;
+
+	if (uaddr == NULL)
+		return RUMP_EFAULT;
+	if ((vm = curproc()->p_vmspace) != NULL) {
+		if (rumpuser_sp_copyinstr(vm, uaddr, kaddr, &got) != 0)
+			return RUMP_EFAULT;
+		/* The reply's length is the client's word: find the NUL. */
+		for (i = 0; i < got && i < max; i++)
+			if (kaddr[i] == '\0') {
+				if (lenp != NULL)
+					*lenp = i + 1;
+				return 0;
+			}
+		return RUMP_ENAMETOOLONG;
+	}
+	for (i = 0; i < max; i++) {
+		/* Check each page as the string reaches it. */
+		if ((i == 0 || ((uintptr_t)(u + i) & 4095) == 0) &&
+		    !rumpuser_ext_mapped(u + i, 1))
+			return RUMP_EFAULT;
+		kaddr[i] = u[i];
+		if (kaddr[i] == '\0') {
+			if (lenp != NULL)
+				*lenp = i + 1;
+			return 0;
+		}
+	}
+	return RUMP_ENAMETOOLONG;
+}
+
+#define BOUNCE		(64 * 1024)
+
+int
+uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,
+    void *arg, size_t *done)
+{
+	size_t off = 0, chunk, d;
+	char *kbuf;
+	int error = 0;
+
+	*done = 0;
+	if (n == 0)
+		return fn(arg, NULL, 0, done);
+	if (ubuf == NULL)
+		return RUMP_EFAULT;
+	if (vm_is_local()) {
+		if (!rumpuser_ext_mapped(ubuf, n))
+			return RUMP_EFAULT;
+		return fn(arg, ubuf, n, done);
+	}
+	kbuf = kmem_zalloc(n < BOUNCE ? n : BOUNCE);
+	if (kbuf == NULL)
+		return RUMP_ENOMEM;
+	while (off < n) {
+		chunk = n - off < BOUNCE ? n - off : BOUNCE;
+		d = 0;
+		if (towrite) {
+			if ((error = copyin((char *)ubuf + off, kbuf, chunk)) != 0)
+				break;
+			error = fn(arg, kbuf, chunk, &d);
+		} else {
+			error = fn(arg, kbuf, chunk, &d);
+			if (d > 0 && copyout(kbuf, (char *)ubuf + off, d) != 0)
+				error = RUMP_EFAULT;
+		}
+		off += d;
+		if (error != 0 || d < chunk || once)
+			break;
+	}
+	kmem_free(kbuf, n < BOUNCE ? n : BOUNCE);
+	*done = off;
+	return off > 0 ? 0 : error;
 }

@@ -11,19 +11,42 @@ typedef int (*sy_call_t)(struct lwp *, const void *, register_t *);
 
 #define ARG(args, i, type)	((type)((const register_t *)(args))[i])
 
+/* fo_read / fo_write of one file, as uio_move's transfer function. */
+static int
+xfer_read(void *arg, void *kbuf, size_t n, size_t *done)
+{
+	struct file *fp = arg;
+
+	return fp->ops->fo_read(fp, kbuf, n, done);
+}
+
+static int
+xfer_write(void *arg, void *kbuf, size_t n, size_t *done)
+{
+	struct file *fp = arg;
+
+	return fp->ops->fo_write(fp, kbuf, n, done);
+}
+
+int
+file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done)
+{
+	/* A read that may block must not block again for a second chunk. */
+	return uio_move(ubuf, n, towrite, !towrite && fp->ops != &vnode_fileops,
+	    towrite ? xfer_write : xfer_read, fp, done);
+}
+
 static int
 sys_read(struct lwp *l, const void *args, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(args, 0, int));
-	size_t n = ARG(args, 2, size_t), done = 0;
-	void *buf = ARG(args, 1, void *);
+	size_t done = 0;
 	int error;
 
 	if (fp == NULL || !(fp->flag & FREAD))
 		return RUMP_EBADF;
-	if (n > 0 && !uaddr_ok(buf, n))
-		return RUMP_EFAULT;
-	error = fp->ops->fo_read(fp, buf, n, &done);
+	error = file_rw(fp, ARG(args, 1, void *), ARG(args, 2, size_t), false,
+	    &done);
 	*rv = (register_t)done;
 	return error;
 }
@@ -32,15 +55,13 @@ static int
 sys_write(struct lwp *l, const void *args, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(args, 0, int));
-	size_t n = ARG(args, 2, size_t), done = 0;
-	const void *buf = ARG(args, 1, const void *);
+	size_t done = 0;
 	int error;
 
 	if (fp == NULL || !(fp->flag & FWRITE))
 		return RUMP_EBADF;
-	if (n > 0 && !uaddr_ok(buf, n))
-		return RUMP_EFAULT;
-	error = fp->ops->fo_write(fp, buf, n, &done);
+	error = file_rw(fp, ARG(args, 1, void *), ARG(args, 2, size_t), true,
+	    &done);
 	*rv = (register_t)done;
 	return error;
 }

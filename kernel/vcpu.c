@@ -147,10 +147,14 @@ lwproc_switch(struct lwp *l)
 int
 kcv_wait(struct kcv *c, uint64_t timeout_ns)
 {
+	struct lwp *l = curlwp();
 	int rv = 0;
 
+	if (l->l_proc->p_flag & PS_RUMP_LWPEXIT)
+		return RUMP_EINTR;
 	if (c->cv == NULL)
 		rumpuser_cv_init(&c->cv);
+	l->l_sleepchan = c;
 	/* The wait's unschedule/schedule upcalls hand the CPU over. */
 	rumpuser_mutex_enter_nowrap(cpu_mtx);
 	if (timeout_ns == 0)
@@ -160,6 +164,9 @@ kcv_wait(struct kcv *c, uint64_t timeout_ns)
 		    (int64_t)(timeout_ns / 1000000000ULL),
 		    (int64_t)(timeout_ns % 1000000000ULL));
 	rumpuser_mutex_exit(cpu_mtx);
+	l->l_sleepchan = NULL;
+	if (l->l_proc->p_flag & PS_RUMP_LWPEXIT)
+		return RUMP_EINTR;
 	return rv == 0 ? 0 : RUMP_ETIMEDOUT;
 }
 

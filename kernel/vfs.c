@@ -297,20 +297,9 @@ vn_truncate(struct vnode *vp, int64_t len)
 static int
 copyinstr_path(const char *upath, char *buf, size_t size)
 {
-	size_t i;
+	int error = copyinstr(upath, buf, size, NULL);
 
-	if (upath == NULL)
-		return RUMP_EFAULT;
-	for (i = 0; i < size; i++) {
-		/* Check each page as the string reaches it. */
-		if ((i == 0 || ((uintptr_t)(upath + i) & 4095) == 0) &&
-		    !uaddr_ok(upath + i, 1))
-			return RUMP_EFAULT;
-		buf[i] = upath[i];
-		if (buf[i] == '\0')
-			return i == 0 ? RUMP_ENOENT : 0;
-	}
-	return RUMP_ENAMETOOLONG;
+	return error == 0 && buf[0] == '\0' ? RUMP_ENOENT : error;
 }
 
 static struct vnode *

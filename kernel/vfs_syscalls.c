@@ -333,29 +333,44 @@ sys_lseek(struct lwp *l, const void *a, register_t *rv)
 	return 0;
 }
 
+struct posio {
+	struct vnode *vp;
+	int64_t off;
+	bool write;
+};
+
+static int
+xfer_positioned(void *arg, void *kbuf, size_t n, size_t *done)
+{
+	struct posio *io = arg;
+	struct vnode *vp = io->vp;
+	int error;
+
+	if (vp->v_type == VCHR)
+		error = io->write ? vp->v_dev->d_write(kbuf, n, done) :
+		    vp->v_dev->d_read(kbuf, n, done);
+	else
+		error = io->write ? vn_write(vp, kbuf, n, io->off, done) :
+		    vn_read(vp, kbuf, n, io->off, done);
+	io->off += (int64_t)*done;
+	return error;
+}
+
 static int
 positioned(struct lwp *l, const void *a, register_t *rv, bool write)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
-	size_t n = ARG(a, 2, size_t), done = 0;
-	int64_t off = ARG(a, 4, int64_t);
-	void *buf = ARG(a, 1, void *);
-	struct vnode *vp;
+	struct posio io = { .off = ARG(a, 4, int64_t), .write = write };
+	size_t done = 0;
 	int error;
 
 	if (fp == NULL || !(fp->flag & (write ? FWRITE : FREAD)))
 		return RUMP_EBADF;
 	if (fp->ops != &vnode_fileops)
 		return RUMP_ESPIPE;
-	if (n > 0 && !uaddr_ok(buf, n))
-		return RUMP_EFAULT;
-	vp = fp->data;
-	if (vp->v_type == VCHR)
-		error = write ? vp->v_dev->d_write(buf, n, &done) :
-		    vp->v_dev->d_read(buf, n, &done);
-	else
-		error = write ? vn_write(vp, buf, n, off, &done) :
-		    vn_read(vp, buf, n, off, &done);
+	io.vp = fp->data;
+	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), write,
+	    io.vp->v_type == VCHR && !write, xfer_positioned, &io, &done);
 	*rv = (register_t)done;
 	return error;
 }
@@ -507,20 +522,23 @@ sys_link(struct lwp *l, const void *a, register_t *rv)
 static int
 sys_symlink(struct lwp *l, const void *a, register_t *rv)
 {
-	const char *target = ARG(a, 0, const char *);
 	struct nameidata nd;
 	struct vnode *vp;
 	size_t len;
+	char *target;
 	int error;
 
 	(void)rv;
-	if (!uaddr_ok(target, 1))
-		return RUMP_EFAULT;
-	len = strlen(target);
-	if (len >= RUMP_PATH_MAX)
-		return RUMP_ENAMETOOLONG;
-	if ((error = create_lookup(l, AT_FDCWD, ARG(a, 1, const char *), &nd)) != 0)
+	if ((target = kmem_zalloc(RUMP_PATH_MAX)) == NULL)
+		return RUMP_ENOMEM;
+	error = copyinstr(ARG(a, 0, const char *), target, RUMP_PATH_MAX, &len);
+	len--;			/* without the NUL */
+	if (error == 0)
+		error = create_lookup(l, AT_FDCWD, ARG(a, 1, const char *), &nd);
+	if (error != 0) {
+		kmem_free(target, RUMP_PATH_MAX);
 		return error;
+	}
 	vp = vn_create(nd.ni_dvp, nd.ni_name, VLNK, 0777 & ~l->l_proc->p_umask,
 	    CRED(l), &error);
 	if (vp != NULL) {
@@ -533,6 +551,7 @@ sys_symlink(struct lwp *l, const void *a, register_t *rv)
 		}
 	}
 	nd_done(&nd);
+	kmem_free(target, RUMP_PATH_MAX);
 	return error;
 }
 

@@ -15,6 +15,7 @@
 #include "posix.h"
 
 const struct rumpuser_hyperup *posix_hyp;
+const struct rumpuser_hyperup *rumpuser__hyp;	/* for sp/server.c */
 
 void
 posix_fatal(const char *fmt, ...)
@@ -55,6 +56,7 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 		return 22;	/* EINVAL */
 	}
 	posix_hyp = hyp;
+	rumpuser__hyp = hyp;
 	return 0;
 }
 

@@ -24,6 +24,14 @@ struct lwp;
 int rump_init(void);
 
 /*
+ * Starts the rump_sp server on url (unix://PATH or tcp://ADDR:PORT, spec
+ * A.1) after rump_init(): every client connection becomes a process. Returns
+ * 0 once the socket listens, or an errno (EINVAL for a bad URL, EADDRINUSE,
+ * EOPNOTSUPP where the platform has no such transport).
+ */
+int rump_init_server(const char *url);
+
+/*
  * rump_lwproc(3). Each runs in the kernel on the calling host thread. rfork
  * and newlwp bind the calling thread to a new lwp and return 0 or an errno
  * (EINVAL for bad rfork flags, ESRCH for a missing pid, EBUSY for a process

@@ -565,25 +565,35 @@ TEST(fd_attributes_times_and_pipes)
 }
 
 #ifndef RUMPIMG_IMAGE
-static void
-do_reboot(void)
-{
-	rump_sys_reboot(RUMP_RB_HALT, NULL);
-}
-
-TEST(reboot_halts_the_kernel)
+static pid_t
+reboot_child(int howto)
 {
 	pid_t pid;
-	int status;
 
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		do_reboot();
+		rump_sys_reboot(howto, NULL);
 		_exit(99);		/* not reached */
 	}
+	return pid;
+}
+
+/* reboot(0) exits 0; RB_HALT halts the kernel but keeps the process (F.5). */
+TEST(reboot_halts_the_kernel)
+{
+	pid_t pid = reboot_child(0);
+	int status;
+
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	pid = reboot_child(RUMP_RB_HALT);
+	usleep(300 * 1000);
+	CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);	/* still there */
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status));
 }
 
 #endif

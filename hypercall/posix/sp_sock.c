@@ -1,0 +1,250 @@
+/*
+ * The rump_sp server's byte streams on POSIX hosts (sp/sp_transport.h):
+ * unix and tcp sockets, URLs parsed as spec A.1 says for a server.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "../../sp/sp_transport.h"
+#include "posix.h"
+
+#define NB_EINVAL		22
+#define NB_ENAMETOOLONG		63
+#define NB_ERANGE		34
+#define NB_EOPNOTSUPP		45
+#define NB_ENOMEM		12
+#define NB_ENOTCONN		57
+#define NB_EPIPE		32
+#define SEND_TIMEOUT_MS		30000	/* a client that reads nothing */
+
+struct sp_listener {
+	int fd;
+	bool closed;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];	/* unix */
+};
+
+struct sp_sock {
+	int fd;
+};
+
+union addr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_un un;
+};
+
+static int
+parse_tcp(const char *a, union addr *u, socklen_t *lenp)
+{
+	char host[64];
+	const char *colon = strchr(a, ':'), *p;
+	unsigned long port = 0;
+
+	if (colon == NULL || (size_t)(colon - a) >= sizeof(host))
+		return NB_EINVAL;
+	memcpy(host, a, (size_t)(colon - a));
+	host[colon - a] = '\0';
+	memset(u, 0, sizeof(*u));
+	u->in.sin_family = AF_INET;
+	if (strcmp(host, "*") == 0 || strcmp(host, "0") == 0)
+		u->in.sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (inet_pton(AF_INET, host, &u->in.sin_addr) != 1)
+		return NB_EINVAL;
+	for (p = colon + 1; *p >= '0' && *p <= '9'; p++) {
+		port = port * 10 + (unsigned long)(*p - '0');
+		if (port >= 65536)
+			return NB_ERANGE;
+	}
+	if (p == colon + 1 || (*p != '\0' && *p != '/'))
+		return NB_EINVAL;
+	u->in.sin_port = htons((uint16_t)port);
+	*lenp = sizeof(u->in);
+	return 0;
+}
+
+static int
+parse_unix(const char *path, union addr *u, socklen_t *lenp)
+{
+	char cwd[sizeof(u->un.sun_path)];
+	int n;
+
+	memset(u, 0, sizeof(*u));
+	u->un.sun_family = AF_UNIX;
+	if (path[0] == '\0')
+		return NB_EINVAL;
+	if (path[0] == '/') {
+		n = snprintf(u->un.sun_path, sizeof(u->un.sun_path), "%s", path);
+	} else {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			return NB_ENAMETOOLONG;
+		n = snprintf(u->un.sun_path, sizeof(u->un.sun_path), "%s/%s",
+		    cwd, path);
+	}
+	if (n < 0 || (size_t)n >= sizeof(u->un.sun_path))
+		return NB_ENAMETOOLONG;
+	*lenp = sizeof(u->un);
+	return 0;
+}
+
+int
+sp_listen(const char *url, struct sp_listener **lp)
+{
+	const char *sep = strstr(url, "://");
+	struct sp_listener *l;
+	union addr a;
+	socklen_t alen = 0;
+	size_t slen;
+	int error, one = 1;
+
+	if (sep == NULL || (slen = (size_t)(sep - url)) > 15)
+		return NB_EINVAL;
+	if (slen == 3 && strncmp(url, "tcp", 3) == 0)
+		error = parse_tcp(sep + 3, &a, &alen);
+	else if (slen == 4 && strncmp(url, "unix", 4) == 0)
+		error = parse_unix(sep + 3, &a, &alen);
+	else if (slen == 4 && strncmp(url, "tcp6", 4) == 0)
+		error = NB_EOPNOTSUPP;
+	else
+		error = NB_EINVAL;
+	if (error != 0)
+		return error;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return NB_ENOMEM;
+	l->fd = socket(a.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l->fd < 0) {
+		error = posix_errno(errno);
+		free(l);
+		return error;
+	}
+	/* Unlike the reference: a restarted server may reuse its tcp port. */
+	if (a.sa.sa_family == AF_INET)
+		setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(l->fd, &a.sa, alen) != 0 || listen(l->fd, 256) != 0) {
+		error = posix_errno(errno);
+		close(l->fd);
+		free(l);
+		return error;
+	}
+	if (a.sa.sa_family == AF_UNIX)
+		memcpy(l->path, a.un.sun_path, sizeof(l->path));
+	*lp = l;
+	return 0;
+}
+
+int
+sp_accept(struct sp_listener *l, struct sp_sock **sp)
+{
+	struct sp_sock *s;
+	int fd, one = 1;
+
+	for (;;) {
+		if (__atomic_load_n(&l->closed, __ATOMIC_ACQUIRE))
+			return NB_ENOTCONN;
+		fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0)
+			break;
+		if (__atomic_load_n(&l->closed, __ATOMIC_ACQUIRE))
+			return NB_ENOTCONN;
+		/* Out of descriptors or an aborted connection: keep serving. */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			usleep(10000);
+		else if (errno != EINTR && errno != ECONNABORTED &&
+		    errno != EPROTO)
+			return posix_errno(errno);
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if ((s = malloc(sizeof(*s))) == NULL) {
+		close(fd);
+		return NB_ENOMEM;
+	}
+	s->fd = fd;
+	*sp = s;
+	return 0;
+}
+
+void
+sp_unlisten(struct sp_listener *l)
+{
+	if (__atomic_exchange_n(&l->closed, true, __ATOMIC_ACQ_REL))
+		return;
+	if (l->path[0] != '\0')
+		unlink(l->path);
+	/* Wakes the accepting thread; the descriptor stays until exit. */
+	shutdown(l->fd, SHUT_RDWR);
+}
+
+int
+sp_recv(struct sp_sock *s, void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = recv(s->fd, (char *)buf + done, len - done, 0);
+		if (n > 0)
+			done += (size_t)n;
+		else if (n == 0)
+			return NB_ENOTCONN;
+		else if (errno != EINTR)
+			return posix_errno(errno);
+	}
+	return 0;
+}
+
+int
+sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
+{
+	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+	size_t skip = 0;
+	ssize_t w;
+	int i = 0;
+
+	while (i < n) {
+		if (skip == iov[i].len) {
+			i++;
+			skip = 0;
+			continue;
+		}
+		w = send(s->fd, (const char *)iov[i].base + skip,
+		    iov[i].len - skip, MSG_NOSIGNAL | MSG_DONTWAIT |
+		    (i + 1 < n ? MSG_MORE : 0));
+		if (w > 0) {
+			skip += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (poll(&pfd, 1, SEND_TIMEOUT_MS) > 0)
+				continue;
+			/* Stuck for the whole timeout: this client is dropped. */
+			shutdown(s->fd, SHUT_RDWR);
+		}
+		return NB_EPIPE;
+	}
+	return 0;
+}
+
+void
+sp_shutdown(struct sp_sock *s)
+{
+	shutdown(s->fd, SHUT_RDWR);
+}
+
+void
+sp_close(struct sp_sock *s)
+{
+	close(s->fd);
+	free(s);
+}

@@ -1,0 +1,946 @@
+/*
+ * The rump_sp server (spec sections A.2, B, C, D.2-D.3, E, F): the
+ * rumpuser_sp_*() hypercalls. Portable: it runs on rumpuser threads, locks
+ * and condition variables over the byte streams of sp_transport.h, and
+ * reaches the kernel only through the upcalls it was given at rumpuser_init.
+ *
+ * Threads: one listener; one reader per connection, which reads every
+ * frame of that client and does the handshakes, prefork and disconnect
+ * itself; a pool of workers for system calls and the second half of exec,
+ * so that a call blocking in the kernel stalls no other client. Server
+ * threads run outside the kernel except between hyp_schedule and
+ * hyp_unschedule; the copy hypercalls give the CPU up while they wait.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rump/rump.h"
+#include "rump/rumpdefs.h"
+#include "rump/rumpuser.h"
+#include "sp_proto.h"
+#include "sp_server.h"
+#include "sp_transport.h"
+
+#define MAXCONN		255	/* clients at once, as the reference */
+#define MAXWORKER	512	/* threads running system calls, all clients */
+#define IDLEWORKER	16	/* idle ones kept */
+#define MAXFRAME	(1024 * 1024 + SP_HDRSIZE)	/* body + header */
+#define RUMP_RFFD_SHARE_FLAGS	0
+#define SYS_REBOOT	208
+
+enum connstate { CONN_NEW, CONN_RUNNING, CONN_DYING };
+
+struct spwait {
+	uint64_t reqno;
+	void *buf;
+	size_t len;		/* room in buf */
+	size_t got;		/* bytes the answer carried */
+	bool done;
+	struct spwait *next;
+};
+
+struct spconn {
+	struct sp_sock *sock;
+	struct rumpuser_mtx *mtx;	/* everything below */
+	struct rumpuser_mtx *sendmtx;	/* whole frames, one at a time */
+	struct rumpuser_mtx *lwpmtx;	/* one thread on mainlwp at a time */
+	struct rumpuser_cv *cv;
+	enum connstate state;
+	bool inexec;
+	int refs;			/* the reader + queued/running jobs */
+	int inflight;			/* system calls queued or running */
+	uint64_t nextreq;
+	uint64_t rebootreq;		/* the request of a reboot in flight */
+	pid_t pid;
+	struct lwp *mainlwp;		/* never runs calls; holds the process */
+	struct spwait *waits;
+};
+
+struct job {
+	struct spconn *conn;
+	struct rsp_hdr hdr;
+	uint8_t *body;
+	size_t bodylen;
+	struct job *next;
+};
+
+struct prefork {
+	uint32_t cookie[SP_AUTHLEN];
+	struct lwp *lwp;		/* the temporary process's only lwp */
+	struct prefork *next;
+};
+
+static struct {
+	struct rumpuser_mtx *mtx;	/* everything in this struct */
+	struct rumpuser_cv *jobcv;
+	struct sp_listener *listener;
+	char banner[SP_MAXBANNER];
+	size_t bannerlen;
+	int nconn;
+	struct job *jobs, **jobtail;
+	int nworkers, nidle;
+	struct prefork *preforks;
+	bool running;
+} sp;
+
+static const struct rumpuser_hyperup *hyp;
+
+/* ---- locking helpers: server threads never hold the kernel here ---- */
+
+static void
+lock(struct rumpuser_mtx *m)
+{
+	rumpuser_mutex_enter_nowrap(m);
+}
+
+static void
+unlock(struct rumpuser_mtx *m)
+{
+	rumpuser_mutex_exit(m);
+}
+
+static void
+conn_release(struct spconn *c)
+{
+	lock(c->mtx);
+	c->refs--;
+	rumpuser_cv_broadcast(c->cv);
+	unlock(c->mtx);
+}
+
+/* ---- sending ---- */
+
+static int
+send_frame(struct spconn *c, uint64_t reqno, int class, int type, uint32_t u,
+    const void *b1, size_t l1, const void *b2, size_t l2)
+{
+	struct rsp_hdr h = {
+		.rsp_len = SP_HDRSIZE + l1 + l2,
+		.rsp_reqno = reqno,
+		.rsp_class = (uint16_t)class,
+		.rsp_type = (uint16_t)type,
+		.rsp_u = u,
+	};
+	struct sp_iov iov[3] = { { &h, sizeof(h) }, { b1, l1 }, { b2, l2 } };
+	int error;
+
+	lock(c->sendmtx);
+	error = sp_sendv(c->sock, iov, 3);
+	unlock(c->sendmtx);
+	return error;
+}
+
+static void
+send_error(struct spconn *c, uint64_t reqno, uint32_t code, bool shut)
+{
+	send_frame(c, reqno, RUMPSP_ERROR, 0, code, NULL, 0, NULL, 0);
+	if (shut)
+		sp_shutdown(c->sock);
+}
+
+static void
+send_handshake_ok(struct spconn *c, uint64_t reqno)
+{
+	int32_t zero = 0;
+
+	send_frame(c, reqno, RUMPSP_RESP, RUMPSP_HANDSHAKE, 0, &zero,
+	    sizeof(zero), NULL, 0);
+}
+
+static void
+send_sysresp(struct spconn *c, uint64_t reqno, int error, const long rv[2])
+{
+	struct rsp_sysresp r = {
+		.rsys_error = error,
+		.rsys_retval = { rv[0], rv[1] },
+	};
+
+	send_frame(c, reqno, RUMPSP_RESP, RUMPSP_SYSCALL, 0, &r, sizeof(r),
+	    NULL, 0);
+}
+
+/* ---- requests to the client, from the kernel (spec D.3) ---- */
+
+static uint64_t
+next_reqno(struct spconn *c)
+{
+	uint64_t r;
+
+	lock(c->mtx);
+	r = c->nextreq++;
+	unlock(c->mtx);
+	return r;
+}
+
+/*
+ * Sends a request and waits for the client's answer into buf (up to len
+ * bytes). 0, or EFAULT when the connection is gone or fails meanwhile.
+ */
+static int
+request(struct spconn *c, int type, const void *req, size_t reqlen,
+    void *buf, size_t len, size_t *got)
+{
+	struct spwait w = { .buf = buf, .len = len };
+	struct spwait **wp;
+	int error = 0;
+
+	lock(c->mtx);
+	if (c->state == CONN_DYING) {
+		unlock(c->mtx);
+		return RUMP_EFAULT;
+	}
+	w.reqno = c->nextreq++;
+	w.next = c->waits;
+	c->waits = &w;
+	unlock(c->mtx);
+	if (send_frame(c, w.reqno, RUMPSP_REQ, type, 0, req, reqlen, NULL,
+	    0) != 0) {
+		sp_shutdown(c->sock);
+		error = RUMP_EFAULT;
+	}
+	lock(c->mtx);
+	while (error == 0 && !w.done && c->state != CONN_DYING)
+		rumpuser_cv_wait_nowrap(c->cv, c->mtx);
+	if (!w.done)
+		error = RUMP_EFAULT;
+	for (wp = &c->waits; *wp != &w; wp = &(*wp)->next)
+		continue;
+	*wp = w.next;
+	unlock(c->mtx);
+	if (got != NULL)
+		*got = w.got;
+	return error;
+}
+
+/* The calling kernel thread gives the CPU up around a client exchange. */
+#define UNSCHED(n)	hyp->hyp_backend_unschedule(0, &(n), NULL)
+#define RESCHED(n)	hyp->hyp_backend_schedule((n), NULL)
+
+int
+rumpuser_sp_copyin(void *arg, const void *raddr, void *laddr, size_t len)
+{
+	struct rsp_copydata req = { len, (uint64_t)(uintptr_t)raddr };
+	size_t got = 0;
+	int nlocks, error;
+
+	UNSCHED(nlocks);
+	error = request(arg, RUMPSP_COPYIN, &req, sizeof(req), laddr, len, &got);
+	RESCHED(nlocks);
+	/* A short answer would leave kernel memory unfilled: refuse it. */
+	return error == 0 && got != len ? RUMP_EFAULT : error;
+}
+
+int
+rumpuser_sp_copyinstr(void *arg, const void *raddr, void *laddr, size_t *lenp)
+{
+	struct rsp_copydata req = { *lenp, (uint64_t)(uintptr_t)raddr };
+	size_t got = 0;
+	int nlocks, error;
+
+	UNSCHED(nlocks);
+	error = request(arg, RUMPSP_COPYINSTR, &req, sizeof(req), laddr, *lenp,
+	    &got);
+	RESCHED(nlocks);
+	*lenp = got < *lenp ? got : *lenp;
+	return error;
+}
+
+int
+rumpuser_sp_copyout(void *arg, const void *laddr, void *raddr, size_t len)
+{
+	struct spconn *c = arg;
+	struct rsp_copydata req = { len, (uint64_t)(uintptr_t)raddr };
+	int nlocks, error;
+
+	UNSCHED(nlocks);
+	error = send_frame(c, next_reqno(c), RUMPSP_REQ, RUMPSP_COPYOUT, 0,
+	    &req, sizeof(req), laddr, len);
+	RESCHED(nlocks);
+	return error == 0 ? 0 : RUMP_EFAULT;
+}
+
+int
+rumpuser_sp_copyoutstr(void *arg, const void *laddr, void *raddr, size_t *lenp)
+{
+	size_t n = strnlen(laddr, *lenp);
+
+	if (n == *lenp)
+		return RUMP_ENAMETOOLONG;
+	*lenp = n + 1;
+	return rumpuser_sp_copyout(arg, laddr, raddr, n + 1);
+}
+
+int
+rumpuser_sp_anonmmap(void *arg, size_t len, void **addrp)
+{
+	uint64_t req = len, addr = 0;
+	size_t got = 0;
+	int nlocks, error;
+
+	UNSCHED(nlocks);
+	error = request(arg, RUMPSP_ANONMMAP, &req, sizeof(req), &addr,
+	    sizeof(addr), &got);
+	RESCHED(nlocks);
+	if (error != 0)
+		return error;
+	if (got != sizeof(addr) || addr == 0)
+		return RUMP_ENOMEM;
+	*addrp = (void *)(uintptr_t)addr;
+	return 0;
+}
+
+int
+rumpuser_sp_raise(void *arg, int signo)
+{
+	struct spconn *c = arg;
+	int nlocks, error;
+
+	UNSCHED(nlocks);
+	/* The reference sends a garbage number here; ours counts. */
+	error = send_frame(c, next_reqno(c), RUMPSP_REQ, RUMPSP_RAISE,
+	    (uint32_t)signo, NULL, 0, NULL, 0);
+	RESCHED(nlocks);
+	return error;
+}
+
+/* ---- the kernel side of one client's process ---- */
+
+/* Runs fn on the connection's main lwp, one server thread at a time. */
+static void
+on_mainlwp(struct spconn *c, void (*fn)(struct spconn *, void *), void *arg)
+{
+	lock(c->lwpmtx);
+	hyp->hyp_schedule();
+	hyp->hyp_lwproc_switch(c->mainlwp);
+	fn(c, arg);
+	hyp->hyp_lwproc_switch(NULL);	/* unbound, kept, when leaving */
+	hyp->hyp_unschedule();
+	unlock(c->lwpmtx);
+}
+
+static void
+do_lwpexit(struct spconn *c, void *arg)
+{
+	(void)c;
+	(void)arg;
+	hyp->hyp_lwpexit();
+}
+
+static void
+do_execnotify(struct spconn *c, void *arg)
+{
+	(void)c;
+	hyp->hyp_execnotify(arg);
+}
+
+/* Frees an lwp no thread is bound to; the last one takes its process. */
+static void
+release_lwp(struct lwp *l)
+{
+	hyp->hyp_schedule();
+	hyp->hyp_lwproc_switch(l);
+	hyp->hyp_lwproc_release();
+	hyp->hyp_unschedule();
+}
+
+/* ---- handshakes (reader thread) ---- */
+
+static void
+body_name(const uint8_t *body, size_t len, char *name, size_t size)
+{
+	size_t n = strnlen((const char *)body, len);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(name, body, n);
+	name[n] = '\0';
+}
+
+static void
+handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
+    size_t len)
+{
+	char name[RUMP_MAXCOMLEN + 1];
+	int error;
+
+	if (len == 0 || body[0] == '\0') {
+		/* The reference crashes here (spec I.1 #24). */
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_MALFORMED_REQUEST, true);
+		return;
+	}
+	body_name(body, len, name, sizeof(name));
+	hyp->hyp_schedule();
+	error = hyp->hyp_lwproc_rfork(c, RUMP_RFCFDG, name);
+	if (error == 0) {
+		c->mainlwp = hyp->hyp_lwproc_curlwp();
+		c->pid = hyp->hyp_getpid();
+		hyp->hyp_lwproc_switch(NULL);
+	}
+	hyp->hyp_unschedule();
+	if (error != 0) {
+		sp_shutdown(c->sock);
+		return;
+	}
+	lock(c->mtx);
+	c->state = CONN_RUNNING;
+	unlock(c->mtx);
+	send_handshake_ok(c, h->rsp_reqno);
+}
+
+static struct lwp *
+prefork_claim(const uint32_t *cookie)
+{
+	struct prefork **pp, *pf;
+	struct lwp *l = NULL;
+
+	lock(sp.mtx);
+	for (pp = &sp.preforks; *pp != NULL; pp = &(*pp)->next)
+		if (memcmp((*pp)->cookie, cookie, sizeof(pf->cookie)) == 0)
+			break;
+	if ((pf = *pp) != NULL) {
+		*pp = pf->next;
+		l = pf->lwp;
+		free(pf);
+	}
+	unlock(sp.mtx);
+	return l;
+}
+
+static void
+handle_fork(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
+    size_t len)
+{
+	struct handshake_fork hf;
+	struct lwp *q, *r = NULL;
+	int error;
+
+	if (len != SP_HANDSHAKE_FORK_SIZE) {
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_MALFORMED_REQUEST, true);
+		return;
+	}
+	memcpy(&hf, body, sizeof(hf));
+	if ((q = prefork_claim(hf.rf_auth)) == NULL) {
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_INVALID_PREFORK, true);
+		return;
+	}
+	if (hf.rf_cancel) {
+		release_lwp(q);
+		sp_shutdown(c->sock);
+		return;
+	}
+	/*
+	 * The child shares the temporary process's table, then the temporary
+	 * process goes: the child owns the prefork-time copy, its parent is
+	 * init (spec E.2).
+	 */
+	hyp->hyp_schedule();
+	hyp->hyp_lwproc_switch(q);
+	error = hyp->hyp_lwproc_rfork(c, RUMP_RFFD_SHARE_FLAGS, NULL);
+	if (error == 0) {
+		r = hyp->hyp_lwproc_curlwp();
+		c->pid = hyp->hyp_getpid();
+		hyp->hyp_lwproc_switch(q);
+	}
+	hyp->hyp_lwproc_release();
+	hyp->hyp_unschedule();
+	if (error != 0) {
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_RFORK_FAILED, true);
+		return;
+	}
+	c->mainlwp = r;
+	lock(c->mtx);
+	c->state = CONN_RUNNING;
+	unlock(c->mtx);
+	send_handshake_ok(c, h->rsp_reqno);
+}
+
+struct rfork_result {
+	int error;
+	struct lwp *lwp;
+};
+
+static void
+do_prefork(struct spconn *c, void *arg)
+{
+	struct rfork_result *res = arg;
+
+	(void)c;
+	res->error = hyp->hyp_lwproc_rfork(NULL, RUMP_RFFD_COPY, NULL);
+	if (res->error == 0) {
+		res->lwp = hyp->hyp_lwproc_curlwp();
+		/* on_mainlwp's switch(NULL) now unbinds the new lwp: kept. */
+	}
+}
+
+static void
+handle_prefork(struct spconn *c, const struct rsp_hdr *h)
+{
+	struct rfork_result res = { 0, NULL };
+	struct prefork *pf;
+	size_t got;
+	bool inexec;
+
+	lock(c->mtx);
+	inexec = c->inexec;
+	unlock(c->mtx);
+	if (inexec) {
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_INEXEC, true);
+		return;
+	}
+	if ((pf = calloc(1, sizeof(*pf))) == NULL) {
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_NOMEM, false);
+		return;
+	}
+	on_mainlwp(c, do_prefork, &res);
+	if (res.error != 0) {
+		free(pf);
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_RFORK_FAILED, false);
+		return;
+	}
+	pf->lwp = res.lwp;
+	if (rumpuser_getrandom(pf->cookie, sizeof(pf->cookie), 0, &got) != 0 ||
+	    got != sizeof(pf->cookie)) {
+		release_lwp(pf->lwp);
+		free(pf);
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_RFORK_FAILED, false);
+		return;
+	}
+	lock(sp.mtx);
+	pf->next = sp.preforks;
+	sp.preforks = pf;
+	unlock(sp.mtx);
+	send_frame(c, h->rsp_reqno, RUMPSP_RESP, RUMPSP_PREFORK, 0, pf->cookie,
+	    sizeof(pf->cookie), NULL, 0);
+}
+
+/* ---- the worker pool ---- */
+
+static void *worker(void *);
+
+/* Queues a job; 0 or ENOMEM. The job holds a connection reference. */
+static int
+job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
+    size_t len)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	bool spawn;
+
+	if (j == NULL)
+		return RUMP_ENOMEM;
+	j->conn = c;
+	j->hdr = *h;
+	j->body = body;
+	j->bodylen = len;
+	lock(c->mtx);
+	c->refs++;
+	if (h->rsp_type == RUMPSP_SYSCALL)
+		c->inflight++;
+	unlock(c->mtx);
+
+	lock(sp.mtx);
+	*sp.jobtail = j;
+	sp.jobtail = &j->next;
+	spawn = sp.nidle == 0 && sp.nworkers < MAXWORKER;
+	if (spawn)
+		sp.nworkers++;
+	else
+		rumpuser_cv_signal(sp.jobcv);
+	unlock(sp.mtx);
+	if (spawn && rumpuser_thread_create(worker, NULL, "spworker", 0, 0, -1,
+	    NULL) != 0) {
+		lock(sp.mtx);
+		sp.nworkers--;		/* the queued job waits for another */
+		unlock(sp.mtx);
+	}
+	return 0;
+}
+
+static void
+run_syscall(struct spconn *c, struct job *j)
+{
+	long args[SP_MAXARGS] = { 0 }, rv[2] = { 0, 0 };
+	uint32_t num = j->hdr.rsp_u;
+	int error;
+
+	/* Short argument blocks are zero-extended; long ones cut at 8 slots. */
+	memcpy(args, j->body, j->bodylen < sizeof(args) ? j->bodylen :
+	    sizeof(args));
+	if (num >= SP_NSYSENT) {
+		send_sysresp(c, j->hdr.rsp_reqno, RUMP_ENOSYS, rv);
+		return;
+	}
+	hyp->hyp_schedule();
+	error = hyp->hyp_lwproc_newlwp(c->pid);
+	if (error != 0) {
+		hyp->hyp_unschedule();
+		rv[0] = -1;
+		send_sysresp(c, j->hdr.rsp_reqno, error, rv);
+		return;
+	}
+	if (num == SYS_REBOOT) {
+		lock(c->mtx);
+		c->rebootreq = j->hdr.rsp_reqno;
+		unlock(c->mtx);
+	}
+	error = hyp->hyp_syscall((int)num, args, rv);
+	hyp->hyp_lwproc_release();
+	hyp->hyp_unschedule();
+	send_sysresp(c, j->hdr.rsp_reqno, error, rv);
+}
+
+/* The second half of an exec (spec B.4.3): after the calls drain. */
+static void
+run_exec(struct spconn *c, struct job *j)
+{
+	char name[RUMP_MAXCOMLEN + 1];
+
+	body_name(j->body, j->bodylen, name, sizeof(name));
+	lock(c->mtx);
+	while (c->inflight > 0)
+		rumpuser_cv_wait_nowrap(c->cv, c->mtx);
+	unlock(c->mtx);
+	on_mainlwp(c, do_execnotify, name);
+	lock(c->mtx);
+	c->inexec = false;
+	unlock(c->mtx);
+	send_handshake_ok(c, j->hdr.rsp_reqno);
+}
+
+static void *
+worker(void *arg)
+{
+	struct job *j;
+
+	(void)arg;
+	for (;;) {
+		lock(sp.mtx);
+		while (sp.jobs == NULL && sp.nidle < IDLEWORKER) {
+			sp.nidle++;
+			rumpuser_cv_wait_nowrap(sp.jobcv, sp.mtx);
+			sp.nidle--;
+		}
+		if ((j = sp.jobs) == NULL) {
+			sp.nworkers--;	/* enough idle ones already */
+			unlock(sp.mtx);
+			return NULL;
+		}
+		if ((sp.jobs = j->next) == NULL)
+			sp.jobtail = &sp.jobs;
+		unlock(sp.mtx);
+
+		if (j->hdr.rsp_type == RUMPSP_SYSCALL)
+			run_syscall(j->conn, j);
+		else
+			run_exec(j->conn, j);
+		lock(j->conn->mtx);
+		if (j->hdr.rsp_type == RUMPSP_SYSCALL)
+			j->conn->inflight--;
+		unlock(j->conn->mtx);
+		conn_release(j->conn);
+		free(j->body);
+		free(j);
+	}
+}
+
+/* ---- the reader: frames in, dispatch (spec C.7) ---- */
+
+/* A response from the client: the waiting kernel thread gets its bytes. */
+static void
+deliver(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
+    size_t len)
+{
+	lock(c->mtx);
+	for (struct spwait *w = c->waits; w != NULL; w = w->next) {
+		if (w->reqno != h->rsp_reqno || w->done)
+			continue;
+		w->got = len < w->len ? len : w->len;
+		memcpy(w->buf, body, w->got);
+		w->done = true;
+		rumpuser_cv_broadcast(c->cv);
+		break;
+	}
+	unlock(c->mtx);
+}
+
+static void
+handle_exec(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
+    size_t len)
+{
+	bool busy;
+
+	lock(c->mtx);
+	busy = c->inexec;
+	c->inexec = true;
+	unlock(c->mtx);
+	if (busy) {
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_INEXEC, true);
+		free(body);
+		return;
+	}
+	on_mainlwp(c, do_lwpexit, NULL);
+	if (job_queue(c, h, body, len) != 0) {
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_TRYAGAIN, false);
+		free(body);
+	}
+}
+
+/* Handles one frame; takes body. */
+static void
+dispatch(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
+{
+	if (h->rsp_class == RUMPSP_RESP) {
+		deliver(c, h, body, len);
+		free(body);
+		return;
+	}
+	if (h->rsp_class != RUMPSP_REQ) {
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_MALFORMED_REQUEST, false);
+		free(body);
+		return;
+	}
+	if (c->state == CONN_NEW) {
+		if (h->rsp_type == RUMPSP_HANDSHAKE && h->rsp_u == HANDSHAKE_GUEST)
+			handle_guest(c, h, body, len);
+		else if (h->rsp_type == RUMPSP_HANDSHAKE &&
+		    h->rsp_u == HANDSHAKE_FORK)
+			handle_fork(c, h, body, len);
+		else
+			send_error(c, h->rsp_reqno, RUMPSP_ERR_AUTH, true);
+		free(body);
+		return;
+	}
+	switch (h->rsp_type) {
+	case RUMPSP_SYSCALL:
+		if (job_queue(c, h, body, len) == 0)
+			return;		/* the job owns body now */
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_TRYAGAIN, false);
+		break;
+	case RUMPSP_PREFORK:
+		handle_prefork(c, h);
+		break;
+	case RUMPSP_HANDSHAKE:
+		if (h->rsp_u == HANDSHAKE_EXEC) {
+			handle_exec(c, h, body, len);
+			return;
+		}
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_MALFORMED_REQUEST, true);
+		break;
+	default:
+		send_error(c, h->rsp_reqno, RUMPSP_ERR_MALFORMED_REQUEST, false);
+		break;
+	}
+	free(body);
+}
+
+/* Reads one frame; 0, or an error meaning this client is done. */
+static int
+read_frame(struct spconn *c, struct rsp_hdr *h, uint8_t **bodyp, size_t *lenp)
+{
+	size_t len;
+	uint8_t *body = NULL;
+	int error;
+
+	if ((error = sp_recv(c->sock, h, sizeof(*h))) != 0)
+		return error;
+	if (h->rsp_len < SP_HDRSIZE || h->rsp_len > MAXFRAME) {
+		rumpuser_dprintf("rump_sp: client pid %d: frame length %llu "
+		    "outside [%d, %d], disconnecting\n", (int)c->pid,
+		    (unsigned long long)h->rsp_len, SP_HDRSIZE, MAXFRAME);
+		return RUMP_EINVAL;
+	}
+	len = h->rsp_len - SP_HDRSIZE;
+	if (len > 0) {
+		if ((body = calloc(1, len)) == NULL)
+			return RUMP_ENOMEM;
+		if ((error = sp_recv(c->sock, body, len)) != 0) {
+			free(body);
+			return error;
+		}
+	}
+	*bodyp = body;
+	*lenp = len;
+	return 0;
+}
+
+static void
+conn_free(struct spconn *c)
+{
+	sp_close(c->sock);
+	rumpuser_cv_destroy(c->cv);
+	rumpuser_mutex_destroy(c->lwpmtx);
+	rumpuser_mutex_destroy(c->sendmtx);
+	rumpuser_mutex_destroy(c->mtx);
+	free(c);
+	lock(sp.mtx);
+	sp.nconn--;
+	unlock(sp.mtx);
+}
+
+/*
+ * The client is gone (spec F.3): waiting copies fail, sleeping calls get
+ * EINTR, and once the last call is back the process goes with its main lwp.
+ */
+static void
+disconnect(struct spconn *c)
+{
+	bool hadproc, inexec;
+
+	sp_shutdown(c->sock);
+	lock(c->mtx);
+	hadproc = c->state == CONN_RUNNING;
+	inexec = c->inexec;
+	c->state = CONN_DYING;
+	rumpuser_cv_broadcast(c->cv);
+	unlock(c->mtx);
+	if (hadproc && !inexec)
+		on_mainlwp(c, do_lwpexit, NULL);
+	lock(c->mtx);
+	c->refs--;			/* the reader's own */
+	while (c->refs > 0)
+		rumpuser_cv_wait_nowrap(c->cv, c->mtx);
+	unlock(c->mtx);
+	if (hadproc)
+		release_lwp(c->mainlwp);
+	conn_free(c);
+}
+
+static void *
+reader(void *arg)
+{
+	struct spconn *c = arg;
+	struct rsp_hdr h;
+	uint8_t *body;
+	size_t len;
+
+	/* The listener sent the banner already. */
+	while (read_frame(c, &h, &body, &len) == 0)
+		dispatch(c, &h, body, len);
+	disconnect(c);
+	return NULL;
+}
+
+/* ---- listening ---- */
+
+static struct spconn *
+conn_alloc(struct sp_sock *s)
+{
+	struct spconn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->sock = s;
+	c->refs = 1;
+	c->pid = -1;
+	rumpuser_mutex_init(&c->mtx, RUMPUSER_MTX_SPIN);
+	rumpuser_mutex_init(&c->sendmtx, 0);
+	rumpuser_mutex_init(&c->lwpmtx, 0);
+	rumpuser_cv_init(&c->cv);
+	return c;
+}
+
+static void *
+listener(void *arg)
+{
+	struct sp_listener *l = arg;
+	struct sp_sock *s;
+	struct spconn *c;
+	struct sp_iov iov;
+
+	while (sp_accept(l, &s) == 0) {
+		lock(sp.mtx);
+		if (sp.nconn >= MAXCONN || !sp.running) {
+			unlock(sp.mtx);
+			sp_close(s);	/* no banner: the client sees EOF */
+			continue;
+		}
+		sp.nconn++;
+		unlock(sp.mtx);
+		iov.base = sp.banner;
+		iov.len = sp.bannerlen;
+		if (sp_sendv(s, &iov, 1) != 0 || (c = conn_alloc(s)) == NULL) {
+			sp_close(s);
+			lock(sp.mtx);
+			sp.nconn--;
+			unlock(sp.mtx);
+			continue;
+		}
+		if (rumpuser_thread_create(reader, c, "spreader", 0, 0, -1,
+		    NULL) != 0)
+			conn_free(c);
+	}
+	return NULL;
+}
+
+int
+rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
+    const char *machine)
+{
+	int error, n;
+
+	if ((hyp = rumpuser__hyp) == NULL)
+		return RUMP_EINVAL;	/* rump_init() first */
+	if (sp.listener != NULL)
+		return RUMP_EBUSY;
+	n = snprintf(sp.banner, sizeof(sp.banner), "RUMPSP-%d.%d-%s-%s/%s\n",
+	    SP_PROTOMAJOR, SP_PROTOMINOR, ostype, osrelease, machine);
+	if (n < 0 || (size_t)n >= sizeof(sp.banner)) {
+		n = sizeof(sp.banner) - 1;	/* cut, still one line */
+		sp.banner[n - 1] = '\n';
+	}
+	sp.bannerlen = (size_t)n;
+	if ((error = sp_listen(url, &sp.listener)) != 0) {
+		sp.listener = NULL;
+		return error;
+	}
+	if (sp.mtx == NULL) {
+		rumpuser_mutex_init(&sp.mtx, RUMPUSER_MTX_SPIN);
+		rumpuser_cv_init(&sp.jobcv);
+		sp.jobtail = &sp.jobs;
+	}
+	sp.running = true;
+	error = rumpuser_thread_create(listener, sp.listener, "splistener", 0,
+	    0, -1, NULL);
+	if (error != 0) {
+		sp_unlisten(sp.listener);
+		sp.listener = NULL;
+	}
+	return error;
+}
+
+/*
+ * The kernel halts (spec F.5): a remote caller of reboot gets its success
+ * reply first; then no more connections, and a unix socket's file goes.
+ */
+void
+rumpuser_sp_fini(void *arg)
+{
+	struct spconn *c = arg;
+	long rv[2] = { 0, 0 };
+	int nlocks;
+
+	if (sp.listener == NULL)
+		return;
+	UNSCHED(nlocks);
+	if (c != NULL)
+		send_sysresp(c, c->rebootreq, 0, rv);
+	lock(sp.mtx);
+	sp.running = false;
+	unlock(sp.mtx);
+	sp_unlisten(sp.listener);
+	RESCHED(nlocks);
+}
+
+int
+rumpuser_sp_nconn(void)
+{
+	int n;
+
+	if (sp.mtx == NULL)
+		return 0;
+	lock(sp.mtx);
+	n = sp.nconn;
+	unlock(sp.mtx);
+	return n;
+}
