@@ -214,6 +214,7 @@ include tests/host/build.mk
 include tests/host/sched/sched.mk
 include tests/host/posix/posix.mk
 include tests/host/kernel/kernel.mk
+include client/build.mk
 include sp/build.mk
 
 TEST_O := $(O)/test

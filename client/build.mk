@@ -1,0 +1,83 @@
+# librumpclient for Linux hosts (client/): the client side of rump_sp, and
+# the tools that use it.
+#   make client       build/host/lib/librumpclient.{a,so}, librumpclient-san.a,
+#                     build/host/bin/rump.halt and rump.sysctl
+#   make test-client  the client against a scripted fake server (python3)
+# The rump_sys_*() stubs are the kernel's own (kernel/rump_syscalls.c),
+# compiled here with this library as their transport.
+CLIENT_SRCS := $(wildcard client/*.c)
+CLIENT_HDRS := $(wildcard client/*.h) sp/sp_proto.h $(wildcard include/rump/*.h)
+CLIENT_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -pthread -D_GNU_SOURCE \
+	-Iinclude -Isp -MMD -MP
+CLIENT_SAN_CFLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Iinclude -Isp -MMD -MP
+CLIENT_OBJS := $(patsubst client/%.c,$(O)/host/obj/client/%.o,$(CLIENT_SRCS)) \
+	$(O)/host/obj/client/rump_syscalls.o
+CLIENT_SAN_OBJS := $(patsubst $(O)/host/obj/client/%,$(O)/host/obj/client-san/%,$(CLIENT_OBJS))
+CLIENT_LIBS := $(O)/host/lib/librumpclient.a $(O)/host/lib/librumpclient.so \
+	$(O)/host/lib/librumpclient-san.a
+CLIENT_TOOLS := $(O)/host/bin/rump.halt $(O)/host/bin/rump.sysctl
+
+# Only the rumpclient_* functions (marked SPC_EXPORT) leave the library.
+$(O)/host/obj/client/%.o: client/%.c $(CLIENT_HDRS)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLIENT_CFLAGS) -fvisibility=hidden -c $< -o $@
+
+$(O)/host/obj/client-san/%.o: client/%.c $(CLIENT_HDRS)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) -fvisibility=hidden -c $< -o $@
+
+$(O)/host/obj/client/rump_syscalls.o: kernel/rump_syscalls.c $(CLIENT_HDRS)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLIENT_CFLAGS) -c $< -o $@
+
+$(O)/host/obj/client-san/rump_syscalls.o: kernel/rump_syscalls.c $(CLIENT_HDRS)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) -c $< -o $@
+
+$(O)/host/lib/librumpclient.a: $(CLIENT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+# For sanitizer-built tests: link with -fsanitize=address,undefined.
+$(O)/host/lib/librumpclient-san.a: $(CLIENT_SAN_OBJS)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(O)/host/lib/librumpclient.so: $(CLIENT_OBJS) client/exports.map
+	$(call msg,HOSTLD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -shared -pthread -Wl,-soname,librumpclient.so \
+		-Wl,--version-script=client/exports.map -o $@ $(CLIENT_OBJS)
+
+$(O)/host/bin/rump.%: tools/rump_%.c tools/nberrno.c tools/nberrno.h \
+		$(O)/host/lib/librumpclient.a $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude -o $@ \
+		$< tools/nberrno.c $(O)/host/lib/librumpclient.a -pthread
+
+# The fake-server regression test of the client alone.
+$(O)/host/tests/sp/client_fake: tests/host/sp/client_fake.c \
+		$(O)/host/lib/librumpclient-san.a tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ $< $(O)/host/lib/librumpclient-san.a -pthread
+
+.PHONY: client test-client
+client: $(CLIENT_LIBS) $(CLIENT_TOOLS)
+all: client
+
+test-client: $(O)/host/tests/sp/client_fake
+	$(Q)$(PYTHON) tests/host/sp/fake_server.py $<

@@ -1,0 +1,127 @@
+/*
+ * librumpclient internals: the connection object, the frame layer and the
+ * client-wide state shared by conn.c, frame.c, rumpclient.c and fork.c.
+ * The library is compiled with -fvisibility=hidden: only what is marked
+ * SPC_EXPORT (the rumpclient_* API) and the rump_sys_* stubs are exported
+ * (client/exports.map).
+ */
+#ifndef CLIENT_CLIENT_H
+#define CLIENT_CLIENT_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/queue.h>
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "sp_proto.h"
+
+#define SPC_EXPORT	__attribute__((visibility("default")))
+
+/*
+ * The largest frame we accept from a server: the protocol has no limit
+ * (spec C.7), but a length beyond this is taken as a corrupt stream and
+ * the connection is dropped instead of allocating it.
+ */
+#define SPC_MAXFRAME	((uint64_t)64 * 1024 * 1024 + SP_HDRSIZE)
+
+#define SPC_URLMAX	256	/* "unix://<absolute path>" remembered for exec */
+
+/* A parsed server locator (spec A.1). */
+struct spc_url {
+	int u_domain;			/* PF_INET or PF_LOCAL */
+	struct sockaddr_storage u_sa;
+	socklen_t u_salen;
+	bool u_relative;		/* unix path was made absolute */
+	char u_parsed[SPC_URLMAX];	/* the absolute form, if u_relative */
+};
+
+/*
+ * A reply handed from the reading thread to the thread that sent the
+ * request. The body belongs to the receiver of the reply (free()).
+ */
+struct spc_reply {
+	struct rsp_hdr r_hdr;
+	void *r_body;
+	size_t r_bodylen;
+};
+
+/* One thread waiting for the reply to its request (on its own stack). */
+struct spc_waiter {
+	TAILQ_ENTRY(spc_waiter) w_entries;
+	uint64_t w_reqno;
+	bool w_done;		/* w_reply or w_error is valid */
+	int w_error;		/* transport error, or 0 */
+	struct spc_reply w_reply;
+};
+
+/*
+ * One connection to a server. Reference counted under spc_lock: the
+ * client state holds one reference while the connection is current and
+ * every request in flight holds one; the socket is closed when the last
+ * goes. c_fd never changes during the object's life.
+ *
+ * Receiving: at most one thread at a time (c_reading) reads frames from
+ * the socket, without spc_lock, and dispatches them; all others that wait
+ * for a reply sleep on c_cv. The reader gives up the role as soon as its
+ * own reply has arrived and wakes the others so that one of them takes it.
+ *
+ * Sending: whole frames under c_sendmtx, never interleaved.
+ */
+struct spc_conn {
+	int c_fd;
+	int c_refs;			/* spc_lock */
+	bool c_dead;			/* spc_lock; no more replies will come */
+	bool c_reading;			/* spc_lock; a thread owns the receive side */
+	TAILQ_HEAD(, spc_waiter) c_waiters;	/* spc_lock */
+	pthread_cond_t c_cv;		/* with spc_lock: replies, reader handoff */
+	pthread_mutex_t c_sendmtx;
+};
+
+/*
+ * What a call changes in the calling thread (spc_enter), restored when it
+ * returns (spc_leave): all signals blocked (spec D.1) and cancellation
+ * disabled, since a waiter lives on the thread's stack.
+ */
+struct spc_callstate {
+	sigset_t cs_mask;
+	int cs_cancel;
+};
+
+/* Client-wide state (rumpclient.c). */
+extern pthread_mutex_t spc_lock;
+extern struct spc_conn *spc_cur;	/* spc_lock; the current connection */
+extern uint64_t spc_nextreq;		/* spc_lock; next request number */
+extern struct spc_url spc_url;		/* the server, once parsed */
+extern bool spc_haveurl;
+
+/* conn.c: locators and connecting. */
+int spc_parseurl(const char *, bool, struct spc_url *);
+int spc_connect(const struct spc_url *, struct spc_conn **);
+struct spc_conn *spc_conn_adopt(int);
+void spc_progname(char *, size_t);
+
+/* frame.c: the frame layer on one connection. */
+int spc_send(struct spc_conn *, const struct rsp_hdr *, const void *,
+    size_t);
+int spc_request(struct spc_conn *, uint16_t, uint32_t, const void *, size_t,
+    size_t, struct spc_reply *);
+void spc_conn_kill(struct spc_conn *);
+void spc_conn_rele(struct spc_conn *);
+
+/* rumpclient.c: requests on the current connection, with reconnection. */
+int spc_call(uint16_t, uint32_t, const void *, size_t, size_t,
+    struct spc_reply *);
+int spc_handshake(struct spc_conn *, uint32_t, const void *, size_t);
+void spc_install(struct spc_conn *);
+void spc_enter(struct spc_callstate *);
+void spc_leave(const struct spc_callstate *);
+
+/* sig.c: a NetBSD signal number as the host's, or 0 if it has none. */
+int spc_hostsig(uint32_t);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * Server locators and connections (spec A.1, A.3): parsing unix:// and
+ * tcp:// URLs, connecting, reading the banner, and the program name sent in
+ * GUEST and EXEC handshakes.
+ */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+
+#define SCHEME_MAX	15	/* characters before "://" */
+#define TCPADDR_MAX	63	/* characters of a tcp address */
+
+static int
+urlerr(int error, const char *msg)
+{
+	fprintf(stderr, "rump_sp: %s\n", msg);
+	return error;
+}
+
+/*
+ * tcp://A.B.C.D:PORT[/...]: a numeric IPv4 address ("*" and "0" mean
+ * INADDR_ANY, which only a server may use) and a decimal port below 65536.
+ */
+static int
+parse_tcp(const char *addr, bool wildcard, struct spc_url *u)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&u->u_sa;
+	char host[TCPADDR_MAX + 1];
+	const char *colon, *p;
+	unsigned long port;
+
+	if ((colon = strchr(addr, ':')) == NULL)
+		return urlerr(EINVAL, "missing port specifier");
+	if ((size_t)(colon - addr) > TCPADDR_MAX)
+		return urlerr(EINVAL, "address too long");
+	memcpy(host, addr, (size_t)(colon - addr));
+	host[colon - addr] = '\0';
+
+	sin->sin_family = AF_INET;
+	if (strcmp(host, "*") == 0 || strcmp(host, "0") == 0)
+		sin->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+		return urlerr(EINVAL, "invalid address");
+	if (!wildcard && sin->sin_addr.s_addr == htonl(INADDR_ANY))
+		return urlerr(EINVAL, "client needs !INADDR_ANY");
+
+	p = colon + 1;
+	if (*p < '0' || *p > '9')
+		return urlerr(EINVAL, "missing port number");
+	for (port = 0; *p >= '0' && *p <= '9'; p++) {
+		port = port * 10 + (unsigned long)(*p - '0');
+		if (port > 65536)
+			port = 65536;	/* saturate: anything this big is out of range */
+	}
+	if (*p != '\0' && *p != '/')
+		return urlerr(EINVAL, "junk at end of port");
+	if (port >= 65536)
+		return urlerr(ERANGE, "port out of range");
+	sin->sin_port = htons((uint16_t)port);
+
+	u->u_domain = PF_INET;
+	u->u_salen = sizeof(struct sockaddr_in);
+	return 0;
+}
+
+/*
+ * unix://PATH: a relative PATH is made absolute with the current directory
+ * now, so that later reconnects and exec'd images find the same socket.
+ */
+static int
+parse_unix(const char *path, struct spc_url *u)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)&u->u_sa;
+	char cwd[PATH_MAX];
+	size_t plen = strlen(path), clen;
+
+	if (plen >= sizeof(sun->sun_path))
+		return urlerr(ENAMETOOLONG, "socket path too long");
+	sun->sun_family = AF_LOCAL;
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) == NULL) {
+		fprintf(stderr, "rump_sp: warning: cannot get current "
+		    "directory, using relative socket path\n");
+		memcpy(sun->sun_path, path, plen + 1);
+	} else if (path[0] != '/') {
+		clen = strlen(cwd);
+		if (clen + 1 + plen >= sizeof(sun->sun_path))
+			return urlerr(ENAMETOOLONG, "socket path too long");
+		memcpy(sun->sun_path, cwd, clen);
+		sun->sun_path[clen] = '/';
+		memcpy(sun->sun_path + clen + 1, path, plen + 1);
+		u->u_relative = true;
+		snprintf(u->u_parsed, sizeof(u->u_parsed), "unix://%s",
+		    sun->sun_path);
+	} else {
+		memcpy(sun->sun_path, path, plen + 1);
+	}
+	u->u_domain = PF_LOCAL;
+	u->u_salen = sizeof(struct sockaddr_un);
+	return 0;
+}
+
+/*
+ * Parse a server locator into *u. wildcard allows INADDR_ANY (servers
+ * only). Returns 0 or an errno (EINVAL, ERANGE, ENAMETOOLONG, EOPNOTSUPP);
+ * the reason is printed on stderr.
+ */
+int
+spc_parseurl(const char *url, bool wildcard, struct spc_url *u)
+{
+	const char *sep;
+	size_t slen;
+
+	memset(u, 0, sizeof(*u));
+	if ((sep = strstr(url, "://")) == NULL)
+		return urlerr(EINVAL, "invalid locator");
+	slen = (size_t)(sep - url);
+	if (slen > SCHEME_MAX)
+		return urlerr(EINVAL, "invalid locator: scheme too long");
+	if (slen == 3 && strncmp(url, "tcp", 3) == 0)
+		return parse_tcp(sep + 3, wildcard, u);
+	if (slen == 4 && strncmp(url, "unix", 4) == 0)
+		return parse_unix(sep + 3, u);
+	if (slen == 4 && strncmp(url, "tcp6", 4) == 0)
+		return urlerr(EOPNOTSUPP, "tcp6: support not yet implemented");
+	return urlerr(EINVAL, "invalid locator: unknown scheme");
+}
+
+/* Wrap an open socket (non-blocking from now on) in a connection object. */
+struct spc_conn *
+spc_conn_adopt(int fd)
+{
+	struct spc_conn *c;
+	int fl;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		free(c);
+		return NULL;
+	}
+	c->c_fd = fd;
+	c->c_refs = 1;
+	TAILQ_INIT(&c->c_waiters);
+	pthread_mutex_init(&c->c_sendmtx, NULL);
+	pthread_cond_init(&c->c_cv, NULL);
+	return c;
+}
+
+/* A blocking connect that survives EINTR (the attempt goes on meanwhile). */
+static int
+connect_intr(int s, const struct spc_url *u)
+{
+	struct pollfd pfd = { .fd = s, .events = POLLOUT };
+
+	for (;;) {
+		if (connect(s, (const struct sockaddr *)&u->u_sa,
+		    u->u_salen) == 0 || errno == EISCONN)
+			return 0;
+		if (errno == EALREADY || errno == EINPROGRESS)
+			(void)poll(&pfd, 1, -1);
+		else if (errno != EINTR)
+			return errno;
+	}
+}
+
+/*
+ * Open a new connection to the server at *u: a socket numbered 3 or above
+ * (never stdin/out/err), connected, and the banner read with a single read
+ * that must end in a newline. Returns 0 and the connection in *cp, or an
+ * errno. The socket is close-on-exec; rumpclient_exec lifts that for the
+ * one execve that must inherit it.
+ */
+int
+spc_connect(const struct spc_url *u, struct spc_conn **cp)
+{
+	char banner[SP_MAXBANNER];
+	struct spc_conn *c;
+	ssize_t n;
+	int s, t, one = 1, error;
+
+	if ((s = socket(u->u_domain, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return errno;
+	if (s < 3) {
+		t = fcntl(s, F_DUPFD_CLOEXEC, 3);
+		error = errno;
+		close(s);
+		if (t == -1)
+			return error;
+		s = t;
+	}
+	if ((error = connect_intr(s, u)) != 0)
+		goto fail;
+	if (u->u_domain == PF_INET)
+		(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+
+	do
+		n = read(s, banner, sizeof(banner) - 1);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		error = errno;
+		goto fail;
+	}
+	if (n == 0 || banner[n - 1] != '\n') {
+		/* Closed before the banner (server full), or not a rump server. */
+		error = n == 0 ? ECONNRESET : EPROTO;
+		goto fail;
+	}
+	if ((c = spc_conn_adopt(s)) == NULL) {
+		error = ENOMEM;
+		goto fail;
+	}
+	*cp = c;
+	return 0;
+
+fail:
+	close(s);
+	return error;
+}
+
+/*
+ * The name a new rump process gets: this program's command name from
+ * /proc/self/comm, or "???". Always non-empty and NUL-terminated.
+ */
+void
+spc_progname(char *buf, size_t len)
+{
+	char comm[129];
+	ssize_t n = -1;
+	int fd;
+
+	if ((fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC)) != -1) {
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+	}
+	if (n > 0 && comm[n - 1] == '\n')
+		n--;
+	if (n <= 0) {
+		memcpy(comm, "???", 4);
+		n = 3;
+	}
+	comm[n] = '\0';
+	snprintf(buf, len, "%s", comm);
+}

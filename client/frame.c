@@ -1,0 +1,429 @@
+/*
+ * The frame layer on one connection (spec C, D.3): sending whole frames,
+ * matching replies to the threads waiting for them, and serving the
+ * server's requests (copyin, copyout, anonymous mmap, raise) in whichever
+ * thread currently reads the socket.
+ *
+ * Anything a server sends that does not fit the protocol (a length below
+ * the header size or beyond SPC_MAXFRAME, a request we do not know, a body
+ * too short for its type) is a broken connection: the connection is
+ * killed, and the requests waiting on it fail with ENOTCONN.
+ */
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+
+/* Wait until the socket is ready for events (EINTR is just a retry). */
+static void
+waitfd(int fd, short events)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+
+	(void)poll(&pfd, 1, -1);
+}
+
+/*
+ * Send one frame: *hdr, then len bytes of body (none if len is 0). The
+ * socket is non-blocking; partial writes are continued after polling.
+ * Returns 0 or an errno (EPIPE reported as ENOTCONN). A frame that went out
+ * only partly leaves the stream unusable, so the connection is killed.
+ * Any thread; takes c_sendmtx.
+ */
+int
+spc_send(struct spc_conn *c, const struct rsp_hdr *hdr, const void *body,
+    size_t len)
+{
+	struct iovec iov[2];
+	struct msghdr msg;
+	size_t total = SP_HDRSIZE + len, sent = 0;
+	ssize_t n;
+	int error = 0;
+
+	iov[0].iov_base = (void *)hdr;
+	iov[0].iov_len = SP_HDRSIZE;
+	iov[1].iov_base = (void *)body;
+	iov[1].iov_len = len;
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = iov;
+	msg.msg_iovlen = len > 0 ? 2 : 1;
+
+	pthread_mutex_lock(&c->c_sendmtx);
+	while (sent < total) {
+		n = sendmsg(c->c_fd, &msg, MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				waitfd(c->c_fd, POLLOUT);
+				continue;
+			}
+			error = errno;
+			break;
+		}
+		sent += (size_t)n;
+		/* Skip what went out; the iovecs are ours to adjust. */
+		while (n > 0 && msg.msg_iovlen > 0) {
+			if ((size_t)n >= msg.msg_iov[0].iov_len) {
+				n -= (ssize_t)msg.msg_iov[0].iov_len;
+				msg.msg_iov++;
+				msg.msg_iovlen--;
+			} else {
+				msg.msg_iov[0].iov_base =
+				    (char *)msg.msg_iov[0].iov_base + n;
+				msg.msg_iov[0].iov_len -= (size_t)n;
+				n = 0;
+			}
+		}
+	}
+	pthread_mutex_unlock(&c->c_sendmtx);
+
+	if (error != 0 && sent > 0)
+		spc_conn_kill(c);
+	return error == EPIPE ? ENOTCONN : error;
+}
+
+/* Read exactly len bytes; 0, ENOTCONN at end of file, or an errno. */
+static int
+readall(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = read(fd, p, len);
+		if (n == 0)
+			return ENOTCONN;
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				waitfd(fd, POLLIN);
+				continue;
+			}
+			return errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Read one whole frame into *r (body malloc'd, NULL if empty). */
+static int
+readframe(struct spc_conn *c, struct spc_reply *r)
+{
+	int error;
+
+	memset(r, 0, sizeof(*r));
+	if ((error = readall(c->c_fd, &r->r_hdr, SP_HDRSIZE)) != 0)
+		return error;
+	if (r->r_hdr.rsp_len < SP_HDRSIZE || r->r_hdr.rsp_len > SPC_MAXFRAME)
+		return EPROTO;
+	r->r_bodylen = (size_t)(r->r_hdr.rsp_len - SP_HDRSIZE);
+	if (r->r_bodylen == 0)
+		return 0;
+	if ((r->r_body = malloc(r->r_bodylen)) == NULL)
+		return ENOMEM;
+	if ((error = readall(c->c_fd, r->r_body, r->r_bodylen)) != 0) {
+		free(r->r_body);
+		r->r_body = NULL;
+	}
+	return error;
+}
+
+/* Send a RESP of type type echoing reqno, with len bytes from body. */
+static int
+reply(struct spc_conn *c, uint64_t reqno, uint16_t type, const void *body,
+    size_t len)
+{
+	struct rsp_hdr hdr = {
+		.rsp_len = SP_HDRSIZE + len,
+		.rsp_reqno = reqno,
+		.rsp_class = RUMPSP_RESP,
+		.rsp_type = type,
+	};
+
+	return spc_send(c, &hdr, body, len);
+}
+
+/*
+ * Serve one request from the server. Returns 0, or non-zero if the
+ * connection must be dropped (malformed request, failed reply).
+ * The addresses are the ones our own calls passed to the server; as with
+ * any system call, a bad pointer given by the application is the
+ * application's fault (an unreadable copyin source fails the send and so
+ * costs the connection).
+ */
+static int
+serve(struct spc_conn *c, const struct spc_reply *r)
+{
+	const struct rsp_hdr *h = &r->r_hdr;
+	struct rsp_copydata cd;
+	uint64_t size, addr;
+	size_t n;
+	void *p;
+	int sig;
+
+	switch (h->rsp_type) {
+	case RUMPSP_COPYIN:
+	case RUMPSP_COPYINSTR:
+		if (r->r_bodylen < sizeof(cd))
+			return EPROTO;
+		memcpy(&cd, r->r_body, sizeof(cd));
+		/* Only our reply carries the data: no frame-size cap. */
+		if (cd.rcp_len > SSIZE_MAX - SP_HDRSIZE)
+			return EPROTO;
+		n = (size_t)cd.rcp_len;
+		p = (void *)(uintptr_t)cd.rcp_addr;
+		if (h->rsp_type == RUMPSP_COPYINSTR && n > 0) {
+			/* The string and its NUL, at most maxlen bytes. */
+			n = strnlen(p, n);
+			if (n < cd.rcp_len)
+				n++;
+		}
+		/* The reply type is COPYIN for both (spec C.4). */
+		return reply(c, h->rsp_reqno, RUMPSP_COPYIN, p, n);
+
+	case RUMPSP_COPYOUT:
+	case RUMPSP_COPYOUTSTR:
+		if (r->r_bodylen < sizeof(cd))
+			return EPROTO;
+		memcpy(&cd, r->r_body, sizeof(cd));
+		if (cd.rcp_len > r->r_bodylen - sizeof(cd))
+			return EPROTO;
+		if (cd.rcp_len > 0)
+			memcpy((void *)(uintptr_t)cd.rcp_addr,
+			    (char *)r->r_body + sizeof(cd), (size_t)cd.rcp_len);
+		return 0;	/* never answered */
+
+	case RUMPSP_ANONMMAP:
+		if (r->r_bodylen < sizeof(size))
+			return EPROTO;
+		memcpy(&size, r->r_body, sizeof(size));
+		p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+		    MAP_ANON | MAP_PRIVATE, -1, 0);
+		addr = p == MAP_FAILED ? 0 : (uint64_t)(uintptr_t)p;
+		return reply(c, h->rsp_reqno, RUMPSP_ANONMMAP, &addr,
+		    sizeof(addr));
+
+	case RUMPSP_RAISE:
+		/*
+		 * Signals are blocked in every thread inside a call, so this
+		 * stays pending on the reading thread until its call returns.
+		 * The request number is garbage (spec C.6) and ignored.
+		 */
+		if ((sig = spc_hostsig(h->rsp_u)) != 0)
+			(void)raise(sig);
+		return 0;
+
+	default:
+		/* Not a request a server may send: the peer is confused. */
+		return EPROTO;
+	}
+}
+
+/*
+ * Read one frame and dispatch it: a reply goes to its waiter (unknown
+ * request numbers are dropped), a request is served here. Called by the
+ * thread owning the receive side, without spc_lock.
+ */
+static void
+readone(struct spc_conn *c)
+{
+	struct spc_waiter *w;
+	struct spc_reply r;
+
+	if (readframe(c, &r) != 0) {
+		spc_conn_kill(c);
+		return;
+	}
+	switch (r.r_hdr.rsp_class) {
+	case RUMPSP_RESP:
+	case RUMPSP_ERROR:
+		pthread_mutex_lock(&spc_lock);
+		TAILQ_FOREACH(w, &c->c_waiters, w_entries)
+			if (w->w_reqno == r.r_hdr.rsp_reqno)
+				break;
+		if (w != NULL) {
+			TAILQ_REMOVE(&c->c_waiters, w, w_entries);
+			w->w_reply = r;
+			w->w_done = true;
+			r.r_body = NULL;
+			pthread_cond_broadcast(&c->c_cv);
+		}
+		pthread_mutex_unlock(&spc_lock);
+		break;
+	case RUMPSP_REQ:
+		if (serve(c, &r) != 0)
+			spc_conn_kill(c);
+		break;
+	default:
+		break;		/* unknown class: ignored */
+	}
+	free(r.r_body);
+}
+
+/*
+ * Wait for w's reply. One waiting thread at a time reads the socket and
+ * dispatches for everyone; it keeps doing so until its own reply is in,
+ * then hands the role over (spc_conn comment). Returns the transport
+ * error, or 0 with the reply in w->w_reply.
+ */
+static int
+waitreply(struct spc_conn *c, struct spc_waiter *w)
+{
+	pthread_mutex_lock(&spc_lock);
+	while (!w->w_done) {
+		if (c->c_reading) {
+			pthread_cond_wait(&c->c_cv, &spc_lock);
+			continue;
+		}
+		c->c_reading = true;
+		while (!w->w_done && !c->c_dead) {
+			pthread_mutex_unlock(&spc_lock);
+			readone(c);
+			pthread_mutex_lock(&spc_lock);
+		}
+		c->c_reading = false;
+		pthread_cond_broadcast(&c->c_cv);
+	}
+	pthread_mutex_unlock(&spc_lock);
+	return w->w_error;
+}
+
+/* The host errno for an ERROR frame's code (spec C.5). */
+static int
+errmap(uint32_t code)
+{
+	switch (code) {
+	case RUMPSP_ERR_TRYAGAIN:
+		return EAGAIN;
+	case RUMPSP_ERR_AUTH:
+		return EPERM;
+	case RUMPSP_ERR_INVALID_PREFORK:
+		return ESRCH;
+	case RUMPSP_ERR_RFORK_FAILED:
+		return EIO;
+	case RUMPSP_ERR_INEXEC:
+		return EBUSY;
+	case RUMPSP_ERR_NOMEM:
+		return ENOMEM;
+	case RUMPSP_ERR_MALFORMED_REQUEST:
+		return EINVAL;
+	default:
+		return EIO;	/* NONE or unknown: not a success either */
+	}
+}
+
+/*
+ * Send a request of the given type on c and wait for its answer. minlen
+ * is the least body a RESP must carry. Returns 0 with the reply in *r (its
+ * body is the caller's to free), the mapped errno of an ERROR frame (EAGAIN
+ * for TRYAGAIN: send again), ENOTCONN if the connection is or becomes
+ * unusable, or another send error. Any thread; consumes a request number.
+ */
+int
+spc_request(struct spc_conn *c, uint16_t type, uint32_t u, const void *data,
+    size_t dlen, size_t minlen, struct spc_reply *r)
+{
+	struct spc_waiter w;
+	struct rsp_hdr hdr;
+	int error;
+
+	memset(&w, 0, sizeof(w));
+	pthread_mutex_lock(&spc_lock);
+	if (c->c_dead) {
+		pthread_mutex_unlock(&spc_lock);
+		return ENOTCONN;
+	}
+	w.w_reqno = spc_nextreq++;
+	c->c_refs++;
+	/* Registered before sending: the reply may come at once. */
+	TAILQ_INSERT_TAIL(&c->c_waiters, &w, w_entries);
+	pthread_mutex_unlock(&spc_lock);
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.rsp_len = SP_HDRSIZE + dlen;
+	hdr.rsp_reqno = w.w_reqno;
+	hdr.rsp_class = RUMPSP_REQ;
+	hdr.rsp_type = type;
+	hdr.rsp_u = u;
+	if ((error = spc_send(c, &hdr, data, dlen)) != 0) {
+		pthread_mutex_lock(&spc_lock);
+		if (!w.w_done)
+			TAILQ_REMOVE(&c->c_waiters, &w, w_entries);
+		pthread_mutex_unlock(&spc_lock);
+		free(w.w_reply.r_body);
+		spc_conn_rele(c);
+		return error;
+	}
+	error = waitreply(c, &w);
+	spc_conn_rele(c);
+	if (error != 0)
+		return error;
+
+	*r = w.w_reply;
+	if (r->r_hdr.rsp_class == RUMPSP_ERROR) {
+		free(r->r_body);
+		r->r_body = NULL;
+		return errmap(r->r_hdr.rsp_u);
+	}
+	if (r->r_bodylen < minlen) {
+		free(r->r_body);
+		r->r_body = NULL;
+		spc_conn_kill(c);
+		return ENOTCONN;
+	}
+	return 0;
+}
+
+/*
+ * Declare c broken: shut the socket down (which also wakes a thread
+ * blocked reading it) and fail every request waiting on it with ENOTCONN.
+ * Idempotent; any thread, without spc_lock held.
+ */
+void
+spc_conn_kill(struct spc_conn *c)
+{
+	struct spc_waiter *w;
+
+	pthread_mutex_lock(&spc_lock);
+	if (!c->c_dead) {
+		c->c_dead = true;
+		(void)shutdown(c->c_fd, SHUT_RDWR);
+		while ((w = TAILQ_FIRST(&c->c_waiters)) != NULL) {
+			TAILQ_REMOVE(&c->c_waiters, w, w_entries);
+			w->w_error = ENOTCONN;
+			w->w_done = true;
+		}
+		pthread_cond_broadcast(&c->c_cv);
+	}
+	pthread_mutex_unlock(&spc_lock);
+}
+
+/* Drop a reference; the last one closes the socket and frees c. */
+void
+spc_conn_rele(struct spc_conn *c)
+{
+	bool last;
+
+	pthread_mutex_lock(&spc_lock);
+	last = --c->c_refs == 0;
+	pthread_mutex_unlock(&spc_lock);
+	if (last) {
+		close(c->c_fd);
+		pthread_cond_destroy(&c->c_cv);
+		pthread_mutex_destroy(&c->c_sendmtx);
+		free(c);
+	}
+}
