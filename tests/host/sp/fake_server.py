@@ -10,6 +10,7 @@ bodies). A case passes when the script ran to its end and the client
 exited with the expected status. Ends with "N passed, N failed".
 """
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -436,6 +437,7 @@ def run_case(binary, name, args, script, want, opts):
         ls.close()
     except OSError:
         pass
+    shutil.rmtree(tmp, ignore_errors=True)
     ok = not errors and rc == want
     if ok and 'stderr' in opts and opts['stderr'] not in err:
         errors.append('stderr lacks %r' % opts['stderr'])
