@@ -565,8 +565,9 @@ run_syscall(struct spconn *c, struct job *j)
 	int error;
 
 	/* Short argument blocks are zero-extended; long ones cut at 8 slots. */
-	memcpy(args, j->body, j->bodylen < sizeof(args) ? j->bodylen :
-	    sizeof(args));
+	if (j->bodylen > 0)
+		memcpy(args, j->body, j->bodylen < sizeof(args) ? j->bodylen :
+		    sizeof(args));
 	if (num >= SP_NSYSENT) {
 		send_sysresp(c, j->hdr.rsp_reqno, RUMP_ENOSYS, rv);
 		return;
@@ -656,7 +657,8 @@ deliver(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
 		if (w->reqno != h->rsp_reqno || w->done)
 			continue;
 		w->got = len < w->len ? len : w->len;
-		memcpy(w->buf, body, w->got);
+		if (w->got > 0)
+			memcpy(w->buf, body, w->got);
 		w->done = true;
 		rumpuser_cv_broadcast(c->cv);
 		break;

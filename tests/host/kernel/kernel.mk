@@ -44,3 +44,16 @@ $(O)/host/bench/kernel: bench/kernel/host.c bench/kernel/cases.c $(O)/host/lib/l
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude -Ibench/kernel \
 		-o $@ bench/kernel/host.c $(O)/host/lib/librump.a -lpthread
+
+# The rump_sp server in-process under the sanitizers, driven by frames.py.
+$(O)/host/tests/sp/test_server: tests/host/sp/test_server.c tests/host/sp/frames.py \
+		$(KERNEL_SRCS) $(POSIX_SRCS) kernel/kern.h $(wildcard sp/*.h) \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ tests/host/sp/test_server.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/sp/test_server

@@ -1,0 +1,390 @@
+#!/usr/bin/python3
+"""Raw rump_sp frames against a live server (spec B, C, D, I.1): the
+protocol as NetBSD's client speaks it, and every malformed input a robust
+server must survive. Prints "PASS name" / "FAIL name: why" per case; the
+harness (test_server.c) counts them and then checks that the server's
+processes and memory are back to their baseline.
+
+usage: frames.py unix:///path/to/socket"""
+import os
+import socket
+import struct
+import sys
+import time
+
+URL = sys.argv[1]
+PATH = URL[len("unix://"):]
+REQ, RESP, ERROR = 0, 1, 2
+HANDSHAKE, SYSCALL, COPYIN, COPYINSTR, COPYOUT, ANONMMAP, PREFORK, RAISE = \
+    0, 1, 2, 3, 4, 6, 7, 8
+GUEST, AUTH, FORK, EXEC = 0, 1, 2, 3
+BANNER = b"RUMPSP-0.4-NetBSD-10.0/amd64\n"
+failures = 0
+
+
+class Conn:
+    def __init__(self, banner=True):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(10)
+        self.s.connect(PATH)
+        self.reqno = 1
+        self.mem = {}       # our "address space": addr -> bytes
+        self.raised = []
+        if banner:
+            self.banner = self.s.recv(95)
+
+    def send(self, reqno, cls, typ, u, body=b""):
+        self.s.sendall(struct.pack("<QQHHI", 24 + len(body), reqno, cls,
+                                   typ, u) + body)
+
+    def recvn(self, n):
+        b = b""
+        while len(b) < n:
+            d = self.s.recv(n - len(b))
+            if not d:
+                raise EOFError
+            b += d
+        return b
+
+    def frame(self):
+        ln, reqno, cls, typ, u = struct.unpack("<QQHHI", self.recvn(24))
+        return reqno, cls, typ, u, self.recvn(ln - 24) if ln > 24 else b""
+
+    def eof(self):
+        """True when the server closed the connection (after any frames)."""
+        try:
+            while self.s.recv(4096):
+                pass
+            return True
+        except (socket.timeout, OSError):
+            return False
+
+    def guest(self, name=b"frames\0"):
+        self.send(self.reqno, REQ, HANDSHAKE, GUEST, name)
+        r = self.frame()
+        self.reqno += 1
+        return r
+
+    def syscall(self, num, *slots, body=None):
+        """Runs one call, answering the server's copy requests from
+        self.mem; returns (error, rv0, rv1)."""
+        if body is None:
+            body = b"".join(struct.pack("<q", s) for s in slots)
+        me = self.reqno
+        self.reqno += 1
+        self.send(me, REQ, SYSCALL, num, body)
+        while True:
+            reqno, cls, typ, u, b = self.frame()
+            if cls == REQ and typ in (COPYIN, COPYINSTR):
+                ln, addr = struct.unpack("<QQ", b)
+                data = self.mem[addr]
+                if typ == COPYINSTR:
+                    data = data[:data.index(b"\0") + 1][:ln]
+                else:
+                    data = data[:ln]
+                self.send(reqno, RESP, COPYIN, 0, data)
+            elif cls == REQ and typ == COPYOUT:
+                ln, addr = struct.unpack("<QQ", b[:16])
+                self.mem[addr] = b[16:16 + ln]
+            elif cls == REQ and typ == RAISE:
+                self.raised.append(u)
+            elif cls == RESP and typ == SYSCALL and reqno == me:
+                return struct.unpack("<iiqq", b)[0:1] + \
+                    struct.unpack("<iiqq", b)[2:4]
+            else:
+                raise AssertionError("unexpected frame %r" %
+                                     ((reqno, cls, typ, u, b),))
+
+    def close(self):
+        self.s.close()
+
+
+def case(fn):
+    global failures
+    try:
+        fn()
+        print("PASS", fn.__name__, flush=True)
+    except Exception as e:  # noqa: BLE001 - any failure is a FAIL line
+        failures += 1
+        print("FAIL %s: %r" % (fn.__name__, e), flush=True)
+    return fn
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+# ---- banner and handshakes ----
+
+@case
+def banner_is_one_line():
+    c = Conn()
+    expect(c.banner == BANNER, "banner %r" % c.banner)
+    c.close()
+
+
+@case
+def guest_reply_is_resp_handshake_int0():
+    c = Conn()
+    c.reqno = 7
+    reqno, cls, typ, u, b = c.guest()
+    expect((reqno, cls, typ, u, b) == (7, RESP, HANDSHAKE, 0, b"\0" * 4),
+           "reply %r" % ((reqno, cls, typ, u, b),))
+    c.close()
+
+
+@case
+def guest_process_is_child_of_init_with_console_fds():
+    c = Conn()
+    c.guest()
+    err, pid, ppid = c.syscall(20)
+    expect(err == 0 and pid >= 2 and ppid == 1, "getpid %r" % ((err, pid, ppid),))
+    expect(c.syscall(39) == (0, 1, 0), "getppid")
+    expect(c.syscall(24)[0:2] == (0, 0), "getuid root")
+    c.mem[0x1000] = b"frames: console write\n"
+    expect(c.syscall(4, 1, 0x1000, 22) == (0, 22, 0), "write(1)")
+    expect(c.syscall(3, 0, 0x2000, 4)[0] == 9, "read(0) EBADF")
+    c.mem[0x3000] = b"/nonexistent\0"
+    expect(c.syscall(5, 0x3000, 0, 0)[0] == 2, "open ENOENT")
+    c.mem[0x3000] = b"/frames.tmp\0"
+    err, fd, _ = c.syscall(5, 0x3000, 0x202, 0o644)  # O_RDWR|O_CREAT
+    expect(err == 0 and fd == 3, "first open is 3: %r" % ((err, fd),))
+    c.syscall(10, 0x3000)
+    c.close()
+
+
+@case
+def syscall_numbers_out_of_the_table_are_enosys():
+    c = Conn()
+    c.guest()
+    for num in (37, 2, 59, 511, 512, 600, 0x7fffffff, 0x80000000, 0xffffffff):
+        err, rv0, _ = c.syscall(num)
+        expect(err == 78, "syscall %#x gave %d" % (num, err))
+    c.close()
+
+
+@case
+def short_and_long_argument_blocks():
+    c = Conn()
+    c.guest()
+    # close with no body: zero-extended, i.e. close(0), which is open.
+    expect(c.syscall(6, body=b"")[0] == 0, "close(0) without a body")
+    expect(c.syscall(6, body=b"\x01")[0] == 0, "close(1) from one byte")
+    expect(c.syscall(20, body=b"\xff" * 200)[0] == 0, "getpid, long body")
+    c.close()
+
+
+@case
+def paths_travel_by_copyinstr_up_to_1023_bytes():
+    c = Conn()
+    c.guest()
+    c.mem[0x5000] = b"/" * 1023 + b"\0"
+    err = c.syscall(439, 0x5000, 0x6000)[0]  # __stat50
+    expect(err == 0 and len(c.mem[0x6000]) == 152, "stat of 1023 slashes: %d" % err)
+    c.mem[0x5000] = b"/" * 1024 + b"\0"
+    expect(c.syscall(439, 0x5000, 0x6000)[0] == 63, "1024 bytes: ENAMETOOLONG")
+    c.close()
+
+
+@case
+def pipe_returns_both_fds_and_broken_pipe_raises_sigpipe():
+    c = Conn()
+    c.guest()
+    err, r, w = c.syscall(42)
+    expect(err == 0 and (r, w) == (3, 4), "pipe %r" % ((err, r, w),))
+    c.mem[0x1000] = b"x"
+    expect(c.syscall(6, r)[0] == 0, "close read end")
+    err = c.syscall(4, w, 0x1000, 1)[0]
+    expect(err == 32, "EPIPE, got %d" % err)
+    expect(c.raised == [13], "RAISE SIGPIPE before the reply: %r" % c.raised)
+    c.close()
+
+
+@case
+def exec_keeps_pid_and_drops_cloexec_descriptors():
+    c = Conn()
+    c.guest()
+    pid = c.syscall(20)[1]
+    c.mem[0x3000] = b"/exec.tmp\0"
+    keep = c.syscall(5, 0x3000, 0x202, 0o644)[1]
+    drop = c.syscall(5, 0x3000, 0x400002, 0)[1]   # O_RDWR|O_CLOEXEC
+    c.send(0, REQ, HANDSHAKE, EXEC, b"after-exec\0")
+    expect(c.frame() == (0, RESP, HANDSHAKE, 0, b"\0" * 4), "exec reply")
+    expect(c.syscall(20)[1] == pid, "pid kept")
+    expect(c.syscall(440, keep, 0x7000)[0] == 0, "plain descriptor kept")
+    expect(c.syscall(440, drop, 0x7000)[0] == 9, "close-on-exec one gone")
+    c.syscall(10, 0x3000)
+    c.close()
+
+
+@case
+def prefork_and_fork_handshake():
+    p = Conn()
+    p.guest()
+    ppid = p.syscall(20)[1]
+    p.mem[0x3000] = b"/fork.tmp\0"
+    fd = p.syscall(5, 0x3000, 0x202, 0o644)[1]
+    p.send(p.reqno, REQ, PREFORK, 0)
+    reqno, cls, typ, u, cookie = p.frame()
+    expect(cls == RESP and typ == PREFORK and len(cookie) == 16, "prefork reply")
+    late = p.syscall(5, 0x3000, 0x2, 0)[1]          # after the prefork
+    p.close()                                       # parent gone first
+    c = Conn()
+    c.send(1, REQ, HANDSHAKE, FORK, cookie + b"\0" * 4)
+    expect(c.frame() == (1, RESP, HANDSHAKE, 0, b"\0" * 4), "fork reply")
+    err, pid, pp = c.syscall(20)
+    expect(err == 0 and pid == ppid + 2 and pp == 1,
+           "child pid %d (parent %d), ppid %d" % (pid, ppid, pp))
+    expect(c.syscall(440, fd, 0x7000)[0] == 0, "inherited descriptor")
+    expect(c.syscall(440, late, 0x7000)[0] == 9, "later descriptor absent")
+    c.mem[0x3000] = b"/fork.tmp\0"
+    expect(c.syscall(10, 0x3000)[0] == 0, "unlink")
+    c.close()
+    again = Conn()
+    again.send(1, REQ, HANDSHAKE, FORK, cookie + b"\0" * 4)
+    expect(again.frame()[1:4] == (ERROR, 0, 3), "cookie reuse: ERROR 3")
+    expect(again.eof(), "disconnected")
+
+
+@case
+def forged_cookie_is_invalid_prefork():
+    c = Conn()
+    c.send(1, REQ, HANDSHAKE, FORK, os.urandom(16) + b"\0" * 4)
+    expect(c.frame() == (1, ERROR, 0, 3, b""), "ERROR INVALID_PREFORK")
+    expect(c.eof(), "disconnected")
+
+
+@case
+def fork_body_of_wrong_size_is_malformed():
+    for n in (19, 21, 0):
+        c = Conn()
+        c.send(1, REQ, HANDSHAKE, FORK, b"\0" * n)
+        expect(c.frame()[1:4] == (ERROR, 0, 7), "%d bytes: ERROR 7" % n)
+        expect(c.eof(), "disconnected")
+
+
+@case
+def first_frame_must_be_guest_or_fork():
+    for typ, u in ((SYSCALL, 20), (HANDSHAKE, AUTH), (HANDSHAKE, EXEC),
+                   (PREFORK, 0), (HANDSHAKE, 77)):
+        c = Conn()
+        c.send(5, REQ, typ, u)
+        expect(c.frame() == (5, ERROR, 0, 2, b""), "type %d/%d: ERROR AUTH" % (typ, u))
+        expect(c.eof(), "disconnected")
+
+
+@case
+def empty_guest_body_is_refused_not_a_crash():
+    for body in (b"", b"\0"):
+        c = Conn()
+        c.send(1, REQ, HANDSHAKE, GUEST, body)
+        expect(c.frame()[1:4] == (ERROR, 0, 7), "ERROR 7 for %r" % body)
+        expect(c.eof(), "disconnected")
+
+
+@case
+def long_unterminated_name_is_cut():
+    c = Conn()
+    reqno, cls, typ, u, b = c.guest(b"x" * 5000)
+    expect(cls == RESP and b == b"\0" * 4, "accepted")
+    expect(c.syscall(20)[0] == 0, "serves")
+    c.close()
+
+
+@case
+def second_guest_is_malformed_and_disconnects():
+    c = Conn()
+    c.guest()
+    c.send(9, REQ, HANDSHAKE, GUEST, b"again\0")
+    expect(c.frame() == (9, ERROR, 0, 7, b""), "ERROR 7")
+    expect(c.eof(), "disconnected")
+
+
+@case
+def unknown_types_and_classes_keep_the_connection():
+    c = Conn()
+    c.guest()
+    c.send(11, REQ, 99, 0)
+    expect(c.frame() == (11, ERROR, 0, 7, b""), "unknown type: ERROR 7")
+    c.send(12, ERROR, 0, 1)
+    expect(c.frame() == (12, ERROR, 0, 7, b""), "client ERROR frame: ERROR 7")
+    c.send(13, 9, 0, 0)
+    expect(c.frame() == (13, ERROR, 0, 7, b""), "unknown class: ERROR 7")
+    c.send(14, RESP, COPYIN, 0, b"unsolicited")     # dropped silently
+    c.reqno = 15
+    expect(c.syscall(20)[0] == 0, "still served")
+    c.close()
+
+
+@case
+def bad_lengths_disconnect_only_that_client():
+    for ln in (0, 23, 1 << 40, (1 << 64) - 1):
+        c = Conn()
+        c.guest()
+        c.s.sendall(struct.pack("<QQHHI", ln, 5, REQ, SYSCALL, 20))
+        expect(c.eof(), "length %d: disconnected" % ln)
+    c = Conn()
+    c.s.sendall(b"\x30\0\0\0\0")                    # a header cut short
+    c.close()
+    c = Conn()
+    c.guest()
+    c.s.sendall(struct.pack("<QQHHI", 24 + 64, 5, REQ, SYSCALL, 20) + b"\0" * 10)
+    c.close()                                       # body cut short
+
+
+@case
+def disconnect_during_a_blocked_read():
+    c = Conn()
+    c.guest()
+    err, r, w = c.syscall(42)
+    c.send(50, REQ, SYSCALL, 3, struct.pack("<qqq", r, 0x1000, 10))
+    time.sleep(0.1)
+    c.close()               # the read must end with EINTR, the process go
+
+
+@case
+def client_that_never_answers_a_copyin():
+    c = Conn()
+    c.guest()
+    c.send(50, REQ, SYSCALL, 4, struct.pack("<qqq", 1, 0x1000, 5))
+    expect(c.frame()[1:3] == (REQ, COPYIN), "copyin request")
+    c.close()               # the copy fails, the call ends, the process goes
+
+
+@case
+def connection_limit_refuses_cleanly():
+    conns = [Conn() for _ in range(255)]
+    expect(all(c.banner == BANNER for c in conns), "255 get the banner")
+    extra = Conn(banner=False)
+    expect(extra.s.recv(95) == b"", "the 256th gets EOF, no banner")
+    extra.close()
+    for c in conns:
+        c.close()
+    time.sleep(0.3)
+    c = Conn()
+    c.guest()
+    expect(c.syscall(20)[0] == 0, "served again after")
+    c.close()
+
+
+@case
+def thousand_connect_disconnect_cycles():
+    for _ in range(1000):
+        c = Conn()
+        c.guest()
+        err = c.syscall(20)[0]
+        c.close()
+        if err != 0:
+            raise AssertionError("getpid error %d" % err)
+
+
+@case
+def a_normal_client_is_served_after_all_that():
+    c = Conn()
+    c.guest()
+    expect(c.syscall(20)[0] == 0, "getpid")
+    c.close()
+
+
+sys.exit(1 if failures else 0)
