@@ -81,3 +81,11 @@ all: client
 
 test-client: $(O)/host/tests/sp/client_fake
 	$(Q)$(PYTHON) tests/host/sp/fake_server.py $<
+
+# make test-host runs it too, through this wrapper (run-host-tests takes
+# programs that print "N passed, N failed").
+$(O)/host/tests/sp/client_fake.sh: $(O)/host/tests/sp/client_fake tests/host/sp/fake_server.py
+	$(Q)printf '#!/bin/sh\nexec $(PYTHON) tests/host/sp/fake_server.py %s\n' $< > $@
+	$(Q)chmod +x $@
+
+test-host: $(O)/host/tests/sp/client_fake.sh
