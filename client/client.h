@@ -80,6 +80,9 @@ struct spc_conn {
 	TAILQ_HEAD(, spc_waiter) c_waiters;	/* spc_lock */
 	pthread_cond_t c_cv;		/* with spc_lock: replies, reader handoff */
 	pthread_mutex_t c_sendmtx;
+	/* Received, not yet taken: c_rbuf[c_rpos..c_rend); the reader's own. */
+	size_t c_rpos, c_rend;
+	char c_rbuf[4096];
 };
 
 /*

@@ -92,28 +92,49 @@ spc_send(struct spc_conn *c, const struct rsp_hdr *hdr, const void *body,
 	return error == EPIPE ? ENOTCONN : error;
 }
 
-/* Read exactly len bytes; 0, ENOTCONN at end of file, or an errno. */
+/*
+ * Read exactly len bytes through the connection's buffer (a header and a
+ * small body come in one read); 0, ENOTCONN at end of file, or an errno.
+ */
 static int
-readall(int fd, void *buf, size_t len)
+readall(struct spc_conn *c, void *buf, size_t len)
 {
 	char *p = buf;
+	size_t take;
 	ssize_t n;
 
 	while (len > 0) {
-		n = read(fd, p, len);
+		if (c->c_rpos < c->c_rend) {
+			take = c->c_rend - c->c_rpos < len ? c->c_rend - c->c_rpos :
+			    len;
+			memcpy(p, c->c_rbuf + c->c_rpos, take);
+			c->c_rpos += take;
+			p += take;
+			len -= take;
+			continue;
+		}
+		if (len >= sizeof(c->c_rbuf))
+			n = read(c->c_fd, p, len);	/* big: straight in */
+		else
+			n = read(c->c_fd, c->c_rbuf, sizeof(c->c_rbuf));
 		if (n == 0)
 			return ENOTCONN;
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				waitfd(fd, POLLIN);
+				waitfd(c->c_fd, POLLIN);
 				continue;
 			}
 			return errno;
 		}
-		p += n;
-		len -= (size_t)n;
+		if (len >= sizeof(c->c_rbuf)) {
+			p += n;
+			len -= (size_t)n;
+		} else {
+			c->c_rpos = 0;
+			c->c_rend = (size_t)n;
+		}
 	}
 	return 0;
 }
@@ -125,7 +146,13 @@ readframe(struct spc_conn *c, struct spc_reply *r)
 	int error;
 
 	memset(r, 0, sizeof(*r));
-	if ((error = readall(c->c_fd, &r->r_hdr, SP_HDRSIZE)) != 0)
+	/*
+	 * Nothing buffered: the next frame is usually not there yet, so wait
+	 * before reading rather than try a read that fails with EAGAIN.
+	 */
+	if (c->c_rpos == c->c_rend)
+		waitfd(c->c_fd, POLLIN);
+	if ((error = readall(c, &r->r_hdr, SP_HDRSIZE)) != 0)
 		return error;
 	if (r->r_hdr.rsp_len < SP_HDRSIZE || r->r_hdr.rsp_len > SPC_MAXFRAME)
 		return EPROTO;
@@ -134,7 +161,7 @@ readframe(struct spc_conn *c, struct spc_reply *r)
 		return 0;
 	if ((r->r_body = malloc(r->r_bodylen)) == NULL)
 		return ENOMEM;
-	if ((error = readall(c->c_fd, r->r_body, r->r_bodylen)) != 0) {
+	if ((error = readall(c, r->r_body, r->r_bodylen)) != 0) {
 		free(r->r_body);
 		r->r_body = NULL;
 	}

@@ -24,6 +24,7 @@
 
 const struct rumpuser_hyperup *hyp_upcalls;
 const struct rumpuser_hyperup *rumpuser__hyp;	/* for sp/server.c */
+void (*rumpuser__sp_willblock)(void);		/* sp/sp_server.h */
 
 void sched_md_init(void);
 PLAT_INITCALL(sched_md_init);

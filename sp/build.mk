@@ -7,3 +7,10 @@ $(O)/host/bin/rump_server: sp/rump_server.c $(O)/host/lib/librump.a
 		-o $@ sp/rump_server.c $(O)/host/lib/librump.a -lpthread
 
 all: $(O)/host/bin/rump_server
+
+# make bench: remote system calls beside a raw socket ping-pong (bench/sp).
+$(O)/host/bench/sp: bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude \
+		-o $@ bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a -pthread

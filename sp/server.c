@@ -4,12 +4,15 @@
  * and condition variables over the byte streams of sp_transport.h, and
  * reaches the kernel only through the upcalls it was given at rumpuser_init.
  *
- * Threads: one listener; one reader per connection, which reads every
- * frame of that client and does the handshakes, prefork and disconnect
- * itself; a pool of workers for system calls and the second half of exec,
- * so that a call blocking in the kernel stalls no other client. Server
- * threads run outside the kernel except between hyp_schedule and
- * hyp_unschedule; the copy hypercalls give the CPU up while they wait.
+ * Threads: one listener; one reader per connection at a time, which reads
+ * every frame of that client, does the handshakes, prefork and disconnect
+ * itself, and runs each system call inline; a pool of workers. A call that
+ * is about to wait (a kernel sleep, or a copy request to the client) first
+ * passes the reader's role to a worker, so that blocking stalls nothing: a
+ * call that never waits (getpid) costs no thread switch in the server, the
+ * others one. Server threads run outside the kernel except between
+ * hyp_schedule and hyp_unschedule; the copy hypercalls give the CPU up
+ * while they wait.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -86,6 +89,17 @@ static struct {
 } sp;
 
 static const struct rumpuser_hyperup *hyp;
+
+/* A system call the reader runs itself, until it must wait (see above). */
+struct inlinecall {
+	struct lwp *lwp;		/* the call's lwp: who is asking */
+	struct spconn *conn;
+	bool passed;			/* the reader's role went to a worker */
+	struct inlinecall *next;
+};
+static struct inlinecall *inlinecalls;	/* under sp.mtx */
+static int ninline;			/* its length, read without the lock */
+#define JOB_READ	0xffff		/* a job: go on reading a connection */
 
 /* ---- locking helpers: server threads never hold the kernel here ---- */
 
@@ -214,6 +228,37 @@ request(struct spconn *c, int type, const void *req, size_t reqlen,
 	return error;
 }
 
+static int job_queue(struct spconn *, const struct rsp_hdr *, uint8_t *,
+    size_t);
+
+/*
+ * The thread is about to wait. If it is a reader running a call inline, a
+ * worker takes over reading that client now (the backend calls this from
+ * every blocking hypercall; the copy hypercalls call it themselves).
+ */
+static void
+sp_willblock(void)
+{
+	struct rsp_hdr h = { .rsp_type = JOB_READ };
+	struct inlinecall *ic;
+	struct lwp *l;
+
+	if (__atomic_load_n(&ninline, __ATOMIC_ACQUIRE) == 0)
+		return;
+	l = rumpuser_curlwp();
+	lock(sp.mtx);
+	for (ic = inlinecalls; ic != NULL; ic = ic->next)
+		if (ic->lwp == l && !ic->passed)
+			break;
+	if (ic != NULL)
+		ic->passed = true;
+	unlock(sp.mtx);
+	if (ic != NULL && job_queue(ic->conn, &h, NULL, 0) != 0) {
+		/* Cannot pass it on: the client is cut off, not the server. */
+		sp_shutdown(ic->conn->sock);
+	}
+}
+
 /* The calling kernel thread gives the CPU up around a client exchange. */
 #define UNSCHED(n)	hyp->hyp_backend_unschedule(0, &(n), NULL)
 #define RESCHED(n)	hyp->hyp_backend_schedule((n), NULL)
@@ -225,6 +270,7 @@ rumpuser_sp_copyin(void *arg, const void *raddr, void *laddr, size_t len)
 	size_t got = 0;
 	int nlocks, error;
 
+	sp_willblock();
 	UNSCHED(nlocks);
 	error = request(arg, RUMPSP_COPYIN, &req, sizeof(req), laddr, len, &got);
 	RESCHED(nlocks);
@@ -239,6 +285,7 @@ rumpuser_sp_copyinstr(void *arg, const void *raddr, void *laddr, size_t *lenp)
 	size_t got = 0;
 	int nlocks, error;
 
+	sp_willblock();
 	UNSCHED(nlocks);
 	error = request(arg, RUMPSP_COPYINSTR, &req, sizeof(req), laddr, *lenp,
 	    &got);
@@ -254,6 +301,7 @@ rumpuser_sp_copyout(void *arg, const void *laddr, void *raddr, size_t len)
 	struct rsp_copydata req = { len, (uint64_t)(uintptr_t)raddr };
 	int nlocks, error;
 
+	sp_willblock();
 	UNSCHED(nlocks);
 	error = send_frame(c, next_reqno(c), RUMPSP_REQ, RUMPSP_COPYOUT, 0,
 	    &req, sizeof(req), laddr, len);
@@ -279,6 +327,7 @@ rumpuser_sp_anonmmap(void *arg, size_t len, void **addrp)
 	size_t got = 0;
 	int nlocks, error;
 
+	sp_willblock();
 	UNSCHED(nlocks);
 	error = request(arg, RUMPSP_ANONMMAP, &req, sizeof(req), &addr,
 	    sizeof(addr), &got);
@@ -297,6 +346,7 @@ rumpuser_sp_raise(void *arg, int signo)
 	struct spconn *c = arg;
 	int nlocks, error;
 
+	sp_willblock();
 	UNSCHED(nlocks);
 	/* The reference sends a garbage number here; ours counts. */
 	error = send_frame(c, next_reqno(c), RUMPSP_REQ, RUMPSP_RAISE,
@@ -518,6 +568,7 @@ handle_prefork(struct spconn *c, const struct rsp_hdr *h)
 /* ---- the worker pool ---- */
 
 static void *worker(void *);
+static void serve(struct spconn *);
 
 /* Queues a job; 0 or ENOMEM. The job holds a connection reference. */
 static int
@@ -533,11 +584,11 @@ job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	j->hdr = *h;
 	j->body = body;
 	j->bodylen = len;
-	lock(c->mtx);
-	c->refs++;
-	if (h->rsp_type == RUMPSP_SYSCALL)
-		c->inflight++;
-	unlock(c->mtx);
+	if (h->rsp_type != JOB_READ) {	/* the reader's role has its own */
+		lock(c->mtx);
+		c->refs++;
+		unlock(c->mtx);
+	}
 
 	lock(sp.mtx);
 	*sp.jobtail = j;
@@ -557,38 +608,62 @@ job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	return 0;
 }
 
-static void
-run_syscall(struct spconn *c, struct job *j)
+/*
+ * Runs one system call on a new lwp of the client's process and replies.
+ * Called by the reader itself; returns true when the call had to wait and
+ * the reader's role went to a worker meanwhile.
+ */
+static bool
+run_syscall(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
+    size_t len)
 {
 	long args[SP_MAXARGS] = { 0 }, rv[2] = { 0, 0 };
-	uint32_t num = j->hdr.rsp_u;
+	struct inlinecall ic = { .conn = c }, **icp;
+	uint32_t num = h->rsp_u;
 	int error;
 
 	/* Short argument blocks are zero-extended; long ones cut at 8 slots. */
-	if (j->bodylen > 0)
-		memcpy(args, j->body, j->bodylen < sizeof(args) ? j->bodylen :
-		    sizeof(args));
+	if (len > 0)
+		memcpy(args, body, len < sizeof(args) ? len : sizeof(args));
 	if (num >= SP_NSYSENT) {
-		send_sysresp(c, j->hdr.rsp_reqno, RUMP_ENOSYS, rv);
-		return;
+		send_sysresp(c, h->rsp_reqno, RUMP_ENOSYS, rv);
+		return false;
 	}
+	lock(c->mtx);
+	c->refs++;
+	c->inflight++;
+	if (num == SYS_REBOOT)
+		c->rebootreq = h->rsp_reqno;
+	unlock(c->mtx);
+
 	hyp->hyp_schedule();
 	error = hyp->hyp_lwproc_newlwp(c->pid);
 	if (error != 0) {
 		hyp->hyp_unschedule();
 		rv[0] = -1;
-		send_sysresp(c, j->hdr.rsp_reqno, error, rv);
-		return;
+	} else {
+		ic.lwp = hyp->hyp_lwproc_curlwp();
+		lock(sp.mtx);
+		ic.next = inlinecalls;
+		inlinecalls = &ic;
+		__atomic_add_fetch(&ninline, 1, __ATOMIC_RELEASE);
+		unlock(sp.mtx);
+		error = hyp->hyp_syscall((int)num, args, rv);
+		lock(sp.mtx);
+		for (icp = &inlinecalls; *icp != &ic; icp = &(*icp)->next)
+			continue;
+		*icp = ic.next;
+		__atomic_sub_fetch(&ninline, 1, __ATOMIC_RELEASE);
+		unlock(sp.mtx);
+		hyp->hyp_lwproc_release();
+		hyp->hyp_unschedule();
 	}
-	if (num == SYS_REBOOT) {
-		lock(c->mtx);
-		c->rebootreq = j->hdr.rsp_reqno;
-		unlock(c->mtx);
-	}
-	error = hyp->hyp_syscall((int)num, args, rv);
-	hyp->hyp_lwproc_release();
-	hyp->hyp_unschedule();
-	send_sysresp(c, j->hdr.rsp_reqno, error, rv);
+	send_sysresp(c, h->rsp_reqno, error, rv);
+	lock(c->mtx);
+	c->inflight--;
+	unlock(c->mtx);
+	conn_release(c);
+	return ic.passed;
 }
 
 /* The second half of an exec (spec B.4.3): after the calls drain. */
@@ -631,15 +706,12 @@ worker(void *arg)
 			sp.jobtail = &sp.jobs;
 		unlock(sp.mtx);
 
-		if (j->hdr.rsp_type == RUMPSP_SYSCALL)
-			run_syscall(j->conn, j);
-		else
+		if (j->hdr.rsp_type == JOB_READ) {
+			serve(j->conn);
+		} else {
 			run_exec(j->conn, j);
-		lock(j->conn->mtx);
-		if (j->hdr.rsp_type == RUMPSP_SYSCALL)
-			j->conn->inflight--;
-		unlock(j->conn->mtx);
-		conn_release(j->conn);
+			conn_release(j->conn);
+		}
 		free(j->body);
 		free(j);
 	}
@@ -688,19 +760,24 @@ handle_exec(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	}
 }
 
-/* Handles one frame; takes body. */
-static void
+/*
+ * Handles one frame; takes body. Returns true when this thread is no longer
+ * the connection's reader (a call it ran passed the role on).
+ */
+static bool
 dispatch(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 {
+	bool passed;
+
 	if (h->rsp_class == RUMPSP_RESP) {
 		deliver(c, h, body, len);
 		free(body);
-		return;
+		return false;
 	}
 	if (h->rsp_class != RUMPSP_REQ) {
 		send_error(c, h->rsp_reqno, RUMPSP_ERR_MALFORMED_REQUEST, false);
 		free(body);
-		return;
+		return false;
 	}
 	if (c->state == CONN_NEW) {
 		if (h->rsp_type == RUMPSP_HANDSHAKE && h->rsp_u == HANDSHAKE_GUEST)
@@ -711,21 +788,20 @@ dispatch(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 		else
 			send_error(c, h->rsp_reqno, RUMPSP_ERR_AUTH, true);
 		free(body);
-		return;
+		return false;
 	}
 	switch (h->rsp_type) {
 	case RUMPSP_SYSCALL:
-		if (job_queue(c, h, body, len) == 0)
-			return;		/* the job owns body now */
-		send_error(c, h->rsp_reqno, RUMPSP_ERR_TRYAGAIN, false);
-		break;
+		passed = run_syscall(c, h, body, len);
+		free(body);
+		return passed;
 	case RUMPSP_PREFORK:
 		handle_prefork(c, h);
 		break;
 	case RUMPSP_HANDSHAKE:
 		if (h->rsp_u == HANDSHAKE_EXEC) {
 			handle_exec(c, h, body, len);
-			return;
+			return false;
 		}
 		send_error(c, h->rsp_reqno, RUMPSP_ERR_MALFORMED_REQUEST, true);
 		break;
@@ -734,6 +810,7 @@ dispatch(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 		break;
 	}
 	free(body);
+	return false;
 }
 
 /* Reads one frame; 0, or an error meaning this client is done. */
@@ -808,18 +885,28 @@ disconnect(struct spconn *c)
 	conn_free(c);
 }
 
-static void *
-reader(void *arg)
+/* Reads and handles c's frames until the role passes on or c ends. */
+static void
+serve(struct spconn *c)
 {
-	struct spconn *c = arg;
 	struct rsp_hdr h;
 	uint8_t *body;
 	size_t len;
 
-	/* The listener sent the banner already. */
-	while (read_frame(c, &h, &body, &len) == 0)
-		dispatch(c, &h, body, len);
-	disconnect(c);
+	for (;;) {
+		if (read_frame(c, &h, &body, &len) != 0) {
+			disconnect(c);
+			return;
+		}
+		if (dispatch(c, &h, body, len))
+			return;
+	}
+}
+
+static void *
+reader(void *arg)
+{
+	serve(arg);		/* the listener sent the banner already */
 	return NULL;
 }
 
@@ -883,6 +970,7 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 
 	if ((hyp = rumpuser__hyp) == NULL)
 		return RUMP_EINVAL;	/* rump_init() first */
+	rumpuser__sp_willblock = sp_willblock;
 	if (sp.listener != NULL)
 		return RUMP_EBUSY;
 	n = snprintf(sp.banner, sizeof(sp.banner), "RUMPSP-%d.%d-%s-%s/%s\n",

@@ -10,6 +10,13 @@
 
 extern const struct rumpuser_hyperup *rumpuser__hyp;
 
+/*
+ * Set by the server, called by the backend's blocking hypercalls before
+ * they give the CPU up (NULL: no server). Backends without it make the
+ * server hand every call to a worker thread.
+ */
+extern void (*rumpuser__sp_willblock)(void);
+
 /* Clients connected now (tests check it returns to its baseline). */
 int rumpuser_sp_nconn(void);
 

@@ -30,9 +30,14 @@ posix_fatal(const char *fmt, ...)
 	abort();
 }
 
+void (*rumpuser__sp_willblock)(void);
+
 void
 posix_unsched(int *nlocks, void *interlock)
 {
+	/* A rump_sp reader running a call inline passes its role on first. */
+	if (rumpuser__sp_willblock != NULL)
+		rumpuser__sp_willblock();
 	if (posix_hyp != NULL && posix_hyp->hyp_backend_unschedule != NULL)
 		posix_hyp->hyp_backend_unschedule(0, nlocks, interlock);
 	else

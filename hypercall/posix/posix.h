@@ -11,7 +11,10 @@ extern const struct rumpuser_hyperup *posix_hyp;
 /* A host errno as NetBSD's number (rumpuser returns those); unknown: EIO 5. */
 int posix_errno(int host);
 
-/* Releases / re-takes the kernel's virtual CPU around a blocking call. */
+/*
+ * Releases / re-takes the kernel's virtual CPU around a blocking call; the
+ * rump_sp server's hook (sp/server.c) runs first when it is set.
+ */
 void posix_unsched(int *nlocks, void *interlock);
 void posix_sched(int nlocks, void *interlock);
 

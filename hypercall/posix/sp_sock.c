@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -35,6 +36,8 @@ struct sp_listener {
 
 struct sp_sock {
 	int fd;
+	size_t pos, end;	/* buffered bytes: buf[pos..end) */
+	char buf[4096];		/* a frame header and a small body in one read */
 };
 
 union addr {
@@ -169,6 +172,7 @@ sp_accept(struct sp_listener *l, struct sp_sock **sp)
 		return NB_ENOMEM;
 	}
 	s->fd = fd;
+	s->pos = s->end = 0;
 	*sp = s;
 	return 0;
 }
@@ -187,17 +191,36 @@ sp_unlisten(struct sp_listener *l)
 int
 sp_recv(struct sp_sock *s, void *buf, size_t len)
 {
-	size_t done = 0;
+	size_t done = 0, take;
 	ssize_t n;
 
 	while (done < len) {
-		n = recv(s->fd, (char *)buf + done, len - done, 0);
-		if (n > 0)
-			done += (size_t)n;
-		else if (n == 0)
+		if (s->pos < s->end) {
+			take = s->end - s->pos < len - done ? s->end - s->pos :
+			    len - done;
+			memcpy((char *)buf + done, s->buf + s->pos, take);
+			s->pos += take;
+			done += take;
+			continue;
+		}
+		/* Big remainders go straight to the caller's buffer. */
+		if (len - done >= sizeof(s->buf))
+			n = recv(s->fd, (char *)buf + done, len - done, 0);
+		else
+			n = recv(s->fd, s->buf, sizeof(s->buf), 0);
+		if (n == 0)
 			return NB_ENOTCONN;
-		else if (errno != EINTR)
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
 			return posix_errno(errno);
+		}
+		if (len - done >= sizeof(s->buf)) {
+			done += (size_t)n;
+		} else {
+			s->pos = 0;
+			s->end = (size_t)n;
+		}
 	}
 	return 0;
 }
@@ -206,26 +229,34 @@ int
 sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 {
 	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
+	struct iovec v[8];
+	struct msghdr msg = { .msg_iov = v };
 	size_t skip = 0;
 	ssize_t w;
-	int i = 0;
+	int i = 0, k;
 
+	/* One sendmsg for the whole frame: the peer wakes once. */
 	while (i < n) {
-		if (skip == iov[i].len) {
-			i++;
-			skip = 0;
+		for (k = 0; i + k < n && k < 8; k++) {
+			v[k].iov_base = (char *)iov[i + k].base + (k == 0 ? skip : 0);
+			v[k].iov_len = iov[i + k].len - (k == 0 ? skip : 0);
+		}
+		msg.msg_iovlen = (size_t)k;
+		w = sendmsg(s->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w >= 0) {
+			/* Advance past what went out. */
+			size_t left = (size_t)w;
+			while (i < n && left >= iov[i].len - skip) {
+				left -= iov[i].len - skip;
+				skip = 0;
+				i++;
+			}
+			skip += left;
 			continue;
 		}
-		w = send(s->fd, (const char *)iov[i].base + skip,
-		    iov[i].len - skip, MSG_NOSIGNAL | MSG_DONTWAIT |
-		    (i + 1 < n ? MSG_MORE : 0));
-		if (w > 0) {
-			skip += (size_t)w;
+		if (errno == EINTR)
 			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			if (poll(&pfd, 1, SEND_TIMEOUT_MS) > 0)
 				continue;
 			/* Stuck for the whole timeout: this client is dropped. */

@@ -8,11 +8,15 @@
 #include "rump/rumpuser.h"
 
 extern const struct rumpuser_hyperup *hyp_upcalls;
+extern void (*rumpuser__sp_willblock)(void);	/* sp/sp_server.h */
 
 /* Releases the kernel's virtual CPU before blocking (hyp_backend_unschedule). */
 static inline void
 hyp_unsched(int *nlocks, void *interlock)
 {
+	/* A rump_sp reader running a call inline passes its role on first. */
+	if (rumpuser__sp_willblock != NULL)
+		rumpuser__sp_willblock();
 	if (hyp_upcalls != NULL)
 		hyp_upcalls->hyp_backend_unschedule(0, nlocks, interlock);
 	else
