@@ -25,10 +25,12 @@ import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -517,6 +519,68 @@ def kernel_figures(t, build, test_image, pthread_switch):
     return goals
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sp_figures(t, build):
+    """Remote system calls over rump_sp (issue 5) beside a raw socket
+    ping-pong of the same sizes between two processes, all pinned to CPU 0
+    (a cross-CPU wake-up costs ~20 us on these VMs)."""
+    server = os.path.join(build, "host", "bin", "rump_server")
+    bench = os.path.join(build, "host", "bench", "sp")
+    halt = os.path.join(build, "host", "bin", "rump.halt")
+    if not all(os.path.exists(p) for p in (server, bench, halt)):
+        return []
+    taskset = shutil.which("taskset")
+    pin = [taskset, "-c", "0"] if taskset else []
+    tmp = tempfile.mkdtemp(prefix="rumpsp-bench-")
+    res = {}
+    try:
+        for kind, url in (("unix", "unix://%s/sock" % tmp),
+                          ("tcp", "tcp://127.0.0.1:%d" % free_port())):
+            env = dict(os.environ, RUMP_SERVER=url)
+            try:
+                sh(pin + [server, url])
+                r = parse_bench(subprocess.run(pin + [bench, "remote"], env=env,
+                                               check=True, capture_output=True,
+                                               text=True, timeout=600).stdout)
+                subprocess.run([halt], env=env, capture_output=True, timeout=30)
+                f = parse_bench(sh(pin + [bench, "floor", kind]).stdout)
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+                error("the rump_sp benchmark over %s failed: %s" % (kind, e))
+                continue
+            res[kind] = (r, f.get("floor_%s_ns" % kind), f.get("floor_%s_stream_mbps" % kind))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    t.rule()
+    goals = []
+    for kind in ("unix", "tcp"):
+        if kind not in res:
+            continue
+        r, fl, stream = res[kind]
+        if "remote_getpid_ns" in r and fl:
+            t.add("remote getpid round trip (%s)" % kind, "%.1f us" % (r["remote_getpid_ns"] / 1000),
+                  "raw %s ping-pong 24/48 B %.1f us" % (kind, fl / 1000),
+                  "%.2fx" % (r["remote_getpid_ns"] / fl))
+        if "remote_open_write4k_close_ns" in r:
+            t.add("remote open + write 4 KiB + close (%s)" % kind,
+                  "%.1f us" % (r["remote_open_write4k_close_ns"] / 1000),
+                  "%.1f getpid round trips" % (r["remote_open_write4k_close_ns"] / fl) if fl else "")
+        if "remote_read16m_mbps" in r:
+            t.add("remote read 16 MiB file, 64 KiB reads (%s)" % kind,
+                  "%.0f MB/s" % r["remote_read16m_mbps"],
+                  "raw %s stream, 64 KiB writes %.0f MB/s" % (kind, stream) if stream else "",
+                  "%.2fx" % (r["remote_read16m_mbps"] / stream) if stream else "")
+        if kind == "unix" and "remote_getpid_ns" in r and fl:
+            x = r["remote_getpid_ns"] / fl
+            goals.append("goal: remote getpid within 1.5x of the raw unix-socket ping-pong: "
+                         "%.2fx -- %s" % (x, "met" if x <= 1.5 else "not met"))
+    return goals
+
+
 def host_line():
     cpu = ""
     try:
@@ -555,7 +619,8 @@ def main():
     print("boot times: wall clock from QEMU launch to QEMU exit, median and min of "
           "%d runs each (after one untimed round), image and baseline interleaved; "
           "image command line 'log=error'" % args.runs)
-    print("scheduler figures: pinned to CPU 0 with taskset", flush=True)
+    print("scheduler, kernel and rump_sp figures: pinned to CPU 0 with taskset "
+          "(server, client and baselines alike)", flush=True)
     print()
 
     t = Table()
@@ -597,6 +662,7 @@ def main():
     except (subprocess.CalledProcessError, FileNotFoundError):
         pass
     kgoals = kernel_figures(t, args.build, args.test_image, pthread_switch)
+    kgoals += sp_figures(t, args.build)
 
     t.show()
     print()
