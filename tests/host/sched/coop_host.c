@@ -19,6 +19,7 @@
 #define STACK_SIZE	(64 * 1024)
 
 const struct rumpuser_hyperup *hyp_upcalls;
+void (*rumpuser__sp_willblock)(void);	/* no rump_sp server here */
 size_t coop_stacks_live;
 uint64_t coop_idle_calls;
 
