@@ -57,3 +57,23 @@ $(O)/host/tests/sp/test_server: tests/host/sp/test_server.c tests/host/sp/frames
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/sp/test_server
+
+# librumpclient (under the sanitizers) against real rump_server processes,
+# and the rump.halt and rump.sysctl tools; they are run from build/host/bin
+# (or $RUMP_TEST_BINDIR), so they only need to be up to date.
+$(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
+		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
+		tests/host/sp/test_client.h \
+		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
+		$(wildcard include/rump/*.h) tests/host/check.h | \
+		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt \
+		$(O)/host/bin/rump.sysctl
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_client.c \
+		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
+		$(O)/host/lib/librumpclient-san.a
+
+test-host: $(O)/host/tests/sp/test_client
