@@ -170,6 +170,20 @@ void rumpuser_cv_has_waiters(struct rumpuser_cv *, int *);
  */
 int rumpuser_ext_mapped(const void *addr, size_t len);
 
+/*
+ * Extension, not in NetBSD's revision 17: the machine's network interface,
+ * raw Ethernet frames (the role NetBSD's virtif hypercalls play).
+ * net_info gives the MAC address and MTU, or ENXIO without a device.
+ * net_send queues a frame of at most mtu + 14 bytes; it may wait for room,
+ * giving the CPU up meanwhile. net_recv waits up to timeout_ns (0: forever)
+ * for a frame, giving the CPU up meanwhile: 0 with *lenp, ETIMEDOUT, or
+ * ENXIO. Errors in NetBSD's numbering.
+ */
+int rumpuser_ext_net_info(uint8_t mac[6], int *mtu);
+int rumpuser_ext_net_send(const void *frame, size_t len);
+int rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
+    uint64_t timeout_ns);
+
 /* dynamic loading (a no-op for static kernels) */
 typedef void (*rump_modinit_fn)(const struct modinfo *const *, size_t);
 typedef int (*rump_symload_fn)(void *, uint64_t, char *, uint64_t);
