@@ -18,8 +18,14 @@ struct rumpclient_fork;
 #define RUMPCLIENT_RETRYCONN_DIE	((time_t)-3)	/* _exit(1) on loss */
 
 int rumpclient_init(void);
+/* rumpclient_vfork() forks: a vfork child would overwrite our state. */
 pid_t rumpclient_fork(void);
 pid_t rumpclient_vfork(void);
+/*
+ * The object rumpclient_prefork() returns is freed by rumpclient_fork_init()
+ * or rumpclient_fork_cancel() (which also frees the preforked process on the
+ * server): call exactly one of them, and do not free() it yourself.
+ */
 struct rumpclient_fork *rumpclient_prefork(void);
 int rumpclient_fork_init(struct rumpclient_fork *);
 void rumpclient_fork_cancel(struct rumpclient_fork *);
