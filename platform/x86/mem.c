@@ -302,3 +302,12 @@ plat_page_tag(const void *p)
 		return NULL;
 	return &page_tags[pfn - pa.base_pfn];
 }
+
+bool
+plat_mem_is_ram(uint64_t start, uint64_t end)
+{
+	for (int i = 0; i < nusable; i++)
+		if (start < usable[i].end && usable[i].start < end)
+			return true;
+	return false;
+}

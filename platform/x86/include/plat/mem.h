@@ -7,6 +7,7 @@
 #ifndef PLAT_MEM_H
 #define PLAT_MEM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,9 @@ size_t plat_pages_reserved_pool(void);
  * set.
  */
 uint8_t *plat_page_tag(const void *p);
+
+/* True when [start, end) overlaps usable RAM from the memory map. */
+bool plat_mem_is_ram(uint64_t start, uint64_t end);
 
 /* Ranges the allocator never hands out, for tests and reports. */
 int plat_mem_reserved(const struct plat_range **out);

@@ -6,6 +6,7 @@
 #define PLAT_MMU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* True when the byte at va is mapped. Safe to call from trap handlers. */
@@ -18,5 +19,15 @@ bool plat_mmu_is_mapped(uintptr_t va);
  */
 int plat_mmu_unmap_page(uintptr_t va);
 int plat_mmu_map_page(uintptr_t va);
+
+/*
+ * Maps a device's memory-mapped registers [phys, phys+len) uncached (PCD,
+ * PWT, no execute) and returns their virtual address (the identity: the
+ * same as phys), or NULL when the range is empty, lies over RAM or needs a
+ * page table the reserve cannot give. Above 4 GiB it builds new directory
+ * levels with 2 MiB pages; below, it splits a 2 MiB page only when the range
+ * covers part of it. Thread context, at initialisation.
+ */
+void *plat_mmu_map_mmio(uint64_t phys, size_t len);
 
 #endif
