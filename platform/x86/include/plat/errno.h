@@ -17,6 +17,7 @@
 #define EINVAL		22
 #define ENOSPC		28
 #define ERANGE		34
+#define EMSGSIZE	40
 #define ENXIO		6
 #define EAGAIN		35
 #define EINPROGRESS	36

@@ -1,0 +1,590 @@
+/*
+ * virtio-net over PCI, the modern (virtio 1.0) interface: device 1af4:1041,
+ * or a transitional 1af4:1000 (subsystem 1) through its modern
+ * capabilities. A legacy-only device is reported and left alone.
+ *
+ * One receive and one transmit split virtqueue, each with a 2 KiB buffer per
+ * descriptor: receive buffers are all posted at start and reposted as soon
+ * as a frame is copied out; a frame to send is copied into its slot's
+ * buffer behind a zeroed virtio_net_hdr. Legacy INTx on the PIC line the
+ * firmware routed; the handler reads the ISR status (which acknowledges the
+ * interrupt) and calls the notifier. Everything else runs in thread
+ * context, and with cooperative threads no two callers overlap: the rings
+ * need no lock (the interrupt handler never touches them).
+ *
+ * Addresses given to the device are physical: memory is identity-mapped.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plat/console.h"
+#include "plat/cpu.h"
+#include "plat/errno.h"
+#include "plat/init.h"
+#include "plat/intr.h"
+#include "plat/layout.h"
+#include "plat/mem.h"
+#include "plat/mmu.h"
+#include "plat/net.h"
+#include "plat/pci.h"
+#include "plat/string.h"
+
+#define VIRTIO_VENDOR		0x1af4
+#define VIRTIO_ID_NET_MODERN	0x1041
+#define VIRTIO_ID_TRANSITIONAL	0x1000
+#define VIRTIO_SUBSYS_NET	1
+
+/* struct virtio_pci_cap: offsets of its fields in configuration space. */
+#define VCAP_CFG_TYPE		3
+#define VCAP_BAR		4
+#define VCAP_OFFSET		8
+#define VCAP_LENGTH		12
+#define VCAP_NOTIFY_MULT	16	/* notify capability only */
+#define VCAP_COMMON		1
+#define VCAP_NOTIFY		2
+#define VCAP_ISR		3
+#define VCAP_DEVICE		4
+
+/* device_status bits */
+#define ST_ACKNOWLEDGE		1
+#define ST_DRIVER		2
+#define ST_DRIVER_OK		4
+#define ST_FEATURES_OK		8
+#define ST_FAILED		128
+
+/* Feature bits. */
+#define F_NET_MAC		5
+#define F_NET_STATUS		16
+#define F_VERSION_1		32
+#define NET_S_LINK_UP		1
+
+#define Q_RX			0	/* receiveq1 */
+#define Q_TX			1	/* transmitq1 */
+#define QSIZE_MAX		256
+#define BUF_SIZE		2048
+#define HDR_SIZE		12	/* virtio_net_hdr with VERSION_1 */
+#define NO_VECTOR		0xffff
+
+#define DESC_F_WRITE		2
+#define AVAIL_F_NO_INTERRUPT	1
+#define USED_F_NO_NOTIFY	1
+
+/* The common configuration structure (virtio 1.0, 4.1.4.3). */
+struct vcommon {
+	uint32_t dfselect, dfeature, gfselect, gfeature;
+	uint16_t msix_config, num_queues;
+	uint8_t status, config_gen;
+	uint16_t q_select, q_size, q_msix, q_enable, q_notify_off;
+	uint32_t q_desc_lo, q_desc_hi;
+	uint32_t q_avail_lo, q_avail_hi;
+	uint32_t q_used_lo, q_used_hi;
+};
+_Static_assert(offsetof(struct vcommon, q_select) == 0x16, "common cfg");
+_Static_assert(offsetof(struct vcommon, q_desc_lo) == 0x20, "common cfg");
+
+struct vdesc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+struct vavail {
+	uint16_t flags, idx;
+	uint16_t ring[];
+};
+
+struct vused {
+	uint16_t flags, idx;
+	struct { uint32_t id, len; } ring[];
+};
+
+/*
+ * A split virtqueue in one 16 KiB block (descriptors, available ring and
+ * used ring a page each) plus its buffers, one per descriptor.
+ * avail_idx and used_last are free-running; index the rings modulo size.
+ */
+struct vq {
+	uint16_t size;
+	struct vdesc *desc;
+	volatile struct vavail *avail;
+	volatile struct vused *used;
+	uint16_t avail_idx;		/* what we last published */
+	uint16_t used_last;		/* next used entry to take */
+	volatile uint16_t *doorbell;
+	uint8_t *bufs;
+	unsigned bufs_order;
+	uint16_t free[QSIZE_MAX];	/* transmit: idle descriptors */
+	uint16_t nfree;
+};
+
+static struct {
+	bool present;
+	const struct pci_dev *pci;
+	volatile struct vcommon *common;
+	volatile uint8_t *isr;
+	volatile uint8_t *devcfg;
+	uint8_t *notify_base;
+	uint32_t notify_mult;
+	uint64_t features;
+	uint8_t mac[6];
+	struct vq rx, tx;
+	void (*notify)(void *);
+	void *notify_arg;
+	uint64_t irqs;
+} vn;
+
+#define compiler_barrier()	__asm__ volatile("" : : : "memory")
+/* A store to the avail index must be visible before we read used->flags. */
+#define full_barrier()		__asm__ volatile("mfence" : : : "memory")
+
+/* ---- rings ---- */
+
+static void
+vq_kick(struct vq *q, uint16_t index)
+{
+	full_barrier();
+	if (!(q->used->flags & USED_F_NO_NOTIFY))
+		*q->doorbell = index;
+}
+
+/* Publishes descriptor id in the available ring. */
+static void
+vq_post(struct vq *q, uint16_t id)
+{
+	q->avail->ring[q->avail_idx % q->size] = id;
+	compiler_barrier();	/* x86 keeps stores in order; the compiler must too */
+	q->avail->idx = ++q->avail_idx;
+}
+
+/* The next used entry, or false when the device has returned nothing new. */
+static bool
+vq_take(struct vq *q, uint16_t *id, uint32_t *len)
+{
+	if (q->used_last == q->used->idx)
+		return false;
+	compiler_barrier();
+	*id = (uint16_t)q->used->ring[q->used_last % q->size].id;
+	*len = q->used->ring[q->used_last % q->size].len;
+	q->used_last++;
+	return true;
+}
+
+static uint8_t *
+vq_buf(struct vq *q, uint16_t id)
+{
+	return q->bufs + (size_t)id * BUF_SIZE;
+}
+
+static unsigned
+order_for(size_t bytes)
+{
+	unsigned o = 0;
+
+	while (((size_t)PAGE_SIZE << o) < bytes)
+		o++;
+	return o;
+}
+
+static void
+vq_free(struct vq *q)
+{
+	if (q->bufs != NULL)
+		plat_page_free(q->bufs, q->bufs_order);
+	if (q->desc != NULL)
+		plat_page_free(q->desc, 2);
+	q->bufs = NULL;
+	q->desc = NULL;
+}
+
+/* Sets up queue index: memory, the device's registers, enable. 0 or errno. */
+static int
+vq_init(struct vq *q, uint16_t index, bool receive)
+{
+	volatile struct vcommon *c = vn.common;
+	uint8_t *block;
+	uint16_t max;
+
+	c->q_select = index;
+	max = c->q_size;
+	if (max == 0)
+		return ENXIO;
+	if ((block = plat_page_alloc(2, 0)) == NULL)
+		return ENOMEM;
+	/* Shorter rings on a machine short of memory (the size stays a power of 2). */
+	for (q->size = max < QSIZE_MAX ? max : QSIZE_MAX; ; q->size /= 2) {
+		q->bufs_order = order_for((size_t)q->size * BUF_SIZE);
+		if ((q->bufs = plat_page_alloc(q->bufs_order, 0)) != NULL)
+			break;
+		if (q->size <= 16) {
+			plat_page_free(block, 2);
+			return ENOMEM;
+		}
+	}
+	memset(block, 0, 4 * PAGE_SIZE);
+	q->desc = (struct vdesc *)block;
+	q->avail = (volatile struct vavail *)(block + PAGE_SIZE);
+	q->used = (volatile struct vused *)(block + 2 * PAGE_SIZE);
+	q->avail_idx = q->used_last = 0;
+	q->nfree = 0;
+	for (uint16_t i = 0; i < q->size; i++) {
+		q->desc[i].addr = (uint64_t)(uintptr_t)vq_buf(q, i);
+		q->desc[i].len = BUF_SIZE;
+		q->desc[i].flags = receive ? DESC_F_WRITE : 0;
+		q->desc[i].next = 0;
+		if (!receive)
+			q->free[q->nfree++] = i;
+	}
+	/* Transmit completions interrupt only when a sender waits for room. */
+	if (!receive)
+		q->avail->flags = AVAIL_F_NO_INTERRUPT;
+
+	c->q_size = q->size;
+	c->q_msix = NO_VECTOR;
+	c->q_desc_lo = (uint32_t)(uintptr_t)q->desc;
+	c->q_desc_hi = (uint32_t)((uint64_t)(uintptr_t)q->desc >> 32);
+	c->q_avail_lo = (uint32_t)(uintptr_t)q->avail;
+	c->q_avail_hi = (uint32_t)((uint64_t)(uintptr_t)q->avail >> 32);
+	c->q_used_lo = (uint32_t)(uintptr_t)q->used;
+	c->q_used_hi = (uint32_t)((uint64_t)(uintptr_t)q->used >> 32);
+	q->doorbell = (volatile uint16_t *)(vn.notify_base +
+	    (size_t)c->q_notify_off * vn.notify_mult);
+	c->q_enable = 1;
+	return 0;
+}
+
+/* ---- interrupt ---- */
+
+static void
+vn_intr(void *arg)
+{
+	uint8_t isr;
+	void (*fn)(void *);
+
+	(void)arg;
+	isr = *vn.isr;		/* reading acknowledges and lowers INTx */
+	if (isr == 0)
+		return;		/* not ours (a shared line) */
+	vn.irqs++;
+	fn = vn.notify;
+	if (fn != NULL)
+		fn(vn.notify_arg);
+}
+
+/* ---- discovery ---- */
+
+/* Maps the region a virtio capability at cap points to, or NULL. */
+static volatile void *
+map_cap(const struct pci_dev *d, unsigned cap, uint32_t *lenp)
+{
+	uint8_t bar = pci_cfg_read8(d, cap + VCAP_BAR);
+	uint32_t off = pci_cfg_read32(d, cap + VCAP_OFFSET);
+	uint32_t len = pci_cfg_read32(d, cap + VCAP_LENGTH);
+	const struct pci_bar *b;
+
+	if (bar >= PCI_NBARS)
+		return NULL;
+	b = &d->bar[bar];
+	if (b->io || b->addr == 0 || len == 0 || (uint64_t)off + len > b->size)
+		return NULL;
+	if (lenp != NULL)
+		*lenp = len;
+	return plat_mmu_map_mmio(b->addr + off, len);
+}
+
+/* Finds the four structures through the vendor capabilities. */
+static bool
+find_caps(const struct pci_dev *d)
+{
+	uint32_t len;
+
+	for (unsigned cap = pci_cap_find(d, PCI_CAP_VENDOR, 0); cap != 0;
+	    cap = pci_cap_find(d, PCI_CAP_VENDOR, cap)) {
+		/* The first capability of each type is the preferred one. */
+		switch (pci_cfg_read8(d, cap + VCAP_CFG_TYPE)) {
+		case VCAP_COMMON:
+			if (vn.common == NULL &&
+			    (vn.common = map_cap(d, cap, &len)) != NULL &&
+			    len < sizeof(struct vcommon))
+				vn.common = NULL;
+			break;
+		case VCAP_NOTIFY:
+			if (vn.notify_base == NULL) {
+				vn.notify_base = (uint8_t *)map_cap(d, cap, NULL);
+				vn.notify_mult = pci_cfg_read32(d,
+				    cap + VCAP_NOTIFY_MULT);
+			}
+			break;
+		case VCAP_ISR:
+			if (vn.isr == NULL)
+				vn.isr = map_cap(d, cap, NULL);
+			break;
+		case VCAP_DEVICE:
+			if (vn.devcfg == NULL)
+				vn.devcfg = map_cap(d, cap, NULL);
+			break;
+		}
+	}
+	return vn.common != NULL && vn.notify_base != NULL && vn.isr != NULL &&
+	    vn.devcfg != NULL;
+}
+
+static const struct pci_dev *
+find_device(void)
+{
+	const struct pci_dev *d;
+
+	if ((d = pci_find(VIRTIO_VENDOR, VIRTIO_ID_NET_MODERN, NULL)) != NULL)
+		return d;
+	for (d = pci_find(VIRTIO_VENDOR, VIRTIO_ID_TRANSITIONAL, NULL);
+	    d != NULL; d = pci_find(VIRTIO_VENDOR, VIRTIO_ID_TRANSITIONAL, d))
+		if (d->subsys == VIRTIO_SUBSYS_NET)
+			return d;
+	return NULL;
+}
+
+static uint64_t
+read_features(void)
+{
+	volatile struct vcommon *c = vn.common;
+	uint64_t f;
+
+	c->dfselect = 0;
+	f = c->dfeature;
+	c->dfselect = 1;
+	return f | (uint64_t)c->dfeature << 32;
+}
+
+static void
+write_features(uint64_t f)
+{
+	volatile struct vcommon *c = vn.common;
+
+	c->gfselect = 0;
+	c->gfeature = (uint32_t)f;
+	c->gfselect = 1;
+	c->gfeature = (uint32_t)(f >> 32);
+}
+
+/* Reads the MAC address consistently (config_generation unchanged). */
+static void
+read_mac(void)
+{
+	uint8_t gen;
+
+	do {
+		gen = vn.common->config_gen;
+		for (int i = 0; i < 6; i++)
+			vn.mac[i] = vn.devcfg[i];
+	} while (gen != vn.common->config_gen);
+}
+
+static bool
+link_up(void)
+{
+	if (!(vn.features & (1ULL << F_NET_STATUS)))
+		return true;	/* no status field: always up */
+	return ((vn.devcfg[6] | vn.devcfg[7] << 8) & NET_S_LINK_UP) != 0;
+}
+
+/* Brings the device up; a message and false on any failure. */
+static bool
+device_init(const struct pci_dev *d)
+{
+	volatile struct vcommon *c;
+	uint64_t want = (1ULL << F_VERSION_1) | (1ULL << F_NET_MAC) |
+	    (1ULL << F_NET_STATUS);
+	int err;
+
+	if (!find_caps(d)) {
+		klog(LOG_WARN, "virtio-net: %02x:%02x.%x has no usable modern "
+		    "capabilities (a legacy-only device is not supported)\n",
+		    d->bus, d->dev, d->fn);
+		return false;
+	}
+	if (d->irq_pin == 0 || d->irq_line >= 16 || d->irq_line == 2) {
+		klog(LOG_WARN, "virtio-net: no usable interrupt line "
+		    "(pin %u, line %u)\n", d->irq_pin, d->irq_line);
+		return false;
+	}
+	pci_command(d, PCI_COMMAND_MEM | PCI_COMMAND_MASTER,
+	    PCI_COMMAND_INTX_OFF);
+	c = vn.common;
+	c->status = 0;			/* reset; done when it reads back 0 */
+	for (int i = 0; c->status != 0; i++) {
+		if (i == 1000000) {
+			klog(LOG_WARN, "virtio-net: the device does not "
+			    "finish its reset\n");
+			return false;
+		}
+	}
+	c->status = ST_ACKNOWLEDGE;
+	c->status = ST_ACKNOWLEDGE | ST_DRIVER;
+	vn.features = read_features();
+	if (!(vn.features & (1ULL << F_VERSION_1))) {
+		klog(LOG_WARN, "virtio-net: the device does not offer "
+		    "VIRTIO_F_VERSION_1\n");
+		goto fail;
+	}
+	vn.features &= want;
+	write_features(vn.features);
+	c->status = ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK;
+	if (!(c->status & ST_FEATURES_OK)) {
+		klog(LOG_WARN, "virtio-net: the device refused features "
+		    "%#lx\n", (unsigned long)vn.features);
+		goto fail;
+	}
+	if (c->num_queues < 2) {
+		klog(LOG_WARN, "virtio-net: %u queues\n", c->num_queues);
+		goto fail;
+	}
+	c->msix_config = NO_VECTOR;
+	if ((err = vq_init(&vn.rx, Q_RX, true)) != 0 ||
+	    (err = vq_init(&vn.tx, Q_TX, false)) != 0) {
+		klog(LOG_WARN, "virtio-net: queue setup failed (error %d)\n",
+		    err);
+		c->status = 0;		/* reset: the device forgets the queues */
+		vq_free(&vn.rx);
+		vq_free(&vn.tx);
+		goto fail;
+	}
+	if (vn.features & (1ULL << F_NET_MAC)) {
+		read_mac();
+	} else {
+		/* A locally administered address of our own. */
+		static const uint8_t fallback[6] = { 0x02, 0, 0, 0, 0, 1 };
+		memcpy(vn.mac, fallback, 6);
+	}
+	plat_intr_register(d->irq_line, vn_intr, NULL);
+	c->status = ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK;
+	for (uint16_t i = 0; i < vn.rx.size; i++)
+		vq_post(&vn.rx, i);
+	vq_kick(&vn.rx, Q_RX);
+	return true;
+fail:
+	c->status |= ST_FAILED;
+	return false;
+}
+
+static void
+virtio_net_init(void)
+{
+	const struct pci_dev *d = find_device();
+
+	if (d == NULL) {
+		klog(LOG_INFO, "virtio-net: no virtio-net device\n");
+		return;
+	}
+	vn.pci = d;
+	if (!device_init(d))
+		return;
+	vn.present = true;
+	klog(LOG_INFO, "virtio-net: %02x:%02x.%x "
+	    "%02x:%02x:%02x:%02x:%02x:%02x, link %s, rx %u tx %u, irq %u\n",
+	    d->bus, d->dev, d->fn, vn.mac[0], vn.mac[1], vn.mac[2], vn.mac[3],
+	    vn.mac[4], vn.mac[5], link_up() ? "up" : "down", vn.rx.size,
+	    vn.tx.size, d->irq_line);
+}
+PLAT_INITCALL(virtio_net_init);
+
+/* ---- the interface (plat/net.h) ---- */
+
+bool
+plat_net_present(void)
+{
+	return vn.present;
+}
+
+void
+plat_net_mac(uint8_t mac[6])
+{
+	memcpy(mac, vn.mac, 6);
+}
+
+void
+plat_net_set_notify(void (*fn)(void *), void *arg)
+{
+	/* The handler must never see the new function with the old argument. */
+	uint64_t f = cpu_flags_save_cli();
+
+	vn.notify = fn;
+	vn.notify_arg = arg;
+	cpu_flags_restore(f);
+}
+
+/* Returns the descriptors the device has finished sending to the free list. */
+static void
+tx_reclaim(void)
+{
+	struct vq *q = &vn.tx;
+	uint16_t id;
+	uint32_t len;
+
+	while (vq_take(q, &id, &len))
+		if (id < q->size)
+			q->free[q->nfree++] = id;
+}
+
+int
+plat_net_send(const void *frame, size_t len)
+{
+	struct vq *q = &vn.tx;
+	uint16_t id;
+	uint8_t *buf;
+
+	if (!vn.present)
+		return ENXIO;
+	if (len > PLAT_NET_FRAME_MAX)
+		return EINVAL;
+	tx_reclaim();
+	if (q->nfree == 0) {
+		/* Ask for an interrupt when room appears; it may already have. */
+		q->avail->flags = 0;
+		full_barrier();
+		tx_reclaim();
+		if (q->nfree == 0)
+			return EAGAIN;
+	}
+	q->avail->flags = AVAIL_F_NO_INTERRUPT;
+	id = q->free[--q->nfree];
+	buf = vq_buf(q, id);
+	memset(buf, 0, HDR_SIZE);
+	memcpy(buf + HDR_SIZE, frame, len);
+	q->desc[id].len = (uint32_t)(HDR_SIZE + len);
+	vq_post(q, id);
+	vq_kick(q, Q_TX);
+	return 0;
+}
+
+int
+plat_net_recv(void *buf, size_t size, size_t *lenp)
+{
+	struct vq *q = &vn.rx;
+	uint16_t id;
+	uint32_t len;
+	int err;
+
+	if (!vn.present)
+		return ENXIO;
+	for (;;) {
+		if (!vq_take(q, &id, &len))
+			return EAGAIN;
+		if (id >= q->size)
+			continue;	/* a broken device; nothing to repost */
+		if (len >= HDR_SIZE && len <= BUF_SIZE)
+			break;
+		vq_post(q, id);		/* runt: drop it */
+		vq_kick(q, Q_RX);
+	}
+	len -= HDR_SIZE;
+	if (len > size) {
+		err = EMSGSIZE;
+	} else {
+		memcpy(buf, vq_buf(q, id) + HDR_SIZE, len);
+		*lenp = len;
+		err = 0;
+	}
+	vq_post(q, id);
+	vq_kick(q, Q_RX);
+	return err;
+}
