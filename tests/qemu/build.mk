@@ -5,6 +5,7 @@ tests-$(CONFIG_TESTS) += tests/qemu/platform/test_pagealloc.c
 tests-$(CONFIG_TESTS) += tests/qemu/platform/test_traps.c
 tests-$(CONFIG_TESTS) += tests/qemu/platform/test_time.c
 tests-$(CONFIG_TESTS) += tests/qemu/platform/test_cmdline.c
+tests-$(and $(CONFIG_TESTS),$(CONFIG_PLAT_VIRTIO_NET)) += tests/qemu/platform/test_virtio_net.c
 tests-$(CONFIG_TESTS) += tests/qemu/hypercall/test_sync.c
 tests-$(CONFIG_TESTS) += tests/qemu/hypercall/test_threads.c
 apptests-$(CONFIG_LIBC_NEWLIB) += tests/qemu/apps/test_libc.c

@@ -29,7 +29,7 @@ STATUS_NAMES = {OK: "ok", FAIL: "workload failed", PANIC: "panic",
 class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
                  mem="64M", iso=False, module=None, timeout=60, check=None,
-                 serial_file=False, cpu=None, serial_unix=False):
+                 serial_file=False, cpu=None, serial_unix=False, net=False):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
@@ -37,6 +37,9 @@ class Case:
         self.serial_file = serial_file
         self.cpu = cpu
         self.serial_unix = serial_unix
+        # net: a virtio-net device on QEMU's user network (the guest is
+        # 10.0.2.15 by DHCP, the host's 127.0.0.1 is 10.0.2.2).
+        self.net = net
 
 
 def trap_case(name, test, status, *must):
@@ -137,6 +140,20 @@ CASES = [
          must_not=(r"test boot:",)),
     Case("unknown_test_name_fails", "test=no_such_test", FAIL,
          must=(r"test no_such_test: FAIL \(no such test; known:.* boot",)),
+    Case("pci_list_and_virtio_net_arp_round_trip",
+         "test=virtio_net_arp,virtio_net_tx_burst,virtio_net_two_receivers",
+         net=True, timeout=30,
+         must=(r"pci 00:00\.0 8086:1237 host bridge",
+               r"pci 00:\w\w\.0 1af4:1041 network \(02\.00\.00\) rev 1, irq \d+ \(INTA\)",
+               r"bar4 mem64 prefetchable 0x[0-9a-f]+ size 16K",
+               r"virtio-net: 00:\w\w\.0 52:54:00:12:34:56, link up, rx \d+ tx \d+, irq \d+",
+               r"virtio-net: 10\.0\.2\.2 is at 52:55:0a:00:02:02; ARP round trip",
+               r"test virtio_net_arp: PASS", r"test virtio_net_tx_burst: PASS",
+               r"test virtio_net_two_receivers: PASS")),
+    Case("virtio_net_absent_boot_goes_on", "test=virtio_net_absent,boot",
+         must=(r"pci: \d+ devices", r"virtio-net: no virtio-net device",
+               r"test virtio_net_absent: PASS", r"test boot: PASS"),
+         must_not=(r"1af4:", r"warning: virtio-net")),
     Case("hyp_sync_mutex_rwlock_cv_join_sleep_curlwp",
          "test=" + ",".join("sync_" + n for n in SYNC_CASES),
          must=tuple(r"test sync_%s: PASS" % n for n in SYNC_CASES) +
@@ -230,8 +247,14 @@ def run_case(case, image, tmpdir):
         sock_path = os.path.join(tmpdir, case.name + ".sock")
         cmd += ["--serial", "unix:" + sock_path]
     cmd.append(image)
+    extra = []
     if case.cpu is not None:
-        cmd += ["--", "-cpu", case.cpu]   # the last -cpu wins
+        extra += ["-cpu", case.cpu]   # the last -cpu wins
+    if case.net:
+        extra += ["-netdev", "user,id=n0",
+                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+    if extra:
+        cmd += ["--"] + extra
     lines = []
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
