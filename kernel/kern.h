@@ -263,6 +263,8 @@ extern struct kcv poll_kcv;
 int pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2]);
 void vfs_sysent(int (**t)(struct lwp *, const void *, register_t *));
 void kern_sysent(int (**t)(struct lwp *, const void *, register_t *));
+/* The socket calls (kernel/net, images with CONFIG_NET_LWIP). */
+void net_sysent(int (**t)(struct lwp *, const void *, register_t *));
 void syscall_init(void);
 extern char hostname[256];
 

@@ -177,57 +177,149 @@ struct kpollfd {
 	short revents;
 };
 
-static int
-sys_poll(struct lwp *l, const void *a, register_t *rv)
+static uint64_t
+now_ns(void)
 {
-	struct kpollfd *ufds = ARG(a, 0, struct kpollfd *), pfd;
-	unsigned nfds = ARG(a, 1, unsigned);
-	int timeout = ARG(a, 2, int), error;
 	int64_t s;
 	long ns;
-	uint64_t deadline = 0, now;
 
-	if (nfds > 4 * NOFILE)
-		return RUMP_EINVAL;
 	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ns);
-	now = (uint64_t)s * 1000000000ULL + (uint64_t)ns;
-	if (timeout > 0)
-		deadline = now + (uint64_t)timeout * 1000000ULL;
+	return (uint64_t)s * 1000000000ULL + (uint64_t)ns;
+}
+
+/*
+ * The engine of poll and select, on a kernel copy of the array: waits
+ * until some descriptor is ready or timeout_ns passes (0: check once,
+ * UINT64_MAX: no limit). Sets revents and *ready.
+ */
+static int
+poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
+    int *ready)
+{
+	uint64_t now = now_ns(), deadline = timeout_ns == UINT64_MAX ? 0 :
+	    now + timeout_ns;
+
 	for (;;) {
-		int ready = 0;
-		for (unsigned i = 0; i < nfds; i++) {
+		*ready = 0;
+		for (unsigned i = 0; i < n; i++) {
 			struct file *fp;
-			if ((error = copyin(&ufds[i], &pfd, sizeof(pfd))) != 0)
-				return error;
-			pfd.revents = 0;
-			if (pfd.fd >= 0) {
-				fp = fd_get(l->l_proc->p_fd, pfd.fd);
-				if (fp == NULL)
-					pfd.revents = 0x20;	/* POLLNVAL */
-				else if (fp->ops->fo_poll != NULL)
-					pfd.revents = (short)fp->ops->fo_poll(fp, pfd.events);
-				else
-					pfd.revents = pfd.events & (0x1 | 0x4);
-			}
-			if (pfd.revents != 0)
-				ready++;
-			if ((error = copyout(&pfd, &ufds[i], sizeof(pfd))) != 0)
-				return error;
+
+			fds[i].revents = 0;
+			if (fds[i].fd < 0)
+				continue;
+			fp = fd_get(l->l_proc->p_fd, fds[i].fd);
+			if (fp == NULL)
+				fds[i].revents = 0x20;	/* POLLNVAL */
+			else if (fp->ops->fo_poll != NULL)
+				fds[i].revents = (short)fp->ops->fo_poll(fp,
+				    fds[i].events);
+			else
+				fds[i].revents = fds[i].events & (0x1 | 0x4);
+			if (fds[i].revents != 0)
+				(*ready)++;
 		}
-		if (ready > 0 || timeout == 0) {
-			*rv = ready;
+		if (*ready > 0 || timeout_ns == 0)
 			return 0;
-		}
-		rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ns);
-		now = (uint64_t)s * 1000000000ULL + (uint64_t)ns;
-		if (timeout > 0 && now >= deadline) {
-			*rv = 0;
+		now = now_ns();
+		if (deadline != 0 && now >= deadline)
 			return 0;
-		}
-		if (kcv_wait(&poll_kcv, timeout > 0 ? deadline - now : 0) ==
+		if (kcv_wait(&poll_kcv, deadline != 0 ? deadline - now : 0) ==
 		    RUMP_EINTR)
 			return RUMP_EINTR;
 	}
+}
+
+static int
+sys_poll(struct lwp *l, const void *a, register_t *rv)
+{
+	struct kpollfd *ufds = ARG(a, 0, struct kpollfd *), *fds;
+	unsigned nfds = ARG(a, 1, unsigned);
+	int timeout = ARG(a, 2, int), ready = 0, error;
+	size_t len = nfds * sizeof(*fds);
+
+	if (nfds > 4 * NOFILE)
+		return RUMP_EINVAL;
+	/* One copy each way: a remote client's poll is two round trips. */
+	if ((fds = kmem_zalloc(len + 1)) == NULL)
+		return RUMP_ENOMEM;
+	error = copyin(ufds, fds, len);
+	if (error == 0)
+		error = poll_kern(l, fds, nfds, timeout < 0 ? UINT64_MAX :
+		    (uint64_t)timeout * 1000000ULL, &ready);
+	if (error == 0)
+		error = copyout(fds, ufds, len);
+	kmem_free(fds, len + 1);
+	if (error == 0)
+		*rv = ready;
+	return error;
+}
+
+/* NetBSD's fd_set: FD_SETSIZE 256 bits in uint32 words; timeval 16 bytes. */
+#define NB_FD_SETSIZE	256
+struct nb_timeval {
+	int64_t tv_sec;
+	int32_t tv_usec;
+	int32_t pad;
+};
+
+static int
+sys_select(struct lwp *l, const void *a, register_t *rv)
+{
+	int nd = ARG(a, 0, int), ready = 0, error = 0, count = 0;
+	void *u[3] = { ARG(a, 1, void *), ARG(a, 2, void *), ARG(a, 3, void *) };
+	const struct nb_timeval *utv = ARG(a, 4, const struct nb_timeval *);
+	static const short ev[3] = { 0x1 | 0x40, 0x4, 0x2 };	/* in out pri */
+	uint32_t sets[3][NB_FD_SETSIZE / 32], out[3][NB_FD_SETSIZE / 32];
+	struct kpollfd fds[NOFILE];
+	uint64_t timeout = UINT64_MAX;
+	struct nb_timeval tv;
+	size_t bytes;
+	unsigned n = 0;
+
+	if (nd < 0)
+		return RUMP_EINVAL;
+	if (nd > NOFILE)
+		nd = NOFILE;		/* no descriptor lies beyond the table */
+	bytes = (size_t)(nd + 31) / 32 * sizeof(uint32_t);
+	memset(sets, 0, sizeof(sets));
+	memset(out, 0, sizeof(out));
+	for (int k = 0; k < 3; k++)
+		if (u[k] != NULL && (error = copyin(u[k], sets[k], bytes)) != 0)
+			return error;
+	if (utv != NULL) {
+		if ((error = copyin(utv, &tv, sizeof(tv))) != 0)
+			return error;
+		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+			return RUMP_EINVAL;
+		timeout = (uint64_t)tv.tv_sec * 1000000000ULL +
+		    (uint64_t)tv.tv_usec * 1000ULL;
+	}
+	for (int fd = 0; fd < nd; fd++) {
+		short events = 0;
+		for (int k = 0; k < 3; k++)
+			if (sets[k][fd / 32] & (1U << (fd % 32)))
+				events |= ev[k];
+		if (events == 0)
+			continue;
+		if (fd_get(l->l_proc->p_fd, fd) == NULL)
+			return RUMP_EBADF;
+		fds[n].fd = fd;
+		fds[n++].events = events;
+	}
+	if ((error = poll_kern(l, fds, n, timeout, &ready)) != 0)
+		return error;
+	for (unsigned i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++)
+			if (fds[i].revents & (ev[k] | (k < 2 ? 0x8 | 0x10 : 0)) &&
+			    sets[k][fds[i].fd / 32] & (1U << (fds[i].fd % 32))) {
+				out[k][fds[i].fd / 32] |= 1U << (fds[i].fd % 32);
+				count++;
+			}
+	for (int k = 0; k < 3; k++)
+		if (u[k] != NULL && (error = copyout(out[k], u[k], bytes)) != 0)
+			return error;
+	*rv = count;
+	return 0;
 }
 
 /* ---- sysctl ---- */
@@ -409,6 +501,7 @@ kern_sysent(int (**t)(struct lwp *, const void *, register_t *))
 	t[202] = sys_sysctl;
 	t[208] = sys_reboot;
 	t[209] = sys_poll;
+	t[417] = sys_select;
 	t[427] = sys_clock_gettime;
 	t[430] = sys_nanosleep;
 	t[453] = sys_pipe2;

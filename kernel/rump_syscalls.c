@@ -122,6 +122,23 @@ int rump_sys_reboot(int opt, char *s) { return (int)SYSN(208, opt, P(s)); }
 int rump_sys_clock_gettime(int c, void *tp) { return (int)SYSN(427, c, P(tp)); }
 int rump_sys_nanosleep(const void *r, void *m) { return (int)SYSN(430, P(r), P(m)); }
 
+int rump_sys_select(int nd, void *in, void *ou, void *ex, void *tv) { return (int)SYSN(417, nd, P(in), P(ou), P(ex), P(tv)); }
+int rump_sys_socket(int d, int t, int p) { return (int)SYSN(394, d, t, p); }
+int rump_sys_bind(int s, const void *n, unsigned l) { return (int)SYSN(104, s, P(n), l); }
+int rump_sys_listen(int s, int b) { return (int)SYSN(106, s, b); }
+int rump_sys_accept(int s, void *n, unsigned *l) { return (int)SYSN(30, s, P(n), P(l)); }
+int rump_sys_paccept(int s, void *n, unsigned *l, const void *m, int f) { return (int)SYSN(456, s, P(n), P(l), P(m), f); }
+int rump_sys_connect(int s, const void *n, unsigned l) { return (int)SYSN(98, s, P(n), l); }
+ssize_t rump_sys_sendto(int s, const void *b, size_t n, int f, const void *to, unsigned tl) { return SYSN(133, s, P(b), P(n), f, P(to), tl); }
+ssize_t rump_sys_recvfrom(int s, void *b, size_t n, int f, void *fr, unsigned *fl) { return SYSN(29, s, P(b), P(n), f, P(fr), P(fl)); }
+ssize_t rump_sys_sendmsg(int s, const void *m, int f) { return SYSN(28, s, P(m), f); }
+ssize_t rump_sys_recvmsg(int s, void *m, int f) { return SYSN(27, s, P(m), f); }
+int rump_sys_getsockname(int s, void *n, unsigned *l) { return (int)SYSN(32, s, P(n), P(l)); }
+int rump_sys_getpeername(int s, void *n, unsigned *l) { return (int)SYSN(31, s, P(n), P(l)); }
+int rump_sys_setsockopt(int s, int lv, int n, const void *v, unsigned sz) { return (int)SYSN(105, s, lv, n, P(v), sz); }
+int rump_sys_getsockopt(int s, int lv, int n, void *v, unsigned *sz) { return (int)SYSN(118, s, lv, n, P(v), P(sz)); }
+int rump_sys_shutdown(int s, int how) { return (int)SYSN(134, s, how); }
+
 int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,
     size_t *oldlenp, const void *newv, size_t newlen)
 {

@@ -298,6 +298,9 @@ syscall_init(void)
 {
 	vfs_sysent(sysent);
 	kern_sysent(sysent);
+#ifdef CONFIG_NET_LWIP
+	net_sysent(sysent);
+#endif
 }
 
 int

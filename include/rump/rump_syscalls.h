@@ -76,5 +76,33 @@ int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,
 int rump_sys_reboot(int opt, char *bootstr);
 int rump_sys_clock_gettime(int clock_id, void *tp);
 int rump_sys_nanosleep(const void *rqtp, void *rmtp);
+int rump_sys_select(int nd, void *in, void *ou, void *ex, void *tv);
+
+/*
+ * Sockets (AF_INET: TCP and UDP, in the image with its network stack; the
+ * host build's kernel answers EAFNOSUPPORT or ENOSYS). Addresses are
+ * NetBSD's: struct sockaddr_in is {u8 len; u8 family; u16 port; u32 addr;
+ * u8 zero[8]}, lengths are 32-bit, msghdr and iovec NetBSD's amd64 ones.
+ */
+int rump_sys_socket(int domain, int type, int protocol);
+int rump_sys_bind(int s, const void *name, unsigned namelen);
+int rump_sys_listen(int s, int backlog);
+int rump_sys_accept(int s, void *name, unsigned *anamelen);
+int rump_sys_paccept(int s, void *name, unsigned *anamelen,
+    const void *mask, int flags);
+int rump_sys_connect(int s, const void *name, unsigned namelen);
+ssize_t rump_sys_sendto(int s, const void *buf, size_t len, int flags,
+    const void *to, unsigned tolen);
+ssize_t rump_sys_recvfrom(int s, void *buf, size_t len, int flags,
+    void *from, unsigned *fromlenaddr);
+ssize_t rump_sys_sendmsg(int s, const void *msg, int flags);
+ssize_t rump_sys_recvmsg(int s, void *msg, int flags);
+int rump_sys_getsockname(int s, void *name, unsigned *namelen);
+int rump_sys_getpeername(int s, void *name, unsigned *namelen);
+int rump_sys_setsockopt(int s, int level, int name, const void *val,
+    unsigned valsize);
+int rump_sys_getsockopt(int s, int level, int name, void *val,
+    unsigned *avalsize);
+int rump_sys_shutdown(int s, int how);
 
 #endif

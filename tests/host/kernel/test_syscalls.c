@@ -439,6 +439,34 @@ TEST(poll_waits_and_times_out)
 	rump_sys_close(fds[1]);
 }
 
+/* select over pipes: NetBSD's 32-bit fd_set words and 16-byte timeval. */
+TEST(select_on_pipes)
+{
+	uint32_t rd[8], wr[8];
+	struct { int64_t sec; int32_t usec, pad; } tv = { 0, 20000, 0 };
+	int fds[2];
+
+	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
+	memset(rd, 0, sizeof(rd));
+	memset(wr, 0, sizeof(wr));
+	rd[0] = 1U << fds[0];
+	wr[0] = 1U << fds[1];
+	CHECK_EQ_INT(rump_sys_select(fds[1] + 1, rd, wr, NULL, &tv), 1);
+	CHECK_EQ_INT(rd[0], 0);			/* nothing to read yet */
+	CHECK_EQ_INT(wr[0], 1U << fds[1]);	/* room to write */
+	CHECK_EQ_INT(rump_sys_write(fds[1], "x", 1), 1);
+	rd[0] = 1U << fds[0];
+	CHECK_EQ_INT(rump_sys_select(fds[0] + 1, rd, NULL, NULL, &tv), 1);
+	CHECK_EQ_INT(rd[0], 1U << fds[0]);
+	rd[0] = 0;
+	rd[1] = 1U << (40 - 32);		/* descriptor 40, closed: EBADF */
+	ERR(rump_sys_select(41, rd, NULL, NULL, &tv), RUMP_EBADF);
+	rd[1] = 0;
+	CHECK_EQ_INT(rump_sys_select(0, NULL, NULL, NULL, &tv), 0);	/* a sleep */
+	rump_sys_close(fds[0]);
+	rump_sys_close(fds[1]);
+}
+
 TEST(fcntl_ioctl_dup_vectored)
 {
 	int fd = rump_sys_open("/tmp/v", RUMP_O_RDWR | RUMP_O_CREAT, 0644), fd2, on = 1;
@@ -621,6 +649,7 @@ main(void)
 	RUN(pipes_block_eof_epipe_nonblock);
 #endif
 	RUN(poll_waits_and_times_out);
+	RUN(select_on_pipes);
 	RUN(fcntl_ioctl_dup_vectored);
 	RUN(sysctl_values_and_errors);
 	RUN(time_calls);

@@ -1,0 +1,113 @@
+/*
+ * Sockets inside the kernel (socket.c: the socket as a file over lwIP's
+ * netconn API; socket_syscalls.c: NetBSD's system calls on them).
+ */
+#ifndef KERN_NET_SOCKET_H
+#define KERN_NET_SOCKET_H
+
+#include "kern.h"
+#include "lwip/api.h"
+
+#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
+
+/* NetBSD's values (sys/socket.h, netinet/in.h, netinet/tcp.h, poll.h). */
+#define NB_AF_INET		2
+#define NB_SOCK_STREAM		1
+#define NB_SOCK_DGRAM		2
+#define NB_SOCK_CLOEXEC		0x10000000
+#define NB_SOCK_NONBLOCK	0x20000000
+#define NB_SOCK_NOSIGPIPE	0x40000000
+#define NB_SOL_SOCKET		0xffff
+#define NB_SO_REUSEADDR		0x0004
+#define NB_SO_KEEPALIVE		0x0008
+#define NB_SO_BROADCAST		0x0020
+#define NB_SO_REUSEPORT		0x0200
+#define NB_SO_NOSIGPIPE		0x0800
+#define NB_SO_SNDBUF		0x1001
+#define NB_SO_RCVBUF		0x1002
+#define NB_SO_ERROR		0x1007
+#define NB_SO_TYPE		0x1008
+#define NB_SO_SNDTIMEO		0x100b
+#define NB_SO_RCVTIMEO		0x100c
+#define NB_IPPROTO_TCP		6
+#define NB_IPPROTO_UDP		17
+#define NB_TCP_NODELAY		1
+#define NB_MSG_PEEK		0x2
+#define NB_MSG_WAITALL		0x40
+#define NB_MSG_DONTWAIT		0x80
+#define NB_MSG_NOSIGNAL		0x400
+#define NB_POLLIN		0x0001
+#define NB_POLLOUT		0x0004
+#define NB_POLLERR		0x0008
+#define NB_POLLHUP		0x0010
+#define NB_POLLRDNORM		0x0040
+#define NB_POLLWRNORM		NB_POLLOUT
+#define NB_O_NONBLOCK		0x4
+
+#define SLICE_MS		200	/* blocking waits re-check draining */
+
+struct nb_sockaddr_in {
+	uint8_t sin_len;
+	uint8_t sin_family;
+	uint16_t sin_port;		/* network order */
+	uint32_t sin_addr;		/* network order */
+	uint8_t sin_zero[8];
+};
+
+/*
+ * What lwIP told a netconn's callback: data or connections waiting, room
+ * to send, an error. Kept by netconn (a connection may get events before
+ * accept() makes a socket of it).
+ */
+struct sockev {
+	struct netconn *conn;
+	int rcvevent;
+	bool sendevent, errevent;
+	struct sockev *next;
+};
+
+struct ksocket {
+	struct netconn *conn;
+	struct sockev *ev;
+	int type;			/* NB_SOCK_STREAM or NB_SOCK_DGRAM */
+	bool nosigpipe;
+	bool listening;
+	bool rdshut, eof;
+	struct pbuf *rxp;		/* TCP data not yet read */
+	uint16_t rxoff;
+	int rcvbuf, sndbuf;		/* as set; lwIP sizes its windows */
+	int64_t rcvtimeo_ms, sndtimeo_ms;	/* 0: none */
+};
+
+extern const struct fileops socket_fileops;
+
+struct recv_args {
+	void *buf;
+	size_t len;
+	int flags;
+	ip_addr_t from;
+	u16_t port;
+	bool fromset;
+};
+
+/* A socket for conn (type NB_SOCK_*), or NULL when memory is out. */
+struct ksocket *sock_new(struct netconn *conn, int type);
+/* The socket behind fd; NULL with EBADF or ENOTSOCK in *errp. */
+struct ksocket *getsock(struct lwp *l, int fd, struct file **fpp, int *errp);
+/* One receive into ra->buf (a kernel or checked local buffer). */
+int so_recv(struct file *fp, struct recv_args *ra, size_t *done);
+/* A send of len bytes; to: the destination of an unconnected datagram. */
+int so_send(struct file *fp, const void *buf, size_t len, int flags,
+    const ip_addr_t *to, u16_t port, size_t *done);
+/* The callback every socket's netconn is made with. */
+void so_event(struct netconn *conn, enum netconn_evt evt, u16_t len);
+int lwip_errno(err_t err);
+bool so_draining(void);
+/* A netconn wait in slices (see socket.c). */
+err_t so_sliced(struct ksocket *so, int64_t timeout_ms, bool send,
+    err_t (*op)(struct ksocket *, void *), void *arg);
+/* struct sockaddr_in in user memory, both ways. */
+int addr_in(const void *uaddr, uint32_t len, ip_addr_t *ip, u16_t *port);
+int addr_out(const ip_addr_t *ip, u16_t port, void *uaddr, uint32_t *ulenp);
+
+#endif

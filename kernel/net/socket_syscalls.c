@@ -1,0 +1,613 @@
+/*
+ * NetBSD's socket system calls (numbers and argument slots of spec D.6)
+ * on the kernel's sockets (socket.c). User memory goes through copyin and
+ * copyout, so remote clients' calls work the same as local ones.
+ */
+#include <string.h>
+
+#include "lwip/tcp.h"
+#include "lwip/tcpip.h"
+#include "socket.h"
+
+#define NB_SHUT_RD	0
+#define NB_SHUT_WR	1
+#define NB_SHUT_RDWR	2
+#define MAX_BACKLOG	255
+
+/* Puts a new socket file in the table: descriptor in *fdp. */
+static int
+sock_install(struct lwp *l, struct ksocket *so, int flags, int *fdp)
+{
+	struct filedesc *fdp_ = l->l_proc->p_fd;
+	struct file *fp;
+	int error;
+
+	fp = file_alloc(&socket_fileops, FREAD | FWRITE |
+	    (flags & NB_SOCK_NONBLOCK ? FNONBLOCK : 0), so);
+	if (fp == NULL)
+		return RUMP_ENOMEM;
+	if ((error = fd_alloc(fdp_, 0, fp, fdp)) != 0) {
+		file_release(fp);	/* closes the socket */
+		return error;
+	}
+	if (flags & NB_SOCK_CLOEXEC)
+		fdp_->cloexec[*fdp] = 1;
+	if (flags & NB_SOCK_NOSIGPIPE)
+		so->nosigpipe = true;
+	return 0;
+}
+
+static int
+sys_socket(struct lwp *l, const void *a, register_t *rv)
+{
+	int domain = ARG(a, 0, int), type = ARG(a, 1, int);
+	int proto = ARG(a, 2, int), flags, fd, error;
+	struct netconn *conn;
+	struct ksocket *so;
+
+	flags = type & (NB_SOCK_CLOEXEC | NB_SOCK_NONBLOCK | NB_SOCK_NOSIGPIPE);
+	type &= ~(NB_SOCK_CLOEXEC | NB_SOCK_NONBLOCK | NB_SOCK_NOSIGPIPE);
+	if (domain != NB_AF_INET)
+		return 47;			/* EAFNOSUPPORT */
+	if (type == NB_SOCK_STREAM && (proto == 0 || proto == NB_IPPROTO_TCP))
+		conn = netconn_new_with_callback(NETCONN_TCP, so_event);
+	else if (type == NB_SOCK_DGRAM && (proto == 0 || proto == NB_IPPROTO_UDP))
+		conn = netconn_new_with_callback(NETCONN_UDP, so_event);
+	else if (type == NB_SOCK_STREAM || type == NB_SOCK_DGRAM)
+		return 43;			/* EPROTONOSUPPORT */
+	else
+		return 44;			/* ESOCKTNOSUPPORT */
+	if (conn == NULL)
+		return 55;			/* ENOBUFS */
+	if ((so = sock_new(conn, type)) == NULL) {
+		netconn_delete(conn);
+		return RUMP_ENOMEM;
+	}
+	if (type == NB_SOCK_DGRAM)
+		so->ev->sendevent = true;
+	if ((error = sock_install(l, so, flags, &fd)) != 0)
+		return error;
+	*rv = fd;
+	return 0;
+}
+
+static int
+sys_bind(struct lwp *l, const void *a, register_t *rv)
+{
+	struct ksocket *so;
+	ip_addr_t ip;
+	u16_t port;
+	int error;
+
+	(void)rv;
+	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
+		return error;
+	if ((error = addr_in(ARG(a, 1, const void *), ARG(a, 2, uint32_t), &ip,
+	    &port)) != 0)
+		return error;
+	return lwip_errno(netconn_bind(so->conn, &ip, port));
+}
+
+static int
+sys_listen(struct lwp *l, const void *a, register_t *rv)
+{
+	int backlog = ARG(a, 1, int), error;
+	struct ksocket *so;
+
+	(void)rv;
+	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
+		return error;
+	if (so->type != NB_SOCK_STREAM)
+		return 45;			/* EOPNOTSUPP */
+	if (backlog < 1 || backlog > MAX_BACKLOG)
+		backlog = MAX_BACKLOG;
+	if ((error = lwip_errno(netconn_listen_with_backlog(so->conn,
+	    (u8_t)backlog))) == 0)
+		so->listening = true;
+	return error;
+}
+
+static err_t
+op_accept(struct ksocket *so, void *arg)
+{
+	return netconn_accept(so->conn, arg);
+}
+
+static int
+do_accept(struct lwp *l, const void *a, register_t *rv, int flags)
+{
+	struct netconn *nc = NULL;
+	struct ksocket *so, *nso;
+	struct file *fp;
+	ip_addr_t ip;
+	u16_t port;
+	err_t err;
+	int fd, error;
+
+	if ((so = getsock(l, ARG(a, 0, int), &fp, &error)) == NULL)
+		return error;
+	if (!so->listening)
+		return RUMP_EINVAL;
+	if (fp->flag & FNONBLOCK) {
+		netconn_set_nonblocking(so->conn, 1);
+		err = netconn_accept(so->conn, &nc);
+		netconn_set_nonblocking(so->conn, 0);
+	} else {
+		err = so_sliced(so, so->rcvtimeo_ms, false, op_accept, &nc);
+	}
+	if (err == ERR_ABRT && so_draining())
+		return RUMP_EINTR;
+	if (err != ERR_OK)
+		return lwip_errno(err);
+	if ((nso = sock_new(nc, NB_SOCK_STREAM)) == NULL) {
+		netconn_delete(nc);
+		return RUMP_ENOMEM;
+	}
+	nso->ev->sendevent = true;
+	if ((error = sock_install(l, nso, flags, &fd)) != 0)
+		return error;
+	if (netconn_peer(nc, &ip, &port) == ERR_OK &&
+	    (error = addr_out(&ip, port, ARG(a, 1, void *),
+	    ARG(a, 2, uint32_t *))) != 0) {
+		fd_close(l->l_proc->p_fd, fd);
+		return error;
+	}
+	*rv = fd;
+	return 0;
+}
+
+static int
+sys_accept(struct lwp *l, const void *a, register_t *rv)
+{
+	return do_accept(l, a, rv, 0);
+}
+
+/* paccept(s, name, anamelen, sigmask, flags): the flags are SOCK_*. */
+static int
+sys_paccept(struct lwp *l, const void *a, register_t *rv)
+{
+	return do_accept(l, a, rv, ARG(a, 4, int));
+}
+
+static int
+sys_connect(struct lwp *l, const void *a, register_t *rv)
+{
+	struct ksocket *so;
+	struct file *fp;
+	ip_addr_t ip;
+	u16_t port;
+	err_t err;
+	int error;
+
+	(void)rv;
+	if ((so = getsock(l, ARG(a, 0, int), &fp, &error)) == NULL)
+		return error;
+	if ((error = addr_in(ARG(a, 1, const void *), ARG(a, 2, uint32_t), &ip,
+	    &port)) != 0)
+		return error;
+	if (fp->flag & FNONBLOCK)
+		netconn_set_nonblocking(so->conn, 1);
+	err = netconn_connect(so->conn, &ip, port);
+	netconn_set_nonblocking(so->conn, 0);
+	if (err == ERR_OK && so->type == NB_SOCK_STREAM)
+		so->ev->sendevent = true;
+	return lwip_errno(err);
+}
+
+/* ---- data ---- */
+
+struct xfer_sock {
+	struct file *fp;
+	int flags;
+	struct recv_args ra;
+	const ip_addr_t *to;
+	u16_t port;
+};
+
+static int
+xfer_recv(void *arg, void *kbuf, size_t n, size_t *done)
+{
+	struct xfer_sock *x = arg;
+
+	x->ra.buf = kbuf;
+	x->ra.len = n;
+	return so_recv(x->fp, &x->ra, done);
+}
+
+static int
+xfer_send(void *arg, void *kbuf, size_t n, size_t *done)
+{
+	struct xfer_sock *x = arg;
+
+	return so_send(x->fp, kbuf, n, x->flags, x->to, x->port, done);
+}
+
+static int
+sys_sendto(struct lwp *l, const void *a, register_t *rv)
+{
+	struct xfer_sock x = { .flags = ARG(a, 3, int) };
+	const void *to = ARG(a, 4, const void *);
+	struct ksocket *so;
+	ip_addr_t ip;
+	size_t done = 0;
+	int error;
+
+	if ((so = getsock(l, ARG(a, 0, int), &x.fp, &error)) == NULL)
+		return error;
+	if (to != NULL && so->type == NB_SOCK_DGRAM) {
+		if ((error = addr_in(to, ARG(a, 5, uint32_t), &ip,
+		    &x.port)) != 0)
+			return error;
+		x.to = &ip;
+	}
+	/* A datagram must go in one piece: no chunking for them. */
+	if (so->type == NB_SOCK_DGRAM && ARG(a, 2, size_t) > 65507)
+		return 40;			/* EMSGSIZE */
+	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), true,
+	    so->type == NB_SOCK_DGRAM, xfer_send, &x, &done);
+	*rv = (register_t)done;
+	return error;
+}
+
+static int
+sys_recvfrom(struct lwp *l, const void *a, register_t *rv)
+{
+	struct xfer_sock x = { .flags = ARG(a, 3, int) };
+	struct ksocket *so;
+	size_t done = 0;
+	int error;
+
+	if ((so = getsock(l, ARG(a, 0, int), &x.fp, &error)) == NULL)
+		return error;
+	x.ra.flags = x.flags;
+	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), false, true,
+	    xfer_recv, &x, &done);
+	if (error == 0 && ARG(a, 4, void *) != NULL) {
+		if (x.ra.fromset)
+			error = addr_out(&x.ra.from, x.ra.port,
+			    ARG(a, 4, void *), ARG(a, 5, uint32_t *));
+		else if (netconn_peer(so->conn, &x.ra.from, &x.ra.port) ==
+		    ERR_OK)
+			error = addr_out(&x.ra.from, x.ra.port,
+			    ARG(a, 4, void *), ARG(a, 5, uint32_t *));
+	}
+	*rv = (register_t)done;
+	return error;
+}
+
+/* NetBSD's amd64 struct msghdr and struct iovec. */
+struct nb_msghdr {
+	void *msg_name;
+	uint32_t msg_namelen;
+	uint32_t pad0;
+	void *msg_iov;
+	int32_t msg_iovlen;
+	uint32_t pad1;
+	void *msg_control;
+	uint32_t msg_controllen;
+	int32_t msg_flags;
+};
+
+struct nb_iovec {
+	void *base;
+	size_t len;
+};
+
+#define IOV_MAX_MSG	1024
+
+/*
+ * sendmsg/recvmsg where simple: the iovec and the address; no control
+ * data (msg_controllen must be 0 for sendmsg; recvmsg returns none).
+ */
+static int
+msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
+{
+	struct xfer_sock x = { .flags = ARG(a, 2, int) };
+	struct nb_msghdr mh;
+	struct nb_iovec iov;
+	struct ksocket *so;
+	ip_addr_t ip;
+	size_t total = 0, done;
+	int error;
+
+	if ((so = getsock(l, ARG(a, 0, int), &x.fp, &error)) == NULL)
+		return error;
+	if ((error = copyin(ARG(a, 1, const void *), &mh, sizeof(mh))) != 0)
+		return error;
+	if (mh.msg_iovlen < 0 || mh.msg_iovlen > IOV_MAX_MSG)
+		return 40;			/* EMSGSIZE */
+	if (send && mh.msg_controllen != 0)
+		return RUMP_EINVAL;
+	if (send && mh.msg_name != NULL && so->type == NB_SOCK_DGRAM) {
+		if ((error = addr_in(mh.msg_name, mh.msg_namelen, &ip,
+		    &x.port)) != 0)
+			return error;
+		x.to = &ip;
+	}
+	x.ra.flags = x.flags;
+	for (int i = 0; i < mh.msg_iovlen; i++) {
+		if ((error = copyin((struct nb_iovec *)mh.msg_iov + i, &iov,
+		    sizeof(iov))) != 0)
+			break;
+		done = 0;
+		error = uio_move(iov.base, iov.len, send, !send ||
+		    so->type == NB_SOCK_DGRAM, send ? xfer_send : xfer_recv,
+		    &x, &done);
+		total += done;
+		/* Datagrams: one per call, from the first non-empty iovec. */
+		if (error != 0 || done < iov.len || (so->type == NB_SOCK_DGRAM &&
+		    iov.len > 0))
+			break;
+	}
+	if (total > 0)
+		error = 0;
+	if (error == 0 && !send) {
+		if (mh.msg_name != NULL && x.ra.fromset)
+			error = addr_out(&x.ra.from, x.ra.port, mh.msg_name,
+			    &((struct nb_msghdr *)ARG(a, 1, void *))->msg_namelen);
+		mh.msg_controllen = 0;
+		mh.msg_flags = 0;
+		if (error == 0)
+			error = copyout(&mh.msg_controllen,
+			    &((struct nb_msghdr *)ARG(a, 1, void *))->msg_controllen,
+			    sizeof(mh.msg_controllen) + sizeof(mh.msg_flags));
+	}
+	*rv = (register_t)total;
+	return error;
+}
+
+static int
+sys_sendmsg(struct lwp *l, const void *a, register_t *rv)
+{
+	return msg_io(l, a, rv, true);
+}
+
+static int
+sys_recvmsg(struct lwp *l, const void *a, register_t *rv)
+{
+	return msg_io(l, a, rv, false);
+}
+
+/* ---- names, options, shutdown ---- */
+
+static int
+getname(struct lwp *l, const void *a, bool local)
+{
+	struct ksocket *so;
+	ip_addr_t ip;
+	u16_t port;
+	err_t err;
+	int error;
+
+	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
+		return error;
+	if ((err = netconn_getaddr(so->conn, &ip, &port, local)) != ERR_OK)
+		return local ? lwip_errno(err) : 57;	/* ENOTCONN */
+	return addr_out(&ip, port, ARG(a, 1, void *), ARG(a, 2, uint32_t *));
+}
+
+static int
+sys_getsockname(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return getname(l, a, true);
+}
+
+static int
+sys_getpeername(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return getname(l, a, false);
+}
+
+/* A pcb option, set or cleared in lwIP's core context. */
+static void
+pcb_option(struct ksocket *so, u8_t opt, bool on)
+{
+	LOCK_TCPIP_CORE();
+	if (so->conn->pcb.ip != NULL) {
+		if (on)
+			ip_set_option(so->conn->pcb.ip, opt);
+		else
+			ip_reset_option(so->conn->pcb.ip, opt);
+	}
+	UNLOCK_TCPIP_CORE();
+}
+
+struct nb_timeval {
+	int64_t tv_sec;
+	int32_t tv_usec;
+	int32_t pad;
+};
+
+static int
+sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
+{
+	int level = ARG(a, 1, int), name = ARG(a, 2, int), v = 0, error;
+	const void *val = ARG(a, 3, const void *);
+	uint32_t size = ARG(a, 4, uint32_t);
+	struct nb_timeval tv;
+	struct ksocket *so;
+
+	(void)rv;
+	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
+		return error;
+	if (level == NB_SOL_SOCKET &&
+	    (name == NB_SO_RCVTIMEO || name == NB_SO_SNDTIMEO)) {
+		if (size < sizeof(tv))
+			return RUMP_EINVAL;
+		if ((error = copyin(val, &tv, sizeof(tv))) != 0)
+			return error;
+		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+			return 33;		/* EDOM, as NetBSD */
+		int64_t ms = tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
+		if (name == NB_SO_RCVTIMEO)
+			so->rcvtimeo_ms = ms;
+		else
+			so->sndtimeo_ms = ms;
+		return 0;
+	}
+	if (size < sizeof(int))
+		return RUMP_EINVAL;
+	if ((error = copyin(val, &v, sizeof(v))) != 0)
+		return error;
+	if (level == NB_SOL_SOCKET) {
+		switch (name) {
+		case NB_SO_REUSEADDR:
+		case NB_SO_REUSEPORT:
+			pcb_option(so, SOF_REUSEADDR, v != 0);
+			return 0;
+		case NB_SO_KEEPALIVE:
+			pcb_option(so, SOF_KEEPALIVE, v != 0);
+			return 0;
+		case NB_SO_BROADCAST:
+			pcb_option(so, SOF_BROADCAST, v != 0);
+			return 0;
+		case NB_SO_NOSIGPIPE:
+			so->nosigpipe = v != 0;
+			return 0;
+		case NB_SO_RCVBUF:
+		case NB_SO_SNDBUF:
+			if (v <= 0)
+				return RUMP_EINVAL;
+			if (name == NB_SO_RCVBUF) {
+				so->rcvbuf = v;
+				if (so->type == NB_SOCK_DGRAM)
+					netconn_set_recvbufsize(so->conn, v);
+			} else {
+				so->sndbuf = v;
+			}
+			return 0;
+		}
+		return 42;			/* ENOPROTOOPT */
+	}
+	if (level == NB_IPPROTO_TCP && name == NB_TCP_NODELAY) {
+		if (so->type != NB_SOCK_STREAM)
+			return 42;
+		LOCK_TCPIP_CORE();
+		if (so->conn->pcb.tcp != NULL) {
+			if (v)
+				tcp_nagle_disable(so->conn->pcb.tcp);
+			else
+				tcp_nagle_enable(so->conn->pcb.tcp);
+		}
+		UNLOCK_TCPIP_CORE();
+		return 0;
+	}
+	return 42;
+}
+
+static int
+sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
+{
+	int level = ARG(a, 1, int), name = ARG(a, 2, int), v = 0, error;
+	void *val = ARG(a, 3, void *);
+	uint32_t *sizep = ARG(a, 4, uint32_t *), size;
+	struct nb_timeval tv = { 0, 0, 0 };
+	struct ksocket *so;
+	const void *out = &v;
+	uint32_t outlen = sizeof(v);
+
+	(void)rv;
+	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
+		return error;
+	if ((error = copyin(sizep, &size, sizeof(size))) != 0)
+		return error;
+	if (level == NB_SOL_SOCKET) {
+		switch (name) {
+		case NB_SO_REUSEADDR:
+		case NB_SO_REUSEPORT:
+			v = so->conn->pcb.ip != NULL &&
+			    ip_get_option(so->conn->pcb.ip, SOF_REUSEADDR) ?
+			    name : 0;
+			break;
+		case NB_SO_KEEPALIVE:
+			v = so->conn->pcb.ip != NULL &&
+			    ip_get_option(so->conn->pcb.ip, SOF_KEEPALIVE) ?
+			    name : 0;
+			break;
+		case NB_SO_TYPE:
+			v = so->type;
+			break;
+		case NB_SO_ERROR:
+			v = lwip_errno(netconn_err(so->conn));
+			so->ev->errevent = false;
+			break;
+		case NB_SO_RCVBUF:
+			v = so->rcvbuf != 0 ? so->rcvbuf : (so->type ==
+			    NB_SOCK_STREAM ? TCP_WND : 65536);
+			break;
+		case NB_SO_SNDBUF:
+			v = so->sndbuf != 0 ? so->sndbuf : (so->type ==
+			    NB_SOCK_STREAM ? TCP_SND_BUF : 65536);
+			break;
+		case NB_SO_NOSIGPIPE:
+			v = so->nosigpipe;
+			break;
+		case NB_SO_RCVTIMEO:
+		case NB_SO_SNDTIMEO: {
+			int64_t ms = name == NB_SO_RCVTIMEO ? so->rcvtimeo_ms :
+			    so->sndtimeo_ms;
+			tv.tv_sec = ms / 1000;
+			tv.tv_usec = (int32_t)(ms % 1000) * 1000;
+			out = &tv;
+			outlen = sizeof(tv);
+			break;
+		}
+		default:
+			return 42;		/* ENOPROTOOPT */
+		}
+	} else if (level == NB_IPPROTO_TCP && name == NB_TCP_NODELAY &&
+	    so->type == NB_SOCK_STREAM) {
+		v = so->conn->pcb.tcp != NULL &&
+		    tcp_nagle_disabled(so->conn->pcb.tcp) ? 1 : 0;
+	} else {
+		return 42;
+	}
+	if (size > outlen)
+		size = outlen;
+	if ((error = copyout(out, val, size)) != 0)
+		return error;
+	return copyout(&size, sizep, sizeof(size));
+}
+
+static int
+sys_shutdown(struct lwp *l, const void *a, register_t *rv)
+{
+	int how = ARG(a, 1, int), error;
+	struct ksocket *so;
+	err_t err;
+
+	(void)rv;
+	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
+		return error;
+	if (how < NB_SHUT_RD || how > NB_SHUT_RDWR)
+		return RUMP_EINVAL;
+	if (so->type != NB_SOCK_STREAM)
+		return 57;			/* ENOTCONN */
+	err = netconn_shutdown(so->conn, how != NB_SHUT_WR, how != NB_SHUT_RD);
+	if (err == ERR_OK && how != NB_SHUT_WR)
+		so->rdshut = true;
+	kcv_broadcast(&poll_kcv);
+	return lwip_errno(err);
+}
+
+void
+net_sysent(int (**t)(struct lwp *, const void *, register_t *))
+{
+	t[27] = sys_recvmsg;
+	t[28] = sys_sendmsg;
+	t[29] = sys_recvfrom;
+	t[30] = sys_accept;
+	t[31] = sys_getpeername;
+	t[32] = sys_getsockname;
+	t[98] = sys_connect;
+	t[104] = sys_bind;
+	t[105] = sys_setsockopt;
+	t[106] = sys_listen;
+	t[118] = sys_getsockopt;
+	t[133] = sys_sendto;
+	t[134] = sys_shutdown;
+	t[394] = sys_socket;
+	t[456] = sys_paccept;
+}
