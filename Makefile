@@ -141,8 +141,10 @@ $(O)/platform/%.o: platform/%.S $(CONFIG_H)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(IMG_CFLAGS) -c $< -o $@
 
-# The hypercall layer may use SSE (the kernel above it will); interrupt
-# handlers never run its code.
+# The hypercall layer may use SSE (the kernel above it will), except where
+# interrupt handlers run its code: waking a thread (sched.c) and the
+# network notifier (net.c). Interrupt entry does not save SSE registers.
+$(O)/hypercall/sched.o $(O)/hypercall/sched_md_x86.o $(O)/hypercall/net.o: IMG_CFLAGS += -mgeneral-regs-only
 $(O)/hypercall/%.o: hypercall/%.c $(CONFIG_H)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
