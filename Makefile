@@ -79,26 +79,31 @@ IMG_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 # ---- objects ----------------------------------------------------------------
 
+# newlib, built once for every output directory (scripts/build-newlib);
+# defined before the build.mk files, whose rules name it.
+NEWLIB_DIR := build/newlib
+NEWLIB_INC := $(NEWLIB_DIR)/install/x86_64-elf/include
+NEWLIB_LIBC := $(NEWLIB_DIR)/install/x86_64-elf/lib/libc.a
+
 plat-y :=
 hyp-y :=
 app-y :=
 kernel-y :=
 tests-y :=
 apptests-y :=
+lwip-y :=
 include platform/x86/build.mk
 include hypercall/build.mk
 include apps/build.mk
+include kernel/net/build.mk
 include tests/qemu/build.mk
 
 IMG_OBJS := $(addprefix $(O)/,$(plat-y:.c=.o) $(hyp-y:.c=.o))
 IMG_OBJS := $(IMG_OBJS:.S=.o)
 TEST_OBJS := $(addprefix $(O)/,$(tests-y:.c=.o) $(apptests-y:.c=.o))
 APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o) $(kernel-y:.c=.o))
+APP_OBJS += $(addprefix $(O)/kernel/net/lwip/,$(lwip-y:.c=.o))
 
-# newlib, built once for every output directory (scripts/build-newlib).
-NEWLIB_DIR := build/newlib
-NEWLIB_INC := $(NEWLIB_DIR)/install/x86_64-elf/include
-NEWLIB_LIBC := $(NEWLIB_DIR)/install/x86_64-elf/lib/libc.a
 IMG_LIBS := $(if $(CONFIG_LIBC_NEWLIB),$(NEWLIB_LIBC)) $(LIBGCC)
 # Programs inside the image: newlib's headers, never the host's.
 APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) -nostdinc -isystem $(NEWLIB_INC) -isystem $(GCC_INC) \

@@ -8,6 +8,9 @@
 #include "kern.h"
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
+#ifdef CONFIG_NET_LWIP
+#include "net/net.h"
+#endif
 
 #define SP_MAXARGS_LOCAL	8	/* slots a handler may read */
 
@@ -162,6 +165,11 @@ rump_init(void)
 		return RUMP_ENOMEM;
 	if ((error = console_fds(initproc->p_fd, FREAD | FWRITE)) != 0)
 		return error;
+#ifdef CONFIG_NET_LWIP
+	/* Loopback comes up even without a network device (ENXIO). */
+	if ((error = net_init()) != 0 && error != RUMP_ENXIO)
+		return error;
+#endif
 	inited = true;
 	return 0;
 }

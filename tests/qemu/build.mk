@@ -14,3 +14,10 @@ apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/bench_kernel.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel_suites.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/suite_lwproc.c tests/qemu/apps/suite_syscalls.c
+apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_net.c
+
+# The network tests call lwIP's netconn API: its headers and the port's.
+$(O)/tests/qemu/apps/test_net.o: tests/qemu/apps/test_net.c $(CONFIG_H) | $(NEWLIB_LIBC) $(LWIP_STAMP)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(APP_CFLAGS) -Iplatform/x86/include -Itests/host $(LWIP_INC) -c $< -o $@

@@ -29,7 +29,8 @@ STATUS_NAMES = {OK: "ok", FAIL: "workload failed", PANIC: "panic",
 class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
                  mem="64M", iso=False, module=None, timeout=60, check=None,
-                 serial_file=False, cpu=None, serial_unix=False, net=False):
+                 serial_file=False, cpu=None, serial_unix=False, net=False,
+                 echo_server=False):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
@@ -39,7 +40,10 @@ class Case:
         self.serial_unix = serial_unix
         # net: a virtio-net device on QEMU's user network (the guest is
         # 10.0.2.15 by DHCP, the host's 127.0.0.1 is 10.0.2.2).
-        self.net = net
+        # echo_server: a TCP echo server on the host's 127.0.0.1, its port
+        # passed as NETTEST_ECHO_PORT=n.
+        self.net = net or echo_server
+        self.echo_server = echo_server
 
 
 def trap_case(name, test, status, *must):
@@ -224,13 +228,78 @@ CASES = [
          "test=kernel_switch_to_running_lwp_panics", PANIC,
          must=(r"panic: lwp 0x[0-9a-f]+ \(2:0\) already running",),
          must_not=(r"test kernel_switch_to_running_lwp_panics: (PASS|FAIL)",)),
+    Case("net_tcp_loopback_without_device", "test=net_tcp_loopback",
+         must=(r"net: no network device; loopback 127\.0\.0\.1 only",
+               r"net: loopback tcp echoed 65536 bytes",
+               r"test net_tcp_loopback: PASS")),
+    Case("net_dhcp_lease_10_0_2_15", "test=net_address,net_tcp_loopback", net=True,
+         must=(r"net: vn0 52:54:00:12:34:56 mtu 1500, asking DHCP",
+               r"net: 10\.0\.2\.15/24 gw 10\.0\.2\.2 \(dhcp\)",
+               r"net: dhcp lease after \d+ ms",
+               r"net: default interface has 10\.0\.2\.15",
+               r"test net_address: PASS", r"test net_tcp_loopback: PASS")),
+    Case("net_static_address_and_tcp_echo_to_host",
+         "RUMP_NET_IPV4=10.0.2.20/24 RUMP_NET_GW=10.0.2.2 test=net_tcp_echo_host",
+         echo_server=True,
+         must=(r"net: 10\.0\.2\.20/24 gw 10\.0\.2\.2 \(static\)",
+               r"net: tcp echoed 65536 bytes through 10\.0\.2\.2:\d+",
+               r"test net_tcp_echo_host: PASS"),
+         must_not=(r"\(dhcp\)",)),
+    Case("net_bad_address_parameter_falls_back_to_dhcp",
+         "RUMP_NET_IPV4=10.0.2.300/24 test=net_address", net=True,
+         must=(r"net: parameter RUMP_NET_IPV4: invalid value",
+               r"net: 10\.0\.2\.15/24 gw 10\.0\.2\.2 \(dhcp\)",
+               r"test net_address: PASS")),
     Case("grub_iso_boots", "test=boot", iso=True, timeout=90,
          must=(r"loader: GRUB", r"test boot: PASS")),
 ]
 
 
+class EchoServer:
+    """A TCP echo server on the host's 127.0.0.1, one thread per client."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                c, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.echo, args=(c,), daemon=True).start()
+
+    @staticmethod
+    def echo(c):
+        with c:
+            while True:
+                data = c.recv(65536)
+                if not data:
+                    return
+                c.sendall(data)
+
+    def close(self):
+        self.sock.close()
+
+
 def run_case(case, image, tmpdir):
-    cmd = [RUN_QEMU, "--raw-status", "-m", case.mem, "-a", case.append]
+    echo = EchoServer() if case.echo_server else None
+    try:
+        return run_case_qemu(case, image, tmpdir, echo)
+    finally:
+        if echo is not None:
+            echo.close()
+
+
+def run_case_qemu(case, image, tmpdir, echo):
+    append = case.append
+    if echo is not None:
+        append += " NETTEST_ECHO_PORT=%d" % echo.port
+    cmd = [RUN_QEMU, "--raw-status", "-m", case.mem, "-a", append]
     if case.iso:
         cmd.append("--iso")
     if case.module is not None:

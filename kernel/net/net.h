@@ -1,0 +1,35 @@
+/*
+ * The kernel's TCP/IP stack: lwIP over the rumpuser_ext_net_*() extension
+ * (kernel/net, image only, CONFIG_NET_LWIP).
+ *
+ * lwIP runs as part of the kernel: its threads (tcpip, the interface's
+ * receiver) hold the virtual CPU whenever they run, and every wait in the
+ * port (sys_arch.c) hands the CPU back while it waits. So lwIP's sequential
+ * API (netconn, lwip/api.h) must be called with the kernel entered
+ * (rump_schedule(), or inside a system call), never from a bare thread.
+ */
+#ifndef KERN_NET_H
+#define KERN_NET_H
+
+#include <stdint.h>
+
+/*
+ * Starts lwIP: the tcpip thread, 127.0.0.1 on the loopback interface, and
+ * the machine's Ethernet interface as the default route, configured from
+ * the RUMP_NET_IPV4=a.b.c.d/len and RUMP_NET_GW=a.b.c.d parameters or
+ * else by DHCP (the address is printed once known: "net: ADDR/LEN gw GW
+ * (dhcp)"). A bad parameter is reported by name and DHCP is used.
+ * Returns 0, ENXIO without a network device (loopback is up all the same),
+ * or ENOMEM; NetBSD's numbers. Called once by rump_init() after init
+ * exists, from outside the kernel (it enters the kernel itself).
+ */
+int net_init(void);
+
+/*
+ * Waits up to timeout_ns (0: forever) until the Ethernet interface has an
+ * IPv4 address. 0; ETIMEDOUT; ENXIO without a device. Called from outside
+ * the kernel, after rump_init().
+ */
+int net_wait_address(uint64_t timeout_ns);
+
+#endif
