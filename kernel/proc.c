@@ -181,10 +181,11 @@ lwp_free(struct lwp *l)
 		pp = &(*pp)->l_next;
 	*pp = l->l_next;
 	p->p_nlwps--;
-	rumpuser_curlwpop(RUMPUSER_LWP_DESTROY, l);
-	kmem_free(l, sizeof(*l));
+	/* The process goes first: l may be the context its teardown runs in. */
 	if (p->p_nlwps == 0 && p != &proc0 && p != initproc)
 		proc_free(p);
+	rumpuser_curlwpop(RUMPUSER_LWP_DESTROY, l);
+	kmem_free(l, sizeof(*l));
 }
 
 void

@@ -59,11 +59,16 @@ lwp_switch_to(struct lwp *l)
 static void
 unbind(struct lwp *l)
 {
-	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l);
 	l->l_running = false;
 	l->l_flag &= ~LW_UNBIND;
+	/*
+	 * Freed while still current: when it is a process's last lwp, the
+	 * process's teardown (closing its descriptors, sockets included)
+	 * runs in a context that has an lwp, as all kernel code expects.
+	 */
 	if (l->l_flag & (LW_IMPLICIT | LW_RELEASE))
 		lwp_free(l);
+	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l);	/* compares, no access */
 }
 
 void

@@ -7,6 +7,8 @@ LWIP_STAMP := $(LWIP_TOP)/.fetched
 
 kernel-$(CONFIG_NET_LWIP) += kernel/net/sys_arch.c kernel/net/netif.c
 kernel-$(CONFIG_NET_LWIP) += kernel/net/socket.c kernel/net/socket_syscalls.c
+# The rump_sp server's transport in the image (hypercall/sp_sock.c without).
+kernel-$(CONFIG_NET_LWIP) += kernel/net/sp_transport.c
 
 # lwIP's files, relative to its src/: core, IPv4, Ethernet, netconn + tcpip.
 lwip-$(CONFIG_NET_LWIP) += core/init.c core/def.c core/inet_chksum.c core/ip.c

@@ -1,0 +1,250 @@
+/*
+ * The rump_sp server's byte streams in the image (sp/sp_transport.h): TCP
+ * over lwIP's netconn API. The server's threads live outside the kernel,
+ * so each call here enters it (lwIP runs only with the kernel entered, see
+ * net.h) and lwIP's waits give the CPU back while they wait. Only
+ * tcp://ADDR:PORT: the image has no file-system sockets to offer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kern.h"
+#include "lwip/api.h"
+#include "lwip/tcp.h"
+#include "lwip/tcpip.h"
+#include "../../sp/sp_transport.h"
+
+#define NB_ENOMEM	12
+#define NB_EINVAL	22
+#define NB_ERANGE	34
+#define NB_EOPNOTSUPP	45
+#define NB_EADDRINUSE	48
+#define NB_ENOTCONN	57
+#define NB_EPIPE	32
+#define SEND_SLICE_MS	1000
+#define SEND_TIMEOUT_S	30	/* a client that reads nothing: dropped */
+
+struct sp_listener {
+	struct netconn *conn;
+	bool closed;
+};
+
+struct sp_sock {
+	struct netconn *conn;
+	struct pbuf *rx;		/* received, not yet taken */
+	uint16_t rxoff;
+	bool dead;
+};
+
+static int
+parse_tcp(const char *url, ip_addr_t *ip, u16_t *port)
+{
+	const char *a, *colon, *p;
+	char host[64];
+	unsigned long v = 0;
+
+	if (strncmp(url, "tcp://", 6) != 0)
+		return strstr(url, "://") == NULL ? NB_EINVAL : NB_EOPNOTSUPP;
+	a = url + 6;
+	if ((colon = strchr(a, ':')) == NULL || (size_t)(colon - a) >= sizeof(host))
+		return NB_EINVAL;
+	memcpy(host, a, (size_t)(colon - a));
+	host[colon - a] = '\0';
+	if (strcmp(host, "*") == 0 || strcmp(host, "0") == 0)
+		ip_addr_set_any(0, ip);
+	else if (!ipaddr_aton(host, ip))
+		return NB_EINVAL;
+	for (p = colon + 1; *p >= '0' && *p <= '9'; p++)
+		if ((v = v * 10 + (unsigned long)(*p - '0')) >= 65536)
+			return NB_ERANGE;
+	if (p == colon + 1 || (*p != '\0' && *p != '/'))
+		return NB_EINVAL;
+	*port = (u16_t)v;
+	return 0;
+}
+
+int
+sp_listen(const char *url, struct sp_listener **lp)
+{
+	struct sp_listener *l;
+	ip_addr_t ip;
+	u16_t port;
+	err_t err;
+	int error;
+
+	if ((error = parse_tcp(url, &ip, &port)) != 0)
+		return error;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return NB_ENOMEM;
+	rump_schedule();
+	l->conn = netconn_new(NETCONN_TCP);
+	if (l->conn == NULL) {
+		err = ERR_MEM;
+	} else {
+		LOCK_TCPIP_CORE();
+		ip_set_option(l->conn->pcb.ip, SOF_REUSEADDR);
+		UNLOCK_TCPIP_CORE();
+		err = netconn_bind(l->conn, &ip, port);
+		if (err == ERR_OK)
+			err = netconn_listen_with_backlog(l->conn, 255);
+		if (err != ERR_OK)
+			netconn_delete(l->conn);
+	}
+	rump_unschedule();
+	if (err != ERR_OK) {
+		free(l);
+		return err == ERR_USE ? NB_EADDRINUSE : NB_ENOMEM;
+	}
+	*lp = l;
+	return 0;
+}
+
+int
+sp_accept(struct sp_listener *l, struct sp_sock **sp)
+{
+	struct netconn *nc = NULL;
+	struct sp_sock *s;
+	err_t err;
+
+	rump_schedule();
+	err = netconn_accept(l->conn, &nc);
+	if (err == ERR_OK) {
+		LOCK_TCPIP_CORE();
+		if (nc->pcb.tcp != NULL)
+			tcp_nagle_disable(nc->pcb.tcp);
+		UNLOCK_TCPIP_CORE();
+	}
+	rump_unschedule();
+	if (err != ERR_OK)
+		return NB_ENOTCONN;
+	if (l->closed || (s = calloc(1, sizeof(*s))) == NULL) {
+		rump_schedule();
+		netconn_delete(nc);
+		rump_unschedule();
+		return l->closed ? NB_ENOTCONN : NB_ENOMEM;
+	}
+	s->conn = nc;
+	*sp = s;
+	return 0;
+}
+
+void
+sp_unlisten(struct sp_listener *l)
+{
+	/*
+	 * Only marked: closing the netconn under the thread waiting in
+	 * accept would free the mailbox it waits on (lwIP without full-duplex
+	 * netconns). This is called when the kernel halts, and the image ends
+	 * right after; a connection accepted meanwhile is closed at once.
+	 */
+	l->closed = true;
+}
+
+int
+sp_recv(struct sp_sock *s, void *buf, size_t len)
+{
+	size_t done = 0;
+	err_t err = ERR_OK;
+
+	rump_schedule();
+	while (done < len) {
+		if (s->rx == NULL) {
+			if (s->dead) {
+				err = ERR_CLSD;
+				break;
+			}
+			err = netconn_recv_tcp_pbuf(s->conn, &s->rx);
+			if (err != ERR_OK || s->rx == NULL) {
+				s->rx = NULL;
+				err = ERR_CLSD;
+				break;
+			}
+			s->rxoff = 0;
+		}
+		u16_t n = pbuf_copy_partial(s->rx, (char *)buf + done,
+		    (u16_t)(len - done > 0xffff ? 0xffff : len - done), s->rxoff);
+		done += n;
+		s->rxoff = (uint16_t)(s->rxoff + n);
+		if (s->rxoff >= s->rx->tot_len) {
+			pbuf_free(s->rx);
+			s->rx = NULL;
+		}
+	}
+	rump_unschedule();
+	return err == ERR_OK ? 0 : NB_ENOTCONN;
+}
+
+int
+sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
+{
+	struct netvector v[8];
+	int i = 0, k, stuck = 0;
+	size_t skip = 0, w;
+	err_t err = ERR_OK;
+
+	rump_schedule();
+	while (i < n && !s->dead) {
+		int m = 0;
+
+		if (iov[i].len == skip) {	/* empty or done: lwIP wants neither */
+			i++;
+			skip = 0;
+			continue;
+		}
+		for (k = 0; i + k < n && m < 8; k++) {
+			if (iov[i + k].len == (k == 0 ? skip : 0))
+				continue;
+			v[m].ptr = (const char *)iov[i + k].base + (k == 0 ? skip : 0);
+			v[m].len = iov[i + k].len - (k == 0 ? skip : 0);
+			m++;
+		}
+		w = 0;
+		netconn_set_sendtimeout(s->conn, SEND_SLICE_MS);
+		err = netconn_write_vectors_partly(s->conn, v, (u16_t)m,
+		    NETCONN_COPY, &w);
+		if (w == 0 && (err == ERR_OK || err == ERR_WOULDBLOCK ||
+		    err == ERR_TIMEOUT)) {
+			if (++stuck >= SEND_TIMEOUT_S) {
+				err = ERR_TIMEOUT;
+				break;
+			}
+			continue;
+		}
+		if (err != ERR_OK && err != ERR_WOULDBLOCK && err != ERR_TIMEOUT)
+			break;
+		stuck = 0;
+		err = ERR_OK;
+		while (i < n && w >= iov[i].len - skip) {
+			w -= iov[i].len - skip;
+			skip = 0;
+			i++;
+		}
+		skip += w;
+	}
+	if (err != ERR_OK || s->dead) {
+		s->dead = true;
+		netconn_shutdown(s->conn, 1, 1);
+	}
+	rump_unschedule();
+	return err == ERR_OK && i == n ? 0 : NB_EPIPE;
+}
+
+void
+sp_shutdown(struct sp_sock *s)
+{
+	rump_schedule();
+	s->dead = true;
+	netconn_shutdown(s->conn, 1, 1);
+	rump_unschedule();
+}
+
+void
+sp_close(struct sp_sock *s)
+{
+	rump_schedule();
+	if (s->rx != NULL)
+		pbuf_free(s->rx);
+	netconn_delete(s->conn);
+	rump_unschedule();
+	free(s);
+}
