@@ -14,6 +14,14 @@
 static struct rumpuser_mtx *cpu_mtx;
 static struct rumpuser_cv *cpu_cv;
 static bool cpu_busy;
+/*
+ * The lwp of the thread holding the CPU (NULL while none, or before the
+ * holder is bound). Blocking hypercalls ask whether their thread holds the
+ * CPU by comparing with their own curlwp: a thread outside the kernel may
+ * call them too (joining a thread, lwIP's port), and must not give away a
+ * CPU it does not have.
+ */
+static struct lwp *cpu_owner;
 
 void
 vcpu_init(void)
@@ -29,6 +37,7 @@ cpu_take(void)
 	while (cpu_busy)
 		rumpuser_cv_wait_nowrap(cpu_cv, cpu_mtx);
 	cpu_busy = true;
+	cpu_owner = rumpuser_curlwp();
 	rumpuser_mutex_exit(cpu_mtx);
 }
 
@@ -37,6 +46,7 @@ cpu_give(void)
 {
 	rumpuser_mutex_enter_nowrap(cpu_mtx);
 	cpu_busy = false;
+	cpu_owner = NULL;
 	rumpuser_cv_signal(cpu_cv);
 	rumpuser_mutex_exit(cpu_mtx);
 }
@@ -53,6 +63,7 @@ lwp_switch_to(struct lwp *l)
 	KASSERT(!l->l_running);
 	l->l_running = true;
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	cpu_owner = l;			/* only the holder binds */
 }
 
 /* Unbinds this thread from l, freeing l if it was temporary or released. */
@@ -102,25 +113,33 @@ rump_unschedule(void)
 void
 rump_backend_unschedule(int nlocks, int *countp, void *interlock)
 {
+	struct lwp *l = rumpuser_curlwp();
+
 	(void)nlocks;
-	*countp = 0;			/* no big kernel lock to carry */
+	/* There is no big kernel lock: the count says "had the CPU". */
 	if (interlock == cpu_mtx) {
+		KASSERT(cpu_busy && cpu_owner == l);
+		*countp = 1;
 		cpu_busy = false;
+		cpu_owner = NULL;
 		rumpuser_cv_signal(cpu_cv);
-	} else {
-		cpu_give();
+		return;
 	}
+	/* Read unlocked: only the holder writes these while it holds. */
+	*countp = l != NULL && cpu_owner == l;
+	if (*countp)
+		cpu_give();
 }
 
 void
 rump_backend_schedule(int nlocks, void *interlock)
 {
-	(void)nlocks;
 	if (interlock == cpu_mtx) {
 		while (cpu_busy)
 			rumpuser_cv_wait_nowrap(cpu_cv, cpu_mtx);
 		cpu_busy = true;
-	} else {
+		cpu_owner = rumpuser_curlwp();
+	} else if (nlocks != 0) {
 		cpu_take();
 	}
 }

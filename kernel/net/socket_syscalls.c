@@ -191,6 +191,9 @@ sys_connect(struct lwp *l, const void *a, register_t *rv)
 	netconn_set_nonblocking(so->conn, 0);
 	if (err == ERR_OK && so->type == NB_SOCK_STREAM)
 		so->ev->sendevent = true;
+	/* A reset answering the SYN: nobody listens there. */
+	if (err == ERR_RST && so->type == NB_SOCK_STREAM)
+		return 61;			/* ECONNREFUSED */
 	return lwip_errno(err);
 }
 
