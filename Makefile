@@ -205,10 +205,12 @@ all: $(O)/rumpimg.elf $(O)/rumpimg.iso
 .PHONY: run debug deps
 deps:
 	$(Q)scripts/deps
+# The server appliance gets its port forwarded from the host's 127.0.0.1.
+RUN_SP := $(if $(CONFIG_APP_SPSERVER),--sp-port $(CONFIG_APP_SPSERVER_PORT))
 run:
 	$(Q)scripts/deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/run-qemu $(O)/rumpimg.elf $(RUNFLAGS)
+	$(Q)scripts/run-qemu $(RUN_SP) $(O)/rumpimg.elf $(RUNFLAGS)
 debug:
 	$(Q)scripts/deps --debug
 	$(Q)$(MAKE) --no-print-directory all
