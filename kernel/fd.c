@@ -114,6 +114,9 @@ fd_close(struct filedesc *fdp, int fd)
 		return RUMP_EBADF;
 	fdp->files[fd] = NULL;
 	fdp->cloexec[fd] = 0;
+	/* Calls blocked on it (they hold it) learn that it went. */
+	if (fp->refs > 1 && fp->ops->fo_restart != NULL)
+		fp->ops->fo_restart(fp);
 	file_release(fp);
 	return 0;
 }

@@ -49,6 +49,8 @@ struct fileops {
 	void (*fo_close)(struct file *);
 	int (*fo_poll)(struct file *, int events);	/* revents now */
 	int (*fo_nread)(struct file *, int *);		/* FIONREAD */
+	/* A descriptor of it was closed while other calls may hold it. */
+	void (*fo_restart)(struct file *);
 };
 
 struct file {

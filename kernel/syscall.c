@@ -31,9 +31,18 @@ xfer_write(void *arg, void *kbuf, size_t n, size_t *done)
 int
 file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done)
 {
-	/* A read that may block must not block again for a second chunk. */
-	return uio_move(ubuf, n, towrite, !towrite && fp->ops != &vnode_fileops,
+	int error;
+
+	/*
+	 * The call holds the file: another thread's close() of the
+	 * descriptor meanwhile must not free it under a blocked read.
+	 * A read that may block must not block again for a second chunk.
+	 */
+	file_hold(fp);
+	error = uio_move(ubuf, n, towrite, !towrite && fp->ops != &vnode_fileops,
 	    towrite ? xfer_write : xfer_read, fp, done);
+	file_release(fp);
+	return error;
 }
 
 static int

@@ -104,6 +104,7 @@ lwip_errno(err_t err)
 	case ERR_RST:		return 54;	/* ECONNRESET */
 	case ERR_CLSD:		return 57;
 	case ERR_ARG:		return RUMP_EINVAL;
+	case ERR_SO_RESTART:	return RUMP_EBADF;
 	default:		return RUMP_EIO;
 	}
 }
@@ -241,6 +242,8 @@ so_sliced(struct ksocket *so, int64_t timeout_ms, bool send,
 			return err;
 		if (so_draining())
 			return ERR_ABRT;	/* EINTR below */
+		if (so->restart)
+			return ERR_SO_RESTART;
 		if (timeout_ms > 0 && (left -= slice) <= 0)
 			return ERR_TIMEOUT;
 	}
@@ -373,6 +376,10 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 			err = ERR_ABRT;
 			break;
 		}
+		if (so->restart) {
+			err = ERR_SO_RESTART;
+			break;
+		}
 		if (so->sndtimeo_ms > 0 && (left -= SLICE_MS) <= 0) {
 			err = ERR_WOULDBLOCK;
 			break;
@@ -435,10 +442,18 @@ sock_nread(struct file *fp, int *n)
 	return 0;
 }
 
+static void
+sock_restart(struct file *fp)
+{
+	sock_of(fp)->restart = true;
+	kcv_broadcast(&poll_kcv);
+}
+
 const struct fileops socket_fileops = {
 	.fo_read = sock_read,
 	.fo_write = sock_write,
 	.fo_close = sock_close,
 	.fo_poll = sock_poll,
 	.fo_nread = sock_nread,
+	.fo_restart = sock_restart,
 };

@@ -77,7 +77,11 @@ struct ksocket {
 	uint16_t rxoff;
 	int rcvbuf, sndbuf;		/* as set; lwIP sizes its windows */
 	int64_t rcvtimeo_ms, sndtimeo_ms;	/* 0: none */
+	bool restart;			/* its descriptor was closed */
 };
+
+/* so_sliced's answer when the descriptor was closed under the call. */
+#define ERR_SO_RESTART	((err_t)-100)
 
 extern const struct fileops socket_fileops;
 
@@ -92,7 +96,10 @@ struct recv_args {
 
 /* A socket for conn (type NB_SOCK_*), or NULL when memory is out. */
 struct ksocket *sock_new(struct netconn *conn, int type);
-/* The socket behind fd; NULL with EBADF or ENOTSOCK in *errp. */
+/*
+ * The socket behind fd; NULL with EBADF or ENOTSOCK in *errp. The socket
+ * system calls run held (socket_syscalls.c), so it stays valid meanwhile.
+ */
 struct ksocket *getsock(struct lwp *l, int fd, struct file **fpp, int *errp);
 /* One receive into ra->buf (a kernel or checked local buffer). */
 int so_recv(struct file *fp, struct recv_args *ra, size_t *done);

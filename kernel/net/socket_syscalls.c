@@ -595,22 +595,56 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
 	return lwip_errno(err);
 }
 
+/*
+ * Each call on a socket descriptor (the first argument) holds its file
+ * while it runs: a close() by another thread then only marks the socket
+ * (sock_restart) and the blocked call ends with EBADF within a slice.
+ */
+#define HELD(name)							\
+static int								\
+name##_held(struct lwp *l, const void *a, register_t *rv)		\
+{									\
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));	\
+	int error;							\
+									\
+	if (fp != NULL)							\
+		file_hold(fp);						\
+	error = name(l, a, rv);						\
+	if (fp != NULL)							\
+		file_release(fp);					\
+	return error;							\
+}
+HELD(sys_recvmsg)
+HELD(sys_sendmsg)
+HELD(sys_recvfrom)
+HELD(sys_accept)
+HELD(sys_getpeername)
+HELD(sys_getsockname)
+HELD(sys_connect)
+HELD(sys_bind)
+HELD(sys_setsockopt)
+HELD(sys_listen)
+HELD(sys_getsockopt)
+HELD(sys_sendto)
+HELD(sys_shutdown)
+HELD(sys_paccept)
+
 void
 net_sysent(int (**t)(struct lwp *, const void *, register_t *))
 {
-	t[27] = sys_recvmsg;
-	t[28] = sys_sendmsg;
-	t[29] = sys_recvfrom;
-	t[30] = sys_accept;
-	t[31] = sys_getpeername;
-	t[32] = sys_getsockname;
-	t[98] = sys_connect;
-	t[104] = sys_bind;
-	t[105] = sys_setsockopt;
-	t[106] = sys_listen;
-	t[118] = sys_getsockopt;
-	t[133] = sys_sendto;
-	t[134] = sys_shutdown;
+	t[27] = sys_recvmsg_held;
+	t[28] = sys_sendmsg_held;
+	t[29] = sys_recvfrom_held;
+	t[30] = sys_accept_held;
+	t[31] = sys_getpeername_held;
+	t[32] = sys_getsockname_held;
+	t[98] = sys_connect_held;
+	t[104] = sys_bind_held;
+	t[105] = sys_setsockopt_held;
+	t[106] = sys_listen_held;
+	t[118] = sys_getsockopt_held;
+	t[133] = sys_sendto_held;
+	t[134] = sys_shutdown_held;
 	t[394] = sys_socket;
-	t[456] = sys_paccept;
+	t[456] = sys_paccept_held;
 }

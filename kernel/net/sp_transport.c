@@ -22,6 +22,7 @@
 #define NB_ENOTCONN	57
 #define NB_EPIPE	32
 #define SEND_SLICE_MS	1000
+#define RECV_SLICE_MS	200
 #define SEND_TIMEOUT_S	30	/* a client that reads nothing: dropped */
 
 struct sp_listener {
@@ -153,7 +154,11 @@ sp_recv(struct sp_sock *s, void *buf, size_t len)
 				err = ERR_CLSD;
 				break;
 			}
+			/* In slices: sp_shutdown from another thread ends it. */
+			netconn_set_recvtimeout(s->conn, RECV_SLICE_MS);
 			err = netconn_recv_tcp_pbuf(s->conn, &s->rx);
+			if (err == ERR_TIMEOUT)
+				continue;
 			if (err != ERR_OK || s->rx == NULL) {
 				s->rx = NULL;
 				err = ERR_CLSD;
@@ -221,20 +226,23 @@ sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 		}
 		skip += w;
 	}
-	if (err != ERR_OK || s->dead) {
+	if (err != ERR_OK)
 		s->dead = true;
-		netconn_shutdown(s->conn, 1, 1);
-	}
 	rump_unschedule();
 	return err == ERR_OK && i == n ? 0 : NB_EPIPE;
 }
 
+/*
+ * Only marked: without lwIP's full-duplex netconns, a shutdown must not
+ * run under another thread's wait on the same netconn. The reader and the
+ * senders see the mark within a slice; sp_close, once they are all done,
+ * closes the connection for the peer.
+ */
 void
 sp_shutdown(struct sp_sock *s)
 {
 	rump_schedule();
 	s->dead = true;
-	netconn_shutdown(s->conn, 1, 1);
 	rump_unschedule();
 }
 

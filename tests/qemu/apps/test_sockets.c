@@ -225,3 +225,42 @@ TESTCASE(sockets_errors_and_udp)
 	rump_sys_close(s1);
 	return 0;
 }
+
+/* accept() blocked in one thread while another closes the descriptor. */
+static int blocked_fd, blocked_result, blocked_errno;
+
+static void *
+blocked_accept(void *arg)
+{
+	(void)arg;
+	blocked_result = rump_sys_accept(blocked_fd, NULL, NULL);
+	blocked_errno = errno;
+	return NULL;
+}
+
+TESTCASE(sockets_close_under_blocked_accept)
+{
+	struct sin a = loopback(7010);
+	struct { int64_t sec; long nsec; } ts = { 0, 100000000 };
+	void *th;
+
+	TCHECK(rump_init() == 0, "rump_init");
+	TCHECK((blocked_fd = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0,
+	    "socket");
+	TCHECK(rump_sys_bind(blocked_fd, &a, sizeof(a)) == 0 &&
+	    rump_sys_listen(blocked_fd, 1) == 0, "bind+listen");
+	TCHECK(rumpuser_thread_create(blocked_accept, NULL, "acceptor", 1, 0,
+	    -1, &th) == 0, "thread");
+	rump_sys_nanosleep(&ts, NULL);		/* let it block */
+	TCHECK(rump_sys_close(blocked_fd) == 0, "close");
+	rumpuser_thread_join(th);
+	TCHECK(blocked_result == -1 && blocked_errno == RUMP_EBADF,
+	    "the blocked accept ended with %d, errno %d", blocked_result,
+	    blocked_errno);
+	/* The port is free again: the socket really went. */
+	TCHECK((blocked_fd = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0 &&
+	    rump_sys_bind(blocked_fd, &a, sizeof(a)) == 0, "bind again: %d",
+	    errno);
+	rump_sys_close(blocked_fd);
+	return 0;
+}
