@@ -31,8 +31,17 @@ struct server {
 	int sv_port;		/* tcp port, or 0 for unix */
 };
 
+/*
+ * $RUMP_TEST_SERVER, or NULL. When set, the cases run against that server,
+ * which the test does not own: server_up describes it, server_stop leaves
+ * it running, and cases that need to stop, restart or read the output of
+ * their server are not run.
+ */
+extern const char *test_server_url;
+
 const char *bindir(void);
 int server_init(struct server *, bool);
+int server_remote(struct server *, const char *);
 int server_start(struct server *);
 int server_wait(struct server *, int);
 int server_stop(struct server *);
@@ -74,11 +83,14 @@ client_start(const struct server *sv, void (*fn)(void *), void *arg)
 	return pid;
 }
 
-/* A fresh server for a case; false (the case failed) if it did not start. */
+/* A fresh server for a case (or $RUMP_TEST_SERVER); false (the case failed) if it did not start. */
 static inline bool
 server_up(struct server *sv, bool tcp)
 {
-	if (server_init(sv, tcp) == 0 && server_start(sv) == 0)
+	if (test_server_url != NULL) {
+		if (server_remote(sv, test_server_url) == 0)
+			return true;
+	} else if (server_init(sv, tcp) == 0 && server_start(sv) == 0)
 		return true;
 	printf("  %s: no server\n", sv->sv_url);
 	check_case_failed = 1;

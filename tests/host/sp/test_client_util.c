@@ -102,6 +102,8 @@ child_wait(pid_t pid, int secs)
 
 /* ---- servers ---- */
 
+const char *test_server_url;
+
 /* A tcp port nobody listens on now (another could take it meanwhile). */
 static int
 free_port(void)
@@ -142,6 +144,35 @@ server_init(struct server *sv, bool tcp)
 		snprintf(sv->sv_url, sizeof(sv->sv_url), "unix://%s",
 		    sv->sv_sock);
 	}
+	return 0;
+}
+
+/*
+ * A description of the running server at url (tcp://127.0.0.1:PORT or
+ * unix://PATH), which this test does not own: no pid, no directory, no
+ * log. Returns 0 if it hands out a banner, else -1.
+ */
+int
+server_remote(struct server *sv, const char *url)
+{
+	const char *p;
+	int fd;
+
+	memset(sv, 0, sizeof(*sv));
+	snprintf(sv->sv_url, sizeof(sv->sv_url), "%s", url);
+	if (strncmp(url, "unix://", 7) == 0)
+		snprintf(sv->sv_sock, sizeof(sv->sv_sock), "%s", url + 7);
+	else if (strncmp(url, "tcp://127.0.0.1:", 16) == 0 &&
+	    (sv->sv_port = atoi(url + 16)) > 0) {
+		for (p = url + 16; *p >= '0' && *p <= '9'; p++)
+			continue;
+		if (*p != '\0')
+			return -1;
+	} else
+		return -1;
+	if ((fd = raw_connect(sv, WAIT_LONG * 1000)) == -1)
+		return -1;
+	close(fd);
 	return 0;
 }
 
@@ -191,12 +222,21 @@ server_start(struct server *sv)
 	return -1;
 }
 
-/* Whether the server still runs (a server that exited is reaped). */
+/*
+ * Whether the server still runs (a server that exited is reaped); one we
+ * do not own, whether it answers a connection with its banner.
+ */
 bool
 server_alive(struct server *sv)
 {
-	int status;
+	int status, fd;
 
+	if (test_server_url != NULL) {
+		if ((fd = raw_connect(sv, WAIT_LONG * 1000)) == -1)
+			return false;
+		close(fd);
+		return true;
+	}
 	if (sv->sv_pid <= 0)
 		return false;
 	if (waitpid(sv->sv_pid, &status, WNOHANG) == 0)
@@ -218,10 +258,15 @@ server_wait(struct server *sv, int secs)
 	return status;
 }
 
-/* Halt the server with SIGTERM: its wait status (0 if it exited 0). */
+/*
+ * Halt the server with SIGTERM: its wait status (0 if it exited 0). A
+ * server we do not own is left running: 0.
+ */
 int
 server_stop(struct server *sv)
 {
+	if (test_server_url != NULL)
+		return 0;
 	if (sv->sv_pid <= 0)
 		return -1;
 	kill(sv->sv_pid, SIGTERM);
