@@ -235,12 +235,13 @@ test:
 	$(Q)$(MAKE) --no-print-directory test-qemu COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)scripts/test-total $(O)/test-counts
 
-test-qemu:
+# The image's rump_sp case runs these host programs against it.
+test-qemu: $(O)/host/tests/sp/test_client $(O)/host/tests/sp/sock_echo
 	$(Q)mkdir -p $(TEST_O)
 	$(Q)test -f $(TEST_O)/.config || \
 		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null
 	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) KCONFIG_CONFIG=$(TEST_O)/.config all
-	$(Q)$(PYTHON) tests/qemu/run.py --image $(TEST_O)/rumpimg.elf $(if $(COUNTS),--counts $(COUNTS)) $(TESTFLAGS)
+	$(Q)$(PYTHON) tests/qemu/run.py --image $(TEST_O)/rumpimg.elf --build $(O) $(if $(COUNTS),--counts $(COUNTS)) $(TESTFLAGS)
 
 bench:
 	$(Q)scripts/deps

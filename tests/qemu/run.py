@@ -30,7 +30,7 @@ class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
                  mem="64M", iso=False, module=None, timeout=60, check=None,
                  serial_file=False, cpu=None, serial_unix=False, net=False,
-                 echo_server=False):
+                 echo_server=False, host=None):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
@@ -44,6 +44,15 @@ class Case:
         # passed as NETTEST_ECHO_PORT=n.
         self.net = net or echo_server
         self.echo_server = echo_server
+        # host: the image serves rump_sp (test=sp_server). The case gets
+        # free host ports forwarded to the same ports in the image (tcp
+        # sp, echo, sock and udp udp), RUMP_SP_PORT and RUMP_ECHO_PORT on
+        # its command line, and once the server listens host(ports, say)
+        # runs the host's side while QEMU runs: say(line) adds to the
+        # transcript; it returns the problems found (none: []).
+        self.host = host
+        if host is not None:
+            self.net = True
 
 
 def trap_case(name, test, status, *must):
@@ -258,6 +267,14 @@ CASES = [
                r"test net_address: PASS")),
     Case("grub_iso_boots", "test=boot", iso=True, timeout=90,
          must=(r"loader: GRUB", r"test boot: PASS")),
+    # Host programs through rump_sp into the image: rump.sysctl, the remote
+    # cases of test_client, sock_echo, the image's echo server, 8 clients
+    # at once; rump.halt ends it. See sp_clients.
+    Case("sp_server_in_image_serves_host_clients", "test=sp_server",
+         host=lambda ports, say: sp_clients(ports, say), timeout=150,
+         must=(r"spserver: tcp echo server on port \d+",
+               r"rump_sp: listening on tcp://0:\d+",
+               r"console-marker", r"host: rump\.halt: ok")),
 ]
 
 
@@ -292,6 +309,164 @@ class EchoServer:
         self.sock.close()
 
 
+# ---- the image's rump_sp server and its host clients ----
+
+BUILD = os.path.join(ROOT, "build")     # --build: where the host programs are
+SP_LISTENING = re.compile(r"rump_sp: listening on tcp://0:(\d+)")
+
+
+def free_ports(kinds):
+    """One free port of 127.0.0.1 per kind ('tcp' or 'udp'), all distinct."""
+    socks = []
+    for kind in kinds:
+        s = socket.socket(type=socket.SOCK_STREAM if kind == "tcp"
+                          else socket.SOCK_DGRAM)
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+def sp_ports():
+    sp, echo, sock, udp = free_ports(("tcp", "tcp", "tcp", "udp"))
+    return {"sp": sp, "echo": echo, "sock": sock, "udp": udp}
+
+
+def host_run(say, name, argv, env=None, timeout=60, show=8):
+    """Runs a host program from the repository root; says its result and
+    the last `show` lines of its output. Returns (problem or None, output)."""
+    t = time.monotonic()
+    if not os.path.exists(argv[0]):
+        say("host: %s: FAIL, no %s (make test-qemu builds it)" % (name, argv[0]))
+        return "%s: no %s" % (name, argv[0]), ""
+    try:
+        p = subprocess.run(argv, cwd=ROOT, env=dict(os.environ, **(env or {})),
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+        st, out = p.returncode, p.stdout.decode(errors="replace")
+    except subprocess.TimeoutExpired as e:
+        st, out = "timeout after %d s" % timeout, (e.stdout or b"").decode(errors="replace")
+    dt = time.monotonic() - t
+    problem = None if st == 0 else "%s: exit status %s" % (name, st)
+    say("host: %s: %s (%.2f s)" % (name, "ok" if problem is None else
+                                   "FAIL, exit status %s" % st, dt))
+    lines = out.splitlines()
+    for l in (lines if problem else lines[-show:] if show else []):
+        say("host:   " + l)
+    return problem, out
+
+
+def image_echo(port, mode, data, want):
+    """A connection to the image's own echo server (RUMP_ECHO_PORT)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as c:
+        c.sendall(mode + data)
+        c.shutdown(socket.SHUT_WR)
+        got = b""
+        while len(got) <= want:
+            d = c.recv(65536)
+            if not d:
+                break
+            got += d
+    return got
+
+
+def sp_clients(ports, say):
+    """The host's side of sp_server_in_image_serves_host_clients."""
+    url = "tcp://127.0.0.1:%d" % ports["sp"]
+    env = {"RUMP_SERVER": url}
+    hbin = os.path.join(BUILD, "host", "bin")
+    tests = os.path.join(BUILD, "host", "tests", "sp")
+    problems = []
+
+    def step(name, argv, check=None, **kw):
+        problem, out = host_run(say, name, argv, **kw)
+        if problem is None and check is not None:
+            problem = check(out)
+            if problem:
+                say("host: %s: FAIL, %s" % (name, problem))
+                problem = "%s: %s" % (name, problem)
+        if problem:
+            problems.append(problem)
+        return out
+
+    step("rump.sysctl -n kern.hostname", [os.path.join(hbin, "rump.sysctl"),
+         "-n", "kern.hostname"], env=env,
+         check=lambda o: None if o == "rumpimg\n" else "printed %r" % o)
+    step("test_client against the image", [os.path.join(tests, "test_client")],
+         env={"RUMP_TEST_SERVER": url, "RUMP_TEST_BINDIR": hbin}, timeout=90,
+         show=20, check=lambda o: None if re.search(
+             r"^(1[1-9]|[2-9]\d) passed, 0 failed$", o, re.M) else "not all passed")
+    step("sock_echo: image sockets serve host sockets",
+         [os.path.join(tests, "sock_echo"), str(ports["sock"]), str(ports["udp"])],
+         env=env, timeout=90, show=10,
+         check=lambda o: None if "4 passed, 0 failed" in o else "not all passed")
+
+    # The in-image echo server that make bench takes as its floor.
+    t = time.monotonic()
+    data = bytes((i * 7 + i // 251) & 0xff for i in range(256 * 1024))
+    try:
+        ok = (image_echo(ports["echo"], b"e", data, len(data)) == data and
+              image_echo(ports["echo"], b"s", data, 8) ==
+              len(data).to_bytes(8, "little"))
+        why = "" if ok else ", wrong bytes back"
+    except OSError as e:
+        ok, why = False, ", %s" % e
+    say("host: image echo server, 256 KiB echoed and sunk: %s (%.2f s)"
+        % ("ok" if ok else "FAIL" + why, time.monotonic() - t))
+    if not ok:
+        problems.append("the image's echo server" + why)
+
+    # Several clients at once, each a process of its own in the image.
+    t = time.monotonic()
+    argv = [os.path.join(tests, "test_client"), "--getpid-loop", "1000"]
+    procs = [] if not os.path.exists(argv[0]) else [subprocess.Popen(argv, cwd=ROOT, env=dict(os.environ, **env),
+                              stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT) for _ in range(8)]
+    pids, bad = set(), 0
+    for p in procs:
+        try:
+            out = p.communicate(timeout=60)[0].decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out = p.communicate()[0].decode(errors="replace") + " (timeout)"
+        m = re.match(r"pid (\d+): 1000 calls", out)
+        if p.returncode != 0 or not m:
+            bad += 1
+            say("host:   " + out.strip())
+        else:
+            pids.add(m.group(1))
+    ok = bad == 0 and len(pids) == 8
+    say("host: 8 concurrent clients x 1000 getpids, %d distinct pids: %s (%.2f s)"
+        % (len(pids), "ok" if ok else "FAIL", time.monotonic() - t))
+    if not ok:
+        problems.append("concurrent getpid clients: %d failed, %d pids" % (bad, len(pids)))
+
+    step("rump.halt", [os.path.join(hbin, "rump.halt")], env=env)
+    return problems
+
+
+def sp_host_side(case, ports, proc, lines):
+    """Waits for the server's line, runs case.host, and returns its
+    problems; QEMU is killed if the server never listens."""
+    def say(line):
+        lines.append((time.monotonic(), line))
+
+    deadline = time.monotonic() + 30
+    while not any(SP_LISTENING.search(l) for _, l in list(lines)):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            say("host: no 'rump_sp: listening' line%s" %
+                ("" if proc.poll() is not None else " within 30 s"))
+            return ["the image's server never listened"]
+        time.sleep(0.05)
+    try:
+        return case.host(ports, say)
+    except Exception as e:      # a bug here must fail the case, loudly
+        say("host: %s: %s" % (type(e).__name__, e))
+        return ["host side raised %s: %s" % (type(e).__name__, e)]
+
+
 def run_case(case, image, tmpdir):
     echo = EchoServer() if case.echo_server else None
     try:
@@ -303,8 +478,12 @@ def run_case(case, image, tmpdir):
 
 def run_case_qemu(case, image, tmpdir, echo):
     append = case.append
+    ports = sp_ports() if case.host is not None else None
+    host_problems = []
     if echo is not None:
         append += " NETTEST_ECHO_PORT=%d" % echo.port
+    if ports is not None:
+        append += " RUMP_SP_PORT=%d RUMP_ECHO_PORT=%d" % (ports["sp"], ports["echo"])
     cmd = [RUN_QEMU, "--raw-status", "-m", case.mem, "-a", append]
     if case.iso:
         cmd.append("--iso")
@@ -326,7 +505,12 @@ def run_case_qemu(case, image, tmpdir, echo):
     if case.cpu is not None:
         extra += ["-cpu", case.cpu]   # the last -cpu wins
     if case.net:
-        extra += ["-netdev", "user,id=n0",
+        netdev = "user,id=n0"
+        if ports is not None:
+            netdev += "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (ports[k], ports[k])
+                              for k in ("sp", "echo", "sock"))
+            netdev += ",hostfwd=udp:127.0.0.1:%d-:%d" % (ports["udp"], ports["udp"])
+        extra += ["-netdev", netdev,
                   "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
     if extra:
         cmd += ["--"] + extra
@@ -358,7 +542,17 @@ def run_case_qemu(case, image, tmpdir, echo):
     t = threading.Thread(target=reader, daemon=True)
     t.start()
     try:
-        status = proc.wait(timeout=case.timeout)
+        if ports is not None:
+            host_problems = sp_host_side(case, ports, proc, lines)
+            if host_problems and proc.poll() is None:
+                # No halt came, or it did not stop the image: give it a
+                # little time, then the timeout below ends it.
+                case_timeout = min(case.timeout, time.monotonic() - start + 10)
+            else:
+                case_timeout = case.timeout
+        else:
+            case_timeout = case.timeout
+        status = proc.wait(timeout=max(1, case_timeout - (time.monotonic() - start)))
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, 9)
         proc.wait()
@@ -370,12 +564,12 @@ def run_case_qemu(case, image, tmpdir, echo):
             lines.append((time.monotonic(), "(unexpected output on stdout)"))
         with open(serial_path, errors="replace") as f:
             lines += [(0.0, l.rstrip("\r\n")) for l in f]
-    return status, lines, time.monotonic() - start
+    return status, lines, time.monotonic() - start, host_problems
 
 
-def judge(case, status, lines):
+def judge(case, status, lines, host_problems=()):
     transcript = "\n".join(l for _, l in lines)
-    problems = []
+    problems = list(host_problems)
     if status not in case.status:
         problems.append("exit status %d (%s), expected %s" % (
             status, STATUS_NAMES.get(status, "?"),
@@ -394,14 +588,18 @@ def judge(case, status, lines):
 
 
 def main():
+    global BUILD
     ap = argparse.ArgumentParser()
     ap.add_argument("--image", required=True)
     ap.add_argument("--filter", help="run only cases whose name matches RE")
     ap.add_argument("--counts", help="append 'qemu PASSED FAILED 0' here")
+    ap.add_argument("--build", default=BUILD,
+                    help="the build directory with host/ (default build)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print every transcript")
     args = ap.parse_args()
+    BUILD = os.path.abspath(args.build)
     cases = [c for c in CASES
              if not args.filter or re.search(args.filter, c.name)]
     if args.list:
@@ -411,8 +609,8 @@ def main():
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmpdir:
         for case in cases:
-            status, lines, dt = run_case(case, args.image, tmpdir)
-            problems = judge(case, status, lines)
+            status, lines, dt, host_problems = run_case(case, args.image, tmpdir)
+            problems = judge(case, status, lines, host_problems)
             print("%s %-46s %6.2f s" % ("PASS" if not problems else "FAIL",
                                         case.name, dt), flush=True)
             if problems or args.verbose:

@@ -77,3 +77,16 @@ $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		$(O)/host/lib/librumpclient-san.a
 
 test-host: $(O)/host/tests/sp/test_client
+
+# Sockets of the image's kernel serving host sockets, through remote system
+# calls; run by tests/qemu/run.py against the image (so a prerequisite of
+# test-qemu, not of test-host).
+$(O)/host/tests/sp/sock_echo: tests/host/sp/sock_echo.c \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h) \
+		tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/sock_echo.c \
+		$(O)/host/lib/librumpclient-san.a
