@@ -18,6 +18,11 @@ Figures:
   scheduler     with --test-image and BUILD/host/bench/sched: the switch,
                 create+join, mutex and cv figures in the guest and natively,
                 beside a host pthread ping-pong.
+  rump_sp       remote calls into rump_server on the host, beside a raw
+                socket ping-pong; and with --test-image, remote calls into
+                the image over TCP through QEMU's user network beside a raw
+                TCP echo into the same image (its own echo server,
+                RUMP_ECHO_PORT), the two interleaved in one boot.
 The minimal kernel and the ISOs go to BUILD/bench/.
 """
 import argparse
@@ -31,6 +36,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -581,6 +587,99 @@ def sp_figures(t, build):
     return goals
 
 
+IMAGE_SP_ROUNDS = 2000          # getpids a run (7 runs) against the image
+IMAGE_SP_PAIRS = 3              # echo and remote, interleaved
+
+
+def sp_image_figures(t, build, test_image):
+    """Remote calls into the image (test=sp_server) beside the floor of the
+    same path: a TCP echo served by threads in the image (apps/spserver's
+    RUMP_ECHO_PORT), no rump_sp. Echo and remote runs are interleaved; each
+    figure is the mean of IMAGE_SP_PAIRS medians. Not pinned: QEMU's
+    threads float, and so do the clients."""
+    bench = os.path.join(build, "host", "bench", "sp")
+    halt = os.path.join(build, "host", "bin", "rump.halt")
+    if not (test_image and os.path.exists(test_image) and
+            all(os.path.exists(p) for p in (bench, halt))):
+        return []
+    sp, echo = free_port(), free_port()
+    while echo == sp:
+        echo = free_port()
+    fwd = ",".join("hostfwd=tcp:127.0.0.1:%d-:%d" % (p, p) for p in (sp, echo))
+    cmd = QEMU + ["-m", MEM, "-serial", "stdio",
+                  "-kernel", test_image, "-append",
+                  "log=warn test=sp_server RUMP_SP_PORT=%d RUMP_ECHO_PORT=%d" % (sp, echo),
+                  "-netdev", "user,id=n0," + fwd,
+                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+    q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out = []
+
+    def reader():
+        for line in q.stdout:
+            out.append(line.decode(errors="replace"))
+    rd = threading.Thread(target=reader, daemon=True)
+    rd.start()
+    env = dict(os.environ, RUMP_SERVER="tcp://127.0.0.1:%d" % sp)
+    runs = {"echo": [], "remote": []}
+    try:
+        deadline = time.monotonic() + 60
+        while not any("rump_sp: listening" in l for l in out):
+            if q.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the image's server did not listen")
+            time.sleep(0.05)
+        for _ in range(IMAGE_SP_PAIRS):
+            runs["echo"].append(parse_bench(sh([bench, "echo", str(echo),
+                                                str(IMAGE_SP_ROUNDS)]).stdout))
+            runs["remote"].append(parse_bench(subprocess.run(
+                [bench, "remote", str(IMAGE_SP_ROUNDS)], env=env, check=True,
+                capture_output=True, text=True, timeout=600).stdout))
+        subprocess.run([halt], env=env, capture_output=True, timeout=30)
+        st = q.wait(timeout=30)
+        if st != OK:
+            error("the image's rump_sp server after rump.halt: %s" % describe(st))
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired,
+            RuntimeError) as e:
+        error("the rump_sp benchmark against the image failed: %s; its serial "
+              "output:\n%s" % (e, tail("".join(out))))
+        return []
+    finally:
+        if q.poll() is None:
+            q.kill()
+            q.wait()
+
+    def mean(kind, key):
+        v = [r[key] for r in runs[kind] if key in r]
+        return sum(v) / len(v) if len(v) == len(runs[kind]) and v else None
+
+    fl, rp = mean("echo", "echo_tcp_ns"), mean("remote", "remote_getpid_ns")
+    sink, rd16 = mean("echo", "sink_tcp16m_mbps"), mean("remote", "remote_read16m_mbps")
+    ow = mean("remote", "remote_open_write4k_close_ns")
+    t.rule()
+    if rp and fl:
+        t.add("remote getpid round trip into the image (tcp, TCG)",
+              "%.1f us" % (rp / 1000),
+              "raw tcp echo 24 B into the image %.1f us" % (fl / 1000),
+              "%.2fx" % (rp / fl))
+    if ow:
+        t.add("remote open + write 4 KiB + close (image)", "%.1f us" % (ow / 1000),
+              "%.1f getpid round trips" % (ow / rp) if rp else "")
+    if sink:
+        t.add("tcp 16 MiB host -> image, 64 KiB writes (image's sink)",
+              "%.0f MB/s" % sink)
+    if rd16:
+        t.add("remote read 16 MiB tmpfs file, 64 KiB reads (image)",
+              "%.0f MB/s" % rd16,
+              "tcp host -> image %.0f MB/s" % sink if sink else "",
+              "%.2fx" % (rd16 / sink) if sink else "")
+    if not (rp and fl):
+        return []
+    x = rp / fl
+    return ["goal: remote getpid into the image within 1.3x of the raw TCP echo "
+            "into the same image: %.2fx (%.0f us vs %.0f us) -- %s"
+            % (x, rp / 1000, fl / 1000, "met" if x <= 1.3 else "not met")]
+
+
 def host_line():
     cpu = ""
     try:
@@ -663,6 +762,7 @@ def main():
         pass
     kgoals = kernel_figures(t, args.build, args.test_image, pthread_switch)
     kgoals += sp_figures(t, args.build)
+    kgoals += sp_image_figures(t, args.build, args.test_image)
 
     t.show()
     print()

@@ -4,8 +4,13 @@
  *
  *	bench_sp floor unix|tcp	a raw ping-pong between two processes:
  *				24 bytes out, 48 back (a getpid's frames)
- *	bench_sp remote		against $RUMP_SERVER: getpid round trip,
+ *	bench_sp remote [ROUNDS] against $RUMP_SERVER: getpid round trip,
  *				open + write 4 KiB + close, 16 MiB read
+ *				(ROUNDS getpids a run, default 20000)
+ *	bench_sp echo PORT [ROUNDS]  the image's TCP echo server
+ *				(apps/spserver, RUMP_ECHO_PORT) at
+ *				127.0.0.1:PORT: a 24-byte ping-pong, and
+ *				16 MiB into its sink in 64 KiB writes
  *
  * Each figure is the median of RUNS runs, printed as "bench NAME VALUE UNIT".
  */
@@ -27,7 +32,6 @@
 
 #define RUNS		7
 #define ROUNDS		20000
-#define FILEOPS		5000
 #define BIGFILE		(16 * 1024 * 1024)
 #define CHUNK		(64 * 1024)
 
@@ -167,8 +171,77 @@ floor_bench(const char *kind)
 	stream_bench(kind);
 }
 
+/* A TCP connection to 127.0.0.1:port, Nagle off, mode byte sent. */
+static int
+echo_connect(int port, char mode)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int s, one = 1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)port);
+	if ((s = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    connect(s, (struct sockaddr *)&a, sizeof(a)) != 0)
+		die("connect to the echo server");
+	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	full(s, &mode, 1, 1);
+	return s;
+}
+
+/*
+ * The floor of a remote call into the image: the same TCP path through
+ * QEMU's user network, answered by a thread in the image with no rump_sp
+ * between (24 bytes out and back, as a getpid's request); then 16 MiB
+ * into the image, counted there.
+ */
 static void
-remote_bench(void)
+echo_bench(int port, int rounds)
+{
+	static char buf[CHUNK];
+	char msg[24] = { 0 };
+	unsigned char le[8];
+	uint64_t got = 0;
+	double v[RUNS];
+	int s;
+
+	s = echo_connect(port, 'e');
+	for (int i = 0; i < 100; i++) {		/* warm up */
+		full(s, msg, sizeof(msg), 1);
+		full(s, msg, sizeof(msg), 0);
+	}
+	for (int r = 0; r < RUNS; r++) {
+		uint64_t t0 = now_ns();
+		for (int i = 0; i < rounds; i++) {
+			full(s, msg, sizeof(msg), 1);
+			full(s, msg, sizeof(msg), 0);
+		}
+		v[r] = (double)(now_ns() - t0) / rounds;
+	}
+	close(s);
+	printf("bench echo_tcp_ns %.0f ns\n", median(v, RUNS));
+
+	for (int r = 0; r < RUNS; r++) {
+		uint64_t t0;
+
+		s = echo_connect(port, 's');
+		t0 = now_ns();
+		for (int i = 0; i < BIGFILE / CHUNK; i++)
+			full(s, buf, CHUNK, 1);
+		shutdown(s, SHUT_WR);
+		full(s, le, sizeof(le), 0);	/* after the image read it all */
+		v[r] = (double)BIGFILE / ((double)(now_ns() - t0) / 1e9) / 1e6;
+		close(s);
+		got = 0;
+		for (int i = 0; i < 8; i++)
+			got |= (uint64_t)le[i] << (8 * i);
+		if (got != BIGFILE)
+			die("the sink counted another size");
+	}
+	printf("bench sink_tcp16m_mbps %.0f MB/s\n", median(v, RUNS));
+}
+
+static void
+remote_bench(int rounds)
 {
 	static char buf[CHUNK];
 	double v[RUNS];
@@ -176,25 +249,27 @@ remote_bench(void)
 
 	if (rumpclient_init() != 0)
 		die("rumpclient_init");
+	for (int i = 0; i < 100; i++)		/* warm up */
+		rump_sys_getpid();
 	for (int r = 0; r < RUNS; r++) {
 		uint64_t t0 = now_ns();
-		for (int i = 0; i < ROUNDS; i++)
+		for (int i = 0; i < rounds; i++)
 			rump_sys_getpid();
-		v[r] = (double)(now_ns() - t0) / ROUNDS;
+		v[r] = (double)(now_ns() - t0) / rounds;
 	}
 	printf("bench remote_getpid_ns %.0f ns\n", median(v, RUNS));
 
 	memset(buf, 'x', 4096);
 	for (int r = 0; r < RUNS; r++) {
 		uint64_t t0 = now_ns();
-		for (int i = 0; i < FILEOPS / RUNS; i++) {
+		for (int i = 0; i < rounds / 4 / RUNS; i++) {
 			fd = rump_sys_open("/bench4k", RUMP_O_WRONLY | RUMP_O_CREAT |
 			    RUMP_O_TRUNC, 0644);
 			if (fd < 0 || rump_sys_write(fd, buf, 4096) != 4096)
 				die("remote open/write");
 			rump_sys_close(fd);
 		}
-		v[r] = (double)(now_ns() - t0) / (FILEOPS / RUNS);
+		v[r] = (double)(now_ns() - t0) / (rounds / 4 / RUNS);
 	}
 	printf("bench remote_open_write4k_close_ns %.0f ns\n", median(v, RUNS));
 
@@ -219,12 +294,19 @@ remote_bench(void)
 int
 main(int argc, char **argv)
 {
+	int rounds = argc > 2 ? atoi(argv[argc - 1]) : ROUNDS;
+
+	if (rounds < 4 * RUNS)
+		rounds = 4 * RUNS;
 	if (argc == 3 && strcmp(argv[1], "floor") == 0)
 		floor_bench(argv[2]);
-	else if (argc == 2 && strcmp(argv[1], "remote") == 0)
-		remote_bench();
+	else if ((argc == 2 || argc == 3) && strcmp(argv[1], "remote") == 0)
+		remote_bench(argc == 3 ? rounds : ROUNDS);
+	else if ((argc == 3 || argc == 4) && strcmp(argv[1], "echo") == 0)
+		echo_bench(atoi(argv[2]), argc == 4 ? rounds : ROUNDS);
 	else {
-		fprintf(stderr, "usage: bench_sp floor unix|tcp | bench_sp remote\n");
+		fprintf(stderr, "usage: bench_sp floor unix|tcp | bench_sp "
+		    "remote [ROUNDS] | bench_sp echo PORT [ROUNDS]\n");
 		return 1;
 	}
 	return 0;
