@@ -86,7 +86,26 @@ opt_test(const char *v, char *why, size_t len)
 #endif
 }
 
+/* app=off: boot, then exit without the workload (boot-time benchmarks). */
+static bool app_off;
+
+static int
+opt_app(const char *v, char *why, size_t len)
+{
+	if (v[0] == 'o' && v[1] == 'n' && v[2] == '\0') {
+		app_off = false;
+		return 0;
+	}
+	if (v[0] == 'o' && v[1] == 'f' && v[2] == 'f' && v[3] == '\0') {
+		app_off = true;
+		return 0;
+	}
+	fmt_snprintf(why, len, "expected on or off");
+	return -1;
+}
+
 static const struct cmdline_opt options[] = {
+	{ "app", opt_app },
 	{ "log", opt_log },
 	{ "mem.reserve", opt_mem_reserve },
 	{ "test", opt_test },
@@ -173,6 +192,10 @@ plat_main(uint32_t magic, uint32_t mbi_pa)
 		plat_exit(tests_run(tests_requested) == 0 ?
 		    PLAT_EXIT_OK : PLAT_EXIT_FAIL);
 #endif
+	if (app_off) {
+		klog(LOG_INFO, "boot: app=off, exiting without the workload\n");
+		plat_exit(PLAT_EXIT_OK);
+	}
 	rc = app_main();
 	plat_exit(rc == 0 ? PLAT_EXIT_OK : PLAT_EXIT_FAIL);
 }
