@@ -270,6 +270,10 @@ CASES = [
     # Host programs through rump_sp into the image: rump.sysctl, the remote
     # cases of test_client, sock_echo, the image's echo server, 8 clients
     # at once; rump.halt ends it. See sp_clients.
+    Case("sp_client_reconnects_after_image_restart", "test=sp_server",
+         host=lambda ports, say: sp_reconnect(ports, say), timeout=150,
+         must=(r"rump_sp: listening on tcp://0:\d+", r"host: client: reconnected: \d+ -> \d+",
+               r"host: second QEMU exited with 0")),
     Case("sp_server_in_image_serves_host_clients", "test=sp_server",
          host=lambda ports, say: sp_clients(ports, say), timeout=150,
          must=(r"spserver: tcp echo server on port \d+",
@@ -447,6 +451,84 @@ def sp_clients(ports, say):
     return problems
 
 
+def port_free(port, timeout=15):
+    """Waits until 127.0.0.1:port can be bound (the last QEMU is gone)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+                return True
+            except OSError:
+                time.sleep(0.1)
+    return False
+
+
+def sp_reconnect(ports, say):
+    """The host's side of sp_client_reconnects_after_image_restart: a
+    client connected to the image waits while the image halts and a second
+    QEMU boots the same image on the same port; its next call reconnects
+    and finds itself a new process (spec A.5)."""
+    url = "tcp://127.0.0.1:%d" % ports["sp"]
+    env = dict(os.environ, RUMP_SERVER=url)
+    hbin = os.path.join(BUILD, "host", "bin")
+    client = subprocess.Popen([os.path.join(BUILD, "host", "tests", "sp", "reconnect")],
+                              cwd=ROOT, env=env, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    second = None
+    try:
+        first = client.stdout.readline().strip()
+        say("host: client: %s" % first)
+        if not first.startswith("ready "):
+            return ["the client did not connect: %r" % first]
+        problem, _ = host_run(say, "rump.halt (first boot)",
+                              [os.path.join(hbin, "rump.halt")], env={"RUMP_SERVER": url})
+        if problem:
+            return [problem]
+        if not port_free(ports["sp"]):
+            return ["the first QEMU kept port %d" % ports["sp"]]
+        second = subprocess.Popen(
+            [RUN_QEMU, "--sp-port", str(ports["sp"]), "-a",
+             "test=sp_server RUMP_SP_PORT=%d" % ports["sp"], CURRENT_IMAGE[0]],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        deadline = time.monotonic() + 30
+        for line in second.stdout:
+            if SP_LISTENING.search(line):
+                say("host: second boot: %s" % line.strip())
+                break
+            if time.monotonic() > deadline:
+                break
+        client.stdin.write("go\n")
+        client.stdin.flush()
+        out = client.communicate(timeout=90)[0].strip()
+        say("host: client: %s" % out)
+        problems = [] if client.returncode == 0 and out.startswith("reconnected") \
+            else ["the client did not reconnect: %r" % out]
+        problem, _ = host_run(say, "rump.halt (second boot)",
+                              [os.path.join(hbin, "rump.halt")], env={"RUMP_SERVER": url})
+        if problem:
+            problems.append(problem)
+        try:
+            status = second.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            status = None
+        say("host: second QEMU exited with %s" % status)
+        if status != 0:
+            problems.append("the second QEMU exited with %s" % status)
+        return problems
+    finally:
+        for p in (client, second):
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+CURRENT_IMAGE = [None]      # the image run_case boots (for a second boot)
+
+
 def sp_host_side(case, ports, proc, lines):
     """Waits for the server's line, runs case.host, and returns its
     problems; QEMU is killed if the server never listens."""
@@ -468,6 +550,7 @@ def sp_host_side(case, ports, proc, lines):
 
 
 def run_case(case, image, tmpdir):
+    CURRENT_IMAGE[0] = image
     echo = EchoServer() if case.echo_server else None
     try:
         return run_case_qemu(case, image, tmpdir, echo)

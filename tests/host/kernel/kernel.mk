@@ -90,3 +90,13 @@ $(O)/host/tests/sp/sock_echo: tests/host/sp/sock_echo.c \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/sock_echo.c \
 		$(O)/host/lib/librumpclient-san.a
+
+# A client that reconnects across a restart of the image (run.py).
+$(O)/host/tests/sp/reconnect: tests/host/sp/reconnect.c \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -pthread -o $@ tests/host/sp/reconnect.c \
+		$(O)/host/lib/librumpclient-san.a
