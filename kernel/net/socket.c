@@ -105,6 +105,7 @@ lwip_errno(err_t err)
 	case ERR_CLSD:		return 57;
 	case ERR_ARG:		return RUMP_EINVAL;
 	case ERR_SO_RESTART:	return RUMP_EBADF;
+	case ERR_SO_RDSHUT:	return 0;
 	default:		return RUMP_EIO;
 	}
 }
@@ -244,6 +245,8 @@ so_sliced(struct ksocket *so, int64_t timeout_ms, bool send,
 			return ERR_ABRT;	/* EINTR below */
 		if (so->restart)
 			return ERR_SO_RESTART;
+		if (!send && so->rdshut)
+			return ERR_SO_RDSHUT;
 		if (timeout_ms > 0 && (left -= slice) <= 0)
 			return ERR_TIMEOUT;
 	}
@@ -304,6 +307,8 @@ so_recv(struct file *fp, struct recv_args *ra, size_t *done)
 		}
 		if (err == ERR_ABRT && so_draining())
 			return RUMP_EINTR;
+		if (err == ERR_SO_RDSHUT)
+			return 0;
 		if (err == ERR_CLSD || (err == ERR_OK && p == NULL)) {
 			so->eof = true;
 			return 0;
@@ -336,6 +341,11 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 	int64_t left = so->sndtimeo_ms;
 
 	*done = 0;
+	if (so->wrshut) {
+		if (!so->nosigpipe && !(flags & NB_MSG_NOSIGNAL))
+			ksignal(curproc(), KSIGPIPE);
+		return RUMP_EPIPE;
+	}
 	if (so->type == NB_SOCK_DGRAM) {
 		if (len > 65507)
 			return 40;	/* EMSGSIZE */
@@ -356,6 +366,8 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 	while (written < len) {
 		size_t n = 0;
 
+		if (so->wrshut_pending)		/* shut under us: stop here */
+			break;
 		if (nonblocking(fp, flags)) {
 			err = netconn_write_partly(so->conn,
 			    (const char *)buf + written, len - written,
@@ -386,6 +398,10 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 		}
 	}
 	*done = written;
+	if (so->wrshut_pending) {	/* shutdown(SHUT_WR) waited for us */
+		so->wrshut_pending = false;
+		netconn_shutdown(so->conn, 0, 1);
+	}
 	if (written > 0)
 		return 0;		/* a short write is a success */
 	if (err == ERR_ABRT && so_draining())

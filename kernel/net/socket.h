@@ -78,10 +78,13 @@ struct ksocket {
 	int rcvbuf, sndbuf;		/* as set; lwIP sizes its windows */
 	int64_t rcvtimeo_ms, sndtimeo_ms;	/* 0: none */
 	bool restart;			/* its descriptor was closed */
+	bool wrshut, wrshut_pending;	/* shutdown(SHUT_WR): FIN sent / due */
 };
 
 /* so_sliced's answer when the descriptor was closed under the call. */
 #define ERR_SO_RESTART	((err_t)-100)
+/* ... and when shutdown(SHUT_RD) ended a receive: end of file. */
+#define ERR_SO_RDSHUT	((err_t)-101)
 
 extern const struct fileops socket_fileops;
 

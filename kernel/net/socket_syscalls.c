@@ -574,23 +574,36 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 	return copyout(&size, sizep, sizeof(size));
 }
 
+/*
+ * The receive side is shut here, not in lwIP: lwIP (without full-duplex
+ * netconns) would free the mailbox a reader in another thread waits on.
+ * Readers see the mark within a slice and get end of file. The send side
+ * goes to lwIP (a FIN), after a write in progress if there is one.
+ */
 static int
 sys_shutdown(struct lwp *l, const void *a, register_t *rv)
 {
 	int how = ARG(a, 1, int), error;
 	struct ksocket *so;
-	err_t err;
+	err_t err = ERR_OK;
 
 	(void)rv;
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
 	if (how < NB_SHUT_RD || how > NB_SHUT_RDWR)
 		return RUMP_EINVAL;
-	if (so->type != NB_SOCK_STREAM)
+	if (so->type != NB_SOCK_STREAM || so->listening)
 		return 57;			/* ENOTCONN */
-	err = netconn_shutdown(so->conn, how != NB_SHUT_WR, how != NB_SHUT_RD);
-	if (err == ERR_OK && how != NB_SHUT_WR)
+	if (how != NB_SHUT_WR)
 		so->rdshut = true;
+	if (how != NB_SHUT_RD && !so->wrshut) {
+		so->wrshut = true;
+		err = netconn_shutdown(so->conn, 0, 1);
+		if (err == ERR_INPROGRESS) {	/* a write is under way */
+			so->wrshut_pending = true;
+			err = ERR_OK;
+		}
+	}
 	kcv_broadcast(&poll_kcv);
 	return lwip_errno(err);
 }

@@ -264,3 +264,52 @@ TESTCASE(sockets_close_under_blocked_accept)
 	rump_sys_close(blocked_fd);
 	return 0;
 }
+
+/* shutdown() by one thread ends another's blocked read with end of file. */
+static int reader_fd;
+static ssize_t reader_result = -2;
+
+static void *
+blocked_read(void *arg)
+{
+	char c;
+
+	(void)arg;
+	reader_result = rump_sys_read(reader_fd, &c, 1);
+	return NULL;
+}
+
+TESTCASE(sockets_shutdown_under_blocked_read)
+{
+	struct sin a = loopback(7011);
+	struct { int64_t sec; long nsec; } ts = { 0, 100000000 };
+	int l, c, s;
+	char buf[4];
+	void *th;
+
+	TCHECK(rump_init() == 0, "rump_init");
+	TCHECK((l = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0 &&
+	    rump_sys_bind(l, &a, sizeof(a)) == 0 && rump_sys_listen(l, 1) == 0,
+	    "listener");
+	TCHECK((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0 &&
+	    rump_sys_connect(s, &a, sizeof(a)) == 0, "connect: %d", errno);
+	TCHECK((c = rump_sys_accept(l, NULL, NULL)) >= 0, "accept");
+	reader_fd = c;
+	TCHECK(rumpuser_thread_create(blocked_read, NULL, "reader", 1, 0, -1,
+	    &th) == 0, "thread");
+	rump_sys_nanosleep(&ts, NULL);		/* let it block */
+	TCHECK(rump_sys_shutdown(c, 2 /* SHUT_RDWR */) == 0, "shutdown: %d",
+	    errno);
+	rumpuser_thread_join(th);
+	TCHECK(reader_result == 0, "the blocked read returned %d, not 0",
+	    (int)reader_result);
+	TCHECK(rump_sys_read(s, buf, 1) == 0, "the peer sees our FIN");
+	TCHECK(rump_sys_write(c, "x", 1) == -1 && errno == RUMP_EPIPE,
+	    "write after SHUT_WR: errno %d", errno);
+	TCHECK(rump_sys_shutdown(l, 0) == -1 && errno == 57,
+	    "shutdown of a listener: ENOTCONN, not %d", errno);
+	rump_sys_close(c);
+	rump_sys_close(s);
+	rump_sys_close(l);
+	return 0;
+}
