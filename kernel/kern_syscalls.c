@@ -473,8 +473,10 @@ sys_clock_gettime(struct lwp *l, const void *a, register_t *rv)
 static int
 sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
 {
-	struct ktimespec ts, zero = { 0, 0 };
+	struct ktimespec ts, left = { 0, 0 };
 	void *rmtp = ARG(a, 1, void *);
+	struct kcv alone = { 0 };	/* nobody wakes it but an interrupt */
+	uint64_t ns, deadline, now;
 	int error;
 
 	(void)l;
@@ -483,10 +485,29 @@ sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
 		return error;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 		return RUMP_EINVAL;
-	/* The hypercall gives the CPU up while it sleeps. */
-	error = rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, ts.tv_sec, ts.tv_nsec);
-	if (error == 0 && rmtp != NULL)
-		error = copyout(&zero, rmtp, sizeof(zero));
+	/* Longer than about 146 years is as good as forever: cut there. */
+	ns = ts.tv_sec > (int64_t)(UINT64_MAX / 4 / 1000000000ULL) ?
+	    UINT64_MAX / 4 : (uint64_t)ts.tv_sec * 1000000000ULL +
+	    (uint64_t)ts.tv_nsec;
+	deadline = now_ns() + ns;
+	/* A kernel sleep: a draining process (client gone) wakes with EINTR. */
+	while ((now = now_ns()) < deadline) {
+		if (kcv_wait(&alone, deadline - now) == RUMP_EINTR) {
+			now = now_ns();
+			if (now < deadline) {
+				left.tv_sec = (int64_t)((deadline - now) / 1000000000ULL);
+				left.tv_nsec = (long)((deadline - now) % 1000000000ULL);
+			}
+			error = RUMP_EINTR;
+			break;
+		}
+	}
+	kcv_destroy(&alone);
+	if (rmtp != NULL && (error == 0 || error == RUMP_EINTR)) {
+		int e = copyout(&left, rmtp, sizeof(left));
+		if (error == 0)
+			error = e;
+	}
 	return error;
 }
 

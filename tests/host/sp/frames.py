@@ -344,6 +344,18 @@ def disconnect_during_a_blocked_read():
 
 
 @case
+def disconnect_during_a_long_nanosleep():
+    c = Conn()
+    c.guest()
+    c.send(50, REQ, SYSCALL, 430, struct.pack("<qq", 0x1000, 0))
+    reqno, cls, typ, u, b = c.frame()
+    expect((cls, typ) == (REQ, COPYIN), "copyin of the timespec")
+    c.send(reqno, RESP, COPYIN, 0, struct.pack("<qq", 60, 0))  # a minute
+    time.sleep(0.1)
+    c.close()       # the sleep must end with EINTR, the process go (baseline)
+
+
+@case
 def client_that_never_answers_a_copyin():
     c = Conn()
     c.guest()
