@@ -1,8 +1,8 @@
 /*
  * Pipes: a 16 KiB ring between a read file and a write file. Readers block
  * while it is empty and a writer exists (EOF otherwise); writers block while
- * it is full and a reader exists (EPIPE otherwise, and SIGPIPE is not sent:
- * there are no signals in the kernel yet).
+ * it is full and a reader exists (EPIPE otherwise, with SIGPIPE posted to
+ * the process: raised in a remote client, dropped for local processes).
  */
 #include <string.h>
 
@@ -155,11 +155,10 @@ const struct fileops pipe_fileops = {
 
 /* A pipe: fds[0] reads, fds[1] writes. fflags: FNONBLOCK. */
 int
-pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2])
+pipe_files(int fflags, struct file **rfp, struct file **wfp)
 {
 	struct pipe *p = kmem_zalloc(sizeof(*p));
 	struct file *rf, *wf;
-	int error;
 
 	if (p == NULL)
 		return RUMP_ENFILE;
@@ -174,6 +173,19 @@ pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2])
 		return RUMP_ENFILE;
 	}
 	p->readers = p->writers = 1;
+	*rfp = rf;
+	*wfp = wf;
+	return 0;
+}
+
+int
+pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2])
+{
+	struct file *rf, *wf;
+	int error;
+
+	if ((error = pipe_files(fflags, &rf, &wf)) != 0)
+		return error;
 	if ((error = fd_alloc(fdp, 0, rf, &fds[0])) != 0) {
 		file_release(rf);
 		file_release(wf);

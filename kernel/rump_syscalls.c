@@ -138,6 +138,7 @@ int rump_sys_getpeername(int s, void *n, unsigned *l) { return (int)SYSN(31, s, 
 int rump_sys_setsockopt(int s, int lv, int n, const void *v, unsigned sz) { return (int)SYSN(105, s, lv, n, P(v), sz); }
 int rump_sys_getsockopt(int s, int lv, int n, void *v, unsigned *sz) { return (int)SYSN(118, s, lv, n, P(v), P(sz)); }
 int rump_sys_shutdown(int s, int how) { return (int)SYSN(134, s, how); }
+int rump_sys_socketpair(int d, int t, int p, int *sv) { return (int)SYSN(135, d, t, p, P(sv)); }
 
 int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,
     size_t *oldlenp, const void *newv, size_t newlen)

@@ -307,6 +307,7 @@ syscall_init(void)
 {
 	vfs_sysent(sysent);
 	kern_sysent(sysent);
+	lsock_sysent(sysent);
 #ifdef CONFIG_NET_LWIP
 	net_sysent(sysent);
 #endif

@@ -104,5 +104,7 @@ int rump_sys_setsockopt(int s, int level, int name, const void *val,
 int rump_sys_getsockopt(int s, int level, int name, void *val,
     unsigned *avalsize);
 int rump_sys_shutdown(int s, int how);
+/* AF_LOCAL (1), SOCK_STREAM only, in every build; rsv gets the two ends. */
+int rump_sys_socketpair(int domain, int type, int protocol, int *rsv);
 
 #endif

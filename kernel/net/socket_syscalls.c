@@ -588,6 +588,11 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
 	err_t err = ERR_OK;
 
 	(void)rv;
+	{
+		struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+		if (fp != NULL && fp->ops == &lsock_fileops)
+			return lsock_shutdown(fp, how);	/* socketpair end */
+	}
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
 	if (how < NB_SHUT_RD || how > NB_SHUT_RDWR)

@@ -467,6 +467,40 @@ TEST(select_on_pipes)
 	rump_sys_close(fds[1]);
 }
 
+/* socketpair(AF_LOCAL, SOCK_STREAM): both ways, shutdown, EPIPE, poll. */
+TEST(socketpair_local_stream)
+{
+	struct { int fd; short events, revents; } pfd;
+	int sv[2], nb[2];
+	char buf[8];
+
+	CHECK_EQ_INT(rump_sys_socketpair(1, 1, 0, sv), 0);
+	CHECK_EQ_INT(rump_sys_write(sv[0], "ping", 4), 4);
+	CHECK_EQ_INT(rump_sys_read(sv[1], buf, sizeof(buf)), 4);
+	CHECK(memcmp(buf, "ping", 4) == 0);
+	CHECK_EQ_INT(rump_sys_write(sv[1], "pong", 4), 4);
+	pfd.fd = sv[0];
+	pfd.events = RUMP_POLLIN;
+	CHECK_EQ_INT(rump_sys_poll(&pfd, 1, 0), 1);
+	CHECK_EQ_INT(rump_sys_read(sv[0], buf, sizeof(buf)), 4);
+	CHECK(memcmp(buf, "pong", 4) == 0);
+	CHECK_EQ_INT(rump_sys_shutdown(sv[0], 1 /* SHUT_WR */), 0);
+	CHECK_EQ_INT(rump_sys_read(sv[1], buf, sizeof(buf)), 0);	/* EOF */
+	ERR(rump_sys_write(sv[0], "x", 1), RUMP_EPIPE);
+	CHECK_EQ_INT(rump_sys_write(sv[1], "back", 4), 4);	/* other way on */
+	CHECK_EQ_INT(rump_sys_read(sv[0], buf, sizeof(buf)), 4);
+	rump_sys_close(sv[0]);
+	ERR(rump_sys_write(sv[1], "x", 1), RUMP_EPIPE);	/* peer gone */
+	rump_sys_close(sv[1]);
+	CHECK_EQ_INT(rump_sys_socketpair(1, 1 | 0x20000000, 0, nb), 0);
+	ERR(rump_sys_read(nb[0], buf, 1), RUMP_EAGAIN);	/* SOCK_NONBLOCK */
+	rump_sys_close(nb[0]);
+	rump_sys_close(nb[1]);
+	ERR(rump_sys_socketpair(2, 1, 0, sv), RUMP_EOPNOTSUPP);
+	ERR(rump_sys_socketpair(1, 2, 0, sv), RUMP_EPROTONOSUPPORT);
+	ERR(rump_sys_shutdown(0, 0), RUMP_ENOTSOCK);
+}
+
 TEST(fcntl_ioctl_dup_vectored)
 {
 	int fd = rump_sys_open("/tmp/v", RUMP_O_RDWR | RUMP_O_CREAT, 0644), fd2, on = 1;
@@ -650,6 +684,7 @@ main(void)
 #endif
 	RUN(poll_waits_and_times_out);
 	RUN(select_on_pipes);
+	RUN(socketpair_local_stream);
 	RUN(fcntl_ioctl_dup_vectored);
 	RUN(sysctl_values_and_errors);
 	RUN(time_calls);
