@@ -9,9 +9,6 @@
 
 #define ARG(a, i, type)	((type)((const register_t *)(a))[i])
 #define CRED(l)		((l)->l_proc->p_cred)
-#define NB_O_NONBLOCK	0x4
-#define NB_O_APPEND	0x8
-#define NB_O_CLOEXEC	0x00400000
 #define IOV_MAX		1024
 
 static int
@@ -34,10 +31,10 @@ sys_pipe2(struct lwp *l, const void *a, register_t *rv)
 	int flags = ARG(a, 1, int), fds[2], error;
 
 	(void)rv;
-	if (flags & ~(NB_O_NONBLOCK | NB_O_CLOEXEC))
+	if (flags & ~(RUMP_O_NONBLOCK | RUMP_O_CLOEXEC))
 		return RUMP_EINVAL;
-	error = pipe_create(l->l_proc->p_fd, (flags & NB_O_NONBLOCK) ? FNONBLOCK : 0,
-	    (flags & NB_O_CLOEXEC) != 0, fds);
+	error = pipe_create(l->l_proc->p_fd, (flags & RUMP_O_NONBLOCK) ? FNONBLOCK : 0,
+	    (flags & RUMP_O_CLOEXEC) != 0, fds);
 	if (error == 0 && (error = copyout(fds, ARG(a, 0, int *), sizeof(fds))) != 0) {
 		fd_close(l->l_proc->p_fd, fds[0]);
 		fd_close(l->l_proc->p_fd, fds[1]);
@@ -76,13 +73,13 @@ sys_fcntl(struct lwp *l, const void *a, register_t *rv)
 		return 0;
 	case 3:			/* F_GETFL */
 		*rv = (fp->flag & (FREAD | FWRITE)) - 1 +
-		    ((fp->flag & FNONBLOCK) ? NB_O_NONBLOCK : 0) +
-		    ((fp->flag & FAPPEND) ? NB_O_APPEND : 0);
+		    ((fp->flag & FNONBLOCK) ? RUMP_O_NONBLOCK : 0) +
+		    ((fp->flag & FAPPEND) ? RUMP_O_APPEND : 0);
 		return 0;
 	case 4:			/* F_SETFL: only these two may change */
 		fp->flag = (fp->flag & ~(FNONBLOCK | FAPPEND)) |
-		    ((arg & NB_O_NONBLOCK) ? FNONBLOCK : 0) |
-		    ((arg & NB_O_APPEND) ? FAPPEND : 0);
+		    ((arg & RUMP_O_NONBLOCK) ? FNONBLOCK : 0) |
+		    ((arg & RUMP_O_APPEND) ? FAPPEND : 0);
 		return 0;
 	default:
 		return RUMP_EINVAL;
@@ -254,25 +251,17 @@ sys_poll(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-/* NetBSD's fd_set: FD_SETSIZE 256 bits in uint32 words; timeval 16 bytes. */
-#define NB_FD_SETSIZE	256
-struct nb_timeval {
-	int64_t tv_sec;
-	int32_t tv_usec;
-	int32_t pad;
-};
-
 static int
 sys_select(struct lwp *l, const void *a, register_t *rv)
 {
 	int nd = ARG(a, 0, int), ready = 0, error = 0, count = 0;
 	void *u[3] = { ARG(a, 1, void *), ARG(a, 2, void *), ARG(a, 3, void *) };
-	const struct nb_timeval *utv = ARG(a, 4, const struct nb_timeval *);
+	const struct rump_timeval *utv = ARG(a, 4, const struct rump_timeval *);
 	static const short ev[3] = { 0x1 | 0x40, 0x4, 0x2 };	/* in out pri */
-	uint32_t sets[3][NB_FD_SETSIZE / 32], out[3][NB_FD_SETSIZE / 32];
+	uint32_t sets[3][RUMP_FD_SETSIZE / 32], out[3][RUMP_FD_SETSIZE / 32];
 	struct kpollfd fds[NOFILE];
 	uint64_t timeout = UINT64_MAX;
-	struct nb_timeval tv;
+	struct rump_timeval tv;
 	size_t bytes;
 	unsigned n = 0;
 

@@ -7,16 +7,6 @@
 #include "kern.h"
 
 #define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-#define NB_AF_LOCAL		1
-#define NB_SOCK_STREAM		1
-#define NB_SOCK_CLOEXEC		0x10000000
-#define NB_SOCK_NONBLOCK	0x20000000
-#define NB_SOCK_NOSIGPIPE	0x40000000
-#define NB_SHUT_RD		0
-#define NB_SHUT_RDWR		2
-#define NB_POLLIN		0x0001
-#define NB_POLLOUT		0x0004
-#define NB_POLLRDNORM		0x0040
 
 /* One end: it reads from one pipe and writes into the other. */
 struct lsock {
@@ -81,12 +71,12 @@ ls_poll(struct file *fp, int events)
 	int rev = 0;
 
 	if (ls->rf == NULL)
-		rev |= events & (NB_POLLIN | NB_POLLRDNORM);
+		rev |= events & (RUMP_POLLIN | RUMP_POLLRDNORM);
 	else
 		rev |= ls->rf->ops->fo_poll(ls->rf, events &
-		    (NB_POLLIN | NB_POLLRDNORM));
+		    (RUMP_POLLIN | RUMP_POLLRDNORM));
 	if (ls->wf != NULL)
-		rev |= ls->wf->ops->fo_poll(ls->wf, events & NB_POLLOUT);
+		rev |= ls->wf->ops->fo_poll(ls->wf, events & RUMP_POLLOUT);
 	return rev;
 }
 
@@ -112,14 +102,14 @@ lsock_shutdown(struct file *fp, int how)
 {
 	struct lsock *ls = ls_of(fp);
 
-	if (how < NB_SHUT_RD || how > NB_SHUT_RDWR)
+	if (how < RUMP_SHUT_RD || how > RUMP_SHUT_RDWR)
 		return RUMP_EINVAL;
 	/* Dropping a pipe end is what the peer sees: EOF, or EPIPE. */
 	if (how != 1 && ls->rf != NULL) {
 		file_release(ls->rf);
 		ls->rf = NULL;
 	}
-	if (how != NB_SHUT_RD && ls->wf != NULL) {
+	if (how != RUMP_SHUT_RD && ls->wf != NULL) {
 		file_release(ls->wf);
 		ls->wf = NULL;
 	}
@@ -154,11 +144,11 @@ sys_socketpair(struct lwp *l, const void *a, register_t *rv)
 	struct filedesc *fdp = l->l_proc->p_fd;
 
 	(void)rv;
-	flag = type & NB_SOCK_NONBLOCK ? FNONBLOCK : 0;
-	if (domain != NB_AF_LOCAL)
+	flag = type & RUMP_SOCK_NONBLOCK ? FNONBLOCK : 0;
+	if (domain != RUMP_AF_LOCAL)
 		return 45;			/* EOPNOTSUPP, as NetBSD for inet */
-	if ((type & ~(NB_SOCK_CLOEXEC | NB_SOCK_NONBLOCK |
-	    NB_SOCK_NOSIGPIPE)) != NB_SOCK_STREAM)
+	if ((type & ~(RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK |
+	    RUMP_SOCK_NOSIGPIPE)) != RUMP_SOCK_STREAM)
 		return 43;			/* EPROTONOSUPPORT */
 	if (proto != 0)
 		return 43;
@@ -197,7 +187,7 @@ sys_socketpair(struct lwp *l, const void *a, register_t *rv)
 		file_release(fb);
 		return error;
 	}
-	if (type & NB_SOCK_CLOEXEC)
+	if (type & RUMP_SOCK_CLOEXEC)
 		fdp->cloexec[fds[0]] = fdp->cloexec[fds[1]] = 1;
 	return copyout(fds, ARG(a, 3, int *), sizeof(fds)) == 0 ? 0 :
 	    (fd_close(fdp, fds[0]), fd_close(fdp, fds[1]), RUMP_EFAULT);

@@ -31,21 +31,7 @@
 
 int spserver_main(void);
 
-/* NetBSD's socket values, as rump_sys_*() take them. */
-#define NB_AF_INET	2
-#define NB_SOCK_STREAM	1
-#define NB_SOL_SOCKET	0xffff
-#define NB_SO_REUSEADDR	0x0004
-#define NB_IPPROTO_TCP	6
-#define NB_TCP_NODELAY	1
 #define ECHO_CHUNK	(64 * 1024)
-
-struct nb_sockaddr_in {
-	uint8_t len, family;
-	uint16_t port;			/* network order */
-	uint32_t addr;
-	uint8_t zero[8];
-};
 
 static long echo_port;
 static int echo_pid;
@@ -107,14 +93,14 @@ echo_conn(void *arg)
 static void *
 echo_listener(void *arg)
 {
-	struct nb_sockaddr_in a = { sizeof(a), NB_AF_INET,
+	struct rump_sockaddr_in a = { sizeof(a), RUMP_AF_INET,
 	    (uint16_t)(echo_port >> 8 | (echo_port & 0xff) << 8), 0, { 0 } };
 	int l = -1, c, one = 1;
 
 	(void)arg;
 	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0 ||
-	    (l = rump_sys_socket(NB_AF_INET, NB_SOCK_STREAM, 0)) < 0 ||
-	    rump_sys_setsockopt(l, NB_SOL_SOCKET, NB_SO_REUSEADDR, &one,
+	    (l = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) < 0 ||
+	    rump_sys_setsockopt(l, RUMP_SOL_SOCKET, RUMP_SO_REUSEADDR, &one,
 	    sizeof(one)) != 0 ||
 	    rump_sys_bind(l, &a, sizeof(a)) != 0 ||
 	    rump_sys_listen(l, 16) != 0) {
@@ -134,7 +120,7 @@ echo_listener(void *arg)
 			    100000000);
 			continue;
 		}
-		rump_sys_setsockopt(c, NB_IPPROTO_TCP, NB_TCP_NODELAY, &one,
+		rump_sys_setsockopt(c, RUMP_IPPROTO_TCP, RUMP_TCP_NODELAY, &one,
 		    sizeof(one));
 		if (rumpuser_thread_create(echo_conn, (void *)(intptr_t)c,
 		    "echo", 0, 0, -1, NULL) != 0)

@@ -129,6 +129,40 @@
 #define RUMP_POLLERR		0x0008
 #define RUMP_POLLHUP		0x0010
 #define RUMP_POLLNVAL		0x0020
+#define RUMP_POLLRDNORM		0x0040
+
+/* Sockets (sys/socket.h, netinet/in.h, netinet/tcp.h). */
+#define RUMP_AF_LOCAL		1
+#define RUMP_AF_INET		2
+#define RUMP_AF_INET6		24
+#define RUMP_SOCK_STREAM	1
+#define RUMP_SOCK_DGRAM		2
+#define RUMP_SOCK_CLOEXEC	0x10000000
+#define RUMP_SOCK_NONBLOCK	0x20000000
+#define RUMP_SOCK_NOSIGPIPE	0x40000000
+#define RUMP_SOL_SOCKET		0xffff
+#define RUMP_SO_REUSEADDR	0x0004
+#define RUMP_SO_KEEPALIVE	0x0008
+#define RUMP_SO_BROADCAST	0x0020
+#define RUMP_SO_REUSEPORT	0x0200
+#define RUMP_SO_NOSIGPIPE	0x0800
+#define RUMP_SO_SNDBUF		0x1001
+#define RUMP_SO_RCVBUF		0x1002
+#define RUMP_SO_ERROR		0x1007
+#define RUMP_SO_TYPE		0x1008
+#define RUMP_SO_SNDTIMEO	0x100b
+#define RUMP_SO_RCVTIMEO	0x100c
+#define RUMP_IPPROTO_TCP	6
+#define RUMP_IPPROTO_UDP	17
+#define RUMP_TCP_NODELAY	1
+#define RUMP_MSG_PEEK		0x2
+#define RUMP_MSG_WAITALL	0x40
+#define RUMP_MSG_DONTWAIT	0x80
+#define RUMP_MSG_NOSIGNAL	0x400
+#define RUMP_SHUT_RD		0
+#define RUMP_SHUT_WR		1
+#define RUMP_SHUT_RDWR		2
+#define RUMP_FD_SETSIZE		256	/* fd_set: uint32 words */
 
 #define RUMP_CLOCK_REALTIME	0
 #define RUMP_CLOCK_MONOTONIC	3
@@ -172,6 +206,20 @@ struct rump_stat {
 	uint32_t st_gen;
 	uint32_t st_spare[2];
 	uint32_t st_pad2;
+};
+/* struct sockaddr_in: port and address in network byte order. */
+struct rump_sockaddr_in {
+	uint8_t sin_len;		/* 16 */
+	uint8_t sin_family;		/* RUMP_AF_INET */
+	uint16_t sin_port;
+	uint32_t sin_addr;
+	uint8_t sin_zero[8];
+};
+/* struct timeval (setsockopt SO_*TIMEO, select): 16 bytes. */
+struct rump_timeval {
+	int64_t tv_sec;
+	int32_t tv_usec;
+	int32_t tv_pad;
 };
 #endif
 

@@ -145,14 +145,14 @@ getsock(struct lwp *l, int fd, struct file **fpp, int *errp)
 int
 addr_in(const void *uaddr, uint32_t len, ip_addr_t *ip, u16_t *port)
 {
-	struct nb_sockaddr_in sin;
+	struct rump_sockaddr_in sin;
 	int error;
 
 	if (len < sizeof(sin))
 		return RUMP_EINVAL;
 	if ((error = copyin(uaddr, &sin, sizeof(sin))) != 0)
 		return error;
-	if (sin.sin_family != NB_AF_INET)
+	if (sin.sin_family != RUMP_AF_INET)
 		return 47;	/* EAFNOSUPPORT */
 	ip_addr_set_ip4_u32(ip, sin.sin_addr);
 	*port = lwip_ntohs(sin.sin_port);
@@ -163,9 +163,9 @@ addr_in(const void *uaddr, uint32_t len, ip_addr_t *ip, u16_t *port)
 int
 addr_out(const ip_addr_t *ip, u16_t port, void *uaddr, uint32_t *ulenp)
 {
-	struct nb_sockaddr_in sin = {
+	struct rump_sockaddr_in sin = {
 		.sin_len = sizeof(sin),
-		.sin_family = NB_AF_INET,
+		.sin_family = RUMP_AF_INET,
 		.sin_port = lwip_htons(port),
 		.sin_addr = ip_addr_get_ip4_u32(ip),
 	};
@@ -217,7 +217,7 @@ sock_close(struct file *fp)
 static bool
 nonblocking(struct file *fp, int flags)
 {
-	return (fp->flag & FNONBLOCK) || (flags & NB_MSG_DONTWAIT);
+	return (fp->flag & FNONBLOCK) || (flags & RUMP_MSG_DONTWAIT);
 }
 
 /*
@@ -273,7 +273,7 @@ so_recv(struct file *fp, struct recv_args *ra, size_t *done)
 	err_t err;
 
 	*done = 0;
-	if (so->type == NB_SOCK_DGRAM) {
+	if (so->type == RUMP_SOCK_DGRAM) {
 		if (nonblocking(fp, ra->flags))
 			netconn_set_nonblocking(so->conn, 1);
 		netconn_set_recvtimeout(so->conn, 0);
@@ -320,7 +320,7 @@ so_recv(struct file *fp, struct recv_args *ra, size_t *done)
 	}
 	*done = pbuf_copy_partial(so->rxp, ra->buf, (u16_t)(ra->len > 0xffff ?
 	    0xffff : ra->len), so->rxoff);
-	if (!(ra->flags & NB_MSG_PEEK)) {
+	if (!(ra->flags & RUMP_MSG_PEEK)) {
 		so->rxoff = (uint16_t)(so->rxoff + *done);
 		if (so->rxoff >= so->rxp->tot_len) {
 			pbuf_free(so->rxp);
@@ -342,11 +342,11 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 
 	*done = 0;
 	if (so->wrshut) {
-		if (!so->nosigpipe && !(flags & NB_MSG_NOSIGNAL))
+		if (!so->nosigpipe && !(flags & RUMP_MSG_NOSIGNAL))
 			ksignal(curproc(), KSIGPIPE);
 		return RUMP_EPIPE;
 	}
-	if (so->type == NB_SOCK_DGRAM) {
+	if (so->type == RUMP_SOCK_DGRAM) {
 		if (len > 65507)
 			return 40;	/* EMSGSIZE */
 		if ((nb = netbuf_new()) == NULL)
@@ -408,7 +408,7 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 		return RUMP_EINTR;
 	if (err == ERR_RST || err == ERR_CLSD || err == ERR_CONN ||
 	    err == ERR_ABRT) {
-		if (!so->nosigpipe && !(flags & NB_MSG_NOSIGNAL))
+		if (!so->nosigpipe && !(flags & RUMP_MSG_NOSIGNAL))
 			ksignal(curproc(), KSIGPIPE);
 		return RUMP_EPIPE;
 	}
@@ -437,13 +437,13 @@ sock_poll(struct file *fp, int events)
 	int rev = 0;
 
 	if (so->rxp != NULL || e->rcvevent > 0 || so->eof || so->rdshut)
-		rev |= events & (NB_POLLIN | NB_POLLRDNORM);
+		rev |= events & (RUMP_POLLIN | RUMP_POLLRDNORM);
 	if (e->errevent)
-		rev |= NB_POLLERR | (events & (NB_POLLIN | NB_POLLRDNORM));
-	if (!so->listening && (so->type == NB_SOCK_DGRAM || e->sendevent))
-		rev |= events & (NB_POLLOUT | NB_POLLWRNORM);
-	if (so->type == NB_SOCK_STREAM && so->eof && e->errevent)
-		rev |= NB_POLLHUP;
+		rev |= RUMP_POLLERR | (events & (RUMP_POLLIN | RUMP_POLLRDNORM));
+	if (!so->listening && (so->type == RUMP_SOCK_DGRAM || e->sendevent))
+		rev |= events & (RUMP_POLLOUT);
+	if (so->type == RUMP_SOCK_STREAM && so->eof && e->errevent)
+		rev |= RUMP_POLLHUP;
 	return rev;
 }
 

@@ -11,48 +11,8 @@
 #define ARG(a, i, type)	((type)((const register_t *)(a))[i])
 
 /* NetBSD's values (sys/socket.h, netinet/in.h, netinet/tcp.h, poll.h). */
-#define NB_AF_INET		2
-#define NB_SOCK_STREAM		1
-#define NB_SOCK_DGRAM		2
-#define NB_SOCK_CLOEXEC		0x10000000
-#define NB_SOCK_NONBLOCK	0x20000000
-#define NB_SOCK_NOSIGPIPE	0x40000000
-#define NB_SOL_SOCKET		0xffff
-#define NB_SO_REUSEADDR		0x0004
-#define NB_SO_KEEPALIVE		0x0008
-#define NB_SO_BROADCAST		0x0020
-#define NB_SO_REUSEPORT		0x0200
-#define NB_SO_NOSIGPIPE		0x0800
-#define NB_SO_SNDBUF		0x1001
-#define NB_SO_RCVBUF		0x1002
-#define NB_SO_ERROR		0x1007
-#define NB_SO_TYPE		0x1008
-#define NB_SO_SNDTIMEO		0x100b
-#define NB_SO_RCVTIMEO		0x100c
-#define NB_IPPROTO_TCP		6
-#define NB_IPPROTO_UDP		17
-#define NB_TCP_NODELAY		1
-#define NB_MSG_PEEK		0x2
-#define NB_MSG_WAITALL		0x40
-#define NB_MSG_DONTWAIT		0x80
-#define NB_MSG_NOSIGNAL		0x400
-#define NB_POLLIN		0x0001
-#define NB_POLLOUT		0x0004
-#define NB_POLLERR		0x0008
-#define NB_POLLHUP		0x0010
-#define NB_POLLRDNORM		0x0040
-#define NB_POLLWRNORM		NB_POLLOUT
-#define NB_O_NONBLOCK		0x4
 
 #define SLICE_MS		200	/* blocking waits re-check draining */
-
-struct nb_sockaddr_in {
-	uint8_t sin_len;
-	uint8_t sin_family;
-	uint16_t sin_port;		/* network order */
-	uint32_t sin_addr;		/* network order */
-	uint8_t sin_zero[8];
-};
 
 /*
  * What lwIP told a netconn's callback: data or connections waiting, room
@@ -69,7 +29,7 @@ struct sockev {
 struct ksocket {
 	struct netconn *conn;
 	struct sockev *ev;
-	int type;			/* NB_SOCK_STREAM or NB_SOCK_DGRAM */
+	int type;			/* RUMP_SOCK_STREAM or RUMP_SOCK_DGRAM */
 	bool nosigpipe;
 	bool listening;
 	bool rdshut, eof;
@@ -97,7 +57,7 @@ struct recv_args {
 	bool fromset;
 };
 
-/* A socket for conn (type NB_SOCK_*), or NULL when memory is out. */
+/* A socket for conn (type RUMP_SOCK_*), or NULL when memory is out. */
 struct ksocket *sock_new(struct netconn *conn, int type);
 /*
  * The socket behind fd; NULL with EBADF or ENOTSOCK in *errp. The socket

@@ -9,9 +9,6 @@
 #include "lwip/tcpip.h"
 #include "socket.h"
 
-#define NB_SHUT_RD	0
-#define NB_SHUT_WR	1
-#define NB_SHUT_RDWR	2
 #define MAX_BACKLOG	255
 
 /* Puts a new socket file in the table: descriptor in *fdp. */
@@ -23,16 +20,16 @@ sock_install(struct lwp *l, struct ksocket *so, int flags, int *fdp)
 	int error;
 
 	fp = file_alloc(&socket_fileops, FREAD | FWRITE |
-	    (flags & NB_SOCK_NONBLOCK ? FNONBLOCK : 0), so);
+	    (flags & RUMP_SOCK_NONBLOCK ? FNONBLOCK : 0), so);
 	if (fp == NULL)
 		return RUMP_ENOMEM;
 	if ((error = fd_alloc(fdp_, 0, fp, fdp)) != 0) {
 		file_release(fp);	/* closes the socket */
 		return error;
 	}
-	if (flags & NB_SOCK_CLOEXEC)
+	if (flags & RUMP_SOCK_CLOEXEC)
 		fdp_->cloexec[*fdp] = 1;
-	if (flags & NB_SOCK_NOSIGPIPE)
+	if (flags & RUMP_SOCK_NOSIGPIPE)
 		so->nosigpipe = true;
 	return 0;
 }
@@ -45,15 +42,15 @@ sys_socket(struct lwp *l, const void *a, register_t *rv)
 	struct netconn *conn;
 	struct ksocket *so;
 
-	flags = type & (NB_SOCK_CLOEXEC | NB_SOCK_NONBLOCK | NB_SOCK_NOSIGPIPE);
-	type &= ~(NB_SOCK_CLOEXEC | NB_SOCK_NONBLOCK | NB_SOCK_NOSIGPIPE);
-	if (domain != NB_AF_INET)
+	flags = type & (RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK | RUMP_SOCK_NOSIGPIPE);
+	type &= ~(RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK | RUMP_SOCK_NOSIGPIPE);
+	if (domain != RUMP_AF_INET)
 		return 47;			/* EAFNOSUPPORT */
-	if (type == NB_SOCK_STREAM && (proto == 0 || proto == NB_IPPROTO_TCP))
+	if (type == RUMP_SOCK_STREAM && (proto == 0 || proto == RUMP_IPPROTO_TCP))
 		conn = netconn_new_with_callback(NETCONN_TCP, so_event);
-	else if (type == NB_SOCK_DGRAM && (proto == 0 || proto == NB_IPPROTO_UDP))
+	else if (type == RUMP_SOCK_DGRAM && (proto == 0 || proto == RUMP_IPPROTO_UDP))
 		conn = netconn_new_with_callback(NETCONN_UDP, so_event);
-	else if (type == NB_SOCK_STREAM || type == NB_SOCK_DGRAM)
+	else if (type == RUMP_SOCK_STREAM || type == RUMP_SOCK_DGRAM)
 		return 43;			/* EPROTONOSUPPORT */
 	else
 		return 44;			/* ESOCKTNOSUPPORT */
@@ -63,7 +60,7 @@ sys_socket(struct lwp *l, const void *a, register_t *rv)
 		netconn_delete(conn);
 		return RUMP_ENOMEM;
 	}
-	if (type == NB_SOCK_DGRAM)
+	if (type == RUMP_SOCK_DGRAM)
 		so->ev->sendevent = true;
 	if ((error = sock_install(l, so, flags, &fd)) != 0)
 		return error;
@@ -97,7 +94,7 @@ sys_listen(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
-	if (so->type != NB_SOCK_STREAM)
+	if (so->type != RUMP_SOCK_STREAM)
 		return 45;			/* EOPNOTSUPP */
 	if (backlog < 1 || backlog > MAX_BACKLOG)
 		backlog = MAX_BACKLOG;
@@ -139,7 +136,7 @@ do_accept(struct lwp *l, const void *a, register_t *rv, int flags)
 		return RUMP_EINTR;
 	if (err != ERR_OK)
 		return lwip_errno(err);
-	if ((nso = sock_new(nc, NB_SOCK_STREAM)) == NULL) {
+	if ((nso = sock_new(nc, RUMP_SOCK_STREAM)) == NULL) {
 		netconn_delete(nc);
 		return RUMP_ENOMEM;
 	}
@@ -189,10 +186,10 @@ sys_connect(struct lwp *l, const void *a, register_t *rv)
 		netconn_set_nonblocking(so->conn, 1);
 	err = netconn_connect(so->conn, &ip, port);
 	netconn_set_nonblocking(so->conn, 0);
-	if (err == ERR_OK && so->type == NB_SOCK_STREAM)
+	if (err == ERR_OK && so->type == RUMP_SOCK_STREAM)
 		so->ev->sendevent = true;
 	/* A reset answering the SYN: nobody listens there. */
-	if (err == ERR_RST && so->type == NB_SOCK_STREAM)
+	if (err == ERR_RST && so->type == RUMP_SOCK_STREAM)
 		return 61;			/* ECONNREFUSED */
 	return lwip_errno(err);
 }
@@ -237,17 +234,17 @@ sys_sendto(struct lwp *l, const void *a, register_t *rv)
 
 	if ((so = getsock(l, ARG(a, 0, int), &x.fp, &error)) == NULL)
 		return error;
-	if (to != NULL && so->type == NB_SOCK_DGRAM) {
+	if (to != NULL && so->type == RUMP_SOCK_DGRAM) {
 		if ((error = addr_in(to, ARG(a, 5, uint32_t), &ip,
 		    &x.port)) != 0)
 			return error;
 		x.to = &ip;
 	}
 	/* A datagram must go in one piece: no chunking for them. */
-	if (so->type == NB_SOCK_DGRAM && ARG(a, 2, size_t) > 65507)
+	if (so->type == RUMP_SOCK_DGRAM && ARG(a, 2, size_t) > 65507)
 		return 40;			/* EMSGSIZE */
 	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), true,
-	    so->type == NB_SOCK_DGRAM, xfer_send, &x, &done);
+	    so->type == RUMP_SOCK_DGRAM, xfer_send, &x, &done);
 	*rv = (register_t)done;
 	return error;
 }
@@ -321,7 +318,7 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 		return 40;			/* EMSGSIZE */
 	if (send && mh.msg_controllen != 0)
 		return RUMP_EINVAL;
-	if (send && mh.msg_name != NULL && so->type == NB_SOCK_DGRAM) {
+	if (send && mh.msg_name != NULL && so->type == RUMP_SOCK_DGRAM) {
 		if ((error = addr_in(mh.msg_name, mh.msg_namelen, &ip,
 		    &x.port)) != 0)
 			return error;
@@ -334,11 +331,11 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 			break;
 		done = 0;
 		error = uio_move(iov.base, iov.len, send, !send ||
-		    so->type == NB_SOCK_DGRAM, send ? xfer_send : xfer_recv,
+		    so->type == RUMP_SOCK_DGRAM, send ? xfer_send : xfer_recv,
 		    &x, &done);
 		total += done;
 		/* Datagrams: one per call, from the first non-empty iovec. */
-		if (error != 0 || done < iov.len || (so->type == NB_SOCK_DGRAM &&
+		if (error != 0 || done < iov.len || (so->type == RUMP_SOCK_DGRAM &&
 		    iov.len > 0))
 			break;
 	}
@@ -417,26 +414,20 @@ pcb_option(struct ksocket *so, u8_t opt, bool on)
 	UNLOCK_TCPIP_CORE();
 }
 
-struct nb_timeval {
-	int64_t tv_sec;
-	int32_t tv_usec;
-	int32_t pad;
-};
-
 static int
 sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 {
 	int level = ARG(a, 1, int), name = ARG(a, 2, int), v = 0, error;
 	const void *val = ARG(a, 3, const void *);
 	uint32_t size = ARG(a, 4, uint32_t);
-	struct nb_timeval tv;
+	struct rump_timeval tv;
 	struct ksocket *so;
 
 	(void)rv;
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
-	if (level == NB_SOL_SOCKET &&
-	    (name == NB_SO_RCVTIMEO || name == NB_SO_SNDTIMEO)) {
+	if (level == RUMP_SOL_SOCKET &&
+	    (name == RUMP_SO_RCVTIMEO || name == RUMP_SO_SNDTIMEO)) {
 		if (size < sizeof(tv))
 			return RUMP_EINVAL;
 		if ((error = copyin(val, &tv, sizeof(tv))) != 0)
@@ -444,7 +435,7 @@ sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 			return 33;		/* EDOM, as NetBSD */
 		int64_t ms = tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
-		if (name == NB_SO_RCVTIMEO)
+		if (name == RUMP_SO_RCVTIMEO)
 			so->rcvtimeo_ms = ms;
 		else
 			so->sndtimeo_ms = ms;
@@ -454,28 +445,28 @@ sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_EINVAL;
 	if ((error = copyin(val, &v, sizeof(v))) != 0)
 		return error;
-	if (level == NB_SOL_SOCKET) {
+	if (level == RUMP_SOL_SOCKET) {
 		switch (name) {
-		case NB_SO_REUSEADDR:
-		case NB_SO_REUSEPORT:
+		case RUMP_SO_REUSEADDR:
+		case RUMP_SO_REUSEPORT:
 			pcb_option(so, SOF_REUSEADDR, v != 0);
 			return 0;
-		case NB_SO_KEEPALIVE:
+		case RUMP_SO_KEEPALIVE:
 			pcb_option(so, SOF_KEEPALIVE, v != 0);
 			return 0;
-		case NB_SO_BROADCAST:
+		case RUMP_SO_BROADCAST:
 			pcb_option(so, SOF_BROADCAST, v != 0);
 			return 0;
-		case NB_SO_NOSIGPIPE:
+		case RUMP_SO_NOSIGPIPE:
 			so->nosigpipe = v != 0;
 			return 0;
-		case NB_SO_RCVBUF:
-		case NB_SO_SNDBUF:
+		case RUMP_SO_RCVBUF:
+		case RUMP_SO_SNDBUF:
 			if (v <= 0)
 				return RUMP_EINVAL;
-			if (name == NB_SO_RCVBUF) {
+			if (name == RUMP_SO_RCVBUF) {
 				so->rcvbuf = v;
-				if (so->type == NB_SOCK_DGRAM)
+				if (so->type == RUMP_SOCK_DGRAM)
 					netconn_set_recvbufsize(so->conn, v);
 			} else {
 				so->sndbuf = v;
@@ -484,8 +475,8 @@ sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 		}
 		return 42;			/* ENOPROTOOPT */
 	}
-	if (level == NB_IPPROTO_TCP && name == NB_TCP_NODELAY) {
-		if (so->type != NB_SOCK_STREAM)
+	if (level == RUMP_IPPROTO_TCP && name == RUMP_TCP_NODELAY) {
+		if (so->type != RUMP_SOCK_STREAM)
 			return 42;
 		LOCK_TCPIP_CORE();
 		if (so->conn->pcb.tcp != NULL) {
@@ -506,7 +497,7 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 	int level = ARG(a, 1, int), name = ARG(a, 2, int), v = 0, error;
 	void *val = ARG(a, 3, void *);
 	uint32_t *sizep = ARG(a, 4, uint32_t *), size;
-	struct nb_timeval tv = { 0, 0, 0 };
+	struct rump_timeval tv = { 0, 0, 0 };
 	struct ksocket *so;
 	const void *out = &v;
 	uint32_t outlen = sizeof(v);
@@ -516,40 +507,40 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 		return error;
 	if ((error = copyin(sizep, &size, sizeof(size))) != 0)
 		return error;
-	if (level == NB_SOL_SOCKET) {
+	if (level == RUMP_SOL_SOCKET) {
 		switch (name) {
-		case NB_SO_REUSEADDR:
-		case NB_SO_REUSEPORT:
+		case RUMP_SO_REUSEADDR:
+		case RUMP_SO_REUSEPORT:
 			v = so->conn->pcb.ip != NULL &&
 			    ip_get_option(so->conn->pcb.ip, SOF_REUSEADDR) ?
 			    name : 0;
 			break;
-		case NB_SO_KEEPALIVE:
+		case RUMP_SO_KEEPALIVE:
 			v = so->conn->pcb.ip != NULL &&
 			    ip_get_option(so->conn->pcb.ip, SOF_KEEPALIVE) ?
 			    name : 0;
 			break;
-		case NB_SO_TYPE:
+		case RUMP_SO_TYPE:
 			v = so->type;
 			break;
-		case NB_SO_ERROR:
+		case RUMP_SO_ERROR:
 			v = lwip_errno(netconn_err(so->conn));
 			so->ev->errevent = false;
 			break;
-		case NB_SO_RCVBUF:
+		case RUMP_SO_RCVBUF:
 			v = so->rcvbuf != 0 ? so->rcvbuf : (so->type ==
-			    NB_SOCK_STREAM ? TCP_WND : 65536);
+			    RUMP_SOCK_STREAM ? TCP_WND : 65536);
 			break;
-		case NB_SO_SNDBUF:
+		case RUMP_SO_SNDBUF:
 			v = so->sndbuf != 0 ? so->sndbuf : (so->type ==
-			    NB_SOCK_STREAM ? TCP_SND_BUF : 65536);
+			    RUMP_SOCK_STREAM ? TCP_SND_BUF : 65536);
 			break;
-		case NB_SO_NOSIGPIPE:
+		case RUMP_SO_NOSIGPIPE:
 			v = so->nosigpipe;
 			break;
-		case NB_SO_RCVTIMEO:
-		case NB_SO_SNDTIMEO: {
-			int64_t ms = name == NB_SO_RCVTIMEO ? so->rcvtimeo_ms :
+		case RUMP_SO_RCVTIMEO:
+		case RUMP_SO_SNDTIMEO: {
+			int64_t ms = name == RUMP_SO_RCVTIMEO ? so->rcvtimeo_ms :
 			    so->sndtimeo_ms;
 			tv.tv_sec = ms / 1000;
 			tv.tv_usec = (int32_t)(ms % 1000) * 1000;
@@ -560,8 +551,8 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 		default:
 			return 42;		/* ENOPROTOOPT */
 		}
-	} else if (level == NB_IPPROTO_TCP && name == NB_TCP_NODELAY &&
-	    so->type == NB_SOCK_STREAM) {
+	} else if (level == RUMP_IPPROTO_TCP && name == RUMP_TCP_NODELAY &&
+	    so->type == RUMP_SOCK_STREAM) {
 		v = so->conn->pcb.tcp != NULL &&
 		    tcp_nagle_disabled(so->conn->pcb.tcp) ? 1 : 0;
 	} else {
@@ -595,13 +586,13 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
 	}
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
-	if (how < NB_SHUT_RD || how > NB_SHUT_RDWR)
+	if (how < RUMP_SHUT_RD || how > RUMP_SHUT_RDWR)
 		return RUMP_EINVAL;
-	if (so->type != NB_SOCK_STREAM || so->listening)
+	if (so->type != RUMP_SOCK_STREAM || so->listening)
 		return 57;			/* ENOTCONN */
-	if (how != NB_SHUT_WR)
+	if (how != RUMP_SHUT_WR)
 		so->rdshut = true;
-	if (how != NB_SHUT_RD && !so->wrshut) {
+	if (how != RUMP_SHUT_RD && !so->wrshut) {
 		so->wrshut = true;
 		err = netconn_shutdown(so->conn, 0, 1);
 		if (err == ERR_INPROGRESS) {	/* a write is under way */

@@ -443,7 +443,7 @@ TEST(poll_waits_and_times_out)
 TEST(select_on_pipes)
 {
 	uint32_t rd[8], wr[8];
-	struct { int64_t sec; int32_t usec, pad; } tv = { 0, 20000, 0 };
+	struct rump_timeval tv = { 0, 20000, 0 };
 	int fds[2];
 
 	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
@@ -474,7 +474,7 @@ TEST(socketpair_local_stream)
 	int sv[2], nb[2];
 	char buf[8];
 
-	CHECK_EQ_INT(rump_sys_socketpair(1, 1, 0, sv), 0);
+	CHECK_EQ_INT(rump_sys_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_STREAM, 0, sv), 0);
 	CHECK_EQ_INT(rump_sys_write(sv[0], "ping", 4), 4);
 	CHECK_EQ_INT(rump_sys_read(sv[1], buf, sizeof(buf)), 4);
 	CHECK(memcmp(buf, "ping", 4) == 0);
@@ -484,7 +484,7 @@ TEST(socketpair_local_stream)
 	CHECK_EQ_INT(rump_sys_poll(&pfd, 1, 0), 1);
 	CHECK_EQ_INT(rump_sys_read(sv[0], buf, sizeof(buf)), 4);
 	CHECK(memcmp(buf, "pong", 4) == 0);
-	CHECK_EQ_INT(rump_sys_shutdown(sv[0], 1 /* SHUT_WR */), 0);
+	CHECK_EQ_INT(rump_sys_shutdown(sv[0], RUMP_SHUT_WR), 0);
 	CHECK_EQ_INT(rump_sys_read(sv[1], buf, sizeof(buf)), 0);	/* EOF */
 	ERR(rump_sys_write(sv[0], "x", 1), RUMP_EPIPE);
 	CHECK_EQ_INT(rump_sys_write(sv[1], "back", 4), 4);	/* other way on */
@@ -492,12 +492,15 @@ TEST(socketpair_local_stream)
 	rump_sys_close(sv[0]);
 	ERR(rump_sys_write(sv[1], "x", 1), RUMP_EPIPE);	/* peer gone */
 	rump_sys_close(sv[1]);
-	CHECK_EQ_INT(rump_sys_socketpair(1, 1 | 0x20000000, 0, nb), 0);
+	CHECK_EQ_INT(rump_sys_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_STREAM |
+	    RUMP_SOCK_NONBLOCK, 0, nb), 0);
 	ERR(rump_sys_read(nb[0], buf, 1), RUMP_EAGAIN);	/* SOCK_NONBLOCK */
 	rump_sys_close(nb[0]);
 	rump_sys_close(nb[1]);
-	ERR(rump_sys_socketpair(2, 1, 0, sv), RUMP_EOPNOTSUPP);
-	ERR(rump_sys_socketpair(1, 2, 0, sv), RUMP_EPROTONOSUPPORT);
+	ERR(rump_sys_socketpair(RUMP_AF_INET, RUMP_SOCK_STREAM, 0, sv),
+	    RUMP_EOPNOTSUPP);
+	ERR(rump_sys_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_DGRAM, 0, sv),
+	    RUMP_EPROTONOSUPPORT);
 	ERR(rump_sys_shutdown(0, 0), RUMP_ENOTSOCK);
 }
 

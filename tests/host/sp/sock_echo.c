@@ -31,19 +31,6 @@
 #include "rump/rumpdefs.h"
 
 /* NetBSD's values and layouts, as the remote kernel takes them. */
-#define NB_AF_INET	2
-#define NB_SOCK_STREAM	1
-#define NB_SOCK_DGRAM	2
-#define NB_SOL_SOCKET	0xffff
-#define NB_SO_REUSEADDR	0x0004
-
-struct nb_sockaddr_in {
-	uint8_t sin_len;
-	uint8_t sin_family;
-	uint16_t sin_port;		/* network order */
-	uint32_t sin_addr;		/* network order */
-	uint8_t sin_zero[8];
-};
 
 struct nb_pollfd {
 	int fd;
@@ -51,13 +38,7 @@ struct nb_pollfd {
 	short revents;
 };
 
-struct nb_timeval {
-	int64_t tv_sec;
-	int32_t tv_usec;
-	int32_t pad;
-};
-
-#define NB_FDSET_WORDS	8		/* FD_SETSIZE 256 */
+#define NB_FDSET_WORDS	(RUMP_FD_SETSIZE / 32)
 #define NCONN		16
 #define CONN_BYTES	(64 * 1024)
 #define CONN_CHUNK	(8 * 1024)
@@ -75,11 +56,11 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static struct nb_sockaddr_in
+static struct rump_sockaddr_in
 nb_addr(uint32_t addr, int port)
 {
-	struct nb_sockaddr_in a = { .sin_len = sizeof(a),
-	    .sin_family = NB_AF_INET };
+	struct rump_sockaddr_in a = { .sin_len = sizeof(a),
+	    .sin_family = RUMP_AF_INET };
 
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr = htonl(addr);
@@ -92,19 +73,19 @@ nb_addr(uint32_t addr, int port)
 static int
 remote_listen(int port)
 {
-	struct nb_sockaddr_in a = nb_addr(INADDR_ANY, port), got;
+	struct rump_sockaddr_in a = nb_addr(INADDR_ANY, port), got;
 	unsigned len = sizeof(got);
 	int s, one = 1;
 
-	s = rump_sys_socket(NB_AF_INET, NB_SOCK_STREAM, 0);
+	s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
 	CHECK(s >= 0);
-	CHECK_EQ_INT(rump_sys_setsockopt(s, NB_SOL_SOCKET, NB_SO_REUSEADDR,
+	CHECK_EQ_INT(rump_sys_setsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_REUSEADDR,
 	    &one, sizeof(one)), 0);
 	CHECK_EQ_INT(rump_sys_bind(s, &a, sizeof(a)), 0);
 	CHECK_EQ_INT(rump_sys_listen(s, NCONN), 0);
 	memset(&got, 0, sizeof(got));
 	CHECK_EQ_INT(rump_sys_getsockname(s, &got, &len), 0);
-	CHECK_EQ_INT(got.sin_family, NB_AF_INET);
+	CHECK_EQ_INT(got.sin_family, RUMP_AF_INET);
 	CHECK_EQ_INT(ntohs(got.sin_port), port);
 	if (check_case_failed) {
 		if (s >= 0)
@@ -129,7 +110,7 @@ static int
 remote_select_read(int fd, int ms)
 {
 	uint32_t set[NB_FDSET_WORDS] = { 0 };
-	struct nb_timeval tv = { ms / 1000, (ms % 1000) * 1000, 0 };
+	struct rump_timeval tv = { ms / 1000, (ms % 1000) * 1000, 0 };
 	int n;
 
 	set[fd / 32] |= 1U << (fd % 32);
@@ -234,8 +215,8 @@ TEST(poll_and_select_see_tcp_readiness)
 	CHECK_EQ_INT(rump_sys_read(a, buf, sizeof(buf)), 0);
 	/* The port is taken while the listener lives. */
 	{
-		struct nb_sockaddr_in sa = nb_addr(INADDR_ANY, tcp_port);
-		int s2 = rump_sys_socket(NB_AF_INET, NB_SOCK_STREAM, 0);
+		struct rump_sockaddr_in sa = nb_addr(INADDR_ANY, tcp_port);
+		int s2 = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
 
 		CHECK_EQ_INT(rump_sys_bind(s2, &sa, sizeof(sa)), -1);
 		CHECK_EQ_INT(errno, RUMP_EADDRINUSE);
@@ -434,12 +415,12 @@ TEST(one_mib_echoed_through_remote_read_and_write)
  */
 TEST(udp_datagram_echoed_by_recvfrom_and_sendto)
 {
-	struct nb_sockaddr_in a = nb_addr(INADDR_ANY, udp_port), from;
+	struct rump_sockaddr_in a = nb_addr(INADDR_ANY, udp_port), from;
 	unsigned flen = sizeof(from);
 	char buf[64];
 	int s, h;
 
-	s = rump_sys_socket(NB_AF_INET, NB_SOCK_DGRAM, 0);
+	s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_DGRAM, 0);
 	CHECK(s >= 0);
 	CHECK_EQ_INT(rump_sys_bind(s, &a, sizeof(a)), 0);
 	CHECK_EQ_INT(remote_poll1(s, RUMP_POLLIN, 0), 0);
@@ -451,7 +432,7 @@ TEST(udp_datagram_echoed_by_recvfrom_and_sendto)
 	CHECK_EQ_INT(rump_sys_recvfrom(s, buf, sizeof(buf), 0, &from, &flen),
 	    8);
 	CHECK_EQ_STR(buf, "datagram");
-	CHECK_EQ_INT(from.sin_family, NB_AF_INET);
+	CHECK_EQ_INT(from.sin_family, RUMP_AF_INET);
 	CHECK(from.sin_port != 0);
 	CHECK_EQ_INT(rump_sys_sendto(s, "reply", 5, 0, &from, sizeof(from)),
 	    5);

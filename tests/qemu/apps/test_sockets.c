@@ -14,39 +14,13 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define AF_INET		2
-#define AF_INET6	24
-#define SOCK_STREAM	1
-#define SOCK_DGRAM	2
-#define SOCK_NONBLOCK	0x20000000
-#define SOL_SOCKET	0xffff
-#define SO_REUSEADDR	0x0004
-#define SO_TYPE		0x1008
-#define SO_ERROR	0x1007
-#define SO_RCVTIMEO	0x100c
-#define IPPROTO_TCP	6
-#define TCP_NODELAY	1
-#define SHUT_WR		1
-#define POLLIN		0x1
-#define POLLOUT		0x4
 /* NetBSD errno values (rump_sys_* report those). */
-#define NB_EADDRINUSE	48
-#define NB_ECONNREFUSED	61
-#define NB_EAFNOSUPPORT	47
-#define NB_ENOTSOCK	38
 #define BIG		(256 * 1024)
 
-struct sin {
-	uint8_t len, family;
-	uint16_t port;
-	uint32_t addr;
-	uint8_t zero[8];
-};
-
-static struct sin
+static struct rump_sockaddr_in
 loopback(uint16_t port)
 {
-	struct sin s = { sizeof(s), AF_INET, (uint16_t)(port >> 8 | port << 8),
+	struct rump_sockaddr_in s = { sizeof(s), RUMP_AF_INET, (uint16_t)(port >> 8 | port << 8),
 	    0x0100007f, { 0 } };	/* network order: 127.0.0.1 */
 
 	return s;
@@ -65,9 +39,9 @@ static void *
 echo_client(void *arg)
 {
 	static unsigned char out[4096], in[4096];
-	struct sin a = loopback((uint16_t)(uintptr_t)arg);
+	struct rump_sockaddr_in a = loopback((uint16_t)(uintptr_t)arg);
 	size_t sent = 0, got = 0;
-	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	int s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
 
 	if (s < 0 || rump_sys_connect(s, &a, sizeof(a)) != 0) {
 		client_result = 1;
@@ -92,7 +66,7 @@ echo_client(void *arg)
 		}
 	}
 out:
-	rump_sys_shutdown(s, SHUT_WR);
+	rump_sys_shutdown(s, RUMP_SHUT_WR);
 	/* After our FIN the server closes: read sees end of file. */
 	client_result = got == BIG && rump_sys_read(s, in, 1) == 0 ? 0 : 2;
 	rump_sys_close(s);
@@ -102,43 +76,43 @@ out:
 TESTCASE(sockets_tcp_echo)
 {
 	static unsigned char buf[8192];
-	struct sin a = loopback(7007), peer;
+	struct rump_sockaddr_in a = loopback(7007), peer;
 	unsigned alen = sizeof(peer);
 	int l, c, one = 1, v = 0, n, total = 0;
 	struct { int fd; short events, revents; } pfd;
 	void *th;
 
 	TCHECK(rump_init() == 0, "rump_init");
-	TCHECK((l = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0,
+	TCHECK((l = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) >= 0,
 	    "socket: errno %d", errno);
-	TCHECK(rump_sys_setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one,
+	TCHECK(rump_sys_setsockopt(l, RUMP_SOL_SOCKET, RUMP_SO_REUSEADDR, &one,
 	    sizeof(one)) == 0, "SO_REUSEADDR");
 	TCHECK(rump_sys_bind(l, &a, sizeof(a)) == 0, "bind: %d", errno);
 	TCHECK(rump_sys_listen(l, 4) == 0, "listen: %d", errno);
 	alen = sizeof(peer);
 	TCHECK(rump_sys_getsockname(l, &peer, &alen) == 0 && alen == 16 &&
-	    peer.family == AF_INET && peer.port == a.port, "getsockname");
+	    peer.sin_family == RUMP_AF_INET && peer.sin_port == a.sin_port, "getsockname");
 
 	/* Nothing pending: poll says so, a nonblocking accept EAGAIN. */
 	pfd.fd = l;
-	pfd.events = POLLIN;
+	pfd.events = RUMP_POLLIN;
 	TCHECK(rump_sys_poll(&pfd, 1, 0) == 0, "poll on an idle listener");
 
 	TCHECK(rumpuser_thread_create(echo_client, (void *)(uintptr_t)7007,
 	    "echo-client", 1, 0, -1, &th) == 0, "thread");
-	TCHECK(rump_sys_poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLIN),
+	TCHECK(rump_sys_poll(&pfd, 1, 10000) == 1 && (pfd.revents & RUMP_POLLIN),
 	    "poll: a connection to accept");
 	alen = sizeof(peer);
 	TCHECK((c = rump_sys_accept(l, &peer, &alen)) >= 0, "accept: %d",
 	    errno);
-	TCHECK(peer.addr == 0x0100007f && alen == 16, "peer address");
+	TCHECK(peer.sin_addr == 0x0100007f && alen == 16, "peer address");
 	alen = sizeof(v);
-	TCHECK(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one,
-	    sizeof(one)) == 0 && rump_sys_getsockopt(c, IPPROTO_TCP,
-	    TCP_NODELAY, &v, &alen) == 0 && v == 1, "TCP_NODELAY");
+	TCHECK(rump_sys_setsockopt(c, RUMP_IPPROTO_TCP, RUMP_TCP_NODELAY, &one,
+	    sizeof(one)) == 0 && rump_sys_getsockopt(c, RUMP_IPPROTO_TCP,
+	    RUMP_TCP_NODELAY, &v, &alen) == 0 && v == 1, "TCP_NODELAY");
 	alen = sizeof(v);
-	TCHECK(rump_sys_getsockopt(c, SOL_SOCKET, SO_TYPE, &v, &alen) == 0 &&
-	    v == SOCK_STREAM, "SO_TYPE");
+	TCHECK(rump_sys_getsockopt(c, RUMP_SOL_SOCKET, RUMP_SO_TYPE, &v, &alen) == 0 &&
+	    v == RUMP_SOCK_STREAM, "SO_TYPE");
 	while ((n = (int)rump_sys_read(c, buf, sizeof(buf))) > 0) {
 		TCHECK(rump_sys_write(c, buf, (size_t)n) == n, "echo write");
 		total += n;
@@ -156,38 +130,38 @@ TESTCASE(sockets_tcp_echo)
 
 TESTCASE(sockets_errors_and_udp)
 {
-	struct sin a = loopback(7008), b = loopback(7009), from;
+	struct rump_sockaddr_in a = loopback(7008), b = loopback(7009), from;
 	unsigned flen = sizeof(from);
 	char buf[64];
 	int s1, s2, u1, u2, v;
 	uint32_t rd[8];
-	struct { int64_t sec; int32_t usec, pad; } tv = { 2, 0, 0 };
+	struct rump_timeval tv = { 2, 0, 0 };
 
 	TCHECK(rump_init() == 0, "rump_init");
-	TCHECK(rump_sys_socket(AF_INET6, SOCK_STREAM, 0) == -1 &&
-	    errno == NB_EAFNOSUPPORT, "AF_INET6: EAFNOSUPPORT");
-	TCHECK(rump_sys_listen(0, 1) == -1 && errno == NB_ENOTSOCK,
+	TCHECK(rump_sys_socket(RUMP_AF_INET6, RUMP_SOCK_STREAM, 0) == -1 &&
+	    errno == RUMP_EAFNOSUPPORT, "AF_INET6: EAFNOSUPPORT");
+	TCHECK(rump_sys_listen(0, 1) == -1 && errno == RUMP_ENOTSOCK,
 	    "listen on the console: ENOTSOCK");
 
 	/* The port is taken: EADDRINUSE. */
-	TCHECK((s1 = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0, "socket");
+	TCHECK((s1 = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) >= 0, "socket");
 	TCHECK(rump_sys_bind(s1, &a, sizeof(a)) == 0, "bind");
 	TCHECK(rump_sys_listen(s1, 1) == 0, "listen");
-	TCHECK((s2 = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0, "socket");
-	TCHECK(rump_sys_bind(s2, &a, sizeof(a)) == -1 && errno == NB_EADDRINUSE,
+	TCHECK((s2 = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) >= 0, "socket");
+	TCHECK(rump_sys_bind(s2, &a, sizeof(a)) == -1 && errno == RUMP_EADDRINUSE,
 	    "second bind: errno %d", errno);
 	rump_sys_close(s2);
 	rump_sys_close(s1);
 
 	/* Nobody listens on b: ECONNREFUSED. */
-	TCHECK((s2 = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0, "socket");
+	TCHECK((s2 = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) >= 0, "socket");
 	TCHECK(rump_sys_connect(s2, &b, sizeof(b)) == -1 &&
-	    errno == NB_ECONNREFUSED, "connect to a closed port: errno %d", errno);
+	    errno == RUMP_ECONNREFUSED, "connect to a closed port: errno %d", errno);
 	rump_sys_close(s2);
 
 	/* UDP: a datagram each way, the sender's address, select. */
-	TCHECK((u1 = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) >= 0, "udp");
-	TCHECK((u2 = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) >= 0, "udp");
+	TCHECK((u1 = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_DGRAM, 0)) >= 0, "udp");
+	TCHECK((u2 = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_DGRAM, 0)) >= 0, "udp");
 	TCHECK(rump_sys_bind(u1, &a, sizeof(a)) == 0, "udp bind a");
 	TCHECK(rump_sys_bind(u2, &b, sizeof(b)) == 0, "udp bind b");
 	TCHECK(rump_sys_sendto(u2, "datagram", 8, 0, &a, sizeof(a)) == 8,
@@ -198,7 +172,7 @@ TESTCASE(sockets_errors_and_udp)
 	    rd[0] == 1U << u1, "select: the datagram is there");
 	TCHECK(rump_sys_recvfrom(u1, buf, sizeof(buf), 0, &from, &flen) == 8 &&
 	    memcmp(buf, "datagram", 8) == 0, "recvfrom");
-	TCHECK(flen == 16 && from.port == b.port && from.addr == b.addr,
+	TCHECK(flen == 16 && from.sin_port == b.sin_port && from.sin_addr == b.sin_addr,
 	    "sender's address");
 	/* A short buffer takes the start of a datagram; the rest is gone. */
 	TCHECK(rump_sys_sendto(u1, "0123456789", 10, 0, &b, sizeof(b)) == 10,
@@ -206,17 +180,17 @@ TESTCASE(sockets_errors_and_udp)
 	TCHECK(rump_sys_recvfrom(u2, buf, 4, 0, NULL, NULL) == 4 &&
 	    memcmp(buf, "0123", 4) == 0, "truncated datagram");
 	/* Empty now: a nonblocking receive says EAGAIN. */
-	TCHECK(rump_sys_recvfrom(u2, buf, 4, 0x80 /* MSG_DONTWAIT */, NULL,
+	TCHECK(rump_sys_recvfrom(u2, buf, 4, RUMP_MSG_DONTWAIT, NULL,
 	    NULL) == -1 && errno == RUMP_EAGAIN, "MSG_DONTWAIT: errno %d",
 	    errno);
 	flen = sizeof(v);
-	TCHECK(rump_sys_getsockopt(u1, SOL_SOCKET, SO_ERROR, &v, &flen) == 0 &&
-	    v == 0, "SO_ERROR");
+	TCHECK(rump_sys_getsockopt(u1, RUMP_SOL_SOCKET, RUMP_SO_ERROR, &v, &flen) == 0 &&
+	    v == 0, "RUMP_SO_ERROR");
 	rump_sys_close(u1);
 	rump_sys_close(u2);
 
 	/* A nonblocking socket: accept with nobody waiting is EAGAIN. */
-	TCHECK((s1 = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+	TCHECK((s1 = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM | RUMP_SOCK_NONBLOCK,
 	    0)) >= 0, "nonblocking socket");
 	TCHECK(rump_sys_bind(s1, &b, sizeof(b)) == 0 && rump_sys_listen(s1,
 	    1) == 0, "bind+listen");
@@ -240,12 +214,12 @@ blocked_accept(void *arg)
 
 TESTCASE(sockets_close_under_blocked_accept)
 {
-	struct sin a = loopback(7010);
-	struct { int64_t sec; long nsec; } ts = { 0, 100000000 };
+	struct rump_sockaddr_in a = loopback(7010);
+	struct rump_timespec ts = { 0, 100000000 };
 	void *th;
 
 	TCHECK(rump_init() == 0, "rump_init");
-	TCHECK((blocked_fd = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0,
+	TCHECK((blocked_fd = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) >= 0,
 	    "socket");
 	TCHECK(rump_sys_bind(blocked_fd, &a, sizeof(a)) == 0 &&
 	    rump_sys_listen(blocked_fd, 1) == 0, "bind+listen");
@@ -258,7 +232,7 @@ TESTCASE(sockets_close_under_blocked_accept)
 	    "the blocked accept ended with %d, errno %d", blocked_result,
 	    blocked_errno);
 	/* The port is free again: the socket really went. */
-	TCHECK((blocked_fd = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0 &&
+	TCHECK((blocked_fd = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) >= 0 &&
 	    rump_sys_bind(blocked_fd, &a, sizeof(a)) == 0, "bind again: %d",
 	    errno);
 	rump_sys_close(blocked_fd);
@@ -281,31 +255,31 @@ blocked_read(void *arg)
 
 TESTCASE(sockets_shutdown_under_blocked_read)
 {
-	struct sin a = loopback(7011);
-	struct { int64_t sec; long nsec; } ts = { 0, 100000000 };
+	struct rump_sockaddr_in a = loopback(7011);
+	struct rump_timespec ts = { 0, 100000000 };
 	int l, c, s;
 	char buf[4];
 	void *th;
 
 	TCHECK(rump_init() == 0, "rump_init");
-	TCHECK((l = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0 &&
+	TCHECK((l = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) >= 0 &&
 	    rump_sys_bind(l, &a, sizeof(a)) == 0 && rump_sys_listen(l, 1) == 0,
 	    "listener");
-	TCHECK((s = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0 &&
+	TCHECK((s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) >= 0 &&
 	    rump_sys_connect(s, &a, sizeof(a)) == 0, "connect: %d", errno);
 	TCHECK((c = rump_sys_accept(l, NULL, NULL)) >= 0, "accept");
 	reader_fd = c;
 	TCHECK(rumpuser_thread_create(blocked_read, NULL, "reader", 1, 0, -1,
 	    &th) == 0, "thread");
 	rump_sys_nanosleep(&ts, NULL);		/* let it block */
-	TCHECK(rump_sys_shutdown(c, 2 /* SHUT_RDWR */) == 0, "shutdown: %d",
+	TCHECK(rump_sys_shutdown(c, RUMP_SHUT_RDWR) == 0, "shutdown: %d",
 	    errno);
 	rumpuser_thread_join(th);
 	TCHECK(reader_result == 0, "the blocked read returned %d, not 0",
 	    (int)reader_result);
 	TCHECK(rump_sys_read(s, buf, 1) == 0, "the peer sees our FIN");
 	TCHECK(rump_sys_write(c, "x", 1) == -1 && errno == RUMP_EPIPE,
-	    "write after SHUT_WR: errno %d", errno);
+	    "write after RUMP_SHUT_WR: errno %d", errno);
 	TCHECK(rump_sys_shutdown(l, 0) == -1 && errno == 57,
 	    "shutdown of a listener: ENOTCONN, not %d", errno);
 	rump_sys_close(c);
