@@ -177,6 +177,10 @@ rump_init(void)
 int
 rump_init_server(const char *url)
 {
+#ifdef CONFIG_NET_LWIP
+	/* The image's network is ours: the server gets its TCP from us. */
+	rumpuser_sp_set_transport(net_sp_transport());
+#endif
 	return rumpuser_sp_init(url, "NetBSD", "10.0", "amd64");
 }
 

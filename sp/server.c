@@ -76,6 +76,7 @@ struct prefork {
 };
 
 static struct {
+	const struct sp_transport *tr;	/* set before listening, then fixed */
 	struct rumpuser_mtx *mtx;	/* everything in this struct */
 	struct rumpuser_cv *jobcv;
 	struct sp_listener *listener;
@@ -141,7 +142,7 @@ send_frame(struct spconn *c, uint64_t reqno, int class, int type, uint32_t u,
 	int error;
 
 	lock(c->sendmtx);
-	error = sp_sendv(c->sock, iov, 3);
+	error = sp.tr->sendv(c->sock, iov, 3);
 	unlock(c->sendmtx);
 	return error;
 }
@@ -151,7 +152,7 @@ send_error(struct spconn *c, uint64_t reqno, uint32_t code, bool shut)
 {
 	send_frame(c, reqno, RUMPSP_ERROR, 0, code, NULL, 0, NULL, 0);
 	if (shut)
-		sp_shutdown(c->sock);
+		sp.tr->shutdown(c->sock);
 }
 
 static void
@@ -211,7 +212,7 @@ request(struct spconn *c, int type, const void *req, size_t reqlen,
 	unlock(c->mtx);
 	if (send_frame(c, w.reqno, RUMPSP_REQ, type, 0, req, reqlen, NULL,
 	    0) != 0) {
-		sp_shutdown(c->sock);
+		sp.tr->shutdown(c->sock);
 		error = RUMP_EFAULT;
 	}
 	lock(c->mtx);
@@ -255,7 +256,7 @@ sp_willblock(void)
 	unlock(sp.mtx);
 	if (ic != NULL && job_queue(ic->conn, &h, NULL, 0) != 0) {
 		/* Cannot pass it on: the client is cut off, not the server. */
-		sp_shutdown(ic->conn->sock);
+		sp.tr->shutdown(ic->conn->sock);
 	}
 }
 
@@ -430,7 +431,7 @@ handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	}
 	hyp->hyp_unschedule();
 	if (error != 0) {
-		sp_shutdown(c->sock);
+		sp.tr->shutdown(c->sock);
 		return;
 	}
 	lock(c->mtx);
@@ -477,7 +478,7 @@ handle_fork(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	}
 	if (hf.rf_cancel) {
 		release_lwp(q);
-		sp_shutdown(c->sock);
+		sp.tr->shutdown(c->sock);
 		return;
 	}
 	/*
@@ -821,7 +822,7 @@ read_frame(struct spconn *c, struct rsp_hdr *h, uint8_t **bodyp, size_t *lenp)
 	uint8_t *body = NULL;
 	int error;
 
-	if ((error = sp_recv(c->sock, h, sizeof(*h))) != 0)
+	if ((error = sp.tr->recv(c->sock, h, sizeof(*h))) != 0)
 		return error;
 	if (h->rsp_len < SP_HDRSIZE || h->rsp_len > MAXFRAME) {
 		rumpuser_dprintf("rump_sp: client pid %d: frame length %llu "
@@ -833,7 +834,7 @@ read_frame(struct spconn *c, struct rsp_hdr *h, uint8_t **bodyp, size_t *lenp)
 	if (len > 0) {
 		if ((body = calloc(1, len)) == NULL)
 			return RUMP_ENOMEM;
-		if ((error = sp_recv(c->sock, body, len)) != 0) {
+		if ((error = sp.tr->recv(c->sock, body, len)) != 0) {
 			free(body);
 			return error;
 		}
@@ -846,7 +847,7 @@ read_frame(struct spconn *c, struct rsp_hdr *h, uint8_t **bodyp, size_t *lenp)
 static void
 conn_free(struct spconn *c)
 {
-	sp_close(c->sock);
+	sp.tr->close(c->sock);
 	rumpuser_cv_destroy(c->cv);
 	rumpuser_mutex_destroy(c->lwpmtx);
 	rumpuser_mutex_destroy(c->sendmtx);
@@ -866,7 +867,7 @@ disconnect(struct spconn *c)
 {
 	bool hadproc, inexec;
 
-	sp_shutdown(c->sock);
+	sp.tr->shutdown(c->sock);
 	lock(c->mtx);
 	hadproc = c->state == CONN_RUNNING;
 	inexec = c->inexec;
@@ -912,6 +913,14 @@ reader(void *arg)
 
 /* ---- listening ---- */
 
+static const struct sp_transport *handed_transport;
+
+void
+rumpuser_sp_set_transport(const struct sp_transport *tr)
+{
+	handed_transport = tr;
+}
+
 static struct spconn *
 conn_alloc(struct sp_sock *s)
 {
@@ -937,19 +946,19 @@ listener(void *arg)
 	struct spconn *c;
 	struct sp_iov iov;
 
-	while (sp_accept(l, &s) == 0) {
+	while (sp.tr->accept(l, &s) == 0) {
 		lock(sp.mtx);
 		if (sp.nconn >= MAXCONN || !sp.running) {
 			unlock(sp.mtx);
-			sp_close(s);	/* no banner: the client sees EOF */
+			sp.tr->close(s);	/* no banner: the client sees EOF */
 			continue;
 		}
 		sp.nconn++;
 		unlock(sp.mtx);
 		iov.base = sp.banner;
 		iov.len = sp.bannerlen;
-		if (sp_sendv(s, &iov, 1) != 0 || (c = conn_alloc(s)) == NULL) {
-			sp_close(s);
+		if (sp.tr->sendv(s, &iov, 1) != 0 || (c = conn_alloc(s)) == NULL) {
+			sp.tr->close(s);
 			lock(sp.mtx);
 			sp.nconn--;
 			unlock(sp.mtx);
@@ -973,6 +982,9 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 	rumpuser__sp_willblock = sp_willblock;
 	if (sp.listener != NULL)
 		return RUMP_EBUSY;
+	if ((sp.tr = handed_transport) == NULL &&
+	    (sp.tr = sp_backend_transport) == NULL)
+		return RUMP_EOPNOTSUPP;	/* no network to serve on */
 	n = snprintf(sp.banner, sizeof(sp.banner), "RUMPSP-%d.%d-%s-%s/%s\n",
 	    SP_PROTOMAJOR, SP_PROTOMINOR, ostype, osrelease, machine);
 	if (n < 0 || (size_t)n >= sizeof(sp.banner)) {
@@ -980,7 +992,7 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 		sp.banner[n - 1] = '\n';
 	}
 	sp.bannerlen = (size_t)n;
-	if ((error = sp_listen(url, &sp.listener)) != 0) {
+	if ((error = sp.tr->listen(url, &sp.listener)) != 0) {
 		sp.listener = NULL;
 		return error;
 	}
@@ -993,7 +1005,7 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 	error = rumpuser_thread_create(listener, sp.listener, "splistener", 0,
 	    0, -1, NULL);
 	if (error != 0) {
-		sp_unlisten(sp.listener);
+		sp.tr->unlisten(sp.listener);
 		sp.listener = NULL;
 	}
 	return error;
@@ -1018,7 +1030,7 @@ rumpuser_sp_fini(void *arg)
 	lock(sp.mtx);
 	sp.running = false;
 	unlock(sp.mtx);
-	sp_unlisten(sp.listener);
+	sp.tr->unlisten(sp.listener);
 	RESCHED(nlocks);
 }
 

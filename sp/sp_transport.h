@@ -1,9 +1,10 @@
 /*
  * The byte streams the rump_sp server runs over. The server (sp/server.c)
- * is portable; each platform provides these functions: POSIX sockets on the
- * host (hypercall/posix/sp_sock.c), the image's own network stack later.
- * All return 0 or an errno in NetBSD's numbering; blocking calls are made
- * only by server threads outside the kernel.
+ * is portable; a transport comes from the hypercall backend below it (POSIX
+ * sockets on the host, hypercall/posix/sp_sock.c) or from the kernel above
+ * it, handed down (lwIP TCP in the image, kernel/net/sp_transport.c). All
+ * return 0 or an errno in NetBSD's numbering; blocking calls are made only
+ * by server threads outside the kernel.
  */
 #ifndef SP_TRANSPORT_H
 #define SP_TRANSPORT_H
@@ -19,26 +20,35 @@ struct sp_iov {
 };
 
 /*
- * Parses url (spec A.1: unix://PATH, tcp://ADDR:PORT, wildcard allowed),
- * binds and listens. EINVAL, ENAMETOOLONG, ERANGE for bad URLs, EOPNOTSUPP
- * for schemes this platform lacks, or the bind/listen error.
+ * One kind of transport, as a table of operations:
+ *
+ * listen parses url (spec A.1: unix://PATH, tcp://ADDR:PORT, wildcard
+ * allowed), binds and listens: EINVAL, ENAMETOOLONG, ERANGE for bad URLs,
+ * EOPNOTSUPP for schemes it lacks, or the bind/listen error. accept waits
+ * for a connection (an error once unlisten has run); unlisten stops
+ * listening (a unix socket's file is removed), idempotent. recv reads
+ * exactly len bytes (ENOTCONN at end of stream). sendv writes the whole of
+ * iov[0..n) as one unit (callers serialise frames); a peer that takes
+ * nothing for the transport's send timeout gets EPIPE and its connection
+ * shut down, so a stuck client stalls only itself. shutdown makes recv and
+ * sendv on s fail from now on; close frees s.
  */
-int sp_listen(const char *url, struct sp_listener **lp);
-/* Waits for a connection; an error once sp_unlisten() has run. */
-int sp_accept(struct sp_listener *l, struct sp_sock **sp);
-/* Stops listening: a unix socket's file is removed. Idempotent. */
-void sp_unlisten(struct sp_listener *l);
+struct sp_transport {
+	int (*listen)(const char *url, struct sp_listener **lp);
+	int (*accept)(struct sp_listener *l, struct sp_sock **sp);
+	void (*unlisten)(struct sp_listener *l);
+	int (*recv)(struct sp_sock *s, void *buf, size_t len);
+	int (*sendv)(struct sp_sock *s, const struct sp_iov *iov, int n);
+	void (*shutdown)(struct sp_sock *s);
+	void (*close)(struct sp_sock *s);
+};
 
-/* Reads exactly len bytes; ENOTCONN at end of stream. */
-int sp_recv(struct sp_sock *s, void *buf, size_t len);
 /*
- * Writes the whole of iov[0..n) as one unit (callers serialise frames). A
- * peer that takes nothing for the transport's send timeout gets EPIPE and
- * its connection shut down, so a stuck client stalls only itself.
+ * The hypercall backend's own transport (POSIX sockets on the host; NULL
+ * on bare metal, which has no network below the kernel).
  */
-int sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n);
-/* Makes sp_recv/sp_sendv on s fail from now on (both directions). */
-void sp_shutdown(struct sp_sock *s);
-void sp_close(struct sp_sock *s);
+extern const struct sp_transport *const sp_backend_transport;
+
+/* rumpuser_sp_set_transport(): see rump/rumpuser.h. */
 
 #endif

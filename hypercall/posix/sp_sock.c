@@ -99,8 +99,8 @@ parse_unix(const char *path, union addr *u, socklen_t *lenp)
 	return 0;
 }
 
-int
-sp_listen(const char *url, struct sp_listener **lp)
+static int
+sock_listen(const char *url, struct sp_listener **lp)
 {
 	const char *sep = strstr(url, "://");
 	struct sp_listener *l;
@@ -144,8 +144,8 @@ sp_listen(const char *url, struct sp_listener **lp)
 	return 0;
 }
 
-int
-sp_accept(struct sp_listener *l, struct sp_sock **sp)
+static int
+sock_accept(struct sp_listener *l, struct sp_sock **sp)
 {
 	struct sp_sock *s;
 	int fd, one = 1;
@@ -177,8 +177,8 @@ sp_accept(struct sp_listener *l, struct sp_sock **sp)
 	return 0;
 }
 
-void
-sp_unlisten(struct sp_listener *l)
+static void
+sock_unlisten(struct sp_listener *l)
 {
 	if (__atomic_exchange_n(&l->closed, true, __ATOMIC_ACQ_REL))
 		return;
@@ -188,8 +188,8 @@ sp_unlisten(struct sp_listener *l)
 	shutdown(l->fd, SHUT_RDWR);
 }
 
-int
-sp_recv(struct sp_sock *s, void *buf, size_t len)
+static int
+sock_recv(struct sp_sock *s, void *buf, size_t len)
 {
 	size_t done = 0, take;
 	ssize_t n;
@@ -225,8 +225,8 @@ sp_recv(struct sp_sock *s, void *buf, size_t len)
 	return 0;
 }
 
-int
-sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
+static int
+sock_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 {
 	struct pollfd pfd = { .fd = s->fd, .events = POLLOUT };
 	struct iovec v[8];
@@ -267,15 +267,27 @@ sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 	return 0;
 }
 
-void
-sp_shutdown(struct sp_sock *s)
+static void
+sock_shutdown(struct sp_sock *s)
 {
 	shutdown(s->fd, SHUT_RDWR);
 }
 
-void
-sp_close(struct sp_sock *s)
+static void
+sock_close(struct sp_sock *s)
 {
 	close(s->fd);
 	free(s);
 }
+
+static const struct sp_transport posix_transport = {
+	.listen = sock_listen,
+	.accept = sock_accept,
+	.unlisten = sock_unlisten,
+	.recv = sock_recv,
+	.sendv = sock_sendv,
+	.shutdown = sock_shutdown,
+	.close = sock_close,
+};
+
+const struct sp_transport *const sp_backend_transport = &posix_transport;

@@ -203,5 +203,13 @@ int rumpuser_sp_copyoutstr(void *, const void *, void *, size_t *);
 int rumpuser_sp_anonmmap(void *, size_t, void **);
 int rumpuser_sp_raise(void *, int);
 void rumpuser_sp_fini(void *);
+/*
+ * Extension, not in NetBSD's revision 17: the kernel hands the sp server a
+ * transport of its own (struct sp_transport, sp/sp_transport.h: its network
+ * stack, in the image) before rumpuser_sp_init(); NULL goes back to the
+ * backend's (POSIX sockets on the host, none on bare metal).
+ */
+struct sp_transport;
+void rumpuser_sp_set_transport(const struct sp_transport *);
 
 #endif

@@ -32,4 +32,8 @@ int net_init(void);
  */
 int net_wait_address(uint64_t timeout_ns);
 
+/* The rump_sp server's transport over lwIP TCP, for rumpuser_sp_set_transport. */
+struct sp_transport;
+const struct sp_transport *net_sp_transport(void);
+
 #endif

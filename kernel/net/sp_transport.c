@@ -1,6 +1,6 @@
 /*
  * The rump_sp server's byte streams in the image (sp/sp_transport.h): TCP
- * over lwIP's netconn API. The server's threads live outside the kernel,
+ * over lwIP's netconn API, handed to the server by rump_init_server(). The server's threads live outside the kernel,
  * so each call here enters it (lwIP runs only with the kernel entered, see
  * net.h) and lwIP's waits give the CPU back while they wait. Only
  * tcp://ADDR:PORT: the image has no file-system sockets to offer.
@@ -64,8 +64,8 @@ parse_tcp(const char *url, ip_addr_t *ip, u16_t *port)
 	return 0;
 }
 
-int
-sp_listen(const char *url, struct sp_listener **lp)
+static int
+nc_listen(const char *url, struct sp_listener **lp)
 {
 	struct sp_listener *l;
 	ip_addr_t ip;
@@ -100,8 +100,8 @@ sp_listen(const char *url, struct sp_listener **lp)
 	return 0;
 }
 
-int
-sp_accept(struct sp_listener *l, struct sp_sock **sp)
+static int
+nc_accept(struct sp_listener *l, struct sp_sock **sp)
 {
 	struct netconn *nc = NULL;
 	struct sp_sock *s;
@@ -129,8 +129,8 @@ sp_accept(struct sp_listener *l, struct sp_sock **sp)
 	return 0;
 }
 
-void
-sp_unlisten(struct sp_listener *l)
+static void
+nc_unlisten(struct sp_listener *l)
 {
 	/*
 	 * Only marked: closing the netconn under the thread waiting in
@@ -141,8 +141,8 @@ sp_unlisten(struct sp_listener *l)
 	l->closed = true;
 }
 
-int
-sp_recv(struct sp_sock *s, void *buf, size_t len)
+static int
+nc_recv(struct sp_sock *s, void *buf, size_t len)
 {
 	size_t done = 0;
 	err_t err = ERR_OK;
@@ -179,8 +179,8 @@ sp_recv(struct sp_sock *s, void *buf, size_t len)
 	return err == ERR_OK ? 0 : NB_ENOTCONN;
 }
 
-int
-sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
+static int
+nc_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 {
 	struct netvector v[8];
 	int i = 0, k, stuck = 0;
@@ -238,16 +238,16 @@ sp_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
  * senders see the mark within a slice; sp_close, once they are all done,
  * closes the connection for the peer.
  */
-void
-sp_shutdown(struct sp_sock *s)
+static void
+nc_shutdown(struct sp_sock *s)
 {
 	rump_schedule();
 	s->dead = true;
 	rump_unschedule();
 }
 
-void
-sp_close(struct sp_sock *s)
+static void
+nc_close(struct sp_sock *s)
 {
 	rump_schedule();
 	if (s->rx != NULL)
@@ -255,4 +255,20 @@ sp_close(struct sp_sock *s)
 	netconn_delete(s->conn);
 	rump_unschedule();
 	free(s);
+}
+
+static const struct sp_transport netconn_transport = {
+	.listen = nc_listen,
+	.accept = nc_accept,
+	.unlisten = nc_unlisten,
+	.recv = nc_recv,
+	.sendv = nc_sendv,
+	.shutdown = nc_shutdown,
+	.close = nc_close,
+};
+
+const struct sp_transport *
+net_sp_transport(void)
+{
+	return &netconn_transport;
 }
