@@ -282,8 +282,8 @@ void kpanic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2))
 void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *kmem_zalloc(size_t len);
 void kmem_free(void *p, size_t len);
-/* True when the kernel may touch [uaddr, uaddr+len): not NULL, mapped. */
-bool uaddr_ok(const void *uaddr, size_t len);
+/* The monotonic clock in nanoseconds. */
+uint64_t kclock_ns(void);
 /*
  * User memory of the current process: local (checked, then memcpy) or a
  * remote client's (copy requests over rump_sp, the CPU given up meanwhile).

@@ -174,16 +174,6 @@ struct kpollfd {
 	short revents;
 };
 
-static uint64_t
-now_ns(void)
-{
-	int64_t s;
-	long ns;
-
-	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ns);
-	return (uint64_t)s * 1000000000ULL + (uint64_t)ns;
-}
-
 /*
  * The engine of poll and select, on a kernel copy of the array: waits
  * until some descriptor is ready or timeout_ns passes (0: check once,
@@ -193,7 +183,7 @@ static int
 poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
     int *ready)
 {
-	uint64_t now = now_ns(), deadline = timeout_ns == UINT64_MAX ? 0 :
+	uint64_t now = kclock_ns(), deadline = timeout_ns == UINT64_MAX ? 0 :
 	    now + timeout_ns;
 
 	for (;;) {
@@ -217,7 +207,7 @@ poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
 		}
 		if (*ready > 0 || timeout_ns == 0)
 			return 0;
-		now = now_ns();
+		now = kclock_ns();
 		if (deadline != 0 && now >= deadline)
 			return 0;
 		if (kcv_wait(&poll_kcv, deadline != 0 ? deadline - now : 0) ==
@@ -478,11 +468,11 @@ sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
 	ns = ts.tv_sec > (int64_t)(UINT64_MAX / 4 / 1000000000ULL) ?
 	    UINT64_MAX / 4 : (uint64_t)ts.tv_sec * 1000000000ULL +
 	    (uint64_t)ts.tv_nsec;
-	deadline = now_ns() + ns;
+	deadline = kclock_ns() + ns;
 	/* A kernel sleep: a draining process (client gone) wakes with EINTR. */
-	while ((now = now_ns()) < deadline) {
+	while ((now = kclock_ns()) < deadline) {
 		if (kcv_wait(&alone, deadline - now) == RUMP_EINTR) {
-			now = now_ns();
+			now = kclock_ns();
 			if (now < deadline) {
 				left.tv_sec = (int64_t)((deadline - now) / 1000000000ULL);
 				left.tv_nsec = (long)((deadline - now) % 1000000000ULL);

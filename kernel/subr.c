@@ -53,10 +53,14 @@ kmem_free(void *p, size_t len)
 	rumpuser_free(p, len);
 }
 
-bool
-uaddr_ok(const void *uaddr, size_t len)
+uint64_t
+kclock_ns(void)
 {
-	return uaddr != NULL && rumpuser_ext_mapped(uaddr, len);
+	int64_t sec;
+	long nsec;
+
+	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &sec, &nsec);
+	return (uint64_t)sec * 1000000000ULL + (uint64_t)nsec;
 }
 
 bool

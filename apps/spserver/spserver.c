@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../kernel/net/net.h"
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
@@ -177,7 +176,7 @@ spserver_main(void)
 		printf("spserver: rump_init failed: error %d\n", error);
 		return 1;
 	}
-	error = net_wait_address(30ULL * 1000000000ULL);
+	error = rump_net_wait_address(30ULL * 1000000000ULL);
 	if (error == RUMP_ENXIO)
 		printf("spserver: no network device: serving on 127.0.0.1 "
 		    "inside the image only\n");

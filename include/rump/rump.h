@@ -5,6 +5,7 @@
 #ifndef RUMP_RUMP_H
 #define RUMP_RUMP_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 struct lwp;
@@ -30,6 +31,14 @@ int rump_init(void);
  * EOPNOTSUPP where the platform has no such transport).
  */
 int rump_init_server(const char *url);
+
+/*
+ * Extension, images with the network stack (CONFIG_NET_LWIP) only: waits
+ * up to timeout_ns (0: forever) until the Ethernet interface has an IPv4
+ * address (DHCP or RUMP_NET_IPV4). 0; ETIMEDOUT; ENXIO without a network
+ * device. Call after rump_init(), from outside the kernel.
+ */
+int rump_net_wait_address(uint64_t timeout_ns);
 
 /*
  * rump_lwproc(3). Each runs in the kernel on the calling host thread. rfork

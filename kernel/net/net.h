@@ -25,12 +25,7 @@
  */
 int net_init(void);
 
-/*
- * Waits up to timeout_ns (0: forever) until the Ethernet interface has an
- * IPv4 address. 0; ETIMEDOUT; ENXIO without a device. Called from outside
- * the kernel, after rump_init().
- */
-int net_wait_address(uint64_t timeout_ns);
+/* rump_net_wait_address(): public, see rump/rump.h. */
 
 /* The rump_sp server's transport over lwIP TCP, for rumpuser_sp_set_transport. */
 struct sp_transport;

@@ -27,20 +27,10 @@ static struct netif vn0;
 static bool have_dev, use_dhcp;
 static uint64_t start_ns;
 
-/* Waiters for the first address (net_wait_address). */
+/* Waiters for the first address (rump_net_wait_address). */
 static struct rumpuser_mtx *addr_mtx;
 static struct rumpuser_cv *addr_cv;
 static int addr_ready;
-
-static uint64_t
-now_ns(void)
-{
-	int64_t sec;
-	long nsec;
-
-	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &sec, &nsec);
-	return (uint64_t)sec * 1000000000ULL + (uint64_t)nsec;
-}
 
 /* ---- the Ethernet interface ---- */
 
@@ -131,7 +121,7 @@ vn_status(struct netif *nif)
 	    use_dhcp ? "dhcp" : "static");
 	if (use_dhcp)
 		kern_printf("net: dhcp lease after %lu ms\n",
-		    (unsigned long)((now_ns() - start_ns) / 1000000));
+		    (unsigned long)((kclock_ns() - start_ns) / 1000000));
 	rumpuser_mutex_enter(addr_mtx);
 	addr_ready = 1;
 	rumpuser_cv_broadcast(addr_cv);
@@ -263,7 +253,7 @@ net_init(void)
 {
 	int error;
 
-	start_ns = now_ns();
+	start_ns = kclock_ns();
 	rumpuser_mutex_init(&addr_mtx, 0);
 	rumpuser_cv_init(&addr_cv);
 	rump_schedule();
@@ -273,9 +263,9 @@ net_init(void)
 }
 
 int
-net_wait_address(uint64_t timeout_ns)
+rump_net_wait_address(uint64_t timeout_ns)
 {
-	uint64_t deadline = now_ns() + timeout_ns, now;
+	uint64_t deadline = kclock_ns() + timeout_ns, now;
 	int error = 0;
 
 	if (!have_dev)
@@ -288,7 +278,7 @@ net_wait_address(uint64_t timeout_ns)
 			rumpuser_cv_wait(addr_cv, addr_mtx);
 			continue;
 		}
-		if ((now = now_ns()) >= deadline) {
+		if ((now = kclock_ns()) >= deadline) {
 			error = RUMP_ETIMEDOUT;
 			break;
 		}

@@ -59,11 +59,7 @@ sys_init(void)
 u32_t
 sys_now(void)
 {
-	int64_t sec;
-	long nsec;
-
-	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &sec, &nsec);
-	return (u32_t)((uint64_t)sec * 1000 + (uint64_t)nsec / 1000000);
+	return (u32_t)(kclock_ns() / 1000000);
 }
 
 uint32_t

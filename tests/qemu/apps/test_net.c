@@ -137,7 +137,7 @@ TESTCASE(net_address)
 	char buf[IP4ADDR_STRLEN_MAX];
 
 	TCHECK(rump_init() == 0, "rump_init");
-	TCHECK(net_wait_address(20000000000ULL) == 0, "no address in 20 s");
+	TCHECK(rump_net_wait_address(20000000000ULL) == 0, "no address in 20 s");
 	rump_schedule();
 	ip4addr_ntoa_r(netif_ip4_addr(netif_default), buf, sizeof(buf));
 	rump_unschedule();
@@ -158,7 +158,7 @@ TESTCASE(net_tcp_echo_host)
 	port = strtol(buf, NULL, 10);
 	TCHECK(port > 0 && port < 65536, "bad port %s", buf);
 	TCHECK(rump_init() == 0, "rump_init");
-	TCHECK(net_wait_address(20000000000ULL) == 0, "no address in 20 s");
+	TCHECK(rump_net_wait_address(20000000000ULL) == 0, "no address in 20 s");
 	IP_ADDR4(&host, 10, 0, 2, 2);
 	rump_schedule();
 	err = echo_through(&host, (u16_t)port, &ns);
