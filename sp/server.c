@@ -31,7 +31,6 @@
 #define IDLEWORKER	16	/* idle ones kept */
 #define MAXFRAME	(1024 * 1024 + SP_HDRSIZE)	/* body + header */
 #define RUMP_RFFD_SHARE_FLAGS	0
-#define SYS_REBOOT	208
 
 enum connstate { CONN_NEW, CONN_RUNNING, CONN_DYING };
 
@@ -55,7 +54,6 @@ struct spconn {
 	int refs;			/* the reader + queued/running jobs */
 	int inflight;			/* system calls queued or running */
 	uint64_t nextreq;
-	uint64_t rebootreq;		/* the request of a reboot in flight */
 	pid_t pid;
 	struct lwp *mainlwp;		/* never runs calls; holds the process */
 	struct spwait *waits;
@@ -95,6 +93,7 @@ static const struct rumpuser_hyperup *hyp;
 struct inlinecall {
 	struct lwp *lwp;		/* the call's lwp: who is asking */
 	struct spconn *conn;
+	uint64_t reqno;			/* the client's request */
 	bool passed;			/* the reader's role went to a worker */
 	struct inlinecall *next;
 };
@@ -619,7 +618,7 @@ run_syscall(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
     size_t len)
 {
 	long args[SP_MAXARGS] = { 0 }, rv[2] = { 0, 0 };
-	struct inlinecall ic = { .conn = c }, **icp;
+	struct inlinecall ic = { .conn = c, .reqno = h->rsp_reqno }, **icp;
 	uint32_t num = h->rsp_u;
 	int error;
 
@@ -633,8 +632,6 @@ run_syscall(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
 	lock(c->mtx);
 	c->refs++;
 	c->inflight++;
-	if (num == SYS_REBOOT)
-		c->rebootreq = h->rsp_reqno;
 	unlock(c->mtx);
 
 	hyp->hyp_schedule();
@@ -1018,15 +1015,22 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 void
 rumpuser_sp_fini(void *arg)
 {
-	struct spconn *c = arg;
+	struct inlinecall *ic;
 	long rv[2] = { 0, 0 };
 	int nlocks;
 
 	if (sp.listener == NULL)
 		return;
+	/* The caller's reboot is the inline call running on this lwp. */
+	lock(sp.mtx);
+	for (ic = inlinecalls; ic != NULL; ic = ic->next)
+		if (arg != NULL && ic->conn == arg &&
+		    ic->lwp == rumpuser_curlwp())
+			break;
+	unlock(sp.mtx);
 	UNSCHED(nlocks);
-	if (c != NULL)
-		send_sysresp(c, c->rebootreq, 0, rv);
+	if (ic != NULL)
+		send_sysresp(ic->conn, ic->reqno, 0, rv);
 	lock(sp.mtx);
 	sp.running = false;
 	unlock(sp.mtx);
