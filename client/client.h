@@ -48,6 +48,7 @@ struct spc_reply {
 	struct rsp_hdr r_hdr;
 	void *r_body;
 	size_t r_bodylen;
+	bool r_fault;		/* a copyout of this call hit a bad address */
 };
 
 /* One thread waiting for the reply to its request (on its own stack). */
@@ -56,6 +57,7 @@ struct spc_waiter {
 	uint64_t w_reqno;
 	bool w_done;		/* w_reply or w_error is valid */
 	int w_error;		/* transport error, or 0 */
+	bool w_fault;		/* spc_lock; see copyout_fault (frame.c) */
 	struct spc_reply w_reply;
 };
 
@@ -123,6 +125,15 @@ int spc_handshake(struct spc_conn *, uint32_t, const void *, size_t);
 void spc_install(struct spc_conn *);
 void spc_enter(struct spc_callstate *);
 void spc_leave(const struct spc_callstate *);
+
+/*
+ * ucopy.c: the application's memory without faulting. The counts are what
+ * moved (short at the first unmapped page); spc_ucopyinstr copies up to
+ * the NUL (*lenp includes it, or is max with none), 0 or EFAULT.
+ */
+size_t spc_ucopyin(void *, const void *, size_t);
+size_t spc_ucopyout(void *, const void *, size_t);
+int spc_ucopyinstr(void *, const void *, size_t, size_t *);
 
 /* sig.c: a NetBSD signal number as the host's, or 0 if it has none. */
 int spc_hostsig(uint32_t);

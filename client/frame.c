@@ -184,12 +184,35 @@ reply(struct spc_conn *c, uint64_t reqno, uint16_t type, const void *body,
 }
 
 /*
+ * A copyout the application's memory refused. Copy requests do not say
+ * which call they belong to; when exactly one request waits for its reply
+ * on c, they are that call's, and its success becomes EFAULT. With more
+ * in flight the data is dropped unreported (README.md).
+ */
+static void
+copyout_fault(struct spc_conn *c)
+{
+	struct spc_waiter *w, *only = NULL;
+	int n = 0;
+
+	pthread_mutex_lock(&spc_lock);
+	TAILQ_FOREACH(w, &c->c_waiters, w_entries) {
+		only = w;
+		n++;
+	}
+	if (n == 1)
+		only->w_fault = true;
+	pthread_mutex_unlock(&spc_lock);
+}
+
+/*
  * Serve one request from the server. Returns 0, or non-zero if the
  * connection must be dropped (malformed request, failed reply).
- * The addresses are the ones our own calls passed to the server; as with
- * any system call, a bad pointer given by the application is the
- * application's fault (an unreadable copyin source fails the send and so
- * costs the connection).
+ * The addresses are the ones our own calls passed to the server. A bad
+ * one (the application's pointer) is not our fault and must not cost the
+ * connection: a copyin of it is answered with no bytes, which the server
+ * takes as EFAULT, and a copyout to it (never answered) marks the call
+ * waiting for its reply, if it can tell which (copyout_fault).
  */
 static int
 serve(struct spc_conn *c, const struct spc_reply *r)
@@ -199,7 +222,7 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 	uint64_t size, addr;
 	size_t n;
 	void *p;
-	int sig;
+	int sig, error;
 
 	switch (h->rsp_type) {
 	case RUMPSP_COPYIN:
@@ -211,15 +234,21 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 		if (cd.rcp_len > SSIZE_MAX - SP_HDRSIZE)
 			return EPROTO;
 		n = (size_t)cd.rcp_len;
-		p = (void *)(uintptr_t)cd.rcp_addr;
-		if (h->rsp_type == RUMPSP_COPYINSTR && n > 0) {
+		if ((p = malloc(n > 0 ? n : 1)) == NULL)
+			return ENOMEM;
+		if (h->rsp_type == RUMPSP_COPYINSTR) {
 			/* The string and its NUL, at most maxlen bytes. */
-			n = strnlen(p, n);
-			if (n < cd.rcp_len)
-				n++;
+			if (spc_ucopyinstr(p, (void *)(uintptr_t)cd.rcp_addr,
+			    n, &n) != 0)
+				n = 0;
+		} else if (spc_ucopyin(p, (void *)(uintptr_t)cd.rcp_addr, n) !=
+		    n) {
+			n = 0;
 		}
 		/* The reply type is COPYIN for both (spec C.4). */
-		return reply(c, h->rsp_reqno, RUMPSP_COPYIN, p, n);
+		error = reply(c, h->rsp_reqno, RUMPSP_COPYIN, p, n);
+		free(p);
+		return error;
 
 	case RUMPSP_COPYOUT:
 	case RUMPSP_COPYOUTSTR:
@@ -228,9 +257,10 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 		memcpy(&cd, r->r_body, sizeof(cd));
 		if (cd.rcp_len > r->r_bodylen - sizeof(cd))
 			return EPROTO;
-		if (cd.rcp_len > 0)
-			memcpy((void *)(uintptr_t)cd.rcp_addr,
-			    (char *)r->r_body + sizeof(cd), (size_t)cd.rcp_len);
+		if (spc_ucopyout((void *)(uintptr_t)cd.rcp_addr,
+		    (char *)r->r_body + sizeof(cd), (size_t)cd.rcp_len) !=
+		    cd.rcp_len)
+			copyout_fault(c);
 		return 0;	/* never answered */
 
 	case RUMPSP_ANONMMAP:
@@ -400,6 +430,7 @@ spc_request(struct spc_conn *c, uint16_t type, uint32_t u, const void *data,
 		return error;
 
 	*r = w.w_reply;
+	r->r_fault = w.w_fault;		/* set before the reply came */
 	if (r->r_hdr.rsp_class == RUMPSP_ERROR) {
 		free(r->r_body);
 		r->r_body = NULL;

@@ -14,6 +14,7 @@
 #include "plat/errno.h"
 #include "plat/init.h"
 #include "plat/layout.h"
+#include "plat/mem.h"
 #include "plat/mmu.h"
 #include "plat/panic.h"
 #include "plat/power.h"
@@ -81,6 +82,12 @@ rumpuser_unmap(void *addr, size_t len)
 	hyp_free(addr, len);
 }
 
+/*
+ * User memory is what the image can give out: RAM from the memory map
+ * (the image itself, its heap and stacks), above the low guard, with
+ * its page present. Holes between RAM and device memory are mapped too,
+ * but are no buffer: a copy there would read nothing or poke a device.
+ */
 int
 rumpuser_ext_mapped(const void *addr, size_t len)
 {
@@ -88,10 +95,11 @@ rumpuser_ext_mapped(const void *addr, size_t len)
 
 	if (len == 0)
 		return 1;
-	if (end < a)
-		return 0;		/* wraps around */
+	if (end < a || a < PLAT_LOW_GUARD)
+		return 0;		/* wraps around, or a small integer */
 	for (a &= ~(uintptr_t)(PAGE_SIZE - 1); a < end; a += PAGE_SIZE)
-		if (a < PAGE_SIZE || !plat_mmu_is_mapped(a))
+		if (!plat_mem_is_ram(a, a + PAGE_SIZE) ||
+		    !plat_mmu_is_mapped(a))
 			return 0;
 	return 1;
 }

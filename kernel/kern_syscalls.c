@@ -141,7 +141,9 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 	for (int i = 0; i < cnt; i++) {
 		struct kiovec iov;
 		size_t done = 0;
-		if ((error = copyin(&uiov[i], &iov, sizeof(iov))) != 0)
+		/* Integer arithmetic: uiov is the caller's word, not an object. */
+		if ((error = copyin((const void *)((uintptr_t)uiov +
+		    (size_t)i * sizeof(iov)), &iov, sizeof(iov))) != 0)
 			break;
 		if (iov.len == 0)
 			continue;
@@ -270,8 +272,10 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 			return error;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 			return RUMP_EINVAL;
-		timeout = (uint64_t)tv.tv_sec * 1000000000ULL +
-		    (uint64_t)tv.tv_usec * 1000ULL;
+		/* Beyond about 146 years is forever: no wrap to a short wait. */
+		if (tv.tv_sec < (int64_t)(UINT64_MAX / 4 / 1000000000ULL))
+			timeout = (uint64_t)tv.tv_sec * 1000000000ULL +
+			    (uint64_t)tv.tv_usec * 1000ULL;
 	}
 	for (int fd = 0; fd < nd; fd++) {
 		short events = 0;

@@ -531,6 +531,7 @@ sys_symlink(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if ((target = kmem_zalloc(RUMP_PATH_MAX)) == NULL)
 		return RUMP_ENOMEM;
+	len = 1;
 	error = copyinstr(ARG(a, 0, const char *), target, RUMP_PATH_MAX, &len);
 	len--;			/* without the NUL */
 	if (error == 0)
@@ -719,19 +720,37 @@ sys_fchown(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
 }
 
+/* NetBSD's amd64 struct timeval: {int64 tv_sec; int32 tv_usec; pad}. */
+struct nb_timeval {
+	int64_t tv_sec;
+	int32_t tv_usec;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct nb_timeval) == 16, "NetBSD struct timeval is 16 bytes");
+
 static int
 sys_utimes(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
-	const int64_t *tv = ARG(a, 1, const int64_t *);	/* 2 x {int64 sec; int32 usec} */
-	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+	const void *utv = ARG(a, 1, const void *);
+	struct nb_timeval tv[2];
 	struct vnode *vp;
+	int error;
 
 	(void)rv;
-	if (error != 0)
+	/* The times are user memory like any other (utimes(2): EFAULT). */
+	if (utv != NULL) {
+		if ((error = copyin(utv, tv, sizeof(tv))) != 0)
+			return error;
+		for (int i = 0; i < 2; i++)
+			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+				return RUMP_EINVAL;
+	}
+	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW,
+	    &nd)) != 0)
 		return error;
 	vp = nd.ni_vp;
-	if (tv == NULL) {
+	if (utv == NULL) {
 		/* Now: the owner, or anyone who may write. */
 		if (CRED(l)->euid != vp->v_uid)
 			error = vaccess(vp, CRED(l), VWRITE);
@@ -742,13 +761,10 @@ sys_utimes(struct lwp *l, const void *a, register_t *rv)
 	} else if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid) {
 		error = RUMP_EPERM;
 	} else {
-		int32_t usec[2];
-		memcpy(&usec[0], (const char *)tv + 8, 4);
-		memcpy(&usec[1], (const char *)tv + 24, 4);
-		vp->v_atime.tv_sec = tv[0];
-		vp->v_atime.tv_nsec = (long)usec[0] * 1000;
-		vp->v_mtime.tv_sec = tv[2];
-		vp->v_mtime.tv_nsec = (long)usec[1] * 1000;
+		vp->v_atime.tv_sec = tv[0].tv_sec;
+		vp->v_atime.tv_nsec = (long)tv[0].tv_usec * 1000;
+		vp->v_mtime.tv_sec = tv[1].tv_sec;
+		vp->v_mtime.tv_nsec = (long)tv[1].tv_usec * 1000;
 	}
 	if (error == 0)
 		vnow(&vp->v_ctime);
@@ -955,7 +971,8 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 		rec[11] = (uint8_t)(nl >> 8);
 		rec[12] = dtype[vp->v_type];
 		memcpy(rec + 13, name, nl);
-		if (copyout(rec, ubuf + out, reclen) != 0)
+		/* Integer arithmetic: ubuf is the caller's word, not an object. */
+		if (copyout(rec, (void *)((uintptr_t)ubuf + out), reclen) != 0)
 			return RUMP_EFAULT;
 		out += reclen;
 		fp->offset = idx + 1;

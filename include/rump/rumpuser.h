@@ -163,10 +163,13 @@ void rumpuser_cv_has_waiters(struct rumpuser_cv *, int *);
 
 /*
  * Extension, not in NetBSD's revision 17: whether [addr, addr+len) is
- * mapped memory the kernel may copy from or to. Returns 1, or 0 when some
- * byte is not mapped. Backends that cannot tell cheaply say 1 (POSIX); the
- * bare-metal backend walks its page tables. The kernel's copyin/copyout
- * answer EFAULT on 0, so a wild pointer never crashes the kernel.
+ * memory the kernel may copy from or to for a local caller. Returns 1, or
+ * 0 when some byte is not. The kernel's copyin/copyout/copyinstr and its
+ * local transfers answer EFAULT on 0, so the answer must be exact where
+ * it says 0 and may only err towards 1 where the backend cannot tell.
+ * Bare metal: exact (the page tables, RAM only, never the first 64 KiB,
+ * nothing non-canonical or wrapping). POSIX: only the cheap part (the
+ * first 64 KiB, the upper half, wrapping); the rest is 1 (README.md).
  */
 int rumpuser_ext_mapped(const void *addr, size_t len);
 

@@ -1,6 +1,6 @@
 /*
  * Boot-time memory setup: usable RAM from the multiboot map, minus the image,
- * the multiboot structures, the modules and page 0, goes to the page
+ * the multiboot structures, the modules and the first 64 KiB, goes to the page
  * allocator. Only the identity-mapped first 4 GiB are used.
  */
 #include <stdbool.h>
@@ -43,8 +43,8 @@ add_usable(uint64_t start, uint64_t end)
 {
 	start = (start + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 	end &= ~(uint64_t)(PAGE_SIZE - 1);
-	if (start < PAGE_SIZE)
-		start = PAGE_SIZE;	/* page 0 stays unmapped */
+	if (start < PLAT_LOW_GUARD)
+		start = PLAT_LOW_GUARD;	/* page 0 unmapped, the rest unused */
 	if (end > PLAT_MAPPED_TOP)
 		end = PLAT_MAPPED_TOP;
 	if (end <= start)

@@ -38,6 +38,18 @@ $(O)/host/tests/kernel/test_syscalls: tests/host/kernel/test_syscalls.c $(KERNEL
 
 test-host: $(O)/host/tests/kernel/test_syscalls
 
+$(O)/host/tests/kernel/test_badaddr: tests/host/kernel/test_badaddr.c \
+		tests/host/badaddr.h $(KERNEL_SRCS) $(POSIX_SRCS) kernel/kern.h \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ tests/host/kernel/test_badaddr.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_badaddr
+
 # make bench: the kernel benchmarks on the host build (optimised, no sanitizers).
 $(O)/host/bench/kernel: bench/kernel/host.c bench/kernel/cases.c $(O)/host/lib/librump.a
 	$(call msg,HOSTCC,$@)
@@ -63,6 +75,7 @@ test-host: $(O)/host/tests/sp/test_server
 # (or $RUMP_TEST_BINDIR), so they only need to be up to date.
 $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
+		tests/host/sp/test_client_fault.c tests/host/badaddr.h \
 		tests/host/sp/test_client.h \
 		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
@@ -74,7 +87,7 @@ $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
-		$(O)/host/lib/librumpclient-san.a
+		tests/host/sp/test_client_fault.c $(O)/host/lib/librumpclient-san.a
 
 test-host: $(O)/host/tests/sp/test_client
 

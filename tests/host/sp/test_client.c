@@ -750,6 +750,9 @@ remote_tests(void)
 	fork_tests(&passed, &failed);
 	check_passed += passed;
 	check_failed += failed;
+	fault_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
 	printf("not run: rump_sysctl_and_rump_halt, "
 	    "reboot_from_client_halts_server, "
 	    "client_that_stops_reading_stalls_nobody, reconnect_* (they stop "
@@ -807,6 +810,9 @@ main(int argc, char **argv)
 	RUN(blocked_read_and_write_from_two_threads);
 	RUN(client_that_stops_reading_stalls_nobody);
 	fork_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
+	fault_tests(&passed, &failed);
 	check_passed += passed;
 	check_failed += failed;
 	return check_done();
