@@ -49,6 +49,7 @@ struct spc_reply {
 	void *r_body;
 	size_t r_bodylen;
 	bool r_fault;		/* a copyout of this call hit a bad address */
+	bool r_direct;		/* a COPYOUT already delivered (frame.c) */
 };
 
 /* One thread waiting for the reply to its request (on its own stack). */

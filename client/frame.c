@@ -139,10 +139,72 @@ readall(struct spc_conn *c, void *buf, size_t len)
 	return 0;
 }
 
-/* Read one whole frame into *r (body malloc'd, NULL if empty). */
+/*
+ * Read len bytes of the stream straight into the application's memory at
+ * dst: the kernel's copy to user memory reports a bad page (EFAULT, the
+ * bytes left in the socket) instead of faulting, so the data needs no
+ * staging and no check. What the buffer already holds goes through a
+ * checked copy. After a fault the rest is read and dropped, *fault set.
+ * 0, ENOTCONN at end of file, or an errno.
+ */
+static int
+readuser(struct spc_conn *c, uint64_t dst, uint64_t len, bool *fault)
+{
+	char scratch[4096];
+	size_t take;
+	ssize_t n;
+
+	if (c->c_rpos < c->c_rend && len > 0) {
+		take = c->c_rend - c->c_rpos < len ? c->c_rend - c->c_rpos :
+		    (size_t)len;
+		if (spc_ucopyout((void *)(uintptr_t)dst, c->c_rbuf + c->c_rpos,
+		    take) != take)
+			*fault = true;
+		c->c_rpos += take;
+		dst += take;
+		len -= take;
+	}
+	while (len > 0) {
+		take = len < SSIZE_MAX ? (size_t)len : SSIZE_MAX;
+		if (*fault)
+			n = read(c->c_fd, scratch, take < sizeof(scratch) ?
+			    take : sizeof(scratch));
+		else
+			n = read(c->c_fd, (void *)(uintptr_t)dst, take);
+		if (n == 0)
+			return ENOTCONN;
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				waitfd(c->c_fd, POLLIN);
+				continue;
+			}
+			if (errno == EFAULT && !*fault) {
+				*fault = true;
+				continue;
+			}
+			return errno;
+		}
+		dst += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Read one whole frame into *r (body malloc'd, NULL if empty). A COPYOUT
+ * request's data goes straight to its address instead (readuser): then
+ * r_direct is set, r_fault says whether the address was bad, and there is
+ * no body.
+ */
 static int
 readframe(struct spc_conn *c, struct spc_reply *r)
 {
+	struct rsp_copydata cd;
+	char drop[256];
+	uint64_t rest;
+	size_t take;
 	int error;
 
 	memset(r, 0, sizeof(*r));
@@ -159,6 +221,29 @@ readframe(struct spc_conn *c, struct spc_reply *r)
 	r->r_bodylen = (size_t)(r->r_hdr.rsp_len - SP_HDRSIZE);
 	if (r->r_bodylen == 0)
 		return 0;
+	if (r->r_hdr.rsp_class == RUMPSP_REQ &&
+	    (r->r_hdr.rsp_type == RUMPSP_COPYOUT ||
+	    r->r_hdr.rsp_type == RUMPSP_COPYOUTSTR) &&
+	    r->r_bodylen >= sizeof(cd)) {
+		if ((error = readall(c, &cd, sizeof(cd))) != 0)
+			return error;
+		if (cd.rcp_len > r->r_bodylen - sizeof(cd))
+			return EPROTO;
+		if ((error = readuser(c, cd.rcp_addr, cd.rcp_len,
+		    &r->r_fault)) != 0)
+			return error;
+		/* Bytes beyond the data: none from a sane server. */
+		rest = r->r_bodylen - sizeof(cd) - cd.rcp_len;
+		while (rest > 0) {
+			take = rest < sizeof(drop) ? (size_t)rest : sizeof(drop);
+			if ((error = readall(c, drop, take)) != 0)
+				return error;
+			rest -= take;
+		}
+		r->r_bodylen = 0;
+		r->r_direct = true;
+		return 0;
+	}
 	if ((r->r_body = malloc(r->r_bodylen)) == NULL)
 		return ENOMEM;
 	if ((error = readall(c, r->r_body, r->r_bodylen)) != 0) {
@@ -252,16 +337,8 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 
 	case RUMPSP_COPYOUT:
 	case RUMPSP_COPYOUTSTR:
-		if (r->r_bodylen < sizeof(cd))
-			return EPROTO;
-		memcpy(&cd, r->r_body, sizeof(cd));
-		if (cd.rcp_len > r->r_bodylen - sizeof(cd))
-			return EPROTO;
-		if (spc_ucopyout((void *)(uintptr_t)cd.rcp_addr,
-		    (char *)r->r_body + sizeof(cd), (size_t)cd.rcp_len) !=
-		    cd.rcp_len)
-			copyout_fault(c);
-		return 0;	/* never answered */
+		/* Well-formed ones went straight to memory (readframe). */
+		return EPROTO;
 
 	case RUMPSP_ANONMMAP:
 		if (r->r_bodylen < sizeof(size))
@@ -321,8 +398,12 @@ readone(struct spc_conn *c)
 		pthread_mutex_unlock(&spc_lock);
 		break;
 	case RUMPSP_REQ:
-		if (serve(c, &r) != 0)
+		if (r.r_direct) {		/* a copyout, done (readframe) */
+			if (r.r_fault)
+				copyout_fault(c);
+		} else if (serve(c, &r) != 0) {
 			spc_conn_kill(c);
+		}
 		break;
 	default:
 		break;		/* unknown class: ignored */

@@ -126,6 +126,59 @@ TEST(remote_bad_addresses_are_efault)
 	server_cleanup(&sv, check_case_failed);
 }
 
+/*
+ * A 64 KiB read whose buffer runs into an inaccessible page: the copyout
+ * frame is large, so its data is read from the socket straight into the
+ * buffer and the fault comes from there; the stream stays in step (the
+ * next reads return the file's bytes).
+ */
+static void
+big_read_client(void *arg)
+{
+	static char want[128 * 1024], got[sizeof(want)];
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), i;
+	char *m;
+	int fd;
+
+	(void)arg;
+	m = mmap(NULL, 64 * 1024 + pg, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(m != MAP_FAILED);
+	if (m == MAP_FAILED)
+		return;
+	CHECK_EQ_INT(mprotect(m + 64 * 1024, pg, PROT_NONE), 0);
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = (char)(i * 13 + i / 4096);
+	CHECK_EQ_INT(rumpclient_init(), 0);
+	rump_sys_unlink("/tmp/bigfault");
+	fd = rump_sys_open("/tmp/bigfault", RUMP_O_RDWR | RUMP_O_CREAT, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ_INT(rump_sys_write(fd, want, sizeof(want)), sizeof(want));
+	for (int k = 0; k < 3; k++) {
+		CHECK_EQ_INT(rump_sys_pread(fd, m + pg, 64 * 1024, 0), -1);
+		CHECK_EQ_INT(errno, RUMP_EFAULT);
+		memset(got, 0, sizeof(got));
+		CHECK_EQ_INT(rump_sys_pread(fd, got, sizeof(got), 0),
+		    sizeof(got));
+		CHECK(memcmp(got, want, sizeof(got)) == 0);
+	}
+	CHECK_EQ_INT(rump_sys_close(fd), 0);
+	CHECK_EQ_INT(rump_sys_unlink("/tmp/bigfault"), 0);
+	munmap(m, 64 * 1024 + pg);
+}
+
+TEST(remote_big_read_into_bad_buffer_is_efault)
+{
+	struct server sv;
+
+	if (!server_up(&sv, false))
+		return;
+	CHECK_EQ_INT(client_run(&sv, big_read_client, NULL), 0);
+	CHECK(server_alive(&sv));
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
 int
 fault_tests(int *passed, int *failed)
 {
@@ -133,6 +186,7 @@ fault_tests(int *passed, int *failed)
 	RUN(remote_utimes_0x2000_is_efault_and_server_serves);
 	RUN(remote_utimes_sets_times);
 	RUN(remote_bad_addresses_are_efault);
+	RUN(remote_big_read_into_bad_buffer_is_efault);
 	*passed = check_passed;
 	*failed = check_failed;
 	return check_failed;
