@@ -5,7 +5,8 @@
  * the reading thread or a half-sent frame. Linux's process_vm_readv(2)
  * and process_vm_writev(2) on our own pid report unmapped pages instead
  * of faulting; where they are refused (a seccomp filter), the copies are
- * plain memcpy, as in NetBSD's librumpclient.
+ * plain memcpy, as in NetBSD's librumpclient. Large copy-outs do not come
+ * here: frame.c reads them from the socket straight into place.
  */
 #include <sys/uio.h>
 
