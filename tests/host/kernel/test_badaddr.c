@@ -8,6 +8,7 @@
  * (tests/host/sp/test_client_fault.c).
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "check.h"
@@ -27,6 +28,20 @@ static const struct badaddr bad[] = {
 TEST(utimes_sets_times)
 {
 	badaddr_utimes_valid();
+}
+
+/* Values, not addresses: times that would overflow the clock's sums. */
+TEST(times_out_of_range_are_einval)
+{
+	struct rump_timeval tv = { INT64_MAX, 0, 0 };
+	struct { int64_t sec; long nsec; } ts = { INT64_MAX / 1000, 0 };
+
+	CHECK_EQ_INT(rump_sys_settimeofday(&tv, NULL), -1);
+	CHECK_EQ_INT(errno, RUMP_EINVAL);
+	CHECK_EQ_INT(rump_sys_clock_settime(RUMP_CLOCK_REALTIME, &ts), -1);
+	CHECK_EQ_INT(errno, RUMP_EINVAL);
+	tv.tv_sec = 1800000000;
+	CHECK_EQ_INT(rump_sys_settimeofday(&tv, NULL), 0);
 }
 
 TEST(bad_addresses_are_efault)
@@ -49,6 +64,7 @@ main(void)
 		return 1;
 	}
 	RUN(utimes_sets_times);
+	RUN(times_out_of_range_are_einval);
 	RUN(bad_addresses_are_efault);
 	rump_pub_lwproc_releaselwp();
 	return check_done();
