@@ -30,8 +30,8 @@ TEST(utimes_sets_times)
 	badaddr_utimes_valid();
 }
 
-/* Values, not addresses: times that would overflow the clock's sums. */
-TEST(times_out_of_range_are_einval)
+/* Values, not addresses: times and a pid whose arithmetic would overflow. */
+TEST(values_that_would_overflow_are_refused)
 {
 	struct rump_timeval tv = { INT64_MAX, 0, 0 };
 	struct { int64_t sec; long nsec; } ts = { INT64_MAX / 1000, 0 };
@@ -42,6 +42,9 @@ TEST(times_out_of_range_are_einval)
 	CHECK_EQ_INT(errno, RUMP_EINVAL);
 	tv.tv_sec = 1800000000;
 	CHECK_EQ_INT(rump_sys_settimeofday(&tv, NULL), 0);
+	/* kill(-pid) of the lowest pid: no such group, not an overflow */
+	CHECK_EQ_INT(rump_sys_kill(INT32_MIN, 0), -1);
+	CHECK_EQ_INT(errno, RUMP_ESRCH);
 }
 
 TEST(bad_addresses_are_efault)
@@ -64,7 +67,7 @@ main(void)
 		return 1;
 	}
 	RUN(utimes_sets_times);
-	RUN(times_out_of_range_are_einval);
+	RUN(values_that_would_overflow_are_refused);
 	RUN(bad_addresses_are_efault);
 	rump_pub_lwproc_releaselwp();
 	return check_done();
