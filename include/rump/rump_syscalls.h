@@ -130,4 +130,14 @@ int rump_sys_settimeofday(const void *tv, const void *tzp);
 int rump_sys_clock_settime(int clock_id, const void *tp);
 int rump_sys_clock_getres(int clock_id, void *tp);
 
+/* More on descriptors, credentials and file systems. */
+int rump_sys_dup3(int from, int to, int flags);
+int rump_sys_setreuid(uid_t ruid, uid_t euid);
+int rump_sys_setregid(gid_t rgid, gid_t egid);
+long rump_sys_pathconf(const char *path, int name);
+long rump_sys_fpathconf(int fd, int name);
+void rump_sys_sync(void);
+int rump_sys_fdatasync(int fd);
+int rump_sys_fsync_range(int fd, int flags, off_t start, off_t length);
+
 #endif
