@@ -103,7 +103,8 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 
 	if (p == NULL)
 		return RUMP_ENOMEM;
-	pid = parent == &proc0 ? 1 : pid_alloc();
+	/* init is proc0's first child; later children of proc0 get new pids. */
+	pid = initproc == NULL ? 1 : pid_alloc();
 	if (pid < 0) {
 		kmem_free(p, sizeof(*p));
 		return RUMP_EAGAIN;

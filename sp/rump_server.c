@@ -1,17 +1,24 @@
 /*
  * rump_server: the rump kernel as a host server over rump_sp.
  *
- *	rump_server [-s] [-c ncpu] [-r ramsize] [-v] URL
+ *	rump_server [-sv] [-c ncpu] [-d drivespec] [-l library] [-m module]
+ *	    [-r ramsize] URL
  *
- * NetBSD's option letters: -s stays in the foreground, -c sets the number
- * of virtual CPUs (RUMP_NCPU), -r the memory limit (RUMP_MEMLIMIT, with k,
- * m or g suffixes), -v a verbose boot. Without -s it detaches and returns
+ * NetBSD's option letters (rump_server(1)): -s stays in the foreground, -c
+ * sets the number of virtual CPUs (RUMP_NCPU), -r the memory limit
+ * (RUMP_MEMLIMIT, with k, m or g suffixes), -v a verbose boot. NetBSD's
+ * kernel is made of libraries loaded with -l and modules with -m; this one
+ * has its components built in, so -l and -m check that the named component
+ * is there and refuse any other by name. -d is parsed and checked as NetBSD
+ * writes it; this kernel has no block devices yet, so a valid -d is refused
+ * with that reason rather than ignored. Without -s it detaches and returns
  * only once the socket listens (exit 0) or the start failed (exit 1), so a
  * script may connect right after. SIGTERM and SIGINT halt it cleanly, as
  * a client's reboot does; it exits 0 when halted.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +26,15 @@
 
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: rump_server [-s] [-c ncpu] [-r ramsize[k|m|g]] "
-	    "[-v] URL\n  URL: unix://PATH or tcp://ADDR:PORT\n");
+	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-d drivespec] "
+	    "[-l library] [-m module]\n                   [-r ramsize[k|m|g]] "
+	    "URL\n  URL: unix://PATH or tcp://ADDR:PORT\n");
 	exit(1);
 }
 
@@ -48,15 +57,171 @@ memsize(const char *s)
 	return *end == '\0' ? v : 0;
 }
 
+/*
+ * The components this kernel has, under NetBSD's library names. Those of
+ * TCP/IP are there when an AF_INET socket can be made (the host build may
+ * have no IP stack); the others are always built in.
+ */
+static const struct component {
+	const char *name;
+	bool needs_inet;
+} components[] = {
+	{ "rump", false }, { "rumpuser", false }, { "rumpkern", false },
+	{ "rumpvfs", false }, { "rumpfs_tmpfs", false }, { "rumpdev", false },
+	{ "rumpnet", false }, { "rumpnet_local", false },
+	{ "rumpnet_net", true }, { "rumpnet_netinet", true },
+};
+
+/* NetBSD's module names (-m) for what is built in here. */
+static const struct {
+	const char *module, *component;
+} modules[] = {
+	{ "tmpfs", "rumpfs_tmpfs" },
+};
+
+static const struct component *
+component_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++)
+		if (strcmp(components[i].name, name) == 0)
+			return &components[i];
+	return NULL;
+}
+
+static void
+components_list(void)
+{
+	fprintf(stderr, "  this kernel has:");
+	for (size_t i = 0; i < sizeof(components) / sizeof(components[0]); i++)
+		fprintf(stderr, " %s", components[i].name);
+	fprintf(stderr, "\n");
+}
+
+/*
+ * The component an -l library or -m module names ("rumpvfs", "-lrumpvfs"
+ * as t_sp.sh writes it, "librumpvfs.so.0", a path; a module "tmpfs" or
+ * ".../tmpfs.kmod"), or NULL after a message when this kernel has none.
+ */
+static const char *
+component_name(int opt, const char *arg)
+{
+	const char *base = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
+	char name[64], *dot;
+
+	if (opt == 'l' && strncmp(base, "lib", 3) == 0)
+		base += 3;
+	snprintf(name, sizeof(name), "%s", base);
+	if ((dot = strchr(name, '.')) != NULL)
+		*dot = '\0';
+	if (opt == 'm') {
+		for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++)
+			if (strcmp(modules[i].module, name) == 0)
+				return modules[i].component;
+	} else if (component_find(name) != NULL)
+		return component_find(name)->name;
+	fprintf(stderr, "rump_server: -%c %s: no such component in this "
+	    "kernel\n", opt, arg);
+	components_list();
+	return NULL;
+}
+
+/* After rump_init: 0, or EPROTONOSUPPORT after naming what is missing. */
+static int
+components_present(const char **names, int n)
+{
+	int fd;
+
+	for (int i = 0; i < n; i++) {
+		if (!component_find(names[i])->needs_inet)
+			continue;
+		fd = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
+		if (fd == -1) {
+			fprintf(stderr, "rump_server: %s: this build has no "
+			    "TCP/IP (socket(AF_INET) fails)\n", names[i]);
+			return RUMP_EPROTONOSUPPORT;
+		}
+		rump_sys_close(fd);
+	}
+	return 0;
+}
+
+/*
+ * Checks a -d drivespec as rump_server(1) defines it: comma-separated
+ * key=, hostpath=, and size= (a number with a suffix, or "host") or
+ * disklabel= (a partition letter), and an optional type=blk|chr|reg.
+ * 0, or -1 after a message naming the fault.
+ */
+static int
+drivespec_check(const char *spec)
+{
+	char copy[1024], *tok, *save = NULL, *eq;
+	bool key = false, path = false, size = false, label = false;
+
+	if (snprintf(copy, sizeof(copy), "%s", spec) >= (int)sizeof(copy)) {
+		fprintf(stderr, "rump_server: -d: drivespec too long\n");
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL || eq[1] == '\0') {
+			fprintf(stderr, "rump_server: -d: \"%s\" is not "
+			    "name=value\n", tok);
+			return -1;
+		}
+		*eq++ = '\0';
+		if (strcmp(tok, "key") == 0 && eq[0] == '/')
+			key = true;
+		else if (strcmp(tok, "hostpath") == 0)
+			path = true;
+		else if (strcmp(tok, "size") == 0 &&
+		    (strcmp(eq, "host") == 0 || memsize(eq) != 0))
+			size = true;
+		else if (strcmp(tok, "disklabel") == 0 && eq[1] == '\0' &&
+		    eq[0] >= 'a' && eq[0] <= 'p')
+			label = true;
+		else if (strcmp(tok, "type") == 0 && (strcmp(eq, "blk") == 0 ||
+		    strcmp(eq, "chr") == 0 || strcmp(eq, "reg") == 0))
+			;
+		else {
+			fprintf(stderr, "rump_server: -d: bad %s=%s\n", tok,
+			    eq);
+			return -1;
+		}
+	}
+	if (!key || !path || size == label) {
+		fprintf(stderr, "rump_server: -d %s: needs key=/path, "
+		    "hostpath= and one of size= or disklabel=\n", spec);
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	char buf[32];
 	sigset_t sigs;
-	int ch, sig, error, foreground = 0;
+	int ch, sig, error, foreground = 0, ncomp = 0;
+	const char *comps[64];
 
-	while ((ch = getopt(argc, argv, "c:r:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:l:m:r:sv")) != -1) {
 		switch (ch) {
+		case 'd':
+			if (drivespec_check(optarg) != 0)
+				return 1;
+			fprintf(stderr, "rump_server: -d %s: this kernel has "
+			    "no block devices yet\n", optarg);
+			return 1;
+		case 'l':
+		case 'm':
+			if (ncomp == (int)(sizeof(comps) / sizeof(comps[0]))) {
+				fprintf(stderr, "rump_server: too many -%c\n", ch);
+				return 1;
+			}
+			comps[ncomp++] = component_name(ch, optarg);
+			if (comps[ncomp - 1] == NULL)
+				return 1;
+			break;
 		case 'c':
 			if (atoi(optarg) < 1) {
 				fprintf(stderr, "rump_server: -c wants a "
@@ -101,6 +266,8 @@ main(int argc, char **argv)
 	if ((error = rump_init()) != 0)
 		fprintf(stderr, "rump_server: rump_init failed (error %d)\n",
 		    error);
+	else if ((error = components_present(comps, ncomp)) != 0)
+		;
 	else if ((error = rump_init_server(argv[optind])) != 0)
 		fprintf(stderr, "rump_server: cannot serve %s: error %d (%s)\n",
 		    argv[optind], error, error == 48 ? "address in use" :

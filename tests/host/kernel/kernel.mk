@@ -100,3 +100,12 @@ $(O)/host/tests/sp/reconnect: tests/host/sp/reconnect.c \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude -pthread -o $@ tests/host/sp/reconnect.c \
 		$(O)/host/lib/librumpclient-san.a
+
+# rump_server's NetBSD command line (tests/host/sp/server_options.sh).
+$(O)/host/tests/sp/server_options: tests/host/sp/server_options.sh | \
+		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt \
+		$(O)/host/bin/rump.sysctl
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/sp/server_options

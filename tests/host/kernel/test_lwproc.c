@@ -296,6 +296,39 @@ TEST(resources_follow_curlwp)
 	rump_pub_lwproc_releaselwp();
 }
 
+TEST(proc0_takes_lwps_like_any_process)
+{
+	struct lwp *l0;
+	int child;
+
+	CHECK_EQ_INT(rump_init(), 0);
+	CHECK_EQ_INT(rump_pub_lwproc_newlwp(0), 0);
+	l0 = rump_pub_lwproc_curlwp();
+	CHECK(l0 != NULL);
+	CHECK_EQ_INT(rump_sys_getpid(), 0);
+	/* Unbound, then bound again: the first switch cleared "running". */
+	rump_pub_lwproc_switch(NULL);
+	CHECK(rump_pub_lwproc_curlwp() == NULL);
+	CHECK_EQ_INT(rump_sys_getpid(), 1);
+	rump_pub_lwproc_switch(l0);
+	CHECK(rump_pub_lwproc_curlwp() == l0);
+	/* A child of proc0 after boot is a new process, never a second init. */
+	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
+	child = rump_sys_getpid();
+	CHECK(child > 1);
+	CHECK_EQ_INT(rump_sys_getppid(), 0);
+	rump_pub_lwproc_releaselwp();
+	CHECK_EQ_INT(rump_pub_lwproc_newlwp(child), RUMP_ESRCH);
+	/* Releasing proc0's only extra lwp leaves proc0 in place. */
+	rump_pub_lwproc_switch(l0);
+	rump_pub_lwproc_releaselwp();
+	CHECK(rump_pub_lwproc_curlwp() == NULL);
+	CHECK_EQ_INT(rump_pub_lwproc_newlwp(0), 0);
+	CHECK_EQ_INT(rump_sys_getpid(), 0);
+	rump_pub_lwproc_releaselwp();
+	CHECK_EQ_INT(rump_sys_getpid(), 1);
+}
+
 #ifndef RUMPIMG_IMAGE
 /* Fatal misuse: in the image each is a boot of its own (tests/qemu/run.py). */
 static struct lwp *shared_lwp;
@@ -383,6 +416,7 @@ main(void)
 	RUN(ten_thousand_processes_created_and_released);
 	RUN(credentials_as_root_and_not);
 	RUN(resources_follow_curlwp);
+	RUN(proc0_takes_lwps_like_any_process);
 #ifndef RUMPIMG_IMAGE
 	RUN(fatal_misuse_stops_the_kernel);
 #endif
