@@ -1,5 +1,5 @@
 /*
- * System calls: one table indexed by NetBSD's numbers (spec D.6), each
+ * System calls: one table indexed by NetBSD's numbers (doc/rump_sp.md), each
  * handler taking the argument block in NetBSD's amd64 layout (8-byte slots).
  * The table is made from kernel/syscalls.master; a number with no handler
  * answers ENOSYS.

@@ -28,7 +28,7 @@ int rump_sys_getgroups(int gidsetsize, gid_t *gidset);
 int rump_sys_setgroups(int gidsetsize, const gid_t *gidset);
 
 /*
- * Buffers the kernel fills have NetBSD's amd64 layouts (spec D.7), whatever
+ * Buffers the kernel fills have NetBSD's layouts (doc/rump_sp.md), whatever
  * the host's: stat buffers are 152 bytes (struct rump_stat in rumpdefs.h),
  * timespecs {int64 sec; long nsec}, dirents {u64 ino; u16 reclen; u16
  * namlen; u8 type; name}. Hence the void pointers.
