@@ -36,23 +36,6 @@ kern_printf(const char *fmt, ...)
 		rumpuser_putchar(*p);
 }
 
-void *
-kmem_zalloc(size_t len)
-{
-	void *p;
-
-	if (rumpuser_malloc(len, 0, &p) != 0)
-		return NULL;
-	memset(p, 0, len);
-	return p;
-}
-
-void
-kmem_free(void *p, size_t len)
-{
-	rumpuser_free(p, len);
-}
-
 uint64_t
 kclock_ns(void)
 {
