@@ -109,3 +109,15 @@ $(O)/host/tests/sp/server_options: tests/host/sp/server_options.sh | \
 	$(Q)cp $< $@
 
 test-host: $(O)/host/tests/sp/server_options
+
+# tmpfs at scale: sparse files, the largest size, 30,000 names.
+$(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ tests/host/kernel/test_tmpfs.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_tmpfs
