@@ -323,6 +323,7 @@ void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void *kmem_zalloc(size_t len);
 void *kmem_data_alloc(size_t len);
+void *kmem_obj_alloc(size_t len);	/* lasting objects: half the reserve */
 void kmem_free(void *p, size_t len);
 void kmem_init(void);
 uint64_t kmem_limit(void);	/* bytes; hw.physmem64 */

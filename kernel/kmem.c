@@ -5,9 +5,12 @@
  * running out is an error to the caller, never a crash.
  *
  * File data (tmpfs blocks) stops short of the limit by the reserve: one
- * eighth of the limit, at least 512 KiB and at most 8 MiB. What the reserve
- * keeps free lets the kernel serve the next client even when tmpfs is full
- * (it can then remove files). Where the hypercall layer knows the memory
+ * eighth of the limit, at least 512 KiB and at most 8 MiB. Objects that
+ * outlive the call making them (files, names, directory tables) stop at
+ * half the reserve. What is left lets the kernel serve the next client
+ * even when tmpfs is full, or a client made files until it could not: the
+ * calls that free space (unlink, rmdir, truncate) and the memory a call or
+ * a connection needs for itself come from there. Where the hypercall layer knows the memory
  * actually left (rumpuser_ext_mem_avail: bare metal, where thread stacks,
  * network buffers and programs share the same pages), file data also stops
  * while less than the reserve is left.
@@ -117,16 +120,29 @@ kmem_zalloc(size_t len)
 	return alloc(len, limit);
 }
 
-void *
-kmem_data_alloc(size_t len)
+/* An allocation that must leave keep bytes of the limit and of memory. */
+static void *
+alloc_keeping(size_t len, uint64_t keep)
 {
 	uint64_t avail;
 
-	if (limit != 0 && limit <= reserve)
+	if (limit != 0 && limit <= keep)
 		return NULL;
-	if (rumpuser_ext_mem_avail(&avail) == 0 && avail < reserve + len)
+	if (rumpuser_ext_mem_avail(&avail) == 0 && avail < keep + len)
 		return NULL;
-	return alloc(len, limit != 0 ? limit - reserve : 0);
+	return alloc(len, limit != 0 ? limit - keep : 0);
+}
+
+void *
+kmem_data_alloc(size_t len)
+{
+	return alloc_keeping(len, reserve);
+}
+
+void *
+kmem_obj_alloc(size_t len)
+{
+	return alloc_keeping(len, reserve / 2);
 }
 
 void

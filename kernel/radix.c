@@ -94,7 +94,7 @@ radix_set(struct radix *r, uint64_t key, void *val)
 	while (r->height < need) {
 		/* A new root above: the old tree becomes its slot 0. */
 		if (r->root != NULL) {
-			struct rnode *nr = kmem_zalloc(sizeof(*nr));
+			struct rnode *nr = kmem_obj_alloc(sizeof(*nr));
 			if (nr == NULL)
 				return RUMP_ENOMEM;
 			nr->slot[0] = r->root;
@@ -104,7 +104,7 @@ radix_set(struct radix *r, uint64_t key, void *val)
 	}
 	pp = &r->root;
 	for (unsigned h = r->height; h > 0; h--) {
-		if (*pp == NULL && (*pp = kmem_zalloc(sizeof(struct rnode))) == NULL) {
+		if (*pp == NULL && (*pp = kmem_obj_alloc(sizeof(struct rnode))) == NULL) {
 			radix_del(r, key);	/* frees the nodes made for it */
 			return RUMP_ENOMEM;
 		}

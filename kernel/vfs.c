@@ -139,7 +139,7 @@ dhash_grow(struct vnode *dvp)
 
 	if (dvp->v_dhsize != 0 && (size_t)dvp->v_size <= dvp->v_dhsize)
 		return;
-	if ((nt = kmem_zalloc(n * sizeof(*nt))) == NULL)
+	if ((nt = kmem_obj_alloc(n * sizeof(*nt))) == NULL)
 		return;
 	for (size_t i = 0; i < dvp->v_dhsize; i++) {
 		struct kdirent *d, *next;
@@ -164,7 +164,7 @@ dir_add(struct vnode *dvp, const char *name, struct vnode *vp)
 	dhash_grow(dvp);
 	if (dvp->v_dhash == NULL)
 		return RUMP_ENOSPC;
-	if ((d = kmem_zalloc(sizeof(*d) + len + 1)) == NULL)
+	if ((d = kmem_obj_alloc(sizeof(*d) + len + 1)) == NULL)
 		return RUMP_ENOSPC;
 	memcpy(d->name, name, len + 1);
 	d->vp = vp;
@@ -231,7 +231,7 @@ dir_remove(struct vnode *dvp, const char *name)
 static struct vnode *
 vn_alloc(enum vtype type, uint32_t mode, kuid_t uid, kgid_t gid)
 {
-	struct vnode *vp = kmem_zalloc(sizeof(*vp));
+	struct vnode *vp = kmem_obj_alloc(sizeof(*vp));
 
 	if (vp == NULL)
 		return NULL;
