@@ -328,6 +328,7 @@ void kmem_free(void *p, size_t len);
 void kmem_init(void);
 uint64_t kmem_limit(void);	/* bytes; hw.physmem64 */
 uint64_t kmem_reserve(void);
+size_t kmem_bounce_size(void);	/* uio_move's buffer */
 uint64_t kmem_inuse(void);
 /* The monotonic clock in nanoseconds. */
 uint64_t kclock_ns(void);

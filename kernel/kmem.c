@@ -5,7 +5,10 @@
  * running out is an error to the caller, never a crash.
  *
  * File data (tmpfs blocks) stops short of the limit by the reserve: one
- * eighth of the limit, at least 512 KiB and at most 8 MiB. Objects that
+ * eighth of the limit, at least 64 KiB and at most 8 MiB. On a small
+ * machine (a limit under 4 MiB) the buffer through which system calls move
+ * user data (uio_move) shrinks from 64 KiB to 1/64 of the limit, at least
+ * 4 KiB, so that a 2 MiB image still has room to copy. Objects that
  * outlive the call making them (files, names, directory tables) stop at
  * half the reserve. What is left lets the kernel serve the next client
  * even when tmpfs is full, or a client made files until it could not: the
@@ -19,12 +22,15 @@
 
 #include "kern.h"
 
-#define RESERVE_MIN	(512ULL * 1024)
+#define RESERVE_MIN	(64ULL * 1024)
+#define BOUNCE_MAX	(64 * 1024)
+#define BOUNCE_MIN	4096
 #define RESERVE_MAX	(8ULL * 1024 * 1024)
 
 static uint64_t limit;		/* 0: none */
 static uint64_t reserve = RESERVE_MIN;
 static uint64_t inuse;		/* bytes, atomically */
+static size_t bounce = BOUNCE_MAX;
 
 /* "123", "64k", "64m", "1g" (either case) in bytes; 0 when malformed. */
 static uint64_t
@@ -60,11 +66,11 @@ kmem_init(void)
 		return;
 	reserve = limit / 8;
 	if (reserve < RESERVE_MIN)
-		reserve = RESERVE_MIN;
+		reserve = RESERVE_MIN < limit / 4 ? RESERVE_MIN : limit / 4;
 	if (reserve > RESERVE_MAX)
 		reserve = RESERVE_MAX;
-	if (reserve > limit / 2)
-		reserve = limit / 2;
+	while (bounce > BOUNCE_MIN && bounce > limit / 64)
+		bounce /= 2;
 }
 
 uint64_t
@@ -72,6 +78,12 @@ kmem_limit(void)
 {
 	/* NetBSD's rump kernels say 1 GiB without a limit, as this did. */
 	return limit != 0 ? limit : 1ULL << 30;
+}
+
+size_t
+kmem_bounce_size(void)
+{
+	return bounce;
 }
 
 uint64_t

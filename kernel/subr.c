@@ -128,7 +128,8 @@ copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp)
 	return RUMP_ENAMETOOLONG;
 }
 
-#define BOUNCE		(64 * 1024)
+/* The bounce buffer: 64 KiB, less on a small machine (kmem_bounce_size). */
+#define BOUNCE		kmem_bounce_size()
 
 int
 uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,

@@ -133,3 +133,14 @@ $(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_memlimit
+
+# The image's memory cases (tests/qemu/run.py): copies at -m 2M, tmpfs
+# filled to ENOSPC and recovered, hw.physmem64.
+$(O)/host/tests/sp/mem_client: tests/host/sp/mem_client.c \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -pthread -o $@ tests/host/sp/mem_client.c \
+		$(O)/host/lib/librumpclient-san.a
