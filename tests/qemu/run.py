@@ -223,6 +223,8 @@ CASES = [
          must=(r"test kernel_lwproc_suite: PASS",), timeout=120),
     Case("kernel_syscalls_suite_in_the_image", "log=warn test=kernel_syscalls_suite",
          must=(r"test kernel_syscalls_suite: PASS",), timeout=120),
+    Case("kernel_tmpfs_suite_in_the_image", "log=warn test=kernel_tmpfs_suite",
+         must=(r"test kernel_tmpfs_suite: PASS",), timeout=240),
     Case("kernel_unmapped_pointers_get_efault", "test=kernel_unmapped_pointers_efault",
          must=(r"kernel: unmapped pointers answered EFAULT",
                r"test kernel_unmapped_pointers_efault: PASS")),
