@@ -152,7 +152,6 @@ rump_init(void)
 	mandatory_params();
 	kmem_init();
 	vcpu_init();
-	syscall_init();
 	proc_init();
 	vfs_init();
 	proc0.p_cwd = rootvnode;

@@ -8,6 +8,7 @@
 int lwproc_suite(void);
 int syscalls_suite(void);
 int tmpfs_suite(void);
+int prot_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
 {
@@ -22,4 +23,9 @@ TESTCASE(kernel_syscalls_suite)
 TESTCASE(kernel_tmpfs_suite)
 {
 	return tmpfs_suite();
+}
+
+TESTCASE(kernel_prot_suite)
+{
+	return prot_suite();
 }
