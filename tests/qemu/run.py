@@ -498,10 +498,10 @@ def sp_fill_tmpfs(ports, say):
     """-m 32M: a client fills tmpfs with 1 MiB writes until ENOSPC and is
     still served; a new client connects, removes the file and writes."""
     return mem_steps(ports, say, [
-        ("mem_client fill /tmp/big", ["fill", "/tmp/big"],
+        ("mem_client fill /tmp/big", ["fill", "/tmp/big", str(32 << 20)],
          r"fill: \d+ bytes, then ENOSPC\nfill: the connection still serves"),
         ("mem_client again /tmp/big", ["again", "/tmp/big"], r"again: removed"),
-        ("mem_client fill /tmp/big (twice)", ["fill", "/tmp/big"], r"then ENOSPC"),
+        ("mem_client fill /tmp/big (twice)", ["fill", "/tmp/big", str(32 << 20)], r"then ENOSPC"),
         ("mem_client again /tmp/big (twice)", ["again", "/tmp/big"], r"again: removed"),
         ("mem_client physmem", ["physmem", str(24 << 20), str(32 << 20)], None),
         ("rump.halt", None, None)])

@@ -182,3 +182,12 @@ $(O)/host/tests/sp/mem_client: tests/host/sp/mem_client.c $(SYSCALL_GEN) \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude $(SYSCALL_INC) -pthread -o $@ tests/host/sp/mem_client.c \
 		$(O)/host/lib/librumpclient-san.a
+
+# rump_server -r 64m enforced (tests/host/sp/server_memlimit.sh).
+$(O)/host/tests/sp/server_memlimit: tests/host/sp/server_memlimit.sh | \
+		$(O)/host/tests/sp/mem_client $(O)/host/bin/rump_server \
+		$(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/sp/server_memlimit

@@ -2,8 +2,9 @@
  * A librumpclient program for the image's memory cases (tests/qemu/run.py):
  *   mem_client rw [N]      open, write N bytes (64 KiB), read them back,
  *                          close, unlink
- *   mem_client fill PATH   1 MiB writes until ENOSPC (a short write may come
- *                          first); the connection must still serve after
+ *   mem_client fill PATH [MAX]  1 MiB writes until ENOSPC (a short write
+ *                          may come first), failing past MAX bytes (1 GiB);
+ *                          the connection must still serve after
  *   mem_client again PATH  a new client removes PATH and writes 1 MiB
  *   mem_client physmem MIN MAX   hw.physmem64 within [MIN, MAX] bytes
  * Prints one line per step; exits 0 when every step held.
@@ -56,7 +57,7 @@ do_rw(size_t len)
 }
 
 static int
-do_fill(const char *path)
+do_fill(const char *path, long long max)
 {
 	long long total = 0;
 	ssize_t n;
@@ -65,8 +66,15 @@ do_fill(const char *path)
 	memset(buf, 0x5a, sizeof(buf));
 	if ((fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644)) < 0)
 		return fail("open");
-	while ((n = rump_sys_write(fd, buf, sizeof(buf))) == (ssize_t)sizeof(buf))
+	while ((n = rump_sys_write(fd, buf, sizeof(buf))) == (ssize_t)sizeof(buf)) {
 		total += n;
+		if (total > max) {
+			printf("FAIL: %lld bytes written and no ENOSPC\n", total);
+			rump_sys_close(fd);
+			rump_sys_unlink(path);
+			return 1;
+		}
+	}
 	if (n > 0) {
 		total += n;
 		printf("fill: short write of %zd bytes after %lld\n", n, total - n);
@@ -133,8 +141,8 @@ main(int argc, char **argv)
 		return fail("rumpclient_init");
 	if (strcmp(argv[1], "rw") == 0)
 		return do_rw(argc > 2 ? strtoul(argv[2], NULL, 0) : 64 * 1024);
-	if (strcmp(argv[1], "fill") == 0 && argc == 3)
-		return do_fill(argv[2]);
+	if (strcmp(argv[1], "fill") == 0 && (argc == 3 || argc == 4))
+		return do_fill(argv[2], argc == 4 ? strtoll(argv[3], NULL, 0) : 1LL << 30);
 	if (strcmp(argv[1], "again") == 0 && argc == 3)
 		return do_again(argv[2]);
 	if (strcmp(argv[1], "physmem") == 0 && argc == 4)
