@@ -240,7 +240,7 @@ test:
 	$(Q)scripts/test-total $(O)/test-counts
 
 # The image's rump_sp case runs these host programs against it.
-test-qemu: $(O)/host/tests/sp/test_client $(O)/host/tests/sp/sock_echo \
+test-qemu: $(O)/host/tests/sp/test_client $(O)/host/tests/sp/sock_echo $(O)/host/tests/sp/mem_client \
 		$(O)/host/tests/sp/reconnect
 	$(Q)mkdir -p $(TEST_O)
 	$(Q)test -f $(TEST_O)/.config || \

@@ -150,6 +150,7 @@ rump_init(void)
 	if (error != 0)
 		return error;
 	mandatory_params();
+	kmem_init();
 	vcpu_init();
 	proc_init();
 	vfs_init();

@@ -336,19 +336,6 @@ sysctl_out(const void *val, size_t len, void *oldv, size_t *oldlenp)
 	return oldv != NULL && have < len ? RUMP_ENOMEM : 0;
 }
 
-static uint64_t
-physmem(void)
-{
-	char buf[32];
-	uint64_t v = 0;
-
-	/* RUMP_MEMLIMIT, as NetBSD's rump kernels read it; 1 GiB without one. */
-	if (rumpuser_getparam("RUMP_MEMLIMIT", buf, sizeof(buf)) == 0)
-		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-			v = v * 10 + (uint64_t)(*p - '0');
-	return v != 0 ? v : 1ULL << 30;
-}
-
 int
 sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 {
@@ -400,7 +387,7 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 		return sysctl_out(&ps, sizeof(ps), oldv, oldlenp);
 	}
 	if (name[0] == CTL_HW && name[1] == HW_PHYSMEM64) {
-		uint64_t pm = physmem();
+		uint64_t pm = kmem_limit();
 		return sysctl_out(&pm, sizeof(pm), oldv, oldlenp);
 	}
 	return RUMP_EOPNOTSUPP;

@@ -36,23 +36,6 @@ kern_printf(const char *fmt, ...)
 		rumpuser_putchar(*p);
 }
 
-void *
-kmem_zalloc(size_t len)
-{
-	void *p;
-
-	if (rumpuser_malloc(len, 0, &p) != 0)
-		return NULL;
-	memset(p, 0, len);
-	return p;
-}
-
-void
-kmem_free(void *p, size_t len)
-{
-	rumpuser_free(p, len);
-}
-
 uint64_t
 kclock_ns(void)
 {
@@ -151,7 +134,8 @@ copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp)
 	return RUMP_ENAMETOOLONG;
 }
 
-#define BOUNCE		(64 * 1024)
+/* The bounce buffer: 64 KiB, less on a small machine (kmem_bounce_size). */
+#define BOUNCE		kmem_bounce_size()
 
 int
 uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,

@@ -222,7 +222,6 @@ stat_out(struct vnode *vp, void *ub)
 {
 	static const uint32_t fmt[] = { 0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO };
 	struct nb_stat st;
-	int64_t blocks = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.st_dev = 0x1700;		/* one tmpfs */
@@ -237,10 +236,7 @@ stat_out(struct vnode *vp, void *ub)
 	st.st_ctim = vp->v_ctime;
 	st.st_birthtim = vp->v_btime;
 	st.st_size = vp->v_type == VLNK ? (int64_t)strlen(vp->v_target) : vp->v_size;
-	for (size_t i = 0; i < vp->v_nblocks; i++)
-		if (vp->v_blocks[i] != NULL)
-			blocks += TMPFS_BSIZE / 512;	/* holes take no space */
-	st.st_blocks = blocks;
+	st.st_blocks = (int64_t)vp->v_nblocks * (TMPFS_BSIZE / 512);	/* holes take none */
 	st.st_blksize = TMPFS_BSIZE;
 	return copyout(&st, ub, sizeof(st));
 }
@@ -464,7 +460,7 @@ do_remove(struct lwp *l, int dirfd, const char *upath, bool dir)
 		error = RUMP_ENOTDIR;
 	else if (!dir && nd.ni_vp->v_type == VDIR)
 		error = RUMP_EPERM;		/* unlink(2) of a directory */
-	else if (dir && nd.ni_vp->v_dirents != NULL)
+	else if (dir && nd.ni_vp->v_size != 0)
 		error = RUMP_ENOTEMPTY;
 	else if (nd.ni_vp == rootvnode || nd.ni_vp == l->l_proc->p_cwd)
 		error = RUMP_EBUSY;
@@ -619,7 +615,7 @@ sys_rename(struct lwp *l, const void *a, register_t *rv)
 			error = RUMP_ENOTDIR;
 		else if (vp->v_type != VDIR && to.ni_vp->v_type == VDIR)
 			error = RUMP_EISDIR;
-		else if (to.ni_vp->v_type == VDIR && to.ni_vp->v_dirents != NULL)
+		else if (to.ni_vp->v_type == VDIR && to.ni_vp->v_size != 0)
 			error = RUMP_ENOTEMPTY;
 		else
 			error = may_remove(l, to.ni_dvp, to.ni_vp);
@@ -896,12 +892,10 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 		tmp[--pos] = '/';
 	while (vp != rootvnode) {
 		struct vnode *dvp = vp->v_parent;
-		struct kdirent *d;
+		struct kdirent *d = vp->v_dent;
 		size_t len;
 		if (dvp == NULL || vp->v_nlink == 0)
 			return RUMP_ENOENT;	/* the directory was removed */
-		for (d = dvp->v_dirents; d != NULL && d->vp != vp; d = d->next)
-			;
 		if (d == NULL)
 			return RUMP_ENOENT;
 		len = strlen(d->name);
@@ -926,15 +920,20 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 	char *ubuf = ARG(a, 1, char *);
 	size_t count = ARG(a, 2, size_t), out = 0;
 	struct vnode *dvp;
-	int64_t idx = 0;
+	int64_t idx;
 
 	if (fp == NULL)
 		return RUMP_EBADF;
 	if (fp->ops != &vnode_fileops || ((struct vnode *)fp->data)->v_type != VDIR)
 		return RUMP_ENOTDIR;
 	dvp = fp->data;
-	/* Entries: ".", "..", then the directory's; the offset counts them. */
-	for (struct kdirent *d = NULL;; idx++) {
+	/*
+	 * Entries: "." at offset 0, ".." at 1, then the directory's in cookie
+	 * order, each at its cookie (dir_next); the offset after a record is
+	 * its cookie + 1, so a listing resumes where it stopped.
+	 */
+	for (idx = fp->offset < 0 ? 0 : fp->offset;; idx++) {
+		struct kdirent *d;
 		static const uint8_t dtype[] = { 0, 8, 4, 10, 2, 1 };
 		const char *name;
 		struct vnode *vp;
@@ -948,14 +947,12 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 			name = "..";
 			vp = dvp->v_parent != NULL ? dvp->v_parent : dvp;
 		} else {
-			d = d == NULL ? dvp->v_dirents : d->next;
-			if (d == NULL)
+			if ((d = dir_next(dvp, (uint64_t)idx)) == NULL)
 				break;
+			idx = (int64_t)d->cookie;
 			name = d->name;
 			vp = d->vp;
 		}
-		if (idx < fp->offset)
-			continue;
 		nl = strlen(name);
 		reclen = (13 + nl + 1 + 7) & ~(size_t)7;
 		if (out + reclen > count) {

@@ -174,6 +174,16 @@ void rumpuser_cv_has_waiters(struct rumpuser_cv *, int *);
 int rumpuser_ext_mapped(const void *addr, size_t len);
 
 /*
+ * Extension, not in NetBSD's revision 17: the bytes of memory allocations
+ * may still take (*availp), or EOPNOTSUPP where the backend cannot tell
+ * (POSIX: the host's memory is shared). The bare-metal backend counts the
+ * free pages beyond its own reserve pool; its RUMP_MEMLIMIT parameter is
+ * the machine's memory unless the command line sets one. The kernel keeps
+ * file data out of its reserve with it.
+ */
+int rumpuser_ext_mem_avail(uint64_t *availp);
+
+/*
  * Extension, not in NetBSD's revision 17: the machine's network interface,
  * raw Ethernet frames (the role NetBSD's virtif hypercalls play).
  * net_info gives the MAC address and MTU, or ENXIO without a device.

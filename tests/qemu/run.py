@@ -228,6 +228,8 @@ CASES = [
     Case("kernel_bad_addresses_get_efault", "log=warn test=kernel_bad_addresses_efault",
          must=(r"PASS bad_addresses_are_efault", r"\n2 passed, 0 failed",
                r"test kernel_bad_addresses_efault: PASS"), timeout=120),
+    Case("kernel_tmpfs_suite_in_the_image", "log=warn test=kernel_tmpfs_suite",
+         must=(r"test kernel_tmpfs_suite: PASS",), timeout=240),
     Case("kernel_unmapped_pointers_get_efault", "test=kernel_unmapped_pointers_efault",
          must=(r"kernel: unmapped pointers answered EFAULT",
                r"test kernel_unmapped_pointers_efault: PASS")),
@@ -281,6 +283,14 @@ CASES = [
          host=lambda ports, say: sp_reconnect(ports, say), timeout=150,
          must=(r"rump_sp: listening on tcp://0:\d+", r"host: client: reconnected: \d+ -> \d+",
                r"host: second QEMU exited with 0")),
+    # Memory: the smallest machine serves copies; a full tmpfs is ENOSPC
+    # and the next client can free it (see sp_small_machine, sp_fill_tmpfs).
+    Case("sp_server_at_2M_serves_copies", "test=sp_server", mem="2M",
+         host=lambda ports, say: sp_small_machine(ports, say), timeout=120,
+         must=(r"rump_sp: listening on tcp://0:\d+", r"host: rump\.halt: ok")),
+    Case("sp_server_tmpfs_full_is_enospc_and_recovers", "test=sp_server", mem="32M",
+         host=lambda ports, say: sp_fill_tmpfs(ports, say), timeout=150,
+         must=(r"rump_sp: listening on tcp://0:\d+", r"host: rump\.halt: ok")),
     Case("sp_server_in_image_serves_host_clients", "test=sp_server",
          host=lambda ports, say: sp_clients(ports, say), timeout=150,
          must=(r"spserver: tcp echo server on port \d+",
@@ -456,6 +466,48 @@ def sp_clients(ports, say):
 
     step("rump.halt", [os.path.join(hbin, "rump.halt")], env=env)
     return problems
+
+
+def mem_steps(ports, say, steps):
+    """Runs mem_client (and rump.halt) steps against the image in order:
+    (name, argv after the program, expected output RE); the problems."""
+    env = {"RUMP_SERVER": "tcp://127.0.0.1:%d" % ports["sp"]}
+    prog = os.path.join(BUILD, "host", "tests", "sp", "mem_client")
+    problems = []
+    for name, args, want in steps:
+        argv = ([os.path.join(BUILD, "host", "bin", "rump.halt")] if args is None
+                else [prog] + args)
+        problem, out = host_run(say, name, argv, env=env, timeout=60)
+        if problem is None and want and not re.search(want, out):
+            problem = "%s: output lacks /%s/" % (name, want)
+            say("host: " + problem)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def sp_small_machine(ports, say):
+    """-m 2M: calls that copy data answer (open, write, read, close), again
+    and again; hw.physmem64 is the machine's memory, not 1 GiB."""
+    return mem_steps(ports, say, [
+        ("mem_client rw 16384", ["rw", "16384"], r"rw: 16384 bytes"),
+        ("mem_client rw 16384 (again)", ["rw", "16384"], r"rw: 16384 bytes"),
+        ("mem_client rw 32768", ["rw", "32768"], r"rw: 32768 bytes"),
+        ("mem_client physmem", ["physmem", str(512 << 10), str(2 << 20)], None),
+        ("rump.halt", None, None)])
+
+
+def sp_fill_tmpfs(ports, say):
+    """-m 32M: a client fills tmpfs with 1 MiB writes until ENOSPC and is
+    still served; a new client connects, removes the file and writes."""
+    return mem_steps(ports, say, [
+        ("mem_client fill /tmp/big", ["fill", "/tmp/big", str(32 << 20)],
+         r"fill: \d+ bytes, then ENOSPC\nfill: the connection still serves"),
+        ("mem_client again /tmp/big", ["again", "/tmp/big"], r"again: removed"),
+        ("mem_client fill /tmp/big (twice)", ["fill", "/tmp/big", str(32 << 20)], r"then ENOSPC"),
+        ("mem_client again /tmp/big (twice)", ["again", "/tmp/big"], r"again: removed"),
+        ("mem_client physmem", ["physmem", str(24 << 20), str(32 << 20)], None),
+        ("rump.halt", None, None)])
 
 
 def port_free(port, timeout=15):

@@ -160,3 +160,47 @@ $(O)/host/tests/kernel/test_prot: tests/host/kernel/test_prot.c $(KERNEL_SRCS) $
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_prot
+
+# tmpfs at scale: sparse files, the largest size, 30,000 names.
+$(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_tmpfs.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_tmpfs
+
+# The memory limit (RUMP_MEMLIMIT=64m, as rump_server -r 64m sets it).
+$(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_memlimit.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_memlimit
+
+# The image's memory cases (tests/qemu/run.py): copies at -m 2M, tmpfs
+# filled to ENOSPC and recovered, hw.physmem64.
+$(O)/host/tests/sp/mem_client: tests/host/sp/mem_client.c $(SYSCALL_GEN) \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -pthread -o $@ tests/host/sp/mem_client.c \
+		$(O)/host/lib/librumpclient-san.a
+
+# rump_server -r 64m enforced (tests/host/sp/server_memlimit.sh).
+$(O)/host/tests/sp/server_memlimit: tests/host/sp/server_memlimit.sh | \
+		$(O)/host/tests/sp/mem_client $(O)/host/bin/rump_server \
+		$(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/sp/server_memlimit
