@@ -879,36 +879,54 @@ sys_fchdir(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_cwd(l, vp);
 }
 
+/*
+ * __getcwd(2), as NetBSD: the path is built backwards in a kernel buffer
+ * of the caller's length, capped at four times PATH_MAX, so any path that
+ * fits the caller's buffer is returned (ERANGE otherwise, never
+ * ENAMETOOLONG); the return value is the length used, NUL included.
+ */
 int
 sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 {
-	char *buf = ARG(a, 0, char *), tmp[RUMP_PATH_MAX];
-	size_t size = ARG(a, 1, size_t), pos = sizeof(tmp) - 1;
+	size_t size = ARG(a, 1, size_t), pos;
 	struct vnode *vp = l->l_proc->p_cwd;
+	char *tmp;
+	int error = 0;
 
-	(void)rv;
+	if (size > 4 * RUMP_PATH_MAX)
+		size = 4 * RUMP_PATH_MAX;
+	else if (size < 2)
+		return RUMP_ERANGE;
+	if ((tmp = kmem_zalloc(size)) == NULL)
+		return RUMP_ENOMEM;
+	pos = size - 1;
 	tmp[pos] = '\0';
 	if (vp == rootvnode)
 		tmp[--pos] = '/';
-	while (vp != rootvnode) {
+	while (vp != rootvnode && error == 0) {
 		struct vnode *dvp = vp->v_parent;
 		struct kdirent *d = vp->v_dent;
 		size_t len;
-		if (dvp == NULL || vp->v_nlink == 0)
-			return RUMP_ENOENT;	/* the directory was removed */
-		if (d == NULL)
-			return RUMP_ENOENT;
+
+		if (dvp == NULL || vp->v_nlink == 0 || d == NULL) {
+			error = RUMP_ENOENT;	/* the directory was removed */
+			break;
+		}
 		len = strlen(d->name);
-		if (len + 1 > pos)
-			return RUMP_ENAMETOOLONG;
+		if (len + 1 > pos) {
+			error = RUMP_ERANGE;
+			break;
+		}
 		pos -= len;
 		memcpy(tmp + pos, d->name, len);
 		tmp[--pos] = '/';
 		vp = dvp;
 	}
-	if (sizeof(tmp) - pos > size)
-		return RUMP_ERANGE;
-	return copyout(tmp + pos, buf, sizeof(tmp) - pos);
+	if (error == 0 && (error = copyout(tmp + pos, ARG(a, 0, char *),
+	    size - pos)) == 0)
+		*rv = (register_t)(size - pos);
+	kmem_free(tmp, size);
+	return error;
 }
 
 /* ---- directories ---- */
