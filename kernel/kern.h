@@ -82,6 +82,7 @@ int fd_dup2(struct filedesc *fdp, int from, int to);
 struct file *file_alloc(const struct fileops *ops, int flag, void *data);
 void file_hold(struct file *fp);
 void file_release(struct file *fp);
+int file_count(void);			/* files open now */
 /* read(2)/write(2) of n bytes at user address ubuf through fp's ops. */
 int file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done);
 extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
@@ -223,6 +224,12 @@ struct lwp *lwp_create(struct proc *p);
 /* Frees l; the last lwp of a process takes the process with it. */
 void lwp_free(struct lwp *l);
 int proc_count(void);
+/*
+ * The kern.* sysctl counts: kern.maxproc (NetBSD's node) and this kernel's
+ * kern.nprocs, kern.nlwps, kern.nfiles (live processes, lwps, open files).
+ * 0 with *val, or ENOENT for another node.
+ */
+int kern_count(int node, int *val);
 
 /* ---- the virtual CPU and contexts (vcpu.c) ---- */
 

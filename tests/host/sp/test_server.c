@@ -6,6 +6,7 @@
  */
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,6 +92,11 @@ main(void)
 {
 	snprintf(url, sizeof(url), "unix:///tmp/rumpsp-test-%d.sock",
 	    (int)getpid());
+	/* Small limits (frames.py reads them too): reached quickly. */
+	setenv("RUMP_SP_MAXPREFORK", "8", 1);
+	setenv("RUMP_SP_MAXLWP", "16", 1);
+	setenv("RUMP_SP_MAXORPHAN", "4", 1);
+	setenv("RUMP_SP_ORPHANSECS", "2", 1);
 	if (rump_init() != 0 || rump_init_server(url) != 0) {
 		printf("cannot start the server on %s\n", url);
 		printf("0 passed, 1 failed\n");
