@@ -54,7 +54,7 @@ $(O)/host/tests/sp/test_server: tests/host/sp/test_server.c tests/host/sp/frames
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude -Itests/host -o $@ tests/host/sp/test_server.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread -ldl
 
 test-host: $(O)/host/tests/sp/test_server
 
