@@ -215,6 +215,10 @@ sendmsg(int fd, const struct msghdr *msg, int flags)
 	if (real == NULL)
 		real = (ssize_t (*)(int, const struct msghdr *, int))
 		    dlsym(RTLD_NEXT, "sendmsg");
+	/* Counted before sending: the fork's reply may beat our return. */
+	pthread_mutex_lock(&watch.mtx);
+	before = watch.handshakes;
+	pthread_mutex_unlock(&watch.mtx);
 	n = real(fd, msg, flags);
 	if (n < (ssize_t)SP_HDRSIZE || msg->msg_iovlen < 2 ||
 	    msg->msg_iov[0].iov_len != SP_HDRSIZE)
@@ -228,7 +232,6 @@ sendmsg(int fd, const struct msghdr *msg, int flags)
 	    h->rsp_type == RUMPSP_PREFORK && msg->msg_iov[1].iov_len == 16) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 20;
-		before = watch.handshakes;
 		while (watch.handshakes == before &&
 		    pthread_cond_timedwait(&watch.cv, &watch.mtx, &ts) == 0)
 			continue;
@@ -272,7 +275,11 @@ TEST(prefork_reply_outlives_a_racing_fork)
 		ok += race_once(a, 10 + (uint64_t)i);
 	watch.armed = false;
 	CHECK_EQ_INT(ok, 50);
+	/* a's reader answers this after its last held reply was re-read. */
+	CHECK_EQ_INT(raw_getpid(a, 99), 0);
+	pthread_mutex_lock(&watch.mtx);
 	CHECK_EQ_INT(watch.watched, 50);
+	pthread_mutex_unlock(&watch.mtx);
 	/* And as it comes, without holding anything back. */
 	for (i = 0, ok = 0; i < 300; i++)
 		ok += race_once(a, 100 + (uint64_t)i);
