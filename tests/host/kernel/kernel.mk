@@ -63,6 +63,7 @@ test-host: $(O)/host/tests/sp/test_server
 # (or $RUMP_TEST_BINDIR), so they only need to be up to date.
 $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
+		tests/host/sp/test_client_stress.c \
 		tests/host/sp/test_client.h \
 		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
@@ -74,7 +75,7 @@ $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
-		$(O)/host/lib/librumpclient-san.a
+		tests/host/sp/test_client_stress.c $(O)/host/lib/librumpclient-san.a
 
 test-host: $(O)/host/tests/sp/test_client
 

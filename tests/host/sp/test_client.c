@@ -809,5 +809,8 @@ main(int argc, char **argv)
 	fork_tests(&passed, &failed);
 	check_passed += passed;
 	check_failed += failed;
+	stress_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
 	return check_done();
 }
