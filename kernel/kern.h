@@ -220,6 +220,8 @@ void proc_interrupt(struct proc *p);
 /* Posts NetBSD signal sig to p: a remote client gets it raised (spec F.4). */
 void ksignal(struct proc *p, int sig);
 #define KSIGPIPE	13
+/* Frees a process proc_create made, that never got an lwp. */
+void proc_destroy(struct proc *p);
 struct lwp *lwp_create(struct proc *p);
 /* Frees l; the last lwp of a process takes the process with it. */
 void lwp_free(struct lwp *l);

@@ -196,6 +196,13 @@ proc_free(struct proc *p)
 }
 
 void
+proc_destroy(struct proc *p)
+{
+	KASSERT(p->p_nlwps == 0);
+	proc_free(p);
+}
+
+void
 lwp_free(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
