@@ -1,7 +1,7 @@
 # rumpimg: bare-metal rump kernel image.
 #   make              build build/rumpimg.elf and build/rumpimg.iso
 #   make run          boot the image under QEMU, console on this terminal
-#   make test         host unit tests and QEMU boot tests
+#   make test         host unit tests, QEMU boot tests, manual page lint
 #   make bench        boot-time and size figures beside their baselines
 #   make menuconfig | defconfig | savedefconfig | debug | clean
 # O=DIR puts outputs elsewhere (default build); V=1 prints full commands.
@@ -92,6 +92,7 @@ kernel-y :=
 tests-y :=
 apptests-y :=
 lwip-y :=
+include kernel/build.mk
 include platform/x86/build.mk
 include hypercall/build.mk
 include apps/build.mk
@@ -110,7 +111,8 @@ APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) -nostdinc -isystem $(NEWLIB_INC) -isyste
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -MMD -MP \
-	-include $(CONFIG_H) -Ihypercall/include -Iinclude -Iplatform/x86/include
+	-include $(CONFIG_H) -Ihypercall/include -Iinclude -Iplatform/x86/include \
+	$(SYSCALL_INC)
 
 $(NEWLIB_LIBC): scripts/build-newlib
 	$(Q)scripts/build-newlib $(NEWLIB_DIR)
@@ -121,7 +123,7 @@ $(O)/apps/%.o: apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
 
 # The rump kernel: newlib's headers for its C library needs, no platform header.
-$(O)/kernel/%.o: kernel/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
+$(O)/kernel/%.o: kernel/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
@@ -225,6 +227,7 @@ include tests/host/posix/posix.mk
 include tests/host/kernel/kernel.mk
 include client/build.mk
 include sp/build.mk
+include man/build.mk
 
 TEST_O := $(O)/test
 .PHONY: test test-host test-qemu bench
@@ -233,6 +236,7 @@ test:
 	$(Q)rm -f $(O)/test-counts
 	$(Q)$(MAKE) --no-print-directory test-host COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-qemu COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)$(MAKE) --no-print-directory test-man COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)scripts/test-total $(O)/test-counts
 
 # The image's rump_sp case runs these host programs against it.

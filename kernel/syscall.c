@@ -1,7 +1,8 @@
 /*
- * System calls: one table indexed by NetBSD's numbers (spec D.6), each
+ * System calls: one table indexed by NetBSD's numbers (doc/rump_sp.md), each
  * handler taking the argument block in NetBSD's amd64 layout (8-byte slots).
- * A number with no handler answers ENOSYS.
+ * The table is made from kernel/syscalls.master; a number with no handler
+ * answers ENOSYS.
  */
 #include <string.h>
 
@@ -45,7 +46,7 @@ file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done)
 	return error;
 }
 
-static int
+int
 sys_read(struct lwp *l, const void *args, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(args, 0, int));
@@ -60,7 +61,7 @@ sys_read(struct lwp *l, const void *args, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_write(struct lwp *l, const void *args, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(args, 0, int));
@@ -75,14 +76,14 @@ sys_write(struct lwp *l, const void *args, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_close(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)rv;
 	return fd_close(l->l_proc->p_fd, ARG(args, 0, int));
 }
 
-static int
+int
 sys_dup(struct lwp *l, const void *args, register_t *rv)
 {
 	struct filedesc *fdp = l->l_proc->p_fd;
@@ -101,7 +102,7 @@ sys_dup(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_dup2(struct lwp *l, const void *args, register_t *rv)
 {
 	int to = ARG(args, 1, int), error;
@@ -112,7 +113,22 @@ sys_dup2(struct lwp *l, const void *args, register_t *rv)
 	return error;
 }
 
-static int
+/* dup3(2): dup2 with flags; O_CLOEXEC marks the new descriptor. */
+int
+sys_dup3(struct lwp *l, const void *args, register_t *rv)
+{
+	int from = ARG(args, 0, int), to = ARG(args, 1, int), error;
+
+	error = fd_dup2(l->l_proc->p_fd, from, to);
+	if (error != 0)
+		return error;
+	if (from != to && (ARG(args, 2, int) & RUMP_O_CLOEXEC))
+		l->l_proc->p_fd->cloexec[to] = 1;
+	*rv = to;
+	return 0;
+}
+
+int
 sys_getpid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -121,7 +137,7 @@ sys_getpid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_getppid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -131,7 +147,7 @@ sys_getppid(struct lwp *l, const void *args, register_t *rv)
 
 #define CRED(l)	((l)->l_proc->p_cred)
 
-static int
+int
 sys_getuid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -139,7 +155,7 @@ sys_getuid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_geteuid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -147,7 +163,7 @@ sys_geteuid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_getgid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -155,7 +171,7 @@ sys_getgid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_getegid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -172,6 +188,7 @@ cred_modify(struct lwp *l)
 	if (n != NULL) {
 		cred_free(CRED(l));
 		l->l_proc->p_cred = n;
+		l->l_proc->p_flag |= PS_SUGID;
 	}
 	return n;
 }
@@ -181,7 +198,7 @@ cred_modify(struct lwp *l)
  * others may only make all three their real id (setuid), or the effective
  * id their real or saved one (seteuid). Likewise for groups.
  */
-static int
+int
 sys_setuid(struct lwp *l, const void *args, register_t *rv)
 {
 	kuid_t uid = ARG(args, 0, kuid_t);
@@ -196,7 +213,7 @@ sys_setuid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_seteuid(struct lwp *l, const void *args, register_t *rv)
 {
 	kuid_t euid = ARG(args, 0, kuid_t);
@@ -211,7 +228,77 @@ sys_seteuid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
+/*
+ * setreuid(2)/setregid(2): -1 leaves an id as it is. Others than root may
+ * make the real id their real or effective one, and the effective id any
+ * of the three; the saved id follows the new effective id when the real
+ * id changes (NetBSD's rule).
+ */
 static int
+set_re(uint32_t *r, uint32_t *e, uint32_t *sv, uint32_t nr, uint32_t ne,
+    bool root)
+{
+	uint32_t nsv;
+
+	if (nr == (uint32_t)-1)
+		nr = *r;
+	if (ne == (uint32_t)-1)
+		ne = *e;
+	nsv = nr != *r ? ne : *sv;
+	if (!root && ((nr != *r && nr != *e) ||
+	    (ne != *r && ne != *e && ne != *sv)))
+		return RUMP_EPERM;
+	*r = nr;
+	*e = ne;
+	*sv = nsv;
+	return 0;
+}
+
+int
+sys_setreuid(struct lwp *l, const void *args, register_t *rv)
+{
+	struct kauth_cred t = *CRED(l), *c;
+	int error;
+
+	(void)rv;
+	error = set_re(&t.uid, &t.euid, &t.svuid, ARG(args, 0, kuid_t),
+	    ARG(args, 1, kuid_t), t.euid == 0);
+	if (error != 0)
+		return error;
+	if (t.uid == CRED(l)->uid && t.euid == CRED(l)->euid &&
+	    t.svuid == CRED(l)->svuid)
+		return 0;		/* no change: the process stays untainted */
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	c->uid = t.uid;
+	c->euid = t.euid;
+	c->svuid = t.svuid;
+	return 0;
+}
+
+int
+sys_setregid(struct lwp *l, const void *args, register_t *rv)
+{
+	struct kauth_cred t = *CRED(l), *c;
+	int error;
+
+	(void)rv;
+	error = set_re(&t.gid, &t.egid, &t.svgid, ARG(args, 0, kgid_t),
+	    ARG(args, 1, kgid_t), t.euid == 0);
+	if (error != 0)
+		return error;
+	if (t.gid == CRED(l)->gid && t.egid == CRED(l)->egid &&
+	    t.svgid == CRED(l)->svgid)
+		return 0;
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	c->gid = t.gid;
+	c->egid = t.egid;
+	c->svgid = t.svgid;
+	return 0;
+}
+
+int
 sys_setgid(struct lwp *l, const void *args, register_t *rv)
 {
 	kgid_t gid = ARG(args, 0, kgid_t);
@@ -226,7 +313,7 @@ sys_setgid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_setegid(struct lwp *l, const void *args, register_t *rv)
 {
 	kgid_t egid = ARG(args, 0, kgid_t);
@@ -241,7 +328,7 @@ sys_setegid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_getgroups(struct lwp *l, const void *args, register_t *rv)
 {
 	int n = ARG(args, 0, int);
@@ -258,7 +345,7 @@ sys_getgroups(struct lwp *l, const void *args, register_t *rv)
 	    (size_t)c->ngroups * sizeof(kgid_t));
 }
 
-static int
+int
 sys_setgroups(struct lwp *l, const void *args, register_t *rv)
 {
 	int n = ARG(args, 0, int), error;
@@ -280,38 +367,8 @@ sys_setgroups(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-#define NSYSENT		512
-
-static sy_call_t sysent[NSYSENT] = {
-	[3] = sys_read,
-	[4] = sys_write,
-	[6] = sys_close,
-	[20] = sys_getpid,
-	[23] = sys_setuid,
-	[24] = sys_getuid,
-	[25] = sys_geteuid,
-	[39] = sys_getppid,
-	[41] = sys_dup,
-	[43] = sys_getegid,
-	[47] = sys_getgid,
-	[79] = sys_getgroups,
-	[80] = sys_setgroups,
-	[90] = sys_dup2,
-	[181] = sys_setgid,
-	[182] = sys_setegid,
-	[183] = sys_seteuid,
-};
-
-void
-syscall_init(void)
-{
-	vfs_sysent(sysent);
-	kern_sysent(sysent);
-	lsock_sysent(sysent);
-#ifdef CONFIG_NET_LWIP
-	net_sysent(sysent);
-#endif
-}
+/* Handlers and table from kernel/syscalls.master (scripts/gensyscalls). */
+#include "sysent.h"
 
 int
 rump_syscall(int num, void *args, register_t *retval)
