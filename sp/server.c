@@ -53,6 +53,7 @@ struct spconn {
 	struct rumpuser_cv *cv;
 	enum connstate state;
 	bool inexec;
+	bool told;			/* a refusal's console line printed */
 	int refs;			/* the reader + queued/running jobs */
 	int inflight;			/* system calls queued or running */
 	uint64_t nextreq;
@@ -152,14 +153,17 @@ send_error(struct spconn *c, uint64_t reqno, uint32_t code, bool shut)
 /*
  * Refuses a request with an ERROR frame whose body says why (a NUL-ended
  * line; NetBSD's client reads and ignores bodies of ERROR frames), and a
- * console line; with shut, the connection ends too.
+ * console line, once per connection so that no client floods the console;
+ * with shut, the connection ends too. Called by the connection's reader.
  */
 static void
 send_refusal(struct spconn *c, uint64_t reqno, uint32_t code, bool shut,
     const char *why)
 {
-	rumpuser_dprintf("rump_sp: client pid %d refused: %s\n", (int)c->pid,
-	    why);
+	if (!c->told)
+		rumpuser_dprintf("rump_sp: client pid %d refused: %s\n",
+		    (int)c->pid, why);
+	c->told = true;
 	send_frame(c, reqno, RUMPSP_ERROR, 0, code, why, strlen(why) + 1,
 	    NULL, 0);
 	if (shut)
