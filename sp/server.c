@@ -544,8 +544,9 @@ do_prefork(struct spconn *c, void *arg)
 }
 
 /*
- * A preforked process for a fork to come (spec E.1), within the connection's
- * share (sp_limits.h); the cookie is sent from this frame's own copy.
+ * A preforked process for a fork to come (doc/rump_sp.md, "Prefork and
+ * fork cookies"), within the connection's share (sp_limits.h); the cookie
+ * is sent from this frame's own copy.
  */
 static void
 handle_prefork(struct spconn *c, const struct rsp_hdr *h)

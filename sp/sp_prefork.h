@@ -1,5 +1,5 @@
 /*
- * Preforked processes awaiting their FORK handshake (spec E.1, E.2), with
+ * Preforked processes awaiting their FORK handshake (doc/rump_sp.md), with
  * the bounds of sp_limits.h: each belongs to the connection that asked
  * until a FORK handshake claims it; when that connection goes, its
  * unclaimed ones wait sp_limits.orphansecs more, at most sp_limits.maxorphan
