@@ -290,10 +290,62 @@ TEST(clients_killed_mid_call_leave_nothing_behind)
 	server_cleanup(&sv, check_case_failed);
 }
 
+/* ---- a limit reached is an errno to librumpclient ---- */
+
+static void
+prefork_limit_client(void *arg)
+{
+	struct rumpclient_fork *rf[2];
+
+	(void)arg;
+	CHECK_EQ_INT(rumpclient_init(), 0);
+	CHECK((rf[0] = rumpclient_prefork()) != NULL);
+	CHECK((rf[1] = rumpclient_prefork()) != NULL);
+	errno = 0;
+	/* The ERROR frame's message body is read and dropped. */
+	CHECK(rumpclient_prefork() == NULL);
+	CHECK_EQ_INT(errno, EIO);
+	CHECK(rump_sys_getpid() > 1);
+	if (rf[0] != NULL)
+		rumpclient_fork_cancel(rf[0]);
+	/*
+	 * The cancel's process goes once the server claimed its cookie:
+	 * then proc0, init, this client and rf[1]'s are left, and room.
+	 */
+	for (double end = now() + WAIT_LONG; now() < end; msleep(20))
+		if (kern_int(RUMP_KERN_NPROCS) <= 4)
+			break;
+	CHECK(kern_int(RUMP_KERN_NPROCS) <= 4);
+	CHECK((rf[0] = rumpclient_prefork()) != NULL);
+	if (rf[0] != NULL)
+		rumpclient_fork_cancel(rf[0]);
+	if (rf[1] != NULL)
+		rumpclient_fork_cancel(rf[1]);
+}
+
+TEST(prefork_limit_is_eio_and_the_client_goes_on)
+{
+	struct server sv;
+	bool up;
+
+	/* rump_server reads it as -L maxprefork=2 would set it. */
+	setenv("RUMP_SP_MAXPREFORK", "2", 1);
+	up = server_up(&sv, false);
+	unsetenv("RUMP_SP_MAXPREFORK");
+	if (!up)
+		return;
+	CHECK_EQ_INT(client_run(&sv, prefork_limit_client, NULL), 0);
+	CHECK_EQ_INT(server_logcontains(&sv, "connection holds 2 unclaimed "
+	    "preforks, the limit"), 1);
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
 int
 stress_tests(int *passed, int *failed)
 {
 	check_passed = check_failed = 0;
+	RUN(prefork_limit_is_eio_and_the_client_goes_on);
 	RUN(clients_killed_mid_call_leave_nothing_behind);
 	*passed = check_passed;
 	*failed = check_failed;
