@@ -82,6 +82,7 @@ int fd_dup2(struct filedesc *fdp, int from, int to);
 struct file *file_alloc(const struct fileops *ops, int flag, void *data);
 void file_hold(struct file *fp);
 void file_release(struct file *fp);
+int file_count(void);			/* files open now */
 /* read(2)/write(2) of n bytes at user address ubuf through fp's ops. */
 int file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done);
 extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
@@ -265,10 +266,18 @@ void proc_interrupt(struct proc *p);
 /* Posts NetBSD signal sig to p: a client gets it raised (doc/lwproc.md). */
 void ksignal(struct proc *p, int sig);
 #define KSIGPIPE	13
+/* Frees a process proc_create made, that never got an lwp. */
+void proc_destroy(struct proc *p);
 struct lwp *lwp_create(struct proc *p);
 /* Frees l; the last lwp of a process takes the process with it. */
 void lwp_free(struct lwp *l);
 int proc_count(void);
+/*
+ * The kern.* sysctl counts: kern.maxproc (NetBSD's node) and this kernel's
+ * kern.nprocs, kern.nlwps, kern.nfiles (live processes, lwps, open files).
+ * 0 with *val, or ENOENT for another node.
+ */
+int kern_count(int node, int *val);
 /*
  * Process groups, sessions and limits of a new process p (kern_prot.c):
  * inherited from parent, or init's own session when parent is proc0 at

@@ -1,8 +1,8 @@
 /*
  * rump_server: the rump kernel as a host server over rump_sp.
  *
- *	rump_server [-sv] [-c ncpu] [-d drivespec] [-l library] [-m module]
- *	    [-r ramsize] URL
+ *	rump_server [-sv] [-c ncpu] [-d drivespec] [-L limit=value]
+ *	    [-l library] [-m module] [-r ramsize] URL
  *
  * NetBSD's option letters (rump_server(1)): -s stays in the foreground, -c
  * sets the number of virtual CPUs (RUMP_NCPU), -r the memory limit
@@ -15,6 +15,9 @@
  * only once the socket listens (exit 0) or the start failed (exit 1), so a
  * script may connect right after. SIGTERM and SIGINT halt it cleanly, as
  * a client's reboot does; it exits 0 when halted.
+ *
+ * -L is this server's own: what one client connection may hold
+ * (sp/sp_limits.h, README): maxprefork, maxlwp, maxorphan, orphansecs.
  */
 #include <errno.h>
 #include <signal.h>
@@ -33,8 +36,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-d drivespec] "
-	    "[-l library] [-m module]\n                   [-r ramsize[k|m|g]] "
-	    "URL\n  URL: unix://PATH or tcp://ADDR:PORT\n");
+	    "[-L limit=value]\n                   [-l library] [-m module] "
+	    "[-r ramsize[k|m|g]] URL\n  URL: unix://PATH or tcp://ADDR:PORT\n"
+	    "  limits: maxprefork, maxlwp, maxorphan, orphansecs\n");
 	exit(1);
 }
 
@@ -196,6 +200,41 @@ drivespec_check(const char *spec)
 	return 0;
 }
 
+/*
+ * -L name=value: the server reads RUMP_SP_<NAME> (sp/limits.c checks the
+ * range). 0, or -1 after a message.
+ */
+static int
+limit_set(const char *arg)
+{
+	static const char *const names[] = { "maxprefork", "maxlwp",
+	    "maxorphan", "orphansecs" };
+	const char *eq = strchr(arg, '=');
+	char var[32];
+	size_t n = eq != NULL ? (size_t)(eq - arg) : 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (eq == NULL || strlen(names[i]) != n ||
+		    strncmp(names[i], arg, n) != 0)
+			continue;
+		if (eq[1] == '\0' || strspn(eq + 1, "0123456789") !=
+		    strlen(eq + 1)) {
+			fprintf(stderr, "rump_server: -L %s: not a number\n",
+			    arg);
+			return -1;
+		}
+		snprintf(var, sizeof(var), "RUMP_SP_");
+		for (size_t k = 0; k < n; k++)
+			var[8 + k] = (char)(arg[k] - 'a' + 'A');
+		var[8 + n] = '\0';
+		setenv(var, eq + 1, 1);
+		return 0;
+	}
+	fprintf(stderr, "rump_server: -L %s: want maxprefork, maxlwp, "
+	    "maxorphan or orphansecs=NUMBER\n", arg);
+	return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -204,8 +243,12 @@ main(int argc, char **argv)
 	int ch, sig, error, foreground = 0, ncomp = 0;
 	const char *comps[64];
 
-	while ((ch = getopt(argc, argv, "c:d:l:m:r:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:L:l:m:r:sv")) != -1) {
 		switch (ch) {
+		case 'L':
+			if (limit_set(optarg) != 0)
+				return 1;
+			break;
 		case 'd':
 			if (drivespec_check(optarg) != 0)
 				return 1;
@@ -271,7 +314,7 @@ main(int argc, char **argv)
 	else if ((error = rump_init_server(argv[optind])) != 0)
 		fprintf(stderr, "rump_server: cannot serve %s: error %d (%s)\n",
 		    argv[optind], error, error == 48 ? "address in use" :
-		    error == 22 ? "invalid URL" : error == 63 ?
+		    error == 22 ? "invalid URL or -L limit" : error == 63 ?
 		    "path too long" : error == 34 ? "port out of range" :
 		    error == 45 ? "not supported" : "see errno(2) of NetBSD");
 	if (!foreground)

@@ -1,7 +1,7 @@
 # The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
 # build/host/lib/librump.a, and its tests run under ASan and UBSan.
 # The rump_sp server (sp/server.c) is part of it, as in NetBSD's librumpuser.
-KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c
+KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
 $(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
@@ -66,7 +66,7 @@ $(O)/host/tests/sp/test_server: tests/host/sp/test_server.c tests/host/sp/frames
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/sp/test_server.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread -ldl
 
 test-host: $(O)/host/tests/sp/test_server
 
@@ -76,6 +76,7 @@ test-host: $(O)/host/tests/sp/test_server
 $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
 		tests/host/sp/test_client_fault.c tests/host/badaddr.h \
+		tests/host/sp/test_client_stress.c \
 		tests/host/sp/test_client.h \
 		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
@@ -87,7 +88,8 @@ $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
-		tests/host/sp/test_client_fault.c $(O)/host/lib/librumpclient-san.a
+		tests/host/sp/test_client_fault.c \
+		tests/host/sp/test_client_stress.c $(O)/host/lib/librumpclient-san.a
 
 test-host: $(O)/host/tests/sp/test_client
 

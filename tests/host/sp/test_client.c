@@ -815,5 +815,8 @@ main(int argc, char **argv)
 	fault_tests(&passed, &failed);
 	check_passed += passed;
 	check_failed += failed;
+	stress_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
 	return check_done();
 }
