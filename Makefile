@@ -92,6 +92,8 @@ kernel-y :=
 tests-y :=
 apptests-y :=
 lwip-y :=
+# The rump_sp key handshake, in the image's and the host's server alike.
+SP_AUTH_SRCS := sp/auth.c sp/auth_proto.c sp/sha256.c
 include kernel/build.mk
 include platform/x86/build.mk
 include hypercall/build.mk

@@ -183,6 +183,12 @@ rump_init_server(const char *url)
 	return rumpuser_sp_init(url, "NetBSD", "10.0", "amd64");
 }
 
+int
+rump_init_server_key(const void *key, size_t keylen)
+{
+	return rumpuser_sp_setkey(key, keylen);
+}
+
 /* ---- rump_lwproc(3) ---- */
 
 int

@@ -1,8 +1,8 @@
 /*
  * rump_server: the rump kernel as a host server over rump_sp.
  *
- *	rump_server [-sv] [-c ncpu] [-d drivespec] [-l library] [-m module]
- *	    [-r ramsize] URL
+ *	rump_server [-sv] [-c ncpu] [-d drivespec] [-k keyfile] [-l library]
+ *	    [-m module] [-r ramsize] URL
  *
  * NetBSD's option letters (rump_server(1)): -s stays in the foreground, -c
  * sets the number of virtual CPUs (RUMP_NCPU), -r the memory limit
@@ -15,8 +15,14 @@
  * only once the socket listens (exit 0) or the start failed (exit 1), so a
  * script may connect right after. SIGTERM and SIGINT halt it cleanly, as
  * a client's reboot does; it exits 0 when halted.
+ *
+ * -k, not NetBSD's: every client must prove it holds the key in keyfile
+ * (hex digits, 16 to 64 bytes) before anything else (doc/rump_sp-auth.md).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,13 +34,14 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
+#include "sp_auth.h"
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-d drivespec] "
-	    "[-l library] [-m module]\n                   [-r ramsize[k|m|g]] "
-	    "URL\n  URL: unix://PATH or tcp://ADDR:PORT\n");
+	    "[-k keyfile] [-l library]\n                   [-m module] "
+	    "[-r ramsize[k|m|g]] URL\n  URL: unix://PATH or tcp://ADDR:PORT\n");
 	exit(1);
 }
 
@@ -196,6 +203,41 @@ drivespec_check(const char *spec)
 	return 0;
 }
 
+/*
+ * -k: the key in path (hex digits, blanks around them ignored) into key.
+ * 0, or -1 after a message. A key others may read is worth a warning.
+ */
+static int
+keyfile_read(const char *path, uint8_t key[SP_AUTH_MAXKEY], size_t *keylen)
+{
+	char buf[4096];
+	const char *why;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1 || (n = read(fd, buf, sizeof(buf))) < 0) {
+		fprintf(stderr, "rump_server: -k %s: %s\n", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	why = sp_auth_parsekey(buf, (size_t)n, key, keylen);
+	secure_zero(buf, sizeof(buf));
+	if (why != NULL) {
+		fprintf(stderr, "rump_server: -k %s: not a key: %s\n", path,
+		    why);
+		return -1;
+	}
+	if (st.st_mode & 077)
+		fprintf(stderr, "rump_server: warning: -k %s: others may read "
+		    "the key (mode %03o)\n", path, st.st_mode & 0777);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -203,9 +245,15 @@ main(int argc, char **argv)
 	sigset_t sigs;
 	int ch, sig, error, foreground = 0, ncomp = 0;
 	const char *comps[64];
+	uint8_t key[SP_AUTH_MAXKEY];
+	size_t keylen = 0;
 
-	while ((ch = getopt(argc, argv, "c:d:l:m:r:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:k:l:m:r:sv")) != -1) {
 		switch (ch) {
+		case 'k':
+			if (keyfile_read(optarg, key, &keylen) != 0)
+				return 1;
+			break;
 		case 'd':
 			if (drivespec_check(optarg) != 0)
 				return 1;
@@ -268,12 +316,16 @@ main(int argc, char **argv)
 		    error);
 	else if ((error = components_present(comps, ncomp)) != 0)
 		;
+	else if (keylen > 0 && (error = rump_init_server_key(key,
+	    keylen)) != 0)
+		fprintf(stderr, "rump_server: the key: error %d\n", error);
 	else if ((error = rump_init_server(argv[optind])) != 0)
 		fprintf(stderr, "rump_server: cannot serve %s: error %d (%s)\n",
 		    argv[optind], error, error == 48 ? "address in use" :
 		    error == 22 ? "invalid URL" : error == 63 ?
 		    "path too long" : error == 34 ? "port out of range" :
 		    error == 45 ? "not supported" : "see errno(2) of NetBSD");
+	secure_zero(key, sizeof(key));	/* the server has its copy */
 	if (!foreground)
 		rumpuser_daemonize_done(error);
 	if (error != 0)

@@ -33,6 +33,16 @@ int rump_init(void);
 int rump_init_server(const char *url);
 
 /*
+ * Extension: call before rump_init_server() to make every client prove it
+ * holds key (keylen 16 to 64 bytes) before anything else (HMAC-SHA-256
+ * challenge-response, doc/rump_sp-auth.md); NULL, 0 removes a key set
+ * before. Without a call the server takes the parameter RUMP_SP_KEY (hex)
+ * if there is one (the kernel command line in the image, the environment
+ * on the host). 0, EINVAL for a bad length, EBUSY once the server runs.
+ */
+int rump_init_server_key(const void *key, size_t keylen);
+
+/*
  * Extension, images with the network stack (CONFIG_NET_LWIP) only: waits
  * up to timeout_ns (0: forever) until the Ethernet interface has an IPv4
  * address (DHCP or RUMP_NET_IPV4). 0; ETIMEDOUT; ENXIO without a network

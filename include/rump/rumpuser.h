@@ -211,5 +211,11 @@ void rumpuser_sp_fini(void *);
  */
 struct sp_transport;
 void rumpuser_sp_set_transport(const struct sp_transport *);
+/*
+ * Extension: the shared key clients must prove they hold before any other
+ * frame (doc/rump_sp-auth.md), keylen 16 to 64 bytes; NULL, 0 removes it.
+ * Before rumpuser_sp_init() only. 0, EINVAL or EBUSY.
+ */
+int rumpuser_sp_setkey(const void *, size_t);
 
 #endif

@@ -1,7 +1,7 @@
 # The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
 # build/host/lib/librump.a, and its tests run under ASan and UBSan.
 # The rump_sp server (sp/server.c) is part of it, as in NetBSD's librumpuser.
-KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c
+KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c $(SP_AUTH_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
 $(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
