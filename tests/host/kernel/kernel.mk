@@ -151,3 +151,18 @@ $(O)/host/tests/sp/test_auth_server: tests/host/sp/test_auth_server.c \
 		-lpthread
 
 test-host: $(O)/host/tests/sp/test_auth_server
+
+# librumpclient's key handshake against rump_server -k (test_auth_client.c).
+$(O)/host/tests/sp/test_auth_client: tests/host/sp/test_auth_client.c \
+		tests/host/sp/test_client_util.c tests/host/sp/test_client.h \
+		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
+		$(wildcard include/rump/*.h) tests/host/check.h | \
+		$(O)/host/bin/rump_server
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_auth_client.c \
+		tests/host/sp/test_client_util.c $(O)/host/lib/librumpclient-san.a
+
+test-host: $(O)/host/tests/sp/test_auth_client

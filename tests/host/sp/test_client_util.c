@@ -203,8 +203,12 @@ server_start(struct server *sv)
 		close(fd);
 		if ((fd = open("/dev/null", O_RDONLY)) != -1)
 			dup2(fd, STDIN_FILENO);
-		execl(path, "rump_server", "-s", "-c", "2", sv->sv_url,
-		    (char *)NULL);
+		if (sv->sv_keyfile[0] != '\0')
+			execl(path, "rump_server", "-s", "-c", "2", "-k",
+			    sv->sv_keyfile, sv->sv_url, (char *)NULL);
+		else
+			execl(path, "rump_server", "-s", "-c", "2", sv->sv_url,
+			    (char *)NULL);
 		_exit(127);
 	}
 	sv->sv_pid = pid;
