@@ -189,6 +189,12 @@ rump_init_server_key(const void *key, size_t keylen)
 	return rumpuser_sp_setkey(key, keylen);
 }
 
+int
+rump_init_server_cred(int64_t uid, int64_t gid)
+{
+	return rumpuser_sp_setcred(uid, gid);
+}
+
 /* ---- rump_lwproc(3) ---- */
 
 int

@@ -5,6 +5,11 @@
  * three places: rumpuser_sp_init (sp_auth_start), the banner of each
  * connection (sp_auth_banner) and the first frame of a connection that
  * owes the handshake (sp_auth_check). Nothing here runs without a key.
+ *
+ * The other half of who may do what: the credentials remote processes
+ * start with (root, NetBSD's choice, unless rumpuser_sp_setcred() or the
+ * parameter RUMP_SP_CRED=uid:gid named a user), applied by
+ * sp_auth_guestcred when a GUEST handshake makes a process.
  */
 #include <string.h>
 
@@ -13,6 +18,12 @@
 #include "sp_auth.h"
 
 #define KEYPARAM	"RUMP_SP_KEY"
+#define CREDPARAM	"RUMP_SP_CRED"
+
+/* NetBSD's system call numbers, for the credential calls. */
+#define SYS_setuid	23
+#define SYS_setgroups	80
+#define SYS_setgid	181
 
 static struct {
 	bool have;
@@ -22,6 +33,65 @@ static struct {
 } auth;
 
 static unsigned long nrefused;	/* atomic */
+
+static struct {
+	bool set;
+	long uid, gid;
+} cred;				/* fixed once the server runs */
+
+int
+rumpuser_sp_setcred(int64_t uid, int64_t gid)
+{
+	if (auth.started)
+		return RUMP_EBUSY;
+	if (uid < 0 && gid < 0) {
+		cred.set = false;
+		return 0;
+	}
+	if (uid < 0 || gid < 0 || uid > 0x7fffffff || gid > 0x7fffffff)
+		return RUMP_EINVAL;
+	cred.uid = (long)uid;
+	cred.gid = (long)gid;
+	cred.set = true;
+	return 0;
+}
+
+/* "uid:gid", decimal, into cred; false if it is not that. */
+static bool
+parsecred(const char *s)
+{
+	long v[2] = { 0, 0 };
+	int i = 0;
+
+	for (; i < 2; i++, s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		for (; *s >= '0' && *s <= '9'; s++)
+			if ((v[i] = v[i] * 10 + (*s - '0')) > 0x7fffffff)
+				return false;
+		if (*s != (i == 0 ? ':' : '\0'))
+			return false;
+	}
+	return rumpuser_sp_setcred(v[0], v[1]) == 0;
+}
+
+int
+sp_auth_guestcred(const struct rumpuser_hyperup *hyp)
+{
+	long none[8] = { 0 }, g[8] = { cred.gid }, u[8] = { cred.uid };
+	long rv[2];
+	int error;
+
+	if (!cred.set)
+		return 0;
+	/* Groups first, the user last: after it nothing more may change. */
+	if ((error = hyp->hyp_syscall(SYS_setgroups, none, rv)) != 0 ||
+	    (error = hyp->hyp_syscall(SYS_setgid, g, rv)) != 0 ||
+	    (error = hyp->hyp_syscall(SYS_setuid, u, rv)) != 0)
+		rumpuser_dprintf("rump_sp: cannot give a client uid %ld gid "
+		    "%ld: error %d; refusing it\n", cred.uid, cred.gid, error);
+	return error;
+}
 
 int
 rumpuser_sp_setkey(const void *key, size_t keylen)
@@ -43,10 +113,19 @@ rumpuser_sp_setkey(const void *key, size_t keylen)
 int
 sp_auth_start(void)
 {
-	char hex[2 * SP_AUTH_MAXKEY + 2];
+	char hex[2 * SP_AUTH_MAXKEY + 2], cs[32];
 	const char *why;
 	int error;
 
+	if (!cred.set && (error = rumpuser_getparam(CREDPARAM, cs,
+	    sizeof(cs))) != RUMP_ENOENT && (error != 0 || !parsecred(cs))) {
+		rumpuser_dprintf("rump_sp: %s is not uid:gid; not serving\n",
+		    CREDPARAM);
+		return RUMP_EINVAL;
+	}
+	if (cred.set)
+		rumpuser_dprintf("rump_sp: remote processes run as uid %ld gid "
+		    "%ld\n", cred.uid, cred.gid);
 	if (!auth.have) {
 		error = rumpuser_getparam(KEYPARAM, hex, sizeof(hex));
 		if (error == RUMP_ENOENT)

@@ -2,7 +2,7 @@
  * rump_server: the rump kernel as a host server over rump_sp.
  *
  *	rump_server [-sv] [-c ncpu] [-d drivespec] [-k keyfile] [-l library]
- *	    [-m module] [-r ramsize] URL
+ *	    [-m module] [-r ramsize] [-u uid:gid] URL
  *
  * NetBSD's option letters (rump_server(1)): -s stays in the foreground, -c
  * sets the number of virtual CPUs (RUMP_NCPU), -r the memory limit
@@ -18,6 +18,7 @@
  *
  * -k, not NetBSD's: every client must prove it holds the key in keyfile
  * (hex digits, 16 to 64 bytes) before anything else (doc/rump_sp-auth.md).
+ * -u, not NetBSD's either: clients' processes run as uid:gid, not root.
  */
 #include <sys/stat.h>
 
@@ -41,7 +42,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-d drivespec] "
 	    "[-k keyfile] [-l library]\n                   [-m module] "
-	    "[-r ramsize[k|m|g]] URL\n  URL: unix://PATH or tcp://ADDR:PORT\n");
+	    "[-r ramsize[k|m|g]] [-u uid:gid] URL\n"
+	    "  URL: unix://PATH or tcp://ADDR:PORT\n");
 	exit(1);
 }
 
@@ -247,9 +249,24 @@ main(int argc, char **argv)
 	const char *comps[64];
 	uint8_t key[SP_AUTH_MAXKEY];
 	size_t keylen = 0;
+	long long uid = -1, gid = -1;
+	char *end;
 
-	while ((ch = getopt(argc, argv, "c:d:k:l:m:r:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:k:l:m:r:su:v")) != -1) {
 		switch (ch) {
+		case 'u':
+			errno = 0;
+			uid = strtoll(optarg, &end, 10);
+			if (errno == 0 && end != optarg && *end == ':' &&
+			    end[1] >= '0' && end[1] <= '9')
+				gid = strtoll(end + 1, &end, 10);
+			if (errno != 0 || *end != '\0' || uid < 0 || gid < 0 ||
+			    uid > 0x7fffffff || gid > 0x7fffffff) {
+				fprintf(stderr, "rump_server: -u wants uid:gid "
+				    "(numbers), not \"%s\"\n", optarg);
+				return 1;
+			}
+			break;
 		case 'k':
 			if (keyfile_read(optarg, key, &keylen) != 0)
 				return 1;
@@ -319,6 +336,8 @@ main(int argc, char **argv)
 	else if (keylen > 0 && (error = rump_init_server_key(key,
 	    keylen)) != 0)
 		fprintf(stderr, "rump_server: the key: error %d\n", error);
+	else if (uid >= 0 && (error = rump_init_server_cred(uid, gid)) != 0)
+		fprintf(stderr, "rump_server: -u: error %d\n", error);
 	else if ((error = rump_init_server(argv[optind])) != 0)
 		fprintf(stderr, "rump_server: cannot serve %s: error %d (%s)\n",
 		    argv[optind], error, error == 48 ? "address in use" :

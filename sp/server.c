@@ -425,6 +425,9 @@ handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	body_name(body, len, name, sizeof(name));
 	hyp->hyp_schedule();
 	error = hyp->hyp_lwproc_rfork(c, RUMP_RFCFDG, name);
+	/* A server with a user for its clients (sp/auth.c): not root. */
+	if (error == 0 && (error = sp_auth_guestcred(hyp)) != 0)
+		hyp->hyp_lwproc_release();
 	if (error == 0) {
 		c->mainlwp = hyp->hyp_lwproc_curlwp();
 		c->pid = hyp->hyp_getpid();

@@ -86,9 +86,11 @@ struct sp_authconn {
 /*
  * At rumpuser_sp_init: takes the key set by rumpuser_sp_setkey() or, if
  * none, from the parameter RUMP_SP_KEY (rumpuser_getparam: the kernel
- * command line in the image, the environment on the host). 0, or EINVAL
- * (NetBSD's number) after a console line when the parameter is not a key:
- * a server meant to have a key must not serve without one.
+ * command line in the image, the environment on the host), and likewise
+ * the remote processes' credentials from rumpuser_sp_setcred() or
+ * RUMP_SP_CRED=uid:gid. 0, or EINVAL (NetBSD's number) after a console
+ * line when a parameter is malformed: a server meant to have a key or a
+ * user must not serve without.
  */
 int sp_auth_start(void);
 
@@ -114,6 +116,16 @@ enum sp_auth_verdict {
 enum sp_auth_verdict sp_auth_check(struct sp_authconn *a,
     const struct rsp_hdr *h, const uint8_t *body, size_t len,
     struct handshake_auth_reply *reply, const char **why);
+
+/*
+ * Called by the GUEST handshake on the new process's lwp, with the kernel
+ * entered: gives it the credentials set for remote processes, if any (no
+ * supplementary groups, then the gid, then the uid). 0, or the errno of
+ * the call that failed, after a console line (the process must then go:
+ * it is not to be served as root instead).
+ */
+struct rumpuser_hyperup;
+int sp_auth_guestcred(const struct rumpuser_hyperup *);
 
 /* Clients refused so far (tests compare it before and after). */
 unsigned long sp_auth_refused(void);

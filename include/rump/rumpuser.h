@@ -217,5 +217,11 @@ void rumpuser_sp_set_transport(const struct sp_transport *);
  * Before rumpuser_sp_init() only. 0, EINVAL or EBUSY.
  */
 int rumpuser_sp_setkey(const void *, size_t);
+/*
+ * Extension: remote processes made by GUEST handshakes get this uid and
+ * gid (no supplementary groups) instead of root; -1, -1 goes back to root.
+ * Before rumpuser_sp_init() only. 0, EINVAL or EBUSY.
+ */
+int rumpuser_sp_setcred(int64_t, int64_t);
 
 #endif

@@ -386,6 +386,77 @@ TEST(client_refuses_a_server_that_cannot_prove_the_key)
 	unlink(sv.sv_sock);
 }
 
+/* In a client of a server with -u 1000:100: who it is, what it may not do. */
+static void
+unprivileged_client(void *arg)
+{
+	pid_t child;
+	int status;
+
+	setkey((enum keyhow)(intptr_t)arg);
+	CHECK(rumpclient_init() == 0);
+	CHECK_EQ_INT(rump_sys_getuid(), 1000);
+	CHECK_EQ_INT(rump_sys_geteuid(), 1000);
+	CHECK_EQ_INT(rump_sys_getgid(), 100);
+	CHECK_EQ_INT(rump_sys_getgroups(0, NULL), 0);
+	CHECK_EQ_INT(rump_sys_setuid(0), -1);
+	CHECK_EQ_INT(errno, RUMP_EPERM);
+	CHECK_EQ_INT(rump_sys_reboot(0, NULL), -1);
+	CHECK_EQ_INT(errno, RUMP_EPERM);
+	/* /dev/console is root's, mode 0600: not ours to open. */
+	CHECK_EQ_INT(rump_sys_open("/dev/console", RUMP_O_RDWR), -1);
+	CHECK_EQ_INT(errno, RUMP_EACCES);
+	if ((child = rumpclient_fork()) == 0)
+		_exit(rump_sys_getuid() == 1000 && rump_sys_getgid() == 100 ?
+		    0 : 1);
+	CHECK(child > 0 && waitpid(child, &status, 0) == child);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(unprivileged_mode_from_the_option_and_the_parameter)
+{
+	struct server sv;
+
+	/* rump_server -k ... -u 1000:100 */
+	if (server_init(&sv, false) != 0) {
+		CHECK(!"server_init");
+		return;
+	}
+	snprintf(sv.sv_keyfile, sizeof(sv.sv_keyfile), "%s", keyfile);
+	snprintf(sv.sv_user, sizeof(sv.sv_user), "1000:100");
+	CHECK(server_start(&sv) == 0);
+	CHECK_EQ_INT(client_run(&sv, unprivileged_client,
+	    (void *)(intptr_t)KEY_ENV), 0);
+	CHECK_EQ_INT(server_logcontains(&sv, "remote processes run as uid "
+	    "1000 gid 100"), 1);
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+
+	/* RUMP_SP_CRED=1000:100 in the server's environment, no key. */
+	if (server_init(&sv, true) != 0) {
+		CHECK(!"server_init");
+		return;
+	}
+	setenv("RUMP_SP_CRED", "1000:100", 1);
+	CHECK(server_start(&sv) == 0);
+	unsetenv("RUMP_SP_CRED");
+	CHECK_EQ_INT(client_run(&sv, unprivileged_client,
+	    (void *)(intptr_t)KEY_NONE), 0);
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+
+	/* A malformed one stops the server. */
+	if (server_init(&sv, false) != 0) {
+		CHECK(!"server_init");
+		return;
+	}
+	setenv("RUMP_SP_CRED", "1000", 1);
+	CHECK(server_start(&sv) != 0);
+	unsetenv("RUMP_SP_CRED");
+	CHECK_EQ_INT(server_logcontains(&sv, "RUMP_SP_CRED is not uid:gid"), 1);
+	server_cleanup(&sv, check_case_failed);
+}
+
 TEST(bad_keys_are_refused_by_client_and_server)
 {
 	struct server sv;
@@ -455,6 +526,7 @@ main(int argc, char **argv)
 		RUN(exec_goes_on_with_the_authenticated_connection);
 		RUN(reconnection_authenticates_again);
 		RUN(client_refuses_a_server_that_cannot_prove_the_key);
+		RUN(unprivileged_mode_from_the_option_and_the_parameter);
 		RUN(bad_keys_are_refused_by_client_and_server);
 	}
 	unlink(keyfile);
