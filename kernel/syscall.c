@@ -173,6 +173,7 @@ cred_modify(struct lwp *l)
 	if (n != NULL) {
 		cred_free(CRED(l));
 		l->l_proc->p_cred = n;
+		l->l_proc->p_flag |= PS_SUGID;
 	}
 	return n;
 }
