@@ -231,6 +231,9 @@ include client/build.mk
 include sp/build.mk
 
 TEST_O := $(O)/test
+# A key or user in the caller's environment would change every rump_server
+# the tests start (doc/rump_sp-auth.md); the key tests set their own.
+unexport RUMP_SP_KEY RUMP_SP_KEYFILE RUMP_SP_CRED
 .PHONY: test test-host test-qemu bench
 test:
 	$(Q)scripts/deps

@@ -4,7 +4,8 @@
  * banner, and the check of the client's proof. sp/server.c calls in at
  * three places: rumpuser_sp_init (sp_auth_start), the banner of each
  * connection (sp_auth_banner) and the first frame of a connection that
- * owes the handshake (sp_auth_check). Nothing here runs without a key.
+ * owes the handshake (sp_auth_check). None of the key's code runs
+ * without a key: the banner is then NetBSD's, byte for byte.
  *
  * The other half of who may do what: the credentials remote processes
  * start with (root, NetBSD's choice, unless rumpuser_sp_setcred() or the
