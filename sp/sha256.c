@@ -1,8 +1,8 @@
 /*
- * SHA-256 and HMAC-SHA-256 (see sha256.h). Written from FIPS 180-4 section
- * 6.2 (message schedule, compression) and RFC 2104 (HMAC); the constants
- * are the standard's. Big-endian words are assembled byte by byte, so the
- * code is the same on any host.
+ * SHA-256 and HMAC-SHA-256 (see sha256.h and doc/rump_sp-auth.md,
+ * "Hashing"): the message schedule and compression function of the
+ * standard, with its constants, and HMAC's inner and outer hashes. Big-endian
+ * words are assembled byte by byte, so the code is the same on any host.
  */
 #include <string.h>
 
@@ -139,7 +139,7 @@ hmac_sha256_init(struct hmac_sha256 *m, const void *key, size_t keylen)
 	uint8_t k[SHA256_BLOCK], pad[SHA256_BLOCK];
 	int i;
 
-	/* A key longer than a block is replaced by its digest (RFC 2104). */
+	/* A key longer than a block is replaced by its digest, as HMAC says. */
 	memset(k, 0, sizeof(k));
 	if (keylen > SHA256_BLOCK)
 		sha256(key, keylen, k);

@@ -1,6 +1,6 @@
 /*
- * SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), for the rump_sp key
- * handshake (doc/rump_sp-auth.md). Freestanding: sha256.c needs nothing
+ * SHA-256 and HMAC-SHA-256 for the rump_sp key handshake
+ * (doc/rump_sp-auth.md, "Hashing"). Freestanding: sha256.c needs nothing
  * but memcpy and memset, so the same file builds into the image, the host
  * kernel library and librumpclient. Checked against the published test
  * vectors by tests/host/sp/test_sha256.c.

@@ -1,7 +1,7 @@
 /*
- * sp/sha256.c against published test vectors (the SHA-256 examples of
- * FIPS 180-2 appendix B and NIST's CAVS short messages; RFC 4231 test
- * cases 1-7 for HMAC-SHA-256), and the key handshake's shared helpers
+ * sp/sha256.c against the published test vectors that doc/rump_sp-auth.md,
+ * "Hashing", lists (the standard's SHA-256 examples, HMAC-SHA-256 test
+ * cases 1-7), and the key handshake's shared helpers
  * (sp/auth_proto.c): key parsing, the banner's challenge, the proofs.
  */
 #include <stdint.h>
