@@ -136,6 +136,15 @@ size_t spc_ucopyin(void *, const void *, size_t);
 size_t spc_ucopyout(void *, const void *, size_t);
 int spc_ucopyinstr(void *, const void *, size_t, size_t *);
 
+/*
+ * auth.c: the key handshake. spc_key_load reads RUMP_SP_KEY or
+ * RUMP_SP_KEYFILE (0 or an errno, with a message); spc_auth answers the
+ * challenge of banner[0..n) on c, or refuses: 0, EPERM, EPROTO or a
+ * transport errno, with a message.
+ */
+int spc_key_load(void);
+int spc_auth(struct spc_conn *, const char *, size_t);
+
 /* sig.c: a NetBSD signal number as the host's, or 0 if it has none. */
 int spc_hostsig(uint32_t);
 

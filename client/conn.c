@@ -181,8 +181,9 @@ connect_intr(int s, const struct spc_url *u)
 /*
  * Open a new connection to the server at *u: a socket numbered 3 or above
  * (never stdin/out/err), connected, and the banner read with a single read
- * that must end in a newline. Returns 0 and the connection in *cp, or an
- * errno. The socket is close-on-exec; rumpclient_exec lifts that for the
+ * that must end in a newline, then the key handshake if the banner or the
+ * client's key calls for one. Returns 0 and the connection in *cp, or an
+ * errno (EPERM: the key handshake failed). The socket is close-on-exec; rumpclient_exec lifts that for the
  * one execve that must inherit it.
  */
 int
@@ -223,6 +224,12 @@ spc_connect(const struct spc_url *u, struct spc_conn **cp)
 	if ((c = spc_conn_adopt(s)) == NULL) {
 		error = ENOMEM;
 		goto fail;
+	}
+	/* A server with a key asks for it in the banner (client/auth.c). */
+	if ((error = spc_auth(c, banner, (size_t)n)) != 0) {
+		spc_conn_kill(c);
+		spc_conn_rele(c);
+		return error;
 	}
 	*cp = c;
 	return 0;

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -513,6 +514,14 @@ spc_request(struct spc_conn *c, uint16_t type, uint32_t u, const void *data,
 	*r = w.w_reply;
 	r->r_fault = w.w_fault;		/* set before the reply came */
 	if (r->r_hdr.rsp_class == RUMPSP_ERROR) {
+		/*
+		 * NetBSD's server sends no body; ours may say why it refused
+		 * (a NUL-terminated line), which only a person can act on.
+		 */
+		if (r->r_bodylen > 0 && r->r_hdr.rsp_u != RUMPSP_ERR_TRYAGAIN)
+			fprintf(stderr, "rump_sp: the server says: %.*s\n",
+			    (int)strnlen(r->r_body, r->r_bodylen),
+			    (const char *)r->r_body);
 		free(r->r_body);
 		r->r_body = NULL;
 		return errmap(r->r_hdr.rsp_u);

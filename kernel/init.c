@@ -184,6 +184,18 @@ rump_init_server(const char *url)
 	return rumpuser_sp_init(url, "NetBSD", "10.0", "amd64");
 }
 
+int
+rump_init_server_key(const void *key, size_t keylen)
+{
+	return rumpuser_sp_setkey(key, keylen);
+}
+
+int
+rump_init_server_cred(int64_t uid, int64_t gid)
+{
+	return rumpuser_sp_setcred(uid, gid);
+}
+
 /* ---- rump_lwproc(3) ---- */
 
 int

@@ -24,6 +24,7 @@
 #include "rump/rumpuser.h"
 #include "sp_limits.h"
 #include "sp_prefork.h"
+#include "sp_auth.h"
 #include "sp_proto.h"
 #include "sp_server.h"
 #include "sp_transport.h"
@@ -60,6 +61,7 @@ struct spconn {
 	pid_t pid;
 	struct lwp *mainlwp;		/* never runs calls; holds the process */
 	struct spwait *waits;
+	struct sp_authconn auth;	/* the key handshake (sp/auth.c) */
 };
 
 struct job {
@@ -460,6 +462,9 @@ handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	body_name(body, len, name, sizeof(name));
 	hyp->hyp_schedule();
 	error = hyp->hyp_lwproc_rfork(c, RUMP_RFCFDG, name);
+	/* A server with a user for its clients (sp/auth.c): not root. */
+	if (error == 0 && (error = sp_auth_guestcred(hyp)) != 0)
+		hyp->hyp_lwproc_release();
 	if (error == 0) {
 		c->mainlwp = hyp->hyp_lwproc_curlwp();
 		c->pid = hyp->hyp_getpid();
@@ -792,6 +797,28 @@ handle_exec(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 }
 
 /*
+ * A server with a key takes nothing but the key handshake first
+ * (sp/auth.c): a good one is answered and the connection goes on in state
+ * NEW; anything else gets an ERROR frame with the reason, and the close.
+ */
+static void
+handle_auth(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
+    size_t len)
+{
+	struct handshake_auth_reply r;
+	const char *why;
+
+	if (sp_auth_check(&c->auth, h, body, len, &r, &why) == SP_AUTH_ACCEPT) {
+		send_frame(c, h->rsp_reqno, RUMPSP_RESP, RUMPSP_HANDSHAKE, 0,
+		    &r, sizeof(r), NULL, 0);
+		return;
+	}
+	send_frame(c, h->rsp_reqno, RUMPSP_ERROR, 0, RUMPSP_ERR_AUTH, why,
+	    strlen(why) + 1, NULL, 0);
+	sp.tr->shutdown(c->sock);
+}
+
+/*
  * Handles one frame; takes body. Returns true when this thread is no longer
  * the connection's reader (a call it ran passed the role on).
  */
@@ -800,6 +827,11 @@ dispatch(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 {
 	bool passed;
 
+	if (c->auth.pending) {
+		handle_auth(c, h, body, len);
+		free(body);
+		return false;
+	}
 	if (h->rsp_class == RUMPSP_RESP) {
 		deliver(c, h, body, len);
 		free(body);
@@ -976,6 +1008,7 @@ listener(void *arg)
 	struct sp_sock *s;
 	struct spconn *c;
 	struct sp_iov iov;
+	char banner[SP_MAXBANNER];
 
 	while (sp.tr->accept(l, &s) == 0) {
 		lock(sp.mtx);
@@ -986,13 +1019,19 @@ listener(void *arg)
 		}
 		sp.nconn++;
 		unlock(sp.mtx);
-		iov.base = sp.banner;
-		iov.len = sp.bannerlen;
-		if (sp.tr->sendv(s, &iov, 1) != 0 || (c = conn_alloc(s)) == NULL) {
+		if ((c = conn_alloc(s)) == NULL) {
 			sp.tr->close(s);
 			lock(sp.mtx);
 			sp.nconn--;
 			unlock(sp.mtx);
+			continue;
+		}
+		/* With a key, the banner carries this connection's challenge. */
+		iov.base = banner;
+		iov.len = sp_auth_banner(&c->auth, sp.banner, sp.bannerlen,
+		    banner);
+		if (iov.len == 0 || sp.tr->sendv(s, &iov, 1) != 0) {
+			conn_free(c);
 			continue;
 		}
 		if (rumpuser_thread_create(reader, c, "spreader", 0, 0, -1,
@@ -1032,6 +1071,8 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 		sp.banner[n - 1] = '\n';
 	}
 	sp.bannerlen = (size_t)n;
+	if ((error = sp_auth_start()) != 0)
+		return error;
 	if ((error = sp.tr->listen(url, &sp.listener)) != 0) {
 		sp.listener = NULL;
 		return error;

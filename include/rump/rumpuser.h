@@ -224,5 +224,17 @@ void rumpuser_sp_fini(void *);
  */
 struct sp_transport;
 void rumpuser_sp_set_transport(const struct sp_transport *);
+/*
+ * Extension: the shared key clients must prove they hold before any other
+ * frame (doc/rump_sp-auth.md), keylen 16 to 64 bytes; NULL, 0 removes it.
+ * Before rumpuser_sp_init() only. 0, EINVAL or EBUSY.
+ */
+int rumpuser_sp_setkey(const void *, size_t);
+/*
+ * Extension: remote processes made by GUEST handshakes get this uid and
+ * gid (no supplementary groups) instead of root; -1, -1 goes back to root.
+ * Before rumpuser_sp_init() only. 0, EINVAL or EBUSY.
+ */
+int rumpuser_sp_setcred(int64_t, int64_t);
 
 #endif

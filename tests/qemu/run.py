@@ -26,6 +26,11 @@ STATUS_NAMES = {OK: "ok", FAIL: "workload failed", PANIC: "panic",
                 124: "timeout"}
 
 
+# The key of sp_server_in_image_requires_its_key (32 bytes, hex).
+SP_TEST_KEY = "5f0e1d2c3b4a59687786958473625140" \
+    "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+
+
 class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
                  mem="64M", iso=False, module=None, timeout=60, check=None,
@@ -296,6 +301,15 @@ CASES = [
          must=(r"spserver: tcp echo server on port \d+",
                r"rump_sp: listening on tcp://0:\d+",
                r"console-marker", r"host: rump\.halt: ok")),
+    # The same server started with a key on the kernel command line: host
+    # clients with the key are served, the others refused (sp_keyed).
+    Case("sp_server_in_image_requires_its_key",
+         "test=sp_server RUMP_SP_KEY=" + SP_TEST_KEY,
+         host=lambda ports, say: sp_keyed(ports, say), timeout=150,
+         must=(r"rump_sp: clients must prove they hold the 32-byte key",
+               r"rump_sp: refused a client: wrong key",
+               r"rump_sp: refused a client: no key",
+               r"host: rump\.halt with the key: ok")),
 ]
 
 
@@ -508,6 +522,52 @@ def sp_fill_tmpfs(ports, say):
         ("mem_client again /tmp/big (twice)", ["again", "/tmp/big"], r"again: removed"),
         ("mem_client physmem", ["physmem", str(24 << 20), str(32 << 20)], None),
         ("rump.halt", None, None)])
+
+
+def sp_keyed(ports, say):
+    """The host's side of sp_server_in_image_requires_its_key: the key
+    cases of test_auth_client against the image, rump.sysctl without the
+    key and with a wrong one refused, then rump.halt with the key."""
+    url = "tcp://127.0.0.1:%d" % ports["sp"]
+    hbin = os.path.join(BUILD, "host", "bin")
+    tests = os.path.join(BUILD, "host", "tests", "sp")
+    sysctl = [os.path.join(hbin, "rump.sysctl"), "-n", "kern.hostname"]
+    wrong = SP_TEST_KEY[:-1] + ("0" if SP_TEST_KEY[-1] != "0" else "1")
+    problems = []
+
+    problem, _ = host_run(say, "test_auth_client against the image",
+                          [os.path.join(tests, "test_auth_client")],
+                          env={"RUMP_TEST_SERVER": url,
+                               "RUMP_TEST_KEY": SP_TEST_KEY}, timeout=90,
+                          show=12)
+    if problem:
+        problems.append(problem)
+    for name, env, refused in (
+            ("rump.sysctl without a key", {}, True),
+            ("rump.sysctl with a wrong key", {"RUMP_SP_KEY": wrong}, True),
+            ("rump.sysctl with the key", {"RUMP_SP_KEY": SP_TEST_KEY}, False)):
+        env = dict(env, RUMP_SERVER=url)
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("RUMP_SP_KEY")}
+        try:
+            p = subprocess.run(sysctl, cwd=ROOT, env=dict(clean, **env),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=60)
+            st, out = p.returncode, p.stdout.decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            st, out = "timeout", ""
+        ok = (st != 0 and "Operation not permitted" in out) if refused \
+            else (st == 0 and out == "rumpimg\n")
+        say("host: %s: %s (exit %s)" % (name, "ok" if ok else "FAIL", st))
+        for l in out.splitlines()[-3:]:
+            say("host:   " + l)
+        if not ok:
+            problems.append("%s: exit %s, %r" % (name, st, out))
+    problem, _ = host_run(say, "rump.halt with the key",
+                          [os.path.join(hbin, "rump.halt")],
+                          env={"RUMP_SERVER": url, "RUMP_SP_KEY": SP_TEST_KEY})
+    if problem:
+        problems.append(problem)
+    return problems
 
 
 def port_free(port, timeout=15):

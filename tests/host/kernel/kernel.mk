@@ -1,7 +1,7 @@
 # The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
 # build/host/lib/librump.a, and its tests run under ASan and UBSan.
 # The rump_sp server (sp/server.c) is part of it, as in NetBSD's librumpuser.
-KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c
+KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
 $(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
@@ -206,3 +206,34 @@ $(O)/host/tests/sp/server_memlimit: tests/host/sp/server_memlimit.sh | \
 	$(Q)cp $< $@
 
 test-host: $(O)/host/tests/sp/server_memlimit
+
+# The server with a key, in-process under the sanitizers, driven by
+# auth_frames.py (raw frames, the handshake done with Python's hmac).
+$(O)/host/tests/sp/test_auth_server: tests/host/sp/test_auth_server.c \
+		tests/host/sp/auth_frames.py $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard sp/*.h) \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ \
+		tests/host/sp/test_auth_server.c $(KERNEL_SRCS) $(POSIX_SRCS) \
+		-lpthread
+
+test-host: $(O)/host/tests/sp/test_auth_server
+
+# librumpclient's key handshake against rump_server -k (test_auth_client.c).
+$(O)/host/tests/sp/test_auth_client: tests/host/sp/test_auth_client.c \
+		tests/host/sp/test_client_util.c tests/host/sp/test_client.h \
+		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
+		$(wildcard include/rump/*.h) tests/host/check.h | \
+		$(O)/host/bin/rump_server
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_auth_client.c \
+		tests/host/sp/test_client_util.c $(O)/host/lib/librumpclient-san.a
+
+test-host: $(O)/host/tests/sp/test_auth_client

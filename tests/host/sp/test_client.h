@@ -29,6 +29,8 @@ struct server {
 	char sv_sock[100];	/* the unix socket's file, or "" for tcp */
 	char sv_log[128];	/* the server's stdout and stderr */
 	int sv_port;		/* tcp port, or 0 for unix */
+	char sv_keyfile[128];	/* server_start passes -k this, if set */
+	char sv_user[32];	/* and -u this, if set */
 };
 
 /*
