@@ -188,7 +188,7 @@ add_free(uint64_t start, uint64_t end)
 }
 
 void
-mem_init(const struct mb_info *mbi, uint64_t reserve_bytes)
+mem_init(const struct mb_info *mbi, uint64_t reserve_bytes, bool scale)
 {
 	uint64_t lo = UINT64_MAX, hi = 0, meta, need;
 	size_t meta_len;
@@ -226,6 +226,13 @@ mem_init(const struct mb_info *mbi, uint64_t reserve_bytes)
 	for (int i = 0; i < nusable; i++)
 		add_free(usable[i].start, usable[i].end);
 
+	/* The pool serves page tables: a small machine needs few. */
+	if (scale && reserve_bytes > (uint64_t)pa.free_pages * PAGE_SIZE / 16) {
+		reserve_bytes = ((uint64_t)pa.free_pages * PAGE_SIZE / 16) &
+		    ~(uint64_t)(PAGE_SIZE - 1);
+		if (reserve_bytes < 64 * 1024)
+			reserve_bytes = 64 * 1024;
+	}
 	need = reserve_bytes + 64 * 1024;
 	if ((uint64_t)pa.free_pages * PAGE_SIZE < need)
 		goto too_small;
