@@ -107,4 +107,27 @@ int rump_sys_shutdown(int s, int how);
 /* AF_LOCAL (1), SOCK_STREAM only, in every build; rsv gets the two ends. */
 int rump_sys_socketpair(int domain, int type, int protocol, int *rsv);
 
+/*
+ * Processes: groups, sessions, login names, limits and usage (struct
+ * rump_rlimit, struct rump_rusage in rumpdefs.h), signals.
+ */
+int rump_sys_kill(pid_t pid, int sig);
+pid_t rump_sys_getpgrp(void);
+int rump_sys_setpgid(pid_t pid, pid_t pgid);
+pid_t rump_sys_getpgid(pid_t pid);
+pid_t rump_sys_setsid(void);
+pid_t rump_sys_getsid(pid_t pid);
+int rump_sys___getlogin(char *namebuf, size_t namelen);
+int rump_sys___setlogin(const char *namebuf);
+int rump_sys_issetugid(void);
+int rump_sys_getrlimit(int which, void *rlp);
+int rump_sys_setrlimit(int which, const void *rlp);
+int rump_sys_getrusage(int who, void *rusage);
+
+/* Time: struct rump_timeval, timespecs {int64 sec; long nsec}. */
+int rump_sys_gettimeofday(void *tp, void *tzp);
+int rump_sys_settimeofday(const void *tv, const void *tzp);
+int rump_sys_clock_settime(int clock_id, const void *tp);
+int rump_sys_clock_getres(int clock_id, void *tp);
+
 #endif

@@ -69,7 +69,7 @@ simple_client(void *arg)
 	static char big[4 * 1024 * 1024], back[sizeof(big)];
 	struct rump_stat st;
 	char buf[64];
-	long args[2] = { 2, 0 }, rv[2];	/* kill(2, 0): not in the table */
+	long args[2] = { 2, 0 }, rv[2];	/* ptrace(2, 0): not in the table */
 	int mib[2] = { RUMP_CTL_HW, 3 }, ncpu = 0, fd;
 	size_t len = sizeof(ncpu), i;
 
@@ -104,7 +104,7 @@ simple_client(void *arg)
 	/* Errors come back as NetBSD numbers. */
 	CHECK_EQ_INT(rump_sys_open("/nonexistent", RUMP_O_RDONLY), -1);
 	CHECK_EQ_INT(errno, RUMP_ENOENT);
-	CHECK_EQ_INT(rumpclient_syscall(37, args, sizeof(args), rv),
+	CHECK_EQ_INT(rumpclient_syscall(26, args, sizeof(args), rv),
 	    RUMP_ENOSYS);
 	CHECK_EQ_INT(rumpclient_syscall(600, NULL, 0, rv), RUMP_ENOSYS);
 	CHECK_EQ_INT(rump_sys_read(0, buf, 1), -1);
