@@ -82,6 +82,7 @@ int fd_dup2(struct filedesc *fdp, int from, int to);
 struct file *file_alloc(const struct fileops *ops, int flag, void *data);
 void file_hold(struct file *fp);
 void file_release(struct file *fp);
+int file_count(void);			/* files open now */
 /* read(2)/write(2) of n bytes at user address ubuf through fp's ops. */
 int file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done);
 extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
@@ -245,6 +246,12 @@ void prot_proc_free(struct proc *p);
 int proc_nofile(void);
 /* The wall clock, as settimeofday(2) may have moved it (kern_time.c). */
 int kclock_realtime(struct ktimespec *ts);
+/*
+ * The kern.* sysctl counts: kern.maxproc (NetBSD's node) and this kernel's
+ * kern.nprocs, kern.nlwps, kern.nfiles (live processes, lwps, open files).
+ * 0 with *val, or ENOENT for another node.
+ */
+int kern_count(int node, int *val);
 
 /* ---- the virtual CPU and contexts (vcpu.c) ---- */
 

@@ -351,7 +351,7 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 	unsigned namelen = ARG(a, 1, unsigned);
 	void *oldv = ARG(a, 2, void *), *newv = (void *)ARG(a, 4, const void *);
 	size_t *oldlenp = ARG(a, 3, size_t *), newlen = ARG(a, 5, size_t);
-	int name[CTL_MAXNAME], error;
+	int name[CTL_MAXNAME], error, count;
 
 	(void)rv;
 	if (namelen < 2 || namelen > CTL_MAXNAME)
@@ -383,6 +383,8 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 		return sysctl_out("NetBSD", 7, oldv, oldlenp);
 	if (name[0] == CTL_KERN && name[1] == KERN_OSRELEASE)
 		return sysctl_out("10.0", 5, oldv, oldlenp);
+	if (name[0] == CTL_KERN && kern_count(name[1], &count) == 0)
+		return sysctl_out(&count, sizeof(count), oldv, oldlenp);
 	if (name[0] == CTL_HW && name[1] == HW_NCPU) {
 		char buf[16];
 		int n = 1;
