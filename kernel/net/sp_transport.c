@@ -296,9 +296,8 @@ net_sp_transport(void)
 	return &netconn_transport;
 }
 
-#ifdef CONFIG_TESTS
 /*
- * For the image's tests: what lwIP does when a connection request finds no
+ * For the image's tests (linked into every image, as they are): what lwIP does when a connection request finds no
  * memory for its pcb (tcp_listen_input calls the listener's accept
  * callback without one), n times on l.
  */
@@ -315,4 +314,3 @@ net_sp_listener_fail(struct sp_listener *l, int n)
 	UNLOCK_TCPIP_CORE();
 	rump_unschedule();
 }
-#endif
