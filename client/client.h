@@ -66,7 +66,13 @@ struct spc_waiter {
  * One connection to a server. Reference counted under spc_lock: the
  * client state holds one reference while the connection is current and
  * every request in flight holds one; the socket is closed when the last
- * goes. c_fd never changes during the object's life.
+ * goes. c_fd never changes during the object's life, but the application
+ * may close that descriptor under us (closefrom(3), as NetBSD's
+ * reconnect test does) and the number may then name another file, our
+ * next connection's socket among them: c_dev and c_ino say which socket is
+ * ours, and every use of c_fd checks them first (spc_fd_ours), so that a
+ * stale connection fails with EBADF instead of reading, writing, shutting
+ * down or closing somebody else's descriptor.
  *
  * Receiving: at most one thread at a time (c_reading) reads frames from
  * the socket, without spc_lock, and dispatches them; all others that wait
@@ -77,6 +83,8 @@ struct spc_waiter {
  */
 struct spc_conn {
 	int c_fd;
+	dev_t c_dev;			/* the socket's identity, see above */
+	ino_t c_ino;
 	int c_refs;			/* spc_lock */
 	bool c_dead;			/* spc_lock; no more replies will come */
 	bool c_reading;			/* spc_lock; a thread owns the receive side */
@@ -109,6 +117,8 @@ extern bool spc_haveurl;
 int spc_parseurl(const char *, bool, struct spc_url *);
 int spc_connect(const struct spc_url *, struct spc_conn **);
 struct spc_conn *spc_conn_adopt(int);
+/* Whether c's descriptor is still its own socket (see struct spc_conn). */
+bool spc_fd_ours(const struct spc_conn *c);
 void spc_progname(char *, size_t);
 
 /* frame.c: the frame layer on one connection. */

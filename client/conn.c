@@ -4,6 +4,7 @@
  * GUEST and EXEC handshakes.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <arpa/inet.h>
@@ -144,6 +145,7 @@ struct spc_conn *
 spc_conn_adopt(int fd)
 {
 	struct spc_conn *c;
+	struct stat st;
 	int fl;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -153,12 +155,28 @@ spc_conn_adopt(int fd)
 		free(c);
 		return NULL;
 	}
+	if (fstat(fd, &st) == -1) {
+		free(c);
+		return NULL;
+	}
 	c->c_fd = fd;
+	c->c_dev = st.st_dev;
+	c->c_ino = st.st_ino;
 	c->c_refs = 1;
 	TAILQ_INIT(&c->c_waiters);
 	pthread_mutex_init(&c->c_sendmtx, NULL);
 	pthread_cond_init(&c->c_cv, NULL);
 	return c;
+}
+
+/* Whether c's descriptor is still the socket c was made with. */
+bool
+spc_fd_ours(const struct spc_conn *c)
+{
+	struct stat st;
+
+	return fstat(c->c_fd, &st) == 0 && st.st_dev == c->c_dev &&
+	    st.st_ino == c->c_ino;
 }
 
 /* A blocking connect that survives EINTR (the attempt goes on meanwhile). */

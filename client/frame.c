@@ -24,13 +24,19 @@
 
 #include "client.h"
 
-/* Wait until the socket is ready for events (EINTR is just a retry). */
-static void
-waitfd(int fd, short events)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
+/*
+ * Wait until c's socket is ready for events (EINTR is just a retry), in
+ * slices: a descriptor the application closed under us wakes nobody, so
+ * the caller's next use finds that out (spc_fd_ours) within a slice.
+ */
+#define WAIT_SLICE_MS	1000
 
-	(void)poll(&pfd, 1, -1);
+static void
+waitfd(const struct spc_conn *c, short events)
+{
+	struct pollfd pfd = { .fd = c->c_fd, .events = events };
+
+	(void)poll(&pfd, 1, WAIT_SLICE_MS);
 }
 
 /*
@@ -60,12 +66,16 @@ spc_send(struct spc_conn *c, const struct rsp_hdr *hdr, const void *body,
 
 	pthread_mutex_lock(&c->c_sendmtx);
 	while (sent < total) {
+		if (!spc_fd_ours(c)) {
+			error = EBADF;
+			break;
+		}
 		n = sendmsg(c->c_fd, &msg, MSG_NOSIGNAL);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				waitfd(c->c_fd, POLLOUT);
+				waitfd(c, POLLOUT);
 				continue;
 			}
 			error = errno;
@@ -114,6 +124,8 @@ readall(struct spc_conn *c, void *buf, size_t len)
 			len -= take;
 			continue;
 		}
+		if (!spc_fd_ours(c))
+			return EBADF;
 		if (len >= sizeof(c->c_rbuf))
 			n = read(c->c_fd, p, len);	/* big: straight in */
 		else
@@ -124,7 +136,7 @@ readall(struct spc_conn *c, void *buf, size_t len)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				waitfd(c->c_fd, POLLIN);
+				waitfd(c, POLLIN);
 				continue;
 			}
 			return errno;
@@ -214,7 +226,7 @@ readframe(struct spc_conn *c, struct spc_reply *r)
 	 * before reading rather than try a read that fails with EAGAIN.
 	 */
 	if (c->c_rpos == c->c_rend)
-		waitfd(c->c_fd, POLLIN);
+		waitfd(c, POLLIN);
 	if ((error = readall(c, &r->r_hdr, SP_HDRSIZE)) != 0)
 		return error;
 	if (r->r_hdr.rsp_len < SP_HDRSIZE || r->r_hdr.rsp_len > SPC_MAXFRAME)
@@ -548,7 +560,8 @@ spc_conn_kill(struct spc_conn *c)
 	pthread_mutex_lock(&spc_lock);
 	if (!c->c_dead) {
 		c->c_dead = true;
-		(void)shutdown(c->c_fd, SHUT_RDWR);
+		if (spc_fd_ours(c))
+			(void)shutdown(c->c_fd, SHUT_RDWR);
 		while ((w = TAILQ_FIRST(&c->c_waiters)) != NULL) {
 			TAILQ_REMOVE(&c->c_waiters, w, w_entries);
 			w->w_error = ENOTCONN;
@@ -569,7 +582,8 @@ spc_conn_rele(struct spc_conn *c)
 	last = --c->c_refs == 0;
 	pthread_mutex_unlock(&spc_lock);
 	if (last) {
-		close(c->c_fd);
+		if (spc_fd_ours(c))	/* else closed already, maybe reused */
+			close(c->c_fd);
 		pthread_cond_destroy(&c->c_cv);
 		pthread_mutex_destroy(&c->c_sendmtx);
 		free(c);

@@ -289,6 +289,12 @@ void prot_proc_free(struct proc *p);
 int proc_nofile(void);
 /* The wall clock, as settimeofday(2) may have moved it (kern_time.c). */
 int kclock_realtime(struct ktimespec *ts);
+/*
+ * The kern.* sysctl counts: kern.maxproc (NetBSD's node) and this kernel's
+ * kern.nprocs, kern.nlwps, kern.nfiles (live processes, lwps, open files).
+ * 0 with *val, or ENOENT for another node.
+ */
+int kern_count(int node, int *val);
 
 /* ---- the virtual CPU and contexts (vcpu.c) ---- */
 

@@ -249,10 +249,15 @@ CASES = [
          "test=kernel_switch_to_running_lwp_panics", PANIC,
          must=(r"panic: lwp 0x[0-9a-f]+ \(2:0\) already running",),
          must_not=(r"test kernel_switch_to_running_lwp_panics: (PASS|FAIL)",)),
-    Case("net_tcp_loopback_without_device", "test=net_tcp_loopback",
+    Case("net_tcp_loopback_without_device",
+         "test=net_tcp_loopback,net_sp_accept_goes_on_after_failures",
          must=(r"net: no network device; loopback 127\.0\.0\.1 only",
                r"net: loopback tcp echoed 65536 bytes",
-               r"test net_tcp_loopback: PASS")),
+               r"test net_tcp_loopback: PASS",
+               r"rump_sp: a connection failed before it was accepted "
+               r"\(lwIP error -?\d+, 1 so far\); still listening",
+               r"net: rump_sp accept went on after 3 failed connections",
+               r"test net_sp_accept_goes_on_after_failures: PASS")),
     Case("net_dhcp_lease_10_0_2_15", "test=net_address,net_tcp_loopback", net=True,
          must=(r"net: vn0 52:54:00:12:34:56 mtu 1500, asking DHCP",
                r"net: 10\.0\.2\.15/24 gw 10\.0\.2\.2 \(dhcp\)",
@@ -283,7 +288,8 @@ CASES = [
          must=(r"loader: GRUB", r"test boot: PASS")),
     # Host programs through rump_sp into the image: rump.sysctl, the remote
     # cases of test_client, sock_echo, the image's echo server, 8 clients
-    # at once; rump.halt ends it. See sp_clients.
+    # at once, the stress of 40 (sp_stress); rump.halt ends it. See
+    # sp_clients.
     Case("sp_client_reconnects_after_image_restart", "test=sp_server",
          host=lambda ports, say: sp_reconnect(ports, say), timeout=150,
          must=(r"rump_sp: listening on tcp://0:\d+", r"host: client: reconnected: \d+ -> \d+",
@@ -300,7 +306,10 @@ CASES = [
          host=lambda ports, say: sp_clients(ports, say), timeout=150,
          must=(r"spserver: tcp echo server on port \d+",
                r"rump_sp: listening on tcp://0:\d+",
-               r"console-marker", r"host: rump\.halt: ok")),
+               r"console-marker",
+               r"host: stress: 40 clients x 4 threads, 12 SIGKILLed: ok",
+               r"host: after the stress: .*: back to baseline",
+               r"host: rump\.halt: ok")),
     # The same server started with a key on the kernel command line: host
     # clients with the key are served, the others refused (sp_keyed).
     Case("sp_server_in_image_requires_its_key",
@@ -478,6 +487,7 @@ def sp_clients(ports, say):
     if not ok:
         problems.append("concurrent getpid clients: %d failed, %d pids" % (bad, len(pids)))
 
+    problems += sp_stress(say, url, hbin, tests)
     step("rump.halt", [os.path.join(hbin, "rump.halt")], env=env)
     return problems
 
@@ -567,6 +577,53 @@ def sp_keyed(ports, say):
                           env={"RUMP_SERVER": url, "RUMP_SP_KEY": SP_TEST_KEY})
     if problem:
         problems.append(problem)
+
+
+COUNTS = ("kern.nprocs", "kern.nlwps", "kern.nfiles")
+
+
+def image_counts(say, url, hbin):
+    """The image's processes, lwps and open files (rump.sysctl's own
+    process among them, the same in every reading), or None."""
+    problem, out = host_run(say, "rump.sysctl " + " ".join(COUNTS),
+                            [os.path.join(hbin, "rump.sysctl"), "-n"] + list(COUNTS),
+                            env={"RUMP_SERVER": url}, show=0)
+    vals = out.split()
+    if problem or len(vals) != len(COUNTS) or not all(v.isdigit() for v in vals):
+        say("host:   counts unreadable: %r" % out)
+        return None
+    return [int(v) for v in vals]
+
+
+def sp_stress(say, url, hbin, tests):
+    """Many clients at once, forked, with threads, some SIGKILLed mid-call
+    (test_client --stress; it also checks that a newcomer is served and
+    that 16 new connections get banners). Then, waited for: the image
+    holds no more processes, lwps or open files than before. The server
+    keeps idle worker threads, but they hold no lwp, so no cache is
+    allowed for. Returns the problems."""
+    before = image_counts(say, url, hbin)
+    say("host: before the stress: %s" % dict(zip(COUNTS, before or ())))
+    problem, out = host_run(
+        say, "stress: 40 clients x 4 threads, 12 SIGKILLed",
+        [os.path.join(tests, "test_client"), "--stress", "40", "4", "12"],
+        env={"RUMP_TEST_SERVER": url}, timeout=180, show=3)
+    problems = [problem] if problem else []
+    if problem is None and "1 passed, 0 failed" not in out:
+        problems.append("stress: not all passed")
+    if before is None:
+        return problems + ["the image's counts were unreadable"]
+    deadline, after = time.monotonic() + 60, None
+    while time.monotonic() < deadline:
+        after = image_counts(say, url, hbin)
+        if after is not None and all(a <= b for a, b in zip(after, before)):
+            break
+        time.sleep(0.5)
+    ok = after is not None and all(a <= b for a, b in zip(after, before))
+    say("host: after the stress: %s: %s" % (dict(zip(COUNTS, after or ())),
+                                           "back to baseline" if ok else "FAIL, leaked"))
+    if not ok:
+        problems.append("after the stress the image holds %s, before %s" % (after, before))
     return problems
 
 
