@@ -577,6 +577,7 @@ def sp_keyed(ports, say):
                           env={"RUMP_SERVER": url, "RUMP_SP_KEY": SP_TEST_KEY})
     if problem:
         problems.append(problem)
+    return problems
 
 
 COUNTS = ("kern.nprocs", "kern.nlwps", "kern.nfiles")
