@@ -237,3 +237,14 @@ $(O)/host/tests/sp/test_auth_client: tests/host/sp/test_auth_client.c \
 		tests/host/sp/test_client_util.c $(O)/host/lib/librumpclient-san.a
 
 test-host: $(O)/host/tests/sp/test_auth_client
+
+# rump_server -r 200k out of kernel memory: ERROR frames, the others served
+# (tests/host/sp/server_nomem.py).
+$(O)/host/tests/sp/server_nomem: tests/host/sp/server_nomem.py | \
+		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '#!/bin/sh\nexec %s "%s" "%s"\n' '$(PYTHON)' \
+		'$(CURDIR)/tests/host/sp/server_nomem.py' '$(abspath $(O))/host/bin' > $@
+	$(Q)chmod +x $@
+
+test-host: $(O)/host/tests/sp/server_nomem
