@@ -179,6 +179,8 @@ readuser(struct spc_conn *c, uint64_t dst, uint64_t len, bool *fault)
 	}
 	while (len > 0) {
 		take = len < SSIZE_MAX ? (size_t)len : SSIZE_MAX;
+		if (!spc_fd_ours(c))
+			return EBADF;
 		if (*fault)
 			n = read(c->c_fd, scratch, take < sizeof(scratch) ?
 			    take : sizeof(scratch));
@@ -190,7 +192,7 @@ readuser(struct spc_conn *c, uint64_t dst, uint64_t len, bool *fault)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				waitfd(c->c_fd, POLLIN);
+				waitfd(c, POLLIN);
 				continue;
 			}
 			if (errno == EFAULT && !*fault) {
