@@ -629,22 +629,6 @@ TEST(fd_attributes_times_and_pipes)
 	rump_sys_unlink("/tmp/attr");
 }
 
-#ifndef RUMPIMG_IMAGE
-static pid_t
-reboot_child(int howto)
-{
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		rump_sys_reboot(howto, NULL);
-		_exit(99);		/* not reached */
-	}
-	return pid;
-}
-
-/* reboot(0) exits 0; RB_HALT halts the kernel but keeps the process (F.5). */
 /* A path of 2,009 bytes: returned whole in a 4 KiB buffer, ERANGE in 2 KiB. */
 TEST(getcwd_of_a_deep_directory)
 {
@@ -673,6 +657,22 @@ TEST(getcwd_of_a_deep_directory)
 	CHECK_EQ_INT(rump_sys_rmdir("/tmp/deep"), 0);
 }
 
+#ifndef RUMPIMG_IMAGE
+static pid_t
+reboot_child(int howto)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		rump_sys_reboot(howto, NULL);
+		_exit(99);		/* not reached */
+	}
+	return pid;
+}
+
+/* reboot(0) exits 0; RB_HALT halts the kernel but keeps the process (F.5). */
 TEST(reboot_halts_the_kernel)
 {
 	pid_t pid = reboot_child(0);
