@@ -1,0 +1,24 @@
+/*
+ * Shared by the libFuzzer targets of tests/fuzz (see tests/fuzz/README.md):
+ * the kernel and its POSIX backend are linked in, under ASan and UBSan.
+ */
+#ifndef FUZZ_H
+#define FUZZ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Records the file system as the kernel booted it (call once, after
+ * rump_init(), outside the kernel).
+ */
+void fuzz_reset_init(void);
+
+/*
+ * Removes every file and directory made since fuzz_reset_init() and gives
+ * "/" its mode and owner back. Call outside the kernel, with no lwp bound.
+ */
+void fuzz_reset(void);
+
+#endif
