@@ -92,6 +92,7 @@ kernel-y :=
 tests-y :=
 apptests-y :=
 lwip-y :=
+include kernel/build.mk
 include platform/x86/build.mk
 include hypercall/build.mk
 include apps/build.mk
@@ -110,7 +111,8 @@ APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) -nostdinc -isystem $(NEWLIB_INC) -isyste
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -MMD -MP \
-	-include $(CONFIG_H) -Ihypercall/include -Iinclude -Iplatform/x86/include
+	-include $(CONFIG_H) -Ihypercall/include -Iinclude -Iplatform/x86/include \
+	$(SYSCALL_INC)
 
 $(NEWLIB_LIBC): scripts/build-newlib
 	$(Q)scripts/build-newlib $(NEWLIB_DIR)
@@ -121,7 +123,7 @@ $(O)/apps/%.o: apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
 
 # The rump kernel: newlib's headers for its C library needs, no platform header.
-$(O)/kernel/%.o: kernel/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
+$(O)/kernel/%.o: kernel/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@

@@ -30,15 +30,15 @@ $(O)/host/obj/client-san/%.o: client/%.c $(CLIENT_HDRS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) -fvisibility=hidden -c $< -o $@
 
-$(O)/host/obj/client/rump_syscalls.o: kernel/rump_syscalls.c $(CLIENT_HDRS)
+$(O)/host/obj/client/rump_syscalls.o: kernel/rump_syscalls.c $(CLIENT_HDRS) $(SYSCALL_GEN)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CLIENT_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CLIENT_CFLAGS) $(SYSCALL_INC) -c $< -o $@
 
-$(O)/host/obj/client-san/rump_syscalls.o: kernel/rump_syscalls.c $(CLIENT_HDRS)
+$(O)/host/obj/client-san/rump_syscalls.o: kernel/rump_syscalls.c $(CLIENT_HDRS) $(SYSCALL_GEN)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) $(SYSCALL_INC) -c $< -o $@
 
 $(O)/host/lib/librumpclient.a: $(CLIENT_OBJS)
 	$(call msg,AR,$@)
@@ -53,11 +53,13 @@ $(O)/host/lib/librumpclient-san.a: $(CLIENT_SAN_OBJS)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
+# NetBSD's soname, so a program linked against NetBSD's library finds this one.
 $(O)/host/lib/librumpclient.so: $(CLIENT_OBJS) client/exports.map
 	$(call msg,HOSTLD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -shared -pthread -Wl,-soname,librumpclient.so \
-		-Wl,--version-script=client/exports.map -o $@ $(CLIENT_OBJS)
+	$(Q)$(CC) -shared -pthread -Wl,-soname,librumpclient.so.0 \
+		-Wl,--version-script=client/exports.map -o $@.0 $(CLIENT_OBJS)
+	$(Q)ln -sf librumpclient.so.0 $@
 
 $(O)/host/bin/rump.%: tools/rump_%.c tools/nberrno.c tools/nberrno.h \
 		$(O)/host/lib/librumpclient.a $(wildcard include/rump/*.h)

@@ -151,7 +151,6 @@ rump_init(void)
 		return error;
 	mandatory_params();
 	vcpu_init();
-	syscall_init();
 	proc_init();
 	vfs_init();
 	proc0.p_cwd = rootvnode;

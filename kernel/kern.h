@@ -268,12 +268,6 @@ int pipe_files(int fflags, struct file **rfp, struct file **wfp);
 /* socketpair(AF_LOCAL) ends (socketpair.c); shutdown of one, any build. */
 extern const struct fileops lsock_fileops;
 int lsock_shutdown(struct file *fp, int how);
-void vfs_sysent(int (**t)(struct lwp *, const void *, register_t *));
-void kern_sysent(int (**t)(struct lwp *, const void *, register_t *));
-void lsock_sysent(int (**t)(struct lwp *, const void *, register_t *));
-/* The socket calls (kernel/net, images with CONFIG_NET_LWIP). */
-void net_sysent(int (**t)(struct lwp *, const void *, register_t *));
-void syscall_init(void);
 extern char hostname[256];
 
 /* ---- support (subr.c) ---- */

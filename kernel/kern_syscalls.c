@@ -11,7 +11,7 @@
 #define CRED(l)		((l)->l_proc->p_cred)
 #define IOV_MAX		1024
 
-static int
+int
 sys_pipe(struct lwp *l, const void *a, register_t *rv)
 {
 	int fds[2], error;
@@ -25,7 +25,7 @@ sys_pipe(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_pipe2(struct lwp *l, const void *a, register_t *rv)
 {
 	int flags = ARG(a, 1, int), fds[2], error;
@@ -42,7 +42,7 @@ sys_pipe2(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_fcntl(struct lwp *l, const void *a, register_t *rv)
 {
 	struct filedesc *fdp = l->l_proc->p_fd;
@@ -86,7 +86,7 @@ sys_fcntl(struct lwp *l, const void *a, register_t *rv)
 	}
 }
 
-static int
+int
 sys_ioctl(struct lwp *l, const void *a, register_t *rv)
 {
 	struct filedesc *fdp = l->l_proc->p_fd;
@@ -156,13 +156,13 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 	return error;
 }
 
-static int
+int
 sys_readv(struct lwp *l, const void *a, register_t *rv)
 {
 	return vectored(l, a, rv, false);
 }
 
-static int
+int
 sys_writev(struct lwp *l, const void *a, register_t *rv)
 {
 	return vectored(l, a, rv, true);
@@ -216,7 +216,7 @@ poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
 	}
 }
 
-static int
+int
 sys_poll(struct lwp *l, const void *a, register_t *rv)
 {
 	struct kpollfd *ufds = ARG(a, 0, struct kpollfd *), *fds;
@@ -241,7 +241,7 @@ sys_poll(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_select(struct lwp *l, const void *a, register_t *rv)
 {
 	int nd = ARG(a, 0, int), ready = 0, error = 0, count = 0;
@@ -345,7 +345,7 @@ physmem(void)
 	return v != 0 ? v : 1ULL << 30;
 }
 
-static int
+int
 sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 {
 	unsigned namelen = ARG(a, 1, unsigned);
@@ -404,7 +404,7 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 
 /* ---- reboot and time ---- */
 
-static int
+int
 sys_reboot(struct lwp *l, const void *a, register_t *rv)
 {
 	int howto = ARG(a, 0, int);
@@ -424,7 +424,7 @@ sys_reboot(struct lwp *l, const void *a, register_t *rv)
 	rumpuser_exit(howto & RUMP_RB_DUMP ? RUMPUSER_PANIC : 0);
 }
 
-static int
+int
 sys_clock_gettime(struct lwp *l, const void *a, register_t *rv)
 {
 	struct ktimespec ts;
@@ -449,7 +449,7 @@ sys_clock_gettime(struct lwp *l, const void *a, register_t *rv)
 	return copyout(&ts, ARG(a, 1, void *), sizeof(ts));
 }
 
-static int
+int
 sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
 {
 	struct ktimespec ts, left = { 0, 0 };
@@ -490,19 +490,3 @@ sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-void
-kern_sysent(int (**t)(struct lwp *, const void *, register_t *))
-{
-	t[42] = sys_pipe;
-	t[54] = sys_ioctl;
-	t[92] = sys_fcntl;
-	t[120] = sys_readv;
-	t[121] = sys_writev;
-	t[202] = sys_sysctl;
-	t[208] = sys_reboot;
-	t[209] = sys_poll;
-	t[417] = sys_select;
-	t[427] = sys_clock_gettime;
-	t[430] = sys_nanosleep;
-	t[453] = sys_pipe2;
-}

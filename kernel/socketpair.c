@@ -135,7 +135,7 @@ ls_new(struct file *rf, struct file *wf, int flag)
 	return fp;
 }
 
-static int
+int
 sys_socketpair(struct lwp *l, const void *a, register_t *rv)
 {
 	int domain = ARG(a, 0, int), type = ARG(a, 1, int);
@@ -194,7 +194,7 @@ sys_socketpair(struct lwp *l, const void *a, register_t *rv)
 }
 
 /* shutdown(2) where the kernel has no network: socketpair ends only. */
-static int
+int
 sys_shutdown_local(struct lwp *l, const void *a, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
@@ -207,9 +207,3 @@ sys_shutdown_local(struct lwp *l, const void *a, register_t *rv)
 	return lsock_shutdown(fp, ARG(a, 1, int));
 }
 
-void
-lsock_sysent(int (**t)(struct lwp *, const void *, register_t *))
-{
-	t[134] = sys_shutdown_local;
-	t[135] = sys_socketpair;
-}

@@ -1,7 +1,8 @@
 /*
  * System calls: one table indexed by NetBSD's numbers (spec D.6), each
  * handler taking the argument block in NetBSD's amd64 layout (8-byte slots).
- * A number with no handler answers ENOSYS.
+ * The table is made from kernel/syscalls.master; a number with no handler
+ * answers ENOSYS.
  */
 #include <string.h>
 
@@ -45,7 +46,7 @@ file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done)
 	return error;
 }
 
-static int
+int
 sys_read(struct lwp *l, const void *args, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(args, 0, int));
@@ -60,7 +61,7 @@ sys_read(struct lwp *l, const void *args, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_write(struct lwp *l, const void *args, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(args, 0, int));
@@ -75,14 +76,14 @@ sys_write(struct lwp *l, const void *args, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_close(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)rv;
 	return fd_close(l->l_proc->p_fd, ARG(args, 0, int));
 }
 
-static int
+int
 sys_dup(struct lwp *l, const void *args, register_t *rv)
 {
 	struct filedesc *fdp = l->l_proc->p_fd;
@@ -101,7 +102,7 @@ sys_dup(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_dup2(struct lwp *l, const void *args, register_t *rv)
 {
 	int to = ARG(args, 1, int), error;
@@ -112,7 +113,7 @@ sys_dup2(struct lwp *l, const void *args, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_getpid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -121,7 +122,7 @@ sys_getpid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_getppid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -131,7 +132,7 @@ sys_getppid(struct lwp *l, const void *args, register_t *rv)
 
 #define CRED(l)	((l)->l_proc->p_cred)
 
-static int
+int
 sys_getuid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -139,7 +140,7 @@ sys_getuid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_geteuid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -147,7 +148,7 @@ sys_geteuid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_getgid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -155,7 +156,7 @@ sys_getgid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_getegid(struct lwp *l, const void *args, register_t *rv)
 {
 	(void)args;
@@ -181,7 +182,7 @@ cred_modify(struct lwp *l)
  * others may only make all three their real id (setuid), or the effective
  * id their real or saved one (seteuid). Likewise for groups.
  */
-static int
+int
 sys_setuid(struct lwp *l, const void *args, register_t *rv)
 {
 	kuid_t uid = ARG(args, 0, kuid_t);
@@ -196,7 +197,7 @@ sys_setuid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_seteuid(struct lwp *l, const void *args, register_t *rv)
 {
 	kuid_t euid = ARG(args, 0, kuid_t);
@@ -211,7 +212,7 @@ sys_seteuid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_setgid(struct lwp *l, const void *args, register_t *rv)
 {
 	kgid_t gid = ARG(args, 0, kgid_t);
@@ -226,7 +227,7 @@ sys_setgid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_setegid(struct lwp *l, const void *args, register_t *rv)
 {
 	kgid_t egid = ARG(args, 0, kgid_t);
@@ -241,7 +242,7 @@ sys_setegid(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-static int
+int
 sys_getgroups(struct lwp *l, const void *args, register_t *rv)
 {
 	int n = ARG(args, 0, int);
@@ -258,7 +259,7 @@ sys_getgroups(struct lwp *l, const void *args, register_t *rv)
 	    (size_t)c->ngroups * sizeof(kgid_t));
 }
 
-static int
+int
 sys_setgroups(struct lwp *l, const void *args, register_t *rv)
 {
 	int n = ARG(args, 0, int), error;
@@ -280,38 +281,8 @@ sys_setgroups(struct lwp *l, const void *args, register_t *rv)
 	return 0;
 }
 
-#define NSYSENT		512
-
-static sy_call_t sysent[NSYSENT] = {
-	[3] = sys_read,
-	[4] = sys_write,
-	[6] = sys_close,
-	[20] = sys_getpid,
-	[23] = sys_setuid,
-	[24] = sys_getuid,
-	[25] = sys_geteuid,
-	[39] = sys_getppid,
-	[41] = sys_dup,
-	[43] = sys_getegid,
-	[47] = sys_getgid,
-	[79] = sys_getgroups,
-	[80] = sys_setgroups,
-	[90] = sys_dup2,
-	[181] = sys_setgid,
-	[182] = sys_setegid,
-	[183] = sys_seteuid,
-};
-
-void
-syscall_init(void)
-{
-	vfs_sysent(sysent);
-	kern_sysent(sysent);
-	lsock_sysent(sysent);
-#ifdef CONFIG_NET_LWIP
-	net_sysent(sysent);
-#endif
-}
+/* Handlers and table from kernel/syscalls.master (scripts/gensyscalls). */
+#include "sysent.h"
 
 int
 rump_syscall(int num, void *args, register_t *retval)

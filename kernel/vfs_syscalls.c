@@ -179,14 +179,14 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 	return 0;
 }
 
-static int
+int
 sys_open(struct lwp *l, const void *a, register_t *rv)
 {
 	return do_open(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, int),
 	    ARG(a, 2, uint32_t), rv);
 }
 
-static int
+int
 sys_openat(struct lwp *l, const void *a, register_t *rv)
 {
 	return do_open(l, ARG(a, 0, int), ARG(a, 1, const char *), ARG(a, 2, int),
@@ -258,14 +258,14 @@ path_stat(struct lwp *l, const void *a, int follow)
 	return error;
 }
 
-static int
+int
 sys_stat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
 	return path_stat(l, a, LOOKUP_FOLLOW);
 }
 
-static int
+int
 sys_lstat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
@@ -289,7 +289,7 @@ fd_vnode(struct lwp *l, int fd, int *errp)
 	return fp->data;
 }
 
-static int
+int
 sys_fstat(struct lwp *l, const void *a, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
@@ -308,7 +308,7 @@ sys_fstat(struct lwp *l, const void *a, register_t *rv)
 
 /* ---- offsets ---- */
 
-static int
+int
 sys_lseek(struct lwp *l, const void *a, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
@@ -375,13 +375,13 @@ positioned(struct lwp *l, const void *a, register_t *rv, bool write)
 	return error;
 }
 
-static int
+int
 sys_pread(struct lwp *l, const void *a, register_t *rv)
 {
 	return positioned(l, a, rv, false);
 }
 
-static int
+int
 sys_pwrite(struct lwp *l, const void *a, register_t *rv)
 {
 	return positioned(l, a, rv, true);
@@ -420,14 +420,14 @@ do_mkdir(struct lwp *l, int dirfd, const char *upath, uint32_t mode)
 	return error;
 }
 
-static int
+int
 sys_mkdir(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
 	return do_mkdir(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, uint32_t));
 }
 
-static int
+int
 sys_mkdirat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
@@ -476,21 +476,21 @@ do_remove(struct lwp *l, int dirfd, const char *upath, bool dir)
 	return error;
 }
 
-static int
+int
 sys_unlink(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
 	return do_remove(l, AT_FDCWD, ARG(a, 0, const char *), false);
 }
 
-static int
+int
 sys_rmdir(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
 	return do_remove(l, AT_FDCWD, ARG(a, 0, const char *), true);
 }
 
-static int
+int
 sys_unlinkat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
@@ -498,7 +498,7 @@ sys_unlinkat(struct lwp *l, const void *a, register_t *rv)
 	    (ARG(a, 2, int) & AT_REMOVEDIR) != 0);
 }
 
-static int
+int
 sys_link(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata from, to;
@@ -519,7 +519,7 @@ sys_link(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_symlink(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
@@ -555,7 +555,7 @@ sys_symlink(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_readlink(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
@@ -587,7 +587,7 @@ ancestor(struct vnode *a, struct vnode *b)
 	return false;
 }
 
-static int
+int
 sys_rename(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata from, to;
@@ -671,7 +671,7 @@ set_owner(struct lwp *l, struct vnode *vp, kuid_t uid, kgid_t gid)
 	return 0;
 }
 
-static int
+int
 sys_chmod(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
@@ -685,7 +685,7 @@ sys_chmod(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_fchmod(struct lwp *l, const void *a, register_t *rv)
 {
 	int error = 0;
@@ -695,7 +695,7 @@ sys_fchmod(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_mode(l, vp, ARG(a, 1, uint32_t));
 }
 
-static int
+int
 sys_chown(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
@@ -709,7 +709,7 @@ sys_chown(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_fchown(struct lwp *l, const void *a, register_t *rv)
 {
 	int error = 0;
@@ -719,7 +719,7 @@ sys_fchown(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
 }
 
-static int
+int
 sys_utimes(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
@@ -756,7 +756,7 @@ sys_utimes(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_truncate(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
@@ -771,7 +771,7 @@ sys_truncate(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_ftruncate(struct lwp *l, const void *a, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
@@ -786,7 +786,7 @@ sys_ftruncate(struct lwp *l, const void *a, register_t *rv)
 	return vn_truncate(fp->data, ARG(a, 2, int64_t));
 }
 
-static int
+int
 sys_fsync(struct lwp *l, const void *a, register_t *rv)
 {
 	int error = 0;
@@ -796,7 +796,7 @@ sys_fsync(struct lwp *l, const void *a, register_t *rv)
 	return fd_vnode(l, ARG(a, 0, int), &error) == NULL ? error : 0;
 }
 
-static int
+int
 sys_access(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
@@ -818,7 +818,7 @@ sys_access(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_umask(struct lwp *l, const void *a, register_t *rv)
 {
 	*rv = l->l_proc->p_umask;
@@ -843,7 +843,7 @@ set_cwd(struct lwp *l, struct vnode *vp)
 	return 0;
 }
 
-static int
+int
 sys_chdir(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
@@ -857,7 +857,7 @@ sys_chdir(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-static int
+int
 sys_fchdir(struct lwp *l, const void *a, register_t *rv)
 {
 	int error = 0;
@@ -867,7 +867,7 @@ sys_fchdir(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_cwd(l, vp);
 }
 
-static int
+int
 sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 {
 	char *buf = ARG(a, 0, char *), tmp[RUMP_PATH_MAX];
@@ -903,7 +903,7 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 
 /* ---- directories ---- */
 
-static int
+int
 sys_getdents(struct lwp *l, const void *a, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
@@ -966,38 +966,3 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 
 /* ---- the table fragment ---- */
 
-void
-vfs_sysent(int (**t)(struct lwp *, const void *, register_t *))
-{
-	t[5] = sys_open;
-	t[9] = sys_link;
-	t[10] = sys_unlink;
-	t[12] = sys_chdir;
-	t[13] = sys_fchdir;
-	t[15] = sys_chmod;
-	t[16] = sys_chown;
-	t[33] = sys_access;
-	t[57] = sys_symlink;
-	t[58] = sys_readlink;
-	t[60] = sys_umask;
-	t[95] = sys_fsync;
-	t[123] = sys_fchown;
-	t[124] = sys_fchmod;
-	t[128] = sys_rename;
-	t[136] = sys_mkdir;
-	t[137] = sys_rmdir;
-	t[173] = sys_pread;
-	t[174] = sys_pwrite;
-	t[199] = sys_lseek;
-	t[200] = sys_truncate;
-	t[201] = sys_ftruncate;
-	t[296] = sys_getcwd;
-	t[390] = sys_getdents;
-	t[420] = sys_utimes;
-	t[439] = sys_stat;
-	t[440] = sys_fstat;
-	t[441] = sys_lstat;
-	t[461] = sys_mkdirat;
-	t[468] = sys_openat;
-	t[471] = sys_unlinkat;
-}

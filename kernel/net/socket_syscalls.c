@@ -34,7 +34,7 @@ sock_install(struct lwp *l, struct ksocket *so, int flags, int *fdp)
 	return 0;
 }
 
-static int
+int
 sys_socket(struct lwp *l, const void *a, register_t *rv)
 {
 	int domain = ARG(a, 0, int), type = ARG(a, 1, int);
@@ -610,7 +610,7 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
  * (sock_restart) and the blocked call ends with EBADF within a slice.
  */
 #define HELD(name)							\
-static int								\
+int									\
 name##_held(struct lwp *l, const void *a, register_t *rv)		\
 {									\
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));	\
@@ -638,22 +638,3 @@ HELD(sys_sendto)
 HELD(sys_shutdown)
 HELD(sys_paccept)
 
-void
-net_sysent(int (**t)(struct lwp *, const void *, register_t *))
-{
-	t[27] = sys_recvmsg_held;
-	t[28] = sys_sendmsg_held;
-	t[29] = sys_recvfrom_held;
-	t[30] = sys_accept_held;
-	t[31] = sys_getpeername_held;
-	t[32] = sys_getsockname_held;
-	t[98] = sys_connect_held;
-	t[104] = sys_bind_held;
-	t[105] = sys_setsockopt_held;
-	t[106] = sys_listen_held;
-	t[118] = sys_getsockopt_held;
-	t[133] = sys_sendto_held;
-	t[134] = sys_shutdown_held;
-	t[394] = sys_socket;
-	t[456] = sys_paccept_held;
-}

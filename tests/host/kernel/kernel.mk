@@ -4,7 +4,7 @@
 KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
-$(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h)
+$(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
@@ -16,24 +16,24 @@ $(O)/host/obj/sp/%.o: sp/%.c $(wildcard sp/*.h) $(wildcard include/rump/*.h)
 
 $(O)/host/lib/librump.a: $(KERNEL_OBJS)
 
-$(O)/host/tests/kernel/test_lwproc: tests/host/kernel/test_lwproc.c $(KERNEL_SRCS) \
+$(O)/host/tests/kernel/test_lwproc: tests/host/kernel/test_lwproc.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
 		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
 	$(call msg,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude -Itests/host -o $@ tests/host/kernel/test_lwproc.c \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_lwproc.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_lwproc
 
-$(O)/host/tests/kernel/test_syscalls: tests/host/kernel/test_syscalls.c $(KERNEL_SRCS) \
+$(O)/host/tests/kernel/test_syscalls: tests/host/kernel/test_syscalls.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
 		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
 	$(call msg,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude -Itests/host -o $@ tests/host/kernel/test_syscalls.c \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_syscalls.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_syscalls
@@ -47,13 +47,13 @@ $(O)/host/bench/kernel: bench/kernel/host.c bench/kernel/cases.c $(O)/host/lib/l
 
 # The rump_sp server in-process under the sanitizers, driven by frames.py.
 $(O)/host/tests/sp/test_server: tests/host/sp/test_server.c tests/host/sp/frames.py \
-		$(KERNEL_SRCS) $(POSIX_SRCS) kernel/kern.h $(wildcard sp/*.h) \
+		$(KERNEL_SRCS) $(SYSCALL_GEN) $(POSIX_SRCS) kernel/kern.h $(wildcard sp/*.h) \
 		$(wildcard include/rump/*.h) tests/host/check.h
 	$(call msg,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude -Itests/host -o $@ tests/host/sp/test_server.c \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/sp/test_server.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/sp/test_server
@@ -109,3 +109,29 @@ $(O)/host/tests/sp/server_options: tests/host/sp/server_options.sh | \
 	$(Q)cp $< $@
 
 test-host: $(O)/host/tests/sp/server_options
+
+# A program using the rump___sysimpl_* names NetBSD's headers rename calls
+# to, linked with librump.a and with librumpclient.so.0 (netbsd_names.sh).
+NB_NAMES_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+	-Iinclude -Itests/host
+$(O)/host/tests/sp/netbsd_names_local: tests/host/sp/netbsd_names.c \
+		$(O)/host/lib/librump.a tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(NB_NAMES_CFLAGS) -o $@ $< \
+		$(O)/host/lib/librump.a -lpthread
+$(O)/host/tests/sp/netbsd_names_remote: tests/host/sp/netbsd_names.c \
+		$(O)/host/lib/librumpclient.so tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(NB_NAMES_CFLAGS) -DREMOTE -o $@ $< \
+		-L$(O)/host/lib -l:librumpclient.so.0 \
+		-Wl,-rpath,'$$ORIGIN/../../lib' -pthread
+$(O)/host/tests/sp/netbsd_names: tests/host/sp/netbsd_names.sh \
+		$(O)/host/tests/sp/netbsd_names_local \
+		$(O)/host/tests/sp/netbsd_names_remote | \
+		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/sp/netbsd_names

@@ -1,7 +1,7 @@
 # The POSIX (pthread) rumpuser backend: build/host/lib/librump.a, and its
 # tests under ASan and UBSan.
 POSIX_SRCS := $(wildcard hypercall/posix/*.c)
-POSIX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -D_GNU_SOURCE -Iinclude
+POSIX_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -D_GNU_SOURCE -Iinclude $(SYSCALL_INC)
 POSIX_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(POSIX_SRCS))
 
 $(O)/host/obj/hypercall/posix/%.o: hypercall/posix/%.c $(wildcard hypercall/posix/*.h) include/rump/rumpuser.h
