@@ -21,4 +21,13 @@ void fuzz_reset_init(void);
  */
 void fuzz_reset(void);
 
+/*
+ * The argument slot holding a file offset or size in call num (pread,
+ * pwrite, lseek, truncate, ftruncate), or -1. Until tmpfs stops allocating
+ * block pointers for a whole sparse file, the targets keep such values
+ * under FUZZ_OFFSET_MASK (see tests/fuzz/README.md).
+ */
+int fuzz_offset_slot(int num);
+#define FUZZ_OFFSET_MASK	0xffffffL
+
 #endif

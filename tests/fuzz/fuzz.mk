@@ -2,18 +2,18 @@
 # ASan and UBSan:
 #   make fuzz [FUZZ_TIME=seconds]   each target for that long (default 60)
 #   make test-fuzz                  each for a fixed number of runs (make test)
-FUZZ_CC := clang
+FUZZ_CC := clang-14
 FUZZ_TIME ?= 60
-FUZZ_RUNS ?= 20000
+FUZZ_RUNS ?= 10000
 FUZZ_BIN := $(O)/host/fuzz
 FUZZ_TARGETS := fuzz_sp fuzz_syscall
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-	-Iinclude -Itests/fuzz \
+	-Iinclude $(SYSCALL_INC) -Itests/fuzz \
 	-Wl,--wrap=rumpuser_putchar -Wl,--wrap=rumpuser_dprintf
 FUZZ_COMMON := tests/fuzz/fuzz_reset.c tests/fuzz/fuzz_quiet.c $(wildcard kernel/*.c) \
 	$(POSIX_SRCS)
-FUZZ_DEPS := $(wildcard tests/fuzz/*.h) $(wildcard kernel/*.h) $(wildcard sp/*.h) \
+FUZZ_DEPS := $(SYSCALL_GEN) $(wildcard tests/fuzz/*.h) $(wildcard kernel/*.h) $(wildcard sp/*.h) \
 	$(wildcard include/rump/*.h) $(wildcard hypercall/posix/*.h)
 
 fuzz-src-fuzz_sp := tests/fuzz/fuzz_sp.c tests/fuzz/fuzz_sp_transport.c sp/server.c

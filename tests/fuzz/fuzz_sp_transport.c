@@ -149,7 +149,7 @@ static int
 t_recv(struct sp_sock *s, void *out, size_t len)
 {
 	struct buf *b;
-	bool header;
+	bool header, waiting = false;
 	int error = 0;
 
 	pthread_mutex_lock(&mtx);
@@ -167,12 +167,17 @@ t_recv(struct sp_sock *s, void *out, size_t len)
 			error = RUMP_ENOTCONN;
 			break;
 		}
-		s->waiting++;
-		events++;
-		pthread_cond_broadcast(&cv);
+		/* Counted once: waking again changes nothing to wait for. */
+		if (!waiting) {
+			waiting = true;
+			s->waiting++;
+			events++;
+			pthread_cond_broadcast(&cv);
+		}
 		pthread_cond_wait(&cv, &mtx);
-		s->waiting--;
 	}
+	if (waiting)
+		s->waiting--;
 	if (error == 0) {
 		memcpy(out, b->p + b->pos, len);
 		b->pos += len;

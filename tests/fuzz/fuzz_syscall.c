@@ -298,6 +298,34 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/*
+ * Known bugs the fuzzer would otherwise stop at on every run, until their
+ * fixes land (tests/fuzz/README.md); FUZZ_KNOWN_BUGS=1 lets them through.
+ * True: leave the call out.
+ */
+static bool
+known_bug(int num, long *args)
+{
+	static int let = -1;
+	int slot;
+
+	if (let < 0)
+		let = getenv("FUZZ_KNOWN_BUGS") != NULL;
+	if (let)
+		return false;
+	/* kernel/vfs_syscalls.c sys_utimes reads the times without copyin. */
+	if (num == 420)
+		return true;
+	/*
+	 * tmpfs allocates block pointers up to a file's size at once: an
+	 * offset of 2^40 is a 2 GiB array. Offsets are cut to 16 MiB.
+	 */
+	slot = fuzz_offset_slot(num);
+	if (slot >= 0)
+		args[slot] &= FUZZ_OFFSET_MASK;
+	return false;
+}
+
 static uint64_t
 get64(const uint8_t *p)
 {
@@ -340,7 +368,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				v = VM_BASE + v % VM_SIZE;
 			run.args[i] = (long)v;
 		}
-		command(CMD_CALL);
+		if (!known_bug(num, run.args))
+			command(CMD_CALL);
 	}
 	command(CMD_END);
 	fuzz_reset();

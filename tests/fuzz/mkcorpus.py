@@ -164,6 +164,12 @@ def syscall_seeds():
         call(420, 0, 0x2000, ptr=(0,)),
         call(42, 0x1000),
         call(440, 0, 0xdeadbeef)])
+    # Known bugs (issue 10, items 1 and 9): stepped around by the harness
+    # until FUZZ_KNOWN_BUGS=1 (utimes above is item 1 as well).
+    s["known_pwrite_2p40"] = sys_input(m, [
+        call(5, 0, O_CREAT | O_RDWR, 0o644, ptr=(0,)),
+        call(174, 3, 512, 1, 0, 1 << 40, ptr=(1,)),
+        call(201, 3, 0, 0)])
     s["unknown_numbers"] = sys_input(m, [call(0), call(1), call(511), call(300)])
     return s
 
@@ -298,6 +304,13 @@ def sp_seeds():
         memory(0, mem_image({0: struct.pack("<ii", 1, 10), 64: struct.pack("<Q", 256)}, 1024)),
         data(0, guest() + sysc(1, 202, MEMBASE, 2, MEMBASE + 128, MEMBASE + 64, 0, 0)),
         close(0))
+    # Known bugs (issue 10, items 3 and 4): the harness steps around them
+    # until FUZZ_KNOWN_BUGS=1; then they are regression inputs.
+    s["known_exec_empty_body"] = sp_input(
+        data(0, guest() + frame(1, REQ, HANDSHAKE, EXEC, b"")), close(0))
+    s["known_exec_empty_name_prefork"] = sp_input(
+        data(0, guest() + frame(1, REQ, HANDSHAKE, EXEC, b"\0")),
+        data(0, frame(2, REQ, PREFORK, 0)), close(0))
     return s
 
 
