@@ -22,6 +22,12 @@ void fuzz_reset_init(void);
 void fuzz_reset(void);
 
 /*
+ * Whether the target steps around known bug name (fuzz_known.c): true
+ * unless FUZZ_KNOWN_BUGS lets it through.
+ */
+bool fuzz_known_bug(const char *name);
+
+/*
  * The argument slot holding a file offset or size in call num (pread,
  * pwrite, lseek, truncate, ftruncate), or -1. Until tmpfs stops allocating
  * block pointers for a whole sparse file, the targets keep such values

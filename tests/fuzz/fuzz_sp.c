@@ -66,39 +66,32 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /*
  * Known bugs the fuzzer would otherwise stop at on every run, until their
- * fixes land (see tests/fuzz/README.md); FUZZ_KNOWN_BUGS=1 in the
- * environment lets them through.
+ * fixes land (fuzz_known.c). True: drop the connection at this frame.
  */
 static bool
 known_bug(const struct rsp_hdr *h, const uint8_t *body, size_t len)
 {
-	static int let = -1;
-
-	if (let < 0)
-		let = getenv("FUZZ_KNOWN_BUGS") != NULL;
-	if (let)
-		return false;
 	if (h->rsp_class == RUMPSP_REQ && h->rsp_type == RUMPSP_SYSCALL) {
 		int slot = fuzz_offset_slot((int)h->rsp_u);
 		int64_t v = 0;
 
 		/* kernel/vfs_syscalls.c sys_utimes: times read without copyin. */
 		if (h->rsp_u == 420)
-			return true;
+			return fuzz_known_bug("utimes");
 		/* tmpfs: a huge offset allocates block pointers up to it. */
 		if (slot < 0 || len < (size_t)(slot + 1) * 8)
 			return false;
 		memcpy(&v, body + slot * 8, sizeof(v));
-		return (v & ~FUZZ_OFFSET_MASK) != 0;
+		return (v & ~FUZZ_OFFSET_MASK) != 0 && fuzz_known_bug("tmpfs");
 	}
 	if (h->rsp_class != RUMPSP_REQ || h->rsp_type != RUMPSP_HANDSHAKE ||
 	    h->rsp_u != HANDSHAKE_EXEC)
 		return false;
-	/* sp/server.c body_name: NULL to strnlen/memcpy (empty EXEC body). */
-	if (len == 0)
-		return true;
-	/* kernel/proc.c proc_create: an empty name overflows "rumproc". */
-	return body[0] == '\0';
+	/*
+	 * sp/server.c body_name: NULL to strnlen/memcpy (empty EXEC body);
+	 * kernel/proc.c proc_create: an empty name overflows "rumproc".
+	 */
+	return (len == 0 || body[0] == '\0') && fuzz_known_bug("exec");
 }
 
 int

@@ -300,28 +300,22 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /*
  * Known bugs the fuzzer would otherwise stop at on every run, until their
- * fixes land (tests/fuzz/README.md); FUZZ_KNOWN_BUGS=1 lets them through.
- * True: leave the call out.
+ * fixes land (fuzz_known.c). True: leave the call out.
  */
 static bool
 known_bug(int num, long *args)
 {
-	static int let = -1;
 	int slot;
 
-	if (let < 0)
-		let = getenv("FUZZ_KNOWN_BUGS") != NULL;
-	if (let)
-		return false;
 	/* kernel/vfs_syscalls.c sys_utimes reads the times without copyin. */
-	if (num == 420)
+	if (num == 420 && fuzz_known_bug("utimes"))
 		return true;
 	/*
 	 * tmpfs allocates block pointers up to a file's size at once: an
 	 * offset of 2^40 is a 2 GiB array. Offsets are cut to 16 MiB.
 	 */
 	slot = fuzz_offset_slot(num);
-	if (slot >= 0)
+	if (slot >= 0 && fuzz_known_bug("tmpfs"))
 		args[slot] &= FUZZ_OFFSET_MASK;
 	return false;
 }
