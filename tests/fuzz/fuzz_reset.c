@@ -1,5 +1,6 @@
 /*
- * Between fuzz inputs: the kernel's file system goes back to what it held
+ * Between fuzz inputs: the kernel's file system (and its host name, the one
+ * other setting a client can change for everyone) goes back to what it held
  * after boot, so that every input starts from the same state (files that
  * one input made would change what the next one does, and pile up). The
  * walk runs as a local process of its own through the ordinary system
@@ -21,6 +22,9 @@
 static char keep[MAXKEEP][NAMELEN];	/* "dir/name" paths from boot */
 static int nkeep;
 static struct rump_stat rootst;
+static const int mib_hostname[2] = { 1, 10 };	/* CTL_KERN, KERN_HOSTNAME */
+static char hostname[256];
+static size_t hostnamelen;
 
 /* Reads the names in the current directory (not "." or ".."); their count. */
 static int
@@ -142,6 +146,12 @@ fuzz_reset_init(void)
 		abort();
 	}
 	rump_sys_lstat("/", &rootst);
+	hostnamelen = sizeof(hostname);
+	if (rump_sys___sysctl(mib_hostname, 2, hostname, &hostnamelen, NULL,
+	    0) != 0 || hostnamelen == 0) {
+		fprintf(stderr, "fuzz: cannot read the host name\n");
+		abort();
+	}
 	walk(true);
 	rump_pub_lwproc_releaselwp();
 }
@@ -156,5 +166,8 @@ fuzz_reset(void)
 	walk(false);
 	rump_sys_chmod("/", rootst.st_mode & 07777);
 	rump_sys_chown("/", rootst.st_uid, rootst.st_gid);
+	/* The length without the NUL, as sysctl(3) takes a new string. */
+	rump_sys___sysctl(mib_hostname, 2, NULL, NULL, hostname,
+	    hostnamelen - 1);
 	rump_pub_lwproc_releaselwp();
 }
