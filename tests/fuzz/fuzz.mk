@@ -17,6 +17,8 @@ FUZZ_DEPS := $(SYSCALL_GEN) $(wildcard tests/fuzz/*.h) $(wildcard kernel/*.h) $(
 	$(wildcard include/rump/*.h) $(wildcard hypercall/posix/*.h)
 
 fuzz-src-fuzz_sp := tests/fuzz/fuzz_sp.c tests/fuzz/fuzz_sp_transport.c sp/server.c
+# It counts the threads asleep in the kernel (fuzz_sp_transport.c).
+fuzz-ld-fuzz_sp := -Wl,--wrap=posix_unsched -Wl,--wrap=posix_sched
 # The system call target stands in for the server's copy hypercalls itself.
 fuzz-src-fuzz_syscall := tests/fuzz/fuzz_syscall.c
 
@@ -24,7 +26,8 @@ define fuzz_rule
 $(FUZZ_BIN)/$(1): $$(fuzz-src-$(1)) $$(FUZZ_COMMON) $$(FUZZ_DEPS)
 	$$(call msg,FUZZCC,$$@)
 	$$(Q)mkdir -p $$(dir $$@)
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$(fuzz-src-$(1)) $$(FUZZ_COMMON) -lpthread
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(fuzz-ld-$(1)) -o $$@ $$(fuzz-src-$(1)) \
+		$$(FUZZ_COMMON) -lpthread
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 

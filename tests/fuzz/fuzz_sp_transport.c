@@ -8,7 +8,7 @@
  *   until the connection goes); 4 with an ERROR frame; 5 twice.
  * Addresses outside its memory get an empty answer (the client's EFAULT).
  * Answers are read by the server before the client's next frame, never in
- * the middle of one.
+ * the middle of one. FUZZ_TRACE=1 shows the frames the server sends.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -40,6 +40,9 @@ struct sp_sock {
 	bool accepted, eof, shut, closed;
 	bool bannered;		/* the server sent its banner */
 	int waiting;		/* server threads in recv, nothing to read */
+	bool running;		/* handshake answered: calls get replies */
+	int pending;		/* system calls read, not yet answered */
+	int unanswered;		/* copy requests this client never answers */
 	bool body_next, body_from_rep;
 	struct rsp_hdr hdr;	/* the frame being read */
 	int mode;
@@ -58,6 +61,7 @@ static struct sp_sock *conns[FSP_NCONN];
 static uint32_t cookies[MAXCOOKIES][SP_AUTHLEN];
 static int ncookies;
 static unsigned long events;		/* changes the settling waits for */
+static int asleep;			/* threads sleeping in the kernel */
 static fsp_filter_fn *filter;
 static struct sp_listener the_listener;
 
@@ -186,6 +190,10 @@ t_recv(struct sp_sock *s, void *out, size_t len)
 			s->body_next = s->hdr.rsp_len > SP_HDRSIZE &&
 			    s->hdr.rsp_len <= MAXFRAME;
 			s->body_from_rep = b == &s->rep;
+			if (b == &s->in && s->running &&
+			    s->hdr.rsp_class == RUMPSP_REQ &&
+			    s->hdr.rsp_type == RUMPSP_SYSCALL)
+				s->pending++;
 			if (!s->body_next && b == &s->in &&
 			    filter(&s->hdr, NULL, 0))
 				error = RUMP_ENOTCONN;
@@ -267,6 +275,16 @@ client_answer(struct sp_sock *s, const struct rsp_hdr *h, const uint8_t *body,
 		return;
 	}
 	switch (s->mode) {
+	case 3:
+	case 4:
+		/* The call waits until the connection goes (an ERROR frame
+		 * answers nothing: the server refuses it). */
+		s->unanswered++;
+		break;
+	default:
+		break;
+	}
+	switch (s->mode) {
 	case 1:
 		n /= 2;
 		break;
@@ -285,6 +303,33 @@ client_answer(struct sp_sock *s, const struct rsp_hdr *h, const uint8_t *body,
 		break;
 	}
 	reply(s, h, RUMPSP_RESP, src, n);
+}
+
+/* FUZZ_TRACE=1: each frame the server sends, on stderr. */
+static void
+trace(const struct sp_sock *s, const struct rsp_hdr *h, const uint8_t *body,
+    size_t len)
+{
+	static int on = -1;
+	struct rsp_sysresp r;
+	int idx = 0;
+
+	if (on < 0)
+		on = getenv("FUZZ_TRACE") != NULL;
+	if (!on)
+		return;
+	while (idx < nsocks && socks[idx] != s)
+		idx++;
+	fprintf(stderr, "fuzz: conn %d <- class %u type %u u %u reqno %llu, "
+	    "%zu bytes", idx, h->rsp_class, h->rsp_type, h->rsp_u,
+	    (unsigned long long)h->rsp_reqno, len);
+	if (h->rsp_class == RUMPSP_RESP && h->rsp_type == RUMPSP_SYSCALL &&
+	    len == sizeof(r)) {
+		memcpy(&r, body, sizeof(r));
+		fprintf(stderr, ": error %d, rv %lld", r.rsys_error,
+		    (long long)r.rsys_retval[0]);
+	}
+	fprintf(stderr, "\n");
 }
 
 static int
@@ -309,9 +354,16 @@ t_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 			    (unsigned long long)h.rsp_len);
 			abort();
 		}
+		trace(s, &h, f.p + SP_HDRSIZE, f.len - SP_HDRSIZE);
 		if (h.rsp_class == RUMPSP_REQ)
 			client_answer(s, &h, f.p + SP_HDRSIZE,
 			    f.len - SP_HDRSIZE);
+		else if (h.rsp_class == RUMPSP_RESP &&
+		    h.rsp_type == RUMPSP_SYSCALL && s->pending > 0)
+			s->pending--;
+		else if (h.rsp_class == RUMPSP_RESP &&
+		    h.rsp_type == RUMPSP_HANDSHAKE)
+			s->running = true;
 		else if (h.rsp_class == RUMPSP_RESP &&
 		    h.rsp_type == RUMPSP_PREFORK &&
 		    f.len == SP_HDRSIZE + sizeof(cookies[0]) &&
@@ -432,10 +484,16 @@ fsp_memory(int k, const uint8_t *data, size_t len)
 	pthread_mutex_unlock(&mtx);
 }
 
-/* Whether every connection waits for bytes it does not have (mtx held). */
+/*
+ * Whether the server is idle (mtx held): every connection waits for bytes
+ * it does not have, and every system call read was answered, sleeps in the
+ * kernel, or waits for a copy answer that never comes.
+ */
 static bool
 quiet(void)
 {
+	int busy = 0;
+
 	for (int i = 0; i < nsocks; i++) {
 		struct sp_sock *s = socks[i];
 
@@ -444,8 +502,41 @@ quiet(void)
 		if (!s->accepted || s->shut || s->waiting == 0 ||
 		    buf_avail(&s->rep) > 0 || s->eof)
 			return false;
+		busy += s->pending - s->unanswered;
 	}
-	return true;
+	return busy <= asleep;
+}
+
+/*
+ * The backend's blocking hypercalls give the kernel's CPU up and take it
+ * back through these (hypercall/posix/init.c); the link wraps them
+ * (-Wl,--wrap=...) to count the threads sleeping in the kernel.
+ */
+void __real_posix_unsched(int *nlocks, void *interlock);
+void __real_posix_sched(int nlocks, void *interlock);
+void __wrap_posix_unsched(int *nlocks, void *interlock);
+void __wrap_posix_sched(int nlocks, void *interlock);
+
+void
+__wrap_posix_unsched(int *nlocks, void *interlock)
+{
+	pthread_mutex_lock(&mtx);
+	asleep++;
+	events++;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mtx);
+	__real_posix_unsched(nlocks, interlock);
+}
+
+void
+__wrap_posix_sched(int nlocks, void *interlock)
+{
+	pthread_mutex_lock(&mtx);
+	asleep--;
+	events++;
+	pthread_cond_broadcast(&cv);
+	pthread_mutex_unlock(&mtx);
+	__real_posix_sched(nlocks, interlock);
 }
 
 void
