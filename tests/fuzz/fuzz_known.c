@@ -2,7 +2,8 @@
  * The known bugs (issue 10) the targets step around until their fixes
  * land, so that the fuzzer does not stop at them on every run; see
  * tests/fuzz/README.md. FUZZ_KNOWN_BUGS in the environment names the ones
- * to let through ("utimes", "tmpfs", "exec", separated by spaces or
+ * to let through ("utimes", "tmpfs", "exec", "uaddr" (which
+ * scripts/run-fuzz handles: a UBSan suppression file), separated by spaces or
  * commas; "1" or "all": every one).
  */
 #include <stdlib.h>

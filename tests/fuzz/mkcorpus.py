@@ -170,6 +170,10 @@ def syscall_seeds():
         call(5, 0, O_CREAT | O_RDWR, 0o644, ptr=(0,)),
         call(174, 3, 512, 1, 0, 1 << 40, ptr=(1,)),
         call(201, 3, 0, 0)])
+    # Known bug "uaddr" (found by this target): &uiov[i] with uiov NULL.
+    s["known_readv_null_iov"] = sys_input(m, [
+        call(5, 0, O_CREAT | O_RDWR, 0o644, ptr=(0,)),
+        call(120, 3, 0, 2)])
     s["unknown_numbers"] = sys_input(m, [call(0), call(1), call(511), call(300)])
     return s
 
