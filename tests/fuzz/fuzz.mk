@@ -12,10 +12,11 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
 	-fno-omit-frame-pointer -D_GNU_SOURCE \
 	-Iinclude $(SYSCALL_INC) -Itests/fuzz \
 	-Wl,--wrap=rumpuser_putchar -Wl,--wrap=rumpuser_dprintf
-FUZZ_COMMON := tests/fuzz/fuzz_reset.c tests/fuzz/fuzz_quiet.c tests/fuzz/fuzz_known.c $(wildcard kernel/*.c) \
-	$(POSIX_SRCS)
-FUZZ_DEPS := $(SYSCALL_GEN) $(wildcard tests/fuzz/*.h) $(wildcard kernel/*.h) $(wildcard sp/*.h) \
-	$(wildcard include/rump/*.h) $(wildcard hypercall/posix/*.h)
+FUZZ_COMMON := tests/fuzz/fuzz_reset.c tests/fuzz/fuzz_quiet.c \
+	tests/fuzz/fuzz_known.c $(wildcard kernel/*.c) $(POSIX_SRCS)
+FUZZ_DEPS := $(SYSCALL_GEN) $(wildcard tests/fuzz/*.h) $(wildcard kernel/*.h) \
+	$(wildcard sp/*.h) $(wildcard include/rump/*.h) \
+	$(wildcard hypercall/posix/*.h)
 
 fuzz-src-fuzz_sp := tests/fuzz/fuzz_sp.c tests/fuzz/fuzz_sp_transport.c sp/server.c
 # It counts the threads asleep in the kernel (fuzz_sp_transport.c).
@@ -38,9 +39,12 @@ fuzz-corpus:
 
 # A campaign: new inputs go to $(O)/fuzz/corpus/TARGET, findings to
 # $(O)/fuzz/findings/TARGET; the seeds in the tree stay as they are.
-fuzz: $(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
+# clang comes from scripts/deps, which runs first (as in make test).
+fuzz:
 	$(Q)scripts/deps
-	$(Q)scripts/run-fuzz --time $(FUZZ_TIME) --work $(O)/fuzz $^
+	$(Q)$(MAKE) --no-print-directory $(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
+	$(Q)scripts/run-fuzz --time $(FUZZ_TIME) --work $(O)/fuzz \
+		$(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
 
 test-fuzz: $(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
 	$(Q)scripts/run-fuzz --runs $(FUZZ_RUNS) --work $(O)/fuzz \
