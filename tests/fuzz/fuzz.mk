@@ -1,10 +1,14 @@
 # libFuzzer targets (tests/fuzz/README.md), built with Debian's clang under
 # ASan and UBSan:
 #   make fuzz [FUZZ_TIME=seconds]   each target for that long (default 60)
-#   make test-fuzz                  each for a fixed number of runs (make test)
+#   make test-fuzz                  a fixed number of runs each (make test):
+#                                   FUZZ_RUNS, FUZZ_SP_RUNS for fuzz_sp
 FUZZ_CC := clang-14
 FUZZ_TIME ?= 60
-FUZZ_RUNS ?= 10000
+FUZZ_RUNS ?= 20000
+# The server target is about twenty times slower per input (threads, and
+# waiting for the server to settle between chunks).
+FUZZ_SP_RUNS ?= 2000
 FUZZ_BIN := $(O)/host/fuzz
 FUZZ_TARGETS := fuzz_sp fuzz_syscall
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
@@ -47,5 +51,5 @@ fuzz:
 		$(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
 
 test-fuzz: $(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
-	$(Q)scripts/run-fuzz --runs $(FUZZ_RUNS) --work $(O)/fuzz \
-		$(if $(COUNTS),--counts $(COUNTS)) $^
+	$(Q)scripts/run-fuzz --runs $(FUZZ_RUNS) --runs-for fuzz_sp=$(FUZZ_SP_RUNS) \
+		--work $(O)/fuzz $(if $(COUNTS),--counts $(COUNTS)) $^
