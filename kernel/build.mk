@@ -14,3 +14,21 @@ $(SYSCALL_GEN) &: kernel/syscalls.master scripts/gensyscalls \
 	$(call msg,GEN,$(SYSCALL_GEN_DIR)/ syscall tables)
 	$(Q)$(PYTHON) scripts/gensyscalls kernel/syscalls.master \
 		include/rump/rump_syscalls.h kernel/rump_syscalls.c $(SYSCALL_GEN_DIR)
+
+# doc/syscalls.md, the coverage table, is made from the same list; make
+# test fails when the committed copy is not current.
+.PHONY: doc
+doc:
+	$(Q)$(PYTHON) scripts/gensyscalls --doc kernel/syscalls.master > doc/syscalls.md
+
+$(O)/host/tests/kernel/syscalls_doc: kernel/syscalls.master scripts/gensyscalls
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '#!/bin/sh' \
+		'# doc/syscalls.md matches kernel/syscalls.master (make doc remakes it).' \
+		'cd "$(CURDIR)" || exit 1' \
+		'if $(PYTHON) scripts/gensyscalls --doc kernel/syscalls.master | cmp -s - doc/syscalls.md; then' \
+		'	echo "PASS syscalls_doc_is_current"; echo "1 passed, 0 failed"' \
+		'else echo "FAIL syscalls_doc_is_current: run make doc"; echo "0 passed, 1 failed"; exit 1; fi' > $@
+	$(Q)chmod +x $@
+
+test-host: $(O)/host/tests/kernel/syscalls_doc

@@ -86,7 +86,9 @@ fd_release(struct filedesc *fdp)
 int
 fd_alloc(struct filedesc *fdp, int min, struct file *fp, int *fdout)
 {
-	for (int i = min; i < NOFILE; i++) {
+	int lim = proc_nofile();
+
+	for (int i = min; i < lim; i++) {
 		if (fdp->files[i] == NULL) {
 			fdp->files[i] = fp;
 			fdp->cloexec[i] = 0;
@@ -126,7 +128,7 @@ fd_dup2(struct filedesc *fdp, int from, int to)
 {
 	struct file *fp = fd_get(fdp, from);
 
-	if (fp == NULL || to < 0 || to >= NOFILE)
+	if (fp == NULL || to < 0 || to >= proc_nofile())
 		return RUMP_EBADF;
 	if (from == to)
 		return 0;

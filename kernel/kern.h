@@ -190,8 +190,19 @@ struct proc {
 	uint32_t p_umask;
 	struct vnode *p_cwd;
 	void *p_vmspace;		/* NULL: local; else a remote client */
+	kpid_t p_pgid;			/* process group (kern_prot.c) */
+	struct ksession *p_session;	/* referenced */
+	struct rump_rlimit p_rlimit[RUMP_RLIM_NLIMITS];
 };
 #define PS_RUMP_LWPEXIT	0x1		/* being drained: no new lwps */
+#define PS_SUGID	0x2		/* ids changed: issetugid(2) is 1 */
+
+/* A session: its id (the leader's pid) and login name (kern_prot.c). */
+struct ksession {
+	int s_refs;			/* processes in it */
+	kpid_t s_sid;
+	char s_login[RUMP_MAXLOGNAME];
+};
 
 struct lwp {
 	int l_lid;
@@ -216,13 +227,24 @@ struct proc *proc_find(kpid_t pid);
 int proc_create(struct proc *parent, int flags, struct proc **pp);
 /* Wakes p's sleeping lwps so that their sleeps return EINTR (draining). */
 void proc_interrupt(struct proc *p);
-/* Posts NetBSD signal sig to p: a remote client gets it raised (spec F.4). */
+/* Posts NetBSD signal sig to p: a client gets it raised (doc/lwproc.md). */
 void ksignal(struct proc *p, int sig);
 #define KSIGPIPE	13
 struct lwp *lwp_create(struct proc *p);
 /* Frees l; the last lwp of a process takes the process with it. */
 void lwp_free(struct lwp *l);
 int proc_count(void);
+/*
+ * Process groups, sessions and limits of a new process p (kern_prot.c):
+ * inherited from parent, or init's own session when parent is proc0 at
+ * boot. 0 or ENOMEM. prot_proc_free drops them.
+ */
+int prot_proc_init(struct proc *p, struct proc *parent);
+void prot_proc_free(struct proc *p);
+/* RLIMIT_NOFILE of the calling process (the whole table without one). */
+int proc_nofile(void);
+/* The wall clock, as settimeofday(2) may have moved it (kern_time.c). */
+int kclock_realtime(struct ktimespec *ts);
 
 /* ---- the virtual CPU and contexts (vcpu.c) ---- */
 

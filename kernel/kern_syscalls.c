@@ -435,7 +435,8 @@ sys_clock_gettime(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	switch (ARG(a, 0, int)) {
 	case 0:			/* CLOCK_REALTIME */
-		error = rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &s, &ts.tv_nsec);
+		error = kclock_realtime(&ts);
+		s = ts.tv_sec;
 		break;
 	case 3:			/* CLOCK_MONOTONIC */
 		error = rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ts.tv_nsec);

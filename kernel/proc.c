@@ -1,7 +1,7 @@
 /*
  * Processes and lwps. pids: proc0 is 0, init 1, then 2, 3, ... increasing;
  * a freed pid comes back only after the counter wraps at PID_MAX, so never
- * soon (spec G.8 asks no more). lids start at 0 in each process and are
+ * soon (doc/lwproc.md asks no more). lids start at 0 in each process and are
  * never reused there.
  */
 #include <string.h>
@@ -92,6 +92,8 @@ proc_init(void)
 	proc0.p_cred = cred_root();
 	proc0.p_fd = fd_new();
 	proc0.p_umask = 022;
+	if (prot_proc_init(&proc0, NULL) != 0)
+		kpanic("no memory for proc0's session");
 	hash_insert(&proc0);
 }
 
@@ -100,6 +102,7 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 {
 	struct proc *p = kmem_zalloc(sizeof(*p));
 	kpid_t pid;
+	int error;
 
 	if (p == NULL)
 		return RUMP_ENOMEM;
@@ -122,6 +125,11 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 		return RUMP_ENOMEM;
 	}
 	p->p_pid = pid;
+	if ((error = prot_proc_init(p, parent)) != 0) {
+		fd_release(p->p_fd);
+		kmem_free(p, sizeof(*p));
+		return error;
+	}
 	p->p_cred = parent->p_cred;
 	cred_hold(p->p_cred);
 	p->p_umask = parent->p_umask;
@@ -169,6 +177,7 @@ proc_free(struct proc *p)
 	if (p->p_cwd != NULL)
 		vrele(p->p_cwd);
 	cred_free(p->p_cred);
+	prot_proc_free(p);
 	kmem_free(p, sizeof(*p));
 }
 

@@ -1,6 +1,6 @@
 /*
  * NetBSD's constants with a RUMP_ prefix, so that programs on other hosts
- * can use them beside their own (shared/spec/rump_sp.md, Appendices A-C).
+ * can use them beside their own (doc/rump_sp.md, "Layouts"; NetBSD's errno(2)).
  */
 #ifndef RUMP_RUMPDEFS_H
 #define RUMP_RUMPDEFS_H
@@ -232,5 +232,46 @@ struct rump_timeval {
 #define RUMP_RB_HALT		0x8
 #define RUMP_RB_DUMP		0x100
 #define RUMP_RB_POWERDOWN	0x808
+
+
+/* Resource limits (getrlimit/setrlimit), resource usage, sessions. */
+#define RUMP_RLIMIT_CPU		0
+#define RUMP_RLIMIT_FSIZE	1
+#define RUMP_RLIMIT_DATA	2
+#define RUMP_RLIMIT_STACK	3
+#define RUMP_RLIMIT_CORE	4
+#define RUMP_RLIMIT_RSS		5
+#define RUMP_RLIMIT_MEMLOCK	6
+#define RUMP_RLIMIT_NPROC	7
+#define RUMP_RLIMIT_NOFILE	8
+#define RUMP_RLIMIT_SBSIZE	9
+#define RUMP_RLIMIT_AS		10
+#define RUMP_RLIMIT_NTHR	11
+#define RUMP_RLIM_NLIMITS	12
+#define RUMP_RLIM_INFINITY	0x7fffffffffffffffULL
+#ifndef __ASSEMBLER__
+struct rump_rlimit {
+	uint64_t rlim_cur;
+	uint64_t rlim_max;
+};
+#define RUMP_RUSAGE_SELF	0
+#define RUMP_RUSAGE_CHILDREN	(-1)
+struct rump_rusage {			/* NetBSD's struct rusage, 144 bytes */
+	struct rump_timeval ru_utime;
+	struct rump_timeval ru_stime;
+	long ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt;
+	long ru_nswap, ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv;
+	long ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+#endif
+#define RUMP_MAXLOGNAME		16	/* login names, NUL included */
+#define RUMP_NSIG		64	/* signals are 1 .. RUMP_NSIG - 1 */
+#define RUMP_SIGKILL		9
+#define RUMP_SIGTERM		15
+#define RUMP_SIGXFSZ		25
+#define RUMP_CLOCK_VIRTUAL	1
+#define RUMP_CLOCK_PROF		2
+#define RUMP_CLOCK_PROCESS_CPUTIME_ID	0x40000000
+#define RUMP_CLOCK_THREAD_CPUTIME_ID	0x20000000
 
 #endif

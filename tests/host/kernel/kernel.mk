@@ -135,3 +135,15 @@ $(O)/host/tests/sp/netbsd_names: tests/host/sp/netbsd_names.sh \
 	$(Q)cp $< $@
 
 test-host: $(O)/host/tests/sp/netbsd_names
+
+# Process groups, sessions, limits, kill, time (kern_prot.c, kern_time.c).
+$(O)/host/tests/kernel/test_prot: tests/host/kernel/test_prot.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_prot.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_prot

@@ -69,7 +69,7 @@ simple_client(void *arg)
 	static char big[4 * 1024 * 1024], back[sizeof(big)];
 	struct rump_stat st;
 	char buf[64];
-	long args[2] = { 2, 0 }, rv[2];	/* kill(2, 0): not in the table */
+	long args[2] = { 2, 0 }, rv[2];	/* ptrace(2, 0): not in the table */
 	int mib[2] = { RUMP_CTL_HW, 3 }, ncpu = 0, fd;
 	size_t len = sizeof(ncpu), i;
 
@@ -104,7 +104,7 @@ simple_client(void *arg)
 	/* Errors come back as NetBSD numbers. */
 	CHECK_EQ_INT(rump_sys_open("/nonexistent", RUMP_O_RDONLY), -1);
 	CHECK_EQ_INT(errno, RUMP_ENOENT);
-	CHECK_EQ_INT(rumpclient_syscall(37, args, sizeof(args), rv),
+	CHECK_EQ_INT(rumpclient_syscall(26, args, sizeof(args), rv),
 	    RUMP_ENOSYS);
 	CHECK_EQ_INT(rumpclient_syscall(600, NULL, 0, rv), RUMP_ENOSYS);
 	CHECK_EQ_INT(rump_sys_read(0, buf, 1), -1);
@@ -267,7 +267,7 @@ fresh_client(void *arg)
 }
 
 /*
- * Whether the server's 255 connection slots (spec C.8) are all free: a
+ * Whether the server's 255 connection slots (doc/rump_sp.md) are all free: a
  * slot is given back only after the client's process was released, so
  * this also says that no process of a dead client was left behind. A
  * server we do not own may have other clients (and the image's network
@@ -479,7 +479,7 @@ reboot_client(void *arg)
 {
 	(void)arg;
 	CHECK_EQ_INT(rumpclient_init(), 0);
-	/* The reply comes before the server goes (spec F.5). */
+	/* The reply comes before the server goes (doc/rump_sp.md). */
 	CHECK_EQ_INT(rump_sys_reboot(RUMP_RB_AUTOBOOT, NULL), 0);
 }
 

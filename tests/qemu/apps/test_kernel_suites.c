@@ -7,6 +7,7 @@
 
 int lwproc_suite(void);
 int syscalls_suite(void);
+int prot_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
 {
@@ -16,4 +17,9 @@ TESTCASE(kernel_lwproc_suite)
 TESTCASE(kernel_syscalls_suite)
 {
 	return syscalls_suite();
+}
+
+TESTCASE(kernel_prot_suite)
+{
+	return prot_suite();
 }
