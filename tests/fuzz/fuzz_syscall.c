@@ -38,14 +38,14 @@
 extern const struct rumpuser_hyperup *rumpuser__hyp;
 extern void (*rumpuser__sp_willblock)(void);
 
-/* The calls the host kernel has (the sysent fragments in kernel/). */
-static const uint16_t known[] = {
-	3, 4, 5, 6, 9, 10, 12, 13, 15, 16, 20, 23, 24, 25, 33, 39, 41, 42,
-	43, 47, 54, 57, 58, 60, 79, 80, 90, 92, 95, 120, 121, 123, 124, 128,
-	134, 135, 136, 137, 173, 174, 181, 182, 183, 199, 200, 201, 202, 209,
-	296, 390, 417, 420, 427, 430, 439, 440, 441, 453, 461, 468, 471,
-};
-#define NKNOWN	(sizeof(known) / sizeof(known[0]))
+/*
+ * The calls the host kernel has: its dispatch table, generated from
+ * kernel/syscalls.master, included here too to list the numbers in it.
+ */
+typedef int (*sy_call_t)(struct lwp *, const void *, register_t *);
+#include "sysent.h"
+static uint16_t known[NSYSENT];
+static size_t nknown;
 
 static struct {
 	uint8_t mem[VM_SIZE];
@@ -292,6 +292,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	fuzz_reset_init();
+	for (int i = 0; i < NSYSENT; i++)
+		if (sysent[i] != NULL)
+			known[nknown++] = (uint16_t)i;
 	rumpuser__sp_willblock = willblock;
 	if (pthread_create(&t, NULL, caller, NULL) != 0)
 		abort();
@@ -350,7 +353,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (; pos + RECSIZE <= size && ncalls < MAXCALLS; pos += RECSIZE) {
 		const uint8_t *r = data + pos;
 		uint16_t sel = (uint16_t)(r[0] | r[1] << 8);
-		int num = sel & 0x8000 ? sel & 0x1ff : known[sel % NKNOWN];
+		int num = sel & 0x8000 ? sel & 0x1ff : known[sel % nknown];
 
 		ncalls++;
 		if (num == SYS_REBOOT)
