@@ -129,7 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		pos += len;
 		/* Modes and memory take effect at once; bytes need handling. */
-		if ((op >> 5) <= 1)
+		if (((op >> 5) == 0 && len > 0) || (op >> 5) == 1)
 			fsp_settle();
 	}
 	fsp_end();

@@ -26,7 +26,7 @@
 #define MAXFRAME	(1024 * 1024 + SP_HDRSIZE)	/* as sp/server.c */
 #define MAXCOOKIES	16
 #define MAXSOCKS	64		/* connections of one input */
-#define SETTLE_NS	(100 * 1000 * 1000ULL)
+#define SETTLE_NS	(100 * 1000 * 1000ULL)	/* 100 ms */
 #define END_NS		(20 * 1000 * 1000 * 1000ULL)
 
 struct buf {
@@ -149,6 +149,19 @@ fork_cookie(uint8_t *body)
 		memcpy(body, cookies[auth[0]], sizeof(auth));
 }
 
+/*
+ * A whole frame of the input was read (mtx held): a system call the server
+ * will answer, once it has shaken hands (a frame cut short by the end of a
+ * chunk is not one yet).
+ */
+static void
+count_call(struct sp_sock *s)
+{
+	if (s->running && s->hdr.rsp_class == RUMPSP_REQ &&
+	    s->hdr.rsp_type == RUMPSP_SYSCALL)
+		s->pending++;
+}
+
 static int
 t_recv(struct sp_sock *s, void *out, size_t len)
 {
@@ -190,16 +203,15 @@ t_recv(struct sp_sock *s, void *out, size_t len)
 			s->body_next = s->hdr.rsp_len > SP_HDRSIZE &&
 			    s->hdr.rsp_len <= MAXFRAME;
 			s->body_from_rep = b == &s->rep;
-			if (b == &s->in && s->running &&
-			    s->hdr.rsp_class == RUMPSP_REQ &&
-			    s->hdr.rsp_type == RUMPSP_SYSCALL)
-				s->pending++;
+			if (!s->body_next && b == &s->in)
+				count_call(s);
 			if (!s->body_next && b == &s->in &&
 			    filter(&s->hdr, NULL, 0))
 				error = RUMP_ENOTCONN;
 		} else if (!header) {
 			s->body_next = false;
 			if (b == &s->in) {
+				count_call(s);
 				if (s->hdr.rsp_class == RUMPSP_REQ &&
 				    s->hdr.rsp_type == RUMPSP_HANDSHAKE &&
 				    s->hdr.rsp_u == HANDSHAKE_FORK &&
@@ -560,6 +572,18 @@ fsp_settle(void)
 		stable = quiet() && events == e0;
 		pthread_mutex_unlock(&mtx);
 	} while (!stable && now_ns() < deadline);
+	if (!stable && getenv("FUZZ_TRACE") != NULL) {
+		pthread_mutex_lock(&mtx);
+		fprintf(stderr, "fuzz: not settled after %llu ms, %d asleep:",
+		    SETTLE_NS / 1000000, asleep);
+		for (int i = 0; i < nsocks; i++)
+			fprintf(stderr, " [conn %d: pending %d unanswered %d "
+			    "waiting %d shut %d eof %d]", i, socks[i]->pending,
+			    socks[i]->unanswered, socks[i]->waiting,
+			    socks[i]->shut, socks[i]->eof);
+		fprintf(stderr, "\n");
+		pthread_mutex_unlock(&mtx);
+	}
 }
 
 /* Waits until the server closed every connection, then frees them. */
