@@ -34,13 +34,25 @@ kclock_realtime(struct ktimespec *ts)
 	return 0;
 }
 
-/* Moves the wall clock to ts; the caller checked privilege and range. */
+/*
+ * The latest time the clock may be set to, as NetBSD's settime: a year
+ * before the nanosecond count overflows, so that reading the clock (and
+ * the offset computed here) stays in range for a year at least.
+ */
+#define MAXSETSEC	(INT64_MAX / NS - 365 * 24 * 60 * 60LL)
+
+/*
+ * Moves the wall clock to ts; the caller checked privilege and that ts is
+ * not negative. EPERM beyond MAXSETSEC (as NetBSD).
+ */
 static int
 kclock_set(const struct ktimespec *ts)
 {
 	struct ktimespec now;
 	int error;
 
+	if (ts->tv_sec > MAXSETSEC)
+		return RUMP_EPERM;
 	if ((error = kclock_realtime(&now)) != 0)
 		return error;
 	wall_offset_ns += (ts->tv_sec - now.tv_sec) * NS + (ts->tv_nsec - now.tv_nsec);

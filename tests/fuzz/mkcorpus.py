@@ -174,6 +174,16 @@ def syscall_seeds():
     s["known_readv_null_iov"] = sys_input(m, [
         call(5, 0, O_CREAT | O_RDWR, 0o644, ptr=(0,)),
         call(120, 3, 0, 2)])
+    # Found by this target: a time far in the future overflowed the
+    # nanosecond arithmetic of kernel/kern_time.c kclock_set (UBSan).
+    mtm = mem_image({**P, **{1536: struct.pack("<qii", 91617345360723, 0, 0),
+                             1600: struct.pack("<qq", 1 << 62, 0),
+                             1664: struct.pack("<qii", 0x7fffffffffffffff, 999999, 0)}})
+    s["settime_far_future"] = sys_input(mtm, [
+        call(419, 1536, 0, ptr=(0,)),
+        call(428, 0, 1600, ptr=(1,)),
+        call(419, 1664, 0, ptr=(0,)),
+        call(418, 1024, 1100, ptr=(0, 1))])
     s["unknown_numbers"] = sys_input(m, [call(0), call(1), call(511), call(300)])
     return s
 
