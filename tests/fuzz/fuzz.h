@@ -17,7 +17,7 @@ void fuzz_reset_init(void);
 
 /*
  * Removes every file and directory made since fuzz_reset_init(), sets the
- * host name back and gives "/" its mode and owner back. Call outside the
+ * host name and the wall clock back and gives "/" its mode and owner back. Call outside the
  * kernel, with no lwp bound.
  */
 void fuzz_reset(void);

@@ -1,7 +1,7 @@
 /*
- * Between fuzz inputs: the kernel's file system (and its host name, the one
- * other setting a client can change for everyone) goes back to what it held
- * after boot, so that every input starts from the same state (files that
+ * Between fuzz inputs: the kernel's file system (and its host name and wall
+ * clock, the other settings a client can change for everyone) goes back to
+ * what it held after boot, so that every input starts from the same state (files that
  * one input made would change what the next one does, and pile up). The
  * walk runs as a local process of its own through the ordinary system
  * calls, one directory level at a time (chdir, never long paths).
@@ -14,6 +14,7 @@
 #include "rump/rump.h"
 #include "rump/rumpdefs.h"
 #include "rump/rump_syscalls.h"
+#include "rump/rumpuser.h"
 
 #define MAXKEEP		64	/* boot-time entries kept */
 #define MAXNAMES	256	/* entries handled per directory pass */
@@ -159,6 +160,10 @@ fuzz_reset_init(void)
 void
 fuzz_reset(void)
 {
+	struct rump_timeval tv = { 0, 0, 0 };
+	int64_t sec;
+	long nsec;
+
 	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0) {
 		fprintf(stderr, "fuzz: cannot make the reset process\n");
 		abort();
@@ -169,5 +174,11 @@ fuzz_reset(void)
 	/* The length without the NUL, as sysctl(3) takes a new string. */
 	rump_sys___sysctl(mib_hostname, 2, NULL, NULL, hostname,
 	    hostnamelen - 1);
+	/* The wall clock: the host's again (to the microsecond). */
+	if (rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &sec, &nsec) == 0) {
+		tv.tv_sec = sec;
+		tv.tv_usec = (int32_t)(nsec / 1000);
+		rump_sys_settimeofday(&tv, NULL);
+	}
 	rump_pub_lwproc_releaselwp();
 }
