@@ -184,6 +184,9 @@ def syscall_seeds():
         call(428, 0, 1600, ptr=(1,)),
         call(419, 1664, 0, ptr=(0,)),
         call(418, 1024, 1100, ptr=(0, 1))])
+    # Found by this target: kill(INT_MIN, sig) negated the pid
+    # (kernel/kern_prot.c sys_kill, UBSan).
+    s["kill_int_min"] = sys_input(m, [call(37, -(1 << 31), 0), call(37, -(1 << 31), 15)])
     s["unknown_numbers"] = sys_input(m, [call(0), call(1), call(511), call(300)])
     return s
 
