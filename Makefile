@@ -1,7 +1,9 @@
 # rumpimg: bare-metal rump kernel image.
 #   make              build build/rumpimg.elf and build/rumpimg.iso
 #   make run          boot the image under QEMU, console on this terminal
-#   make test         host unit tests, QEMU boot tests, manual page lint
+#   make test         host unit tests, QEMU boot tests, manual page lint,
+#                     fuzz targets (a fixed number of runs)
+#   make fuzz         the fuzz targets for FUZZ_TIME seconds each (default 60)
 #   make bench        boot-time and size figures beside their baselines
 #   make menuconfig | defconfig | savedefconfig | debug | clean
 # O=DIR puts outputs elsewhere (default build); V=1 prints full commands.
@@ -230,6 +232,7 @@ include tests/host/kernel/kernel.mk
 include client/build.mk
 include sp/build.mk
 include man/build.mk
+include tests/fuzz/fuzz.mk
 
 TEST_O := $(O)/test
 # A key or user in the caller's environment would change every rump_server
@@ -242,6 +245,7 @@ test:
 	$(Q)$(MAKE) --no-print-directory test-host COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-qemu COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-man COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)$(MAKE) --no-print-directory test-fuzz COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)scripts/test-total $(O)/test-counts
 
 # The image's rump_sp case runs these host programs against it.

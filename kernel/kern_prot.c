@@ -400,8 +400,11 @@ sys_kill(struct lwp *l, const void *a, register_t *rv)
 	}
 	/*
 	 * 0: the caller's group; -1: everyone but init and the caller;
-	 * < -1: group -pid. Init is never signalled this way.
+	 * < -1: group -pid. Init is never signalled this way. The most
+	 * negative pid names no group (-pid would overflow).
 	 */
+	if (pid == INT32_MIN)
+		return RUMP_ESRCH;
 	k.pgid = pid == 0 ? l->l_proc->p_pgid : pid == -1 ? 0 : -pid;
 	proc_walk(&proc0, kill_one, &k);
 	if (k.found == 0)

@@ -34,7 +34,11 @@ kclock_realtime(struct ktimespec *ts)
 	return 0;
 }
 
-/* Moves the wall clock to ts; the caller checked privilege and range. */
+/*
+ * Moves the wall clock to ts; the caller checked privilege and that ts is
+ * not negative. A time past 2116 is EINVAL: its nanosecond count (and the
+ * offset computed here) would overflow.
+ */
 static int
 kclock_set(const struct ktimespec *ts)
 {

@@ -1,0 +1,55 @@
+# libFuzzer targets (tests/fuzz/README.md), built with Debian's clang under
+# ASan and UBSan:
+#   make fuzz [FUZZ_TIME=seconds]   each target for that long (default 60)
+#   make test-fuzz                  a fixed number of runs each (make test):
+#                                   FUZZ_RUNS, FUZZ_SP_RUNS for fuzz_sp
+FUZZ_CC := clang-14
+FUZZ_TIME ?= 60
+FUZZ_RUNS ?= 20000
+# The server target is about twenty times slower per input (threads, and
+# waiting for the server to settle between chunks).
+FUZZ_SP_RUNS ?= 2000
+FUZZ_BIN := $(O)/host/fuzz
+FUZZ_TARGETS := fuzz_sp fuzz_syscall
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -fsanitize-recover=pointer-overflow \
+	-fno-omit-frame-pointer -D_GNU_SOURCE \
+	-Iinclude $(SYSCALL_INC) -Itests/fuzz \
+	-Wl,--wrap=rumpuser_putchar -Wl,--wrap=rumpuser_dprintf
+FUZZ_COMMON := tests/fuzz/fuzz_reset.c tests/fuzz/fuzz_quiet.c \
+	tests/fuzz/fuzz_known.c $(wildcard kernel/*.c) $(POSIX_SRCS)
+FUZZ_DEPS := $(SYSCALL_GEN) $(wildcard tests/fuzz/*.h) $(wildcard kernel/*.h) \
+	$(wildcard sp/*.h) $(wildcard include/rump/*.h) \
+	$(wildcard hypercall/posix/*.h)
+
+fuzz-src-fuzz_sp := tests/fuzz/fuzz_sp.c tests/fuzz/fuzz_sp_transport.c sp/server.c
+# It counts the threads asleep in the kernel (fuzz_sp_transport.c).
+fuzz-ld-fuzz_sp := -Wl,--wrap=posix_unsched -Wl,--wrap=posix_sched
+# The system call target stands in for the server's copy hypercalls itself.
+fuzz-src-fuzz_syscall := tests/fuzz/fuzz_syscall.c
+
+define fuzz_rule
+$(FUZZ_BIN)/$(1): $$(fuzz-src-$(1)) $$(FUZZ_COMMON) $$(FUZZ_DEPS)
+	$$(call msg,FUZZCC,$$@)
+	$$(Q)mkdir -p $$(dir $$@)
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(fuzz-ld-$(1)) -o $$@ $$(fuzz-src-$(1)) \
+		$$(FUZZ_COMMON) -lpthread
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+.PHONY: fuzz test-fuzz fuzz-corpus
+fuzz-corpus:
+	$(Q)$(PYTHON) tests/fuzz/mkcorpus.py tests/fuzz/corpus
+
+# A campaign: new inputs go to $(O)/fuzz/corpus/TARGET, findings to
+# $(O)/fuzz/findings/TARGET; the seeds in the tree stay as they are.
+# clang comes from scripts/deps, which runs first (as in make test).
+fuzz:
+	$(Q)scripts/deps
+	$(Q)$(MAKE) --no-print-directory $(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
+	$(Q)scripts/run-fuzz --time $(FUZZ_TIME) --work $(O)/fuzz \
+		$(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
+
+test-fuzz: $(addprefix $(FUZZ_BIN)/,$(FUZZ_TARGETS))
+	$(Q)scripts/run-fuzz --runs $(FUZZ_RUNS) --runs-for fuzz_sp=$(FUZZ_SP_RUNS) \
+		--work $(O)/fuzz $(if $(COUNTS),--counts $(COUNTS)) $^
