@@ -138,6 +138,7 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 		return RUMP_EBADF;
 	if (cnt <= 0 || cnt > IOV_MAX)
 		return RUMP_EINVAL;
+	file_hold(fp);		/* across the copies, which may wait */
 	for (int i = 0; i < cnt; i++) {
 		struct kiovec iov;
 		size_t done = 0;
@@ -152,6 +153,7 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 		if (error != 0 || done < iov.len)
 			break;
 	}
+	file_release(fp);
 	if (total > 0)
 		error = 0;		/* a partial transfer is a success */
 	*rv = (register_t)total;

@@ -157,7 +157,8 @@ const struct fileops pipe_fileops = {
 int
 pipe_files(int fflags, struct file **rfp, struct file **wfp)
 {
-	struct pipe *p = kmem_zalloc(sizeof(*p));
+	/* An object a caller can pile up: it leaves the kernel's reserve alone. */
+	struct pipe *p = kmem_obj_alloc(sizeof(*p));
 	struct file *rf, *wf;
 
 	if (p == NULL)

@@ -135,7 +135,7 @@ sys_fsync_range(struct lwp *l, const void *a, register_t *rv)
 	if ((flags & (FDATASYNC | FFILESYNC)) == 0 ||
 	    (~flags & (FDATASYNC | FFILESYNC)) == 0)
 		return RUMP_EINVAL;
-	if (len != 0 && (start < 0 || len < 0 || start + len < start))
+	if (len != 0 && (start < 0 || len < 0 || start > INT64_MAX - len))
 		return RUMP_EINVAL;
 	return 0;
 }

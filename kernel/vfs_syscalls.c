@@ -365,8 +365,11 @@ positioned(struct lwp *l, const void *a, register_t *rv, bool write)
 	if (fp->ops != &vnode_fileops)
 		return RUMP_ESPIPE;
 	io.vp = fp->data;
+	/* Held: a remote copy may wait while another thread closes fd. */
+	file_hold(fp);
 	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), write,
 	    io.vp->v_type == VCHR && !write, xfer_positioned, &io, &done);
+	file_release(fp);
 	*rv = (register_t)done;
 	return error;
 }
@@ -939,12 +942,14 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 	size_t count = ARG(a, 2, size_t), out = 0;
 	struct vnode *dvp;
 	int64_t idx;
+	int error = 0;
 
 	if (fp == NULL)
 		return RUMP_EBADF;
 	if (fp->ops != &vnode_fileops || ((struct vnode *)fp->data)->v_type != VDIR)
 		return RUMP_ENOTDIR;
 	dvp = fp->data;
+	file_hold(fp);		/* across copyouts, which may wait */
 	/*
 	 * Entries: "." at offset 0, ".." at 1, then the directory's in cookie
 	 * order, each at its cookie (dir_next); the offset after a record is
@@ -975,7 +980,7 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 		reclen = (13 + nl + 1 + 7) & ~(size_t)7;
 		if (out + reclen > count) {
 			if (out == 0)
-				return RUMP_EINVAL;	/* buffer too small for one */
+				error = RUMP_EINVAL;	/* too small for one */
 			break;
 		}
 		memset(rec, 0, reclen);
@@ -987,11 +992,16 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 		rec[12] = dtype[vp->v_type];
 		memcpy(rec + 13, name, nl);
 		/* Integer arithmetic: ubuf is the caller's word, not an object. */
-		if (copyout(rec, (void *)((uintptr_t)ubuf + out), reclen) != 0)
-			return RUMP_EFAULT;
+		if (copyout(rec, (void *)((uintptr_t)ubuf + out), reclen) != 0) {
+			error = RUMP_EFAULT;
+			break;
+		}
 		out += reclen;
 		fp->offset = idx + 1;
 	}
+	file_release(fp);
+	if (error != 0)
+		return error;
 	*rv = (register_t)out;
 	return 0;
 }

@@ -892,6 +892,15 @@ read_frame(struct spconn *c, struct rsp_hdr *h, uint8_t **bodyp, size_t *lenp)
 		return RUMP_EINVAL;
 	}
 	len = h->rsp_len - SP_HDRSIZE;
+	/*
+	 * Before the key proof no body longer than the proof is read or
+	 * allocated: the check refuses it by its length alone and closes.
+	 */
+	if (c->auth.pending && len > SP_HANDSHAKE_AUTH_SIZE) {
+		*bodyp = NULL;
+		*lenp = len;
+		return 0;
+	}
 	if (len > 0) {
 		if ((body = calloc(1, len)) == NULL)
 			return RUMP_ENOMEM;
