@@ -155,6 +155,23 @@ rumpuser_sp_set_transport(const struct sp_transport *tr)
 	(void)tr;
 }
 
+/* No server here: a key or credential for one is not supported. */
+int
+rumpuser_sp_setkey(const void *key, size_t keylen)
+{
+	(void)key;
+	(void)keylen;
+	return 45;			/* EOPNOTSUPP */
+}
+
+int
+rumpuser_sp_setcred(int64_t uid, int64_t gid)
+{
+	(void)uid;
+	(void)gid;
+	return 45;
+}
+
 /* ---- the thread that runs the calls ---- */
 
 enum cmd { CMD_NONE, CMD_BEGIN, CMD_CALL, CMD_END };
