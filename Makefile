@@ -200,7 +200,47 @@ $(O)/rumpimg.iso: $(O)/rumpimg.elf scripts/mkiso
 	$(Q)scripts/mkiso $< $@ ""
 
 .PHONY: all
-all: $(O)/rumpimg.elf $(O)/rumpimg.iso
+all: $(O)/rumpimg.elf $(O)/rumpimg.iso $(O)/bin/rumpimg-cc
+
+# ---- the appliance toolchain: build/bin/rumpimg-cc ---------------------------
+
+# Everything of the image but its workload: the program comes from
+# rumpimg-cc's command line and apps/libc/crt.c calls its main().
+LIB_OBJS := $(filter-out $(O)/apps/hello/hello.o $(O)/apps/spserver/spserver.o \
+	$(O)/tests/qemu/apps/test_spserver.o,$(ALL_IMG_OBJS))
+RUMPIMG_CFLAGS := -std=gnu11 -O2 -g -nostdinc -isystem $(abspath apps/include) \
+	-isystem $(abspath $(NEWLIB_INC)) -isystem $(GCC_INC) -isystem $(abspath include) \
+	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -D__rumpimg__
+RUMPIMG_LIBS := $(abspath $(NEWLIB_LIBC) $(dir $(NEWLIB_LIBC))libm.a) $(LIBGCC)
+
+$(O)/lib/librumpimg.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
+
+$(O)/lib/crt0.o: apps/libc/crt.c $(CONFIG_H) | $(NEWLIB_LIBC)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
+$(O)/lib/ksyms0.o: $(O)/ksyms0.ksyms.o
+	$(Q)mkdir -p $(dir $@) && cp $< $@
+$(O)/lib/kernel.ld: platform/x86/kernel.ld
+	$(Q)mkdir -p $(dir $@) && cp $< $@
+$(O)/lib/mksyms: scripts/mksyms
+	$(Q)mkdir -p $(dir $@) && cp $< $@
+$(O)/lib/config: $(KCONFIG_CONFIG)
+	$(Q)mkdir -p $(dir $@) && grep '^CONFIG_' $< > $@
+
+$(O)/bin/rumpimg-cc: scripts/rumpimg-cc.in $(O)/lib/librumpimg.a $(O)/lib/crt0.o \
+		$(O)/lib/ksyms0.o $(O)/lib/kernel.ld $(O)/lib/mksyms $(O)/lib/config
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sed -e 's|@LIB@|$(abspath $(O)/lib)|' -e 's|@CONFIG@|$(abspath $(KCONFIG_CONFIG))|' \
+		-e 's|@CFLAGS@|$(RUMPIMG_CFLAGS)|' -e 's|@LIBS@|$(RUMPIMG_LIBS)|' $< > $@.tmp
+	$(Q)chmod +x $@.tmp && mv $@.tmp $@
 
 # ---- running ----------------------------------------------------------------
 
@@ -229,12 +269,13 @@ include client/build.mk
 include sp/build.mk
 
 TEST_O := $(O)/test
-.PHONY: test test-host test-qemu bench
+.PHONY: test test-host test-qemu test-appliance bench
 test:
 	$(Q)scripts/deps
 	$(Q)rm -f $(O)/test-counts
 	$(Q)$(MAKE) --no-print-directory test-host COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-qemu COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)$(MAKE) --no-print-directory test-appliance COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)scripts/test-total $(O)/test-counts
 
 # The image's rump_sp case runs these host programs against it.
@@ -245,6 +286,10 @@ test-qemu: $(O)/host/tests/sp/test_client $(O)/host/tests/sp/sock_echo \
 		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null
 	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) KCONFIG_CONFIG=$(TEST_O)/.config all
 	$(Q)$(PYTHON) tests/qemu/run.py --image $(TEST_O)/rumpimg.elf --build $(O) $(if $(COUNTS),--counts $(COUNTS)) $(TESTFLAGS)
+
+# Programs built out of the tree with rumpimg-cc (the current .config).
+test-appliance: all
+	$(Q)$(PYTHON) tests/appliance/run.py --cc $(O)/bin/rumpimg-cc $(if $(COUNTS),--counts $(COUNTS)) $(TESTFLAGS)
 
 bench:
 	$(Q)scripts/deps

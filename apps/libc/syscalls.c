@@ -125,8 +125,17 @@ fail(void)
 	return -1;
 }
 
+void libc_kernel_up(void);
+
 static void
 kernel_up(void)
+{
+	libc_kernel_up();
+}
+
+/* Boots the rump kernel on first use (crt.c calls it before main). */
+void
+libc_kernel_up(void)
 {
 	static int up;
 
@@ -401,10 +410,11 @@ sbrk(ptrdiff_t incr)
 
 /* ---- processes and time ---- */
 
+/* The program's exit status becomes the image's (crt.c, doc/cmdline.md). */
 void
 _exit(int status)
 {
-	rumpuser_exit(status);
+	rumpuser_ext_app_exit(status);
 }
 
 #ifndef CONFIG_RUMP_KERNEL

@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""Appliance tests: builds the programs under tests/appliance/ out of the
+build tree with build/bin/rumpimg-cc (a plain Makefile with CC=, and a
+one-shot compile and link), boots them under scripts/run-qemu with
+arguments, environment and root file systems, and checks each exit status
+and console transcript. One line per case, then 'N passed, N failed'.
+
+usage: tests/appliance/run.py --cc build/bin/rumpimg-cc [--filter RE] [-v]
+                              [--counts FILE]
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+RUN_QEMU = os.path.join(ROOT, "scripts", "run-qemu")
+
+CASES = []
+
+
+def case(fn):
+    CASES.append(fn)
+    return fn
+
+
+class Failed(Exception):
+    pass
+
+
+class Ctx:
+    def __init__(self, cc, tmp, verbose):
+        self.cc, self.tmp, self.verbose = cc, tmp, verbose
+        self.built = {}
+
+    def sh(self, argv, cwd=None, want=0, timeout=300):
+        p = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=timeout)
+        out = p.stdout.decode("utf-8", "replace")
+        if self.verbose:
+            print("    $ " + " ".join(argv))
+            print("    | " + out.replace("\n", "\n    | "))
+        if want is not None and p.returncode != want:
+            raise Failed("%s: exit status %d, expected %d\n%s" % (
+                " ".join(argv), p.returncode, want, tail(out)))
+        return p.returncode, out
+
+    def program(self, name):
+        """Copies tests/appliance/NAME to a folder outside the build tree
+        and builds it there with its own Makefile and CC=rumpimg-cc."""
+        if name not in self.built:
+            d = os.path.join(self.tmp, name)
+            shutil.copytree(os.path.join(HERE, name), d)
+            self.sh(["make", "-s", "CC=" + self.cc], cwd=d)
+            self.built[name] = os.path.join(d, "app.elf")
+        return self.built[name]
+
+    def boot(self, image, append="", status=0, must=(), must_not=(),
+             extra=(), timeout=60):
+        argv = [RUN_QEMU, "--timeout", str(timeout)]
+        if append:
+            argv += ["-a", append]
+        argv += list(extra) + [image]
+        st, out = self.sh(argv, want=None, timeout=timeout + 30)
+        out = out.replace("\r", "")
+        problems = []
+        if st != status:
+            problems.append("run-qemu exit status %d, expected %d" % (st, status))
+        for pat in must:
+            if not re.search(pat, out, re.M):
+                problems.append("transcript lacks /%s/" % pat)
+        for pat in must_not:
+            if re.search(pat, out, re.M):
+                problems.append("transcript has /%s/" % pat)
+        if problems:
+            raise Failed("\n".join(problems) + "\n" + tail(out))
+        return out
+
+
+def tail(out, n=30):
+    return "\n".join(out.rstrip("\n").split("\n")[-n:])
+
+
+# ---- arguments, environment, exit status ----
+
+@case
+def args_and_env_reach_main(c):
+    c.boot(c.program("hello-multi"),
+           "env.GREETING=hi env.HOME=/ -- one two=2 -x",
+           must=(r"^argc=4$", r"^argv\[1\]=<one>$", r"^argv\[2\]=<two=2>$",
+                 r"^argv\[3\]=<-x>$", r"^argv\[argc\]=NULL$",
+                 r"^env GREETING=<hi>$", r"^getenv GREETING=<hi>$", r"^done$"))
+
+
+@case
+def no_arguments_no_environment(c):
+    c.boot(c.program("hello-multi"), "",
+           must=(r"^argc=1$", r"^env GREETING unset$", r"^getenv GREETING=<\(null\)>$"))
+
+
+@case
+def exit_status_from_exit(c):
+    c.boot(c.program("hello-multi"), "-- exit 7", status=7,
+           must=(r"^calling exit\(7\)$", r"exit: program exited with status 7"))
+
+
+@case
+def exit_status_from__exit(c):
+    c.boot(c.program("hello-multi"), "-- _exit 31", status=31)
+
+
+@case
+def exit_status_from_return(c):
+    c.boot(c.program("hello-multi"), "-- return 1", status=1)
+
+
+@case
+def large_exit_status_clipped_to_32(c):
+    c.boot(c.program("hello-multi"), "-- exit 200", status=32,
+           must=(r"exit: program exited with status 200",))
+
+
+@case
+def success_is_zero_for_and_and(c):
+    img = c.program("hello-multi")
+    st, out = c.sh(["sh", "-c", '"$0" "$1" >/dev/null 2>&1 && echo passed',
+                    RUN_QEMU, img], want=0)
+    if out.strip() != "passed":
+        raise Failed("'run-qemu app.elf && echo passed' printed %r" % out)
+    st, out = c.sh(["sh", "-c", '"$0" -a "-- exit 3" "$1" >/dev/null 2>&1 && echo passed',
+                    RUN_QEMU, img], want=3)
+    if "passed" in out:
+        raise Failed("a failing program still printed 'passed'")
+
+
+@case
+def one_shot_compile_and_link(c):
+    d = os.path.join(c.tmp, "oneshot")
+    shutil.copytree(os.path.join(HERE, "hello-multi"), d)
+    c.sh([c.cc, "-o", "x.elf", "main.c", "report.c"], cwd=d)
+    c.boot(os.path.join(d, "x.elf"), "-- return 5", status=5,
+           must=(r"^returning 5$",))
+
+
+@case
+def compile_errors_fail_the_build(c):
+    d = os.path.join(c.tmp, "bad")
+    os.makedirs(d)
+    with open(os.path.join(d, "bad.c"), "w") as f:
+        f.write("int main(void) { return undeclared; }\n")
+    st, out = c.sh([c.cc, "-o", "bad.elf", "bad.c"], cwd=d, want=None)
+    if st == 0 or os.path.exists(os.path.join(d, "bad.elf")):
+        raise Failed("a compile error gave status 0 or an image")
+    with open(os.path.join(d, "nomain.c"), "w") as f:
+        f.write("int f(void) { return 0; }\n")
+    st, out = c.sh([c.cc, "-o", "nomain.elf", "nomain.c"], cwd=d, want=None)
+    if st == 0 or "main" not in out:
+        raise Failed("a program without main linked (status %d)" % st)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cc", required=True)
+    ap.add_argument("--filter")
+    ap.add_argument("--counts")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    cc = os.path.abspath(args.cc)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="rumpimg-appliance.") as tmp:
+        c = Ctx(cc, tmp, args.verbose)
+        for fn in CASES:
+            if args.filter and not re.search(args.filter, fn.__name__):
+                continue
+            t0 = time.monotonic()
+            try:
+                fn(c)
+                problem = None
+            except Failed as e:
+                problem = str(e)
+            except (subprocess.TimeoutExpired, OSError) as e:
+                problem = "%s: %s" % (type(e).__name__, e)
+            print("%s %-46s %6.2f s" % ("PASS" if problem is None else "FAIL",
+                                        fn.__name__, time.monotonic() - t0),
+                  flush=True)
+            if problem is not None:
+                failed += 1
+                print("    " + problem.replace("\n", "\n    "))
+            else:
+                passed += 1
+    print("%d passed, %d failed" % (passed, failed))
+    if args.counts:
+        with open(args.counts, "a") as f:
+            f.write("appliance %d %d 0\n" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
