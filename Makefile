@@ -1,7 +1,7 @@
 # rumpimg: bare-metal rump kernel image.
 #   make              build build/rumpimg.elf and build/rumpimg.iso
 #   make run          boot the image under QEMU, console on this terminal
-#   make test         host unit tests and QEMU boot tests
+#   make test         host unit tests, QEMU boot tests, manual page lint
 #   make bench        boot-time and size figures beside their baselines
 #   make menuconfig | defconfig | savedefconfig | debug | clean
 # O=DIR puts outputs elsewhere (default build); V=1 prints full commands.
@@ -267,6 +267,7 @@ include tests/host/posix/posix.mk
 include tests/host/kernel/kernel.mk
 include client/build.mk
 include sp/build.mk
+include man/build.mk
 
 TEST_O := $(O)/test
 .PHONY: test test-host test-qemu test-appliance bench
@@ -276,6 +277,7 @@ test:
 	$(Q)$(MAKE) --no-print-directory test-host COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-qemu COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-appliance COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)$(MAKE) --no-print-directory test-man COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)scripts/test-total $(O)/test-counts
 
 # The image's rump_sp case runs these host programs against it.

@@ -24,14 +24,14 @@
 
 /*
  * The largest frame we accept from a server: the protocol has no limit
- * (spec C.7), but a length beyond this is taken as a corrupt stream and
+ * (doc/rump_sp.md), but a length beyond this is taken as a corrupt stream and
  * the connection is dropped instead of allocating it.
  */
 #define SPC_MAXFRAME	((uint64_t)64 * 1024 * 1024 + SP_HDRSIZE)
 
 #define SPC_URLMAX	256	/* "unix://<absolute path>" remembered for exec */
 
-/* A parsed server locator (spec A.1). */
+/* A parsed server locator (doc/rump_sp.md, "Server locators"). */
 struct spc_url {
 	int u_domain;			/* PF_INET or PF_LOCAL */
 	struct sockaddr_storage u_sa;
@@ -87,7 +87,7 @@ struct spc_conn {
 
 /*
  * What a call changes in the calling thread (spc_enter), restored when it
- * returns (spc_leave): all signals blocked (spec D.1) and cancellation
+ * returns (spc_leave): all signals blocked (doc/rump_sp.md) and cancellation
  * disabled, since a waiter lives on the thread's stack.
  */
 struct spc_callstate {

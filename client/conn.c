@@ -1,5 +1,5 @@
 /*
- * Server locators and connections (spec A.1, A.3): parsing unix:// and
+ * Server locators and connections (doc/rump_sp.md): parsing unix:// and
  * tcp:// URLs, connecting, reading the banner, and the program name sent in
  * GUEST and EXEC handshakes.
  */

@@ -1,6 +1,6 @@
 /*
- * Process creation for rump clients (spec E): prefork, fork completion in
- * the child, fork, vfork, exec and daemon.
+ * Process creation for rump clients (doc/rump_sp.md): prefork, fork
+ * completion in the child, fork, vfork, exec and daemon.
  *
  * A host fork gives the child a copy of the parent's connection state,
  * including the parent's socket and perhaps locks held by parent threads
@@ -31,7 +31,7 @@ struct rumpclient_fork {
 };
 
 /*
- * Ask the server to fork our process (spec E.1). Returns a prefork to
+ * Ask the server to fork our process (doc/rump_sp.md). Returns a prefork to
  * hand to rumpclient_fork_init in the child (or rumpclient_fork_cancel),
  * or NULL with errno (EBUSY during an exec, EIO, ENOMEM, ENOTCONN).
  */
@@ -87,7 +87,7 @@ forget_conn(const struct rumpclient_fork *rf)
 }
 
 /*
- * Complete a fork in the child (spec E.2): a new connection and the FORK
+ * Complete a fork in the child (doc/rump_sp.md): a new connection and the FORK
  * handshake with rf's cookie make this process the server's copy of the
  * parent as of rumpclient_prefork. rf is consumed (freed) either way.
  * Returns 0, or -1 with errno (ESRCH: cookie unknown or used).
@@ -214,7 +214,7 @@ ours(const char *e)
 }
 
 /*
- * execve(2) keeping the rump process (spec E.3): the socket is passed to
+ * execve(2) keeping the rump process (doc/rump_sp.md): the socket goes to
  * the new image in RUMPCLIENT__EXECFD (and a relative unix URL as its
  * absolute form in RUMP__PARSEDSERVER); its rumpclient_init continues on
  * it. Returns only on failure: -1 with errno, the connection still usable.
@@ -272,7 +272,7 @@ rumpclient_exec(const char *path, char *const argv[], char *const envp[])
 }
 
 /*
- * daemon(3) for a rump client (spec E.4): the parent exits at once; the
+ * daemon(3) for a rump client (doc/rump_sp.md): the parent exits at once; the
  * child starts a new session, moves to / (host cwd only) unless nochdir,
  * points fds 0-2 at /dev/null unless noclose, and continues as a forked
  * rump process. Returns 0 in the daemon, or -1 with errno.

@@ -1,5 +1,5 @@
 /*
- * The frame layer on one connection (spec C, D.3): sending whole frames,
+ * The frame layer on one connection (doc/rump_sp.md): sending whole frames,
  * matching replies to the threads waiting for them, and serving the
  * server's requests (copyin, copyout, anonymous mmap, raise) in whichever
  * thread currently reads the socket.
@@ -218,7 +218,7 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 			if (n < cd.rcp_len)
 				n++;
 		}
-		/* The reply type is COPYIN for both (spec C.4). */
+		/* The reply type is COPYIN for both (doc/rump_sp.md). */
 		return reply(c, h->rsp_reqno, RUMPSP_COPYIN, p, n);
 
 	case RUMPSP_COPYOUT:
@@ -247,7 +247,7 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 		/*
 		 * Signals are blocked in every thread inside a call, so this
 		 * stays pending on the reading thread until its call returns.
-		 * The request number is garbage (spec C.6) and ignored.
+		 * The request number is garbage (doc/rump_sp.md) and ignored.
 		 */
 		if ((sig = spc_hostsig(h->rsp_u)) != 0)
 			(void)raise(sig);
@@ -328,7 +328,7 @@ waitreply(struct spc_conn *c, struct spc_waiter *w)
 	return w->w_error;
 }
 
-/* The host errno for an ERROR frame's code (spec C.5). */
+/* The host errno for an ERROR frame's code (doc/rump_sp.md, "Error frames"). */
 static int
 errmap(uint32_t code)
 {

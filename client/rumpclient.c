@@ -1,5 +1,5 @@
 /*
- * librumpclient: the client side of rump_sp (spec A, B, D). This file
+ * librumpclient: the client side of rump_sp (doc/rump_sp.md). This file
  * holds the client-wide state, rumpclient_init, rumpclient_syscall and
  * the reconnection policy of rumpclient_setconnretry; conn.c connects,
  * frame.c moves frames, fork.c does prefork/fork/exec/daemon.
@@ -103,7 +103,7 @@ spc_install(struct spc_conn *c)
 }
 
 /*
- * A handshake of the given sub-type on c (spec B.4): GUEST and EXEC carry
+ * A handshake of the given sub-type on c (doc/rump_sp.md): GUEST and EXEC carry
  * the program name, FORK the cookie. Returns 0, the server's non-zero
  * result, or an errno (ESRCH for a bad fork cookie, ...).
  */
@@ -163,7 +163,7 @@ backoff(int r)
 }
 
 /*
- * The connection `old' failed (spec A.5). If another thread has already
+ * The connection `old' failed (doc/rump_sp.md). If another thread has already
  * replaced it, EAGAIN: send again. Otherwise apply the retry policy: 0
  * gives ENOTCONN, DIE exits, ONCE tries once, a positive value tries for
  * that many seconds, INFTIME forever. A new connection is a new process
@@ -258,7 +258,7 @@ spc_call(uint16_t type, uint32_t u, const void *data, size_t dlen,
 	}
 }
 
-/* Adopt the connection an exec'ing image left us (spec E.3). */
+/* Adopt the connection an exec'ing image left us (doc/rump_sp.md, "Exec"). */
 static int
 init_exec(const char *fds)
 {
@@ -364,7 +364,7 @@ rumpclient_init(void)
 }
 
 /*
- * Set the reconnection policy (spec A.5): 0 never (default), a positive
+ * Set the reconnection policy (doc/rump_sp.md): 0 never (default), a positive
  * number of seconds, RUMPCLIENT_RETRYCONN_INFTIME, _ONCE or _DIE. Other
  * negative values are ignored. Any thread.
  */
@@ -377,7 +377,7 @@ rumpclient_setconnretry(time_t t)
 }
 
 /*
- * System call num with the argument block data[0..dlen) (spec D.1).
+ * System call num with the argument block data[0..dlen) (doc/rump_sp.md).
  * Returns 0 with the two return values in retval[0..1] (if retval is not
  * NULL), the call's NetBSD errno, or a host errno for a transport failure
  * (ENOTCONN...). Any thread; many may be in calls at once.

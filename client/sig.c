@@ -1,5 +1,5 @@
 /*
- * NetBSD signal numbers (spec appendix B), as carried by RAISE frames, to
+ * NetBSD signal numbers (NetBSD's signal(7)), as carried by RAISE frames, to
  * the host's. Only 1..32 are mapped, as NetBSD's POSIX hypervisor does;
  * EMT and INFO have no Linux counterpart.
  */

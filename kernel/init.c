@@ -36,7 +36,7 @@ console_fds(struct filedesc *fdp, int flag)
 }
 
 /*
- * The rump_sp server's process creation (spec F.1, E.2): a child of the
+ * The rump_sp server's process creation (doc/rump_sp.md): a child of the
  * current process bound to the calling thread, in remote address space
  * cookie (NULL: the parent's), named comm (NULL: the parent's name). A new
  * remote process with an empty table gets the console as 0, 1 and 2.

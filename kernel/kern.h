@@ -227,7 +227,7 @@ struct proc *proc_find(kpid_t pid);
 int proc_create(struct proc *parent, int flags, struct proc **pp);
 /* Wakes p's sleeping lwps so that their sleeps return EINTR (draining). */
 void proc_interrupt(struct proc *p);
-/* Posts NetBSD signal sig to p: a remote client gets it raised (spec F.4). */
+/* Posts NetBSD signal sig to p: a client gets it raised (doc/lwproc.md). */
 void ksignal(struct proc *p, int sig);
 #define KSIGPIPE	13
 struct lwp *lwp_create(struct proc *p);

@@ -1,5 +1,5 @@
 /*
- * rump_lwproc(3) inside the kernel (spec G.3-G.7). The public wrappers in
+ * rump_lwproc(3) inside the kernel (doc/lwproc.md). The public wrappers in
  * init.c enter and leave the kernel around these.
  */
 #include "kern.h"

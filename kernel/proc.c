@@ -1,7 +1,7 @@
 /*
  * Processes and lwps. pids: proc0 is 0, init 1, then 2, 3, ... increasing;
  * a freed pid comes back only after the counter wraps at PID_MAX, so never
- * soon (spec G.8 asks no more). lids start at 0 in each process and are
+ * soon (doc/lwproc.md asks no more). lids start at 0 in each process and are
  * never reused there.
  */
 #include <string.h>

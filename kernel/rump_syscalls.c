@@ -1,7 +1,7 @@
 /*
  * The rump_sys_*() stubs: each stores its arguments in NetBSD's argument
  * block (one 8-byte slot per argument, PAD slots before 64-bit offsets,
- * spec D.1) and hands it to rump_stub_syscall(). The kernel's build
+ * doc/rump_sp.md) and hands it to rump_stub_syscall(). The kernel's build
  * (kernel/init.c) makes that a local call; librumpclient (client/) sends it
  * to a server. Both return -1 with errno set on failure.
  */

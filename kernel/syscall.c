@@ -1,5 +1,5 @@
 /*
- * System calls: one table indexed by NetBSD's numbers (spec D.6), each
+ * System calls: one table indexed by NetBSD's numbers (doc/rump_sp.md), each
  * handler taking the argument block in NetBSD's amd64 layout (8-byte slots).
  * The table is made from kernel/syscalls.master; a number with no handler
  * answers ENOSYS.
@@ -113,6 +113,21 @@ sys_dup2(struct lwp *l, const void *args, register_t *rv)
 	return error;
 }
 
+/* dup3(2): dup2 with flags; O_CLOEXEC marks the new descriptor. */
+int
+sys_dup3(struct lwp *l, const void *args, register_t *rv)
+{
+	int from = ARG(args, 0, int), to = ARG(args, 1, int), error;
+
+	error = fd_dup2(l->l_proc->p_fd, from, to);
+	if (error != 0)
+		return error;
+	if (from != to && (ARG(args, 2, int) & RUMP_O_CLOEXEC))
+		l->l_proc->p_fd->cloexec[to] = 1;
+	*rv = to;
+	return 0;
+}
+
 int
 sys_getpid(struct lwp *l, const void *args, register_t *rv)
 {
@@ -210,6 +225,76 @@ sys_seteuid(struct lwp *l, const void *args, register_t *rv)
 	if ((c = cred_modify(l)) == NULL)
 		return RUMP_ENOMEM;
 	c->euid = euid;
+	return 0;
+}
+
+/*
+ * setreuid(2)/setregid(2): -1 leaves an id as it is. Others than root may
+ * make the real id their real or effective one, and the effective id any
+ * of the three; the saved id follows the new effective id when the real
+ * id changes (NetBSD's rule).
+ */
+static int
+set_re(uint32_t *r, uint32_t *e, uint32_t *sv, uint32_t nr, uint32_t ne,
+    bool root)
+{
+	uint32_t nsv;
+
+	if (nr == (uint32_t)-1)
+		nr = *r;
+	if (ne == (uint32_t)-1)
+		ne = *e;
+	nsv = nr != *r ? ne : *sv;
+	if (!root && ((nr != *r && nr != *e) ||
+	    (ne != *r && ne != *e && ne != *sv)))
+		return RUMP_EPERM;
+	*r = nr;
+	*e = ne;
+	*sv = nsv;
+	return 0;
+}
+
+int
+sys_setreuid(struct lwp *l, const void *args, register_t *rv)
+{
+	struct kauth_cred t = *CRED(l), *c;
+	int error;
+
+	(void)rv;
+	error = set_re(&t.uid, &t.euid, &t.svuid, ARG(args, 0, kuid_t),
+	    ARG(args, 1, kuid_t), t.euid == 0);
+	if (error != 0)
+		return error;
+	if (t.uid == CRED(l)->uid && t.euid == CRED(l)->euid &&
+	    t.svuid == CRED(l)->svuid)
+		return 0;		/* no change: the process stays untainted */
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	c->uid = t.uid;
+	c->euid = t.euid;
+	c->svuid = t.svuid;
+	return 0;
+}
+
+int
+sys_setregid(struct lwp *l, const void *args, register_t *rv)
+{
+	struct kauth_cred t = *CRED(l), *c;
+	int error;
+
+	(void)rv;
+	error = set_re(&t.gid, &t.egid, &t.svgid, ARG(args, 0, kgid_t),
+	    ARG(args, 1, kgid_t), t.euid == 0);
+	if (error != 0)
+		return error;
+	if (t.gid == CRED(l)->gid && t.egid == CRED(l)->egid &&
+	    t.svgid == CRED(l)->svgid)
+		return 0;
+	if ((c = cred_modify(l)) == NULL)
+		return RUMP_ENOMEM;
+	c->gid = t.gid;
+	c->egid = t.egid;
+	c->svgid = t.svgid;
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /*
- * The virtual CPU and the thread contexts of spec section G.2.
+ * The virtual CPU and the thread contexts of doc/lwproc.md.
  *
  * A host thread enters the kernel by taking the one virtual CPU. A thread
  * bound to an lwp enters as that lwp; one without gets an implicit context:

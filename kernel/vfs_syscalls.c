@@ -1,5 +1,5 @@
 /*
- * File system calls (NetBSD numbers and argument slots, spec D.6).
+ * File system calls (NetBSD numbers and argument slots, doc/rump_sp.md).
  */
 #include <string.h>
 
@@ -195,7 +195,7 @@ sys_openat(struct lwp *l, const void *a, register_t *rv)
 
 /* ---- stat ---- */
 
-/* NetBSD's amd64 struct stat (__stat50), 152 bytes (spec D.7). */
+/* NetBSD's amd64 struct stat (__stat50), 152 bytes (doc/rump_sp.md). */
 struct nb_stat {
 	uint64_t st_dev;
 	uint32_t st_mode;

@@ -1,5 +1,5 @@
 /*
- * The rump_sp server (spec sections A.2, B, C, D.2-D.3, E, F): the
+ * The rump_sp server (doc/rump_sp.md): the
  * rumpuser_sp_*() hypercalls. Portable: it runs on rumpuser threads, locks
  * and condition variables over the byte streams of sp_transport.h, and
  * reaches the kernel only through the upcalls it was given at rumpuser_init.
@@ -175,7 +175,7 @@ send_sysresp(struct spconn *c, uint64_t reqno, int error, const long rv[2])
 	    NULL, 0);
 }
 
-/* ---- requests to the client, from the kernel (spec D.3) ---- */
+/* ---- requests to the client, from the kernel (doc/rump_sp.md) ---- */
 
 static uint64_t
 next_reqno(struct spconn *c)
@@ -416,7 +416,7 @@ handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	int error;
 
 	if (len == 0 || body[0] == '\0') {
-		/* The reference crashes here (spec I.1 #24). */
+		/* The reference crashes here (doc/rump_sp.md). */
 		send_error(c, h->rsp_reqno, RUMPSP_ERR_MALFORMED_REQUEST, true);
 		return;
 	}
@@ -483,7 +483,7 @@ handle_fork(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	/*
 	 * The child shares the temporary process's table, then the temporary
 	 * process goes: the child owns the prefork-time copy, its parent is
-	 * init (spec E.2).
+	 * init (doc/rump_sp.md, "Prefork and fork cookies").
 	 */
 	hyp->hyp_schedule();
 	hyp->hyp_lwproc_switch(q);
@@ -664,7 +664,7 @@ run_syscall(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
 	return ic.passed;
 }
 
-/* The second half of an exec (spec B.4.3): after the calls drain. */
+/* The second half of an exec (doc/rump_sp.md): after the calls drain. */
 static void
 run_exec(struct spconn *c, struct job *j)
 {
@@ -715,7 +715,7 @@ worker(void *arg)
 	}
 }
 
-/* ---- the reader: frames in, dispatch (spec C.7) ---- */
+/* ---- the reader: frames in, dispatch (doc/rump_sp.md, "Handshakes") ---- */
 
 /* A response from the client: the waiting kernel thread gets its bytes. */
 static void
@@ -856,7 +856,7 @@ conn_free(struct spconn *c)
 }
 
 /*
- * The client is gone (spec F.3): waiting copies fail, sleeping calls get
+ * The client is gone (doc/rump_sp.md): waiting copies fail, sleeping calls get
  * EINTR, and once the last call is back the process goes with its main lwp.
  */
 static void
@@ -1009,7 +1009,7 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 }
 
 /*
- * The kernel halts (spec F.5): a remote caller of reboot gets its success
+ * The kernel halts (doc/rump_sp.md): a remote caller of reboot gets its success
  * reply first; then no more connections, and a unix socket's file goes.
  */
 void

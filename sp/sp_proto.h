@@ -1,5 +1,5 @@
 /*
- * The rump_sp wire format (spec sections B and C), shared by the server
+ * The rump_sp wire format (doc/rump_sp.md, "Frames"), shared by the server
  * (sp/) and the client library (client/). Integers travel in the native
  * byte order and size of amd64; structures are raw memory images.
  */
@@ -79,7 +79,7 @@ struct handshake_fork {
 #define SP_NSYSENT		512
 #define SP_COPYINSTR_MAX	1024	/* PATH_MAX: path names travel this way */
 
-/* NetBSD signal numbers used by RAISE (spec appendix B). */
+/* NetBSD signal numbers used by RAISE (NetBSD's signal(7)). */
 #define SP_SIGPIPE		13
 
 _Static_assert(sizeof(struct rsp_hdr) == SP_HDRSIZE, "rsp_hdr is 24 bytes");

@@ -22,7 +22,7 @@ struct sp_iov {
 /*
  * One kind of transport, as a table of operations:
  *
- * listen parses url (spec A.1: unix://PATH, tcp://ADDR:PORT, wildcard
+ * listen parses url (doc/rump_sp.md: unix://PATH, tcp://ADDR:PORT, wildcard
  * allowed), binds and listens: EINVAL, ENAMETOOLONG, ERANGE for bad URLs,
  * EOPNOTSUPP for schemes it lacks, or the bind/listen error. accept waits
  * for a connection (an error once unlisten has run); unlisten stops

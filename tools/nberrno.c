@@ -1,5 +1,5 @@
 /*
- * NetBSD errno values (spec appendix A) translated to the host's, so that
+ * NetBSD errno values (NetBSD's errno(2)) translated to the host's, so that
  * strerror() names them correctly. A value above NetBSD's largest (96)
  * can only be a host errno from the transport (ENOTCONN is 107 on Linux).
  */

@@ -4,7 +4,7 @@
  *   -n  do not sync file systems (RB_NOSYNC)
  * The server answers the reboot call before it goes away, but the reply
  * may also be lost with the connection: both count as success. A kernel
- * halted with -h stops without answering (spec F.5), so then a reply
+ * halted with -h stops without answering (doc/rump_sp.md), so then a reply
  * that has not come within HALT_WAIT seconds counts as success too.
  */
 #include <errno.h>

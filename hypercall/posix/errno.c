@@ -1,6 +1,6 @@
 /*
  * Host (Linux) errno values to NetBSD's, the namespace every rumpuser call
- * returns errors in (shared/spec/rump_sp.md, Appendix A).
+ * returns errors in (NetBSD's errno(2); doc/rumpuser.md).
  */
 #include <errno.h>
 

@@ -1,6 +1,6 @@
 /*
  * The rump_sp server's byte streams on POSIX hosts (sp/sp_transport.h):
- * unix and tcp sockets, URLs parsed as spec A.1 says for a server.
+ * unix and tcp sockets, URLs parsed as doc/rump_sp.md says for a server.
  */
 #include <arpa/inet.h>
 #include <errno.h>

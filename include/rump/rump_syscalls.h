@@ -28,7 +28,7 @@ int rump_sys_getgroups(int gidsetsize, gid_t *gidset);
 int rump_sys_setgroups(int gidsetsize, const gid_t *gidset);
 
 /*
- * Buffers the kernel fills have NetBSD's amd64 layouts (spec D.7), whatever
+ * Buffers the kernel fills have NetBSD's layouts (doc/rump_sp.md), whatever
  * the host's: stat buffers are 152 bytes (struct rump_stat in rumpdefs.h),
  * timespecs {int64 sec; long nsec}, dirents {u64 ino; u16 reclen; u16
  * namlen; u8 type; name}. Hence the void pointers.
@@ -129,5 +129,15 @@ int rump_sys_gettimeofday(void *tp, void *tzp);
 int rump_sys_settimeofday(const void *tv, const void *tzp);
 int rump_sys_clock_settime(int clock_id, const void *tp);
 int rump_sys_clock_getres(int clock_id, void *tp);
+
+/* More on descriptors, credentials and file systems. */
+int rump_sys_dup3(int from, int to, int flags);
+int rump_sys_setreuid(uid_t ruid, uid_t euid);
+int rump_sys_setregid(gid_t rgid, gid_t egid);
+long rump_sys_pathconf(const char *path, int name);
+long rump_sys_fpathconf(int fd, int name);
+void rump_sys_sync(void);
+int rump_sys_fdatasync(int fd);
+int rump_sys_fsync_range(int fd, int flags, off_t start, off_t length);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * NetBSD's constants with a RUMP_ prefix, so that programs on other hosts
- * can use them beside their own (shared/spec/rump_sp.md, Appendices A-C).
+ * can use them beside their own (doc/rump_sp.md, "Layouts"; NetBSD's errno(2)).
  */
 #ifndef RUMP_RUMPDEFS_H
 #define RUMP_RUMPDEFS_H

@@ -3,7 +3,7 @@
  * revision 17. Names, signatures and constants are NetBSD's, so a kernel
  * written against NetBSD's header builds against this one. Every function
  * returning int returns 0 or an errno in NetBSD's numbering. The contract of
- * each call is in shared/spec/rump_sp.md, section H.
+ * each call is in doc/rumpuser.md.
  */
 #ifndef RUMP_RUMPUSER_H
 #define RUMP_RUMPUSER_H

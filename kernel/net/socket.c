@@ -2,7 +2,7 @@
  * Sockets: NetBSD's socket system calls over lwIP's netconn API, as files
  * in the descriptor tables (close, dup, fork and poll work on them).
  * AF_INET with SOCK_STREAM (TCP) and SOCK_DGRAM (UDP). Numbers, flags and
- * sockaddr layouts are NetBSD's (spec D.6, D.7): struct sockaddr_in is
+ * sockaddr layouts are NetBSD's (doc/rump_sp.md): struct sockaddr_in is
  * {u8 len, u8 family, u16 port, u32 addr, 8 zero bytes}.
  *
  * Everything runs with the kernel entered, as lwIP requires (net.h). A

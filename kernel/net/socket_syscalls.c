@@ -1,5 +1,5 @@
 /*
- * NetBSD's socket system calls (numbers and argument slots of spec D.6)
+ * NetBSD's socket system calls (numbers and argument slots of doc/rump_sp.md)
  * on the kernel's sockets (socket.c). User memory goes through copyin and
  * copyout, so remote clients' calls work the same as local ones.
  */

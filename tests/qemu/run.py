@@ -473,7 +473,7 @@ def sp_reconnect(ports, say):
     """The host's side of sp_client_reconnects_after_image_restart: a
     client connected to the image waits while the image halts and a second
     QEMU boots the same image on the same port; its next call reconnects
-    and finds itself a new process (spec A.5)."""
+    and finds itself a new process (doc/rump_sp.md, "The client library")."""
     url = "tcp://127.0.0.1:%d" % ports["sp"]
     env = dict(os.environ, RUMP_SERVER=url)
     hbin = os.path.join(BUILD, "host", "bin")

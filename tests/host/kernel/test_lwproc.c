@@ -1,5 +1,5 @@
 /*
- * rump_lwproc(3) and spec section G on the host build (kernel + POSIX
+ * rump_lwproc(3) and doc/lwproc.md on the host build (kernel + POSIX
  * hypercalls), with the first system calls. Fatal misuse is tried in a
  * forked child, which must die of SIGABRT with the reference's message.
  */

@@ -1,6 +1,8 @@
 /*
- * Process groups, sessions, login names, issetugid, resource limits, kill
- * and the time calls (kernel/kern_prot.c, kernel/kern_time.c), with
+ * Process groups, sessions, login names, issetugid, resource limits, kill,
+ * setreuid/setregid, dup3 and the time calls (kernel/kern_prot.c,
+ * kernel/kern_time.c, kernel/syscall.c), pathconf and the sync calls
+ * (kernel/vfs_info.c), with
  * NetBSD's errno for each failure. Each case works in processes of its
  * own (rfork) and releases them, so cases stand alone. Built for the host
  * and, with RUMPIMG_IMAGE, for the image (tests/qemu/apps/suite_prot.c).
@@ -265,6 +267,101 @@ TEST(wall_clock_set_by_root_only)
 	CHECK(tv.tv_sec >= was.tv_sec && tv.tv_sec - was.tv_sec < 3600);
 }
 
+TEST(setreuid_and_setregid_follow_netbsd_rules)
+{
+	struct lwp *a;
+
+	CHECK_EQ_INT(rump_init(), 0);
+	a = fork_bound(RUMP_RFFDG);
+	CHECK_EQ_INT(rump_sys_setreuid(-1, -1), 0);
+	CHECK_EQ_INT(rump_sys_issetugid(), 0);		/* nothing changed */
+	CHECK_EQ_INT(rump_sys_setreuid(100, 200), 0);	/* root: anything */
+	CHECK_EQ_INT(rump_sys_getuid(), 100);
+	CHECK_EQ_INT(rump_sys_geteuid(), 200);
+	CHECK_EQ_INT(rump_sys_issetugid(), 1);
+	/* The saved id became 200 with the real id's change: swap back and forth. */
+	CHECK_EQ_INT(rump_sys_setreuid(200, 100), 0);
+	CHECK_EQ_INT(rump_sys_getuid(), 200);
+	CHECK_EQ_INT(rump_sys_geteuid(), 100);
+	CHECK_ERR(rump_sys_setreuid(300, -1), RUMP_EPERM);
+	CHECK_ERR(rump_sys_setreuid(-1, 300), RUMP_EPERM);
+	CHECK_EQ_INT(rump_sys_setreuid(-1, 200), 0);	/* effective = real */
+	CHECK_EQ_INT(rump_sys_geteuid(), 200);
+	CHECK_EQ_INT(rump_sys_setregid(-1, -1), 0);
+	CHECK_ERR(rump_sys_setregid(5, 6), RUMP_EPERM);	/* not root now */
+	(void)a;
+	release_to(NULL);
+	a = fork_bound(RUMP_RFFDG);
+	CHECK_EQ_INT(rump_sys_setregid(10, 20), 0);
+	CHECK_EQ_INT(rump_sys_getgid(), 10);
+	CHECK_EQ_INT(rump_sys_getegid(), 20);
+	release_to(NULL);
+}
+
+TEST(dup3_sets_close_on_exec_and_checks_range)
+{
+	int fl;
+
+	CHECK_EQ_INT(rump_init(), 0);
+	fork_bound(RUMP_RFCFDG);
+	CHECK_EQ_INT(rump_sys_open("/dev/null", RUMP_O_RDONLY), 0);
+	CHECK_EQ_INT(rump_sys_dup3(0, 5, RUMP_O_CLOEXEC), 5);
+	fl = rump_sys_fcntl(5, RUMP_F_GETFD);
+	CHECK_EQ_INT(fl, RUMP_FD_CLOEXEC);
+	CHECK_EQ_INT(rump_sys_dup3(0, 6, 0), 6);
+	CHECK_EQ_INT(rump_sys_fcntl(6, RUMP_F_GETFD), 0);
+	CHECK_EQ_INT(rump_sys_dup3(0, 0, RUMP_O_CLOEXEC), 0);	/* same: no change */
+	CHECK_EQ_INT(rump_sys_fcntl(0, RUMP_F_GETFD), 0);
+	CHECK_ERR(rump_sys_dup3(9, 10, 0), RUMP_EBADF);
+	CHECK_ERR(rump_sys_dup3(0, 64, 0), RUMP_EBADF);
+	CHECK_ERR(rump_sys_dup3(0, -1, 0), RUMP_EBADF);
+	release_to(NULL);
+}
+
+TEST(pathconf_answers_tmpfs_limits)
+{
+	int fds[2], fd;
+
+	CHECK_EQ_INT(rump_init(), 0);
+	fork_bound(RUMP_RFCFDG);
+	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 4), 255);	/* _PC_NAME_MAX */
+	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 5), 1024);	/* _PC_PATH_MAX */
+	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 1), 32767);	/* _PC_LINK_MAX */
+	CHECK_EQ_INT(rump_sys_pathconf("/", 11), 64);	/* _PC_FILESIZEBITS */
+	CHECK_ERR(rump_sys_pathconf("/tmp", 9999), RUMP_EINVAL);
+	CHECK_ERR(rump_sys_pathconf("/nonexistent", 4), RUMP_ENOENT);
+	fd = rump_sys_open("/tmp", RUMP_O_RDONLY);
+	CHECK_EQ_INT(rump_sys_fpathconf(fd, 8), 1);		/* _PC_NO_TRUNC */
+	CHECK_EQ_INT(rump_sys_pipe2(fds, 0), 0);
+	CHECK_EQ_INT(rump_sys_fpathconf(fds[0], 6), 512);	/* _PC_PIPE_BUF */
+	CHECK_ERR(rump_sys_fpathconf(fds[0], 4), RUMP_EINVAL);
+	CHECK_ERR(rump_sys_fpathconf(40, 4), RUMP_EBADF);
+	release_to(NULL);
+}
+
+TEST(sync_calls_check_their_arguments)
+{
+	int fds[2], rw, ro;
+
+	CHECK_EQ_INT(rump_init(), 0);
+	fork_bound(RUMP_RFCFDG);
+	rump_sys_sync();
+	rw = rump_sys_open("/tmp/synced", RUMP_O_RDWR | RUMP_O_CREAT, 0600);
+	ro = rump_sys_open("/tmp/synced", RUMP_O_RDONLY);
+	CHECK_EQ_INT(rump_sys_pipe2(fds, 0), 0);
+	CHECK_EQ_INT(rump_sys_fdatasync(rw), 0);
+	CHECK_ERR(rump_sys_fdatasync(fds[0]), RUMP_EINVAL);	/* not a file */
+	CHECK_ERR(rump_sys_fdatasync(40), RUMP_EBADF);
+	CHECK_EQ_INT(rump_sys_fsync_range(rw, 0x10, 0, 0), 0);	/* FDATASYNC */
+	CHECK_EQ_INT(rump_sys_fsync_range(rw, 0x20, 4096, 100), 0);	/* FFILESYNC */
+	CHECK_ERR(rump_sys_fsync_range(rw, 0, 0, 0), RUMP_EINVAL);
+	CHECK_ERR(rump_sys_fsync_range(rw, 0x30, 0, 0), RUMP_EINVAL);
+	CHECK_ERR(rump_sys_fsync_range(rw, 0x10, 10, -20), RUMP_EINVAL);
+	CHECK_ERR(rump_sys_fsync_range(ro, 0x10, 0, 0), RUMP_EBADF);
+	rump_sys_unlink("/tmp/synced");
+	release_to(NULL);
+}
+
 #ifdef RUMPIMG_IMAGE
 int
 prot_suite(void)
@@ -282,5 +379,9 @@ main(void)
 	RUN(kill_checks_target_signal_and_permission);
 	RUN(rusage_of_self_and_children);
 	RUN(wall_clock_set_by_root_only);
+	RUN(setreuid_and_setregid_follow_netbsd_rules);
+	RUN(dup3_sets_close_on_exec_and_checks_range);
+	RUN(pathconf_answers_tmpfs_limits);
+	RUN(sync_calls_check_their_arguments);
 	return check_done();
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Raw rump_sp frames against a live server (spec B, C, D, I.1): the
+"""Raw rump_sp frames against a live server (doc/rump_sp.md): the
 protocol as NetBSD's client speaks it, and every malformed input a robust
 server must survive. Prints "PASS name" / "FAIL name: why" per case; the
 harness (test_server.c) counts them and then checks that the server's

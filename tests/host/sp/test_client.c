@@ -267,7 +267,7 @@ fresh_client(void *arg)
 }
 
 /*
- * Whether the server's 255 connection slots (spec C.8) are all free: a
+ * Whether the server's 255 connection slots (doc/rump_sp.md) are all free: a
  * slot is given back only after the client's process was released, so
  * this also says that no process of a dead client was left behind. A
  * server we do not own may have other clients (and the image's network
@@ -479,7 +479,7 @@ reboot_client(void *arg)
 {
 	(void)arg;
 	CHECK_EQ_INT(rumpclient_init(), 0);
-	/* The reply comes before the server goes (spec F.5). */
+	/* The reply comes before the server goes (doc/rump_sp.md). */
 	CHECK_EQ_INT(rump_sys_reboot(RUMP_RB_AUTOBOOT, NULL), 0);
 }
 

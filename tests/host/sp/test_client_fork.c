@@ -1,8 +1,8 @@
 /*
- * librumpclient's process creation against a real rump_server (spec E):
+ * librumpclient's process creation against a real rump_server (doc/rump_sp.md):
  * fork sharing descriptors and pipes with the parent, forged and reused
  * fork cookies, exec keeping the process (with a call in flight), and
- * reconnection after a server restart under each retry policy (spec A.5),
+ * reconnection after a server restart under each retry policy (doc/rump_sp.md),
  * over unix and tcp sockets.
  */
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * The rump_sp server under ASan and UBSan, in this process: the kernel and
  * its server start here, frames.py speaks raw protocol to it (every case
- * of spec I.1 and the malformed inputs of the server issue), and then this
+ * of doc/rump_sp.md and the malformed inputs of the server issue), then this
  * side checks that every client's process went and memory came back.
  */
 #include <spawn.h>
