@@ -112,9 +112,21 @@ static const struct { int nb, nl; } errmap[] = {
 	{ RUMP_EOPNOTSUPP, EOPNOTSUPP }, { RUMP_EOVERFLOW, EOVERFLOW },
 };
 
-/* A failed rump_sys_*() left NetBSD's number in errno: make it newlib's. */
+int libc_fail(void);
+void libc_stat(const struct rump_stat *n, struct stat *st);
+
 static int
 fail(void)
+{
+	return libc_fail();
+}
+
+/*
+ * A failed rump_sys_*() left NetBSD's number in errno: makes it newlib's
+ * and returns -1 (posix.c uses it too).
+ */
+int
+libc_fail(void)
 {
 	int nb = errno;
 
@@ -161,6 +173,13 @@ nb_oflags(int f)
 
 static void
 nl_stat(const struct rump_stat *n, struct stat *st)
+{
+	libc_stat(n, st);
+}
+
+/* NetBSD's struct stat to newlib's (posix.c uses it too). */
+void
+libc_stat(const struct rump_stat *n, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_dev = (dev_t)n->st_dev;
