@@ -163,6 +163,26 @@ def compile_errors_fail_the_build(c):
         raise Failed("a program without main linked (status %d)" % st)
 
 
+# ---- POSIX for programs ----
+
+POSIX_CHECKS = ("errno_enoent", "strerror_enoent", "errno_eexist", "errno_enotdir",
+                "errno_ebadf", "fork_enosys", "mkdir", "opendir", "readdir_all",
+                "rewinddir", "closedir", "opendir_enoent", "pipe", "fcntl_setfl",
+                "nonblock_eagain", "poll_empty", "select_empty", "write", "poll_ready",
+                "select_ready", "dup2", "fcntl_cloexec", "fcntl_lock_enosys",
+                "isatty_console", "isatty_pipe", "time", "gettimeofday",
+                "clock_realtime", "clock_monotonic", "nanosleep", "nanosleep_waited",
+                "clock_bad_id", "getenv", "getopt", "sysconf_pagesize",
+                "sysconf_open_max", "sysconf_bad", "getpid", "umask")
+
+
+@case
+def posix_calls_in_a_program(c):
+    c.boot(c.program("posix"), "env.COLOR=blue -- -v -n 3",
+           must=tuple(r"^ok %s$" % n for n in POSIX_CHECKS) + (r"^posix: 0 failed$",),
+           must_not=(r"^not ok",))
+
+
 # ---- root file system ----
 
 def make_tree(c, name):
