@@ -183,6 +183,50 @@ def posix_calls_in_a_program(c):
            must_not=(r"^not ok",))
 
 
+# ---- serial-console test runs: scripts/qemu-test ----
+
+@case
+def qemu_test_runs_images_in_parallel_and_reports(c):
+    t = c.program("testrun")
+    h = c.program("hello-multi")
+    out = os.path.join(c.tmp, "qt.out")
+    junit = os.path.join(c.tmp, "qt.xml")
+    st, text = c.sh([os.path.join(ROOT, "scripts", "qemu-test"), "-j", "2",
+                     "-t", "120", "-o", out, "--junit", junit,
+                     t + ":-- arith file_roundtrip snprintf", t,
+                     t + ":-- arith", h], want=1)
+    lines = text.strip().split("\n")
+    problems = []
+    if lines[-1] != "3 passed, 1 failed":
+        problems.append("last line %r" % lines[-1])
+    if len([l for l in lines if l.startswith("PASS ")]) != 3:
+        problems.append("not 3 PASS lines")
+    fail = [l for l in lines if l.startswith("FAIL ")]
+    if len(fail) != 1 or not re.match(r"FAIL app-2 .*program exit status 1; transcript \S+app-2\.log", fail[0]):
+        problems.append("FAIL lines: %r" % fail)
+    with open(os.path.join(out, "app-2.log")) as f:
+        log = f.read()
+    for pat in ("PASS arith", "FAIL fails", "3 passed, 1 failed",
+                "exit: program exited with status 1"):
+        if pat not in log:
+            problems.append("app-2.log lacks %r" % pat)
+    with open(os.path.join(out, "app.log")) as f:
+        if "3 passed, 0 failed" not in f.read():
+            problems.append("app.log lacks '3 passed, 0 failed'")
+    with open(junit) as f:
+        x = f.read()
+    if 'tests="4" failures="1"' not in x or x.count("<failure") != 1:
+        problems.append("JUnit report: %r" % x[:300])
+    if problems:
+        raise Failed("\n".join(problems) + "\n" + text)
+    # All passing: status 0; TAP on request.
+    st, text = c.sh([os.path.join(ROOT, "scripts", "qemu-test"), "--tap",
+                     "-o", out, t + ":-- arith", h], want=0)
+    if not re.search(r"^1\.\.2$", text, re.M) or "# 2 passed, 0 failed" not in text \
+            or len(re.findall(r"^ok \d - ", text, re.M)) != 2:
+        raise Failed("TAP output:\n" + text)
+
+
 # ---- root file system ----
 
 def make_tree(c, name):
