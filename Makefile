@@ -206,8 +206,9 @@ all: $(O)/rumpimg.elf $(O)/rumpimg.iso $(O)/bin/rumpimg-cc
 
 # Everything of the image but its workload: the program comes from
 # rumpimg-cc's command line and apps/libc/crt.c calls its main().
+# Without CONFIG_TESTS nothing calls the in-image test cases: left out.
 LIB_OBJS := $(filter-out $(O)/apps/hello/hello.o $(O)/apps/spserver/spserver.o \
-	$(O)/tests/qemu/apps/test_spserver.o,$(ALL_IMG_OBJS))
+	$(O)/tests/qemu/apps/test_spserver.o $(if $(CONFIG_TESTS),,$(TEST_OBJS)),$(ALL_IMG_OBJS))
 RUMPIMG_CFLAGS := -std=gnu11 -O2 -g -nostdinc -isystem $(abspath apps/include) \
 	-isystem $(abspath $(NEWLIB_INC)) -isystem $(GCC_INC) -isystem $(abspath include) \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
