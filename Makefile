@@ -114,6 +114,10 @@ APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) -nostdinc -isystem $(NEWLIB_INC) -isyste
 	-include $(CONFIG_H) -Ihypercall/include -Iinclude -Iplatform/x86/include \
 	$(SYSCALL_INC)
 
+# The C library glue implements the POSIX headers of apps/include (which
+# programs get from rumpimg-cc): it sees them before newlib's.
+$(O)/apps/libc/%.o: APP_CFLAGS := -isystem apps/include $(APP_CFLAGS)
+
 $(NEWLIB_LIBC): scripts/build-newlib
 	$(Q)scripts/build-newlib $(NEWLIB_DIR)
 

@@ -12,11 +12,10 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Our POSIX headers (apps/include), which newlib lacks. */
-#include "../include/poll.h"
-#include "../include/time.h"
-#include "../include/sys/dirent.h"
+/* Ours (apps/include): newlib lacks them or declares too little. */
+#include <dirent.h>
+#include <poll.h>
+#include <time.h>
 
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
@@ -25,14 +24,7 @@ int libc_fail(void);
 void libc_stat(const struct rump_stat *n, struct stat *st);
 void libc_kernel_up(void);
 
-int lstat(const char *path, struct stat *st);
 int fchdir(int fd);
-DIR *fdopendir(int fd);
-DIR *opendir(const char *path);
-struct dirent *readdir(DIR *d);
-void rewinddir(DIR *d);
-int dirfd(DIR *d);
-int closedir(DIR *d);
 
 int
 lstat(const char *path, struct stat *st)

@@ -183,6 +183,23 @@ def posix_calls_in_a_program(c):
            must_not=(r"^not ok",))
 
 
+SOCKET_CHECKS = ("inet_pton", "inet_pton_bad", "inet_pton_inet6", "inet_ntop",
+                 "inet_ntop_short", "tcp_socket", "setsockopt", "bind", "listen",
+                 "getsockname", "connect", "accept", "tcp_nodelay", "send", "recv",
+                 "shutdown", "recv_eof", "connect_refused", "udp_bind", "sendto",
+                 "recvfrom")
+
+
+@case
+def bsd_sockets_in_a_program(c):
+    st, cfg = c.sh([c.cc, "--print-config"])
+    if "CONFIG_NET_LWIP=y" not in cfg:
+        return      # an image without TCP/IP: nothing to check
+    c.boot(c.program("sockets"), "",
+           must=tuple(r"^ok %s$" % n for n in SOCKET_CHECKS) + (r"^sockets: 0 failed$",),
+           must_not=(r"^not ok",))
+
+
 # ---- serial-console test runs: scripts/qemu-test ----
 
 @case
