@@ -50,12 +50,13 @@ class Ctx:
                 " ".join(argv), p.returncode, want, tail(out)))
         return p.returncode, out
 
-    def program(self, name):
-        """Copies tests/appliance/NAME to a folder outside the build tree
-        and builds it there with its own Makefile and CC=rumpimg-cc."""
+    def program(self, name, src=None):
+        """Copies tests/appliance/NAME (or SRC) to a folder outside the
+        build tree and builds it there with its own Makefile and
+        CC=rumpimg-cc."""
         if name not in self.built:
             d = os.path.join(self.tmp, name)
-            shutil.copytree(os.path.join(HERE, name), d)
+            shutil.copytree(src or os.path.join(HERE, name), d)
             self.sh(["make", "-s", "CC=" + self.cc], cwd=d)
             self.built[name] = os.path.join(d, "app.elf")
         return self.built[name]
@@ -198,6 +199,83 @@ def bsd_sockets_in_a_program(c):
     c.boot(c.program("sockets"), "",
            must=tuple(r"^ok %s$" % n for n in SOCKET_CHECKS) + (r"^sockets: 0 failed$",),
            must_not=(r"^not ok",))
+
+
+# ---- the httpd appliance, from the host with curl ----
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@case
+def httpd_serves_curl_from_the_host(c):
+    st, cfg = c.sh([c.cc, "--print-config"])
+    if "CONFIG_NET_LWIP=y" not in cfg:
+        return
+    img = c.program("httpd", os.path.join(ROOT, "apps", "httpd"))
+    www = os.path.join(c.tmp, "www")
+    os.makedirs(os.path.join(www, "sub"))
+    os.makedirs(os.path.join(www, "noindex"))
+    with open(os.path.join(www, "index.html"), "w") as f:
+        f.write("<h1>appliance</h1>\n")
+    with open(os.path.join(www, "sub", "a.txt"), "w") as f:
+        f.write("x" * 1024)
+    port = free_port()
+    log = os.path.join(c.tmp, "httpd.console")
+    conns = 7
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [RUN_QEMU, "--timeout", "150", "--port", "%d:80" % port,
+             "--rootfs", www, "-a",
+             "RUMP_NET_IPV4=10.0.2.15/24 RUMP_NET_GW=10.0.2.2 -- -p 80 -n %d" % conns,
+             img], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    problems = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            with open(log, errors="replace") as f:
+                if "httpd: serving / on port 80" in f.read():
+                    break
+            time.sleep(0.2)
+        base = "http://127.0.0.1:%d" % port
+
+        def curl(*args):
+            p = subprocess.run(["curl", "-s", "-S", "-m", "30"] + list(args),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=60)
+            return p.stdout.decode("utf-8", "replace").replace("\r", "")
+
+        out = curl("-v", "-i", base + "/", base + "/sub/a.txt")
+        for pat in (r"HTTP/1.1 200 OK\nContent-Type: text/html\nContent-Length: 19\n",
+                    r"<h1>appliance</h1>", r"Content-Type: text/plain\nContent-Length: 1024\n",
+                    r"x{1024}", r"(Re-using|Reusing) existing connection"):
+            if not re.search(pat, out):
+                problems.append("GET + keep-alive lacks /%s/" % pat)
+        out = curl("-I", base + "/sub/a.txt")
+        if "Content-Length: 1024" not in out or "xxx" in out:
+            problems.append("HEAD: %r" % out[:200])
+        for path, want in (("/nope", "404 Not Found"), ("/../etc", "403 Forbidden"),
+                           ("/sub/%2e%2e/%2e%2e/x", "403 Forbidden"),
+                           ("/noindex/", "403 Forbidden")):
+            out = curl("-i", "--path-as-is", base + path)
+            if not out.startswith("HTTP/1.1 " + want):
+                problems.append("%s: %r" % (path, out[:80]))
+        out = curl("-i", "-X", "POST", base + "/")
+        if not out.startswith("HTTP/1.1 405"):
+            problems.append("POST: %r" % out[:80])
+        st = proc.wait(timeout=60)
+        if st != 0:
+            problems.append("run-qemu exit status %d after %d connections" % (st, conns))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if problems:
+        with open(log, errors="replace") as f:
+            raise Failed("\n".join(problems) + "\n" + tail(f.read()))
 
 
 # ---- serial-console test runs: scripts/qemu-test ----
