@@ -367,6 +367,15 @@ def rootfs_from_a_directory(c):
            must=(r"rootfs: \S*/tree1\.tar: \d+ entries unpacked",) + tree_must())
 
 
+@case
+def rootfs_and_status_through_grub_iso(c):
+    d = make_tree(c, "tree-iso")
+    c.boot(c.program("files"), "-- " + TREE_PATHS + " /missing", status=1,
+           extra=("--iso", "--rootfs", d),
+           must=(r"rootfs: /boot/rootfs\.tar: \d+ entries unpacked",)
+           + tree_must()[:-1] + (r"exit: program exited with status 1",))
+
+
 def tar_of(c, d, name, fmt):
     import tarfile
     path = os.path.join(c.tmp, name)
