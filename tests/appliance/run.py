@@ -39,7 +39,10 @@ class Ctx:
         self.built = {}
 
     def sh(self, argv, cwd=None, want=0, timeout=300):
-        p = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE,
+        # As from a shell outside the tree: none of our make's settings.
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "KCONFIG_CONFIG")}
+        p = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, env=env,
                            stderr=subprocess.STDOUT, timeout=timeout)
         out = p.stdout.decode("utf-8", "replace")
         if self.verbose:
