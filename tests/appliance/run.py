@@ -204,6 +204,19 @@ def bsd_sockets_in_a_program(c):
            must_not=(r"^not ok",))
 
 
+THREAD_CHECKS = ("create", "join_values", "mutex_counts", "once", "join_twice_esrch",
+                 "cond_producer_consumer", "cond_timedwait_times_out",
+                 "mutex_held_after_timedwait", "unlock_unowned_eperm", "relock_edeadlk",
+                 "keys", "detached", "shared_descriptors")
+
+
+@case
+def pthreads_in_a_program(c):
+    c.boot(c.program("threads"), "",
+           must=tuple(r"^ok %s$" % n for n in THREAD_CHECKS) + (r"^threads: 0 failed$",),
+           must_not=(r"^not ok",))
+
+
 # ---- the httpd appliance, from the host with curl ----
 
 def free_port():
