@@ -506,6 +506,12 @@ def kernel_figures(t, build, test_image, pthread_switch):
               "%.2fx" % (k["read16m_mbps"] / b["host_read16m_mbps"]) if b.get("host_read16m_mbps") else "")
     if "read16m_mbps" in guest:
         t.add("read 16 MiB tmpfs file, 64 KiB reads (image, TCG)", "%.0f MB/s" % guest["read16m_mbps"])
+    for where, fig in (("host build", k), ("image, TCG", guest)):
+        first, last = fig.get("dir_create_first_ns"), fig.get("dir_create_30000th_ns")
+        if first and last:
+            t.add("create a file, 1st-1000th in a directory (%s)" % where, "%.0f ns" % first)
+            t.add("create a file, 29,001st-30,000th (%s)" % where, "%.0f ns" % last,
+                  "the first 1000 %.0f ns" % first, "%.2fx" % (last / first))
     goals = []
     def goal(text, value, ok):
         goals.append("goal: %s: %s -- %s" % (text, value, "met" if ok else "not met"))

@@ -6,14 +6,16 @@
 # The rump_sys_*() stubs are the kernel's own (kernel/rump_syscalls.c),
 # compiled here with this library as their transport.
 CLIENT_SRCS := $(wildcard client/*.c)
-CLIENT_HDRS := $(wildcard client/*.h) sp/sp_proto.h $(wildcard include/rump/*.h)
+CLIENT_HDRS := $(wildcard client/*.h) sp/sp_proto.h sp/sp_auth.h sp/sha256.h \
+	$(wildcard include/rump/*.h)
 CLIENT_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -pthread -D_GNU_SOURCE \
 	-Iinclude -Isp -MMD -MP
 CLIENT_SAN_CFLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Iinclude -Isp -MMD -MP
 CLIENT_OBJS := $(patsubst client/%.c,$(O)/host/obj/client/%.o,$(CLIENT_SRCS)) \
-	$(O)/host/obj/client/rump_syscalls.o
+	$(O)/host/obj/client/rump_syscalls.o \
+	$(O)/host/obj/client/sha256.o $(O)/host/obj/client/auth_proto.o
 CLIENT_SAN_OBJS := $(patsubst $(O)/host/obj/client/%,$(O)/host/obj/client-san/%,$(CLIENT_OBJS))
 CLIENT_LIBS := $(O)/host/lib/librumpclient.a $(O)/host/lib/librumpclient.so \
 	$(O)/host/lib/librumpclient-san.a
@@ -26,6 +28,17 @@ $(O)/host/obj/client/%.o: client/%.c $(CLIENT_HDRS)
 	$(Q)$(CC) $(CLIENT_CFLAGS) -fvisibility=hidden -c $< -o $@
 
 $(O)/host/obj/client-san/%.o: client/%.c $(CLIENT_HDRS)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) -fvisibility=hidden -c $< -o $@
+
+# The key handshake's hashing, shared with the server (sp/sp_auth.h).
+$(O)/host/obj/client/%.o: sp/%.c $(CLIENT_HDRS)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CLIENT_CFLAGS) -fvisibility=hidden -c $< -o $@
+
+$(O)/host/obj/client-san/%.o: sp/%.c $(CLIENT_HDRS)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) -fvisibility=hidden -c $< -o $@

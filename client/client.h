@@ -48,6 +48,8 @@ struct spc_reply {
 	struct rsp_hdr r_hdr;
 	void *r_body;
 	size_t r_bodylen;
+	bool r_fault;		/* a copyout of this call hit a bad address */
+	bool r_direct;		/* a COPYOUT already delivered (frame.c) */
 };
 
 /* One thread waiting for the reply to its request (on its own stack). */
@@ -56,6 +58,7 @@ struct spc_waiter {
 	uint64_t w_reqno;
 	bool w_done;		/* w_reply or w_error is valid */
 	int w_error;		/* transport error, or 0 */
+	bool w_fault;		/* spc_lock; see copyout_fault (frame.c) */
 	struct spc_reply w_reply;
 };
 
@@ -63,7 +66,13 @@ struct spc_waiter {
  * One connection to a server. Reference counted under spc_lock: the
  * client state holds one reference while the connection is current and
  * every request in flight holds one; the socket is closed when the last
- * goes. c_fd never changes during the object's life.
+ * goes. c_fd never changes during the object's life, but the application
+ * may close that descriptor under us (closefrom(3), as NetBSD's
+ * reconnect test does) and the number may then name another file, our
+ * next connection's socket among them: c_dev and c_ino say which socket is
+ * ours, and every use of c_fd checks them first (spc_fd_ours), so that a
+ * stale connection fails with EBADF instead of reading, writing, shutting
+ * down or closing somebody else's descriptor.
  *
  * Receiving: at most one thread at a time (c_reading) reads frames from
  * the socket, without spc_lock, and dispatches them; all others that wait
@@ -74,6 +83,8 @@ struct spc_waiter {
  */
 struct spc_conn {
 	int c_fd;
+	dev_t c_dev;			/* the socket's identity, see above */
+	ino_t c_ino;
 	int c_refs;			/* spc_lock */
 	bool c_dead;			/* spc_lock; no more replies will come */
 	bool c_reading;			/* spc_lock; a thread owns the receive side */
@@ -106,6 +117,8 @@ extern bool spc_haveurl;
 int spc_parseurl(const char *, bool, struct spc_url *);
 int spc_connect(const struct spc_url *, struct spc_conn **);
 struct spc_conn *spc_conn_adopt(int);
+/* Whether c's descriptor is still its own socket (see struct spc_conn). */
+bool spc_fd_ours(const struct spc_conn *c);
 void spc_progname(char *, size_t);
 
 /* frame.c: the frame layer on one connection. */
@@ -123,6 +136,24 @@ int spc_handshake(struct spc_conn *, uint32_t, const void *, size_t);
 void spc_install(struct spc_conn *);
 void spc_enter(struct spc_callstate *);
 void spc_leave(const struct spc_callstate *);
+
+/*
+ * ucopy.c: the application's memory without faulting. The counts are what
+ * moved (short at the first unmapped page); spc_ucopyinstr copies up to
+ * the NUL (*lenp includes it, or is max with none), 0 or EFAULT.
+ */
+size_t spc_ucopyin(void *, const void *, size_t);
+size_t spc_ucopyout(void *, const void *, size_t);
+int spc_ucopyinstr(void *, const void *, size_t, size_t *);
+
+/*
+ * auth.c: the key handshake. spc_key_load reads RUMP_SP_KEY or
+ * RUMP_SP_KEYFILE (0 or an errno, with a message); spc_auth answers the
+ * challenge of banner[0..n) on c, or refuses: 0, EPERM, EPROTO or a
+ * transport errno, with a message.
+ */
+int spc_key_load(void);
+int spc_auth(struct spc_conn *, const char *, size_t);
 
 /* sig.c: a NetBSD signal number as the host's, or 0 if it has none. */
 int spc_hostsig(uint32_t);

@@ -4,6 +4,7 @@
  * GUEST and EXEC handshakes.
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <arpa/inet.h>
@@ -144,6 +145,7 @@ struct spc_conn *
 spc_conn_adopt(int fd)
 {
 	struct spc_conn *c;
+	struct stat st;
 	int fl;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
@@ -153,12 +155,28 @@ spc_conn_adopt(int fd)
 		free(c);
 		return NULL;
 	}
+	if (fstat(fd, &st) == -1) {
+		free(c);
+		return NULL;
+	}
 	c->c_fd = fd;
+	c->c_dev = st.st_dev;
+	c->c_ino = st.st_ino;
 	c->c_refs = 1;
 	TAILQ_INIT(&c->c_waiters);
 	pthread_mutex_init(&c->c_sendmtx, NULL);
 	pthread_cond_init(&c->c_cv, NULL);
 	return c;
+}
+
+/* Whether c's descriptor is still the socket c was made with. */
+bool
+spc_fd_ours(const struct spc_conn *c)
+{
+	struct stat st;
+
+	return fstat(c->c_fd, &st) == 0 && st.st_dev == c->c_dev &&
+	    st.st_ino == c->c_ino;
 }
 
 /* A blocking connect that survives EINTR (the attempt goes on meanwhile). */
@@ -181,8 +199,9 @@ connect_intr(int s, const struct spc_url *u)
 /*
  * Open a new connection to the server at *u: a socket numbered 3 or above
  * (never stdin/out/err), connected, and the banner read with a single read
- * that must end in a newline. Returns 0 and the connection in *cp, or an
- * errno. The socket is close-on-exec; rumpclient_exec lifts that for the
+ * that must end in a newline, then the key handshake if the banner or the
+ * client's key calls for one. Returns 0 and the connection in *cp, or an
+ * errno (EPERM: the key handshake failed). The socket is close-on-exec; rumpclient_exec lifts that for the
  * one execve that must inherit it.
  */
 int
@@ -223,6 +242,12 @@ spc_connect(const struct spc_url *u, struct spc_conn **cp)
 	if ((c = spc_conn_adopt(s)) == NULL) {
 		error = ENOMEM;
 		goto fail;
+	}
+	/* A server with a key asks for it in the banner (client/auth.c). */
+	if ((error = spc_auth(c, banner, (size_t)n)) != 0) {
+		spc_conn_kill(c);
+		spc_conn_rele(c);
+		return error;
 	}
 	*cp = c;
 	return 0;

@@ -78,7 +78,8 @@ forget_conn(const struct rumpclient_fork *rf)
 	if (old == NULL)
 		return;
 	if (getpid() != rf->fk_pid) {
-		close(old->c_fd);
+		if (spc_fd_ours(old))
+			close(old->c_fd);
 		free(old);
 	} else {
 		spc_conn_kill(old);

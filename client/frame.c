@@ -17,19 +17,26 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "client.h"
 
-/* Wait until the socket is ready for events (EINTR is just a retry). */
-static void
-waitfd(int fd, short events)
-{
-	struct pollfd pfd = { .fd = fd, .events = events };
+/*
+ * Wait until c's socket is ready for events (EINTR is just a retry), in
+ * slices: a descriptor the application closed under us wakes nobody, so
+ * the caller's next use finds that out (spc_fd_ours) within a slice.
+ */
+#define WAIT_SLICE_MS	1000
 
-	(void)poll(&pfd, 1, -1);
+static void
+waitfd(const struct spc_conn *c, short events)
+{
+	struct pollfd pfd = { .fd = c->c_fd, .events = events };
+
+	(void)poll(&pfd, 1, WAIT_SLICE_MS);
 }
 
 /*
@@ -59,12 +66,16 @@ spc_send(struct spc_conn *c, const struct rsp_hdr *hdr, const void *body,
 
 	pthread_mutex_lock(&c->c_sendmtx);
 	while (sent < total) {
+		if (!spc_fd_ours(c)) {
+			error = EBADF;
+			break;
+		}
 		n = sendmsg(c->c_fd, &msg, MSG_NOSIGNAL);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				waitfd(c->c_fd, POLLOUT);
+				waitfd(c, POLLOUT);
 				continue;
 			}
 			error = errno;
@@ -113,6 +124,8 @@ readall(struct spc_conn *c, void *buf, size_t len)
 			len -= take;
 			continue;
 		}
+		if (!spc_fd_ours(c))
+			return EBADF;
 		if (len >= sizeof(c->c_rbuf))
 			n = read(c->c_fd, p, len);	/* big: straight in */
 		else
@@ -123,7 +136,7 @@ readall(struct spc_conn *c, void *buf, size_t len)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				waitfd(c->c_fd, POLLIN);
+				waitfd(c, POLLIN);
 				continue;
 			}
 			return errno;
@@ -139,10 +152,74 @@ readall(struct spc_conn *c, void *buf, size_t len)
 	return 0;
 }
 
-/* Read one whole frame into *r (body malloc'd, NULL if empty). */
+/*
+ * Read len bytes of the stream straight into the application's memory at
+ * dst: the kernel's copy to user memory reports a bad page (EFAULT, the
+ * bytes left in the socket) instead of faulting, so the data needs no
+ * staging and no check. What the buffer already holds goes through a
+ * checked copy. After a fault the rest is read and dropped, *fault set.
+ * 0, ENOTCONN at end of file, or an errno.
+ */
+static int
+readuser(struct spc_conn *c, uint64_t dst, uint64_t len, bool *fault)
+{
+	char scratch[4096];
+	size_t take;
+	ssize_t n;
+
+	if (c->c_rpos < c->c_rend && len > 0) {
+		take = c->c_rend - c->c_rpos < len ? c->c_rend - c->c_rpos :
+		    (size_t)len;
+		if (spc_ucopyout((void *)(uintptr_t)dst, c->c_rbuf + c->c_rpos,
+		    take) != take)
+			*fault = true;
+		c->c_rpos += take;
+		dst += take;
+		len -= take;
+	}
+	while (len > 0) {
+		take = len < SSIZE_MAX ? (size_t)len : SSIZE_MAX;
+		if (!spc_fd_ours(c))
+			return EBADF;
+		if (*fault)
+			n = read(c->c_fd, scratch, take < sizeof(scratch) ?
+			    take : sizeof(scratch));
+		else
+			n = read(c->c_fd, (void *)(uintptr_t)dst, take);
+		if (n == 0)
+			return ENOTCONN;
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				waitfd(c, POLLIN);
+				continue;
+			}
+			if (errno == EFAULT && !*fault) {
+				*fault = true;
+				continue;
+			}
+			return errno;
+		}
+		dst += (uint64_t)n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Read one whole frame into *r (body malloc'd, NULL if empty). A COPYOUT
+ * request's data goes straight to its address instead (readuser): then
+ * r_direct is set, r_fault says whether the address was bad, and there is
+ * no body.
+ */
 static int
 readframe(struct spc_conn *c, struct spc_reply *r)
 {
+	struct rsp_copydata cd;
+	char drop[256];
+	uint64_t rest;
+	size_t take;
 	int error;
 
 	memset(r, 0, sizeof(*r));
@@ -151,7 +228,7 @@ readframe(struct spc_conn *c, struct spc_reply *r)
 	 * before reading rather than try a read that fails with EAGAIN.
 	 */
 	if (c->c_rpos == c->c_rend)
-		waitfd(c->c_fd, POLLIN);
+		waitfd(c, POLLIN);
 	if ((error = readall(c, &r->r_hdr, SP_HDRSIZE)) != 0)
 		return error;
 	if (r->r_hdr.rsp_len < SP_HDRSIZE || r->r_hdr.rsp_len > SPC_MAXFRAME)
@@ -159,6 +236,29 @@ readframe(struct spc_conn *c, struct spc_reply *r)
 	r->r_bodylen = (size_t)(r->r_hdr.rsp_len - SP_HDRSIZE);
 	if (r->r_bodylen == 0)
 		return 0;
+	if (r->r_hdr.rsp_class == RUMPSP_REQ &&
+	    (r->r_hdr.rsp_type == RUMPSP_COPYOUT ||
+	    r->r_hdr.rsp_type == RUMPSP_COPYOUTSTR) &&
+	    r->r_bodylen >= sizeof(cd)) {
+		if ((error = readall(c, &cd, sizeof(cd))) != 0)
+			return error;
+		if (cd.rcp_len > r->r_bodylen - sizeof(cd))
+			return EPROTO;
+		if ((error = readuser(c, cd.rcp_addr, cd.rcp_len,
+		    &r->r_fault)) != 0)
+			return error;
+		/* Bytes beyond the data: none from a sane server. */
+		rest = r->r_bodylen - sizeof(cd) - cd.rcp_len;
+		while (rest > 0) {
+			take = rest < sizeof(drop) ? (size_t)rest : sizeof(drop);
+			if ((error = readall(c, drop, take)) != 0)
+				return error;
+			rest -= take;
+		}
+		r->r_bodylen = 0;
+		r->r_direct = true;
+		return 0;
+	}
 	if ((r->r_body = malloc(r->r_bodylen)) == NULL)
 		return ENOMEM;
 	if ((error = readall(c, r->r_body, r->r_bodylen)) != 0) {
@@ -184,12 +284,35 @@ reply(struct spc_conn *c, uint64_t reqno, uint16_t type, const void *body,
 }
 
 /*
+ * A copyout the application's memory refused. Copy requests do not say
+ * which call they belong to; when exactly one request waits for its reply
+ * on c, they are that call's, and its success becomes EFAULT. With more
+ * in flight the data is dropped unreported (README.md).
+ */
+static void
+copyout_fault(struct spc_conn *c)
+{
+	struct spc_waiter *w, *only = NULL;
+	int n = 0;
+
+	pthread_mutex_lock(&spc_lock);
+	TAILQ_FOREACH(w, &c->c_waiters, w_entries) {
+		only = w;
+		n++;
+	}
+	if (n == 1)
+		only->w_fault = true;
+	pthread_mutex_unlock(&spc_lock);
+}
+
+/*
  * Serve one request from the server. Returns 0, or non-zero if the
  * connection must be dropped (malformed request, failed reply).
- * The addresses are the ones our own calls passed to the server; as with
- * any system call, a bad pointer given by the application is the
- * application's fault (an unreadable copyin source fails the send and so
- * costs the connection).
+ * The addresses are the ones our own calls passed to the server. A bad
+ * one (the application's pointer) is not our fault and must not cost the
+ * connection: a copyin of it is answered with no bytes, which the server
+ * takes as EFAULT, and a copyout to it (never answered) marks the call
+ * waiting for its reply, if it can tell which (copyout_fault).
  */
 static int
 serve(struct spc_conn *c, const struct spc_reply *r)
@@ -199,7 +322,7 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 	uint64_t size, addr;
 	size_t n;
 	void *p;
-	int sig;
+	int sig, error;
 
 	switch (h->rsp_type) {
 	case RUMPSP_COPYIN:
@@ -211,27 +334,26 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 		if (cd.rcp_len > SSIZE_MAX - SP_HDRSIZE)
 			return EPROTO;
 		n = (size_t)cd.rcp_len;
-		p = (void *)(uintptr_t)cd.rcp_addr;
-		if (h->rsp_type == RUMPSP_COPYINSTR && n > 0) {
+		if ((p = malloc(n > 0 ? n : 1)) == NULL)
+			return ENOMEM;
+		if (h->rsp_type == RUMPSP_COPYINSTR) {
 			/* The string and its NUL, at most maxlen bytes. */
-			n = strnlen(p, n);
-			if (n < cd.rcp_len)
-				n++;
+			if (spc_ucopyinstr(p, (void *)(uintptr_t)cd.rcp_addr,
+			    n, &n) != 0)
+				n = 0;
+		} else if (spc_ucopyin(p, (void *)(uintptr_t)cd.rcp_addr, n) !=
+		    n) {
+			n = 0;
 		}
 		/* The reply type is COPYIN for both (doc/rump_sp.md). */
-		return reply(c, h->rsp_reqno, RUMPSP_COPYIN, p, n);
+		error = reply(c, h->rsp_reqno, RUMPSP_COPYIN, p, n);
+		free(p);
+		return error;
 
 	case RUMPSP_COPYOUT:
 	case RUMPSP_COPYOUTSTR:
-		if (r->r_bodylen < sizeof(cd))
-			return EPROTO;
-		memcpy(&cd, r->r_body, sizeof(cd));
-		if (cd.rcp_len > r->r_bodylen - sizeof(cd))
-			return EPROTO;
-		if (cd.rcp_len > 0)
-			memcpy((void *)(uintptr_t)cd.rcp_addr,
-			    (char *)r->r_body + sizeof(cd), (size_t)cd.rcp_len);
-		return 0;	/* never answered */
+		/* Well-formed ones went straight to memory (readframe). */
+		return EPROTO;
 
 	case RUMPSP_ANONMMAP:
 		if (r->r_bodylen < sizeof(size))
@@ -291,8 +413,12 @@ readone(struct spc_conn *c)
 		pthread_mutex_unlock(&spc_lock);
 		break;
 	case RUMPSP_REQ:
-		if (serve(c, &r) != 0)
+		if (r.r_direct) {		/* a copyout, done (readframe) */
+			if (r.r_fault)
+				copyout_fault(c);
+		} else if (serve(c, &r) != 0) {
 			spc_conn_kill(c);
+		}
 		break;
 	default:
 		break;		/* unknown class: ignored */
@@ -400,7 +526,16 @@ spc_request(struct spc_conn *c, uint16_t type, uint32_t u, const void *data,
 		return error;
 
 	*r = w.w_reply;
+	r->r_fault = w.w_fault;		/* set before the reply came */
 	if (r->r_hdr.rsp_class == RUMPSP_ERROR) {
+		/*
+		 * NetBSD's server sends no body; ours may say why it refused
+		 * (a NUL-terminated line), which only a person can act on.
+		 */
+		if (r->r_bodylen > 0 && r->r_hdr.rsp_u != RUMPSP_ERR_TRYAGAIN)
+			fprintf(stderr, "rump_sp: the server says: %.*s\n",
+			    (int)strnlen(r->r_body, r->r_bodylen),
+			    (const char *)r->r_body);
 		free(r->r_body);
 		r->r_body = NULL;
 		return errmap(r->r_hdr.rsp_u);
@@ -427,7 +562,8 @@ spc_conn_kill(struct spc_conn *c)
 	pthread_mutex_lock(&spc_lock);
 	if (!c->c_dead) {
 		c->c_dead = true;
-		(void)shutdown(c->c_fd, SHUT_RDWR);
+		if (spc_fd_ours(c))
+			(void)shutdown(c->c_fd, SHUT_RDWR);
 		while ((w = TAILQ_FIRST(&c->c_waiters)) != NULL) {
 			TAILQ_REMOVE(&c->c_waiters, w, w_entries);
 			w->w_error = ENOTCONN;
@@ -448,7 +584,8 @@ spc_conn_rele(struct spc_conn *c)
 	last = --c->c_refs == 0;
 	pthread_mutex_unlock(&spc_lock);
 	if (last) {
-		close(c->c_fd);
+		if (spc_fd_ours(c))	/* else closed already, maybe reused */
+			close(c->c_fd);
 		pthread_cond_destroy(&c->c_cv);
 		pthread_mutex_destroy(&c->c_sendmtx);
 		free(c);

@@ -297,6 +297,8 @@ init_locked(void)
 	url = getenv("RUMP__PARSEDSERVER");
 	if (url == NULL)
 		url = getenv("RUMP_SERVER");
+	if ((error = spc_key_load()) != 0)
+		return error;
 
 	if ((fds = getenv("RUMPCLIENT__EXECFD")) != NULL) {
 		char *copy = strdup(fds);
@@ -401,6 +403,9 @@ rumpclient_syscall(int num, const void *data, size_t dlen, long *retval)
 			retval[1] = (long)resp.rsys_retval[1];
 		}
 		error = resp.rsys_error;
+		/* The server could not know the copyout failed here. */
+		if (error == 0 && r.r_fault)
+			error = 14;	/* NetBSD's EFAULT */
 	}
 	spc_leave(&cs);
 	return error;

@@ -12,8 +12,10 @@
 #include "plat/clock.h"
 #include "plat/console.h"
 #include "plat/errno.h"
+#include "plat/fmt.h"
 #include "plat/init.h"
 #include "plat/layout.h"
+#include "plat/mem.h"
 #include "plat/mmu.h"
 #include "plat/panic.h"
 #include "plat/power.h"
@@ -81,6 +83,22 @@ rumpuser_unmap(void *addr, size_t len)
 	hyp_free(addr, len);
 }
 
+/*
+ * User memory is what the image can give out: RAM from the memory map
+ * (the image itself, its heap and stacks), above the low guard, with
+ * its page present. Holes between RAM and device memory are mapped too,
+ * but are no buffer: a copy there would read nothing or poke a device.
+ */
+int
+rumpuser_ext_mem_avail(uint64_t *availp)
+{
+	size_t free = plat_pages_free(), pool = plat_pages_reserved_pool();
+
+	/* What ordinary allocations may still take: the page pool stays. */
+	*availp = free > pool ? (uint64_t)(free - pool) * PAGE_SIZE : 0;
+	return 0;
+}
+
 int
 rumpuser_ext_mapped(const void *addr, size_t len)
 {
@@ -88,10 +106,11 @@ rumpuser_ext_mapped(const void *addr, size_t len)
 
 	if (len == 0)
 		return 1;
-	if (end < a)
-		return 0;		/* wraps around */
+	if (end < a || a < PLAT_LOW_GUARD)
+		return 0;		/* wraps around, or a small integer */
 	for (a &= ~(uintptr_t)(PAGE_SIZE - 1); a < end; a += PAGE_SIZE)
-		if (a < PAGE_SIZE || !plat_mmu_is_mapped(a))
+		if (!plat_mem_is_ram(a, a + PAGE_SIZE) ||
+		    !plat_mmu_is_mapped(a))
 			return 0;
 	return 1;
 }
@@ -213,6 +232,13 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 		return copy_param(v != NULL ? v : "1", buf, buflen);
 	if (strcmp(name, RUMPUSER_PARAM_HOSTNAME) == 0)
 		return copy_param(v != NULL ? v : "rumpimg", buf, buflen);
+	if (strcmp(name, "RUMP_MEMLIMIT") == 0 && v == NULL) {
+		/* The machine's memory: what the page allocator manages. */
+		char num[24];
+		fmt_snprintf(num, sizeof(num), "%lu",
+		    (unsigned long)plat_pages_total() * PAGE_SIZE);
+		return copy_param(num, buf, buflen);
+	}
 	if (name[0] == '_')
 		return EINVAL;		/* an unknown hypervisor parameter */
 	if (v == NULL)

@@ -7,6 +7,8 @@
 
 #include "kern.h"
 
+static int nfiles;		/* open files, for kern.nfiles */
+
 struct file *
 file_alloc(const struct fileops *ops, int flag, void *data)
 {
@@ -14,6 +16,7 @@ file_alloc(const struct fileops *ops, int flag, void *data)
 
 	if (fp == NULL)
 		return NULL;
+	nfiles++;
 	fp->refs = 1;
 	fp->ops = ops;
 	fp->flag = flag;
@@ -36,6 +39,13 @@ file_release(struct file *fp)
 	if (fp->ops->fo_close != NULL)
 		fp->ops->fo_close(fp);
 	kmem_free(fp, sizeof(*fp));
+	nfiles--;
+}
+
+int
+file_count(void)
+{
+	return nfiles;
 }
 
 struct filedesc *

@@ -150,6 +150,7 @@ rump_init(void)
 	if (error != 0)
 		return error;
 	mandatory_params();
+	kmem_init();
 	vcpu_init();
 	proc_init();
 	vfs_init();
@@ -181,6 +182,18 @@ rump_init_server(const char *url)
 	rumpuser_sp_set_transport(net_sp_transport());
 #endif
 	return rumpuser_sp_init(url, "NetBSD", "10.0", "amd64");
+}
+
+int
+rump_init_server_key(const void *key, size_t keylen)
+{
+	return rumpuser_sp_setkey(key, keylen);
+}
+
+int
+rump_init_server_cred(int64_t uid, int64_t gid)
+{
+	return rumpuser_sp_setcred(uid, gid);
 }
 
 /* ---- rump_lwproc(3) ---- */

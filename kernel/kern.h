@@ -82,6 +82,7 @@ int fd_dup2(struct filedesc *fdp, int from, int to);
 struct file *file_alloc(const struct fileops *ops, int flag, void *data);
 void file_hold(struct file *fp);
 void file_release(struct file *fp);
+int file_count(void);			/* files open now */
 /* read(2)/write(2) of n bytes at user address ubuf through fp's ops. */
 int file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done);
 extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
@@ -96,11 +97,34 @@ struct ktimespec {
 };
 
 struct vnode;
+/*
+ * A name in a directory. The cookie orders getdents and is its offset: it
+ * grows with each entry a directory gets and is never reused there, so a
+ * listing resumed at an offset neither repeats nor skips an entry that
+ * stayed.
+ */
 struct kdirent {
-	struct kdirent *next;
+	struct kdirent *hnext;		/* the name's hash chain */
+	uint64_t cookie;
 	struct vnode *vp;
 	char name[];
 };
+
+/*
+ * A radix tree from 64-bit keys to non-NULL pointers (radix.c); zeroed is
+ * empty. Memory follows the keys stored, not the largest key.
+ */
+struct radix {
+	void *root;
+	unsigned height;
+};
+void *radix_get(const struct radix *r, uint64_t key);
+/* 0 or ENOMEM (the tree is unchanged then). */
+int radix_set(struct radix *r, uint64_t key, void *val);
+/* Removes key; returns what it held, or NULL. */
+void *radix_del(struct radix *r, uint64_t key);
+/* The first key >= *keyp: true with *keyp and *valp set, or false. */
+bool radix_next(const struct radix *r, uint64_t *keyp, void **valp);
 
 /* A character device: read, write, and whether reads may block. */
 struct devsw {
@@ -111,6 +135,8 @@ struct devsw {
 };
 
 #define TMPFS_BSIZE	4096
+/* The largest file size: offsets past it get EFBIG. */
+#define TMPFS_MAXSIZE	(INT64_MAX - TMPFS_BSIZE + 1)
 #define NAME_MAX	255
 
 struct vnode {
@@ -123,9 +149,13 @@ struct vnode {
 	uint64_t v_ino;
 	int64_t v_size;
 	struct ktimespec v_atime, v_mtime, v_ctime, v_btime;
-	uint8_t **v_blocks;		/* VREG: NULL blocks are holes */
-	size_t v_nblocks;
-	struct kdirent *v_dirents;	/* VDIR */
+	struct radix v_blocks;		/* VREG: block number -> data; holes absent */
+	size_t v_nblocks;		/* VREG: blocks held */
+	struct kdirent **v_dhash;	/* VDIR: names, v_dhsize chains */
+	size_t v_dhsize;
+	struct radix v_dcookies;	/* VDIR: cookie -> entry */
+	uint64_t v_dnext;		/* VDIR: the next entry's cookie */
+	struct kdirent *v_dent;		/* VDIR: its own name in v_parent */
 	struct vnode *v_parent;		/* VDIR: for ".." */
 	char *v_target;			/* VLNK */
 	const struct devsw *v_dev;	/* VCHR */
@@ -164,6 +194,12 @@ void nd_done(struct nameidata *nd);
 struct vnode *vn_create(struct vnode *dvp, const char *name, enum vtype type,
     uint32_t mode, struct kauth_cred *cred, int *errp);
 struct kdirent *dir_find(struct vnode *dvp, const char *name);
+/*
+ * getdents' order: offsets 0 and 1 are "." and "..", then the entry with
+ * the smallest cookie >= off, or NULL at the end.
+ */
+struct kdirent *dir_next(struct vnode *dvp, uint64_t off);
+#define DIR_FIRST_COOKIE	2
 int dir_add(struct vnode *dvp, const char *name, struct vnode *vp);
 void dir_remove(struct vnode *dvp, const char *name);
 int vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done);
@@ -230,10 +266,18 @@ void proc_interrupt(struct proc *p);
 /* Posts NetBSD signal sig to p: a client gets it raised (doc/lwproc.md). */
 void ksignal(struct proc *p, int sig);
 #define KSIGPIPE	13
+/* Frees a process proc_create made, that never got an lwp. */
+void proc_destroy(struct proc *p);
 struct lwp *lwp_create(struct proc *p);
 /* Frees l; the last lwp of a process takes the process with it. */
 void lwp_free(struct lwp *l);
 int proc_count(void);
+/*
+ * The kern.* sysctl counts: kern.maxproc (NetBSD's node) and this kernel's
+ * kern.nprocs, kern.nlwps, kern.nfiles (live processes, lwps, open files).
+ * 0 with *val, or ENOENT for another node.
+ */
+int kern_count(int node, int *val);
 /*
  * Process groups, sessions and limits of a new process p (kern_prot.c):
  * inherited from parent, or init's own session when parent is proc0 at
@@ -245,6 +289,12 @@ void prot_proc_free(struct proc *p);
 int proc_nofile(void);
 /* The wall clock, as settimeofday(2) may have moved it (kern_time.c). */
 int kclock_realtime(struct ktimespec *ts);
+/*
+ * The kern.* sysctl counts: kern.maxproc (NetBSD's node) and this kernel's
+ * kern.nprocs, kern.nlwps, kern.nfiles (live processes, lwps, open files).
+ * 0 with *val, or ENOENT for another node.
+ */
+int kern_count(int node, int *val);
 
 /* ---- the virtual CPU and contexts (vcpu.c) ---- */
 
@@ -296,8 +346,21 @@ extern char hostname[256];
 
 void kpanic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Kernel memory (kmem.c), zeroed; NULL when out of memory or past the
+ * memory limit (RUMP_MEMLIMIT). kmem_data_alloc is for file data: it fails
+ * earlier, while the kernel reserve (kmem_reserve()) is still free, so a
+ * full tmpfs leaves the kernel room to serve the next caller.
+ */
 void *kmem_zalloc(size_t len);
+void *kmem_data_alloc(size_t len);
+void *kmem_obj_alloc(size_t len);	/* lasting objects: half the reserve */
 void kmem_free(void *p, size_t len);
+void kmem_init(void);
+uint64_t kmem_limit(void);	/* bytes; hw.physmem64 */
+uint64_t kmem_reserve(void);
+size_t kmem_bounce_size(void);	/* uio_move's buffer */
+uint64_t kmem_inuse(void);
 /* The monotonic clock in nanoseconds. */
 uint64_t kclock_ns(void);
 /*

@@ -387,6 +387,8 @@ sys_kill(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if (sig < 0 || sig >= RUMP_NSIG)
 		return RUMP_EINVAL;
+	if (pid == INT32_MIN)
+		return RUMP_ESRCH;	/* no group -pid: -pid would overflow */
 	if (pid > 0) {
 		if ((p = proc_find(pid)) == NULL || p == &proc0)
 			return RUMP_ESRCH;

@@ -141,7 +141,9 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 	for (int i = 0; i < cnt; i++) {
 		struct kiovec iov;
 		size_t done = 0;
-		if ((error = copyin(&uiov[i], &iov, sizeof(iov))) != 0)
+		/* Integer arithmetic: uiov is the caller's word, not an object. */
+		if ((error = copyin((const void *)((uintptr_t)uiov +
+		    (size_t)i * sizeof(iov)), &iov, sizeof(iov))) != 0)
 			break;
 		if (iov.len == 0)
 			continue;
@@ -270,8 +272,10 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 			return error;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 			return RUMP_EINVAL;
-		timeout = (uint64_t)tv.tv_sec * 1000000000ULL +
-		    (uint64_t)tv.tv_usec * 1000ULL;
+		/* Beyond about 146 years is forever: no wrap to a short wait. */
+		if (tv.tv_sec < (int64_t)(UINT64_MAX / 4 / 1000000000ULL))
+			timeout = (uint64_t)tv.tv_sec * 1000000000ULL +
+			    (uint64_t)tv.tv_usec * 1000ULL;
 	}
 	for (int fd = 0; fd < nd; fd++) {
 		short events = 0;
@@ -332,26 +336,13 @@ sysctl_out(const void *val, size_t len, void *oldv, size_t *oldlenp)
 	return oldv != NULL && have < len ? RUMP_ENOMEM : 0;
 }
 
-static uint64_t
-physmem(void)
-{
-	char buf[32];
-	uint64_t v = 0;
-
-	/* RUMP_MEMLIMIT, as NetBSD's rump kernels read it; 1 GiB without one. */
-	if (rumpuser_getparam("RUMP_MEMLIMIT", buf, sizeof(buf)) == 0)
-		for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-			v = v * 10 + (uint64_t)(*p - '0');
-	return v != 0 ? v : 1ULL << 30;
-}
-
 int
 sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 {
 	unsigned namelen = ARG(a, 1, unsigned);
 	void *oldv = ARG(a, 2, void *), *newv = (void *)ARG(a, 4, const void *);
 	size_t *oldlenp = ARG(a, 3, size_t *), newlen = ARG(a, 5, size_t);
-	int name[CTL_MAXNAME], error;
+	int name[CTL_MAXNAME], error, count;
 
 	(void)rv;
 	if (namelen < 2 || namelen > CTL_MAXNAME)
@@ -383,6 +374,8 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 		return sysctl_out("NetBSD", 7, oldv, oldlenp);
 	if (name[0] == CTL_KERN && name[1] == KERN_OSRELEASE)
 		return sysctl_out("10.0", 5, oldv, oldlenp);
+	if (name[0] == CTL_KERN && kern_count(name[1], &count) == 0)
+		return sysctl_out(&count, sizeof(count), oldv, oldlenp);
 	if (name[0] == CTL_HW && name[1] == HW_NCPU) {
 		char buf[16];
 		int n = 1;
@@ -396,7 +389,7 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 		return sysctl_out(&ps, sizeof(ps), oldv, oldlenp);
 	}
 	if (name[0] == CTL_HW && name[1] == HW_PHYSMEM64) {
-		uint64_t pm = physmem();
+		uint64_t pm = kmem_limit();
 		return sysctl_out(&pm, sizeof(pm), oldv, oldlenp);
 	}
 	return RUMP_EOPNOTSUPP;

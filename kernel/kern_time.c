@@ -41,6 +41,9 @@ kclock_set(const struct ktimespec *ts)
 	struct ktimespec now;
 	int error;
 
+	/* Past 2116 the nanoseconds would overflow: not a time to set. */
+	if (ts->tv_sec > INT64_MAX / NS / 2)
+		return RUMP_EINVAL;
 	if ((error = kclock_realtime(&now)) != 0)
 		return error;
 	wall_offset_ns += (ts->tv_sec - now.tv_sec) * NS + (ts->tv_nsec - now.tv_nsec);

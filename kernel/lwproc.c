@@ -34,8 +34,9 @@ lwproc_rfork(int flags)
 		return error;
 	l = lwp_create(p);
 	if (l == NULL) {
-		/* A process with no lwp: create one to free it with. */
-		kpanic("out of memory for a new process's lwp");
+		/* Out of memory: the caller (a client's handshake) is told. */
+		proc_destroy(p);
+		return RUMP_ENOMEM;
 	}
 	bind_new(l);
 	return 0;

@@ -13,7 +13,7 @@
 struct proc proc0, *initproc;
 static struct proc *pidhash[PIDHASH];
 static kpid_t nextpid = 2;
-static int nprocs;
+static int nprocs, nlwps;
 
 static void
 hash_insert(struct proc *p)
@@ -51,6 +51,26 @@ int
 proc_count(void)
 {
 	return nprocs;
+}
+
+int
+kern_count(int node, int *val)
+{
+	switch (node) {
+	case RUMP_KERN_MAXPROC:
+		*val = PID_MAX;		/* one per pid, 0 .. PID_MAX-1 */
+		return 0;
+	case RUMP_KERN_NPROCS:
+		*val = nprocs;
+		return 0;
+	case RUMP_KERN_NLWPS:
+		*val = nlwps;
+		return 0;
+	case RUMP_KERN_NFILES:
+		*val = file_count();
+		return 0;
+	}
+	return RUMP_ENOENT;
 }
 
 static kpid_t
@@ -137,8 +157,10 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 	p->p_cwd = parent->p_cwd;		/* cwd follows, as cwdinit() */
 	if (p->p_cwd != NULL)
 		vref(p->p_cwd);
-	memcpy(p->p_comm, parent->p_comm[0] != '\0' ? parent->p_comm : "rumproc",
-	    sizeof(p->p_comm));
+	/* A bounded copy: the fallback name is shorter than p_comm. */
+	strncpy(p->p_comm, parent->p_comm[0] != '\0' ? parent->p_comm :
+	    "rumproc", sizeof(p->p_comm) - 1);
+	p->p_comm[sizeof(p->p_comm) - 1] = '\0';
 	child_link(parent, p);
 	hash_insert(p);
 	*pp = p;
@@ -157,6 +179,7 @@ lwp_create(struct proc *p)
 	l->l_next = p->p_lwps;
 	p->p_lwps = l;
 	p->p_nlwps++;
+	nlwps++;
 	rumpuser_curlwpop(RUMPUSER_LWP_CREATE, l);
 	return l;
 }
@@ -182,6 +205,13 @@ proc_free(struct proc *p)
 }
 
 void
+proc_destroy(struct proc *p)
+{
+	KASSERT(p->p_nlwps == 0);
+	proc_free(p);
+}
+
+void
 lwp_free(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
@@ -191,6 +221,7 @@ lwp_free(struct lwp *l)
 		pp = &(*pp)->l_next;
 	*pp = l->l_next;
 	p->p_nlwps--;
+	nlwps--;
 	/* The process goes first: l may be the context its teardown runs in. */
 	if (p->p_nlwps == 0 && p != &proc0 && p != initproc)
 		proc_free(p);

@@ -69,21 +69,11 @@ int rump_sys_openat(int fd, const char *path, int flags, ...)
 	return (int)SYSN(RUMP_SYS_openat, fd, P(path), flags, mode);
 }
 
-int
-rump_sys_pipe(int *fds)
-{
-	long rv[2] = { 0, 0 };
-	int error;
-
-	error = rump_stub_syscall(RUMP_SYS_pipe, NULL, 0, rv);
-	if (error != 0) {
-		rump_stub_seterrno(error);
-		return -1;
-	}
-	fds[0] = (int)rv[0];
-	fds[1] = (int)rv[1];
-	return 0;
-}
+/*
+ * pipe2 with no flags: the kernel stores the descriptors through copyout,
+ * so a bad fds is EFAULT from the kernel, not a fault in the caller.
+ */
+int rump_sys_pipe(int *fds) { return (int)SYSN(RUMP_SYS_pipe2, P(fds), 0); }
 
 int rump_sys_fcntl(int fd, int cmd, ...)
 {

@@ -36,23 +36,6 @@ kern_printf(const char *fmt, ...)
 		rumpuser_putchar(*p);
 }
 
-void *
-kmem_zalloc(size_t len)
-{
-	void *p;
-
-	if (rumpuser_malloc(len, 0, &p) != 0)
-		return NULL;
-	memset(p, 0, len);
-	return p;
-}
-
-void
-kmem_free(void *p, size_t len)
-{
-	rumpuser_free(p, len);
-}
-
 uint64_t
 kclock_ns(void)
 {
@@ -112,7 +95,7 @@ copyout(const void *kaddr, void *uaddr, size_t len)
 int
 copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp)
 {
-	const char *u = uaddr;
+	uintptr_t u = (uintptr_t)uaddr;
 	void *vm;
 	size_t i, got = max;
 
@@ -120,6 +103,12 @@ copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp)
 		return RUMP_EFAULT;
 	if ((vm = curproc()->p_vmspace) != NULL) {
 		if (rumpuser_sp_copyinstr(vm, uaddr, kaddr, &got) != 0)
+			return RUMP_EFAULT;
+		/*
+		 * Even "" is one byte: an empty reply is the client saying
+		 * it cannot read the address.
+		 */
+		if (got == 0 && max > 0)
 			return RUMP_EFAULT;
 		/* The reply's length is the client's word: find the NUL. */
 		for (i = 0; i < got && i < max; i++)
@@ -132,10 +121,10 @@ copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp)
 	}
 	for (i = 0; i < max; i++) {
 		/* Check each page as the string reaches it. */
-		if ((i == 0 || ((uintptr_t)(u + i) & 4095) == 0) &&
-		    !rumpuser_ext_mapped(u + i, 1))
+		if ((i == 0 || ((u + i) & 4095) == 0) &&
+		    !rumpuser_ext_mapped((const void *)(u + i), 1))
 			return RUMP_EFAULT;
-		kaddr[i] = u[i];
+		kaddr[i] = *(const char *)(u + i);
 		if (kaddr[i] == '\0') {
 			if (lenp != NULL)
 				*lenp = i + 1;
@@ -145,7 +134,8 @@ copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp)
 	return RUMP_ENAMETOOLONG;
 }
 
-#define BOUNCE		(64 * 1024)
+/* The bounce buffer: 64 KiB, less on a small machine (kmem_bounce_size). */
+#define BOUNCE		kmem_bounce_size()
 
 int
 uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,
@@ -156,6 +146,9 @@ uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,
 	int error = 0;
 
 	*done = 0;
+	/* read(2), write(2): a count beyond SSIZE_MAX is EINVAL. */
+	if (n > (size_t)INT64_MAX)
+		return RUMP_EINVAL;
 	if (n == 0)
 		return fn(arg, NULL, 0, done);
 	if (ubuf == NULL)
@@ -172,12 +165,14 @@ uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,
 		chunk = n - off < BOUNCE ? n - off : BOUNCE;
 		d = 0;
 		if (towrite) {
-			if ((error = copyin((char *)ubuf + off, kbuf, chunk)) != 0)
+			if ((error = copyin((void *)((uintptr_t)ubuf + off),
+			    kbuf, chunk)) != 0)
 				break;
 			error = fn(arg, kbuf, chunk, &d);
 		} else {
 			error = fn(arg, kbuf, chunk, &d);
-			if (d > 0 && copyout(kbuf, (char *)ubuf + off, d) != 0)
+			if (d > 0 && copyout(kbuf, (void *)((uintptr_t)ubuf +
+			    off), d) != 0)
 				error = RUMP_EFAULT;
 		}
 		off += d;

@@ -27,14 +27,28 @@ vnow(struct ktimespec *ts)
 	ts->tv_nsec = ns;
 }
 
+/* Frees the blocks of vp from block number first on. */
+static void
+free_blocks(struct vnode *vp, uint64_t first)
+{
+	uint64_t b = first;
+	void *blk;
+
+	while (radix_next(&vp->v_blocks, &b, &blk)) {
+		radix_del(&vp->v_blocks, b);
+		kmem_free(blk, TMPFS_BSIZE);
+		vp->v_nblocks--;
+		b++;
+	}
+}
+
 static void
 vfree(struct vnode *vp)
 {
-	for (size_t i = 0; i < vp->v_nblocks; i++)
-		if (vp->v_blocks[i] != NULL)
-			kmem_free(vp->v_blocks[i], TMPFS_BSIZE);
-	if (vp->v_blocks != NULL)
-		kmem_free(vp->v_blocks, vp->v_nblocks * sizeof(uint8_t *));
+	free_blocks(vp, 0);
+	KASSERT(vp->v_dcookies.root == NULL);	/* only empty directories go */
+	if (vp->v_dhash != NULL)
+		kmem_free(vp->v_dhash, vp->v_dhsize * sizeof(*vp->v_dhash));
 	if (vp->v_target != NULL)
 		kmem_free(vp->v_target, strlen(vp->v_target) + 1);
 	kmem_free(vp, sizeof(*vp));
@@ -76,32 +90,99 @@ vaccess(struct vnode *vp, struct kauth_cred *cred, int acc)
 	return (bits & (uint32_t)acc) == (uint32_t)acc ? 0 : RUMP_EACCES;
 }
 
+/* ---- directories: names hashed, entries ordered by cookie ---- */
+
+#define DHASH_MIN	8
+
+/* FNV-1a over the name. */
+static size_t
+name_hash(const char *name)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (uint8_t)*name) * 1099511628211ULL;
+	return (size_t)h;
+}
+
 struct kdirent *
 dir_find(struct vnode *dvp, const char *name)
 {
-	for (struct kdirent *d = dvp->v_dirents; d != NULL; d = d->next)
+	if (dvp->v_dhash == NULL)
+		return NULL;
+	for (struct kdirent *d = dvp->v_dhash[name_hash(name) & (dvp->v_dhsize - 1)];
+	    d != NULL; d = d->hnext)
 		if (strcmp(d->name, name) == 0)
 			return d;
 	return NULL;
 }
 
+struct kdirent *
+dir_next(struct vnode *dvp, uint64_t off)
+{
+	void *d;
+
+	if (off < DIR_FIRST_COOKIE)
+		off = DIR_FIRST_COOKIE;
+	return radix_next(&dvp->v_dcookies, &off, &d) ? d : NULL;
+}
+
+/*
+ * Doubles the hash table when it holds more names than chains. Without
+ * memory for a larger one the old one stays: slower, still right.
+ */
+static void
+dhash_grow(struct vnode *dvp)
+{
+	size_t n = dvp->v_dhsize == 0 ? DHASH_MIN : dvp->v_dhsize * 2;
+	struct kdirent **nt;
+
+	if (dvp->v_dhsize != 0 && (size_t)dvp->v_size <= dvp->v_dhsize)
+		return;
+	if ((nt = kmem_obj_alloc(n * sizeof(*nt))) == NULL)
+		return;
+	for (size_t i = 0; i < dvp->v_dhsize; i++) {
+		struct kdirent *d, *next;
+		for (d = dvp->v_dhash[i]; d != NULL; d = next) {
+			next = d->hnext;
+			d->hnext = nt[name_hash(d->name) & (n - 1)];
+			nt[name_hash(d->name) & (n - 1)] = d;
+		}
+	}
+	if (dvp->v_dhash != NULL)
+		kmem_free(dvp->v_dhash, dvp->v_dhsize * sizeof(*nt));
+	dvp->v_dhash = nt;
+	dvp->v_dhsize = n;
+}
+
 int
 dir_add(struct vnode *dvp, const char *name, struct vnode *vp)
 {
-	size_t len = strlen(name);
-	struct kdirent *d = kmem_zalloc(sizeof(*d) + len + 1);
-	struct kdirent **pp = &dvp->v_dirents;
+	size_t len = strlen(name), h;
+	struct kdirent *d;
 
-	if (d == NULL)
+	dhash_grow(dvp);
+	if (dvp->v_dhash == NULL)
+		return RUMP_ENOSPC;
+	if ((d = kmem_obj_alloc(sizeof(*d) + len + 1)) == NULL)
 		return RUMP_ENOSPC;
 	memcpy(d->name, name, len + 1);
 	d->vp = vp;
-	while (*pp != NULL)		/* keep creation order for getdents */
-		pp = &(*pp)->next;
-	*pp = d;
+	if (dvp->v_dnext < DIR_FIRST_COOKIE)
+		dvp->v_dnext = DIR_FIRST_COOKIE;
+	d->cookie = dvp->v_dnext;
+	if (radix_set(&dvp->v_dcookies, d->cookie, d) != 0) {
+		kmem_free(d, sizeof(*d) + len + 1);
+		return RUMP_ENOSPC;
+	}
+	dvp->v_dnext++;
+	h = name_hash(name) & (dvp->v_dhsize - 1);
+	d->hnext = dvp->v_dhash[h];
+	dvp->v_dhash[h] = d;
 	vp->v_nlink++;
 	if (vp->v_type == VDIR) {
 		vp->v_parent = dvp;
+		vp->v_dent = d;
 		dvp->v_nlink++;		/* the child's ".." */
 	}
 	dvp->v_size += 1;
@@ -113,22 +194,32 @@ dir_add(struct vnode *dvp, const char *name, struct vnode *vp)
 void
 dir_remove(struct vnode *dvp, const char *name)
 {
-	struct kdirent **pp = &dvp->v_dirents, *d;
+	struct kdirent **pp, *d;
 	struct vnode *vp;
 
+	KASSERT(dvp->v_dhash != NULL);
+	pp = &dvp->v_dhash[name_hash(name) & (dvp->v_dhsize - 1)];
 	while (*pp != NULL && strcmp((*pp)->name, name) != 0)
-		pp = &(*pp)->next;
+		pp = &(*pp)->hnext;
 	KASSERT(*pp != NULL);
 	d = *pp;
-	*pp = d->next;
+	*pp = d->hnext;
+	radix_del(&dvp->v_dcookies, d->cookie);
 	vp = d->vp;
 	kmem_free(d, sizeof(*d) + strlen(d->name) + 1);
 	dvp->v_size -= 1;
+	if (dvp->v_size == 0) {
+		/* An empty directory gives its table back. */
+		kmem_free(dvp->v_dhash, dvp->v_dhsize * sizeof(*dvp->v_dhash));
+		dvp->v_dhash = NULL;
+		dvp->v_dhsize = 0;
+	}
 	vnow(&dvp->v_mtime);
 	dvp->v_ctime = dvp->v_mtime;
 	if (vp->v_type == VDIR) {
 		dvp->v_nlink--;
 		vp->v_nlink = 0;	/* its "." goes with it */
+		vp->v_dent = NULL;
 	} else {
 		vp->v_nlink--;
 	}
@@ -140,7 +231,7 @@ dir_remove(struct vnode *dvp, const char *name)
 static struct vnode *
 vn_alloc(enum vtype type, uint32_t mode, kuid_t uid, kgid_t gid)
 {
-	struct vnode *vp = kmem_zalloc(sizeof(*vp));
+	struct vnode *vp = kmem_obj_alloc(sizeof(*vp));
 
 	if (vp == NULL)
 		return NULL;
@@ -175,26 +266,11 @@ vn_create(struct vnode *dvp, const char *name, enum vtype type, uint32_t mode,
 	return vp;
 }
 
-/* ---- regular file data: 4 KiB blocks, missing blocks read as zeros ---- */
-
-static int
-grow_blocks(struct vnode *vp, size_t n)
-{
-	uint8_t **nb;
-
-	if (n <= vp->v_nblocks)
-		return 0;
-	nb = kmem_zalloc(n * sizeof(*nb));
-	if (nb == NULL)
-		return RUMP_ENOSPC;
-	if (vp->v_blocks != NULL) {
-		memcpy(nb, vp->v_blocks, vp->v_nblocks * sizeof(*nb));
-		kmem_free(vp->v_blocks, vp->v_nblocks * sizeof(*nb));
-	}
-	vp->v_blocks = nb;
-	vp->v_nblocks = n;
-	return 0;
-}
+/*
+ * ---- regular file data: 4 KiB blocks in a radix tree by block number;
+ * missing blocks are holes and read as zeros, so a file costs the blocks it
+ * holds whatever its size. ----
+ */
 
 int
 vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done)
@@ -208,14 +284,15 @@ vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done)
 		return RUMP_EINVAL;
 	while (n < len && off + (int64_t)n < vp->v_size) {
 		int64_t pos = off + (int64_t)n;
-		size_t b = (size_t)(pos / TMPFS_BSIZE), in = (size_t)(pos % TMPFS_BSIZE);
-		size_t chunk = TMPFS_BSIZE - in;
+		uint64_t b = (uint64_t)pos / TMPFS_BSIZE;
+		size_t in = (size_t)(pos % TMPFS_BSIZE), chunk = TMPFS_BSIZE - in;
+		uint8_t *blk;
 		if (chunk > len - n)
 			chunk = len - n;
 		if ((int64_t)chunk > vp->v_size - pos)
 			chunk = (size_t)(vp->v_size - pos);
-		if (b < vp->v_nblocks && vp->v_blocks[b] != NULL)
-			memcpy(out + n, vp->v_blocks[b] + in, chunk);
+		if ((blk = radix_get(&vp->v_blocks, b)) != NULL)
+			memcpy(out + n, blk + in, chunk);
 		else
 			memset(out + n, 0, chunk);
 		n += chunk;
@@ -230,31 +307,43 @@ vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *don
 {
 	const uint8_t *in = buf;
 	size_t n = 0;
-	int error;
+	int error = 0;
 
-	if (off < 0 || off + (int64_t)len < off)
+	if (off < 0)
 		return RUMP_EINVAL;
 	if (len == 0) {
 		*done = 0;
 		return 0;
 	}
-	error = grow_blocks(vp, (size_t)((off + (int64_t)len + TMPFS_BSIZE - 1) / TMPFS_BSIZE));
-	if (error != 0)
-		return error;
+	if (off >= TMPFS_MAXSIZE)
+		return RUMP_EFBIG;
+	if (len > (uint64_t)(TMPFS_MAXSIZE - off))
+		len = (size_t)(TMPFS_MAXSIZE - off);	/* a short write */
 	while (n < len) {
 		int64_t pos = off + (int64_t)n;
-		size_t b = (size_t)(pos / TMPFS_BSIZE), o = (size_t)(pos % TMPFS_BSIZE);
-		size_t chunk = TMPFS_BSIZE - o;
+		uint64_t b = (uint64_t)pos / TMPFS_BSIZE;
+		size_t o = (size_t)(pos % TMPFS_BSIZE), chunk = TMPFS_BSIZE - o;
+		uint8_t *blk = radix_get(&vp->v_blocks, b);
 		if (chunk > len - n)
 			chunk = len - n;
-		if (vp->v_blocks[b] == NULL &&
-		    (vp->v_blocks[b] = kmem_zalloc(TMPFS_BSIZE)) == NULL)
-			break;		/* out of memory: a short write */
-		memcpy(vp->v_blocks[b] + o, in + n, chunk);
+		if (blk == NULL) {
+			/* Out of memory: a short write, or ENOSPC for none. */
+			if ((blk = kmem_data_alloc(TMPFS_BSIZE)) == NULL) {
+				error = RUMP_ENOSPC;
+				break;
+			}
+			if (radix_set(&vp->v_blocks, b, blk) != 0) {
+				kmem_free(blk, TMPFS_BSIZE);
+				error = RUMP_ENOSPC;
+				break;
+			}
+			vp->v_nblocks++;
+		}
+		memcpy(blk + o, in + n, chunk);
 		n += chunk;
 	}
 	if (n == 0)
-		return RUMP_ENOSPC;
+		return error;
 	if (off + (int64_t)n > vp->v_size)
 		vp->v_size = off + (int64_t)n;
 	vnow(&vp->v_mtime);
@@ -266,7 +355,8 @@ vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *don
 int
 vn_truncate(struct vnode *vp, int64_t len)
 {
-	size_t keep;
+	uint64_t keep;
+	uint8_t *last;
 
 	if (vp->v_type == VDIR)
 		return RUMP_EISDIR;
@@ -274,17 +364,14 @@ vn_truncate(struct vnode *vp, int64_t len)
 		return RUMP_EINVAL;
 	if (len < 0)
 		return RUMP_EINVAL;
-	keep = (size_t)((len + TMPFS_BSIZE - 1) / TMPFS_BSIZE);
-	for (size_t i = keep; i < vp->v_nblocks; i++) {
-		if (vp->v_blocks[i] != NULL) {
-			kmem_free(vp->v_blocks[i], TMPFS_BSIZE);
-			vp->v_blocks[i] = NULL;
-		}
-	}
+	if (len > TMPFS_MAXSIZE)
+		return RUMP_EFBIG;
+	keep = ((uint64_t)len + TMPFS_BSIZE - 1) / TMPFS_BSIZE;
+	free_blocks(vp, keep);
 	/* The tail of the last kept block must read as zeros if it grows again. */
-	if (len % TMPFS_BSIZE != 0 && keep > 0 && keep <= vp->v_nblocks &&
-	    vp->v_blocks[keep - 1] != NULL)
-		memset(vp->v_blocks[keep - 1] + len % TMPFS_BSIZE, 0,
+	if (len % TMPFS_BSIZE != 0 &&
+	    (last = radix_get(&vp->v_blocks, keep - 1)) != NULL)
+		memset(last + len % TMPFS_BSIZE, 0,
 		    TMPFS_BSIZE - (size_t)(len % TMPFS_BSIZE));
 	vp->v_size = len;
 	vnow(&vp->v_mtime);

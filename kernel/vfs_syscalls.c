@@ -222,7 +222,6 @@ stat_out(struct vnode *vp, void *ub)
 {
 	static const uint32_t fmt[] = { 0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO };
 	struct nb_stat st;
-	int64_t blocks = 0;
 
 	memset(&st, 0, sizeof(st));
 	st.st_dev = 0x1700;		/* one tmpfs */
@@ -237,10 +236,7 @@ stat_out(struct vnode *vp, void *ub)
 	st.st_ctim = vp->v_ctime;
 	st.st_birthtim = vp->v_btime;
 	st.st_size = vp->v_type == VLNK ? (int64_t)strlen(vp->v_target) : vp->v_size;
-	for (size_t i = 0; i < vp->v_nblocks; i++)
-		if (vp->v_blocks[i] != NULL)
-			blocks += TMPFS_BSIZE / 512;	/* holes take no space */
-	st.st_blocks = blocks;
+	st.st_blocks = (int64_t)vp->v_nblocks * (TMPFS_BSIZE / 512);	/* holes take none */
 	st.st_blksize = TMPFS_BSIZE;
 	return copyout(&st, ub, sizeof(st));
 }
@@ -464,7 +460,7 @@ do_remove(struct lwp *l, int dirfd, const char *upath, bool dir)
 		error = RUMP_ENOTDIR;
 	else if (!dir && nd.ni_vp->v_type == VDIR)
 		error = RUMP_EPERM;		/* unlink(2) of a directory */
-	else if (dir && nd.ni_vp->v_dirents != NULL)
+	else if (dir && nd.ni_vp->v_size != 0)
 		error = RUMP_ENOTEMPTY;
 	else if (nd.ni_vp == rootvnode || nd.ni_vp == l->l_proc->p_cwd)
 		error = RUMP_EBUSY;
@@ -531,6 +527,7 @@ sys_symlink(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if ((target = kmem_zalloc(RUMP_PATH_MAX)) == NULL)
 		return RUMP_ENOMEM;
+	len = 1;
 	error = copyinstr(ARG(a, 0, const char *), target, RUMP_PATH_MAX, &len);
 	len--;			/* without the NUL */
 	if (error == 0)
@@ -618,7 +615,7 @@ sys_rename(struct lwp *l, const void *a, register_t *rv)
 			error = RUMP_ENOTDIR;
 		else if (vp->v_type != VDIR && to.ni_vp->v_type == VDIR)
 			error = RUMP_EISDIR;
-		else if (to.ni_vp->v_type == VDIR && to.ni_vp->v_dirents != NULL)
+		else if (to.ni_vp->v_type == VDIR && to.ni_vp->v_size != 0)
 			error = RUMP_ENOTEMPTY;
 		else
 			error = may_remove(l, to.ni_dvp, to.ni_vp);
@@ -719,19 +716,37 @@ sys_fchown(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
 }
 
+/* NetBSD's amd64 struct timeval: {int64 tv_sec; int32 tv_usec; pad}. */
+struct nb_timeval {
+	int64_t tv_sec;
+	int32_t tv_usec;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct nb_timeval) == 16, "NetBSD struct timeval is 16 bytes");
+
 int
 sys_utimes(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
-	const int64_t *tv = ARG(a, 1, const int64_t *);	/* 2 x {int64 sec; int32 usec} */
-	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+	const void *utv = ARG(a, 1, const void *);
+	struct nb_timeval tv[2];
 	struct vnode *vp;
+	int error;
 
 	(void)rv;
-	if (error != 0)
+	/* The times are user memory like any other (utimes(2): EFAULT). */
+	if (utv != NULL) {
+		if ((error = copyin(utv, tv, sizeof(tv))) != 0)
+			return error;
+		for (int i = 0; i < 2; i++)
+			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+				return RUMP_EINVAL;
+	}
+	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW,
+	    &nd)) != 0)
 		return error;
 	vp = nd.ni_vp;
-	if (tv == NULL) {
+	if (utv == NULL) {
 		/* Now: the owner, or anyone who may write. */
 		if (CRED(l)->euid != vp->v_uid)
 			error = vaccess(vp, CRED(l), VWRITE);
@@ -742,13 +757,10 @@ sys_utimes(struct lwp *l, const void *a, register_t *rv)
 	} else if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid) {
 		error = RUMP_EPERM;
 	} else {
-		int32_t usec[2];
-		memcpy(&usec[0], (const char *)tv + 8, 4);
-		memcpy(&usec[1], (const char *)tv + 24, 4);
-		vp->v_atime.tv_sec = tv[0];
-		vp->v_atime.tv_nsec = (long)usec[0] * 1000;
-		vp->v_mtime.tv_sec = tv[2];
-		vp->v_mtime.tv_nsec = (long)usec[1] * 1000;
+		vp->v_atime.tv_sec = tv[0].tv_sec;
+		vp->v_atime.tv_nsec = (long)tv[0].tv_usec * 1000;
+		vp->v_mtime.tv_sec = tv[1].tv_sec;
+		vp->v_mtime.tv_nsec = (long)tv[1].tv_usec * 1000;
 	}
 	if (error == 0)
 		vnow(&vp->v_ctime);
@@ -867,38 +879,54 @@ sys_fchdir(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_cwd(l, vp);
 }
 
+/*
+ * __getcwd(2), as NetBSD: the path is built backwards in a kernel buffer
+ * of the caller's length, capped at four times PATH_MAX, so any path that
+ * fits the caller's buffer is returned (ERANGE otherwise, never
+ * ENAMETOOLONG); the return value is the length used, NUL included.
+ */
 int
 sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 {
-	char *buf = ARG(a, 0, char *), tmp[RUMP_PATH_MAX];
-	size_t size = ARG(a, 1, size_t), pos = sizeof(tmp) - 1;
+	size_t size = ARG(a, 1, size_t), pos;
 	struct vnode *vp = l->l_proc->p_cwd;
+	char *tmp;
+	int error = 0;
 
-	(void)rv;
+	if (size > 4 * RUMP_PATH_MAX)
+		size = 4 * RUMP_PATH_MAX;
+	else if (size < 2)
+		return RUMP_ERANGE;
+	if ((tmp = kmem_zalloc(size)) == NULL)
+		return RUMP_ENOMEM;
+	pos = size - 1;
 	tmp[pos] = '\0';
 	if (vp == rootvnode)
 		tmp[--pos] = '/';
-	while (vp != rootvnode) {
+	while (vp != rootvnode && error == 0) {
 		struct vnode *dvp = vp->v_parent;
-		struct kdirent *d;
+		struct kdirent *d = vp->v_dent;
 		size_t len;
-		if (dvp == NULL || vp->v_nlink == 0)
-			return RUMP_ENOENT;	/* the directory was removed */
-		for (d = dvp->v_dirents; d != NULL && d->vp != vp; d = d->next)
-			;
-		if (d == NULL)
-			return RUMP_ENOENT;
+
+		if (dvp == NULL || vp->v_nlink == 0 || d == NULL) {
+			error = RUMP_ENOENT;	/* the directory was removed */
+			break;
+		}
 		len = strlen(d->name);
-		if (len + 1 > pos)
-			return RUMP_ENAMETOOLONG;
+		if (len + 1 > pos) {
+			error = RUMP_ERANGE;
+			break;
+		}
 		pos -= len;
 		memcpy(tmp + pos, d->name, len);
 		tmp[--pos] = '/';
 		vp = dvp;
 	}
-	if (sizeof(tmp) - pos > size)
-		return RUMP_ERANGE;
-	return copyout(tmp + pos, buf, sizeof(tmp) - pos);
+	if (error == 0 && (error = copyout(tmp + pos, ARG(a, 0, char *),
+	    size - pos)) == 0)
+		*rv = (register_t)(size - pos);
+	kmem_free(tmp, size);
+	return error;
 }
 
 /* ---- directories ---- */
@@ -910,15 +938,20 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 	char *ubuf = ARG(a, 1, char *);
 	size_t count = ARG(a, 2, size_t), out = 0;
 	struct vnode *dvp;
-	int64_t idx = 0;
+	int64_t idx;
 
 	if (fp == NULL)
 		return RUMP_EBADF;
 	if (fp->ops != &vnode_fileops || ((struct vnode *)fp->data)->v_type != VDIR)
 		return RUMP_ENOTDIR;
 	dvp = fp->data;
-	/* Entries: ".", "..", then the directory's; the offset counts them. */
-	for (struct kdirent *d = NULL;; idx++) {
+	/*
+	 * Entries: "." at offset 0, ".." at 1, then the directory's in cookie
+	 * order, each at its cookie (dir_next); the offset after a record is
+	 * its cookie + 1, so a listing resumes where it stopped.
+	 */
+	for (idx = fp->offset < 0 ? 0 : fp->offset;; idx++) {
+		struct kdirent *d;
 		static const uint8_t dtype[] = { 0, 8, 4, 10, 2, 1 };
 		const char *name;
 		struct vnode *vp;
@@ -932,14 +965,12 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 			name = "..";
 			vp = dvp->v_parent != NULL ? dvp->v_parent : dvp;
 		} else {
-			d = d == NULL ? dvp->v_dirents : d->next;
-			if (d == NULL)
+			if ((d = dir_next(dvp, (uint64_t)idx)) == NULL)
 				break;
+			idx = (int64_t)d->cookie;
 			name = d->name;
 			vp = d->vp;
 		}
-		if (idx < fp->offset)
-			continue;
 		nl = strlen(name);
 		reclen = (13 + nl + 1 + 7) & ~(size_t)7;
 		if (out + reclen > count) {
@@ -955,7 +986,8 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 		rec[11] = (uint8_t)(nl >> 8);
 		rec[12] = dtype[vp->v_type];
 		memcpy(rec + 13, name, nl);
-		if (copyout(rec, ubuf + out, reclen) != 0)
+		/* Integer arithmetic: ubuf is the caller's word, not an object. */
+		if (copyout(rec, (void *)((uintptr_t)ubuf + out), reclen) != 0)
 			return RUMP_EFAULT;
 		out += reclen;
 		fp->offset = idx + 1;

@@ -14,3 +14,16 @@ $(O)/host/bench/sp: bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude \
 		-o $@ bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a -pthread
+
+# The key handshake's hashing against published vectors (host, sanitized).
+$(O)/host/tests/sp/test_sha256: tests/host/sp/test_sha256.c sp/sha256.c \
+		sp/auth_proto.c sp/sha256.h sp/sp_auth.h sp/sp_proto.h \
+		tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Itests/host -o $@ tests/host/sp/test_sha256.c sp/sha256.c \
+		sp/auth_proto.c
+
+test-host: $(O)/host/tests/sp/test_sha256

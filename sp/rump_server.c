@@ -1,8 +1,8 @@
 /*
  * rump_server: the rump kernel as a host server over rump_sp.
  *
- *	rump_server [-sv] [-c ncpu] [-d drivespec] [-l library] [-m module]
- *	    [-r ramsize] URL
+ *	rump_server [-sv] [-c ncpu] [-d drivespec] [-k keyfile] [-L limit=value]
+ *	    [-l library] [-m module] [-r ramsize] [-u uid:gid] URL
  *
  * NetBSD's option letters (rump_server(1)): -s stays in the foreground, -c
  * sets the number of virtual CPUs (RUMP_NCPU), -r the memory limit
@@ -15,8 +15,17 @@
  * only once the socket listens (exit 0) or the start failed (exit 1), so a
  * script may connect right after. SIGTERM and SIGINT halt it cleanly, as
  * a client's reboot does; it exits 0 when halted.
+ *
+ * -L is this server's own: what one client connection may hold
+ * (sp/sp_limits.h, README): maxprefork, maxlwp, maxorphan, orphansecs.
+ * -k, not NetBSD's: every client must prove it holds the key in keyfile
+ * (hex digits, 16 to 64 bytes) before anything else (doc/rump_sp-auth.md).
+ * -u, not NetBSD's either: clients' processes run as uid:gid, not root.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,13 +37,17 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
+#include "sp_auth.h"
 
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-d drivespec] "
-	    "[-l library] [-m module]\n                   [-r ramsize[k|m|g]] "
-	    "URL\n  URL: unix://PATH or tcp://ADDR:PORT\n");
+	    "[-k keyfile]\n                   [-L limit=value] [-l library] "
+	    "[-m module]\n                   [-r ramsize[k|m|g]] [-u uid:gid] "
+	    "URL\n"
+	    "  URL: unix://PATH or tcp://ADDR:PORT\n"
+	    "  limits: maxprefork, maxlwp, maxorphan, orphansecs\n");
 	exit(1);
 }
 
@@ -196,6 +209,76 @@ drivespec_check(const char *spec)
 	return 0;
 }
 
+/*
+ * -L name=value: the server reads RUMP_SP_<NAME> (sp/limits.c checks the
+ * range). 0, or -1 after a message.
+ */
+static int
+limit_set(const char *arg)
+{
+	static const char *const names[] = { "maxprefork", "maxlwp",
+	    "maxorphan", "orphansecs" };
+	const char *eq = strchr(arg, '=');
+	char var[32];
+	size_t n = eq != NULL ? (size_t)(eq - arg) : 0;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (eq == NULL || strlen(names[i]) != n ||
+		    strncmp(names[i], arg, n) != 0)
+			continue;
+		if (eq[1] == '\0' || strspn(eq + 1, "0123456789") !=
+		    strlen(eq + 1)) {
+			fprintf(stderr, "rump_server: -L %s: not a number\n",
+			    arg);
+			return -1;
+		}
+		snprintf(var, sizeof(var), "RUMP_SP_");
+		for (size_t k = 0; k < n; k++)
+			var[8 + k] = (char)(arg[k] - 'a' + 'A');
+		var[8 + n] = '\0';
+		setenv(var, eq + 1, 1);
+		return 0;
+	}
+	fprintf(stderr, "rump_server: -L %s: want maxprefork, maxlwp, "
+	    "maxorphan or orphansecs=NUMBER\n", arg);
+	return -1;
+}
+
+/*
+ * -k: the key in path (hex digits, blanks around them ignored) into key.
+ * 0, or -1 after a message. A key others may read is worth a warning.
+ */
+static int
+keyfile_read(const char *path, uint8_t key[SP_AUTH_MAXKEY], size_t *keylen)
+{
+	char buf[4096];
+	const char *why;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) == -1 || (n = read(fd, buf, sizeof(buf))) < 0) {
+		fprintf(stderr, "rump_server: -k %s: %s\n", path,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	why = sp_auth_parsekey(buf, (size_t)n, key, keylen);
+	secure_zero(buf, sizeof(buf));
+	if (why != NULL) {
+		fprintf(stderr, "rump_server: -k %s: not a key: %s\n", path,
+		    why);
+		return -1;
+	}
+	if (st.st_mode & 077)
+		fprintf(stderr, "rump_server: warning: -k %s: others may read "
+		    "the key (mode %03o)\n", path, st.st_mode & 0777);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -203,9 +286,34 @@ main(int argc, char **argv)
 	sigset_t sigs;
 	int ch, sig, error, foreground = 0, ncomp = 0;
 	const char *comps[64];
+	uint8_t key[SP_AUTH_MAXKEY];
+	size_t keylen = 0;
+	long long uid = -1, gid = -1;
+	char *end;
 
-	while ((ch = getopt(argc, argv, "c:d:l:m:r:sv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:k:L:l:m:r:su:v")) != -1) {
 		switch (ch) {
+		case 'u':
+			errno = 0;
+			uid = strtoll(optarg, &end, 10);
+			if (errno == 0 && end != optarg && *end == ':' &&
+			    end[1] >= '0' && end[1] <= '9')
+				gid = strtoll(end + 1, &end, 10);
+			if (errno != 0 || *end != '\0' || uid < 0 || gid < 0 ||
+			    uid > 0x7fffffff || gid > 0x7fffffff) {
+				fprintf(stderr, "rump_server: -u wants uid:gid "
+				    "(numbers), not \"%s\"\n", optarg);
+				return 1;
+			}
+			break;
+		case 'k':
+			if (keyfile_read(optarg, key, &keylen) != 0)
+				return 1;
+			break;
+		case 'L':
+			if (limit_set(optarg) != 0)
+				return 1;
+			break;
 		case 'd':
 			if (drivespec_check(optarg) != 0)
 				return 1;
@@ -268,12 +376,18 @@ main(int argc, char **argv)
 		    error);
 	else if ((error = components_present(comps, ncomp)) != 0)
 		;
+	else if (keylen > 0 && (error = rump_init_server_key(key,
+	    keylen)) != 0)
+		fprintf(stderr, "rump_server: the key: error %d\n", error);
+	else if (uid >= 0 && (error = rump_init_server_cred(uid, gid)) != 0)
+		fprintf(stderr, "rump_server: -u: error %d\n", error);
 	else if ((error = rump_init_server(argv[optind])) != 0)
 		fprintf(stderr, "rump_server: cannot serve %s: error %d (%s)\n",
 		    argv[optind], error, error == 48 ? "address in use" :
-		    error == 22 ? "invalid URL" : error == 63 ?
+		    error == 22 ? "invalid URL or -L limit" : error == 63 ?
 		    "path too long" : error == 34 ? "port out of range" :
 		    error == 45 ? "not supported" : "see errno(2) of NetBSD");
+	secure_zero(key, sizeof(key));	/* the server has its copy */
 	if (!foreground)
 		rumpuser_daemonize_done(error);
 	if (error != 0)

@@ -22,6 +22,9 @@
 #include "rump/rump.h"
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
+#include "sp_limits.h"
+#include "sp_prefork.h"
+#include "sp_auth.h"
 #include "sp_proto.h"
 #include "sp_server.h"
 #include "sp_transport.h"
@@ -51,12 +54,14 @@ struct spconn {
 	struct rumpuser_cv *cv;
 	enum connstate state;
 	bool inexec;
+	bool told;			/* a refusal's console line printed */
 	int refs;			/* the reader + queued/running jobs */
 	int inflight;			/* system calls queued or running */
 	uint64_t nextreq;
 	pid_t pid;
 	struct lwp *mainlwp;		/* never runs calls; holds the process */
 	struct spwait *waits;
+	struct sp_authconn auth;	/* the key handshake (sp/auth.c) */
 };
 
 struct job {
@@ -65,12 +70,6 @@ struct job {
 	uint8_t *body;
 	size_t bodylen;
 	struct job *next;
-};
-
-struct prefork {
-	uint32_t cookie[SP_AUTHLEN];
-	struct lwp *lwp;		/* the temporary process's only lwp */
-	struct prefork *next;
 };
 
 static struct {
@@ -83,7 +82,6 @@ static struct {
 	int nconn;
 	struct job *jobs, **jobtail;
 	int nworkers, nidle;
-	struct prefork *preforks;
 	bool running;
 } sp;
 
@@ -152,6 +150,45 @@ send_error(struct spconn *c, uint64_t reqno, uint32_t code, bool shut)
 	send_frame(c, reqno, RUMPSP_ERROR, 0, code, NULL, 0, NULL, 0);
 	if (shut)
 		sp.tr->shutdown(c->sock);
+}
+
+/*
+ * Refuses a request with an ERROR frame whose body says why (a NUL-ended
+ * line; NetBSD's client reads and ignores bodies of ERROR frames), and a
+ * console line, once per connection so that no client floods the console;
+ * with shut, the connection ends too. Called by the connection's reader.
+ */
+static void
+send_refusal(struct spconn *c, uint64_t reqno, uint32_t code, bool shut,
+    const char *why)
+{
+	if (!c->told)
+		rumpuser_dprintf("rump_sp: client pid %d refused: %s\n",
+		    (int)c->pid, why);
+	c->told = true;
+	send_frame(c, reqno, RUMPSP_ERROR, 0, code, why, strlen(why) + 1,
+	    NULL, 0);
+	if (shut)
+		sp.tr->shutdown(c->sock);
+}
+
+/* Refuses a handshake or prefork whose process could not be made. */
+static void
+refuse_rfork(struct spconn *c, uint64_t reqno, int error, bool shut)
+{
+	char why[64];
+
+	if (error == RUMP_ENOMEM) {
+		send_refusal(c, reqno, RUMPSP_ERR_NOMEM, shut,
+		    "out of kernel memory for a process");
+		return;
+	}
+	if (error == RUMP_EAGAIN)
+		snprintf(why, sizeof(why), "out of process ids");
+	else
+		snprintf(why, sizeof(why), "process creation failed: error %d",
+		    error);
+	send_refusal(c, reqno, RUMPSP_ERR_RFORK_FAILED, shut, why);
 }
 
 static void
@@ -397,14 +434,16 @@ release_lwp(struct lwp *l)
 
 /* ---- handshakes (reader thread) ---- */
 
+/* The name a handshake body carries, cut to size; an empty body is "". */
 static void
 body_name(const uint8_t *body, size_t len, char *name, size_t size)
 {
-	size_t n = strnlen((const char *)body, len);
+	size_t n = len == 0 ? 0 : strnlen((const char *)body, len);
 
 	if (n >= size)
 		n = size - 1;
-	memcpy(name, body, n);
+	if (n > 0)
+		memcpy(name, body, n);
 	name[n] = '\0';
 }
 
@@ -423,6 +462,9 @@ handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	body_name(body, len, name, sizeof(name));
 	hyp->hyp_schedule();
 	error = hyp->hyp_lwproc_rfork(c, RUMP_RFCFDG, name);
+	/* A server with a user for its clients (sp/auth.c): not root. */
+	if (error == 0 && (error = sp_auth_guestcred(hyp)) != 0)
+		hyp->hyp_lwproc_release();
 	if (error == 0) {
 		c->mainlwp = hyp->hyp_lwproc_curlwp();
 		c->pid = hyp->hyp_getpid();
@@ -430,32 +472,14 @@ handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	}
 	hyp->hyp_unschedule();
 	if (error != 0) {
-		sp.tr->shutdown(c->sock);
+		/* Out of pids or memory: the client is told, others go on. */
+		refuse_rfork(c, h->rsp_reqno, error, true);
 		return;
 	}
 	lock(c->mtx);
 	c->state = CONN_RUNNING;
 	unlock(c->mtx);
 	send_handshake_ok(c, h->rsp_reqno);
-}
-
-static struct lwp *
-prefork_claim(const uint32_t *cookie)
-{
-	struct prefork **pp, *pf;
-	struct lwp *l = NULL;
-
-	lock(sp.mtx);
-	for (pp = &sp.preforks; *pp != NULL; pp = &(*pp)->next)
-		if (memcmp((*pp)->cookie, cookie, sizeof(pf->cookie)) == 0)
-			break;
-	if ((pf = *pp) != NULL) {
-		*pp = pf->next;
-		l = pf->lwp;
-		free(pf);
-	}
-	unlock(sp.mtx);
-	return l;
 }
 
 static void
@@ -471,7 +495,7 @@ handle_fork(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 		return;
 	}
 	memcpy(&hf, body, sizeof(hf));
-	if ((q = prefork_claim(hf.rf_auth)) == NULL) {
+	if ((q = sp_prefork_claim(hf.rf_auth)) == NULL) {
 		send_error(c, h->rsp_reqno, RUMPSP_ERR_INVALID_PREFORK, true);
 		return;
 	}
@@ -496,7 +520,7 @@ handle_fork(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	hyp->hyp_lwproc_release();
 	hyp->hyp_unschedule();
 	if (error != 0) {
-		send_error(c, h->rsp_reqno, RUMPSP_ERR_RFORK_FAILED, true);
+		refuse_rfork(c, h->rsp_reqno, error, true);
 		return;
 	}
 	c->mainlwp = r;
@@ -524,13 +548,19 @@ do_prefork(struct spconn *c, void *arg)
 	}
 }
 
+/*
+ * A preforked process for a fork to come (doc/rump_sp.md, "Prefork and
+ * fork cookies"), within the connection's share (sp_limits.h); the cookie
+ * is sent from this frame's own copy.
+ */
 static void
 handle_prefork(struct spconn *c, const struct rsp_hdr *h)
 {
 	struct rfork_result res = { 0, NULL };
-	struct prefork *pf;
-	size_t got;
+	uint32_t cookie[SP_AUTHLEN];
+	char why[80];
 	bool inexec;
+	int error;
 
 	lock(c->mtx);
 	inexec = c->inexec;
@@ -539,30 +569,26 @@ handle_prefork(struct spconn *c, const struct rsp_hdr *h)
 		send_error(c, h->rsp_reqno, RUMPSP_ERR_INEXEC, true);
 		return;
 	}
-	if ((pf = calloc(1, sizeof(*pf))) == NULL) {
-		send_error(c, h->rsp_reqno, RUMPSP_ERR_NOMEM, false);
+	if (sp_prefork_held(c) >= sp_limits.maxprefork) {
+		snprintf(why, sizeof(why), "connection holds %d unclaimed "
+		    "preforks, the limit", sp_limits.maxprefork);
+		send_refusal(c, h->rsp_reqno, RUMPSP_ERR_RFORK_FAILED, false,
+		    why);
 		return;
 	}
 	on_mainlwp(c, do_prefork, &res);
 	if (res.error != 0) {
-		free(pf);
-		send_error(c, h->rsp_reqno, RUMPSP_ERR_RFORK_FAILED, false);
+		refuse_rfork(c, h->rsp_reqno, res.error, false);
 		return;
 	}
-	pf->lwp = res.lwp;
-	if (rumpuser_getrandom(pf->cookie, sizeof(pf->cookie), 0, &got) != 0 ||
-	    got != sizeof(pf->cookie)) {
-		release_lwp(pf->lwp);
-		free(pf);
-		send_error(c, h->rsp_reqno, RUMPSP_ERR_RFORK_FAILED, false);
+	if ((error = sp_prefork_add(c, res.lwp, cookie)) != 0) {
+		release_lwp(res.lwp);
+		send_error(c, h->rsp_reqno, error == RUMP_ENOMEM ?
+		    RUMPSP_ERR_NOMEM : RUMPSP_ERR_RFORK_FAILED, false);
 		return;
 	}
-	lock(sp.mtx);
-	pf->next = sp.preforks;
-	sp.preforks = pf;
-	unlock(sp.mtx);
-	send_frame(c, h->rsp_reqno, RUMPSP_RESP, RUMPSP_PREFORK, 0, pf->cookie,
-	    sizeof(pf->cookie), NULL, 0);
+	send_frame(c, h->rsp_reqno, RUMPSP_RESP, RUMPSP_PREFORK, 0, cookie,
+	    sizeof(cookie), NULL, 0);
 }
 
 /* ---- the worker pool ---- */
@@ -610,29 +636,41 @@ job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 
 /*
  * Runs one system call on a new lwp of the client's process and replies.
- * Called by the reader itself; returns true when the call had to wait and
- * the reader's role went to a worker meanwhile.
+ * Called by the reader itself, which gives it body (freed here before the
+ * call runs: a waiting call holds no frame); returns true when the call had
+ * to wait and the reader's role went to a worker meanwhile.
  */
 static bool
-run_syscall(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
+run_syscall(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
     size_t len)
 {
 	long args[SP_MAXARGS] = { 0 }, rv[2] = { 0, 0 };
 	struct inlinecall ic = { .conn = c, .reqno = h->rsp_reqno }, **icp;
 	uint32_t num = h->rsp_u;
+	bool full;
 	int error;
 
 	/* Short argument blocks are zero-extended; long ones cut at 8 slots. */
 	if (len > 0)
 		memcpy(args, body, len < sizeof(args) ? len : sizeof(args));
+	free(body);
 	if (num >= SP_NSYSENT) {
 		send_sysresp(c, h->rsp_reqno, RUMP_ENOSYS, rv);
 		return false;
 	}
+	/* Calls in flight are lwps and threads: a connection has a share. */
 	lock(c->mtx);
-	c->refs++;
-	c->inflight++;
+	full = c->inflight >= sp_limits.maxlwp;
+	if (!full) {
+		c->refs++;
+		c->inflight++;
+	}
 	unlock(c->mtx);
+	if (full) {
+		rv[0] = -1;
+		send_sysresp(c, h->rsp_reqno, RUMP_EAGAIN, rv);
+		return false;
+	}
 
 	hyp->hyp_schedule();
 	error = hyp->hyp_lwproc_newlwp(c->pid);
@@ -759,6 +797,28 @@ handle_exec(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 }
 
 /*
+ * A server with a key takes nothing but the key handshake first
+ * (sp/auth.c): a good one is answered and the connection goes on in state
+ * NEW; anything else gets an ERROR frame with the reason, and the close.
+ */
+static void
+handle_auth(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
+    size_t len)
+{
+	struct handshake_auth_reply r;
+	const char *why;
+
+	if (sp_auth_check(&c->auth, h, body, len, &r, &why) == SP_AUTH_ACCEPT) {
+		send_frame(c, h->rsp_reqno, RUMPSP_RESP, RUMPSP_HANDSHAKE, 0,
+		    &r, sizeof(r), NULL, 0);
+		return;
+	}
+	send_frame(c, h->rsp_reqno, RUMPSP_ERROR, 0, RUMPSP_ERR_AUTH, why,
+	    strlen(why) + 1, NULL, 0);
+	sp.tr->shutdown(c->sock);
+}
+
+/*
  * Handles one frame; takes body. Returns true when this thread is no longer
  * the connection's reader (a call it ran passed the role on).
  */
@@ -767,6 +827,11 @@ dispatch(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 {
 	bool passed;
 
+	if (c->auth.pending) {
+		handle_auth(c, h, body, len);
+		free(body);
+		return false;
+	}
 	if (h->rsp_class == RUMPSP_RESP) {
 		deliver(c, h, body, len);
 		free(body);
@@ -791,7 +856,6 @@ dispatch(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 	switch (h->rsp_type) {
 	case RUMPSP_SYSCALL:
 		passed = run_syscall(c, h, body, len);
-		free(body);
 		return passed;
 	case RUMPSP_PREFORK:
 		handle_prefork(c, h);
@@ -865,6 +929,7 @@ disconnect(struct spconn *c)
 	bool hadproc, inexec;
 
 	sp.tr->shutdown(c->sock);
+	sp_prefork_orphan(c);
 	lock(c->mtx);
 	hadproc = c->state == CONN_RUNNING;
 	inexec = c->inexec;
@@ -939,9 +1004,11 @@ static void *
 listener(void *arg)
 {
 	struct sp_listener *l = arg;
+	struct rsp_hdr rh = { .rsp_type = JOB_READ };
 	struct sp_sock *s;
 	struct spconn *c;
 	struct sp_iov iov;
+	char banner[SP_MAXBANNER];
 
 	while (sp.tr->accept(l, &s) == 0) {
 		lock(sp.mtx);
@@ -952,18 +1019,30 @@ listener(void *arg)
 		}
 		sp.nconn++;
 		unlock(sp.mtx);
-		iov.base = sp.banner;
-		iov.len = sp.bannerlen;
-		if (sp.tr->sendv(s, &iov, 1) != 0 || (c = conn_alloc(s)) == NULL) {
+		if ((c = conn_alloc(s)) == NULL) {
 			sp.tr->close(s);
 			lock(sp.mtx);
 			sp.nconn--;
 			unlock(sp.mtx);
 			continue;
 		}
-		if (rumpuser_thread_create(reader, c, "spreader", 0, 0, -1,
-		    NULL) != 0)
+		/* With a key, the banner carries this connection's challenge. */
+		iov.base = banner;
+		iov.len = sp_auth_banner(&c->auth, sp.banner, sp.bannerlen,
+		    banner);
+		if (iov.len == 0 || sp.tr->sendv(s, &iov, 1) != 0) {
 			conn_free(c);
+			continue;
+		}
+		if (rumpuser_thread_create(reader, c, "spreader", 0, 0, -1,
+		    NULL) == 0)
+			continue;
+		/* No thread for it: a worker reads it when one is free. */
+		if (job_queue(c, &rh, NULL, 0) != 0) {
+			rumpuser_dprintf("rump_sp: out of memory for a new "
+			    "client\n");
+			conn_free(c);
+		}
 	}
 	return NULL;
 }
@@ -976,6 +1055,9 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 
 	if ((hyp = rumpuser__hyp) == NULL)
 		return RUMP_EINVAL;	/* rump_init() first */
+	if ((error = sp_limits_init()) != 0)
+		return error;
+	sp_prefork_init();
 	rumpuser__sp_willblock = sp_willblock;
 	if (sp.listener != NULL)
 		return RUMP_EBUSY;
@@ -989,6 +1071,8 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 		sp.banner[n - 1] = '\n';
 	}
 	sp.bannerlen = (size_t)n;
+	if ((error = sp_auth_start()) != 0)
+		return error;
 	if ((error = sp.tr->listen(url, &sp.listener)) != 0) {
 		sp.listener = NULL;
 		return error;

@@ -35,7 +35,11 @@ struct node {
 static const struct node nodes[] = {
 	{ "kern.ostype", { RUMP_CTL_KERN, RUMP_KERN_OSTYPE }, T_STRING },
 	{ "kern.osrelease", { RUMP_CTL_KERN, RUMP_KERN_OSRELEASE }, T_STRING },
+	{ "kern.maxproc", { RUMP_CTL_KERN, RUMP_KERN_MAXPROC }, T_INT },
 	{ "kern.hostname", { RUMP_CTL_KERN, RUMP_KERN_HOSTNAME }, T_STRING },
+	{ "kern.nprocs", { RUMP_CTL_KERN, RUMP_KERN_NPROCS }, T_INT },
+	{ "kern.nlwps", { RUMP_CTL_KERN, RUMP_KERN_NLWPS }, T_INT },
+	{ "kern.nfiles", { RUMP_CTL_KERN, RUMP_KERN_NFILES }, T_INT },
 	{ "hw.ncpu", { RUMP_CTL_HW, 3 }, T_INT },
 	{ "hw.pagesize", { RUMP_CTL_HW, RUMP_HW_PAGESIZE }, T_INT },
 	{ "hw.physmem64", { RUMP_CTL_HW, RUMP_HW_PHYSMEM64 }, T_INT64 },

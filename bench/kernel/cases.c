@@ -3,6 +3,7 @@
  * includer defines BENCH_OUT(name, total, count, unit) and bench_ns().
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
@@ -14,8 +15,50 @@
 #define K_FILES		5000
 #define K_BIG		(16 << 20)
 #define K_CHUNK		(64 << 10)
+#define K_DIR		30000	/* files in one directory */
+#define K_DIRSAMPLE	1000	/* creates timed at each end */
 
 static char kbench_buf[K_CHUNK];
+
+static void
+dir_name(char *buf, int i)
+{
+	/* "/tmp/dir/f" and five digits, without stdio in the image's case. */
+	memcpy(buf, "/tmp/dir/f", 10);
+	for (int k = 14; k >= 10; k--, i /= 10)
+		buf[k] = (char)('0' + i % 10);
+	buf[15] = '\0';
+}
+
+/*
+ * Creating a file in a directory of n: the first K_DIRSAMPLE creates and
+ * the last K_DIRSAMPLE of K_DIR (flat when lookup and insert are).
+ */
+static void
+bench_dir_scaling(void)
+{
+	char path[16];
+	uint64_t t0 = 0;
+	int fd;
+
+	rump_sys_mkdir("/tmp/dir", 0755);
+	for (int i = 0; i < K_DIR; i++) {
+		dir_name(path, i);
+		if (i == 0 || i == K_DIR - K_DIRSAMPLE)
+			t0 = bench_ns();
+		fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_EXCL, 0644);
+		rump_sys_close(fd);
+		if (i == K_DIRSAMPLE - 1)
+			BENCH_OUT("dir_create_first_ns", bench_ns() - t0, K_DIRSAMPLE, "ns");
+		if (i == K_DIR - 1)
+			BENCH_OUT("dir_create_30000th_ns", bench_ns() - t0, K_DIRSAMPLE, "ns");
+	}
+	for (int i = 0; i < K_DIR; i++) {
+		dir_name(path, i);
+		rump_sys_unlink(path);
+	}
+	rump_sys_rmdir("/tmp/dir");
+}
 
 static void
 bench_kernel_all(void)
@@ -76,6 +119,7 @@ bench_kernel_all(void)
 	rump_sys_close(fd);
 	rump_sys_unlink("/tmp/big");
 	rump_sys_unlink("/tmp/bench");
+	bench_dir_scaling();
 	rump_pub_lwproc_releaselwp();
 	rump_pub_lwproc_switch(a);
 	rump_pub_lwproc_releaselwp();

@@ -33,6 +33,26 @@ int rump_init(void);
 int rump_init_server(const char *url);
 
 /*
+ * Extension: call before rump_init_server() to make every client prove it
+ * holds key (keylen 16 to 64 bytes) before anything else (HMAC-SHA-256
+ * challenge-response, doc/rump_sp-auth.md); NULL, 0 removes a key set
+ * before. Without a call the server takes the parameter RUMP_SP_KEY (hex)
+ * if there is one (the kernel command line in the image, the environment
+ * on the host). 0, EINVAL for a bad length, EBUSY once the server runs.
+ */
+int rump_init_server_key(const void *key, size_t keylen);
+
+/*
+ * Extension: call before rump_init_server() to start every remote client's
+ * process with uid and gid (no supplementary groups) instead of root, so
+ * that the kernel's permission checks apply to it (it cannot halt the
+ * kernel, set the host name, or touch root's 0600 files); -1, -1 goes back
+ * to root. Forked clients inherit it; without a call, the parameter
+ * RUMP_SP_CRED=uid:gid sets it. 0, EINVAL, or EBUSY once the server runs.
+ */
+int rump_init_server_cred(int64_t uid, int64_t gid);
+
+/*
  * Extension, images with the network stack (CONFIG_NET_LWIP) only: waits
  * up to timeout_ns (0: forever) until the Ethernet interface has an IPv4
  * address (DHCP or RUMP_NET_IPV4). 0; ETIMEDOUT; ENXIO without a network

@@ -172,6 +172,11 @@
 #define RUMP_KERN_OSTYPE	1
 #define RUMP_KERN_OSRELEASE	2
 #define RUMP_KERN_HOSTNAME	10
+#define RUMP_KERN_MAXPROC	6	/* processes at once (pids) */
+/* Counts of this kernel (no NetBSD names): live processes, lwps, files. */
+#define RUMP_KERN_NPROCS	1024
+#define RUMP_KERN_NLWPS		1025
+#define RUMP_KERN_NFILES	1026
 #define RUMP_HW_PAGESIZE	7
 #define RUMP_HW_PHYSMEM64	13
 

@@ -163,12 +163,25 @@ void rumpuser_cv_has_waiters(struct rumpuser_cv *, int *);
 
 /*
  * Extension, not in NetBSD's revision 17: whether [addr, addr+len) is
- * mapped memory the kernel may copy from or to. Returns 1, or 0 when some
- * byte is not mapped. Backends that cannot tell cheaply say 1 (POSIX); the
- * bare-metal backend walks its page tables. The kernel's copyin/copyout
- * answer EFAULT on 0, so a wild pointer never crashes the kernel.
+ * memory the kernel may copy from or to for a local caller. Returns 1, or
+ * 0 when some byte is not. The kernel's copyin/copyout/copyinstr and its
+ * local transfers answer EFAULT on 0, so the answer must be exact where
+ * it says 0 and may only err towards 1 where the backend cannot tell.
+ * Bare metal: exact (the page tables, RAM only, never the first 64 KiB,
+ * nothing non-canonical or wrapping). POSIX: only the cheap part (the
+ * first 64 KiB, the upper half, wrapping); the rest is 1 (README.md).
  */
 int rumpuser_ext_mapped(const void *addr, size_t len);
+
+/*
+ * Extension, not in NetBSD's revision 17: the bytes of memory allocations
+ * may still take (*availp), or EOPNOTSUPP where the backend cannot tell
+ * (POSIX: the host's memory is shared). The bare-metal backend counts the
+ * free pages beyond its own reserve pool; its RUMP_MEMLIMIT parameter is
+ * the machine's memory unless the command line sets one. The kernel keeps
+ * file data out of its reserve with it.
+ */
+int rumpuser_ext_mem_avail(uint64_t *availp);
 
 /*
  * Extension, not in NetBSD's revision 17: the machine's network interface,
@@ -227,5 +240,17 @@ void rumpuser_sp_fini(void *);
  */
 struct sp_transport;
 void rumpuser_sp_set_transport(const struct sp_transport *);
+/*
+ * Extension: the shared key clients must prove they hold before any other
+ * frame (doc/rump_sp-auth.md), keylen 16 to 64 bytes; NULL, 0 removes it.
+ * Before rumpuser_sp_init() only. 0, EINVAL or EBUSY.
+ */
+int rumpuser_sp_setkey(const void *, size_t);
+/*
+ * Extension: remote processes made by GUEST handshakes get this uid and
+ * gid (no supplementary groups) instead of root; -1, -1 goes back to root.
+ * Before rumpuser_sp_init() only. 0, EINVAL or EBUSY.
+ */
+int rumpuser_sp_setcred(int64_t, int64_t);
 
 #endif

@@ -59,8 +59,18 @@
 #define TCP_WND				(44 * TCP_MSS)
 #define TCP_SND_BUF			(44 * TCP_MSS)
 #define TCP_SND_QUEUELEN		(4 * TCP_SND_BUF / TCP_MSS)
+/*
+ * Connections: the rump_sp server takes 255 clients at once (sp/server.c,
+ * README), the image's own sockets come on top, and closed ones linger in
+ * TIME_WAIT. With MEMP_MEM_MALLOC the MEMP_NUM_* counts below are not
+ * enforced (every pcb, netconn and pbuf is a malloc; memory is the only
+ * limit, and running out of it fails one connection, which
+ * kernel/net/sp_transport.c survives); they are sized to that promise so
+ * that a build with fixed pools would keep it too.
+ */
+#define SP_CLIENTS_MAX			255
 #define MEMP_NUM_TCP_SEG		TCP_SND_QUEUELEN
-#define MEMP_NUM_TCP_PCB		64
+#define MEMP_NUM_TCP_PCB		(2 * SP_CLIENTS_MAX + 64)
 #define MEMP_NUM_TCP_PCB_LISTEN		16
 #define MEMP_NUM_UDP_PCB		16
 #define MEMP_NUM_NETCONN		(MEMP_NUM_TCP_PCB + MEMP_NUM_TCP_PCB_LISTEN + MEMP_NUM_UDP_PCB)
@@ -75,12 +85,19 @@
 #define LWIP_NETIF_LINK_CALLBACK	0
 #define LWIP_SINGLE_NETIF		0
 
-/* Mailboxes need a size: sys_arch.c's are fixed rings. */
-#define TCPIP_MBOX_SIZE			128
+/*
+ * Mailboxes need a size: sys_arch.c's are fixed rings (a pointer a slot).
+ * The accept queue holds every connection a listener may have waiting
+ * (the rump_sp server listens with a backlog of 255): when it is full,
+ * lwIP resets the next connection, which a client within the limit must
+ * never see. The tcpip thread's queue takes the frames of all clients at
+ * once; a full one drops a frame (the sender retransmits, a second later).
+ */
+#define TCPIP_MBOX_SIZE			512
 #define DEFAULT_RAW_RECVMBOX_SIZE	64
 #define DEFAULT_UDP_RECVMBOX_SIZE	64
 #define DEFAULT_TCP_RECVMBOX_SIZE	64
-#define DEFAULT_ACCEPTMBOX_SIZE		16
+#define DEFAULT_ACCEPTMBOX_SIZE		(SP_CLIENTS_MAX + 1)
 #define TCPIP_THREAD_NAME		"lwip-tcpip"
 #define TCPIP_THREAD_PRIO		0
 #define TCPIP_THREAD_STACKSIZE		0	/* the hypercall layer's size */

@@ -30,5 +30,8 @@ int net_init(void);
 /* The rump_sp server's transport over lwIP TCP, for rumpuser_sp_set_transport. */
 struct sp_transport;
 const struct sp_transport *net_sp_transport(void);
+/* For tests: lwIP's out-of-pcb path n times on l (sp_transport.c). */
+struct sp_listener;
+void net_sp_listener_fail(struct sp_listener *l, int n);
 
 #endif

@@ -3,6 +3,7 @@
  * on the kernel's sockets (socket.c). User memory goes through copyin and
  * copyout, so remote clients' calls work the same as local ones.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "lwip/tcp.h"
@@ -303,6 +304,7 @@ static int
 msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 {
 	struct xfer_sock x = { .flags = ARG(a, 2, int) };
+	uintptr_t umh = ARG(a, 1, uintptr_t);
 	struct nb_msghdr mh;
 	struct nb_iovec iov;
 	struct ksocket *so;
@@ -312,7 +314,7 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 
 	if ((so = getsock(l, ARG(a, 0, int), &x.fp, &error)) == NULL)
 		return error;
-	if ((error = copyin(ARG(a, 1, const void *), &mh, sizeof(mh))) != 0)
+	if ((error = copyin((const void *)umh, &mh, sizeof(mh))) != 0)
 		return error;
 	if (mh.msg_iovlen < 0 || mh.msg_iovlen > IOV_MAX_MSG)
 		return 40;			/* EMSGSIZE */
@@ -326,8 +328,9 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 	}
 	x.ra.flags = x.flags;
 	for (int i = 0; i < mh.msg_iovlen; i++) {
-		if ((error = copyin((struct nb_iovec *)mh.msg_iov + i, &iov,
-		    sizeof(iov))) != 0)
+		/* Integer arithmetic: user addresses are not our objects. */
+		if ((error = copyin((const void *)((uintptr_t)mh.msg_iov +
+		    (size_t)i * sizeof(iov)), &iov, sizeof(iov))) != 0)
 			break;
 		done = 0;
 		error = uio_move(iov.base, iov.len, send, !send ||
@@ -344,12 +347,14 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 	if (error == 0 && !send) {
 		if (mh.msg_name != NULL && x.ra.fromset)
 			error = addr_out(&x.ra.from, x.ra.port, mh.msg_name,
-			    &((struct nb_msghdr *)ARG(a, 1, void *))->msg_namelen);
+			    (void *)(umh + offsetof(struct nb_msghdr,
+			    msg_namelen)));
 		mh.msg_controllen = 0;
 		mh.msg_flags = 0;
 		if (error == 0)
 			error = copyout(&mh.msg_controllen,
-			    &((struct nb_msghdr *)ARG(a, 1, void *))->msg_controllen,
+			    (void *)(umh + offsetof(struct nb_msghdr,
+			    msg_controllen)),
 			    sizeof(mh.msg_controllen) + sizeof(mh.msg_flags));
 	}
 	*rv = (register_t)total;
@@ -432,7 +437,9 @@ sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 			return RUMP_EINVAL;
 		if ((error = copyin(val, &tv, sizeof(tv))) != 0)
 			return error;
-		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		/* Also EDOM where the milliseconds would overflow. */
+		if (tv.tv_sec < 0 || tv.tv_sec > INT64_MAX / 1000 - 1 ||
+		    tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 			return 33;		/* EDOM, as NetBSD */
 		int64_t ms = tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
 		if (name == RUMP_SO_RCVTIMEO)

@@ -24,10 +24,13 @@
 #define SEND_SLICE_MS	1000
 #define RECV_SLICE_MS	200
 #define SEND_TIMEOUT_S	30	/* a client that reads nothing: dropped */
+#define ACCEPT_PAUSE_NS	10000000	/* after a failed accept: 10 ms */
+#define ACCEPT_SAY_EVERY 100		/* console line per failed accepts */
 
 struct sp_listener {
 	struct netconn *conn;
 	bool closed;
+	unsigned long failures;		/* connections lost before accept */
 };
 
 struct sp_sock {
@@ -100,29 +103,49 @@ nc_listen(const char *url, struct sp_listener **lp)
 	return 0;
 }
 
+/*
+ * Waits for the next connection. Failures on the way are lwIP's word about
+ * one connection, not about the listener: no memory for its pcb or netconn
+ * (lwIP then puts an abort in the accept queue), or no memory here. They
+ * are counted and said once in a while, and accepting goes on after a
+ * pause for memory to come back: a listener that gave up on one failure
+ * left every later client established at QEMU's forwarder and waiting for
+ * a banner forever. Only unlisten ends accepting.
+ */
 static int
 nc_accept(struct sp_listener *l, struct sp_sock **sp)
 {
-	struct netconn *nc = NULL;
-	struct sp_sock *s;
+	struct netconn *nc;
+	struct sp_sock *s = NULL;
 	err_t err;
 
-	rump_schedule();
-	err = netconn_accept(l->conn, &nc);
-	if (err == ERR_OK) {
-		LOCK_TCPIP_CORE();
-		if (nc->pcb.tcp != NULL)
-			tcp_nagle_disable(nc->pcb.tcp);
-		UNLOCK_TCPIP_CORE();
-	}
-	rump_unschedule();
-	if (err != ERR_OK)
-		return NB_ENOTCONN;
-	if (l->closed || (s = calloc(1, sizeof(*s))) == NULL) {
+	for (;;) {
+		if (l->closed)
+			return NB_ENOTCONN;
+		nc = NULL;
 		rump_schedule();
-		netconn_delete(nc);
+		err = netconn_accept(l->conn, &nc);
+		if (err == ERR_OK) {
+			LOCK_TCPIP_CORE();
+			if (nc->pcb.tcp != NULL)
+				tcp_nagle_disable(nc->pcb.tcp);
+			UNLOCK_TCPIP_CORE();
+			if (l->closed || (s = calloc(1, sizeof(*s))) == NULL) {
+				netconn_delete(nc);
+				if (!l->closed)
+					err = ERR_MEM;
+			}
+		}
 		rump_unschedule();
-		return l->closed ? NB_ENOTCONN : NB_ENOMEM;
+		if (l->closed)
+			return NB_ENOTCONN;
+		if (err == ERR_OK)
+			break;
+		if (l->failures++ % ACCEPT_SAY_EVERY == 0)
+			kern_printf("rump_sp: a connection failed before it was "
+			    "accepted (lwIP error %d, %lu so far); still "
+			    "listening\n", (int)err, l->failures);
+		rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, ACCEPT_PAUSE_NS);
 	}
 	s->conn = nc;
 	*sp = s;
@@ -271,4 +294,23 @@ const struct sp_transport *
 net_sp_transport(void)
 {
 	return &netconn_transport;
+}
+
+/*
+ * For the image's tests (linked into every image, as they are): what lwIP does when a connection request finds no
+ * memory for its pcb (tcp_listen_input calls the listener's accept
+ * callback without one), n times on l.
+ */
+void
+net_sp_listener_fail(struct sp_listener *l, int n)
+{
+	struct tcp_pcb_listen *lpcb;
+
+	rump_schedule();
+	LOCK_TCPIP_CORE();
+	lpcb = (struct tcp_pcb_listen *)l->conn->pcb.tcp;
+	while (n-- > 0)
+		(void)lpcb->accept(lpcb->callback_arg, NULL, ERR_MEM);
+	UNLOCK_TCPIP_CORE();
+	rump_unschedule();
 }

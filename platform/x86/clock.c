@@ -2,8 +2,9 @@
  * TSC clock calibration and the CMOS real-time clock.
  *
  * QEMU under TCG reports no TSC rate in CPUID, so unless leaf 0x15 or the
- * hypervisor timing leaf gives one, we time the TSC against PIT channel 2 for
- * three 2 ms gates and take the median: 6 ms per boot, not 100.
+ * hypervisor timing leaf gives one, we time the TSC against PIT channel 2
+ * over 10 ms (pit_span: robust against the host's preemption of QEMU), not
+ * the 100 ms that a naive long gate would take.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -83,40 +84,101 @@ tsc_hz_from_cpuid(void)
 	return 0;
 }
 
-/* TSC ticks during one PIT channel 2 countdown of `us` microseconds, or 0. */
+/*
+ * One reading of PIT channel 2's count, latched between two TSC reads:
+ * *tsc is their middle, *count the count latched, and the return value the
+ * width of the bracket. A host that preempts QEMU inside the bracket
+ * widens it, so the caller can tell a good reading from a disturbed one.
+ */
 static uint64_t
-pit_gate(unsigned us)
+pit_read(uint64_t *tsc, uint32_t *count)
 {
-	uint32_t count = (uint32_t)(PIT_HZ * us / 1000000);
-	uint64_t t0, t1;
+	uint64_t a, b;
+	uint32_t lo, hi;
+
+	a = rdtsc();
+	outb(0x43, 0x80);			/* latch channel 2's count */
+	b = rdtsc();
+	lo = inb(0x42);
+	hi = inb(0x42);
+	*count = lo | hi << 8;
+	*tsc = a + (b - a) / 2;
+	return b - a;
+}
+
+/* The narrowest of a few readings. */
+static uint64_t
+pit_read_best(uint64_t *tsc, uint32_t *count)
+{
+	uint64_t w, best = UINT64_MAX, t;
+	uint32_t c;
+
+	for (int i = 0; i < 5; i++) {
+		if ((w = pit_read(&t, &c)) < best) {
+			best = w;
+			*tsc = t;
+			*count = c;
+		}
+	}
+	return best;
+}
+
+/*
+ * TSC ticks per second over 10 ms of PIT channel 2, or 0; *error gets the
+ * uncertainty in TSC ticks. The time between two readings is the PIT's,
+ * so only the readings' brackets can be off: a gate timed from its start
+ * to a polled end, as before, was off by however long the host kept QEMU
+ * from running near the end (2.8 times the real rate, seen on a loaded
+ * 2-core host).
+ */
+static uint64_t
+pit_span(uint64_t *error)
+{
+	uint64_t t0 = 0, t1 = 0, w0, w1;
+	uint32_t c0 = 0, c1 = 0, span = (uint32_t)(PIT_HZ / 100);
 	long spins = 0;
+	bool wrapped;
 
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* speaker off, gate on */
 	outb(0x43, 0xb0);			/* ch 2, lo/hi, mode 0 */
-	outb(0x42, count & 0xff);
-	outb(0x42, count >> 8);
-	t0 = rdtsc();
-	while (!(inb(0x61) & 0x20))		/* OUT2 rises at terminal count */
-		if (++spins > 50000000)
+	outb(0x42, 0xff);
+	outb(0x42, 0xff);
+	w0 = pit_read_best(&t0, &c0);
+	do {
+		if (++spins > 10000000)
 			return 0;
-	t1 = rdtsc();
+		pit_read(&t1, &c1);
+	} while (c1 > c0 || c0 - c1 < span);
+	w1 = pit_read_best(&t1, &c1);
+	/* OUT2 high: the count ran out and wrapped, the span is unknown. */
+	wrapped = (inb(0x61) & 0x20) != 0;
 	outb(0x61, inb(0x61) & ~0x01);
-	return (t1 - t0) * 1000000 / us;
+	if (wrapped || c1 >= c0 || t1 <= t0)
+		return 0;
+	*error = (w0 + w1) / 2 + 1;
+	return (t1 - t0) * PIT_HZ / (c0 - c1);
 }
 
+/* The least uncertain of up to three spans; one is enough when it is good. */
 static uint64_t
 tsc_hz_from_pit(void)
 {
-	uint64_t s[3];
+	uint64_t hz, err, best = 0, best_err = UINT64_MAX;
 
-	for (int i = 0; i < 3; i++)
-		s[i] = pit_gate(2000);
-	/* Median of three. */
-	if (s[0] > s[1]) { uint64_t t = s[0]; s[0] = s[1]; s[1] = t; }
-	if (s[1] > s[2]) { uint64_t t = s[1]; s[1] = s[2]; s[2] = t; }
-	if (s[0] > s[1]) { uint64_t t = s[0]; s[0] = s[1]; s[1] = t; }
-	tsc_source = "PIT channel 2, 3 x 2 ms";
-	return s[1];
+	for (int i = 0; i < 3; i++) {
+		if ((hz = pit_span(&err)) == 0)
+			continue;
+		/* In parts per million of the span's TSC ticks. */
+		uint64_t ppm = err * 1000000 / (hz / 100);
+		if (ppm < best_err) {
+			best = hz;
+			best_err = ppm;
+		}
+		if (ppm < 1000)
+			break;
+	}
+	tsc_source = "PIT channel 2, 10 ms";
+	return best;
 }
 
 static uint8_t

@@ -31,6 +31,7 @@ extern const plat_initcall_fn _initcalls_start[], _initcalls_end[];
 
 static struct cmdline cmdline;
 static uint64_t mem_reserve = (uint64_t)CONFIG_PLAT_MEM_RESERVE_KB * 1024;
+static bool mem_reserve_given;		/* on the command line: taken as is */
 #ifdef CONFIG_TESTS
 static const char *tests_requested;
 #endif
@@ -68,6 +69,7 @@ opt_mem_reserve(const char *v, char *why, size_t len)
 		return -1;
 	}
 	mem_reserve = n;
+	mem_reserve_given = true;
 	return 0;
 }
 
@@ -167,7 +169,7 @@ plat_main(uint32_t magic, uint32_t mbi_pa)
 	klog(LOG_INFO, "command line: '%s'\n", text);
 	klog(LOG_DEBUG, "boot: cmdline done at %lu us\n", (unsigned long)(plat_clock_monotonic() / 1000));
 
-	mem_init(mbi, mem_reserve);
+	mem_init(mbi, mem_reserve, !mem_reserve_given);
 	klog(LOG_DEBUG, "boot: mem done at %lu us\n", (unsigned long)(plat_clock_monotonic() / 1000));
 	intr_init();
 	timer_init();

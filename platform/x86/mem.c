@@ -1,6 +1,6 @@
 /*
  * Boot-time memory setup: usable RAM from the multiboot map, minus the image,
- * the multiboot structures, the modules and page 0, goes to the page
+ * the multiboot structures, the modules and the first 64 KiB, goes to the page
  * allocator. Only the identity-mapped first 4 GiB are used.
  */
 #include <stdbool.h>
@@ -43,8 +43,8 @@ add_usable(uint64_t start, uint64_t end)
 {
 	start = (start + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 	end &= ~(uint64_t)(PAGE_SIZE - 1);
-	if (start < PAGE_SIZE)
-		start = PAGE_SIZE;	/* page 0 stays unmapped */
+	if (start < PLAT_LOW_GUARD)
+		start = PLAT_LOW_GUARD;	/* page 0 unmapped, the rest unused */
 	if (end > PLAT_MAPPED_TOP)
 		end = PLAT_MAPPED_TOP;
 	if (end <= start)
@@ -188,7 +188,7 @@ add_free(uint64_t start, uint64_t end)
 }
 
 void
-mem_init(const struct mb_info *mbi, uint64_t reserve_bytes)
+mem_init(const struct mb_info *mbi, uint64_t reserve_bytes, bool scale)
 {
 	uint64_t lo = UINT64_MAX, hi = 0, meta, need;
 	size_t meta_len;
@@ -226,6 +226,13 @@ mem_init(const struct mb_info *mbi, uint64_t reserve_bytes)
 	for (int i = 0; i < nusable; i++)
 		add_free(usable[i].start, usable[i].end);
 
+	/* The pool serves page tables: a small machine needs few. */
+	if (scale && reserve_bytes > (uint64_t)pa.free_pages * PAGE_SIZE / 16) {
+		reserve_bytes = ((uint64_t)pa.free_pages * PAGE_SIZE / 16) &
+		    ~(uint64_t)(PAGE_SIZE - 1);
+		if (reserve_bytes < 64 * 1024)
+			reserve_bytes = 64 * 1024;
+	}
 	need = reserve_bytes + 64 * 1024;
 	if ((uint64_t)pa.free_pages * PAGE_SIZE < need)
 		goto too_small;

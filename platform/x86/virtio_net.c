@@ -211,8 +211,16 @@ vq_init(struct vq *q, uint16_t index, bool receive)
 		return ENXIO;
 	if ((block = plat_page_alloc(2, 0)) == NULL)
 		return ENOMEM;
-	/* Shorter rings on a machine short of memory (the size stays a power of 2). */
-	for (q->size = max < QSIZE_MAX ? max : QSIZE_MAX; ; q->size /= 2) {
+	/*
+	 * Shorter rings on a machine short of memory (the size stays a power
+	 * of 2): a ring's buffers take at most 1/16 of the memory, so that on
+	 * a 2 MiB machine the kernel keeps room for its threads and copies.
+	 */
+	q->size = max < QSIZE_MAX ? max : QSIZE_MAX;
+	while (q->size > 16 &&
+	    (size_t)q->size * BUF_SIZE > plat_pages_total() * PAGE_SIZE / 16)
+		q->size /= 2;
+	for (;; q->size /= 2) {
 		q->bufs_order = order_for((size_t)q->size * BUF_SIZE);
 		if ((q->bufs = plat_page_alloc(q->bufs_order, 0)) != NULL)
 			break;

@@ -26,6 +26,11 @@ STATUS_NAMES = {OK: "ok", FAIL: "workload failed", PANIC: "panic",
                 124: "timeout"}
 
 
+# The key of sp_server_in_image_requires_its_key (32 bytes, hex).
+SP_TEST_KEY = "5f0e1d2c3b4a59687786958473625140" \
+    "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+
+
 class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
                  mem="64M", iso=False, module=None, timeout=60, check=None,
@@ -225,6 +230,11 @@ CASES = [
          "log=warn test=kernel_syscalls_suite,kernel_prot_suite",
          must=(r"test kernel_syscalls_suite: PASS",
                r"test kernel_prot_suite: PASS"), timeout=120),
+    Case("kernel_bad_addresses_get_efault", "log=warn test=kernel_bad_addresses_efault",
+         must=(r"PASS bad_addresses_are_efault", r"\n2 passed, 0 failed",
+               r"test kernel_bad_addresses_efault: PASS"), timeout=120),
+    Case("kernel_tmpfs_suite_in_the_image", "log=warn test=kernel_tmpfs_suite",
+         must=(r"test kernel_tmpfs_suite: PASS",), timeout=240),
     Case("kernel_unmapped_pointers_get_efault", "test=kernel_unmapped_pointers_efault",
          must=(r"kernel: unmapped pointers answered EFAULT",
                r"test kernel_unmapped_pointers_efault: PASS")),
@@ -239,10 +249,15 @@ CASES = [
          "test=kernel_switch_to_running_lwp_panics", PANIC,
          must=(r"panic: lwp 0x[0-9a-f]+ \(2:0\) already running",),
          must_not=(r"test kernel_switch_to_running_lwp_panics: (PASS|FAIL)",)),
-    Case("net_tcp_loopback_without_device", "test=net_tcp_loopback",
+    Case("net_tcp_loopback_without_device",
+         "test=net_tcp_loopback,net_sp_accept_goes_on_after_failures",
          must=(r"net: no network device; loopback 127\.0\.0\.1 only",
                r"net: loopback tcp echoed 65536 bytes",
-               r"test net_tcp_loopback: PASS")),
+               r"test net_tcp_loopback: PASS",
+               r"rump_sp: a connection failed before it was accepted "
+               r"\(lwIP error -?\d+, 1 so far\); still listening",
+               r"net: rump_sp accept went on after 3 failed connections",
+               r"test net_sp_accept_goes_on_after_failures: PASS")),
     Case("net_dhcp_lease_10_0_2_15", "test=net_address,net_tcp_loopback", net=True,
          must=(r"net: vn0 52:54:00:12:34:56 mtu 1500, asking DHCP",
                r"net: 10\.0\.2\.15/24 gw 10\.0\.2\.2 \(dhcp\)",
@@ -273,16 +288,37 @@ CASES = [
          must=(r"loader: GRUB", r"test boot: PASS")),
     # Host programs through rump_sp into the image: rump.sysctl, the remote
     # cases of test_client, sock_echo, the image's echo server, 8 clients
-    # at once; rump.halt ends it. See sp_clients.
+    # at once, the stress of 40 (sp_stress); rump.halt ends it. See
+    # sp_clients.
     Case("sp_client_reconnects_after_image_restart", "test=sp_server",
          host=lambda ports, say: sp_reconnect(ports, say), timeout=150,
          must=(r"rump_sp: listening on tcp://0:\d+", r"host: client: reconnected: \d+ -> \d+",
                r"host: second QEMU exited with 0")),
+    # Memory: the smallest machine serves copies; a full tmpfs is ENOSPC
+    # and the next client can free it (see sp_small_machine, sp_fill_tmpfs).
+    Case("sp_server_at_2M_serves_copies", "test=sp_server", mem="2M",
+         host=lambda ports, say: sp_small_machine(ports, say), timeout=120,
+         must=(r"rump_sp: listening on tcp://0:\d+", r"host: rump\.halt: ok")),
+    Case("sp_server_tmpfs_full_is_enospc_and_recovers", "test=sp_server", mem="32M",
+         host=lambda ports, say: sp_fill_tmpfs(ports, say), timeout=150,
+         must=(r"rump_sp: listening on tcp://0:\d+", r"host: rump\.halt: ok")),
     Case("sp_server_in_image_serves_host_clients", "test=sp_server",
          host=lambda ports, say: sp_clients(ports, say), timeout=150,
          must=(r"spserver: tcp echo server on port \d+",
                r"rump_sp: listening on tcp://0:\d+",
-               r"console-marker", r"host: rump\.halt: ok")),
+               r"console-marker",
+               r"host: stress: 40 clients x 4 threads, 12 SIGKILLed: ok",
+               r"host: after the stress: .*: back to baseline",
+               r"host: rump\.halt: ok")),
+    # The same server started with a key on the kernel command line: host
+    # clients with the key are served, the others refused (sp_keyed).
+    Case("sp_server_in_image_requires_its_key",
+         "test=sp_server RUMP_SP_KEY=" + SP_TEST_KEY,
+         host=lambda ports, say: sp_keyed(ports, say), timeout=150,
+         must=(r"rump_sp: clients must prove they hold the 32-byte key",
+               r"rump_sp: refused a client: wrong key",
+               r"rump_sp: refused a client: no key",
+               r"host: rump\.halt with the key: ok")),
 ]
 
 
@@ -451,7 +487,144 @@ def sp_clients(ports, say):
     if not ok:
         problems.append("concurrent getpid clients: %d failed, %d pids" % (bad, len(pids)))
 
+    problems += sp_stress(say, url, hbin, tests)
     step("rump.halt", [os.path.join(hbin, "rump.halt")], env=env)
+    return problems
+
+
+def mem_steps(ports, say, steps):
+    """Runs mem_client (and rump.halt) steps against the image in order:
+    (name, argv after the program, expected output RE); the problems."""
+    env = {"RUMP_SERVER": "tcp://127.0.0.1:%d" % ports["sp"]}
+    prog = os.path.join(BUILD, "host", "tests", "sp", "mem_client")
+    problems = []
+    for name, args, want in steps:
+        argv = ([os.path.join(BUILD, "host", "bin", "rump.halt")] if args is None
+                else [prog] + args)
+        problem, out = host_run(say, name, argv, env=env, timeout=60)
+        if problem is None and want and not re.search(want, out):
+            problem = "%s: output lacks /%s/" % (name, want)
+            say("host: " + problem)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def sp_small_machine(ports, say):
+    """-m 2M: calls that copy data answer (open, write, read, close), again
+    and again; hw.physmem64 is the machine's memory, not 1 GiB."""
+    return mem_steps(ports, say, [
+        ("mem_client rw 16384", ["rw", "16384"], r"rw: 16384 bytes"),
+        ("mem_client rw 16384 (again)", ["rw", "16384"], r"rw: 16384 bytes"),
+        ("mem_client rw 32768", ["rw", "32768"], r"rw: 32768 bytes"),
+        ("mem_client physmem", ["physmem", str(512 << 10), str(2 << 20)], None),
+        ("rump.halt", None, None)])
+
+
+def sp_fill_tmpfs(ports, say):
+    """-m 32M: a client fills tmpfs with 1 MiB writes until ENOSPC and is
+    still served; a new client connects, removes the file and writes."""
+    return mem_steps(ports, say, [
+        ("mem_client fill /tmp/big", ["fill", "/tmp/big", str(32 << 20)],
+         r"fill: \d+ bytes, then ENOSPC\nfill: the connection still serves"),
+        ("mem_client again /tmp/big", ["again", "/tmp/big"], r"again: removed"),
+        ("mem_client fill /tmp/big (twice)", ["fill", "/tmp/big", str(32 << 20)], r"then ENOSPC"),
+        ("mem_client again /tmp/big (twice)", ["again", "/tmp/big"], r"again: removed"),
+        ("mem_client physmem", ["physmem", str(24 << 20), str(32 << 20)], None),
+        ("rump.halt", None, None)])
+
+
+def sp_keyed(ports, say):
+    """The host's side of sp_server_in_image_requires_its_key: the key
+    cases of test_auth_client against the image, rump.sysctl without the
+    key and with a wrong one refused, then rump.halt with the key."""
+    url = "tcp://127.0.0.1:%d" % ports["sp"]
+    hbin = os.path.join(BUILD, "host", "bin")
+    tests = os.path.join(BUILD, "host", "tests", "sp")
+    sysctl = [os.path.join(hbin, "rump.sysctl"), "-n", "kern.hostname"]
+    wrong = SP_TEST_KEY[:-1] + ("0" if SP_TEST_KEY[-1] != "0" else "1")
+    problems = []
+
+    problem, _ = host_run(say, "test_auth_client against the image",
+                          [os.path.join(tests, "test_auth_client")],
+                          env={"RUMP_TEST_SERVER": url,
+                               "RUMP_TEST_KEY": SP_TEST_KEY}, timeout=90,
+                          show=12)
+    if problem:
+        problems.append(problem)
+    for name, env, refused in (
+            ("rump.sysctl without a key", {}, True),
+            ("rump.sysctl with a wrong key", {"RUMP_SP_KEY": wrong}, True),
+            ("rump.sysctl with the key", {"RUMP_SP_KEY": SP_TEST_KEY}, False)):
+        env = dict(env, RUMP_SERVER=url)
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("RUMP_SP_KEY")}
+        try:
+            p = subprocess.run(sysctl, cwd=ROOT, env=dict(clean, **env),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=60)
+            st, out = p.returncode, p.stdout.decode(errors="replace")
+        except subprocess.TimeoutExpired:
+            st, out = "timeout", ""
+        ok = (st != 0 and "Operation not permitted" in out) if refused \
+            else (st == 0 and out == "rumpimg\n")
+        say("host: %s: %s (exit %s)" % (name, "ok" if ok else "FAIL", st))
+        for l in out.splitlines()[-3:]:
+            say("host:   " + l)
+        if not ok:
+            problems.append("%s: exit %s, %r" % (name, st, out))
+    problem, _ = host_run(say, "rump.halt with the key",
+                          [os.path.join(hbin, "rump.halt")],
+                          env={"RUMP_SERVER": url, "RUMP_SP_KEY": SP_TEST_KEY})
+    if problem:
+        problems.append(problem)
+    return problems
+
+
+COUNTS = ("kern.nprocs", "kern.nlwps", "kern.nfiles")
+
+
+def image_counts(say, url, hbin):
+    """The image's processes, lwps and open files (rump.sysctl's own
+    process among them, the same in every reading), or None."""
+    problem, out = host_run(say, "rump.sysctl " + " ".join(COUNTS),
+                            [os.path.join(hbin, "rump.sysctl"), "-n"] + list(COUNTS),
+                            env={"RUMP_SERVER": url}, show=0)
+    vals = out.split()
+    if problem or len(vals) != len(COUNTS) or not all(v.isdigit() for v in vals):
+        say("host:   counts unreadable: %r" % out)
+        return None
+    return [int(v) for v in vals]
+
+
+def sp_stress(say, url, hbin, tests):
+    """Many clients at once, forked, with threads, some SIGKILLed mid-call
+    (test_client --stress; it also checks that a newcomer is served and
+    that 16 new connections get banners). Then, waited for: the image
+    holds no more processes, lwps or open files than before. The server
+    keeps idle worker threads, but they hold no lwp, so no cache is
+    allowed for. Returns the problems."""
+    before = image_counts(say, url, hbin)
+    say("host: before the stress: %s" % dict(zip(COUNTS, before or ())))
+    problem, out = host_run(
+        say, "stress: 40 clients x 4 threads, 12 SIGKILLed",
+        [os.path.join(tests, "test_client"), "--stress", "40", "4", "12"],
+        env={"RUMP_TEST_SERVER": url}, timeout=180, show=3)
+    problems = [problem] if problem else []
+    if problem is None and "1 passed, 0 failed" not in out:
+        problems.append("stress: not all passed")
+    if before is None:
+        return problems + ["the image's counts were unreadable"]
+    deadline, after = time.monotonic() + 60, None
+    while time.monotonic() < deadline:
+        after = image_counts(say, url, hbin)
+        if after is not None and all(a <= b for a, b in zip(after, before)):
+            break
+        time.sleep(0.5)
+    ok = after is not None and all(a <= b for a, b in zip(after, before))
+    say("host: after the stress: %s: %s" % (dict(zip(COUNTS, after or ())),
+                                           "back to baseline" if ok else "FAIL, leaked"))
+    if not ok:
+        problems.append("after the stress the image holds %s, before %s" % (after, before))
     return problems
 
 

@@ -1,7 +1,7 @@
 # The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
 # build/host/lib/librump.a, and its tests run under ASan and UBSan.
 # The rump_sp server (sp/server.c) is part of it, as in NetBSD's librumpuser.
-KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c
+KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
 $(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
@@ -38,6 +38,18 @@ $(O)/host/tests/kernel/test_syscalls: tests/host/kernel/test_syscalls.c $(KERNEL
 
 test-host: $(O)/host/tests/kernel/test_syscalls
 
+$(O)/host/tests/kernel/test_badaddr: tests/host/kernel/test_badaddr.c \
+		tests/host/badaddr.h $(KERNEL_SRCS) $(SYSCALL_GEN) $(POSIX_SRCS) kernel/kern.h \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_badaddr.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_badaddr
+
 # make bench: the kernel benchmarks on the host build (optimised, no sanitizers).
 $(O)/host/bench/kernel: bench/kernel/host.c bench/kernel/cases.c $(O)/host/lib/librump.a
 	$(call msg,HOSTCC,$@)
@@ -54,7 +66,7 @@ $(O)/host/tests/sp/test_server: tests/host/sp/test_server.c tests/host/sp/frames
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/sp/test_server.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread -ldl
 
 test-host: $(O)/host/tests/sp/test_server
 
@@ -63,6 +75,8 @@ test-host: $(O)/host/tests/sp/test_server
 # (or $RUMP_TEST_BINDIR), so they only need to be up to date.
 $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
+		tests/host/sp/test_client_fault.c tests/host/badaddr.h \
+		tests/host/sp/test_client_stress.c \
 		tests/host/sp/test_client.h \
 		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
@@ -74,7 +88,8 @@ $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
 		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
-		$(O)/host/lib/librumpclient-san.a
+		tests/host/sp/test_client_fault.c \
+		tests/host/sp/test_client_stress.c $(O)/host/lib/librumpclient-san.a
 
 test-host: $(O)/host/tests/sp/test_client
 
@@ -147,3 +162,89 @@ $(O)/host/tests/kernel/test_prot: tests/host/kernel/test_prot.c $(KERNEL_SRCS) $
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_prot
+
+# tmpfs at scale: sparse files, the largest size, 30,000 names.
+$(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_tmpfs.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_tmpfs
+
+# The memory limit (RUMP_MEMLIMIT=64m, as rump_server -r 64m sets it).
+$(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_memlimit.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_memlimit
+
+# The image's memory cases (tests/qemu/run.py): copies at -m 2M, tmpfs
+# filled to ENOSPC and recovered, hw.physmem64.
+$(O)/host/tests/sp/mem_client: tests/host/sp/mem_client.c $(SYSCALL_GEN) \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -pthread -o $@ tests/host/sp/mem_client.c \
+		$(O)/host/lib/librumpclient-san.a
+
+# rump_server -r 64m enforced (tests/host/sp/server_memlimit.sh).
+$(O)/host/tests/sp/server_memlimit: tests/host/sp/server_memlimit.sh | \
+		$(O)/host/tests/sp/mem_client $(O)/host/bin/rump_server \
+		$(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/sp/server_memlimit
+
+# The server with a key, in-process under the sanitizers, driven by
+# auth_frames.py (raw frames, the handshake done with Python's hmac).
+$(O)/host/tests/sp/test_auth_server: tests/host/sp/test_auth_server.c \
+		tests/host/sp/auth_frames.py $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h $(wildcard sp/*.h) \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ \
+		tests/host/sp/test_auth_server.c $(KERNEL_SRCS) $(POSIX_SRCS) \
+		-lpthread
+
+test-host: $(O)/host/tests/sp/test_auth_server
+
+# librumpclient's key handshake against rump_server -k (test_auth_client.c).
+$(O)/host/tests/sp/test_auth_client: tests/host/sp/test_auth_client.c \
+		tests/host/sp/test_client_util.c tests/host/sp/test_client.h \
+		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
+		$(wildcard include/rump/*.h) tests/host/check.h | \
+		$(O)/host/bin/rump_server
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_auth_client.c \
+		tests/host/sp/test_client_util.c $(O)/host/lib/librumpclient-san.a
+
+test-host: $(O)/host/tests/sp/test_auth_client
+
+# rump_server -r 200k out of kernel memory: ERROR frames, the others served
+# (tests/host/sp/server_nomem.py).
+$(O)/host/tests/sp/server_nomem: tests/host/sp/server_nomem.py | \
+		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '#!/bin/sh\nexec %s "%s" "%s"\n' '$(PYTHON)' \
+		'$(CURDIR)/tests/host/sp/server_nomem.py' '$(abspath $(O))/host/bin' > $@
+	$(Q)chmod +x $@
+
+test-host: $(O)/host/tests/sp/server_nomem

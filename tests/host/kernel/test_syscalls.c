@@ -239,7 +239,7 @@ TEST(cwd_umask_getdents)
 
 	CHECK_EQ_INT(rump_sys_mkdir("/tmp/w", 0777), 0);
 	CHECK_EQ_INT(rump_sys_chdir("/tmp/w"), 0);
-	CHECK_EQ_INT(rump_sys___getcwd(buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(rump_sys___getcwd(buf, sizeof(buf)), 7);	/* its length, NUL included */
 	CHECK_EQ_STR(buf, "/tmp/w");
 	ERR(rump_sys___getcwd(buf, 3), RUMP_ERANGE);
 	CHECK_EQ_INT(rump_sys_umask(027), 022);
@@ -276,7 +276,7 @@ TEST(cwd_umask_getdents)
 	fd = rump_sys_open("/", RUMP_O_RDONLY);
 	CHECK_EQ_INT(rump_sys_fchdir(fd), 0);
 	rump_sys_close(fd);
-	CHECK_EQ_INT(rump_sys___getcwd(buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(rump_sys___getcwd(buf, sizeof(buf)), 2);
 	CHECK_EQ_STR(buf, "/");
 	ERR(rump_sys_chdir("/tmp/w/rel"), RUMP_ENOTDIR);
 	rump_sys_unlink("/tmp/w/rel");
@@ -629,6 +629,34 @@ TEST(fd_attributes_times_and_pipes)
 	rump_sys_unlink("/tmp/attr");
 }
 
+/* A path of 2,009 bytes: returned whole in a 4 KiB buffer, ERANGE in 2 KiB. */
+TEST(getcwd_of_a_deep_directory)
+{
+	static char buf[4096];
+	int i;
+
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/deep", 0755), 0);
+	CHECK_EQ_INT(rump_sys_chdir("/tmp/deep"), 0);
+	for (i = 0; i < 1000; i++) {
+		if (rump_sys_mkdir("d", 0755) != 0 || rump_sys_chdir("d") != 0)
+			break;
+	}
+	CHECK_EQ_INT(i, 1000);
+	CHECK_EQ_INT(rump_sys___getcwd(buf, sizeof(buf)), 9 + 2 * 1000 + 1);
+	CHECK_EQ_INT((long long)strlen(buf), 9 + 2 * 1000);
+	CHECK(strncmp(buf, "/tmp/deep/d/d/", 14) == 0);
+	ERR(rump_sys___getcwd(buf, 2000), RUMP_ERANGE);
+	ERR(rump_sys___getcwd(buf, 1), RUMP_ERANGE);
+	/* A length beyond four PATH_MAX is taken as four PATH_MAX. */
+	CHECK_EQ_INT(rump_sys___getcwd(buf, (size_t)1 << 40), 9 + 2 * 1000 + 1);
+	for (; i > 0; i--) {
+		CHECK_EQ_INT(rump_sys_chdir(".."), 0);
+		CHECK_EQ_INT(rump_sys_rmdir("d"), 0);
+	}
+	CHECK_EQ_INT(rump_sys_chdir("/"), 0);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/deep"), 0);
+}
+
 #ifndef RUMPIMG_IMAGE
 static pid_t
 reboot_child(int howto)
@@ -692,6 +720,7 @@ main(void)
 	RUN(sysctl_values_and_errors);
 	RUN(time_calls);
 	RUN(fd_attributes_times_and_pipes);
+	RUN(getcwd_of_a_deep_directory);
 #ifndef RUMPIMG_IMAGE
 	RUN(reboot_halts_the_kernel);
 #endif

@@ -373,8 +373,16 @@ def connection_limit_refuses_cleanly():
     extra.close()
     for c in conns:
         c.close()
-    time.sleep(0.3)
-    c = Conn()
+    # The slots come back as the server sees the closes: wait for that
+    # state (a loaded host may take its time), not for a fixed 0.3 s.
+    deadline = time.monotonic() + 30
+    while True:
+        c = Conn()
+        if c.banner == BANNER or time.monotonic() > deadline:
+            break
+        c.close()
+        time.sleep(0.05)
+    expect(c.banner == BANNER, "a slot came back")
     c.guest()
     expect(c.syscall(20)[0] == 0, "served again after")
     c.close()
@@ -389,6 +397,148 @@ def thousand_connect_disconnect_cycles():
         c.close()
         if err != 0:
             raise AssertionError("getpid error %d" % err)
+
+
+# ---- what one connection may hold (sp/sp_limits.h; test_server.c sets
+# these parameters for the in-process server) ----
+
+MAXPREFORK = int(os.environ.get("RUMP_SP_MAXPREFORK", "16"))
+MAXLWP = int(os.environ.get("RUMP_SP_MAXLWP", "64"))
+MAXORPHAN = int(os.environ.get("RUMP_SP_MAXORPHAN", "64"))
+ORPHANSECS = int(os.environ.get("RUMP_SP_ORPHANSECS", "10"))
+KERN_NPROCS, KERN_NLWPS, KERN_NFILES = 1024, 1025, 1026
+
+
+def sysctl_int(c, node):
+    c.mem[0x9000] = struct.pack("<ii", 1, node)     # CTL_KERN
+    c.mem[0x9100] = struct.pack("<Q", 4)
+    err = c.syscall(202, 0x9000, 2, 0x9200, 0x9100, 0, 0)[0]
+    expect(err == 0, "sysctl kern.%d: error %d" % (node, err))
+    return struct.unpack("<i", c.mem[0x9200])[0]
+
+
+def kernel_counts():
+    """(processes, lwps, files) as a fresh client sees them (its own
+    process, lwps and console file included, the same every time)."""
+    c = Conn()
+    c.guest(b"counts\0")
+    r = tuple(sysctl_int(c, n) for n in (KERN_NPROCS, KERN_NLWPS, KERN_NFILES))
+    c.close()
+    return r
+
+
+def wait_counts(want, secs, what):
+    """Waits until every count is at most want's; the server tears a
+    connection down after its EOF, not before close() returns."""
+    end = time.monotonic() + secs
+    while True:
+        now = kernel_counts()
+        if all(n <= w for n, w in zip(now, want)):
+            return now
+        if time.monotonic() > end:
+            raise AssertionError("%s: counts %r, want at most %r" %
+                                 (what, now, want))
+        time.sleep(0.05)
+
+
+def prefork(c):
+    """One PREFORK: the cookie, or (code, message) of an ERROR frame."""
+    me = c.reqno
+    c.reqno += 1
+    c.send(me, REQ, PREFORK, 0)
+    reqno, cls, typ, u, b = c.frame()
+    expect(reqno == me, "reply to prefork %d: %d" % (me, reqno))
+    if cls == ERROR:
+        return (u, b)
+    expect(cls == RESP and typ == PREFORK and len(b) == 16, "cookie")
+    return b
+
+
+@case
+def exec_with_an_empty_body_is_not_a_crash():
+    # Was: NULL passed to strnlen/memcpy (UBSan aborted the server).
+    c = Conn()
+    c.guest()
+    pid = c.syscall(20)[1]
+    c.send(0, REQ, HANDSHAKE, EXEC, b"")
+    expect(c.frame() == (0, RESP, HANDSHAKE, 0, b"\0" * 4), "exec reply")
+    expect(c.syscall(20)[1] == pid, "pid kept, still served")
+    c.close()
+
+
+@case
+def prefork_of_a_process_with_an_empty_name():
+    # Was: proc_create copied 17 bytes out of "rumproc" (ASan overflow).
+    c = Conn()
+    c.guest()
+    c.send(0, REQ, HANDSHAKE, EXEC, b"\0")
+    expect(c.frame() == (0, RESP, HANDSHAKE, 0, b"\0" * 4), "exec reply")
+    cookie = prefork(c)
+    expect(isinstance(cookie, bytes), "prefork refused: %r" % (cookie,))
+    f = Conn()
+    f.send(1, REQ, HANDSHAKE, FORK, cookie + b"\0" * 4)
+    expect(f.frame() == (1, RESP, HANDSHAKE, 0, b"\0" * 4), "fork reply")
+    expect(f.syscall(20)[0] == 0, "the child is served")
+    f.close()
+    c.close()
+
+
+@case
+def preforks_per_connection_are_bounded_and_refused_with_a_reason():
+    base = kernel_counts()
+    c = Conn()
+    c.guest()
+    cookies = [prefork(c) for _ in range(MAXPREFORK)]
+    expect(all(isinstance(k, bytes) for k in cookies), "within the limit")
+    held = kernel_counts()[0]
+    for _ in range(3 * MAXPREFORK):     # was: every one a new process
+        r = prefork(c)
+        expect(isinstance(r, tuple) and r[0] == 4 and b"limit" in r[1] and
+               r[1].endswith(b"\0"), "over the limit: %r" % (r,))
+    expect(c.syscall(20)[0] == 0, "the connection stays served")
+    # Earlier cases' processes may still be going: never more, though.
+    procs = kernel_counts()[0]
+    expect(procs <= held, "processes %d, %d before" % (procs, held))
+    f = Conn()                          # a claim makes room for one more
+    f.send(1, REQ, HANDSHAKE, FORK, cookies[0] + b"\0" * 4)
+    expect(f.frame()[1] == RESP, "fork reply")
+    expect(isinstance(prefork(c), bytes), "room again after a claim")
+    f.close()
+    c.close()
+    wait_counts(base, ORPHANSECS + 30, "after the disconnect")
+
+
+@case
+def a_disconnected_clients_preforks_are_freed():
+    base = kernel_counts()
+    for _ in range(5):                  # each leaves MAXPREFORK orphans
+        c = Conn()
+        c.guest()
+        for _ in range(MAXPREFORK):
+            expect(isinstance(prefork(c), bytes), "prefork")
+        c.close()
+    # At most MAXORPHAN wait for a child, then they go too.
+    wait_counts((base[0] + MAXORPHAN,) + base[1:], 30, "orphans capped")
+    wait_counts(base, ORPHANSECS + 30, "orphans freed")
+    c = Conn()
+    expect(c.guest()[1] == RESP, "new clients still get a process")
+    c.close()
+
+
+@case
+def calls_in_flight_per_connection_are_bounded():
+    c = Conn()
+    c.guest()
+    err, r, w = c.syscall(42)
+    # MAXLWP reads that block: each holds an lwp and a server thread. The
+    # reader reaches the next frame only once the previous call blocked.
+    for i in range(MAXLWP):
+        c.send(100 + i, REQ, SYSCALL, 3, struct.pack("<qqq", r, 0x1000, 1))
+    c.send(99, REQ, SYSCALL, 20)
+    reqno, cls, typ, u, b = c.frame()
+    expect((reqno, cls, typ) == (99, RESP, SYSCALL), "reply %r" % (reqno,))
+    expect(struct.unpack("<iiqq", b)[0] == 35, "EAGAIN over the limit")
+    c.close()               # the reads end with EINTR, the process goes
 
 
 @case

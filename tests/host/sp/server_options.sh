@@ -72,5 +72,21 @@ refused valid_drivespec_refused_for_want_of_block_devices \
 refused inet_components_refused_without_tcp_ip "this build has no TCP/IP" \
     -lrumpnet -lrumpnet_net -lrumpnet_netinet
 refused unknown_option_shows_usage "usage: rump_server" -x
+# -L: the per-connection limits (sp/sp_limits.h), checked before serving.
+refused unknown_limit_refused "-L maxcpu=2: want maxprefork, maxlwp" \
+    -L maxcpu=2
+refused limit_not_a_number_refused "-L maxlwp=many: not a number" \
+    -L maxlwp=many
+refused limit_out_of_range_refused \
+    "RUMP_SP_MAXLWP=\"0\": want a number from 1 to 4096" -L maxlwp=0
+url="unix://$dir/l.sock"
+if "$bin/rump_server" -L maxprefork=2 -L maxlwp=8 -L maxorphan=0 \
+    -L orphansecs=1 "$url" 2>"$dir/err" &&
+    RUMP_SERVER=$url "$bin/rump.sysctl" -n kern.ostype >/dev/null 2>&1 &&
+    RUMP_SERVER=$url "$bin/rump.halt"; then
+	ok limits_in_range_accepted
+else
+	bad limits_in_range_accepted "$(cat "$dir/err")"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -170,6 +170,7 @@ TEST(simple_client_over_tcp)
 #define STRESS_THREADS	8
 #define STRESS_SECS	2.5
 #define STRESS_KILLS	16
+#define STRESS_MAXPROCS	64	/* test_client --stress: at most */
 /* Against a running server (the image's: ~150 us a call under TCG). */
 #define REMOTE_PROCS	8
 #define REMOTE_THREADS	4
@@ -289,8 +290,8 @@ all_slots_free(const struct server *sv)
 static void
 stress_case(int sig)
 {
-	pid_t pids[STRESS_PROCS];
-	bool killed[STRESS_PROCS] = { false };
+	pid_t pids[STRESS_MAXPROCS];
+	bool killed[STRESS_MAXPROCS] = { false };
 	struct server sv;
 	double start, end;
 	int i, k, status, nkilled = 0;
@@ -750,6 +751,9 @@ remote_tests(void)
 	fork_tests(&passed, &failed);
 	check_passed += passed;
 	check_failed += failed;
+	fault_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
 	printf("not run: rump_sysctl_and_rump_halt, "
 	    "reboot_from_client_halts_server, "
 	    "client_that_stops_reading_stalls_nobody, reconnect_* (they stop "
@@ -782,6 +786,30 @@ getpid_loop(int n)
 	return pid <= 1 || bad != 0;
 }
 
+/*
+ * test_client --stress PROCS THREADS KILLS: the SIGKILL stress case alone
+ * against $RUMP_TEST_SERVER with that many forked clients, threads each
+ * and clients killed (tests/qemu/run.py's image stress).
+ */
+static int
+stress_only(char **argv)
+{
+	stress_procs = atoi(argv[2]);
+	stress_threads = atoi(argv[3]);
+	stress_kills = atoi(argv[4]);
+	if (test_server_url == NULL || stress_procs < 1 ||
+	    stress_procs > STRESS_MAXPROCS || stress_threads < 1 ||
+	    stress_threads > STRESS_THREADS || stress_kills < 0 ||
+	    stress_kills > stress_procs) {
+		printf("usage: RUMP_TEST_SERVER=URL test_client --stress PROCS "
+		    "(1-%d) THREADS (1-%d) KILLS (0-PROCS)\n", STRESS_MAXPROCS,
+		    STRESS_THREADS);
+		return 2;
+	}
+	RUN(stress_clients_killed_by_sigkill);
+	return check_done();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -793,7 +821,11 @@ main(int argc, char **argv)
 		return getpid_loop(atoi(argv[2]) > 0 ? atoi(argv[2]) : 1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if ((test_server_url = getenv("RUMP_TEST_SERVER")) != NULL &&
-	    test_server_url[0] != '\0')
+	    test_server_url[0] == '\0')
+		test_server_url = NULL;
+	if (argc == 5 && strcmp(argv[1], "--stress") == 0)
+		return stress_only(argv);
+	if (test_server_url != NULL)
 		return remote_tests();
 	test_server_url = NULL;
 
@@ -807,6 +839,12 @@ main(int argc, char **argv)
 	RUN(blocked_read_and_write_from_two_threads);
 	RUN(client_that_stops_reading_stalls_nobody);
 	fork_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
+	fault_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
+	stress_tests(&passed, &failed);
 	check_passed += passed;
 	check_failed += failed;
 	return check_done();

@@ -29,6 +29,8 @@ struct server {
 	char sv_sock[100];	/* the unix socket's file, or "" for tcp */
 	char sv_log[128];	/* the server's stdout and stderr */
 	int sv_port;		/* tcp port, or 0 for unix */
+	char sv_keyfile[128];	/* server_start passes -k this, if set */
+	char sv_user[32];	/* and -u this, if set */
 };
 
 /*
@@ -60,6 +62,8 @@ int raw_send(int, uint64_t, int, int, uint32_t, const void *, size_t);
 int raw_recv(int, struct rsp_hdr *, void *, size_t, size_t *, int);
 
 int fork_tests(int *, int *);
+int fault_tests(int *, int *);
+int stress_tests(int *, int *);	/* test_client_stress.c; own server only */
 int exec_image(int, char **);
 
 #ifdef TESTS_HOST_CHECK_H

@@ -203,8 +203,19 @@ server_start(struct server *sv)
 		close(fd);
 		if ((fd = open("/dev/null", O_RDONLY)) != -1)
 			dup2(fd, STDIN_FILENO);
-		execl(path, "rump_server", "-s", "-c", "2", sv->sv_url,
-		    (char *)NULL);
+		char *argv[10] = { "rump_server", "-s", "-c", "2" };
+		int n = 4;
+		if (sv->sv_keyfile[0] != '\0') {
+			argv[n++] = "-k";
+			argv[n++] = sv->sv_keyfile;
+		}
+		if (sv->sv_user[0] != '\0') {
+			argv[n++] = "-u";
+			argv[n++] = sv->sv_user;
+		}
+		argv[n++] = sv->sv_url;
+		argv[n] = NULL;
+		execv(path, argv);
 		_exit(127);
 	}
 	sv->sv_pid = pid;

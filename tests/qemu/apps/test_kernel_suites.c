@@ -7,6 +7,7 @@
 
 int lwproc_suite(void);
 int syscalls_suite(void);
+int tmpfs_suite(void);
 int prot_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
@@ -17,6 +18,11 @@ TESTCASE(kernel_lwproc_suite)
 TESTCASE(kernel_syscalls_suite)
 {
 	return syscalls_suite();
+}
+
+TESTCASE(kernel_tmpfs_suite)
+{
+	return tmpfs_suite();
 }
 
 TESTCASE(kernel_prot_suite)

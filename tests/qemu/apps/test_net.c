@@ -17,6 +17,7 @@
 
 #include "lwip/api.h"
 #include "lwip/netif.h"
+#include "../../../sp/sp_transport.h"
 
 #define ECHO_TOTAL	65536
 #define ECHO_CHUNK	16384
@@ -166,5 +167,64 @@ TESTCASE(net_tcp_echo_host)
 	TCHECK(err == ERR_OK, "echo through 10.0.2.2:%ld: lwIP error %d", port, err);
 	kprintf("net: tcp echoed %d bytes through 10.0.2.2:%ld in %lu ms\n",
 	    ECHO_TOTAL, port, (unsigned long)(ns / 1000000));
+	return 0;
+}
+
+/* ---- the rump_sp transport's accept goes on after failed connections ---- */
+
+#define SP_TEST_PORT	4711
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+
+struct accept_result {
+	const struct sp_transport *tr;
+	struct sp_listener *l;
+	struct sp_sock *s;
+	int error;
+};
+
+static void *
+sp_acceptor(void *arg)
+{
+	struct accept_result *a = arg;
+
+	a->error = a->tr->accept(a->l, &a->s);
+	return NULL;
+}
+
+/*
+ * lwIP's out-of-memory path for three connection requests (an abort in
+ * the accept queue each), then a real connection: accept must return that
+ * one, not give up the listener at the first failure.
+ */
+TESTCASE(net_sp_accept_goes_on_after_failures)
+{
+	struct accept_result a = { .tr = net_sp_transport(), .error = -1 };
+	struct netconn *c;
+	ip_addr_t lo;
+	void *t;
+	err_t err;
+
+	TCHECK(rump_init() == 0, "rump_init");
+	TCHECK(a.tr->listen("tcp://127.0.0.1:" STR(SP_TEST_PORT), &a.l) == 0,
+	    "listen");
+	net_sp_listener_fail(a.l, 3);
+	TCHECK(rumpuser_thread_create(sp_acceptor, &a, "acceptor", 1, 0, -1,
+	    &t) == 0, "acceptor thread");
+	rump_schedule();
+	IP_ADDR4(&lo, 127, 0, 0, 1);
+	c = netconn_new(NETCONN_TCP);
+	err = c == NULL ? ERR_MEM : netconn_connect(c, &lo, SP_TEST_PORT);
+	rump_unschedule();
+	rumpuser_thread_join(t);
+	TCHECK(err == ERR_OK, "connect: lwIP error %d", err);
+	TCHECK(a.error == 0, "accept gave up after lwIP's failures: error %d",
+	    a.error);
+	a.tr->close(a.s);
+	a.tr->unlisten(a.l);
+	rump_schedule();
+	netconn_delete(c);
+	rump_unschedule();
+	kprintf("net: rump_sp accept went on after 3 failed connections\n");
 	return 0;
 }

@@ -108,7 +108,8 @@ TESTCASE(virtio_net_arp)
 	err = rumpuser_ext_net_recv(frame, sizeof(frame), &len, 50 * MS);
 	rtt = plat_clock_monotonic() - t0;
 	TCHECK(err == ETIMEDOUT, "recv with nothing to receive: %d", err);
-	TCHECK(rtt >= 50 * MS && rtt < 1000 * MS, "timed out after %lu ns",
+	/* Never early; late by whatever the host's load adds: only lost is wrong. */
+	TCHECK(rtt >= 50 * MS && rtt < 10000 * MS, "timed out after %lu ns",
 	    (unsigned long)rtt);
 
 	/* Bad sizes are refused. */

@@ -14,6 +14,13 @@
 #define SEL_KDATA		0x10
 #define SEL_TSS			0x18
 
+/*
+ * The first 64 KiB are never handed out (mem.c), so that a small integer
+ * used as a pointer is never valid memory: the kernel's copies answer
+ * EFAULT there (hypercall/rumpuser.c, rumpuser_ext_mapped).
+ */
+#define PLAT_LOW_GUARD		0x10000
+
 /* Identity-mapped by the boot page tables. */
 #define PLAT_MAPPED_TOP		0x100000000ULL
 

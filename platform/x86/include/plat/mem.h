@@ -28,9 +28,12 @@ struct plat_module {
 /*
  * Reads the memory map from mbi, reserves what must not be handed out and
  * starts the page allocator. Stops the boot with PLAT_EXIT_NOMEM and a message
- * when less than the reserve (mem.reserve) plus 64 KiB would be free.
+ * when less than the reserve (mem.reserve) plus 64 KiB would be free. With
+ * scale (the reserve is the configured default, not one the command line
+ * gave) the reserve is at most 1/16 of the free memory, at least 64 KiB:
+ * a 2 MiB machine keeps its memory for the kernel rather than the pool.
  */
-void mem_init(const struct mb_info *mbi, uint64_t reserve_bytes);
+void mem_init(const struct mb_info *mbi, uint64_t reserve_bytes, bool scale);
 
 /* Allocates 2^order pages (naturally aligned) or returns NULL. */
 void *plat_page_alloc(unsigned order, int flags);
