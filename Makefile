@@ -118,6 +118,10 @@ APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) -nostdinc -isystem $(NEWLIB_INC) -isyste
 	-include $(CONFIG_H) -Ihypercall/include -Iinclude -Iplatform/x86/include \
 	$(SYSCALL_INC)
 
+# The C library glue implements the POSIX headers of apps/include (which
+# programs get from rumpimg-cc): it sees them before newlib's.
+$(O)/apps/libc/%.o: APP_CFLAGS := -isystem apps/include $(APP_CFLAGS)
+
 $(NEWLIB_LIBC): scripts/build-newlib
 	$(Q)scripts/build-newlib $(NEWLIB_DIR)
 
@@ -204,7 +208,48 @@ $(O)/rumpimg.iso: $(O)/rumpimg.elf scripts/mkiso
 	$(Q)scripts/mkiso $< $@ ""
 
 .PHONY: all
-all: $(O)/rumpimg.elf $(O)/rumpimg.iso
+all: $(O)/rumpimg.elf $(O)/rumpimg.iso $(O)/bin/rumpimg-cc
+
+# ---- the appliance toolchain: build/bin/rumpimg-cc ---------------------------
+
+# Everything of the image but its workload: the program comes from
+# rumpimg-cc's command line and apps/libc/crt.c calls its main().
+# Without CONFIG_TESTS nothing calls the in-image test cases: left out.
+LIB_OBJS := $(filter-out $(O)/apps/hello/hello.o $(O)/apps/spserver/spserver.o \
+	$(O)/tests/qemu/apps/test_spserver.o $(if $(CONFIG_TESTS),,$(TEST_OBJS)),$(ALL_IMG_OBJS))
+RUMPIMG_CFLAGS := -std=gnu11 -O2 -g -nostdinc -isystem $(abspath apps/include) \
+	-isystem $(abspath $(NEWLIB_INC)) -isystem $(GCC_INC) -isystem $(abspath include) \
+	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-asynchronous-unwind-tables -D__rumpimg__
+RUMPIMG_LIBS := $(abspath $(NEWLIB_LIBC) $(dir $(NEWLIB_LIBC))libm.a) $(LIBGCC)
+
+$(O)/lib/librumpimg.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
+
+$(O)/lib/crt0.o: apps/libc/crt.c $(CONFIG_H) | $(NEWLIB_LIBC)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
+$(O)/lib/ksyms0.o: $(O)/ksyms0.ksyms.o
+	$(Q)mkdir -p $(dir $@) && cp $< $@
+$(O)/lib/kernel.ld: platform/x86/kernel.ld
+	$(Q)mkdir -p $(dir $@) && cp $< $@
+$(O)/lib/mksyms: scripts/mksyms
+	$(Q)mkdir -p $(dir $@) && cp $< $@
+$(O)/lib/config: $(KCONFIG_CONFIG)
+	$(Q)mkdir -p $(dir $@) && grep '^CONFIG_' $< > $@
+
+$(O)/bin/rumpimg-cc: scripts/rumpimg-cc.in $(O)/lib/librumpimg.a $(O)/lib/crt0.o \
+		$(O)/lib/ksyms0.o $(O)/lib/kernel.ld $(O)/lib/mksyms $(O)/lib/config
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sed -e 's|@LIB@|$(abspath $(O)/lib)|' -e 's|@CONFIG@|$(abspath $(KCONFIG_CONFIG))|' \
+		-e 's|@CFLAGS@|$(RUMPIMG_CFLAGS)|' -e 's|@LIBS@|$(RUMPIMG_LIBS)|' $< > $@.tmp
+	$(Q)chmod +x $@.tmp && mv $@.tmp $@
 
 # ---- running ----------------------------------------------------------------
 
@@ -238,12 +283,13 @@ TEST_O := $(O)/test
 # A key or user in the caller's environment would change every rump_server
 # the tests start (doc/rump_sp-auth.md); the key tests set their own.
 unexport RUMP_SP_KEY RUMP_SP_KEYFILE RUMP_SP_CRED
-.PHONY: test test-host test-qemu bench
+.PHONY: test test-host test-qemu test-appliance bench
 test:
 	$(Q)scripts/deps
 	$(Q)rm -f $(O)/test-counts
 	$(Q)$(MAKE) --no-print-directory test-host COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-qemu COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)$(MAKE) --no-print-directory test-appliance COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-man COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-fuzz COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)scripts/test-total $(O)/test-counts
@@ -256,6 +302,10 @@ test-qemu: $(O)/host/tests/sp/test_client $(O)/host/tests/sp/sock_echo $(O)/host
 		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null
 	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) KCONFIG_CONFIG=$(TEST_O)/.config all
 	$(Q)$(PYTHON) tests/qemu/run.py --image $(TEST_O)/rumpimg.elf --build $(O) $(if $(COUNTS),--counts $(COUNTS)) $(TESTFLAGS)
+
+# Programs built out of the tree with rumpimg-cc (the current .config).
+test-appliance: all
+	$(Q)$(PYTHON) tests/appliance/run.py --cc $(O)/bin/rumpimg-cc $(if $(COUNTS),--counts $(COUNTS)) $(TESTFLAGS)
 
 bench:
 	$(Q)scripts/deps

@@ -4,6 +4,8 @@
  * for descriptors 0-2, the hypercall allocator for the heap. Calls with
  * nothing behind them yet fail with ENOSYS rather than pretend.
  */
+/* All of newlib's error numbers, for the map from NetBSD's below. */
+#define __LINUX_ERRNO_EXTENSIONS__
 #include <errno.h>
 #include <reent.h>
 #include <stdint.h>
@@ -95,26 +97,59 @@ PLAT_INITCALL(libc_init);
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
+/*
+ * Every error number of NetBSD's <sys/errno.h> (rumpdefs.h) to newlib's of
+ * the same name; the two newlib lacks to the nearest it has.
+ */
 static const struct { int nb, nl; } errmap[] = {
 	{ RUMP_EPERM, EPERM }, { RUMP_ENOENT, ENOENT }, { RUMP_ESRCH, ESRCH },
 	{ RUMP_EINTR, EINTR }, { RUMP_EIO, EIO }, { RUMP_ENXIO, ENXIO },
-	{ RUMP_E2BIG, E2BIG }, { RUMP_EBADF, EBADF }, { RUMP_ECHILD, ECHILD },
-	{ RUMP_EDEADLK, EDEADLK }, { RUMP_ENOMEM, ENOMEM }, { RUMP_EACCES, EACCES },
-	{ RUMP_EFAULT, EFAULT }, { RUMP_EBUSY, EBUSY }, { RUMP_EEXIST, EEXIST },
-	{ RUMP_EXDEV, EXDEV }, { RUMP_ENODEV, ENODEV }, { RUMP_ENOTDIR, ENOTDIR },
-	{ RUMP_EISDIR, EISDIR }, { RUMP_EINVAL, EINVAL }, { RUMP_ENFILE, ENFILE },
-	{ RUMP_EMFILE, EMFILE }, { RUMP_ENOTTY, ENOTTY }, { RUMP_EFBIG, EFBIG },
+	{ RUMP_E2BIG, E2BIG }, { RUMP_ENOEXEC, ENOEXEC }, { RUMP_EBADF, EBADF },
+	{ RUMP_ECHILD, ECHILD }, { RUMP_EDEADLK, EDEADLK }, { RUMP_ENOMEM, ENOMEM },
+	{ RUMP_EACCES, EACCES }, { RUMP_EFAULT, EFAULT }, { RUMP_ENOTBLK, ENOTBLK },
+	{ RUMP_EBUSY, EBUSY }, { RUMP_EEXIST, EEXIST }, { RUMP_EXDEV, EXDEV },
+	{ RUMP_ENODEV, ENODEV }, { RUMP_ENOTDIR, ENOTDIR }, { RUMP_EISDIR, EISDIR },
+	{ RUMP_EINVAL, EINVAL }, { RUMP_ENFILE, ENFILE }, { RUMP_EMFILE, EMFILE },
+	{ RUMP_ENOTTY, ENOTTY }, { RUMP_ETXTBSY, ETXTBSY }, { RUMP_EFBIG, EFBIG },
 	{ RUMP_ENOSPC, ENOSPC }, { RUMP_ESPIPE, ESPIPE }, { RUMP_EROFS, EROFS },
-	{ RUMP_EMLINK, EMLINK }, { RUMP_EPIPE, EPIPE }, { RUMP_ERANGE, ERANGE },
-	{ RUMP_EAGAIN, EAGAIN }, { RUMP_ELOOP, ELOOP },
-	{ RUMP_ENAMETOOLONG, ENAMETOOLONG }, { RUMP_ENOTEMPTY, ENOTEMPTY },
-	{ RUMP_ENOSYS, ENOSYS }, { RUMP_ETIMEDOUT, ETIMEDOUT },
-	{ RUMP_EOPNOTSUPP, EOPNOTSUPP }, { RUMP_EOVERFLOW, EOVERFLOW },
+	{ RUMP_EMLINK, EMLINK }, { RUMP_EPIPE, EPIPE }, { RUMP_EDOM, EDOM },
+	{ RUMP_ERANGE, ERANGE }, { RUMP_EAGAIN, EAGAIN },
+	{ RUMP_EINPROGRESS, EINPROGRESS }, { RUMP_EALREADY, EALREADY },
+	{ RUMP_ENOTSOCK, ENOTSOCK }, { RUMP_EDESTADDRREQ, EDESTADDRREQ },
+	{ RUMP_EMSGSIZE, EMSGSIZE }, { RUMP_EPROTOTYPE, EPROTOTYPE },
+	{ RUMP_ENOPROTOOPT, ENOPROTOOPT },
+	{ RUMP_EPROTONOSUPPORT, EPROTONOSUPPORT }, { RUMP_EOPNOTSUPP, EOPNOTSUPP },
+	{ RUMP_EAFNOSUPPORT, EAFNOSUPPORT }, { RUMP_EADDRINUSE, EADDRINUSE },
+	{ RUMP_EADDRNOTAVAIL, EADDRNOTAVAIL }, { RUMP_ECONNRESET, ECONNRESET },
+	{ RUMP_ENOBUFS, ENOBUFS }, { RUMP_EISCONN, EISCONN },
+	{ RUMP_ENOTCONN, ENOTCONN }, { RUMP_ESHUTDOWN, ESHUTDOWN },
+	{ RUMP_ETIMEDOUT, ETIMEDOUT }, { RUMP_ECONNREFUSED, ECONNREFUSED },
+	{ RUMP_ELOOP, ELOOP }, { RUMP_ENAMETOOLONG, ENAMETOOLONG },
+	{ RUMP_EHOSTUNREACH, EHOSTUNREACH }, { RUMP_ENOTEMPTY, ENOTEMPTY },
+	{ RUMP_EDQUOT, EDQUOT }, { RUMP_ESTALE, ESTALE }, { RUMP_ENOLCK, ENOLCK },
+	{ RUMP_ENOSYS, ENOSYS }, { RUMP_EFTYPE, EFTYPE }, { RUMP_EIDRM, EIDRM },
+	{ RUMP_ENOMSG, ENOMSG }, { RUMP_EOVERFLOW, EOVERFLOW },
+	{ RUMP_EILSEQ, EILSEQ }, { RUMP_ENOTSUP, ENOTSUP },
+	{ RUMP_ECANCELED, ECANCELED }, { RUMP_EBADMSG, EBADMSG },
+	{ RUMP_ENODATA, ENODATA }, { RUMP_EPROTO, EPROTO }, { RUMP_EAUTH, EACCES },
+	{ RUMP_ENOATTR, ENODATA },
 };
 
-/* A failed rump_sys_*() left NetBSD's number in errno: make it newlib's. */
+int libc_fail(void);
+void libc_stat(const struct rump_stat *n, struct stat *st);
+
 static int
 fail(void)
+{
+	return libc_fail();
+}
+
+/*
+ * A failed rump_sys_*() left NetBSD's number in errno: makes it newlib's
+ * and returns -1 (posix.c uses it too).
+ */
+int
+libc_fail(void)
 {
 	int nb = errno;
 
@@ -125,8 +160,17 @@ fail(void)
 	return -1;
 }
 
+void libc_kernel_up(void);
+
 static void
 kernel_up(void)
+{
+	libc_kernel_up();
+}
+
+/* Boots the rump kernel on first use (crt.c calls it before main). */
+void
+libc_kernel_up(void)
 {
 	static int up;
 
@@ -152,6 +196,13 @@ nb_oflags(int f)
 
 static void
 nl_stat(const struct rump_stat *n, struct stat *st)
+{
+	libc_stat(n, st);
+}
+
+/* NetBSD's struct stat to newlib's (posix.c uses it too). */
+void
+libc_stat(const struct rump_stat *n, struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_dev = (dev_t)n->st_dev;
@@ -401,10 +452,11 @@ sbrk(ptrdiff_t incr)
 
 /* ---- processes and time ---- */
 
+/* The program's exit status becomes the image's (crt.c, doc/cmdline.md). */
 void
 _exit(int status)
 {
-	rumpuser_exit(status);
+	rumpuser_ext_app_exit(status);
 }
 
 #ifndef CONFIG_RUMP_KERNEL

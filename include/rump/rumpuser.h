@@ -197,6 +197,22 @@ int rumpuser_ext_net_send(const void *frame, size_t len);
 int rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
     uint64_t timeout_ns);
 
+/*
+ * Extension, not in NetBSD's revision 17: the program of an appliance
+ * image (doc/cmdline.md). app_args gives main()'s argc, argv (argv[0] the
+ * image name, then the words after "--" on the command line, then NULL)
+ * and environment ("NAME=value" from env.NAME=value words, then NULL);
+ * the arrays stay valid for the life of the image. app_exit ends the
+ * image with the program's exit status (status & 0xff; scripts/run-qemu
+ * returns 0-31 as they are and 32 for any larger one). module gives boot
+ * module i (its bytes and its command line): 0, or ENOENT past the last.
+ * The bare-metal backend has them; the POSIX one does not.
+ */
+void rumpuser_ext_app_args(int *argc, char ***argv, char ***envp);
+void rumpuser_ext_app_exit(int status) __attribute__((noreturn));
+int rumpuser_ext_module(int i, const void **data, size_t *len,
+    const char **cmdline);
+
 /* dynamic loading (a no-op for static kernels) */
 typedef void (*rump_modinit_fn)(const struct modinfo *const *, size_t);
 typedef int (*rump_symload_fn)(void *, uint64_t, char *, uint64_t);

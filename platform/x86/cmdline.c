@@ -54,6 +54,45 @@ add_param(struct cmdline *cl, cmdline_report_fn report, const char *name,
 }
 
 static void
+add_arg(struct cmdline *cl, cmdline_report_fn report, const char *word)
+{
+	if (cl->nargs == CMDLINE_MAX_ARGS) {
+		problem(cl, report, "too many program arguments (at most %d): "
+		    "'%s' ignored", CMDLINE_MAX_ARGS, word);
+		return;
+	}
+	cl->args[cl->nargs++] = word;
+}
+
+/* env.NAME=value: the program's environment gets "NAME=value". */
+static void
+add_env(struct cmdline *cl, cmdline_report_fn report, const char *var,
+    const char *eq)
+{
+	size_t nlen = (size_t)(eq - var);
+
+	if (nlen == 0) {
+		problem(cl, report, "malformed argument 'env.%s': empty "
+		    "variable name (ignored)", var);
+		return;
+	}
+	for (int i = 0; i < cl->nenv; i++) {
+		if (strncmp(cl->env[i], var, nlen + 1) == 0) {
+			problem(cl, report, "variable '%.*s' given twice; using "
+			    "the last value '%s'", (int)nlen, var, eq + 1);
+			cl->env[i] = var;
+			return;
+		}
+	}
+	if (cl->nenv == CMDLINE_MAX_ENV) {
+		problem(cl, report, "too many environment variables (at most "
+		    "%d): 'env.%s' ignored", CMDLINE_MAX_ENV, var);
+		return;
+	}
+	cl->env[cl->nenv++] = var;
+}
+
+static void
 apply_option(struct cmdline *cl, cmdline_report_fn report, const char *name,
     const char *value, const struct cmdline_opt *opts, size_t nopts)
 {
@@ -77,7 +116,7 @@ cmdline_parse(struct cmdline *cl, const char *text,
 {
 	size_t len = text != NULL ? strlen(text) : 0;
 	char *p;
-	bool first = true;
+	bool first = true, program = false;
 
 	memset(cl, 0, sizeof(*cl));
 	if (len >= sizeof(cl->buf)) {
@@ -102,6 +141,16 @@ cmdline_parse(struct cmdline *cl, const char *text,
 		if (*p != '\0')
 			*p++ = '\0';
 
+		if (program) {
+			add_arg(cl, report, word);
+			continue;
+		}
+		if (strcmp(word, "--") == 0) {
+			/* The rest of the line is the program's. */
+			program = true;
+			first = false;
+			continue;
+		}
 		eq = strchr(word, '=');
 		if (first && eq == NULL) {
 			cl->argv0 = word;
@@ -117,6 +166,10 @@ cmdline_parse(struct cmdline *cl, const char *text,
 		if (eq == word) {
 			problem(cl, report, "malformed argument '%s': empty name "
 			    "(ignored)", word);
+			continue;
+		}
+		if (strncmp(word, "env.", 4) == 0) {
+			add_env(cl, report, word + 4, eq);
 			continue;
 		}
 		*eq = '\0';

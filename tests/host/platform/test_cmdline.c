@@ -2,6 +2,7 @@
  * platform/x86/cmdline.c: the kernel command line.
  */
 #include <stdint.h>
+#include <stdio.h>
 
 #include "check.h"
 #include "plat/cmdline.h"
@@ -141,9 +142,75 @@ TEST(sizes)
 	CHECK(cmdline_parse_size("18446744073709551615", &v) == 0 && v == UINT64_MAX);
 }
 
+TEST(program_arguments_after_double_dash)
+{
+	CHECK_EQ_INT(parse("img log=info A=1 -- -v x=1 log=debug -- last"), 0);
+	CHECK_EQ_STR(cl.argv0, "img");
+	CHECK_EQ_STR(cmdline_param(&cl, "A"), "1");
+	CHECK_EQ_INT(cl.nargs, 5);
+	CHECK_EQ_STR(cl.args[0], "-v");
+	CHECK_EQ_STR(cl.args[1], "x=1");
+	CHECK_EQ_STR(cl.args[2], "log=debug");	/* the program's, not an option */
+	CHECK_EQ_STR(cl.args[3], "--");
+	CHECK_EQ_STR(cl.args[4], "last");
+	CHECK(cl.args[5] == NULL);
+	CHECK(cmdline_param(&cl, "x") == NULL);
+	CHECK_EQ_INT(parse("img --"), 0);
+	CHECK_EQ_INT(cl.nargs, 0);
+	CHECK(cl.args[0] == NULL);
+	/* "--" as the first word: no image name, all arguments. */
+	CHECK_EQ_INT(parse("-- a"), 0);
+	CHECK_EQ_STR(cl.argv0, "");
+	CHECK_EQ_INT(cl.nargs, 1);
+}
+
+TEST(environment_words)
+{
+	CHECK_EQ_INT(parse("img env.HOME=/ env.A=x=y env.EMPTY= B=2 -- env.C=3"), 0);
+	CHECK_EQ_INT(cl.nenv, 3);
+	CHECK_EQ_STR(cl.env[0], "HOME=/");
+	CHECK_EQ_STR(cl.env[1], "A=x=y");
+	CHECK_EQ_STR(cl.env[2], "EMPTY=");
+	CHECK(cl.env[3] == NULL);
+	CHECK_EQ_STR(cl.args[0], "env.C=3");
+	CHECK(cmdline_param(&cl, "HOME") == NULL);	/* not a parameter */
+	CHECK_EQ_STR(cmdline_param(&cl, "B"), "2");
+}
+
+TEST(environment_problems_reported)
+{
+	CHECK_EQ_INT(parse("img env.=1 env.X=1 env.XY=2 env.X=3"), 2);
+	CHECK(strstr(reports, "'env.=1'") != NULL);
+	CHECK(strstr(reports, "'X' given twice") != NULL);
+	CHECK_EQ_INT(cl.nenv, 2);
+	CHECK_EQ_STR(cl.env[0], "X=3");
+	CHECK_EQ_STR(cl.env[1], "XY=2");
+	/* env.X without '=' is a malformed word like any other. */
+	CHECK_EQ_INT(parse("img env.X"), 1);
+	CHECK_EQ_INT(cl.nenv, 0);
+}
+
+TEST(too_many_arguments_reported)
+{
+	static char text[CMDLINE_MAX];
+	size_t n = 0;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "img --");
+	for (int i = 0; i < CMDLINE_MAX_ARGS + 2; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, " a%d", i);
+	CHECK_EQ_INT(parse(text), 2);
+	CHECK_EQ_INT(cl.nargs, CMDLINE_MAX_ARGS);
+	CHECK(cl.args[CMDLINE_MAX_ARGS] == NULL);
+	CHECK(strstr(reports, "too many program arguments") != NULL);
+}
+
 int
 main(void)
 {
+	RUN(program_arguments_after_double_dash);
+	RUN(environment_words);
+	RUN(environment_problems_reported);
+	RUN(too_many_arguments_reported);
 	RUN(image_name_options_and_params);
 	RUN(first_word_with_equals_is_not_the_image);
 	RUN(malformed_words_reported_by_name);

@@ -5,6 +5,8 @@
  * Names starting with a lowercase letter are platform options, checked against
  * a table; every other name (FOO=..., _RUMPUSER_NCPU=...) is a parameter that
  * rumpuser_getparam() hands to the kernel, like an environment variable.
+ * env.NAME=value words make the program's environment (NAME=value), and
+ * the words after a lone "--" are its arguments argv[1..] (doc/cmdline.md).
  * Values cannot contain spaces. Every malformed word is reported by name and
  * skipped; parsing never stops the boot. Portable C, unit tested on the host.
  */
@@ -16,6 +18,8 @@
 
 #define CMDLINE_MAX		2048
 #define CMDLINE_MAX_PARAMS	64
+#define CMDLINE_MAX_ARGS	64	/* program arguments after -- */
+#define CMDLINE_MAX_ENV		64	/* env.NAME=value words */
 
 struct cmdline_opt {
 	const char *name;
@@ -33,6 +37,12 @@ struct cmdline {
 	const char *argv0;
 	struct cmdline_param params[CMDLINE_MAX_PARAMS];
 	int nparams;
+	/* The program's argv[1..] (the words after --), NULL-terminated. */
+	const char *args[CMDLINE_MAX_ARGS + 1];
+	int nargs;
+	/* The program's environment, "NAME=value" each, NULL-terminated. */
+	const char *env[CMDLINE_MAX_ENV + 1];
+	int nenv;
 	int nerrors;		/* words reported as malformed or rejected */
 };
 

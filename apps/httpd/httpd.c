@@ -1,0 +1,244 @@
+/*
+ * A small static HTTP/1.1 server: GET and HEAD of the files under a root
+ * directory (the appliance's root file system), keep-alive, content types
+ * by extension, index.html for directories, 400/403/404/405/505 answers,
+ * and no path outside the root. One connection at a time (the image's
+ * threads are cooperative; a client that idles for 5 s is dropped).
+ *   httpd [-p PORT] [-r ROOT] [-n MAXCONN]
+ */
+#define _GNU_SOURCE		/* strcasestr */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define REQMAX	8192
+
+static const char *root = "/";
+
+static const struct {
+	const char *ext, *type;
+} types[] = {
+	{ ".html", "text/html" }, { ".htm", "text/html" },
+	{ ".txt", "text/plain" }, { ".css", "text/css" },
+	{ ".js", "text/javascript" }, { ".json", "application/json" },
+	{ ".png", "image/png" }, { ".jpg", "image/jpeg" },
+	{ ".jpeg", "image/jpeg" }, { ".gif", "image/gif" },
+	{ ".svg", "image/svg+xml" }, { ".ico", "image/x-icon" },
+};
+
+static const char *
+content_type(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	for (size_t i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcasecmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+status(int fd, int code, const char *why, int keep)
+{
+	char h[256], body[128];
+	int bl = snprintf(body, sizeof(body), "%d %s\n", code, why);
+	int hl = snprintf(h, sizeof(h), "HTTP/1.1 %d %s\r\nContent-Type: "
+	    "text/plain\r\nContent-Length: %d\r\nConnection: %s\r\n\r\n",
+	    code, why, bl, keep ? "keep-alive" : "close");
+
+	if (write_all(fd, h, (size_t)hl) != 0 || write_all(fd, body, (size_t)bl) != 0)
+		return -1;
+	return keep ? 0 : -1;
+}
+
+/* Decodes %XX and refuses any ".." segment, NUL or backslash. 0 or -1. */
+static int
+clean_target(const char *t, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	if (t[0] != '/')
+		return -1;
+	for (; *t != '\0' && *t != '?' && *t != '#'; t++) {
+		char c = *t;
+
+		if (c == '%') {
+			unsigned v;
+
+			if (sscanf(t + 1, "%2x", &v) != 1 || v == 0)
+				return -1;
+			c = (char)v;
+			t += 2;
+		}
+		if (c == '\\' || n + 1 >= outlen)
+			return -1;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	for (char *s = out; (s = strstr(s, "..")) != NULL; s += 2)
+		if (s[-1] == '/' && (s[2] == '/' || s[2] == '\0'))
+			return -1;
+	return 0;
+}
+
+/* Serves one request; returns 0 to keep the connection, -1 to close it. */
+static int
+serve(int fd, char *req)
+{
+	char method[8], target[1024], version[16], path[1200], rel[1024];
+	char h[512];
+	struct stat st;
+	int keep, f, hl;
+
+	if (sscanf(req, "%7s %1023s %15s", method, target, version) != 3)
+		return status(fd, 400, "Bad Request", 0);
+	if (strncmp(version, "HTTP/1.", 7) != 0)
+		return status(fd, 505, "HTTP Version Not Supported", 0);
+	keep = strcmp(version, "HTTP/1.1") == 0;
+	if (strcasestr(req, "\nConnection: close") != NULL)
+		keep = 0;
+	else if (strcasestr(req, "\nConnection: keep-alive") != NULL)
+		keep = 1;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return status(fd, 405, "Method Not Allowed", keep);
+	if (clean_target(target, rel, sizeof(rel)) != 0)
+		return status(fd, 403, "Forbidden", keep);
+	snprintf(path, sizeof(path), "%s%s", strcmp(root, "/") == 0 ? "" : root,
+	    rel);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		strncat(path, path[strlen(path) - 1] == '/' ? "index.html" :
+		    "/index.html", sizeof(path) - strlen(path) - 1);
+		if (stat(path, &st) != 0)
+			return status(fd, 403, "Forbidden", keep);
+	}
+	if (stat(path, &st) != 0)
+		return status(fd, errno == ENOENT || errno == ENOTDIR ? 404 : 403,
+		    errno == ENOENT || errno == ENOTDIR ? "Not Found" :
+		    "Forbidden", keep);
+	if (!S_ISREG(st.st_mode) || (f = open(path, O_RDONLY)) < 0)
+		return status(fd, 403, "Forbidden", keep);
+	hl = snprintf(h, sizeof(h), "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+	    "Content-Length: %lld\r\nConnection: %s\r\n\r\n", content_type(path),
+	    (long long)st.st_size, keep ? "keep-alive" : "close");
+	if (write_all(fd, h, (size_t)hl) != 0) {
+		close(f);
+		return -1;
+	}
+	if (strcmp(method, "GET") == 0) {
+		char buf[4096];
+		ssize_t n;
+
+		while ((n = read(f, buf, sizeof(buf))) > 0)
+			if (write_all(fd, buf, (size_t)n) != 0) {
+				close(f);
+				return -1;
+			}
+	}
+	close(f);
+	return keep ? 0 : -1;
+}
+
+/* Reads requests off one connection until it closes or idles. */
+static void
+connection(int fd)
+{
+	static char buf[REQMAX + 1];
+	size_t have = 0;
+
+	for (;;) {
+		char *end;
+		ssize_t n;
+
+		buf[have] = '\0';
+		while ((end = strstr(buf, "\r\n\r\n")) != NULL) {
+			size_t used = (size_t)(end + 4 - buf);
+
+			*end = '\0';
+			if (serve(fd, buf) != 0)
+				return;
+			memmove(buf, buf + used, have - used + 1);
+			have -= used;
+		}
+		if (have == REQMAX) {
+			status(fd, 431, "Request Header Fields Too Large", 0);
+			return;
+		}
+		n = recv(fd, buf + have, REQMAX - have, 0);
+		if (n <= 0)
+			return;		/* closed, reset or idle */
+		have += (size_t)n;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sockaddr_in sin;
+	struct timeval idle = { 5, 0 };
+	int port = 80, maxconn = -1, one = 1, opt, l;
+
+	while ((opt = getopt(argc, argv, "p:r:n:")) != -1) {
+		switch (opt) {
+		case 'p': port = atoi(optarg); break;
+		case 'r': root = optarg; break;
+		case 'n': maxconn = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: httpd [-p port] [-r root] [-n maxconn]\n");
+			return 2;
+		}
+	}
+	if (port < 1 || port > 65535) {
+		fprintf(stderr, "httpd: bad port %d\n", port);
+		return 2;
+	}
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_len = sizeof(sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(l, 8) != 0) {
+		fprintf(stderr, "httpd: cannot listen on port %d: %s\n", port,
+		    strerror(errno));
+		return 1;
+	}
+	printf("httpd: serving %s on port %d\n", root, port);
+	fflush(stdout);
+	for (int served = 0; maxconn < 0 || served < maxconn; served++) {
+		int c = accept(l, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof(idle));
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		connection(c);
+		close(c);
+	}
+	printf("httpd: %d connections served, exiting\n", maxconn);
+	return 0;
+}
