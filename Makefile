@@ -91,12 +91,14 @@ plat-y :=
 hyp-y :=
 app-y :=
 kernel-y :=
+lwproc-y :=
 tests-y :=
 apptests-y :=
 lwip-y :=
 # The rump_sp key handshake, in the image's and the host's server alike.
 SP_AUTH_SRCS := sp/auth.c sp/auth_proto.c sp/sha256.c
 include kernel/build.mk
+include lwproc/build.mk
 include platform/x86/build.mk
 include hypercall/build.mk
 include apps/build.mk
@@ -106,7 +108,7 @@ include tests/qemu/build.mk
 IMG_OBJS := $(addprefix $(O)/,$(plat-y:.c=.o) $(hyp-y:.c=.o))
 IMG_OBJS := $(IMG_OBJS:.S=.o)
 TEST_OBJS := $(addprefix $(O)/,$(tests-y:.c=.o) $(apptests-y:.c=.o))
-APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o) $(kernel-y:.c=.o))
+APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o) $(kernel-y:.c=.o) $(lwproc-y:.c=.o))
 APP_OBJS += $(addprefix $(O)/kernel/net/lwip/,$(lwip-y:.c=.o))
 
 IMG_LIBS := $(if $(CONFIG_LIBC_NEWLIB),$(NEWLIB_LIBC)) $(LIBGCC)

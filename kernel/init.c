@@ -1,6 +1,6 @@
 /*
- * rump_init(), the upcall table, and the public wrappers that enter and
- * leave the kernel: rump_pub_lwproc_*() and the local rump_sys_*() calls.
+ * rump_init(), the upcall table, and the transport of the local
+ * rump_sys_*() calls. rump_lwproc(3) and its upcalls are in lwproc/.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +18,7 @@ static bool inited;
 char hostname[256];
 
 /* Descriptors 0, 1 and 2 on the console, write-only (a remote client's). */
-static int
+int
 console_fds(struct filedesc *fdp, int flag)
 {
 	struct file *cons = file_alloc(&console_fileops, flag, NULL);
@@ -33,35 +33,6 @@ console_fds(struct filedesc *fdp, int flag)
 	}
 	file_release(cons);
 	return error;
-}
-
-/*
- * The rump_sp server's process creation (doc/rump_sp.md): a child of the
- * current process bound to the calling thread, in remote address space
- * cookie (NULL: the parent's), named comm (NULL: the parent's name). A new
- * remote process with an empty table gets the console as 0, 1 and 2.
- */
-static int
-hyp_rfork(void *cookie, int flags, const char *comm)
-{
-	struct proc *p;
-	int error;
-
-	if ((error = lwproc_rfork(flags)) != 0)
-		return error;
-	p = curproc();
-	if (cookie != NULL)
-		p->p_vmspace = cookie;
-	if (comm != NULL) {
-		strncpy(p->p_comm, comm, RUMP_MAXCOMLEN);
-		p->p_comm[RUMP_MAXCOMLEN] = '\0';
-	}
-	if (cookie != NULL && (flags & RUMP_RFCFDG) &&
-	    (error = console_fds(p->p_fd, FWRITE)) != 0) {
-		lwproc_releaselwp();
-		return error;
-	}
-	return 0;
 }
 
 /*
@@ -92,12 +63,6 @@ hyp_execnotify(const char *comm)
 }
 
 static int
-hyp_newlwp(pid_t pid)
-{
-	return lwproc_newlwp(pid);
-}
-
-static int
 hyp_syscall(int num, void *args, long *retval)
 {
 	return rump_syscall(num, args, retval);
@@ -116,8 +81,8 @@ static const struct rumpuser_hyperup hyperup = {
 	.hyp_backend_schedule = rump_backend_schedule,
 	.hyp_lwproc_switch = lwproc_switch,
 	.hyp_lwproc_release = lwproc_releaselwp,
-	.hyp_lwproc_rfork = hyp_rfork,
-	.hyp_lwproc_newlwp = hyp_newlwp,
+	.hyp_lwproc_rfork = lwproc_hyp_rfork,
+	.hyp_lwproc_newlwp = lwproc_hyp_newlwp,
 	.hyp_lwproc_curlwp = lwproc_curlwp,
 	.hyp_syscall = hyp_syscall,
 	.hyp_lwpexit = hyp_lwpexit,
@@ -194,57 +159,6 @@ int
 rump_init_server_cred(int64_t uid, int64_t gid)
 {
 	return rumpuser_sp_setcred(uid, gid);
-}
-
-/* ---- rump_lwproc(3) ---- */
-
-int
-rump_pub_lwproc_rfork(int flags)
-{
-	int error;
-
-	rump_schedule();
-	error = lwproc_rfork(flags);
-	rump_unschedule();
-	return error;
-}
-
-int
-rump_pub_lwproc_newlwp(pid_t pid)
-{
-	int error;
-
-	rump_schedule();
-	error = lwproc_newlwp(pid);
-	rump_unschedule();
-	return error;
-}
-
-void
-rump_pub_lwproc_switch(struct lwp *l)
-{
-	rump_schedule();
-	lwproc_switch(l);
-	rump_unschedule();
-}
-
-void
-rump_pub_lwproc_releaselwp(void)
-{
-	rump_schedule();
-	lwproc_releaselwp();
-	rump_unschedule();
-}
-
-struct lwp *
-rump_pub_lwproc_curlwp(void)
-{
-	struct lwp *l;
-
-	rump_schedule();
-	l = lwproc_curlwp();
-	rump_unschedule();
-	return l;
 }
 
 /* ---- local system calls: the transport of the stubs in rump_syscalls.c ---- */

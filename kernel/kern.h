@@ -296,12 +296,12 @@ int kclock_realtime(struct ktimespec *ts);
  */
 int kern_count(int node, int *val);
 
-/* ---- the virtual CPU and contexts (vcpu.c) ---- */
+/* ---- the virtual CPU (vcpu.c) ---- */
 
 void vcpu_init(void);
-/* Enter / leave the kernel on this host thread (hyp_schedule/unschedule). */
-void rump_schedule(void);
-void rump_unschedule(void);
+/* Take / give up the one virtual CPU (rump_schedule's halves). */
+void vcpu_take(void);
+void vcpu_give(void);
 void rump_backend_unschedule(int nlocks, int *countp, void *interlock);
 void rump_backend_schedule(int nlocks, void *interlock);
 struct lwp *curlwp(void);
@@ -321,16 +321,33 @@ int kcv_wait(struct kcv *c, uint64_t timeout_ns);
 void kcv_broadcast(struct kcv *c);
 void kcv_destroy(struct kcv *c);
 
-/* Binds this thread to l (which must not be running anywhere). */
+/*
+ * Binds this thread to l (which must not be running anywhere); only
+ * lwproc/lwproc.c calls it, which also does the unbinding.
+ */
 void lwp_switch_to(struct lwp *l);
 
-/* ---- lwproc (lwproc.c) and system calls (syscall.c) ---- */
-
+/*
+ * ---- entering the kernel and rump_lwproc(3) (lwproc/) ----
+ * rump_schedule enters the kernel on this host thread, as its bound lwp or
+ * an implicit context; rump_unschedule leaves it (the hyp_schedule and
+ * hyp_unschedule upcalls; kernel threads call them too).
+ */
+void rump_schedule(void);
+void rump_unschedule(void);
 int lwproc_rfork(int flags);
 int lwproc_newlwp(kpid_t pid);
 void lwproc_switch(struct lwp *l);
 void lwproc_releaselwp(void);
 struct lwp *lwproc_curlwp(void);
+/* The rump_sp server's hyp_lwproc_rfork / hyp_lwproc_newlwp upcalls. */
+int lwproc_hyp_rfork(void *cookie, int flags, const char *comm);
+int lwproc_hyp_newlwp(pid_t pid);
+/* Descriptors 0, 1 and 2 of fdp on the console (init.c). 0 or an errno. */
+int console_fds(struct filedesc *fdp, int flag);
+
+/* ---- system calls (syscall.c) ---- */
+
 int rump_syscall(int num, void *args, register_t *retval);
 
 extern struct kcv poll_kcv;

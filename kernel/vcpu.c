@@ -1,13 +1,9 @@
 /*
- * The virtual CPU and the thread contexts of doc/lwproc.md.
- *
- * A host thread enters the kernel by taking the one virtual CPU. A thread
- * bound to an lwp enters as that lwp; one without gets an implicit context:
- * a fresh lwp in init (pid 1), freed when the thread leaves. The reference
- * implementation serialises implicit contexts twice on a global lwp0 lock;
- * here holding the CPU already serialises lwp creation, so an implicit
- * entry costs one CPU acquisition and an lwp from a small cache, and callers
- * see the same thing: pid 1, a new lid each time.
+ * The virtual CPU (doc/lwproc.md). A host thread runs kernel code only
+ * while it holds the one virtual CPU; vcpu_take and vcpu_give are the
+ * whole of entering and leaving it. Which lwp the thread runs as, and the
+ * implicit contexts of unbound threads, are rump_lwproc(3)'s
+ * (lwproc/lwproc.c), which enters the kernel through these.
  */
 #include "kern.h"
 
@@ -30,8 +26,8 @@ vcpu_init(void)
 	rumpuser_cv_init(&cpu_cv);
 }
 
-static void
-cpu_take(void)
+void
+vcpu_take(void)
 {
 	rumpuser_mutex_enter_nowrap(cpu_mtx);
 	while (cpu_busy)
@@ -41,8 +37,8 @@ cpu_take(void)
 	rumpuser_mutex_exit(cpu_mtx);
 }
 
-static void
-cpu_give(void)
+void
+vcpu_give(void)
 {
 	rumpuser_mutex_enter_nowrap(cpu_mtx);
 	cpu_busy = false;
@@ -64,45 +60,6 @@ lwp_switch_to(struct lwp *l)
 	l->l_running = true;
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
 	cpu_owner = l;			/* only the holder binds */
-}
-
-/* Unbinds this thread from l, freeing l if it was temporary or released. */
-static void
-unbind(struct lwp *l)
-{
-	l->l_running = false;
-	l->l_flag &= ~LW_UNBIND;
-	/*
-	 * Freed while still current: when it is a process's last lwp, the
-	 * process's teardown (closing its descriptors, sockets included)
-	 * runs in a context that has an lwp, as all kernel code expects.
-	 */
-	if (l->l_flag & (LW_IMPLICIT | LW_RELEASE))
-		lwp_free(l);
-	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l);	/* compares, no access */
-}
-
-void
-rump_schedule(void)
-{
-	cpu_take();
-	if (rumpuser_curlwp() == NULL) {
-		struct lwp *l = lwp_create(initproc);
-		if (l == NULL)
-			kpanic("out of memory for an implicit context");
-		l->l_flag |= LW_IMPLICIT;
-		lwp_switch_to(l);
-	}
-}
-
-void
-rump_unschedule(void)
-{
-	struct lwp *l = rumpuser_curlwp();
-
-	if (l != NULL && (l->l_flag & (LW_IMPLICIT | LW_RELEASE | LW_UNBIND)))
-		unbind(l);
-	cpu_give();
 }
 
 /*
@@ -128,7 +85,7 @@ rump_backend_unschedule(int nlocks, int *countp, void *interlock)
 	/* Read unlocked: only the holder writes these while it holds. */
 	*countp = l != NULL && cpu_owner == l;
 	if (*countp)
-		cpu_give();
+		vcpu_give();
 }
 
 void
@@ -140,27 +97,8 @@ rump_backend_schedule(int nlocks, void *interlock)
 		cpu_busy = true;
 		cpu_owner = rumpuser_curlwp();
 	} else if (nlocks != 0) {
-		cpu_take();
+		vcpu_take();
 	}
-}
-
-/* Switches this thread from its current lwp to l (NULL: unbind on exit). */
-void
-lwproc_switch(struct lwp *l)
-{
-	struct lwp *old = rumpuser_curlwp();
-
-	if (l == NULL) {
-		KASSERT(old != NULL && !(old->l_flag & LW_IMPLICIT));
-		old->l_flag |= LW_UNBIND;
-		return;
-	}
-	if (l->l_running)
-		kpanic("lwp %p (%d:%d) already running", (void *)l,
-		    l->l_proc->p_pid, l->l_lid);
-	if (old != NULL)
-		unbind(old);
-	lwp_switch_to(l);
 }
 
 /*

@@ -1,7 +1,7 @@
 # The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
 # build/host/lib/librump.a, and its tests run under ASan and UBSan.
 # The rump_sp server (sp/server.c) is part of it, as in NetBSD's librumpuser.
-KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
+KERNEL_SRCS := $(wildcard kernel/*.c) $(LWPROC_SRCS) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
 $(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
@@ -14,6 +14,11 @@ $(O)/host/obj/sp/%.o: sp/%.c $(wildcard sp/*.h) $(wildcard include/rump/*.h)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
 
+$(O)/host/obj/lwproc/%.o: lwproc/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(POSIX_CFLAGS) $(LWPROC_INC) -c $< -o $@
+
 $(O)/host/lib/librump.a: $(KERNEL_OBJS)
 
 $(O)/host/tests/kernel/test_lwproc: tests/host/kernel/test_lwproc.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
@@ -22,7 +27,7 @@ $(O)/host/tests/kernel/test_lwproc: tests/host/kernel/test_lwproc.c $(KERNEL_SRC
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_lwproc.c \
+		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_lwproc.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_lwproc
@@ -33,7 +38,7 @@ $(O)/host/tests/kernel/test_syscalls: tests/host/kernel/test_syscalls.c $(KERNEL
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_syscalls.c \
+		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_syscalls.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_syscalls
@@ -45,7 +50,7 @@ $(O)/host/tests/kernel/test_badaddr: tests/host/kernel/test_badaddr.c \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_badaddr.c \
+		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_badaddr.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_badaddr
@@ -65,7 +70,7 @@ $(O)/host/tests/sp/test_server: tests/host/sp/test_server.c tests/host/sp/frames
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/sp/test_server.c \
+		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/sp/test_server.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread -ldl
 
 test-host: $(O)/host/tests/sp/test_server
@@ -158,7 +163,7 @@ $(O)/host/tests/kernel/test_prot: tests/host/kernel/test_prot.c $(KERNEL_SRCS) $
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_prot.c \
+		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_prot.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_prot
@@ -170,7 +175,7 @@ $(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_tmpfs.c \
+		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_tmpfs.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_tmpfs
@@ -182,7 +187,7 @@ $(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_memlimit.c \
+		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_memlimit.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_memlimit
@@ -217,7 +222,7 @@ $(O)/host/tests/sp/test_auth_server: tests/host/sp/test_auth_server.c \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ \
+		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ \
 		tests/host/sp/test_auth_server.c $(KERNEL_SRCS) $(POSIX_SRCS) \
 		-lpthread
 
