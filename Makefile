@@ -92,13 +92,13 @@ hyp-y :=
 app-y :=
 kernel-y :=
 lwproc-y :=
+sp-y :=
 tests-y :=
 apptests-y :=
 lwip-y :=
-# The rump_sp key handshake, in the image's and the host's server alike.
-SP_AUTH_SRCS := sp/auth.c sp/auth_proto.c sp/sha256.c
 include kernel/build.mk
 include lwproc/build.mk
+include sp/build.mk
 include platform/x86/build.mk
 include hypercall/build.mk
 include apps/build.mk
@@ -108,7 +108,7 @@ include tests/qemu/build.mk
 IMG_OBJS := $(addprefix $(O)/,$(plat-y:.c=.o) $(hyp-y:.c=.o))
 IMG_OBJS := $(IMG_OBJS:.S=.o)
 TEST_OBJS := $(addprefix $(O)/,$(tests-y:.c=.o) $(apptests-y:.c=.o))
-APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o) $(kernel-y:.c=.o) $(lwproc-y:.c=.o))
+APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o) $(kernel-y:.c=.o) $(lwproc-y:.c=.o) $(sp-y:.c=.o))
 APP_OBJS += $(addprefix $(O)/kernel/net/lwip/,$(lwip-y:.c=.o))
 
 IMG_LIBS := $(if $(CONFIG_LIBC_NEWLIB),$(NEWLIB_LIBC)) $(LIBGCC)
@@ -134,11 +134,6 @@ $(O)/apps/%.o: apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 
 # The rump kernel: newlib's headers for its C library needs, no platform header.
 $(O)/kernel/%.o: kernel/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
-
-$(O)/sp/%.o: sp/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
@@ -277,7 +272,6 @@ include tests/host/sched/sched.mk
 include tests/host/posix/posix.mk
 include tests/host/kernel/kernel.mk
 include client/build.mk
-include sp/build.mk
 include man/build.mk
 include tests/fuzz/fuzz.mk
 

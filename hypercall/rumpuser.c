@@ -24,9 +24,8 @@
 
 #define NSEC	1000000000LL
 
-const struct rumpuser_hyperup *hyp_upcalls;
-const struct rumpuser_hyperup *rumpuser__hyp;	/* for sp/server.c */
-void (*rumpuser__sp_willblock)(void);		/* sp/sp_server.h */
+const struct rumpuser_hyperup *rumpuser__hyp;	/* rump/rumpuser_sp.h */
+void (*rumpuser__sp_willblock)(void);		/* rump/rumpuser_sp.h */
 
 void sched_md_init(void);
 PLAT_INITCALL(sched_md_init);
@@ -39,7 +38,6 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 		    "layer implements %d\n", version, RUMPUSER_VERSION);
 		return EINVAL;
 	}
-	hyp_upcalls = hyp;
 	rumpuser__hyp = hyp;
 	return 0;
 }

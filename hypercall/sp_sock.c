@@ -6,6 +6,6 @@
  */
 #include <stddef.h>
 
-#include "../sp/sp_transport.h"
+#include "rump/rumpuser_sp.h"
 
 const struct sp_transport *const sp_backend_transport = NULL;

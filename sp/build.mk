@@ -1,5 +1,24 @@
+# The rump_sp server (sp/, doc/rump_sp.md): a component of its own above the
+# kernel, which it calls only through the upcall table, over the transport
+# interface of include/rump/rumpuser_sp.h. Its sources go into the image
+# (CONFIG_RUMP_SP) and into build/host/lib/librump.a; the key handshake's
+# files are shared with librumpclient (client/build.mk).
+SP_AUTH_SRCS := sp/auth.c sp/auth_proto.c sp/sha256.c
+SP_SRCS := sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
+sp-$(CONFIG_RUMP_SP) += $(SP_SRCS)
+
+$(O)/sp/%.o: sp/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+
+$(O)/host/obj/sp/%.o: sp/%.c $(wildcard sp/*.h) $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
+
 # build/host/bin/rump_server: the kernel with its rump_sp server on the
-# host (the server itself is in librump.a, see tests/host/kernel/kernel.mk).
+# host (the server itself is in librump.a).
 $(O)/host/bin/rump_server: sp/rump_server.c $(O)/host/lib/librump.a
 	$(call msg,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)

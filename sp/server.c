@@ -1,7 +1,7 @@
 /*
  * The rump_sp server (doc/rump_sp.md): the
  * rumpuser_sp_*() hypercalls. Portable: it runs on rumpuser threads, locks
- * and condition variables over the byte streams of sp_transport.h, and
+ * and condition variables over the byte streams of rump/rumpuser_sp.h, and
  * reaches the kernel only through the upcalls it was given at rumpuser_init.
  *
  * Threads: one listener; one reader per connection at a time, which reads
@@ -27,7 +27,6 @@
 #include "sp_auth.h"
 #include "sp_proto.h"
 #include "sp_server.h"
-#include "sp_transport.h"
 
 #define MAXCONN		255	/* clients at once, as the reference */
 #define MAXWORKER	512	/* threads running system calls, all clients */

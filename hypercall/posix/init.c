@@ -14,8 +14,7 @@
 
 #include "posix.h"
 
-const struct rumpuser_hyperup *posix_hyp;
-const struct rumpuser_hyperup *rumpuser__hyp;	/* for sp/server.c */
+const struct rumpuser_hyperup *rumpuser__hyp;	/* rump/rumpuser_sp.h */
 
 void
 posix_fatal(const char *fmt, ...)
@@ -38,8 +37,8 @@ posix_unsched(int *nlocks, void *interlock)
 	/* A rump_sp reader running a call inline passes its role on first. */
 	if (rumpuser__sp_willblock != NULL)
 		rumpuser__sp_willblock();
-	if (posix_hyp != NULL && posix_hyp->hyp_backend_unschedule != NULL)
-		posix_hyp->hyp_backend_unschedule(0, nlocks, interlock);
+	if (rumpuser__hyp != NULL && rumpuser__hyp->hyp_backend_unschedule != NULL)
+		rumpuser__hyp->hyp_backend_unschedule(0, nlocks, interlock);
 	else
 		*nlocks = 0;
 }
@@ -47,8 +46,8 @@ posix_unsched(int *nlocks, void *interlock)
 void
 posix_sched(int nlocks, void *interlock)
 {
-	if (posix_hyp != NULL && posix_hyp->hyp_backend_schedule != NULL)
-		posix_hyp->hyp_backend_schedule(nlocks, interlock);
+	if (rumpuser__hyp != NULL && rumpuser__hyp->hyp_backend_schedule != NULL)
+		rumpuser__hyp->hyp_backend_schedule(nlocks, interlock);
 }
 
 int
@@ -60,7 +59,6 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 		    RUMPUSER_VERSION);
 		return 22;	/* EINVAL */
 	}
-	posix_hyp = hyp;
 	rumpuser__hyp = hyp;
 	return 0;
 }

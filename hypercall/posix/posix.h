@@ -5,8 +5,7 @@
 #define HYP_POSIX_H
 
 #include "rump/rumpuser.h"
-
-extern const struct rumpuser_hyperup *posix_hyp;
+#include "rump/rumpuser_sp.h"	/* rumpuser__hyp, the upcall table */
 
 /* A host errno as NetBSD's number (rumpuser returns those); unknown: EIO 5. */
 int posix_errno(int host);

@@ -1,5 +1,5 @@
 /*
- * The rump_sp server's byte streams on POSIX hosts (sp/sp_transport.h):
+ * The rump_sp server's byte streams on POSIX hosts (rump/rumpuser_sp.h):
  * unix and tcp sockets, URLs parsed as doc/rump_sp.md says for a server.
  */
 #include <arpa/inet.h>
@@ -16,7 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../sp/sp_transport.h"
+#include "rump/rumpuser_sp.h"
 #include "posix.h"
 
 #define NB_EINVAL		22

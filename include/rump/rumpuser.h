@@ -234,7 +234,7 @@ int rumpuser_sp_raise(void *, int);
 void rumpuser_sp_fini(void *);
 /*
  * Extension, not in NetBSD's revision 17: the kernel hands the sp server a
- * transport of its own (struct sp_transport, sp/sp_transport.h: its network
+ * transport of its own (struct sp_transport, rump/rumpuser_sp.h: its network
  * stack, in the image) before rumpuser_sp_init(); NULL goes back to the
  * backend's (POSIX sockets on the host, none on bare metal).
  */

@@ -1,5 +1,5 @@
 /*
- * The rump_sp server's byte streams in the image (sp/sp_transport.h): TCP
+ * The rump_sp server's byte streams in the image (rump/rumpuser_sp.h): TCP
  * over lwIP's netconn API, handed to the server by rump_init_server(). The server's threads live outside the kernel,
  * so each call here enters it (lwIP runs only with the kernel entered, see
  * net.h) and lwIP's waits give the CPU back while they wait. Only
@@ -12,7 +12,7 @@
 #include "lwip/api.h"
 #include "lwip/tcp.h"
 #include "lwip/tcpip.h"
-#include "../../sp/sp_transport.h"
+#include "rump/rumpuser_sp.h"
 
 #define NB_ENOMEM	12
 #define NB_EINVAL	22

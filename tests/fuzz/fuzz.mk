@@ -22,8 +22,7 @@ FUZZ_DEPS := $(SYSCALL_GEN) $(wildcard tests/fuzz/*.h) $(wildcard kernel/*.h) \
 	$(wildcard sp/*.h) $(wildcard include/rump/*.h) \
 	$(wildcard hypercall/posix/*.h)
 
-fuzz-src-fuzz_sp := tests/fuzz/fuzz_sp.c tests/fuzz/fuzz_sp_transport.c sp/server.c \
-	sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
+fuzz-src-fuzz_sp := tests/fuzz/fuzz_sp.c tests/fuzz/fuzz_sp_transport.c $(SP_SRCS)
 # It counts the threads asleep in the kernel (fuzz_sp_transport.c).
 fuzz-ld-fuzz_sp := -Wl,--wrap=posix_unsched -Wl,--wrap=posix_sched
 # The system call target stands in for the server's copy hypercalls itself.

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "../../sp/sp_proto.h"
-#include "../../sp/sp_transport.h"
+#include "rump/rumpuser_sp.h"
 
 #define FSP_NCONN	4		/* connections an input drives */
 #define FSP_MEMBASE	0x20000000UL	/* each fake client's memory */

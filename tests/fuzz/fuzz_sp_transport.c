@@ -1,5 +1,5 @@
 /*
- * An in-memory byte-stream transport (sp/sp_transport.h) for the server
+ * An in-memory byte-stream transport (rump/rumpuser_sp.h) for the server
  * fuzzer, and the fake clients at its other end. A client's bytes are what
  * the input says; besides, each client answers the server's copy requests
  * itself, from a memory of its own (FSP_MEMBASE, FSP_MEMSIZE bytes), in one

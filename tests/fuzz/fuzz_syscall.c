@@ -24,9 +24,10 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "../../kernel/kern.h"
+#include "kern.h"
 #include "rump/rump.h"
 #include "rump/rumpuser.h"
+#include "rump/rumpuser_sp.h"
 
 #define VM_BASE		0x10000000UL
 #define VM_SIZE		8192
@@ -35,8 +36,6 @@
 #define SYS_REBOOT	208
 #define NSLOTS		8	/* argument slots, as the server passes */
 
-extern const struct rumpuser_hyperup *rumpuser__hyp;
-extern void (*rumpuser__sp_willblock)(void);
 
 /*
  * The calls the host kernel has: its dispatch table, generated from

@@ -1,15 +1,10 @@
 # The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
-# build/host/lib/librump.a, and its tests run under ASan and UBSan.
-# The rump_sp server (sp/server.c) is part of it, as in NetBSD's librumpuser.
-KERNEL_SRCS := $(wildcard kernel/*.c) $(LWPROC_SRCS) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
+# build/host/lib/librump.a with lwproc/ and the rump_sp server (sp/), and
+# its tests run under ASan and UBSan.
+KERNEL_SRCS := $(wildcard kernel/*.c) $(LWPROC_SRCS) $(SP_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
 $(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
-
-$(O)/host/obj/sp/%.o: sp/%.c $(wildcard sp/*.h) $(wildcard include/rump/*.h)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@

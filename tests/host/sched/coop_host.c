@@ -18,7 +18,7 @@
 
 #define STACK_SIZE	(64 * 1024)
 
-const struct rumpuser_hyperup *hyp_upcalls;
+const struct rumpuser_hyperup *rumpuser__hyp;
 void (*rumpuser__sp_willblock)(void);	/* no rump_sp server here */
 size_t coop_stacks_live;
 uint64_t coop_idle_calls;
@@ -107,7 +107,7 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 {
 	if (version != RUMPUSER_VERSION)
 		return 22;
-	hyp_upcalls = hyp;
+	rumpuser__hyp = hyp;
 	return 0;
 }
 

@@ -17,7 +17,7 @@
 
 #include "lwip/api.h"
 #include "lwip/netif.h"
-#include "../../../sp/sp_transport.h"
+#include "rump/rumpuser_sp.h"
 
 #define ECHO_TOTAL	65536
 #define ECHO_CHUNK	16384

@@ -1,15 +1,21 @@
 /*
- * The byte streams the rump_sp server runs over. The server (sp/server.c)
- * is portable; a transport comes from the hypercall backend below it (POSIX
- * sockets on the host, hypercall/posix/sp_sock.c) or from the kernel above
- * it, handed down (lwIP TCP in the image, kernel/net/sp_transport.c). All
- * return 0 or an errno in NetBSD's numbering; blocking calls are made only
- * by server threads outside the kernel.
+ * The rump_sp server's interface with the layers around it (doc/rump_sp.md,
+ * doc/design.md). The server (sp/) is a component of its own above the
+ * kernel: it calls the kernel only through the upcall table below, and it
+ * runs over byte streams that come from whichever layer has the network:
+ * the hypercall backend below the kernel (POSIX sockets on the host,
+ * hypercall/posix/sp_sock.c) or the kernel itself, handed down with
+ * rumpuser_sp_set_transport() (lwIP TCP in the image,
+ * kernel/net/sp_transport.c). All return 0 or an errno in NetBSD's
+ * numbering; blocking calls are made only by server threads outside the
+ * kernel.
  */
-#ifndef SP_TRANSPORT_H
-#define SP_TRANSPORT_H
+#ifndef RUMP_RUMPUSER_SP_H
+#define RUMP_RUMPUSER_SP_H
 
 #include <stddef.h>
+
+#include "rump/rumpuser.h"
 
 struct sp_listener;
 struct sp_sock;
@@ -50,5 +56,19 @@ struct sp_transport {
 extern const struct sp_transport *const sp_backend_transport;
 
 /* rumpuser_sp_set_transport(): see rump/rumpuser.h. */
+
+/*
+ * The upcalls rumpuser_init() was given: the one table, kept by each
+ * hypercall backend (hypercall/rumpuser.c, hypercall/posix/init.c) for
+ * itself and for the server (NULL before rumpuser_init).
+ */
+extern const struct rumpuser_hyperup *rumpuser__hyp;
+
+/*
+ * Set by the server, called by the backend's blocking hypercalls before
+ * they give the CPU up (NULL: no server). Backends without it make the
+ * server hand every call to a worker thread.
+ */
+extern void (*rumpuser__sp_willblock)(void);
 
 #endif
