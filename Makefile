@@ -66,26 +66,62 @@ LD := ld
 GCC_INC := $(shell $(CC) -print-file-name=include)
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
+# Every flag set is defined here, once; the build.mk files use them.
 WARN := -Wall -Wextra -Werror
-# The image: freestanding, no red zone (interrupts share the stack), frame
-# pointers kept for backtraces.
-IMG_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_INC) \
+# newlib, built once for every output directory (scripts/build-newlib).
+NEWLIB_DIR := build/newlib
+NEWLIB_INC := $(NEWLIB_DIR)/install/x86_64-elf/include
+NEWLIB_LIBC := $(NEWLIB_DIR)/install/x86_64-elf/lib/libc.a
+# The image's code generation, for every layer in it: no red zone
+# (interrupts share the stack), frame pointers kept for backtraces.
+IMG_CODEGEN := -std=gnu11 -O2 -g $(WARN) \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-	-fno-asynchronous-unwind-tables -MMD -MP \
-	-include $(CONFIG_H) -Iplatform/x86/include -Ihypercall/include -Iinclude -DRUMPIMG_VERSION='"$(VERSION)"'
+	-fno-asynchronous-unwind-tables -MMD -MP -include $(CONFIG_H)
+# The platform and the hypercall layer: freestanding, their own headers.
+IMG_CFLAGS := $(IMG_CODEGEN) -ffreestanding -nostdinc -isystem $(GCC_INC) \
+	-Iplatform/x86/include -Ihypercall/include -Iinclude -DRUMPIMG_VERSION='"$(VERSION)"'
+# The kernel and the layers above it (lwproc/, sp/): newlib's headers for
+# their C library needs, the public headers, and neither platform/ nor
+# hypercall/ on the include path, so a platform header there does not
+# compile (doc/design.md). SYSCALL_INC comes from kernel/build.mk.
+KERNEL_CFLAGS = $(IMG_CODEGEN) -nostdinc -isystem $(NEWLIB_INC) -isystem $(GCC_INC) \
+	-Iinclude $(SYSCALL_INC)
+# Programs inside the image and their C library glue: newlib's headers,
+# never the host's, and the hypercall extensions they call.
+APP_CFLAGS = $(IMG_CODEGEN) -nostdinc -isystem $(NEWLIB_INC) -isystem $(GCC_INC) \
+	-Ihypercall/include -Iinclude -Iplatform/x86/include $(SYSCALL_INC)
+# Host builds (librump.a, librumpclient, tools, tests): tests run under
+# ASan and UBSan, libraries and tools optimised.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+HOST_SAN_CFLAGS := -std=gnu11 -O1 -g $(WARN) $(SAN_FLAGS) -D_GNU_SOURCE
+HOST_OPT_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE
+
+# The compile and link recipes, once: $(call cc,FLAGS) compiles $< to $@
+# (image objects), $(call hostcc,FLAGS) the same for host objects, and
+# $(call hostld,FLAGS,INPUTS) links a host program $@.
+define cc
+	$(call msg,$(if $(filter %.S,$<),AS,CC),$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(1) -c $< -o $@
+endef
+define hostcc
+	$(call msg,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(1) -c $< -o $@
+endef
+define hostld
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(1) -o $@ $(2)
+endef
 # The platform never touches SSE registers: interrupt handlers need not save them.
 PLAT_CFLAGS := -mgeneral-regs-only
 IMG_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T platform/x86/kernel.ld
 
 # ---- objects ----------------------------------------------------------------
-
-# newlib, built once for every output directory (scripts/build-newlib);
-# defined before the build.mk files, whose rules name it.
-NEWLIB_DIR := build/newlib
-NEWLIB_INC := $(NEWLIB_DIR)/install/x86_64-elf/include
-NEWLIB_LIBC := $(NEWLIB_DIR)/install/x86_64-elf/lib/libc.a
 
 plat-y :=
 hyp-y :=
@@ -112,65 +148,40 @@ APP_OBJS := $(addprefix $(O)/,$(app-y:.c=.o) $(kernel-y:.c=.o) $(lwproc-y:.c=.o)
 APP_OBJS += $(addprefix $(O)/kernel/net/lwip/,$(lwip-y:.c=.o))
 
 IMG_LIBS := $(if $(CONFIG_LIBC_NEWLIB),$(NEWLIB_LIBC)) $(LIBGCC)
-# Programs inside the image: newlib's headers, never the host's.
-APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) -nostdinc -isystem $(NEWLIB_INC) -isystem $(GCC_INC) \
-	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
-	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-	-fno-asynchronous-unwind-tables -MMD -MP \
-	-include $(CONFIG_H) -Ihypercall/include -Iinclude -Iplatform/x86/include \
-	$(SYSCALL_INC)
 
 # The C library glue implements the POSIX headers of apps/include (which
 # programs get from rumpimg-cc): it sees them before newlib's.
-$(O)/apps/libc/%.o: APP_CFLAGS := -isystem apps/include $(APP_CFLAGS)
+$(O)/apps/libc/%.o: APP_CFLAGS = $(IMG_CODEGEN) -nostdinc -isystem apps/include \
+	-isystem $(NEWLIB_INC) -isystem $(GCC_INC) -Ihypercall/include -Iinclude \
+	-Iplatform/x86/include $(SYSCALL_INC)
 
 $(NEWLIB_LIBC): scripts/build-newlib
 	$(Q)scripts/build-newlib $(NEWLIB_DIR)
 
-$(O)/apps/%.o: apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+$(O)/apps/%.o: apps/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
+	$(call cc,$(APP_CFLAGS))
 
-# The rump kernel: newlib's headers for its C library needs, no platform header.
-$(O)/kernel/%.o: kernel/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
-
-$(O)/tests/qemu/apps/%.o: tests/qemu/apps/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) -Iplatform/x86/include -Itests/host -c $< -o $@
+$(O)/tests/qemu/apps/%.o: tests/qemu/apps/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
+	$(call cc,$(APP_CFLAGS) -Iplatform/x86/include -Itests/host)
 
 $(O)/platform/%.o: platform/%.c $(CONFIG_H)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(IMG_CFLAGS) $(PLAT_CFLAGS) -c $< -o $@
+	$(call cc,$(IMG_CFLAGS) $(PLAT_CFLAGS))
 
 $(O)/platform/%.o: platform/%.S $(CONFIG_H)
-	$(call msg,AS,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(IMG_CFLAGS) -c $< -o $@
+	$(call cc,$(IMG_CFLAGS))
 
 # The hypercall layer may use SSE (the kernel above it will), except where
 # interrupt handlers run its code: waking a thread (sched.c) and the
 # network notifier (net.c). Interrupt entry does not save SSE registers.
 $(O)/hypercall/sched.o $(O)/hypercall/sched_md_x86.o $(O)/hypercall/net.o: IMG_CFLAGS += -mgeneral-regs-only
 $(O)/hypercall/%.o: hypercall/%.c $(CONFIG_H)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(IMG_CFLAGS) -c $< -o $@
+	$(call cc,$(IMG_CFLAGS))
 
 $(O)/hypercall/%.o: hypercall/%.S $(CONFIG_H)
-	$(call msg,AS,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(IMG_CFLAGS) -c $< -o $@
+	$(call cc,$(IMG_CFLAGS))
 
 $(O)/tests/%.o: tests/%.c $(CONFIG_H)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(IMG_CFLAGS) $(PLAT_CFLAGS) -c $< -o $@
+	$(call cc,$(IMG_CFLAGS) $(PLAT_CFLAGS))
 
 ALL_IMG_OBJS := $(IMG_OBJS) $(APP_OBJS) $(TEST_OBJS)
 
@@ -227,9 +238,7 @@ $(O)/lib/librumpimg.a: $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
 
 $(O)/lib/crt0.o: apps/libc/crt.c $(CONFIG_H) | $(NEWLIB_LIBC)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
+	$(call cc,$(APP_CFLAGS))
 
 $(O)/lib/ksyms0.o: $(O)/ksyms0.ksyms.o
 	$(Q)mkdir -p $(dir $@) && cp $< $@
@@ -267,9 +276,9 @@ debug:
 
 # ---- tests and benchmarks -----------------------------------------------------
 
+include hypercall/posix/build.mk
 include tests/host/build.mk
 include tests/host/sched/sched.mk
-include tests/host/posix/posix.mk
 include tests/host/kernel/kernel.mk
 include client/build.mk
 include man/build.mk

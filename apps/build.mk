@@ -8,4 +8,3 @@ app-$(CONFIG_APP_HELLO) += apps/hello/hello.c
 ifneq ($(CONFIG_APP_SPSERVER)$(and $(CONFIG_TESTS),$(CONFIG_NET_LWIP)),)
 app-y += apps/spserver/spserver.c
 endif
-kernel-$(CONFIG_RUMP_KERNEL) += $(wildcard kernel/*.c)

@@ -8,11 +8,8 @@
 CLIENT_SRCS := $(wildcard client/*.c)
 CLIENT_HDRS := $(wildcard client/*.h) sp/sp_proto.h sp/sp_auth.h sp/sha256.h \
 	$(wildcard include/rump/*.h)
-CLIENT_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -pthread -D_GNU_SOURCE \
-	-Iinclude -Isp -MMD -MP
-CLIENT_SAN_CFLAGS := -std=gnu11 -O1 -g $(WARN) -pthread -D_GNU_SOURCE \
-	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Iinclude -Isp -MMD -MP
+CLIENT_CFLAGS := $(HOST_OPT_CFLAGS) -fPIC -pthread -Iinclude -Isp -MMD -MP
+CLIENT_SAN_CFLAGS := $(HOST_SAN_CFLAGS) -pthread -Iinclude -Isp -MMD -MP
 CLIENT_OBJS := $(patsubst client/%.c,$(O)/host/obj/client/%.o,$(CLIENT_SRCS)) \
 	$(O)/host/obj/client/rump_syscalls.o \
 	$(O)/host/obj/client/sha256.o $(O)/host/obj/client/auth_proto.o
@@ -23,35 +20,23 @@ CLIENT_TOOLS := $(O)/host/bin/rump.halt $(O)/host/bin/rump.sysctl
 
 # Only the rumpclient_* functions (marked SPC_EXPORT) leave the library.
 $(O)/host/obj/client/%.o: client/%.c $(CLIENT_HDRS)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CLIENT_CFLAGS) -fvisibility=hidden -c $< -o $@
+	$(call hostcc,$(CLIENT_CFLAGS) -fvisibility=hidden)
 
 $(O)/host/obj/client-san/%.o: client/%.c $(CLIENT_HDRS)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) -fvisibility=hidden -c $< -o $@
+	$(call hostcc,$(CLIENT_SAN_CFLAGS) -fvisibility=hidden)
 
 # The key handshake's hashing, shared with the server (sp/sp_auth.h).
 $(O)/host/obj/client/%.o: sp/%.c $(CLIENT_HDRS)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CLIENT_CFLAGS) -fvisibility=hidden -c $< -o $@
+	$(call hostcc,$(CLIENT_CFLAGS) -fvisibility=hidden)
 
 $(O)/host/obj/client-san/%.o: sp/%.c $(CLIENT_HDRS)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) -fvisibility=hidden -c $< -o $@
+	$(call hostcc,$(CLIENT_SAN_CFLAGS) -fvisibility=hidden)
 
 $(O)/host/obj/client/rump_syscalls.o: kernel/rump_syscalls.c $(CLIENT_HDRS) $(SYSCALL_GEN)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CLIENT_CFLAGS) $(SYSCALL_INC) -c $< -o $@
+	$(call hostcc,$(CLIENT_CFLAGS) $(SYSCALL_INC))
 
 $(O)/host/obj/client-san/rump_syscalls.o: kernel/rump_syscalls.c $(CLIENT_HDRS) $(SYSCALL_GEN)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CLIENT_SAN_CFLAGS) $(SYSCALL_INC) -c $< -o $@
+	$(call hostcc,$(CLIENT_SAN_CFLAGS) $(SYSCALL_INC))
 
 $(O)/host/lib/librumpclient.a: $(CLIENT_OBJS)
 	$(call msg,AR,$@)
@@ -76,19 +61,12 @@ $(O)/host/lib/librumpclient.so: $(CLIENT_OBJS) client/exports.map
 
 $(O)/host/bin/rump.%: tools/rump_%.c tools/nberrno.c tools/nberrno.h \
 		$(O)/host/lib/librumpclient.a $(wildcard include/rump/*.h)
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude -o $@ \
-		$< tools/nberrno.c $(O)/host/lib/librumpclient.a -pthread
+	$(call hostld,$(HOST_OPT_CFLAGS) -Iinclude,$< tools/nberrno.c $(O)/host/lib/librumpclient.a -pthread)
 
 # The fake-server regression test of the client alone.
 $(O)/host/tests/sp/client_fake: tests/host/sp/client_fake.c \
 		$(O)/host/lib/librumpclient-san.a tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude -Itests/host -o $@ $< $(O)/host/lib/librumpclient-san.a -pthread
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host,$< $(O)/host/lib/librumpclient-san.a -pthread)
 
 .PHONY: client test-client
 client: $(CLIENT_LIBS) $(CLIENT_TOOLS)

@@ -51,7 +51,7 @@ net_hyp_init(void)
 	if (plat_net_present())
 		plat_net_set_notify(net_notify, NULL);
 }
-PLAT_INITCALL(net_hyp_init);
+PLAT_INITCALL(PLAT_INIT_HYPERCALL, net_hyp_init);
 
 /*
  * Blocks until net_notify or the deadline (0: none). Called and returns

@@ -28,7 +28,7 @@ const struct rumpuser_hyperup *rumpuser__hyp;	/* rump/rumpuser_sp.h */
 void (*rumpuser__sp_willblock)(void);		/* rump/rumpuser_sp.h */
 
 void sched_md_init(void);
-PLAT_INITCALL(sched_md_init);
+PLAT_INITCALL(PLAT_INIT_HYPERCALL, sched_md_init);
 
 int
 rumpuser_init(int version, const struct rumpuser_hyperup *hyp)

@@ -1,3 +1,13 @@
+# The rump kernel (kernel/): its sources, in the image and in
+# build/host/lib/librump.a, listed here only (kernel/net/build.mk lists the
+# network's). Add a new kernel source file to KERNEL_SRCS.
+KERNEL_SRCS := $(wildcard kernel/*.c)
+kernel-$(CONFIG_RUMP_KERNEL) += $(KERNEL_SRCS)
+
+# No platform or hypercall header on its include path (KERNEL_CFLAGS).
+$(O)/kernel/%.o: kernel/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
+	$(call cc,$(KERNEL_CFLAGS))
+
 # The kernel's system call tables, made from kernel/syscalls.master by
 # scripts/gensyscalls: RUMP_SYS_* numbers, the rump_sys_*() stubs (with
 # their NetBSD rump___sysimpl_* aliases) and the dispatch table. Every

@@ -7,7 +7,5 @@ LWPROC_SRCS := lwproc/lwproc.c lwproc/rump_lwproc.c
 LWPROC_INC := -Ikernel
 lwproc-$(CONFIG_RUMP_LWPROC) += $(LWPROC_SRCS)
 
-$(O)/lwproc/%.o: lwproc/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) $(LWPROC_INC) -c $< -o $@
+$(O)/lwproc/%.o: lwproc/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
+	$(call cc,$(KERNEL_CFLAGS) $(LWPROC_INC))

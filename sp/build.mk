@@ -8,41 +8,23 @@ SP_SRCS := sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
 sp-$(CONFIG_RUMP_SP) += $(SP_SRCS)
 
 $(O)/sp/%.o: sp/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) -c $< -o $@
-
-$(O)/host/obj/sp/%.o: sp/%.c $(wildcard sp/*.h) $(wildcard include/rump/*.h)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
+	$(call cc,$(KERNEL_CFLAGS))
 
 # build/host/bin/rump_server: the kernel with its rump_sp server on the
 # host (the server itself is in librump.a).
 $(O)/host/bin/rump_server: sp/rump_server.c $(O)/host/lib/librump.a
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude \
-		-o $@ sp/rump_server.c $(O)/host/lib/librump.a -lpthread
+	$(call hostld,$(HOST_OPT_CFLAGS) -Iinclude,sp/rump_server.c $(O)/host/lib/librump.a -lpthread)
 
 all: $(O)/host/bin/rump_server
 
 # make bench: remote system calls beside a raw socket ping-pong (bench/sp).
 $(O)/host/bench/sp: bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude \
-		-o $@ bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a -pthread
+	$(call hostld,$(HOST_OPT_CFLAGS) -Iinclude,bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a -pthread)
 
 # The key handshake's hashing against published vectors (host, sanitized).
 $(O)/host/tests/sp/test_sha256: tests/host/sp/test_sha256.c sp/sha256.c \
 		sp/auth_proto.c sp/sha256.h sp/sp_auth.h sp/sp_proto.h \
 		tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Itests/host -o $@ tests/host/sp/test_sha256.c sp/sha256.c \
-		sp/auth_proto.c
+	$(call hostld,$(HOST_SAN_CFLAGS) -Itests/host,tests/host/sp/test_sha256.c sp/sha256.c sp/auth_proto.c)
 
 test-host: $(O)/host/tests/sp/test_sha256

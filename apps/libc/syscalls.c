@@ -79,7 +79,7 @@ libc_init(void)
 	sched_set_hooks(libc_switch, libc_exit);
 	hyp_libc_seterrno = set_errno;
 }
-PLAT_INITCALL(libc_init);
+PLAT_INITCALL(PLAT_INIT_LIBC, libc_init);
 
 /* ---- console and files ---- */
 

@@ -36,11 +36,7 @@ $(LWIP_STAMP): scripts/fetch-lwip
 $(addprefix $(LWIP_DIR)/,$(lwip-y)): | $(LWIP_STAMP) ;
 
 $(O)/kernel/net/lwip/%.o: $(LWIP_DIR)/%.c $(CONFIG_H) | $(NEWLIB_LIBC) $(LWIP_STAMP)
-	$(call msg,CC,lwip/$*.c)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) $(LWIP_WNO) $(LWIP_INC) -c $< -o $@
+	$(call cc,$(KERNEL_CFLAGS) $(LWIP_WNO) $(LWIP_INC))
 
-$(O)/kernel/net/%.o: kernel/net/%.c $(CONFIG_H) | $(NEWLIB_LIBC) $(LWIP_STAMP)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) $(LWIP_INC) -c $< -o $@
+$(O)/kernel/net/%.o: kernel/net/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC) $(LWIP_STAMP)
+	$(call cc,$(KERNEL_CFLAGS) $(LWIP_INC))

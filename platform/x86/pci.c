@@ -322,7 +322,7 @@ pci_init(void)
 		klog(LOG_WARN, "pci: %d more devices ignored (table holds %d)\n",
 		    dropped, MAX_DEVS);
 }
-PLAT_INITCALL(pci_init);
+PLAT_INITCALL(PLAT_INIT_BUS, pci_init);
 
 int
 pci_ndevs(void)

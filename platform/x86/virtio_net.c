@@ -493,7 +493,7 @@ virtio_net_init(void)
 	    vn.mac[4], vn.mac[5], link_up() ? "up" : "down", vn.rx.size,
 	    vn.tx.size, d->irq_line);
 }
-PLAT_INITCALL(virtio_net_init);
+PLAT_INITCALL(PLAT_INIT_DRIVER, virtio_net_init);
 
 /* ---- the interface (plat/net.h) ---- */
 

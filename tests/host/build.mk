@@ -1,8 +1,5 @@
 # Host unit tests of the portable platform code, under ASan and UBSan.
-HOST_CC := gcc
-HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -DPLAT_HOST_BUILD \
-	-Iplatform/x86/include -Itests/host
+HOST_CFLAGS := $(HOST_SAN_CFLAGS) -DPLAT_HOST_BUILD -Iplatform/x86/include -Itests/host
 HOST_TESTS := platform/test_fmt platform/test_cmdline platform/test_pagealloc
 HOST_BIN := $(O)/host/tests
 
@@ -14,9 +11,7 @@ host-src-platform/test_pagealloc := tests/host/platform/test_pagealloc.c \
 
 define host_test_rule
 $(HOST_BIN)/$(1): $$(host-src-$(1)) tests/host/check.h $$(wildcard platform/x86/include/plat/*.h)
-	$$(call msg,HOSTCC,$$@)
-	$$(Q)mkdir -p $$(dir $$@)
-	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -o $$@ $$(host-src-$(1))
+	$$(call hostld,$$(HOST_CFLAGS),$$(host-src-$(1)))
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 

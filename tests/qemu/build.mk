@@ -21,6 +21,4 @@ apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_sockets.c
 
 # The network tests call lwIP's netconn API: its headers and the port's.
 $(O)/tests/qemu/apps/test_net.o: tests/qemu/apps/test_net.c $(CONFIG_H) | $(NEWLIB_LIBC) $(LWIP_STAMP)
-	$(call msg,CC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(APP_CFLAGS) -Iplatform/x86/include -Itests/host $(LWIP_INC) -c $< -o $@
+	$(call cc,$(APP_CFLAGS) -Itests/host $(LWIP_INC))

@@ -1,74 +1,26 @@
-# The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
-# build/host/lib/librump.a with lwproc/ and the rump_sp server (sp/), and
-# its tests run under ASan and UBSan.
-KERNEL_SRCS := $(wildcard kernel/*.c) $(LWPROC_SRCS) $(SP_SRCS)
-KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
+# The host tests of the kernel, lwproc and the in-process rump_sp server:
+# each links build/host/lib/librump-san.a (hypercall/posix/build.mk), the
+# whole kernel built once under ASan and UBSan.
+KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) -Itests/host
+KTESTS := kernel/test_lwproc kernel/test_syscalls kernel/test_badaddr \
+	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
+	sp/test_server sp/test_auth_server
+# What a test reads besides its source (headers, the frames it sends).
+ktest-deps-kernel/test_badaddr := tests/host/badaddr.h
+ktest-deps-sp/test_server := tests/host/sp/frames.py $(wildcard sp/*.h)
+ktest-deps-sp/test_auth_server := tests/host/sp/auth_frames.py $(wildcard sp/*.h)
 
-$(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
-
-$(O)/host/obj/lwproc/%.o: lwproc/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
-	$(call msg,HOSTCC,$<)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(POSIX_CFLAGS) $(LWPROC_INC) -c $< -o $@
-
-$(O)/host/lib/librump.a: $(KERNEL_OBJS)
-
-$(O)/host/tests/kernel/test_lwproc: tests/host/kernel/test_lwproc.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
-		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_lwproc.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
-
-test-host: $(O)/host/tests/kernel/test_lwproc
-
-$(O)/host/tests/kernel/test_syscalls: tests/host/kernel/test_syscalls.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
-		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_syscalls.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
-
-test-host: $(O)/host/tests/kernel/test_syscalls
-
-$(O)/host/tests/kernel/test_badaddr: tests/host/kernel/test_badaddr.c \
-		tests/host/badaddr.h $(KERNEL_SRCS) $(SYSCALL_GEN) $(POSIX_SRCS) kernel/kern.h \
-		$(wildcard include/rump/*.h) tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_badaddr.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
-
-test-host: $(O)/host/tests/kernel/test_badaddr
+define ktest_rule
+$(O)/host/tests/$(1): tests/host/$(1).c $(O)/host/lib/librump-san.a tests/host/check.h \
+		$(SYSCALL_GEN) $(wildcard include/rump/*.h) $$(ktest-deps-$(1))
+	$$(call hostld,$$(KTEST_CFLAGS),tests/host/$(1).c $(O)/host/lib/librump-san.a -lpthread -ldl)
+test-host: $(O)/host/tests/$(1)
+endef
+$(foreach t,$(KTESTS),$(eval $(call ktest_rule,$(t))))
 
 # make bench: the kernel benchmarks on the host build (optimised, no sanitizers).
 $(O)/host/bench/kernel: bench/kernel/host.c bench/kernel/cases.c $(O)/host/lib/librump.a
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude -Ibench/kernel \
-		-o $@ bench/kernel/host.c $(O)/host/lib/librump.a -lpthread
-
-# The rump_sp server in-process under the sanitizers, driven by frames.py.
-$(O)/host/tests/sp/test_server: tests/host/sp/test_server.c tests/host/sp/frames.py \
-		$(KERNEL_SRCS) $(SYSCALL_GEN) $(POSIX_SRCS) kernel/kern.h $(wildcard sp/*.h) \
-		$(wildcard include/rump/*.h) tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/sp/test_server.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread -ldl
-
-test-host: $(O)/host/tests/sp/test_server
+	$(call hostld,$(HOST_OPT_CFLAGS) -Iinclude -Ibench/kernel,bench/kernel/host.c $(O)/host/lib/librump.a -lpthread)
 
 # librumpclient (under the sanitizers) against real rump_server processes,
 # and the rump.halt and rump.sysctl tools; they are run from build/host/bin
@@ -82,14 +34,7 @@ $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
 		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt \
 		$(O)/host/bin/rump.sysctl
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_client.c \
-		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
-		tests/host/sp/test_client_fault.c \
-		tests/host/sp/test_client_stress.c $(O)/host/lib/librumpclient-san.a
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host -pthread,tests/host/sp/test_client.c tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c tests/host/sp/test_client_fault.c tests/host/sp/test_client_stress.c $(O)/host/lib/librumpclient-san.a)
 
 test-host: $(O)/host/tests/sp/test_client
 
@@ -99,22 +44,12 @@ test-host: $(O)/host/tests/sp/test_client
 $(O)/host/tests/sp/sock_echo: tests/host/sp/sock_echo.c \
 		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h) \
 		tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/sock_echo.c \
-		$(O)/host/lib/librumpclient-san.a
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host -pthread,tests/host/sp/sock_echo.c $(O)/host/lib/librumpclient-san.a)
 
 # A client that reconnects across a restart of the image (run.py).
 $(O)/host/tests/sp/reconnect: tests/host/sp/reconnect.c \
 		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude -pthread -o $@ tests/host/sp/reconnect.c \
-		$(O)/host/lib/librumpclient-san.a
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -pthread,tests/host/sp/reconnect.c $(O)/host/lib/librumpclient-san.a)
 
 # rump_server's NetBSD command line (tests/host/sp/server_options.sh).
 $(O)/host/tests/sp/server_options: tests/host/sp/server_options.sh | \
@@ -127,22 +62,16 @@ test-host: $(O)/host/tests/sp/server_options
 
 # A program using the rump___sysimpl_* names NetBSD's headers rename calls
 # to, linked with librump.a and with librumpclient.so.0 (netbsd_names.sh).
-NB_NAMES_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-	-Iinclude -Itests/host
+NB_NAMES_CFLAGS := $(HOST_SAN_CFLAGS) -Iinclude -Itests/host
+# The remote program finds librumpclient.so.0 beside it ($$ORIGIN).
+NB_RPATH = -Wl,-rpath,'$$ORIGIN/../../lib'
+
 $(O)/host/tests/sp/netbsd_names_local: tests/host/sp/netbsd_names.c \
 		$(O)/host/lib/librump.a tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(NB_NAMES_CFLAGS) -o $@ $< \
-		$(O)/host/lib/librump.a -lpthread
+	$(call hostld,$(NB_NAMES_CFLAGS),$< $(O)/host/lib/librump.a -lpthread)
 $(O)/host/tests/sp/netbsd_names_remote: tests/host/sp/netbsd_names.c \
 		$(O)/host/lib/librumpclient.so tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(NB_NAMES_CFLAGS) -DREMOTE -o $@ $< \
-		-L$(O)/host/lib -l:librumpclient.so.0 \
-		-Wl,-rpath,'$$ORIGIN/../../lib' -pthread
+	$(call hostld,$(NB_NAMES_CFLAGS) -DREMOTE,$< -L$(O)/host/lib -l:librumpclient.so.0 $(NB_RPATH) -pthread)
 $(O)/host/tests/sp/netbsd_names: tests/host/sp/netbsd_names.sh \
 		$(O)/host/tests/sp/netbsd_names_local \
 		$(O)/host/tests/sp/netbsd_names_remote | \
@@ -151,52 +80,14 @@ $(O)/host/tests/sp/netbsd_names: tests/host/sp/netbsd_names.sh \
 
 test-host: $(O)/host/tests/sp/netbsd_names
 
-# Process groups, sessions, limits, kill, time (kern_prot.c, kern_time.c).
-$(O)/host/tests/kernel/test_prot: tests/host/kernel/test_prot.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
-		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_prot.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
-test-host: $(O)/host/tests/kernel/test_prot
 
-# tmpfs at scale: sparse files, the largest size, 30,000 names.
-$(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
-		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_tmpfs.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
-
-test-host: $(O)/host/tests/kernel/test_tmpfs
-
-# The memory limit (RUMP_MEMLIMIT=64m, as rump_server -r 64m sets it).
-$(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
-		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ tests/host/kernel/test_memlimit.c \
-		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
-
-test-host: $(O)/host/tests/kernel/test_memlimit
 
 # The image's memory cases (tests/qemu/run.py): copies at -m 2M, tmpfs
 # filled to ENOSPC and recovered, hw.physmem64.
 $(O)/host/tests/sp/mem_client: tests/host/sp/mem_client.c $(SYSCALL_GEN) \
 		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -pthread -o $@ tests/host/sp/mem_client.c \
-		$(O)/host/lib/librumpclient-san.a
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) -pthread,tests/host/sp/mem_client.c $(O)/host/lib/librumpclient-san.a)
 
 # rump_server -r 64m enforced (tests/host/sp/server_memlimit.sh).
 $(O)/host/tests/sp/server_memlimit: tests/host/sp/server_memlimit.sh | \
@@ -207,21 +98,6 @@ $(O)/host/tests/sp/server_memlimit: tests/host/sp/server_memlimit.sh | \
 
 test-host: $(O)/host/tests/sp/server_memlimit
 
-# The server with a key, in-process under the sanitizers, driven by
-# auth_frames.py (raw frames, the handshake done with Python's hmac).
-$(O)/host/tests/sp/test_auth_server: tests/host/sp/test_auth_server.c \
-		tests/host/sp/auth_frames.py $(KERNEL_SRCS) $(SYSCALL_GEN) \
-		$(POSIX_SRCS) kernel/kern.h $(wildcard sp/*.h) \
-		$(wildcard include/rump/*.h) tests/host/check.h
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) $(LWPROC_INC) -Itests/host -o $@ \
-		tests/host/sp/test_auth_server.c $(KERNEL_SRCS) $(POSIX_SRCS) \
-		-lpthread
-
-test-host: $(O)/host/tests/sp/test_auth_server
 
 # librumpclient's key handshake against rump_server -k (test_auth_client.c).
 $(O)/host/tests/sp/test_auth_client: tests/host/sp/test_auth_client.c \
@@ -229,12 +105,7 @@ $(O)/host/tests/sp/test_auth_client: tests/host/sp/test_auth_client.c \
 		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
 		$(O)/host/bin/rump_server
-	$(call msg,HOSTCC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude -Itests/host -pthread -o $@ tests/host/sp/test_auth_client.c \
-		tests/host/sp/test_client_util.c $(O)/host/lib/librumpclient-san.a
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host -pthread,tests/host/sp/test_auth_client.c tests/host/sp/test_client_util.c $(O)/host/lib/librumpclient-san.a)
 
 test-host: $(O)/host/tests/sp/test_auth_client
 

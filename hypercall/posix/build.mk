@@ -1,0 +1,40 @@
+# The POSIX (pthread) rumpuser backend, and the host build of the kernel on
+# it: build/host/lib/librump.a is this backend with the kernel's, lwproc's
+# and the rump_sp server's sources, each listed by its own build.mk
+# (KERNEL_SRCS, LWPROC_SRCS, SP_SRCS). librump-san.a is the same under
+# ASan and UBSan, for the host tests.
+POSIX_SRCS := $(wildcard hypercall/posix/*.c)
+POSIX_CFLAGS = $(HOST_OPT_CFLAGS) -fPIC -Iinclude $(SYSCALL_INC)
+LIBRUMP_SRCS = $(POSIX_SRCS) $(KERNEL_SRCS) $(LWPROC_SRCS) $(SP_SRCS)
+LIBRUMP_CFLAGS = $(POSIX_CFLAGS) -MMD -MP
+LIBRUMP_SAN_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) -MMD -MP
+# A layer's own extra include directories, by its top folder.
+host-inc-lwproc = $(LWPROC_INC)
+host-inc = $(host-inc-$(firstword $(subst /, ,$<)))
+
+$(O)/host/librump/%.o: %.c | $(SYSCALL_GEN)
+	$(call hostcc,$(LIBRUMP_CFLAGS) $(host-inc))
+$(O)/host/librump-san/%.o: %.c | $(SYSCALL_GEN)
+	$(call hostcc,$(LIBRUMP_SAN_CFLAGS) $(host-inc))
+
+$(O)/host/lib/librump.a: $(patsubst %.c,$(O)/host/librump/%.o,$(LIBRUMP_SRCS))
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(O)/host/lib/librump-san.a: $(patsubst %.c,$(O)/host/librump-san/%.o,$(LIBRUMP_SRCS))
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+all: $(O)/host/lib/librump.a
+
+# The backend's own tests, its sources compiled in under the sanitizers.
+$(O)/host/tests/posix/test_posix: tests/host/posix/test_posix.c $(POSIX_SRCS) \
+		tests/hypercall/sync_cases.c tests/hypercall/sync_cases.h tests/host/check.h \
+		$(wildcard hypercall/posix/*.h) $(wildcard include/rump/*.h)
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host,tests/host/posix/test_posix.c $(POSIX_SRCS) -lpthread)
+
+test-host: $(O)/host/tests/posix/test_posix
