@@ -2,7 +2,7 @@
 # each links build/host/lib/librump-san.a (hypercall/posix/build.mk), the
 # whole kernel built once under ASan and UBSan.
 KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) -Itests/host
-KTESTS := kernel/test_lwproc kernel/test_syscalls kernel/test_badaddr \
+KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).

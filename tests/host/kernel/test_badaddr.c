@@ -58,10 +58,13 @@ int
 badaddr_host_suite(void)
 #else
 int
-main(void)
+main(int argc, char **argv)
 #endif
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+#ifndef RUMPIMG_IMAGE
+	check_args(argc, argv);
+#endif
 	if (rump_init() != 0 || rump_pub_lwproc_rfork(RUMP_RFFDG) != 0) {
 		printf("rump_init failed\n0 passed, 1 failed\n");
 		return 1;

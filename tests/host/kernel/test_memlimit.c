@@ -135,9 +135,10 @@ TEST(kernel_objects_stop_at_the_limit)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	check_args(argc, argv);
 	setenv("RUMP_MEMLIMIT", "64m", 1);
 	memset(chunk, 0x5a, sizeof(chunk));
 	if (rump_init() != 0 || rump_pub_lwproc_rfork(RUMP_RFFDG) != 0) {

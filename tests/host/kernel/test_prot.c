@@ -367,10 +367,13 @@ int
 prot_suite(void)
 #else
 int
-main(void)
+main(int argc, char **argv)
 #endif
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+#ifndef RUMPIMG_IMAGE
+	check_args(argc, argv);
+#endif
 	RUN(groups_and_sessions_follow_netbsd_rules);
 	RUN(login_names_belong_to_the_session);
 	RUN(issetugid_after_changing_ids);

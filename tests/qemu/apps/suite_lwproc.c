@@ -1,3 +1,3 @@
-/* tests/host/kernel/test_lwproc.c, built for the image. */
+/* tests/host/lwproc/test_lwproc.c, built for the image. */
 #define RUMPIMG_IMAGE
-#include "../../host/kernel/test_lwproc.c"
+#include "../../host/lwproc/test_lwproc.c"
