@@ -81,6 +81,7 @@ static struct {
 	size_t bannerlen;
 	int nconn;
 	struct job *jobs, **jobtail;
+	int njobs;			/* on the jobs list */
 	int nworkers, nidle;
 	bool running;
 } sp;
@@ -619,11 +620,18 @@ job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	lock(sp.mtx);
 	*sp.jobtail = j;
 	sp.jobtail = &j->next;
-	spawn = sp.nidle == 0 && sp.nworkers < MAXWORKER;
+	sp.njobs++;
+	/*
+	 * An idle worker that was signalled stays counted in nidle until it
+	 * runs again, and a second signal meanwhile wakes nobody: a new
+	 * worker is needed whenever the queue outgrows the idle ones, not
+	 * only when none is idle (else a job could wait until some call
+	 * ends, forever if the calls wait for their clients).
+	 */
+	spawn = sp.njobs > sp.nidle && sp.nworkers < MAXWORKER;
 	if (spawn)
 		sp.nworkers++;
-	else
-		rumpuser_cv_signal(sp.jobcv);
+	rumpuser_cv_signal(sp.jobcv);
 	unlock(sp.mtx);
 	if (spawn && rumpuser_thread_create(worker, NULL, "spworker", 0, 0, -1,
 	    NULL) != 0) {
@@ -740,6 +748,7 @@ worker(void *arg)
 		}
 		if ((sp.jobs = j->next) == NULL)
 			sp.jobtail = &sp.jobs;
+		sp.njobs--;
 		unlock(sp.mtx);
 
 		if (j->hdr.rsp_type == JOB_READ) {
