@@ -4,16 +4,17 @@
  * and condition variables over the byte streams of sp_transport.h, and
  * reaches the kernel only through the upcalls it was given at rumpuser_init.
  *
- * Threads: one listener; one reader per connection at a time, which reads
- * every frame of that client, does the handshakes, prefork and disconnect
- * itself, and runs each system call inline; a pool of workers. A call that
- * is about to wait (a kernel sleep, or a copy request to the client) first
- * passes the reader's role to a worker, so that blocking stalls nothing: a
- * call that never waits (getpid) costs no thread switch in the server, the
- * others one. Server threads run outside the kernel except between
- * hyp_schedule and hyp_unschedule; the copy hypercalls give the CPU up
- * while they wait. A watchdog closes connections that have not shaken
- * hands within the handshake timeout (sp_limits.h).
+ * Threads: one listener; a pool of workers, one of which at a time is a
+ * connection's reader: it reads every frame of that client, does the
+ * handshakes, prefork and disconnect itself, and runs each system call
+ * inline. A call that is about to wait (a kernel sleep, or a copy request
+ * to the client) first passes the reader's role to another worker, so that
+ * blocking stalls nothing: a call that never waits (getpid) costs no
+ * thread switch in the server, the others one. Server threads run outside
+ * the kernel except between hyp_schedule and hyp_unschedule; the copy
+ * hypercalls give the CPU up while they wait. A watchdog closes
+ * connections that have not shaken hands within the handshake timeout
+ * (sp_limits.h).
  *
  * Fairness: a waiting call keeps its thread, so threads are bounded where
  * calls are admitted, not where workers are made. Each connection may
@@ -1177,13 +1178,6 @@ serve(struct spconn *c)
 	}
 }
 
-static void *
-reader(void *arg)
-{
-	serve(arg);		/* the listener sent the banner already */
-	return NULL;
-}
-
 /* ---- listening ---- */
 
 static const struct sp_transport *handed_transport;
@@ -1246,10 +1240,11 @@ listener(void *arg)
 			continue;
 		}
 		hs_watch(c);
-		if (rumpuser_thread_create(reader, c, "spreader", 0, 0, -1,
-		    NULL) == 0)
-			continue;
-		/* No thread for it: an idle worker may read it. */
+		/*
+		 * A worker reads it: an idle one, or one made now. Reusing
+		 * threads spares a thread's creation and teardown for each
+		 * connection (a short-lived client costs one switch).
+		 */
 		if (job_queue(c, &rh, NULL, 0) == 0)
 			continue;
 		hs_unwatch(c);
