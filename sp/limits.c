@@ -13,6 +13,7 @@ struct sp_limits sp_limits = {
 	.maxlwp = SP_DEF_MAXLWP,
 	.maxorphan = SP_DEF_MAXORPHAN,
 	.orphansecs = SP_DEF_ORPHANSECS,
+	.hstimeout = SP_DEF_HSTIMEOUT,
 };
 
 static const struct {
@@ -24,6 +25,7 @@ static const struct {
 	{ "RUMP_SP_MAXLWP", &sp_limits.maxlwp, 1, 4096 },
 	{ "RUMP_SP_MAXORPHAN", &sp_limits.maxorphan, 0, 4096 },
 	{ "RUMP_SP_ORPHANSECS", &sp_limits.orphansecs, 0, 86400 },
+	{ "RUMP_SP_HSTIMEOUT", &sp_limits.hstimeout, 0, 86400 },
 };
 
 /* A decimal number within [min, max], or -1. */

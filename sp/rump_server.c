@@ -17,7 +17,8 @@
  * a client's reboot does; it exits 0 when halted.
  *
  * -L is this server's own: what one client connection may hold
- * (sp/sp_limits.h, README): maxprefork, maxlwp, maxorphan, orphansecs.
+ * (sp/sp_limits.h, README): maxprefork, maxlwp, maxorphan, orphansecs,
+ * hstimeout.
  * -k, not NetBSD's: every client must prove it holds the key in keyfile
  * (hex digits, 16 to 64 bytes) before anything else (doc/rump_sp-auth.md).
  * -u, not NetBSD's either: clients' processes run as uid:gid, not root.
@@ -47,7 +48,8 @@ usage(void)
 	    "[-m module]\n                   [-r ramsize[k|m|g]] [-u uid:gid] "
 	    "URL\n"
 	    "  URL: unix://PATH or tcp://ADDR:PORT\n"
-	    "  limits: maxprefork, maxlwp, maxorphan, orphansecs\n");
+	    "  limits: maxprefork, maxlwp, maxorphan, orphansecs, "
+	    "hstimeout\n");
 	exit(1);
 }
 
@@ -217,7 +219,7 @@ static int
 limit_set(const char *arg)
 {
 	static const char *const names[] = { "maxprefork", "maxlwp",
-	    "maxorphan", "orphansecs" };
+	    "maxorphan", "orphansecs", "hstimeout" };
 	const char *eq = strchr(arg, '=');
 	char var[32];
 	size_t n = eq != NULL ? (size_t)(eq - arg) : 0;
@@ -240,7 +242,7 @@ limit_set(const char *arg)
 		return 0;
 	}
 	fprintf(stderr, "rump_server: -L %s: want maxprefork, maxlwp, "
-	    "maxorphan or orphansecs=NUMBER\n", arg);
+	    "maxorphan, orphansecs or hstimeout=NUMBER\n", arg);
 	return -1;
 }
 

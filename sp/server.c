@@ -4,17 +4,28 @@
  * and condition variables over the byte streams of rump/rumpuser_sp.h, and
  * reaches the kernel only through the upcalls it was given at rumpuser_init.
  *
- * Threads: one listener; one reader per connection at a time, which reads
- * every frame of that client, does the handshakes, prefork and disconnect
- * itself, and runs each system call inline; a pool of workers. A call that
- * is about to wait (a kernel sleep, or a copy request to the client) first
- * passes the reader's role to a worker, so that blocking stalls nothing: a
- * call that never waits (getpid) costs no thread switch in the server, the
- * others one. Server threads run outside the kernel except between
- * hyp_schedule and hyp_unschedule; the copy hypercalls give the CPU up
- * while they wait.
+ * Threads: one listener; a pool of workers, one of which at a time is a
+ * connection's reader: it reads every frame of that client, does the
+ * handshakes, prefork and disconnect itself, and runs each system call
+ * inline. A call that is about to wait (a kernel sleep, or a copy request
+ * to the client) first passes the reader's role to another worker, so that
+ * blocking stalls nothing: a call that never waits (getpid) costs no
+ * thread switch in the server, the others one. Server threads run outside
+ * the kernel except between hyp_schedule and hyp_unschedule; the copy
+ * hypercalls give the CPU up while they wait. A watchdog closes
+ * connections that have not shaken hands within the handshake timeout
+ * (sp_limits.h).
+ *
+ * Fairness: a waiting call keeps its thread, so threads are bounded where
+ * calls are admitted, not where workers are made. Each connection may
+ * always have CONNRESERVE calls in flight; beyond that its calls share
+ * MAXSHARED places with every other client's, and a call that finds none
+ * gets EAGAIN at once. A worker is made whenever a job finds no idle one,
+ * so a connection's reader role never waits behind other clients' calls:
+ * a client within its limits cannot stall another.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +40,9 @@
 #include "sp_server.h"
 
 #define MAXCONN		255	/* clients at once, as the reference */
-#define MAXWORKER	512	/* threads running system calls, all clients */
-#define IDLEWORKER	16	/* idle ones kept */
+#define CONNRESERVE	4	/* calls in flight any connection may have */
+#define MAXSHARED	512	/* calls beyond those, all clients together */
+#define IDLEWORKER	16	/* idle worker threads kept */
 #define MAXFRAME	(1024 * 1024 + SP_HDRSIZE)	/* body + header */
 #define RUMP_RFFD_SHARE_FLAGS	0
 
@@ -61,6 +73,10 @@ struct spconn {
 	struct lwp *mainlwp;		/* never runs calls; holds the process */
 	struct spwait *waits;
 	struct sp_authconn auth;	/* the key handshake (sp/auth.c) */
+	/* Under sp.hsmtx: the handshake timeout's list (hs_watch). */
+	bool hswatched;
+	int64_t hsdeadline;		/* monotonic ns */
+	struct spconn *hsnext;
 };
 
 struct job {
@@ -80,8 +96,18 @@ static struct {
 	size_t bannerlen;
 	int nconn;
 	struct job *jobs, **jobtail;
+	int njobs;			/* on the jobs list */
 	int nworkers, nidle;
 	bool running;
+	int nshared;			/* atomic: calls beyond CONNRESERVE */
+	/*
+	 * Connections not yet shaken hands, and the watchdog's wait. Its own
+	 * lock: the watchdog's timed wait calls sp_willblock, which takes
+	 * sp.mtx.
+	 */
+	struct rumpuser_mtx *hsmtx;
+	struct rumpuser_cv *hscv;
+	struct spconn *hslist;
 } sp;
 
 static const struct rumpuser_hyperup *hyp;
@@ -119,6 +145,98 @@ conn_release(struct spconn *c)
 	c->refs--;
 	rumpuser_cv_broadcast(c->cv);
 	unlock(c->mtx);
+}
+
+/* ---- the handshake timeout (sp_limits.h, hstimeout) ---- */
+
+static int64_t
+mono_ns(void)
+{
+	int64_t sec = 0;
+	long nsec = 0;
+
+	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &sec, &nsec);
+	return sec * 1000000000LL + nsec;
+}
+
+/* A new connection gets hstimeout seconds to shake hands (no timeout: 0). */
+static void
+hs_watch(struct spconn *c)
+{
+	if (sp_limits.hstimeout == 0)
+		return;
+	lock(sp.hsmtx);
+	c->hsdeadline = mono_ns() + sp_limits.hstimeout * 1000000000LL;
+	c->hswatched = true;
+	c->hsnext = sp.hslist;
+	if (sp.hslist == NULL)
+		rumpuser_cv_signal(sp.hscv);
+	sp.hslist = c;
+	unlock(sp.hsmtx);
+}
+
+/* c shook hands, or goes: the watchdog forgets it (it may hold a ref). */
+static void
+hs_unwatch(struct spconn *c)
+{
+	struct spconn **cp;
+
+	lock(sp.hsmtx);
+	if (c->hswatched) {
+		for (cp = &sp.hslist; *cp != c; cp = &(*cp)->hsnext)
+			continue;
+		*cp = c->hsnext;
+		c->hswatched = false;
+	}
+	unlock(sp.hsmtx);
+}
+
+/*
+ * Closes connections whose handshake is late: their reader sees the end of
+ * the stream and lets the slot go. The socket is shut down outside the
+ * lock (the image's transport takes the kernel's CPU for it), with a
+ * connection reference keeping c meanwhile.
+ */
+static void *
+hs_watchdog(void *arg)
+{
+	struct spconn *c, **cp;
+	int64_t now, next;
+
+	(void)arg;
+	lock(sp.hsmtx);
+	for (;;) {
+		now = mono_ns();
+		next = INT64_MAX;
+		for (cp = &sp.hslist; (c = *cp) != NULL; cp = &c->hsnext) {
+			if (c->hsdeadline <= now)
+				break;
+			if (c->hsdeadline < next)
+				next = c->hsdeadline;
+		}
+		if (c != NULL) {
+			*cp = c->hsnext;
+			c->hswatched = false;
+			lock(c->mtx);
+			c->refs++;
+			unlock(c->mtx);
+			unlock(sp.hsmtx);
+			rumpuser_dprintf("rump_sp: a client sent no handshake "
+			    "within %d s (hstimeout): closed\n",
+			    sp_limits.hstimeout);
+			sp.tr->shutdown(c->sock);
+			conn_release(c);
+			lock(sp.hsmtx);
+			continue;
+		}
+		if (next == INT64_MAX)
+			rumpuser_cv_wait_nowrap(sp.hscv, sp.hsmtx);
+		else
+			rumpuser_cv_timedwait(sp.hscv, sp.hsmtx,
+			    (next - now) / 1000000000LL,
+			    (next - now) % 1000000000LL);
+	}
+	return NULL;
 }
 
 /* ---- sending ---- */
@@ -269,18 +387,19 @@ static int job_queue(struct spconn *, const struct rsp_hdr *, uint8_t *,
 
 /*
  * The thread is about to wait. If it is a reader running a call inline, a
- * worker takes over reading that client now (the backend calls this from
- * every blocking hypercall; the copy hypercalls call it themselves).
+ * worker takes over reading that client now (the copy hypercalls call this
+ * themselves). 0, or EAGAIN when no thread could take the role: then this
+ * thread is still the reader, and the call must not wait for its client.
  */
-static void
-sp_willblock(void)
+static int
+sp_passrole(void)
 {
 	struct rsp_hdr h = { .rsp_type = JOB_READ };
 	struct inlinecall *ic;
 	struct lwp *l;
 
 	if (__atomic_load_n(&ninline, __ATOMIC_ACQUIRE) == 0)
-		return;
+		return 0;
 	l = rumpuser_curlwp();
 	lock(sp.mtx);
 	for (ic = inlinecalls; ic != NULL; ic = ic->next)
@@ -289,10 +408,37 @@ sp_willblock(void)
 	if (ic != NULL)
 		ic->passed = true;
 	unlock(sp.mtx);
-	if (ic != NULL && job_queue(ic->conn, &h, NULL, 0) != 0) {
-		/* Cannot pass it on: the client is cut off, not the server. */
+	if (ic == NULL || job_queue(ic->conn, &h, NULL, 0) == 0)
+		return 0;
+	lock(sp.mtx);
+	ic->passed = false;
+	unlock(sp.mtx);
+	rumpuser_dprintf("rump_sp: client pid %d: no server thread to go on "
+	    "reading it while a call waits\n", (int)ic->conn->pid);
+	return RUMP_EAGAIN;
+}
+
+/*
+ * The backend calls this from every blocking hypercall (a kernel sleep).
+ * A sleep cannot fail here: without a thread to read its client the call
+ * would wait unseen, so the client is cut off instead, not the server.
+ */
+static void
+sp_willblock(void)
+{
+	struct inlinecall *ic;
+	struct lwp *l;
+
+	if (sp_passrole() == 0)
+		return;
+	l = rumpuser_curlwp();
+	lock(sp.mtx);
+	for (ic = inlinecalls; ic != NULL; ic = ic->next)
+		if (ic->lwp == l)
+			break;
+	unlock(sp.mtx);
+	if (ic != NULL)
 		sp.tr->shutdown(ic->conn->sock);
-	}
 }
 
 /* The calling kernel thread gives the CPU up around a client exchange. */
@@ -306,7 +452,9 @@ rumpuser_sp_copyin(void *arg, const void *raddr, void *laddr, size_t len)
 	size_t got = 0;
 	int nlocks, error;
 
-	sp_willblock();
+	/* The answer must be read by a reader that is not this thread. */
+	if (sp_passrole() != 0)
+		return RUMP_EFAULT;
 	UNSCHED(nlocks);
 	error = request(arg, RUMPSP_COPYIN, &req, sizeof(req), laddr, len, &got);
 	RESCHED(nlocks);
@@ -321,7 +469,9 @@ rumpuser_sp_copyinstr(void *arg, const void *raddr, void *laddr, size_t *lenp)
 	size_t got = 0;
 	int nlocks, error;
 
-	sp_willblock();
+	/* The answer must be read by a reader that is not this thread. */
+	if (sp_passrole() != 0)
+		return RUMP_EFAULT;
 	UNSCHED(nlocks);
 	error = request(arg, RUMPSP_COPYINSTR, &req, sizeof(req), laddr, *lenp,
 	    &got);
@@ -337,7 +487,9 @@ rumpuser_sp_copyout(void *arg, const void *laddr, void *raddr, size_t len)
 	struct rsp_copydata req = { len, (uint64_t)(uintptr_t)raddr };
 	int nlocks, error;
 
-	sp_willblock();
+	/* The answer must be read by a reader that is not this thread. */
+	if (sp_passrole() != 0)
+		return RUMP_EFAULT;
 	UNSCHED(nlocks);
 	error = send_frame(c, next_reqno(c), RUMPSP_REQ, RUMPSP_COPYOUT, 0,
 	    &req, sizeof(req), laddr, len);
@@ -363,7 +515,8 @@ rumpuser_sp_anonmmap(void *arg, size_t len, void **addrp)
 	size_t got = 0;
 	int nlocks, error;
 
-	sp_willblock();
+	if (sp_passrole() != 0)
+		return RUMP_ENOMEM;
 	UNSCHED(nlocks);
 	error = request(arg, RUMPSP_ANONMMAP, &req, sizeof(req), &addr,
 	    sizeof(addr), &got);
@@ -382,7 +535,8 @@ rumpuser_sp_raise(void *arg, int signo)
 	struct spconn *c = arg;
 	int nlocks, error;
 
-	sp_willblock();
+	if (sp_passrole() != 0)
+		return RUMP_EAGAIN;
 	UNSCHED(nlocks);
 	/* The reference sends a garbage number here; ours counts. */
 	error = send_frame(c, next_reqno(c), RUMPSP_REQ, RUMPSP_RAISE,
@@ -475,6 +629,7 @@ handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 		refuse_rfork(c, h->rsp_reqno, error, true);
 		return;
 	}
+	hs_unwatch(c);
 	lock(c->mtx);
 	c->state = CONN_RUNNING;
 	unlock(c->mtx);
@@ -523,6 +678,7 @@ handle_fork(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 		return;
 	}
 	c->mainlwp = r;
+	hs_unwatch(c);
 	lock(c->mtx);
 	c->state = CONN_RUNNING;
 	unlock(c->mtx);
@@ -595,13 +751,19 @@ handle_prefork(struct spconn *c, const struct rsp_hdr *h)
 static void *worker(void *);
 static void serve(struct spconn *);
 
-/* Queues a job; 0 or ENOMEM. The job holds a connection reference. */
+/*
+ * Queues a job for a worker, making one if none is idle. 0, ENOMEM, or
+ * EAGAIN when no thread could be made and none is idle to take it: then
+ * the job is withdrawn (body stays the caller's), rather than left to wait
+ * unseen for a worker that may never come. The job holds a connection
+ * reference.
+ */
 static int
 job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
     size_t len)
 {
-	struct job *j = calloc(1, sizeof(*j));
-	bool spawn;
+	struct job *j = calloc(1, sizeof(*j)), **jp;
+	bool spawn, withdrawn;
 
 	if (j == NULL)
 		return RUMP_ENOMEM;
@@ -618,19 +780,40 @@ job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	lock(sp.mtx);
 	*sp.jobtail = j;
 	sp.jobtail = &j->next;
-	spawn = sp.nidle == 0 && sp.nworkers < MAXWORKER;
+	sp.njobs++;
+	/*
+	 * An idle worker that was signalled stays counted in nidle until it
+	 * runs again, and a second signal meanwhile wakes nobody: a new
+	 * worker is needed whenever the queue outgrows the idle ones, not
+	 * only when none is idle (else a job could wait until some call
+	 * ends, forever if the calls wait for their clients).
+	 */
+	spawn = sp.njobs > sp.nidle;
 	if (spawn)
 		sp.nworkers++;
-	else
-		rumpuser_cv_signal(sp.jobcv);
+	rumpuser_cv_signal(sp.jobcv);
 	unlock(sp.mtx);
-	if (spawn && rumpuser_thread_create(worker, NULL, "spworker", 0, 0, -1,
-	    NULL) != 0) {
-		lock(sp.mtx);
-		sp.nworkers--;		/* the queued job waits for another */
-		unlock(sp.mtx);
+	if (!spawn || rumpuser_thread_create(worker, NULL, "spworker", 0, 0,
+	    -1, NULL) == 0)
+		return 0;
+	lock(sp.mtx);
+	sp.nworkers--;
+	for (jp = &sp.jobs; *jp != NULL && *jp != j; jp = &(*jp)->next)
+		continue;
+	/* Still queued with more jobs than idle workers: nobody comes. */
+	withdrawn = *jp == j && sp.njobs > sp.nidle;
+	if (withdrawn) {
+		if ((*jp = j->next) == NULL)
+			sp.jobtail = jp;
+		sp.njobs--;
 	}
-	return 0;
+	unlock(sp.mtx);
+	if (!withdrawn)
+		return 0;
+	if (h->rsp_type != JOB_READ)
+		conn_release(c);
+	free(j);
+	return RUMP_EAGAIN;
 }
 
 /*
@@ -646,7 +829,7 @@ run_syscall(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	long args[SP_MAXARGS] = { 0 }, rv[2] = { 0, 0 };
 	struct inlinecall ic = { .conn = c, .reqno = h->rsp_reqno }, **icp;
 	uint32_t num = h->rsp_u;
-	bool full;
+	bool full, shared;
 	int error;
 
 	/* Short argument blocks are zero-extended; long ones cut at 8 slots. */
@@ -657,14 +840,27 @@ run_syscall(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 		send_sysresp(c, h->rsp_reqno, RUMP_ENOSYS, rv);
 		return false;
 	}
-	/* Calls in flight are lwps and threads: a connection has a share. */
+	/*
+	 * Calls in flight are lwps and threads: a connection has a share,
+	 * its reserve always, the shared places while there are some.
+	 */
 	lock(c->mtx);
 	full = c->inflight >= sp_limits.maxlwp;
+	shared = c->inflight >= CONNRESERVE;
 	if (!full) {
 		c->refs++;
 		c->inflight++;
 	}
 	unlock(c->mtx);
+	if (!full && shared && __atomic_add_fetch(&sp.nshared, 1,
+	    __ATOMIC_RELAXED) > MAXSHARED) {
+		__atomic_sub_fetch(&sp.nshared, 1, __ATOMIC_RELAXED);
+		lock(c->mtx);
+		c->inflight--;
+		unlock(c->mtx);
+		conn_release(c);
+		full = true;
+	}
 	if (full) {
 		rv[0] = -1;
 		send_sysresp(c, h->rsp_reqno, RUMP_EAGAIN, rv);
@@ -694,6 +890,8 @@ run_syscall(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 		hyp->hyp_unschedule();
 	}
 	send_sysresp(c, h->rsp_reqno, error, rv);
+	if (shared)
+		__atomic_sub_fetch(&sp.nshared, 1, __ATOMIC_RELAXED);
 	lock(c->mtx);
 	c->inflight--;
 	unlock(c->mtx);
@@ -739,6 +937,7 @@ worker(void *arg)
 		}
 		if ((sp.jobs = j->next) == NULL)
 			sp.jobtail = &sp.jobs;
+		sp.njobs--;
 		unlock(sp.mtx);
 
 		if (j->hdr.rsp_type == JOB_READ) {
@@ -790,6 +989,9 @@ handle_exec(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	}
 	on_mainlwp(c, do_lwpexit, NULL);
 	if (job_queue(c, h, body, len) != 0) {
+		lock(c->mtx);
+		c->inexec = false;
+		unlock(c->mtx);
 		send_error(c, h->rsp_reqno, RUMPSP_ERR_TRYAGAIN, false);
 		free(body);
 	}
@@ -936,6 +1138,7 @@ disconnect(struct spconn *c)
 {
 	bool hadproc, inexec;
 
+	hs_unwatch(c);		/* before the wait for references */
 	sp.tr->shutdown(c->sock);
 	sp_prefork_orphan(c);
 	lock(c->mtx);
@@ -972,13 +1175,6 @@ serve(struct spconn *c)
 		if (dispatch(c, &h, body, len))
 			return;
 	}
-}
-
-static void *
-reader(void *arg)
-{
-	serve(arg);		/* the listener sent the banner already */
-	return NULL;
 }
 
 /* ---- listening ---- */
@@ -1042,15 +1238,22 @@ listener(void *arg)
 			conn_free(c);
 			continue;
 		}
-		if (rumpuser_thread_create(reader, c, "spreader", 0, 0, -1,
-		    NULL) == 0)
+		hs_watch(c);
+		/*
+		 * A worker reads it: an idle one, or one made now. Reusing
+		 * threads spares a thread's creation and teardown for each
+		 * connection (a short-lived client costs one switch).
+		 */
+		if (job_queue(c, &rh, NULL, 0) == 0)
 			continue;
-		/* No thread for it: a worker reads it when one is free. */
-		if (job_queue(c, &rh, NULL, 0) != 0) {
-			rumpuser_dprintf("rump_sp: out of memory for a new "
-			    "client\n");
-			conn_free(c);
-		}
+		hs_unwatch(c);
+		lock(c->mtx);
+		while (c->refs > 1)	/* the watchdog's, if it took one */
+			rumpuser_cv_wait_nowrap(c->cv, c->mtx);
+		unlock(c->mtx);
+		send_refusal(c, 0, RUMPSP_ERR_TRYAGAIN, true,
+		    "no server thread for a new client");
+		conn_free(c);
 	}
 	return NULL;
 }
@@ -1089,6 +1292,14 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 		rumpuser_mutex_init(&sp.mtx, RUMPUSER_MTX_SPIN);
 		rumpuser_cv_init(&sp.jobcv);
 		sp.jobtail = &sp.jobs;
+		rumpuser_mutex_init(&sp.hsmtx, RUMPUSER_MTX_SPIN);
+		rumpuser_cv_init(&sp.hscv);
+		if (sp_limits.hstimeout > 0 && (error = rumpuser_thread_create(
+		    hs_watchdog, NULL, "sphswatch", 0, 0, -1, NULL)) != 0) {
+			sp.tr->unlisten(sp.listener);
+			sp.listener = NULL;
+			return error;
+		}
 	}
 	sp.running = true;
 	error = rumpuser_thread_create(listener, sp.listener, "splistener", 0,

@@ -532,6 +532,11 @@ void __wrap_posix_sched(int nlocks, void *interlock);
 void
 __wrap_posix_unsched(int *nlocks, void *interlock)
 {
+	/* Server threads outside the kernel (the watchdog) are not calls. */
+	if (rumpuser_curlwp() == NULL) {
+		__real_posix_unsched(nlocks, interlock);
+		return;
+	}
 	pthread_mutex_lock(&mtx);
 	asleep++;
 	events++;
@@ -543,6 +548,10 @@ __wrap_posix_unsched(int *nlocks, void *interlock)
 void
 __wrap_posix_sched(int nlocks, void *interlock)
 {
+	if (rumpuser_curlwp() == NULL) {
+		__real_posix_sched(nlocks, interlock);
+		return;
+	}
 	pthread_mutex_lock(&mtx);
 	asleep--;
 	events++;

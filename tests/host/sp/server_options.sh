@@ -79,9 +79,12 @@ refused limit_not_a_number_refused "-L maxlwp=many: not a number" \
     -L maxlwp=many
 refused limit_out_of_range_refused \
     "RUMP_SP_MAXLWP=\"0\": want a number from 1 to 4096" -L maxlwp=0
+refused hstimeout_out_of_range_refused \
+    "RUMP_SP_HSTIMEOUT=\"86401\": want a number from 0 to 86400" \
+    -L hstimeout=86401
 url="unix://$dir/l.sock"
 if "$bin/rump_server" -L maxprefork=2 -L maxlwp=8 -L maxorphan=0 \
-    -L orphansecs=1 "$url" 2>"$dir/err" &&
+    -L orphansecs=1 -L hstimeout=5 "$url" 2>"$dir/err" &&
     RUMP_SERVER=$url "$bin/rump.sysctl" -n kern.ostype >/dev/null 2>&1 &&
     RUMP_SERVER=$url "$bin/rump.halt"; then
 	ok limits_in_range_accepted

@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -85,7 +86,7 @@ static bool
 counts_now(const struct server *sv, struct counts *c)
 {
 	char path[64];
-	int p[2], v[3];
+	int p[2], v[3] = { -1, -1, -1 };
 	bool ok;
 	pid_t pid;
 
@@ -93,9 +94,11 @@ counts_now(const struct server *sv, struct counts *c)
 		return false;
 	pid = client_start(sv, probe_client, &p[1]);
 	close(p[1]);
-	ok = read(p[0], v, sizeof(v)) == (ssize_t)sizeof(v);
+	/* A server that stalls the probe fails the case, never hangs it. */
+	ok = fd_ready(p[0], POLLIN, WAIT_LONG * 1000) &&
+	    read(p[0], v, sizeof(v)) == (ssize_t)sizeof(v);
 	close(p[0]);
-	ok = child_wait(pid, WAIT_LONG) == 0 && ok;
+	ok = child_wait(pid, ok ? WAIT_LONG : 0) == 0 && ok;
 	c->procs = v[0];
 	c->lwps = v[1];
 	c->files = v[2];
@@ -244,10 +247,11 @@ TEST(clients_killed_mid_call_leave_nothing_behind)
 		    c.lwps == base.lwps + 3 * VICTIMS)
 			break;
 	/*
-	 * Seen once in CI: 26 of the 27 lwps within the wait (not yet
-	 * understood); every victim must at least be in one call.
+	 * A lost wakeup in the server's worker pool once left a connection's
+	 * reader role queued with no worker to take it (sp/server.c,
+	 * job_queue): 26 of the 27 lwps here, for good.
 	 */
-	CHECK(c.lwps >= base.lwps + 2 * VICTIMS);
+	CHECK_EQ_INT(c.lwps, base.lwps + 3 * VICTIMS);
 
 	CHECK_EQ_INT(pipe(ready), 0);
 	start = now();
@@ -290,6 +294,148 @@ TEST(clients_killed_mid_call_leave_nothing_behind)
 			break;
 	counts_print("after", &c);
 	CHECK(back_to(&c, &base));
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
+/* ---- no client stalls another ---- */
+
+#define HOGS		9	/* clients holding calls that wait */
+#define HOG_CALLS	60	/* each: within maxlwp (64), 540 in all */
+
+/* HOG_CALLS threads waiting in pipe reads until the process is killed. */
+static void
+hog_client(void *arg)
+{
+	pthread_t t;
+	int p[2], i;
+
+	(void)arg;
+	if (rumpclient_init() != 0 || rump_sys_pipe(p) != 0)
+		_exit(1);
+	for (i = 0; i < HOG_CALLS; i++)
+		if (pthread_create(&t, NULL, block_in_read, &p[0]) != 0)
+			_exit(1);
+	for (;;)
+		pause();
+}
+
+/* Calls that each need a server thread besides the reader: answered. */
+static void
+polite_client(void *arg)
+{
+	struct { int64_t sec; long nsec; } ts = { 0, 1000000 };
+	char buf[4];
+	int p[2], fd;
+
+	(void)arg;
+	CHECK_EQ_INT(rumpclient_init(), 0);
+	CHECK(rump_sys_getpid() > 1);
+	CHECK_EQ_INT(rump_sys_pipe(p), 0);
+	CHECK_EQ_INT(rump_sys_write(p[1], "abc", 3), 3);	/* copyin */
+	CHECK_EQ_INT(rump_sys_read(p[0], buf, 3), 3);	/* copyout */
+	CHECK_EQ_INT(rump_sys_nanosleep(&ts, NULL), 0);	/* a sleep */
+	fd = rump_sys_open("/polite", RUMP_O_RDWR | RUMP_O_CREAT, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ_INT(rump_sys_close(fd), 0);
+	CHECK_EQ_INT(rump_sys_unlink("/polite"), 0);
+}
+
+/*
+ * Nine clients hold 60 waiting calls each, more than the 512 places the
+ * server's calls once shared: a tenth client's calls that need a thread
+ * of their own are still answered (README, "Limits of one connection").
+ */
+TEST(clients_holding_waiting_calls_stall_nobody)
+{
+	pid_t hogs[HOGS];
+	struct counts base, c = { 0 };
+	struct server sv;
+	double end;
+	int i, status;
+
+	if (!server_up(&sv, false))
+		return;
+	CHECK(counts_now(&sv, &base));
+	for (i = 0; i < HOGS; i++)
+		hogs[i] = client_start(&sv, hog_client, NULL);
+	/* Each: its process, its main lwp and HOG_CALLS waiting calls. */
+	for (end = now() + WAIT_LONG; now() < end; msleep(50))
+		if (counts_now(&sv, &c) && c.procs == base.procs + HOGS &&
+		    c.lwps == base.lwps + (1 + HOG_CALLS) * HOGS)
+			break;
+	counts_print("held", &c);
+	CHECK_EQ_INT(c.lwps, base.lwps + (1 + HOG_CALLS) * HOGS);
+	CHECK_EQ_INT(client_run(&sv, polite_client, NULL), 0);
+	for (i = 0; i < HOGS; i++) {
+		kill(hogs[i], SIGKILL);
+		status = child_wait(hogs[i], WAIT_LONG);
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	}
+	for (end = now() + WAIT_LONG; now() < end; msleep(50))
+		if (counts_now(&sv, &c) && c.procs == base.procs &&
+		    c.lwps == base.lwps)
+			break;
+	CHECK_EQ_INT(c.procs, base.procs);
+	CHECK_EQ_INT(c.lwps, base.lwps);
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
+#define SLOTS		255	/* connections the server serves at once */
+
+/*
+ * 255 connections that never shake hands take every slot; with a
+ * handshake timeout of 5 s they are closed, and a client gets in.
+ */
+TEST(silent_connections_are_closed_at_the_handshake_timeout)
+{
+	int fds[SLOTS], extra, i, open, n;
+	struct server sv;
+	double end, start;
+	char ch;
+	bool up;
+
+	setenv("RUMP_SP_HSTIMEOUT", "5", 1);	/* as -L hstimeout=5 */
+	up = server_up(&sv, false);
+	unsetenv("RUMP_SP_HSTIMEOUT");
+	if (!up)
+		return;
+	start = now();
+	for (i = 0, n = 0; i < SLOTS; i++)
+		n += (fds[i] = raw_connect(&sv, WAIT_LONG * 1000)) >= 0;
+	CHECK_EQ_INT(n, SLOTS);
+	/*
+	 * The slots are full: the next one is closed without a banner
+	 * (unless the machine was so slow that the first ones timed out).
+	 */
+	extra = raw_connect(&sv, WAIT_LONG * 1000);
+	if (now() - start < 4)
+		CHECK(extra < 0);
+	if (extra >= 0)
+		close(extra);
+	/* Each silent connection sees its end of stream. */
+	for (end = now() + WAIT_LONG, open = n; open > 0 && now() < end;
+	    msleep(20)) {
+		for (i = 0, open = 0; i < SLOTS; i++) {
+			if (fds[i] < 0)
+				continue;
+			if (fd_ready(fds[i], POLLIN, 0) &&
+			    read(fds[i], &ch, 1) == 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			} else {
+				open++;
+			}
+		}
+	}
+	CHECK_EQ_INT(open, 0);
+	for (i = 0; i < SLOTS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	CHECK_EQ_INT(client_run(&sv, fresh_client, NULL), 0);
+	CHECK_EQ_INT(server_logcontains(&sv, "sent no handshake within 5 s"),
+	    1);
 	CHECK_EQ_INT(server_stop(&sv), 0);
 	server_cleanup(&sv, check_case_failed);
 }
@@ -351,6 +497,8 @@ stress_tests(int *passed, int *failed)
 	check_passed = check_failed = 0;
 	RUN(prefork_limit_is_eio_and_the_client_goes_on);
 	RUN(clients_killed_mid_call_leave_nothing_behind);
+	RUN(clients_holding_waiting_calls_stall_nobody);
+	RUN(silent_connections_are_closed_at_the_handshake_timeout);
 	*passed = check_passed;
 	*failed = check_failed;
 	return check_failed;
