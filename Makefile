@@ -207,7 +207,8 @@ $(O)/rumpimg.iso: $(O)/rumpimg.elf scripts/mkiso
 	$(call msg,ISO,$@)
 	$(Q)scripts/mkiso $< $@ ""
 
-.PHONY: all
+.PHONY: all FORCE
+FORCE:
 all: $(O)/rumpimg.elf $(O)/rumpimg.iso $(O)/bin/rumpimg-cc
 
 # ---- the appliance toolchain: build/bin/rumpimg-cc ---------------------------
@@ -224,7 +225,15 @@ RUMPIMG_CFLAGS := -std=gnu11 -O2 -g -nostdinc -isystem $(abspath apps/include) \
 	-fno-asynchronous-unwind-tables -D__rumpimg__
 RUMPIMG_LIBS := $(abspath $(NEWLIB_LIBC) $(dir $(NEWLIB_LIBC))libm.a) $(LIBGCC)
 
-$(O)/lib/librumpimg.a: $(LIB_OBJS)
+# The archive's member list, rewritten only when it changes: a .config
+# that drops an object (or a build.mk that renames one) makes the archive
+# stale although every member left is older than it.
+$(O)/lib/librumpimg.objs: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '%s\n' $(LIB_OBJS) > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(O)/lib/librumpimg.a: $(LIB_OBJS) $(O)/lib/librumpimg.objs
 	$(call msg,AR,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)

@@ -191,7 +191,11 @@ SOCKET_CHECKS = ("inet_pton", "inet_pton_bad", "inet_pton_inet6", "inet_ntop",
                  "inet_ntop_short", "tcp_socket", "setsockopt", "bind", "listen",
                  "getsockname", "connect", "accept", "tcp_nodelay", "send", "recv",
                  "shutdown", "recv_eof", "connect_refused", "udp_bind", "sendto",
-                 "recvfrom")
+                 "recvfrom", "gai_numeric", "gai_both_types", "gai_passive_any",
+                 "gai_null_host_loopback", "gai_connect", "getnameinfo",
+                 "getnameinfo_namereqd", "getnameinfo_overflow", "gai_name_enoname",
+                 "gai_service_name", "gai_port_range", "gai_inet6", "gai_badflags",
+                 "gai_nothing")
 
 
 @case
