@@ -362,6 +362,11 @@ def make_tree(c, name):
     with open(long, "w") as f:
         f.write("long")
     os.symlink("etc/motd", os.path.join(d, "motd"))
+    # The link's own owner and time, not its target's (lchown, lutimes).
+    if os.geteuid() == 0:
+        os.lchown(os.path.join(d, "motd"), 4321, 8765)
+    os.utime(os.path.join(d, "motd"), (1200000000, 1200000000),
+             follow_symlinks=False)
     os.chmod(os.path.join(d, "etc"), 0o750)
     os.utime(os.path.join(d, "etc"), (1100000000, 1100000000))
     return d
@@ -374,7 +379,8 @@ def tree_must(owner=True):
     return (r"^/etc type=d mode=0750 uid=\d+ gid=\d+ mtime=1100000000$",
             r"^/etc/motd type=f mode=0640 uid=%s gid=%s mtime=1000000000 size=5 data=<hello>$"
             % (("1234", "5678") if owner and os.geteuid() == 0 else (r"\d+", r"\d+")),
-            r"^/motd type=l .* target=<etc/motd>$",
+            r"^/motd type=l mode=\d+ uid=%s gid=%s mtime=1200000000 target=<etc/motd>$"
+            % (("4321", "8765") if owner and os.geteuid() == 0 else (r"\d+", r"\d+")),
             r"^/bin/tool type=f mode=4755 .* size=3 data=<#!x>$",
             r"^/etc/deep/er/n{95} type=f .* data=<long>$",
             r"exit: program exited with status 0")
