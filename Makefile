@@ -67,9 +67,12 @@ GCC_INC := $(shell $(CC) -print-file-name=include)
 LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 WARN := -Wall -Wextra -Werror
+# Each function and object in a section of its own: rumpimg-cc links with
+# --gc-sections, so an appliance carries only the code it can reach.
+GC_CFLAGS := -ffunction-sections -fdata-sections
 # The image: freestanding, no red zone (interrupts share the stack), frame
 # pointers kept for backtraces.
-IMG_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_INC) \
+IMG_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(GC_CFLAGS) -ffreestanding -nostdinc -isystem $(GCC_INC) \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -MMD -MP \
@@ -111,7 +114,7 @@ APP_OBJS += $(addprefix $(O)/kernel/net/lwip/,$(lwip-y:.c=.o))
 
 IMG_LIBS := $(if $(CONFIG_LIBC_NEWLIB),$(NEWLIB_LIBC)) $(LIBGCC)
 # Programs inside the image: newlib's headers, never the host's.
-APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) -nostdinc -isystem $(NEWLIB_INC) -isystem $(GCC_INC) \
+APP_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(GC_CFLAGS) -nostdinc -isystem $(NEWLIB_INC) -isystem $(GCC_INC) \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -MMD -MP \
@@ -218,7 +221,7 @@ all: $(O)/rumpimg.elf $(O)/rumpimg.iso $(O)/bin/rumpimg-cc
 # Without CONFIG_TESTS nothing calls the in-image test cases: left out.
 LIB_OBJS := $(filter-out $(O)/apps/hello/hello.o $(O)/apps/spserver/spserver.o \
 	$(O)/tests/qemu/apps/test_spserver.o $(if $(CONFIG_TESTS),,$(TEST_OBJS)),$(ALL_IMG_OBJS))
-RUMPIMG_CFLAGS := -std=gnu11 -O2 -g -nostdinc -isystem $(abspath apps/include) \
+RUMPIMG_CFLAGS := -std=gnu11 -O2 -g $(GC_CFLAGS) -nostdinc -isystem $(abspath apps/include) \
 	-isystem $(abspath $(NEWLIB_INC)) -isystem $(GCC_INC) -isystem $(abspath include) \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \

@@ -130,6 +130,15 @@ def large_exit_status_clipped_to_32(c):
 
 
 @case
+def failed_assertion_reported_and_fails_the_run(c):
+    img = c.program("hello-multi")
+    c.boot(img, "-- assert 0 return 0", must=(r"^assertion 0 == 0 held$",))
+    c.boot(img, "-- assert 1 return 0", status=35,
+           must=(r'^assertion "n == 0" failed: file "main\.c", line \d+, function: main$',),
+           must_not=(r"^assertion 1 == 0 held$", r"exit: program exited with status 0"))
+
+
+@case
 def success_is_zero_for_and_and(c):
     img = c.program("hello-multi")
     st, out = c.sh(["sh", "-c", '"$0" "$1" >/dev/null 2>&1 && echo passed',
