@@ -292,6 +292,8 @@ include man/build.mk
 include tests/fuzz/fuzz.mk
 
 TEST_O := $(O)/test
+# make bench's image without the network (the hello-world size figure).
+NONET_O := $(O)/bench/nonet
 # A key or user in the caller's environment would change every rump_server
 # the tests start (doc/rump_sp-auth.md); the key tests set their own.
 unexport RUMP_SP_KEY RUMP_SP_KEYFILE RUMP_SP_CRED
@@ -327,7 +329,12 @@ bench:
 	$(Q)test -f $(TEST_O)/.config || \
 		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null
 	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) KCONFIG_CONFIG=$(TEST_O)/.config all
-	$(Q)$(PYTHON) bench/run.py --image $(O)/rumpimg.elf --build $(O) --test-image $(TEST_O)/rumpimg.elf
+	$(Q)mkdir -p $(NONET_O)
+	$(Q)test -f $(NONET_O)/.config || \
+		KCONFIG_CONFIG=$(NONET_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig bench/nonet_defconfig >/dev/null
+	$(Q)$(MAKE) --no-print-directory O=$(NONET_O) KCONFIG_CONFIG=$(NONET_O)/.config $(NONET_O)/bin/rumpimg-cc
+	$(Q)$(PYTHON) bench/run.py --image $(O)/rumpimg.elf --build $(O) --test-image $(TEST_O)/rumpimg.elf \
+		--cc $(O)/bin/rumpimg-cc --nonet-cc $(NONET_O)/bin/rumpimg-cc $(BENCHFLAGS)
 
 .PHONY: clean
 clean:

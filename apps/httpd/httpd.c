@@ -4,7 +4,9 @@
  * by extension, index.html for directories, 400/403/404/405/505 answers,
  * and no path outside the root. One connection at a time (the image's
  * threads are cooperative; a client that idles for 5 s is dropped).
- *   httpd [-p PORT] [-r ROOT] [-n MAXCONN]
+ * -e PORT adds a plain TCP echo service in a thread of its own: the floor
+ * that `make bench` measures HTTP requests against (bench/appliance.py).
+ *   httpd [-p PORT] [-r ROOT] [-n MAXCONN] [-e ECHOPORT]
  */
 #define _GNU_SOURCE		/* strcasestr */
 #include <arpa/inet.h>
@@ -12,6 +14,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,27 +198,13 @@ connection(int fd)
 	}
 }
 
-int
-main(int argc, char **argv)
+/* A listening TCP socket on port (all addresses), or -1 with a message. */
+static int
+listener(int port)
 {
 	struct sockaddr_in sin;
-	struct timeval idle = { 5, 0 };
-	int port = 80, maxconn = -1, one = 1, opt, l;
+	int l, one = 1;
 
-	while ((opt = getopt(argc, argv, "p:r:n:")) != -1) {
-		switch (opt) {
-		case 'p': port = atoi(optarg); break;
-		case 'r': root = optarg; break;
-		case 'n': maxconn = atoi(optarg); break;
-		default:
-			fprintf(stderr, "usage: httpd [-p port] [-r root] [-n maxconn]\n");
-			return 2;
-		}
-	}
-	if (port < 1 || port > 65535) {
-		fprintf(stderr, "httpd: bad port %d\n", port);
-		return 2;
-	}
 	l = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_len = sizeof(sin);
@@ -225,7 +215,71 @@ main(int argc, char **argv)
 	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(l, 8) != 0) {
 		fprintf(stderr, "httpd: cannot listen on port %d: %s\n", port,
 		    strerror(errno));
+		if (l >= 0)
+			close(l);
+		return -1;
+	}
+	return l;
+}
+
+/* The echo service (-e): each connection gets back what it sends. */
+static void *
+echo(void *arg)
+{
+	int l = (int)(intptr_t)arg, one = 1;
+
+	for (;;) {
+		static char buf[4096];
+		int c = accept(l, NULL, NULL);
+		ssize_t n;
+
+		if (c < 0)
+			continue;
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		while ((n = recv(c, buf, sizeof(buf), 0)) > 0)
+			if (write_all(c, buf, (size_t)n) != 0)
+				break;
+		close(c);
+	}
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct timeval idle = { 5, 0 };
+	int port = 80, maxconn = -1, echoport = 0, one = 1, opt, l, el;
+	pthread_t t;
+
+	while ((opt = getopt(argc, argv, "p:r:n:e:")) != -1) {
+		switch (opt) {
+		case 'p': port = atoi(optarg); break;
+		case 'r': root = optarg; break;
+		case 'n': maxconn = atoi(optarg); break;
+		case 'e': echoport = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: httpd [-p port] [-r root] [-n maxconn] "
+			    "[-e echoport]\n");
+			return 2;
+		}
+	}
+	if (port < 1 || port > 65535 || echoport < 0 || echoport > 65535 ||
+	    echoport == port) {
+		fprintf(stderr, "httpd: bad port %d or echo port %d\n", port,
+		    echoport);
+		return 2;
+	}
+	if ((l = listener(port)) < 0)
 		return 1;
+	if (echoport != 0) {
+		if ((el = listener(echoport)) < 0)
+			return 1;
+		if ((errno = pthread_create(&t, NULL, echo, (void *)(intptr_t)el)) != 0) {
+			fprintf(stderr, "httpd: no echo thread: %s\n", strerror(errno));
+			return 1;
+		}
+		pthread_detach(t);
+		printf("httpd: echo on port %d\n", echoport);
 	}
 	printf("httpd: serving %s on port %d\n", root, port);
 	fflush(stdout);
