@@ -161,6 +161,33 @@ def one_shot_compile_and_link(c):
 
 
 @case
+def readme_walkthrough_works_as_written(c):
+    """The program of README.md's "Appliances", taken from the README itself,
+    built and booted with the arguments, environment and root file system
+    the README shows, with the output it shows."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = f.read()
+    start = "    $ cat > app.c <<'EOF'\n"
+    if start not in readme:
+        raise Failed("README.md has no '$ cat > app.c' program any more")
+    i = readme.index(start) + len(start)
+    body = readme[i:readme.index("    EOF\n", i)]
+    d = os.path.join(c.tmp, "readme")
+    os.makedirs(os.path.join(d, "root", "etc"))
+    with open(os.path.join(d, "app.c"), "w") as f:
+        f.write("".join(l[4:] + "\n" for l in body.splitlines()))
+    with open(os.path.join(d, "root", "etc", "app.conf"), "w") as f:
+        f.write("port 80\n")
+    c.sh([c.cc, "-o", "app.elf", "app.c"], cwd=d)
+    img = os.path.join(d, "app.elf")
+    c.boot(img, "env.HOME=/root -- world 3", status=3,
+           must=(r"^hello world, HOME=/root$", r"^exit: program exited with status 3$"))
+    c.boot(img, "log=error -- again", extra=("--rootfs", os.path.join(d, "root")),
+           must=(r"^rootfs: \S*root\.tar: 3 entries unpacked", r"^hello again, HOME=unset$",
+                 r"^app\.conf: port 80$", r"^exit: program exited with status 0$"))
+
+
+@case
 def compile_errors_fail_the_build(c):
     d = os.path.join(c.tmp, "bad")
     os.makedirs(d)
