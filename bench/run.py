@@ -625,7 +625,7 @@ def sp_image_figures(t, build, test_image):
                   "-kernel", test_image, "-append",
                   "log=warn test=sp_server RUMP_SP_PORT=%d RUMP_ECHO_PORT=%d" % (sp, echo),
                   "-netdev", "user,id=n0," + fwd,
-                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,romfile="]  # as scripts/run-qemu
     q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     out = []

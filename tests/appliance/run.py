@@ -281,7 +281,7 @@ def httpd_serves_curl_from_the_host(c):
         f.write("x" * 1024)
     port = free_port()
     log = os.path.join(c.tmp, "httpd.console")
-    conns = 7
+    conns = 8
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [RUN_QEMU, "--timeout", "150", "--port", "%d:80" % port,
@@ -310,6 +310,11 @@ def httpd_serves_curl_from_the_host(c):
                     r"x{1024}", r"(Re-using|Reusing) existing connection"):
             if not re.search(pat, out):
                 problems.append("GET + keep-alive lacks /%s/" % pat)
+        # The last file stays open between requests: switching files and
+        # back serves each one's own contents.
+        out = curl(base + "/sub/a.txt", base + "/", base + "/sub/a.txt", base + "/")
+        if out != ("x" * 1024 + "<h1>appliance</h1>\n") * 2:
+            problems.append("a.txt, /, a.txt, / in turn: %r" % out[:200])
         out = curl("-I", base + "/sub/a.txt")
         if "Content-Length: 1024" not in out or "xxx" in out:
             problems.append("HEAD: %r" % out[:200])
