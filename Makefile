@@ -68,13 +68,16 @@ LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 
 # Every flag set is defined here, once; the build.mk files use them.
 WARN := -Wall -Wextra -Werror
+# Each function and object in a section of its own: rumpimg-cc links with
+# --gc-sections, so an appliance carries only the code it can reach.
+GC_CFLAGS := -ffunction-sections -fdata-sections
 # newlib, built once for every output directory (scripts/build-newlib).
 NEWLIB_DIR := build/newlib
 NEWLIB_INC := $(NEWLIB_DIR)/install/x86_64-elf/include
 NEWLIB_LIBC := $(NEWLIB_DIR)/install/x86_64-elf/lib/libc.a
 # The image's code generation, for every layer in it: no red zone
 # (interrupts share the stack), frame pointers kept for backtraces.
-IMG_CODEGEN := -std=gnu11 -O2 -g $(WARN) \
+IMG_CODEGEN := -std=gnu11 -O2 -g $(WARN) $(GC_CFLAGS) \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -MMD -MP -include $(CONFIG_H)
@@ -215,7 +218,8 @@ $(O)/rumpimg.iso: $(O)/rumpimg.elf scripts/mkiso
 	$(call msg,ISO,$@)
 	$(Q)scripts/mkiso $< $@ ""
 
-.PHONY: all
+.PHONY: all FORCE
+FORCE:
 all: $(O)/rumpimg.elf $(O)/rumpimg.iso $(O)/bin/rumpimg-cc
 
 # ---- the appliance toolchain: build/bin/rumpimg-cc ---------------------------
@@ -225,14 +229,22 @@ all: $(O)/rumpimg.elf $(O)/rumpimg.iso $(O)/bin/rumpimg-cc
 # Without CONFIG_TESTS nothing calls the in-image test cases: left out.
 LIB_OBJS := $(filter-out $(O)/apps/hello/hello.o $(O)/apps/spserver/spserver.o \
 	$(O)/tests/qemu/apps/test_spserver.o $(if $(CONFIG_TESTS),,$(TEST_OBJS)),$(ALL_IMG_OBJS))
-RUMPIMG_CFLAGS := -std=gnu11 -O2 -g -nostdinc -isystem $(abspath apps/include) \
+RUMPIMG_CFLAGS := -std=gnu11 -O2 -g $(GC_CFLAGS) -nostdinc -isystem $(abspath apps/include) \
 	-isystem $(abspath $(NEWLIB_INC)) -isystem $(GCC_INC) -isystem $(abspath include) \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=small \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-asynchronous-unwind-tables -D__rumpimg__
 RUMPIMG_LIBS := $(abspath $(NEWLIB_LIBC) $(dir $(NEWLIB_LIBC))libm.a) $(LIBGCC)
 
-$(O)/lib/librumpimg.a: $(LIB_OBJS)
+# The archive's member list, rewritten only when it changes: a .config
+# that drops an object (or a build.mk that renames one) makes the archive
+# stale although every member left is older than it.
+$(O)/lib/librumpimg.objs: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '%s\n' $(LIB_OBJS) > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+$(O)/lib/librumpimg.a: $(LIB_OBJS) $(O)/lib/librumpimg.objs
 	$(call msg,AR,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJS)
@@ -285,6 +297,8 @@ include man/build.mk
 include tests/fuzz/fuzz.mk
 
 TEST_O := $(O)/test
+# make bench's image without the network (the hello-world size figure).
+NONET_O := $(O)/bench/nonet
 # A key or user in the caller's environment would change every rump_server
 # the tests start (doc/rump_sp-auth.md); the key tests set their own.
 unexport RUMP_SP_KEY RUMP_SP_KEYFILE RUMP_SP_CRED
@@ -320,7 +334,12 @@ bench:
 	$(Q)test -f $(TEST_O)/.config || \
 		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null
 	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) KCONFIG_CONFIG=$(TEST_O)/.config all
-	$(Q)$(PYTHON) bench/run.py --image $(O)/rumpimg.elf --build $(O) --test-image $(TEST_O)/rumpimg.elf
+	$(Q)mkdir -p $(NONET_O)
+	$(Q)test -f $(NONET_O)/.config || \
+		KCONFIG_CONFIG=$(NONET_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig bench/nonet_defconfig >/dev/null
+	$(Q)$(MAKE) --no-print-directory O=$(NONET_O) KCONFIG_CONFIG=$(NONET_O)/.config $(NONET_O)/bin/rumpimg-cc
+	$(Q)$(PYTHON) bench/run.py --image $(O)/rumpimg.elf --build $(O) --test-image $(TEST_O)/rumpimg.elf \
+		--cc $(O)/bin/rumpimg-cc --nonet-cc $(NONET_O)/bin/rumpimg-cc $(BENCHFLAGS)
 
 .PHONY: clean
 clean:

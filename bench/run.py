@@ -5,6 +5,7 @@ boot that fails is loud and makes the exit status 1.
 
 usage: bench/run.py --image build/rumpimg.elf --build build
                     [--test-image build/test/rumpimg.elf] [--runs N]
+                    [--cc build/bin/rumpimg-cc] [--nonet-cc CC] [--only-appliance]
 
 Figures:
   boot to exit  QEMU launch to QEMU exit for the image (command line
@@ -19,6 +20,11 @@ Figures:
   scheduler     with --test-image and BUILD/host/bench/sched: the switch,
                 create+join, mutex and cv figures in the guest and natively,
                 beside a host pthread ping-pong.
+  appliances    with --cc: a stripped hello world built with rumpimg-cc
+                without the network (--nonet-cc) beside 200 KiB; launch to
+                the first HTTP response of apps/httpd beside launch to exit
+                of the minimal kernel; keep-alive HTTP requests a second
+                beside a TCP echo into the same image (bench/appliance.py).
   rump_sp       remote calls into rump_server on the host, beside a raw
                 socket ping-pong; and with --test-image, remote calls into
                 the image over TCP through QEMU's user network beside a raw
@@ -39,6 +45,8 @@ import sys
 import tempfile
 import threading
 import time
+
+import appliance
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -617,7 +625,7 @@ def sp_image_figures(t, build, test_image):
                   "-kernel", test_image, "-append",
                   "log=warn test=sp_server RUMP_SP_PORT=%d RUMP_ECHO_PORT=%d" % (sp, echo),
                   "-netdev", "user,id=n0," + fwd,
-                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+                  "-device", "virtio-net-pci,netdev=n0,disable-legacy=on,romfile="]  # as scripts/run-qemu
     q = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     out = []
@@ -709,6 +717,10 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--test-image")
     ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--cc", help="rumpimg-cc of the current .config")
+    ap.add_argument("--nonet-cc", help="rumpimg-cc of an image without the network")
+    ap.add_argument("--only-appliance", action="store_true",
+                    help="only the appliance figures (size, httpd launch and requests)")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -734,6 +746,15 @@ def main():
         minimal = build_minimal(out)
     except subprocess.CalledProcessError as e:
         sys.exit("bench: building bench/minimal.S failed:\n" + e.stderr)
+    if args.only_appliance:
+        goals = appliance.figures(sys.modules[__name__], t, args.cc, args.nonet_cc,
+                                  minimal, args.runs, out)
+        t.show()
+        print()
+        for g in goals:
+            print(g)
+        print("bench: %.0f s" % (time.monotonic() - start))
+        return report_errors()
     img_iso = os.path.join(out, "rumpimg-log_error.iso")
     min_iso = os.path.join(out, "minimal.iso")
     kinds = {"image -kernel": kernel(args.image, "log=error app=off"),
@@ -770,6 +791,8 @@ def main():
     kgoals = kernel_figures(t, args.build, args.test_image, pthread_switch)
     kgoals += sp_figures(t, args.build)
     kgoals += sp_image_figures(t, args.build, args.test_image)
+    kgoals += appliance.figures(sys.modules[__name__], t, args.cc, args.nonet_cc,
+                                minimal, args.runs, out)
 
     t.show()
     print()
@@ -789,6 +812,10 @@ def main():
     for g in kgoals:
         print(g)
     print("bench: %.0f s" % (time.monotonic() - start))
+    return report_errors()
+
+
+def report_errors():
     if errors:
         print("\nbench: %d FAILURE(S):" % len(errors), file=sys.stderr)
         for e in errors:

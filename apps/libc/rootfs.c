@@ -350,7 +350,10 @@ extract(const struct entry *e, char *why, size_t whylen)
 			    rump_sys_symlink(e->link, p) != 0)
 				return sysfail(why, whylen, "symlink", p);
 		}
-		return 0;	/* no lchown or lutimes in this kernel */
+		if ((errno = rootfs_link_attrs(p, (uint32_t)e->uid,
+		    (uint32_t)e->gid, (int64_t)e->mtime)) != 0)
+			return sysfail(why, whylen, "lchown", p);
+		return 0;
 	case '1':
 		snprintf(t, sizeof(t), "/%s", e->link);
 		(void)rump_sys_unlink(p);

@@ -130,6 +130,15 @@ def large_exit_status_clipped_to_32(c):
 
 
 @case
+def failed_assertion_reported_and_fails_the_run(c):
+    img = c.program("hello-multi")
+    c.boot(img, "-- assert 0 return 0", must=(r"^assertion 0 == 0 held$",))
+    c.boot(img, "-- assert 1 return 0", status=35,
+           must=(r'^assertion "n == 0" failed: file "main\.c", line \d+, function: main$',),
+           must_not=(r"^assertion 1 == 0 held$", r"exit: program exited with status 0"))
+
+
+@case
 def success_is_zero_for_and_and(c):
     img = c.program("hello-multi")
     st, out = c.sh(["sh", "-c", '"$0" "$1" >/dev/null 2>&1 && echo passed',
@@ -149,6 +158,33 @@ def one_shot_compile_and_link(c):
     c.sh([c.cc, "-o", "x.elf", "main.c", "report.c"], cwd=d)
     c.boot(os.path.join(d, "x.elf"), "-- return 5", status=5,
            must=(r"^returning 5$",))
+
+
+@case
+def readme_walkthrough_works_as_written(c):
+    """The program of README.md's "Appliances", taken from the README itself,
+    built and booted with the arguments, environment and root file system
+    the README shows, with the output it shows."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        readme = f.read()
+    start = "    $ cat > app.c <<'EOF'\n"
+    if start not in readme:
+        raise Failed("README.md has no '$ cat > app.c' program any more")
+    i = readme.index(start) + len(start)
+    body = readme[i:readme.index("    EOF\n", i)]
+    d = os.path.join(c.tmp, "readme")
+    os.makedirs(os.path.join(d, "root", "etc"))
+    with open(os.path.join(d, "app.c"), "w") as f:
+        f.write("".join(l[4:] + "\n" for l in body.splitlines()))
+    with open(os.path.join(d, "root", "etc", "app.conf"), "w") as f:
+        f.write("port 80\n")
+    c.sh([c.cc, "-o", "app.elf", "app.c"], cwd=d)
+    img = os.path.join(d, "app.elf")
+    c.boot(img, "env.HOME=/root -- world 3", status=3,
+           must=(r"^hello world, HOME=/root$", r"^exit: program exited with status 3$"))
+    c.boot(img, "log=error -- again", extra=("--rootfs", os.path.join(d, "root")),
+           must=(r"^rootfs: \S*root\.tar: 3 entries unpacked", r"^hello again, HOME=unset$",
+                 r"^app\.conf: port 80$", r"^exit: program exited with status 0$"))
 
 
 @case
@@ -191,7 +227,11 @@ SOCKET_CHECKS = ("inet_pton", "inet_pton_bad", "inet_pton_inet6", "inet_ntop",
                  "inet_ntop_short", "tcp_socket", "setsockopt", "bind", "listen",
                  "getsockname", "connect", "accept", "tcp_nodelay", "send", "recv",
                  "shutdown", "recv_eof", "connect_refused", "udp_bind", "sendto",
-                 "recvfrom")
+                 "recvfrom", "gai_numeric", "gai_both_types", "gai_passive_any",
+                 "gai_null_host_loopback", "gai_connect", "getnameinfo",
+                 "getnameinfo_namereqd", "getnameinfo_overflow", "gai_name_enoname",
+                 "gai_service_name", "gai_port_range", "gai_inet6", "gai_badflags",
+                 "gai_nothing")
 
 
 @case
@@ -241,7 +281,7 @@ def httpd_serves_curl_from_the_host(c):
         f.write("x" * 1024)
     port = free_port()
     log = os.path.join(c.tmp, "httpd.console")
-    conns = 7
+    conns = 8
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [RUN_QEMU, "--timeout", "150", "--port", "%d:80" % port,
@@ -270,6 +310,11 @@ def httpd_serves_curl_from_the_host(c):
                     r"x{1024}", r"(Re-using|Reusing) existing connection"):
             if not re.search(pat, out):
                 problems.append("GET + keep-alive lacks /%s/" % pat)
+        # The last file stays open between requests: switching files and
+        # back serves each one's own contents.
+        out = curl(base + "/sub/a.txt", base + "/", base + "/sub/a.txt", base + "/")
+        if out != ("x" * 1024 + "<h1>appliance</h1>\n") * 2:
+            problems.append("a.txt, /, a.txt, / in turn: %r" % out[:200])
         out = curl("-I", base + "/sub/a.txt")
         if "Content-Length: 1024" not in out or "xxx" in out:
             problems.append("HEAD: %r" % out[:200])
@@ -358,6 +403,11 @@ def make_tree(c, name):
     with open(long, "w") as f:
         f.write("long")
     os.symlink("etc/motd", os.path.join(d, "motd"))
+    # The link's own owner and time, not its target's (lchown, lutimes).
+    if os.geteuid() == 0:
+        os.lchown(os.path.join(d, "motd"), 4321, 8765)
+    os.utime(os.path.join(d, "motd"), (1200000000, 1200000000),
+             follow_symlinks=False)
     os.chmod(os.path.join(d, "etc"), 0o750)
     os.utime(os.path.join(d, "etc"), (1100000000, 1100000000))
     return d
@@ -370,7 +420,8 @@ def tree_must(owner=True):
     return (r"^/etc type=d mode=0750 uid=\d+ gid=\d+ mtime=1100000000$",
             r"^/etc/motd type=f mode=0640 uid=%s gid=%s mtime=1000000000 size=5 data=<hello>$"
             % (("1234", "5678") if owner and os.geteuid() == 0 else (r"\d+", r"\d+")),
-            r"^/motd type=l .* target=<etc/motd>$",
+            r"^/motd type=l mode=\d+ uid=%s gid=%s mtime=1200000000 target=<etc/motd>$"
+            % (("4321", "8765") if owner and os.geteuid() == 0 else (r"\d+", r"\d+")),
             r"^/bin/tool type=f mode=4755 .* size=3 data=<#!x>$",
             r"^/etc/deep/er/n{95} type=f .* data=<long>$",
             r"exit: program exited with status 0")

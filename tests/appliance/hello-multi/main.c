@@ -1,7 +1,9 @@
 /*
  * An appliance: prints its arguments and environment, then leaves with
- * the status its arguments ask for ("exit N", "_exit N", "return N").
+ * the status its arguments ask for ("exit N", "_exit N", "return N"), or
+ * fails an assertion ("assert N": assert(N == 0)).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,11 @@ main(int argc, char **argv, char **envp)
 			printf("calling _exit(%d)\n", n);
 			fflush(stdout);
 			_exit(n);
+		}
+		if (strcmp(argv[i], "assert") == 0) {
+			fflush(stdout);
+			assert(n == 0);
+			printf("assertion %d == 0 held\n", n);
 		}
 		if (strcmp(argv[i], "return") == 0) {
 			printf("returning %d\n", n);
