@@ -61,6 +61,32 @@ int rump_sys_fchmod(int fd, mode_t mode);
 int rump_sys_chown(const char *path, uid_t uid, gid_t gid);
 int rump_sys_fchown(int fd, uid_t uid, gid_t gid);
 int rump_sys_utimes(const char *path, const void *tv);
+int rump_sys_futimes(int fd, const void *tv);
+int rump_sys_lutimes(const char *path, const void *tv);
+int rump_sys_lchmod(const char *path, mode_t mode);
+int rump_sys_lchown(const char *path, uid_t uid, gid_t gid);
+ssize_t rump_sys_preadv(int fd, const void *iov, int iovcnt, off_t offset);
+ssize_t rump_sys_pwritev(int fd, const void *iov, int iovcnt, off_t offset);
+
+/*
+ * The *at calls: a relative path is looked up from directory descriptor
+ * fd, RUMP_AT_FDCWD for the working directory. Flags are NetBSD's
+ * RUMP_AT_* (rumpdefs.h); times are NetBSD timespecs, RUMP_UTIME_NOW and
+ * RUMP_UTIME_OMIT in tv_nsec as utimensat(2) says.
+ */
+int rump_sys_fstatat(int fd, const char *path, void *buf, int flag);
+int rump_sys_fchmodat(int fd, const char *path, mode_t mode, int flag);
+int rump_sys_fchownat(int fd, const char *path, uid_t owner, gid_t group,
+    int flag);
+int rump_sys_linkat(int fd1, const char *name1, int fd2, const char *name2,
+    int flags);
+int rump_sys_renameat(int fromfd, const char *from, int tofd, const char *to);
+int rump_sys_symlinkat(const char *path1, int fd, const char *path2);
+ssize_t rump_sys_readlinkat(int fd, const char *path, char *buf,
+    size_t bufsize);
+int rump_sys_faccessat(int fd, const char *path, int amode, int flag);
+int rump_sys_utimensat(int fd, const char *path, const void *tptr, int flag);
+int rump_sys_futimens(int fd, const void *tptr);
 int rump_sys_truncate(const char *path, off_t length);
 int rump_sys_ftruncate(int fd, off_t length);
 int rump_sys_fsync(int fd);

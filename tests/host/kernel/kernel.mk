@@ -4,7 +4,7 @@
 KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
-$(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
+$(O)/host/obj/kernel/%.o: kernel/%.c $(wildcard kernel/*.h) $(wildcard include/rump/*.h) $(SYSCALL_GEN)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
@@ -162,6 +162,18 @@ $(O)/host/tests/kernel/test_prot: tests/host/kernel/test_prot.c $(KERNEL_SRCS) $
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_prot
+
+# The *at family, l* calls, futimes/futimens, preadv/pwritev (vfs_at.c, vfs_pvio.c).
+$(O)/host/tests/kernel/test_at: tests/host/kernel/test_at.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) $(wildcard kernel/*.h) $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_at.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_at
 
 # tmpfs at scale: sparse files, the largest size, 30,000 names.
 $(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
