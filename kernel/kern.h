@@ -87,6 +87,19 @@ int file_count(void);			/* files open now */
 int file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done);
 extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
 
+/*
+ * Advisory locks (kern_lock.c): what closing and exiting drop. fd_close
+ * and dup2 report a descriptor of fp closed by p (its fcntl locks on the
+ * file go), file_release the file's last close (its flock locks go),
+ * proc_free the process's exit. lock_fcntl serves F_GETLK, F_SETLK and
+ * F_SETLKW on descriptor fd (file fp) with the struct flock at ufl.
+ */
+struct proc;
+void lock_fd_closed(struct proc *p, struct file *fp);
+void lock_file_closed(struct file *fp);
+void lock_proc_exit(struct proc *p);
+int lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl);
+
 /* ---- vnodes: tmpfs, lookup, devices (vfs.c) ---- */
 
 enum vtype { VNON, VREG, VDIR, VLNK, VCHR, VFIFO };

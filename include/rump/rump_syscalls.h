@@ -95,6 +95,8 @@ mode_t rump_sys_umask(mode_t newmask);
 int rump_sys_pipe(int *fds);
 int rump_sys_pipe2(int *fds, int flags);
 int rump_sys_fcntl(int fd, int cmd, ...);
+/* Advisory locks: how is RUMP_LOCK_*; fcntl's F_*LK take a struct rump_flock. */
+int rump_sys_flock(int fd, int how);
 int rump_sys_ioctl(int fd, unsigned long com, ...);
 int rump_sys_poll(void *fds, unsigned nfds, int timeout);
 int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,

@@ -124,6 +124,16 @@
 #define RUMP_F_GETFL		3
 #define RUMP_F_SETFL		4
 #define RUMP_F_DUPFD_CLOEXEC	12
+#define RUMP_F_GETLK		7
+#define RUMP_F_SETLK		8
+#define RUMP_F_SETLKW		9
+#define RUMP_F_RDLCK		1
+#define RUMP_F_UNLCK		2
+#define RUMP_F_WRLCK		3
+#define RUMP_LOCK_SH		0x01
+#define RUMP_LOCK_EX		0x02
+#define RUMP_LOCK_NB		0x04
+#define RUMP_LOCK_UN		0x08
 #define RUMP_FD_CLOEXEC		1
 
 #define RUMP_FIONREAD		0x4004667fUL
@@ -197,6 +207,14 @@
 struct rump_timespec {
 	int64_t tv_sec;
 	long tv_nsec;
+};
+/* NetBSD's struct flock (fcntl F_GETLK, F_SETLK, F_SETLKW), 24 bytes. */
+struct rump_flock {
+	int64_t l_start;
+	int64_t l_len;		/* 0: to the end of the file */
+	int32_t l_pid;		/* F_GETLK: the owner, -1 for a flock(2) lock */
+	int16_t l_type;		/* RUMP_F_RDLCK, RUMP_F_WRLCK, RUMP_F_UNLCK */
+	int16_t l_whence;	/* RUMP_SEEK_* */
 };
 struct rump_stat {
 	uint64_t st_dev;

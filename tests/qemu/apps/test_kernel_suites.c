@@ -10,6 +10,7 @@ int syscalls_suite(void);
 int tmpfs_suite(void);
 int prot_suite(void);
 int at_suite(void);
+int lock_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
 {
@@ -34,4 +35,9 @@ TESTCASE(kernel_prot_suite)
 TESTCASE(kernel_at_suite)
 {
 	return at_suite();
+}
+
+TESTCASE(kernel_lock_suite)
+{
+	return lock_suite();
 }
