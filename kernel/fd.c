@@ -91,6 +91,7 @@ fd_release(struct filedesc *fdp)
 	for (int i = 0; i < NOFILE; i++)
 		if (fdp->files[i] != NULL)
 			file_release(fdp->files[i]);
+	kq_fdp_freed(fdp);
 	kmem_free(fdp, sizeof(*fdp));
 }
 
@@ -131,6 +132,7 @@ fd_close(struct filedesc *fdp, int fd)
 	if (fp->refs > 1 && fp->ops->fo_restart != NULL)
 		fp->ops->fo_restart(fp);
 	lock_fd_closed(curproc(), fp);
+	kq_fd_closed(fdp, fd);
 	file_release(fp);
 	return 0;
 }
@@ -147,6 +149,7 @@ fd_dup2(struct filedesc *fdp, int from, int to)
 	file_hold(fp);
 	if (fdp->files[to] != NULL) {
 		lock_fd_closed(curproc(), fdp->files[to]);
+		kq_fd_closed(fdp, to);
 		file_release(fdp->files[to]);
 	}
 	fdp->files[to] = fp;

@@ -99,6 +99,12 @@ void lock_fd_closed(struct proc *p, struct file *fp);
 void lock_file_closed(struct file *fp);
 void lock_proc_exit(struct proc *p);
 int lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl);
+/*
+ * kqueue (kern_event.c): descriptor fd of table fdp was closed (its
+ * knotes go); table fdp is being freed (kqueues made in it forget it).
+ */
+void kq_fd_closed(struct filedesc *fdp, int fd);
+void kq_fdp_freed(struct filedesc *fdp);
 
 /* ---- vnodes: tmpfs, lookup, devices (vfs.c) ---- */
 

@@ -15,6 +15,8 @@
  * shrinks; a waiter whose process is drained gets EINTR. A process about
  * to wait on a lock whose owner waits, directly or along a chain, for a
  * lock of the first process gets EDEADLK (fcntl(2) locks only, as NetBSD).
+ * At most LK_MAX lock records exist at once; past that a request that
+ * needs one is ENOLCK (NetBSD limits them per user).
  */
 #include <string.h>
 
@@ -37,6 +39,7 @@
 #define LK_EOF		INT64_MAX
 #define LK_HASH		64
 #define LK_MAXDEPTH	50		/* deadlock search: chains longer pass */
+#define LK_MAX		8192		/* locks in the kernel: ENOLCK past it */
 
 /* NetBSD's struct flock, 24 bytes on amd64. */
 struct nb_flock {
@@ -66,6 +69,26 @@ struct kwaiter {
 static struct klock *lk_hash[LK_HASH];
 static struct kwaiter *lk_waiters;
 static struct kcv lk_cv;
+static int lk_count;
+
+/* A zeroed lock record, or NULL past LK_MAX or out of memory. */
+static struct klock *
+lk_alloc(void)
+{
+	struct klock *k;
+
+	if (lk_count >= LK_MAX || (k = kmem_zalloc(sizeof(*k))) == NULL)
+		return NULL;
+	lk_count++;
+	return k;
+}
+
+static void
+lk_free(struct klock *k)
+{
+	lk_count--;
+	kmem_free(k, sizeof(*k));
+}
 
 static struct klock **
 chain(struct vnode *vp)
@@ -162,7 +185,7 @@ carve(struct klock *r, bool merge, struct klock **spare)
 			if (k->end > r->end)
 				r->end = k->end;
 			unlink_lock(k);
-			kmem_free(k, sizeof(*k));
+			lk_free(k);
 			continue;
 		}
 		if (!overlaps(k, r))
@@ -170,7 +193,7 @@ carve(struct klock *r, bool merge, struct klock **spare)
 		changed = true;
 		if (k->start >= r->start && k->end <= r->end) {
 			unlink_lock(k);
-			kmem_free(k, sizeof(*k));
+			lk_free(k);
 		} else if (k->start < r->start && k->end > r->end) {
 			struct klock *right = *spare;
 
@@ -199,15 +222,15 @@ carve(struct klock *r, bool merge, struct klock **spare)
 static int
 lock_set(struct klock *want, bool wait, struct lwp *l, int fd, struct file *fp)
 {
-	struct klock *nk = NULL, *spare = kmem_zalloc(sizeof(*spare));
+	struct klock *nk = NULL, *spare = lk_alloc();
 	struct kwaiter w;
 	bool woke;
 	int error = 0;
 
 	if (spare == NULL || (want->type != F_UNLCK &&
-	    (nk = kmem_zalloc(sizeof(*nk))) == NULL)) {
+	    (nk = lk_alloc()) == NULL)) {
 		if (spare != NULL)
-			kmem_free(spare, sizeof(*spare));
+			lk_free(spare);
 		return RUMP_ENOLCK;
 	}
 	if (want->type == F_UNLCK) {
@@ -255,9 +278,9 @@ out:
 	if (woke)
 		kcv_broadcast(&lk_cv);
 	if (nk != NULL)
-		kmem_free(nk, sizeof(*nk));
+		lk_free(nk);
 	if (spare != NULL)
-		kmem_free(spare, sizeof(*spare));
+		lk_free(spare);
 	return error;
 }
 
@@ -273,7 +296,7 @@ drop_owner(void *owner, struct vnode *vp)
 			struct klock *k = *pp;
 			if (k->owner == owner && (vp == NULL || k->vp == vp)) {
 				*pp = k->next;
-				kmem_free(k, sizeof(*k));
+				lk_free(k);
 				woke = true;
 			} else {
 				pp = &k->next;

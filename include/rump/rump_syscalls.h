@@ -99,6 +99,14 @@ int rump_sys_fcntl(int fd, int cmd, ...);
 int rump_sys_flock(int fd, int how);
 int rump_sys_ioctl(int fd, unsigned long com, ...);
 int rump_sys_poll(void *fds, unsigned nfds, int timeout);
+/*
+ * kqueue: the lists are NetBSD 9's 40-byte struct kevent (struct
+ * rump_kevent in rumpdefs.h), the timeout a NetBSD timespec or NULL.
+ */
+int rump_sys_kqueue(void);
+int rump_sys_kqueue1(int flags);
+int rump_sys_kevent(int fd, const void *changelist, size_t nchanges,
+    void *eventlist, size_t nevents, const void *timeout);
 int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,
     size_t *oldlenp, const void *newv, size_t newlen);
 int rump_sys_reboot(int opt, char *bootstr);

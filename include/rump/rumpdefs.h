@@ -216,6 +216,30 @@ struct rump_flock {
 	int16_t l_type;		/* RUMP_F_RDLCK, RUMP_F_WRLCK, RUMP_F_UNLCK */
 	int16_t l_whence;	/* RUMP_SEEK_* */
 };
+/* NetBSD 9's struct kevent (__kevent50), 40 bytes. */
+struct rump_kevent {
+	uint64_t ident;
+	uint32_t filter;	/* RUMP_EVFILT_* */
+	uint32_t flags;		/* RUMP_EV_* */
+	uint32_t fflags;
+	uint32_t pad;
+	int64_t data;
+	uint64_t udata;
+};
+#define RUMP_EVFILT_READ	0
+#define RUMP_EVFILT_WRITE	1
+#define RUMP_EVFILT_VNODE	3
+#define RUMP_EVFILT_TIMER	6
+#define RUMP_EV_ADD		0x0001
+#define RUMP_EV_DELETE		0x0002
+#define RUMP_EV_ENABLE		0x0004
+#define RUMP_EV_DISABLE		0x0008
+#define RUMP_EV_ONESHOT		0x0010
+#define RUMP_EV_CLEAR		0x0020
+#define RUMP_EV_RECEIPT		0x0040
+#define RUMP_EV_DISPATCH	0x0080
+#define RUMP_EV_ERROR		0x4000
+#define RUMP_EV_EOF		0x8000
 struct rump_stat {
 	uint64_t st_dev;
 	uint32_t st_mode;

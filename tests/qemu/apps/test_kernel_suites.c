@@ -11,6 +11,7 @@ int tmpfs_suite(void);
 int prot_suite(void);
 int at_suite(void);
 int lock_suite(void);
+int event_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
 {
@@ -40,4 +41,9 @@ TESTCASE(kernel_at_suite)
 TESTCASE(kernel_lock_suite)
 {
 	return lock_suite();
+}
+
+TESTCASE(kernel_event_suite)
+{
+	return event_suite();
 }
