@@ -356,6 +356,19 @@ extern struct kcv poll_kcv;
 int pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2]);
 /* A pipe as two files not yet in any table. 0 or ENFILE. */
 int pipe_files(int fflags, struct file **rfp, struct file **wfp);
+/*
+ * FIFOs (fifo.c) on pipes: pipe_alloc makes one with no ends (NULL when
+ * out of memory) whose gone(arg) runs when it is freed; pipe_file opens
+ * fflag's ends (FREAD, FWRITE or both) as a file (NULL: ENFILE);
+ * pipe_ends counts the open ends; pipe_free frees one with none.
+ * fifo_open opens FIFO vnode vp as fifo(4) says, or NULL with *errp.
+ */
+struct pipe;
+struct pipe *pipe_alloc(void (*gone)(void *), void *arg);
+struct file *pipe_file(struct pipe *p, int fflag);
+void pipe_ends(struct pipe *p, int *readers, int *writers);
+void pipe_free(struct pipe *p);
+struct file *fifo_open(struct vnode *vp, int fflag, int *errp);
 /* socketpair(AF_LOCAL) ends (socketpair.c); shutdown of one, any build. */
 extern const struct fileops lsock_fileops;
 int lsock_shutdown(struct file *fp, int how);

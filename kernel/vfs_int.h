@@ -1,6 +1,6 @@
 /*
  * What the file system call files share (vfs_syscalls.c, vfs_at.c,
- * vfs_pvio.c): NetBSD's *at(2) flags and the helpers behind the path,
+ * vfs_pvio.c, fifo.c): NetBSD's *at(2) flags and the helpers behind the path,
  * descriptor and *at forms of each call, so that each form is one
  * implementation with a directory descriptor (AT_FDCWD for the old calls).
  */
@@ -20,6 +20,12 @@
 int stat_out(struct vnode *vp, void *ub);
 /* stat(2) of upath from dirfd; follow is LOOKUP_FOLLOW or 0. */
 int path_stat(struct lwp *l, int dirfd, const char *upath, void *ub, int follow);
+/*
+ * The parent of a name to create, from dirfd: EEXIST if the name exists,
+ * EACCES without write and search permission on the parent.
+ */
+int create_lookup(struct lwp *l, int dirfd, const char *upath,
+    struct nameidata *nd);
 /* The vnode behind fd, or NULL with *errp set (EBADF, or EINVAL for pipes). */
 struct vnode *fd_vnode(struct lwp *l, int fd, int *errp);
 

@@ -162,9 +162,14 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		nd_done(&nd);
 		return error;
 	}
-	fp = file_alloc(&vnode_fileops, fflag, vp);	/* takes nd's reference */
-	if (fp == NULL) {
+	if (vp->v_type == VFIFO) {
+		/* A FIFO's file is its pipe's (fifo.c); nd's reference goes. */
+		fp = fifo_open(vp, fflag, &error);
 		nd_done(&nd);
+		if (fp == NULL)
+			return error;
+	} else if ((fp = file_alloc(&vnode_fileops, fflag, vp)) == NULL) {
+		nd_done(&nd);			/* else fp took nd's reference */
 		return RUMP_ENOMEM;
 	}
 	error = fd_alloc(l->l_proc->p_fd, 0, fp, &fd);
@@ -383,7 +388,7 @@ sys_pwrite(struct lwp *l, const void *a, register_t *rv)
 /* ---- names ---- */
 
 /* Looks up the parent of a name to create; EEXIST if it exists. */
-static int
+int
 create_lookup(struct lwp *l, int dirfd, const char *upath, struct nameidata *nd)
 {
 	int error = namei(l, dirfd, upath, LOOKUP_PARENT, nd);

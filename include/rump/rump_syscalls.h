@@ -45,6 +45,8 @@ int rump_sys_lstat(const char *path, void *sb);
 int rump_sys_fstat(int fd, void *sb);
 int rump_sys_mkdir(const char *path, mode_t mode);
 int rump_sys_mkdirat(int fd, const char *path, mode_t mode);
+int rump_sys_mkfifo(const char *path, mode_t mode);
+int rump_sys_mkfifoat(int fd, const char *path, mode_t mode);
 int rump_sys_rmdir(const char *path);
 int rump_sys_unlink(const char *path);
 int rump_sys_unlinkat(int fd, const char *path, int flag);

@@ -199,6 +199,18 @@ $(O)/host/tests/kernel/test_event: tests/host/kernel/test_event.c $(KERNEL_SRCS)
 
 test-host: $(O)/host/tests/kernel/test_event
 
+# mkfifo, mkfifoat and fifo(4) opens (fifo.c on pipe.c).
+$(O)/host/tests/kernel/test_fifo: tests/host/kernel/test_fifo.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) $(wildcard kernel/*.h) $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_fifo.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_fifo
+
 # tmpfs at scale: sparse files, the largest size, 30,000 names.
 $(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
 		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h

@@ -12,6 +12,7 @@ int prot_suite(void);
 int at_suite(void);
 int lock_suite(void);
 int event_suite(void);
+int fifo_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
 {
@@ -46,4 +47,9 @@ TESTCASE(kernel_lock_suite)
 TESTCASE(kernel_event_suite)
 {
 	return event_suite();
+}
+
+TESTCASE(kernel_fifo_suite)
+{
+	return fifo_suite();
 }
