@@ -36,6 +36,7 @@ file_release(struct file *fp)
 	KASSERT(fp->refs > 0);
 	if (--fp->refs > 0)
 		return;
+	lock_file_closed(fp);
 	if (fp->ops->fo_close != NULL)
 		fp->ops->fo_close(fp);
 	kmem_free(fp, sizeof(*fp));
@@ -90,6 +91,7 @@ fd_release(struct filedesc *fdp)
 	for (int i = 0; i < NOFILE; i++)
 		if (fdp->files[i] != NULL)
 			file_release(fdp->files[i]);
+	kq_fdp_freed(fdp);
 	kmem_free(fdp, sizeof(*fdp));
 }
 
@@ -129,6 +131,8 @@ fd_close(struct filedesc *fdp, int fd)
 	/* Calls blocked on it (they hold it) learn that it went. */
 	if (fp->refs > 1 && fp->ops->fo_restart != NULL)
 		fp->ops->fo_restart(fp);
+	lock_fd_closed(curproc(), fp);
+	kq_fd_closed(fdp, fd);
 	file_release(fp);
 	return 0;
 }
@@ -143,8 +147,11 @@ fd_dup2(struct filedesc *fdp, int from, int to)
 	if (from == to)
 		return 0;
 	file_hold(fp);
-	if (fdp->files[to] != NULL)
+	if (fdp->files[to] != NULL) {
+		lock_fd_closed(curproc(), fdp->files[to]);
+		kq_fd_closed(fdp, to);
 		file_release(fdp->files[to]);
+	}
 	fdp->files[to] = fp;
 	fdp->cloexec[to] = 0;		/* dup2 clears close-on-exec */
 	return 0;

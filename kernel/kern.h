@@ -87,6 +87,25 @@ int file_count(void);			/* files open now */
 int file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done);
 extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
 
+/*
+ * Advisory locks (kern_lock.c): what closing and exiting drop. fd_close
+ * and dup2 report a descriptor of fp closed by p (its fcntl locks on the
+ * file go), file_release the file's last close (its flock locks go),
+ * proc_free the process's exit. lock_fcntl serves F_GETLK, F_SETLK and
+ * F_SETLKW on descriptor fd (file fp) with the struct flock at ufl.
+ */
+struct proc;
+void lock_fd_closed(struct proc *p, struct file *fp);
+void lock_file_closed(struct file *fp);
+void lock_proc_exit(struct proc *p);
+int lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl);
+/*
+ * kqueue (kern_event.c): descriptor fd of table fdp was closed (its
+ * knotes go); table fdp is being freed (kqueues made in it forget it).
+ */
+void kq_fd_closed(struct filedesc *fdp, int fd);
+void kq_fdp_freed(struct filedesc *fdp);
+
 /* ---- vnodes: tmpfs, lookup, devices (vfs.c) ---- */
 
 enum vtype { VNON, VREG, VDIR, VLNK, VCHR, VFIFO };
@@ -354,6 +373,19 @@ extern struct kcv poll_kcv;
 int pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2]);
 /* A pipe as two files not yet in any table. 0 or ENFILE. */
 int pipe_files(int fflags, struct file **rfp, struct file **wfp);
+/*
+ * FIFOs (fifo.c) on pipes: pipe_alloc makes one with no ends (NULL when
+ * out of memory) whose gone(arg) runs when it is freed; pipe_file opens
+ * fflag's ends (FREAD, FWRITE or both) as a file (NULL: ENFILE);
+ * pipe_ends counts the open ends; pipe_free frees one with none.
+ * fifo_open opens FIFO vnode vp as fifo(4) says, or NULL with *errp.
+ */
+struct pipe;
+struct pipe *pipe_alloc(void (*gone)(void *), void *arg);
+struct file *pipe_file(struct pipe *p, int fflag);
+void pipe_ends(struct pipe *p, int *readers, int *writers);
+void pipe_free(struct pipe *p);
+struct file *fifo_open(struct vnode *vp, int fflag, int *errp);
 /* socketpair(AF_LOCAL) ends (socketpair.c); shutdown of one, any build. */
 extern const struct fileops lsock_fileops;
 int lsock_shutdown(struct file *fp, int how);

@@ -81,6 +81,10 @@ sys_fcntl(struct lwp *l, const void *a, register_t *rv)
 		    ((arg & RUMP_O_NONBLOCK) ? FNONBLOCK : 0) |
 		    ((arg & RUMP_O_APPEND) ? FAPPEND : 0);
 		return 0;
+	case 7:			/* F_GETLK */
+	case 8:			/* F_SETLK */
+	case 9:			/* F_SETLKW */
+		return lock_fcntl(l, fd, fp, cmd, (void *)arg);
 	default:
 		return RUMP_EINVAL;
 	}

@@ -3,6 +3,8 @@
  * while it is empty and a writer exists (EOF otherwise); writers block while
  * it is full and a reader exists (EPIPE otherwise, with SIGPIPE posted to
  * the process: raised in a remote client, dropped for local processes).
+ * A FIFO (fifo.c) is a pipe whose ends are opened one by one, a read-write
+ * open holding both.
  */
 #include <string.h>
 
@@ -17,6 +19,8 @@ struct pipe {
 	size_t head, count;
 	int readers, writers;
 	struct kcv cv;
+	void (*gone)(void *);		/* FIFOs: told when the last end goes */
+	void *gone_arg;
 };
 
 static struct pipe *
@@ -108,14 +112,12 @@ pipe_close(struct file *fp)
 
 	if (fp->flag & FREAD)
 		p->readers--;
-	else
+	if (fp->flag & FWRITE)
 		p->writers--;
 	kcv_broadcast(&p->cv);
 	kcv_broadcast(&poll_kcv);
-	if (p->readers == 0 && p->writers == 0) {
-		kcv_destroy(&p->cv);
-		kmem_free(p, sizeof(*p));
-	}
+	if (p->readers == 0 && p->writers == 0)
+		pipe_free(p);
 }
 
 static int
@@ -129,7 +131,8 @@ pipe_poll(struct file *fp, int events)
 			rev |= events & (0x1 | 0x40);	/* POLLIN | POLLRDNORM */
 		if (p->writers == 0)
 			rev |= 0x10;			/* POLLHUP */
-	} else {
+	}
+	if (fp->flag & FWRITE) {
 		if (p->readers == 0)
 			rev |= 0x8;			/* POLLERR */
 		else if (p->count < PIPE_SIZE)
@@ -145,6 +148,52 @@ pipe_nread(struct file *fp, int *n)
 	return 0;
 }
 
+struct pipe *
+pipe_alloc(void (*gone)(void *), void *arg)
+{
+	/* An object a caller can pile up: it leaves the kernel's reserve alone. */
+	struct pipe *p = kmem_obj_alloc(sizeof(*p));
+
+	if (p != NULL) {
+		p->gone = gone;
+		p->gone_arg = arg;
+	}
+	return p;
+}
+
+void
+pipe_free(struct pipe *p)
+{
+	KASSERT(p->readers == 0 && p->writers == 0);
+	if (p->gone != NULL)
+		p->gone(p->gone_arg);
+	kcv_destroy(&p->cv);
+	kmem_free(p, sizeof(*p));
+}
+
+struct file *
+pipe_file(struct pipe *p, int fflag)
+{
+	struct file *fp = file_alloc(&pipe_fileops, fflag, p);
+
+	if (fp == NULL)
+		return NULL;
+	if (fflag & FREAD)
+		p->readers++;
+	if (fflag & FWRITE)
+		p->writers++;
+	kcv_broadcast(&p->cv);
+	kcv_broadcast(&poll_kcv);
+	return fp;
+}
+
+void
+pipe_ends(struct pipe *p, int *readers, int *writers)
+{
+	*readers = p->readers;
+	*writers = p->writers;
+}
+
 const struct fileops pipe_fileops = {
 	.fo_read = pipe_read,
 	.fo_write = pipe_write,
@@ -157,8 +206,7 @@ const struct fileops pipe_fileops = {
 int
 pipe_files(int fflags, struct file **rfp, struct file **wfp)
 {
-	/* An object a caller can pile up: it leaves the kernel's reserve alone. */
-	struct pipe *p = kmem_obj_alloc(sizeof(*p));
+	struct pipe *p = pipe_alloc(NULL, NULL);
 	struct file *rf, *wf;
 
 	if (p == NULL)

@@ -196,6 +196,7 @@ proc_free(struct proc *p)
 	}
 	child_unlink(p);
 	hash_remove(p);
+	lock_proc_exit(p);
 	fd_release(p->p_fd);
 	if (p->p_cwd != NULL)
 		vrele(p->p_cwd);

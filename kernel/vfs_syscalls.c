@@ -4,10 +4,9 @@
 #include <string.h>
 
 #include "kern.h"
+#include "vfs_int.h"
 
 #define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-#define AT_FDCWD	-100
-#define AT_REMOVEDIR	0x800
 
 /* NetBSD open(2) flags */
 #define O_ACCMODE	0x00000003
@@ -163,9 +162,14 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		nd_done(&nd);
 		return error;
 	}
-	fp = file_alloc(&vnode_fileops, fflag, vp);	/* takes nd's reference */
-	if (fp == NULL) {
+	if (vp->v_type == VFIFO) {
+		/* A FIFO's file is its pipe's (fifo.c); nd's reference goes. */
+		fp = fifo_open(vp, fflag, &error);
 		nd_done(&nd);
+		if (fp == NULL)
+			return error;
+	} else if ((fp = file_alloc(&vnode_fileops, fflag, vp)) == NULL) {
+		nd_done(&nd);			/* else fp took nd's reference */
 		return RUMP_ENOMEM;
 	}
 	error = fd_alloc(l->l_proc->p_fd, 0, fp, &fd);
@@ -217,7 +221,7 @@ struct nb_stat {
 };
 _Static_assert(sizeof(struct nb_stat) == 152, "NetBSD struct stat is 152 bytes");
 
-static int
+int
 stat_out(struct vnode *vp, void *ub)
 {
 	static const uint32_t fmt[] = { 0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO };
@@ -241,15 +245,15 @@ stat_out(struct vnode *vp, void *ub)
 	return copyout(&st, ub, sizeof(st));
 }
 
-static int
-path_stat(struct lwp *l, const void *a, int follow)
+int
+path_stat(struct lwp *l, int dirfd, const char *upath, void *ub, int follow)
 {
 	struct nameidata nd;
-	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), follow, &nd);
+	int error = namei(l, dirfd, upath, follow, &nd);
 
 	if (error != 0)
 		return error;
-	error = stat_out(nd.ni_vp, ARG(a, 1, void *));
+	error = stat_out(nd.ni_vp, ub);
 	nd_done(&nd);
 	return error;
 }
@@ -258,18 +262,19 @@ int
 sys_stat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return path_stat(l, a, LOOKUP_FOLLOW);
+	return path_stat(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, void *),
+	    LOOKUP_FOLLOW);
 }
 
 int
 sys_lstat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return path_stat(l, a, 0);
+	return path_stat(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, void *), 0);
 }
 
 /* The vnode behind fd, or NULL with *errp set (EBADF, or EINVAL for pipes). */
-static struct vnode *
+struct vnode *
 fd_vnode(struct lwp *l, int fd, int *errp)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, fd);
@@ -329,13 +334,7 @@ sys_lseek(struct lwp *l, const void *a, register_t *rv)
 	return 0;
 }
 
-struct posio {
-	struct vnode *vp;
-	int64_t off;
-	bool write;
-};
-
-static int
+int
 xfer_positioned(void *arg, void *kbuf, size_t n, size_t *done)
 {
 	struct posio *io = arg;
@@ -389,7 +388,7 @@ sys_pwrite(struct lwp *l, const void *a, register_t *rv)
 /* ---- names ---- */
 
 /* Looks up the parent of a name to create; EEXIST if it exists. */
-static int
+int
 create_lookup(struct lwp *l, int dirfd, const char *upath, struct nameidata *nd)
 {
 	int error = namei(l, dirfd, upath, LOOKUP_PARENT, nd);
@@ -498,19 +497,19 @@ sys_unlinkat(struct lwp *l, const void *a, register_t *rv)
 }
 
 int
-sys_link(struct lwp *l, const void *a, register_t *rv)
+do_linkat(struct lwp *l, int fd1, const char *path, int fd2, const char *link,
+    int follow)
 {
 	struct nameidata from, to;
 	int error;
 
-	(void)rv;
-	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), 0, &from)) != 0)
+	if ((error = namei(l, fd1, path, follow, &from)) != 0)
 		return error;
 	if (from.ni_vp->v_type == VDIR) {
 		nd_done(&from);
 		return RUMP_EPERM;
 	}
-	if ((error = create_lookup(l, AT_FDCWD, ARG(a, 1, const char *), &to)) == 0) {
+	if ((error = create_lookup(l, fd2, link, &to)) == 0) {
 		error = dir_add(to.ni_dvp, to.ni_name, from.ni_vp);
 		nd_done(&to);
 	}
@@ -519,7 +518,7 @@ sys_link(struct lwp *l, const void *a, register_t *rv)
 }
 
 int
-sys_symlink(struct lwp *l, const void *a, register_t *rv)
+do_symlinkat(struct lwp *l, const char *upath, int dirfd, const char *link)
 {
 	struct nameidata nd;
 	struct vnode *vp;
@@ -527,14 +526,13 @@ sys_symlink(struct lwp *l, const void *a, register_t *rv)
 	char *target;
 	int error;
 
-	(void)rv;
 	if ((target = kmem_zalloc(RUMP_PATH_MAX)) == NULL)
 		return RUMP_ENOMEM;
 	len = 1;
-	error = copyinstr(ARG(a, 0, const char *), target, RUMP_PATH_MAX, &len);
+	error = copyinstr(upath, target, RUMP_PATH_MAX, &len);
 	len--;			/* without the NUL */
 	if (error == 0)
-		error = create_lookup(l, AT_FDCWD, ARG(a, 1, const char *), &nd);
+		error = create_lookup(l, dirfd, link, &nd);
 	if (error != 0) {
 		kmem_free(target, RUMP_PATH_MAX);
 		return error;
@@ -556,11 +554,12 @@ sys_symlink(struct lwp *l, const void *a, register_t *rv)
 }
 
 int
-sys_readlink(struct lwp *l, const void *a, register_t *rv)
+do_readlinkat(struct lwp *l, int dirfd, const char *upath, char *ubuf, size_t n,
+    register_t *rv)
 {
 	struct nameidata nd;
-	size_t n = ARG(a, 2, size_t), len;
-	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), 0, &nd);
+	size_t len;
+	int error = namei(l, dirfd, upath, 0, &nd);
 
 	if (error != 0)
 		return error;
@@ -571,7 +570,7 @@ sys_readlink(struct lwp *l, const void *a, register_t *rv)
 	len = strlen(nd.ni_vp->v_target);
 	if (len > n)
 		len = n;		/* readlink(2) truncates, returning the count */
-	error = copyout(nd.ni_vp->v_target, ARG(a, 1, void *), len);
+	error = copyout(nd.ni_vp->v_target, ubuf, len);
 	*rv = (register_t)len;
 	nd_done(&nd);
 	return error;
@@ -588,20 +587,20 @@ ancestor(struct vnode *a, struct vnode *b)
 }
 
 int
-sys_rename(struct lwp *l, const void *a, register_t *rv)
+do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
+    const char *upto)
 {
 	struct nameidata from, to;
 	struct vnode *vp;
 	int error;
 
-	(void)rv;
-	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_PARENT, &from)) != 0)
+	if ((error = namei(l, fromfd, upfrom, LOOKUP_PARENT, &from)) != 0)
 		return error;
 	if (from.ni_vp == NULL) {
 		nd_done(&from);
 		return RUMP_ENOENT;
 	}
-	if ((error = namei(l, AT_FDCWD, ARG(a, 1, const char *), LOOKUP_PARENT, &to)) != 0) {
+	if ((error = namei(l, tofd, upto, LOOKUP_PARENT, &to)) != 0) {
 		nd_done(&from);
 		return error;
 	}
@@ -638,7 +637,7 @@ sys_rename(struct lwp *l, const void *a, register_t *rv)
 
 /* ---- attributes ---- */
 
-static int
+int
 set_mode(struct lwp *l, struct vnode *vp, uint32_t mode)
 {
 	if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid)
@@ -648,7 +647,7 @@ set_mode(struct lwp *l, struct vnode *vp, uint32_t mode)
 	return 0;
 }
 
-static int
+int
 set_owner(struct lwp *l, struct vnode *vp, kuid_t uid, kgid_t gid)
 {
 	struct kauth_cred *c = CRED(l);
@@ -812,21 +811,23 @@ sys_fsync(struct lwp *l, const void *a, register_t *rv)
 }
 
 int
-sys_access(struct lwp *l, const void *a, register_t *rv)
+do_accessat(struct lwp *l, int dirfd, const char *upath, int mode, int flag)
 {
 	struct nameidata nd;
-	int mode = ARG(a, 1, int), error;
+	int error;
 	struct kauth_cred real;
 
-	(void)rv;
 	if (mode & ~7)
 		return RUMP_EINVAL;
-	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd)) != 0)
+	if ((error = namei(l, dirfd, upath,
+	    (flag & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd)) != 0)
 		return error;
-	/* access(2) checks with the real ids. */
+	/* access(2) checks with the real ids; AT_EACCESS with the effective. */
 	real = *CRED(l);
-	real.euid = real.uid;
-	real.egid = real.gid;
+	if (!(flag & AT_EACCESS)) {
+		real.euid = real.uid;
+		real.egid = real.gid;
+	}
 	if (mode != 0)
 		error = vaccess(nd.ni_vp, &real, mode);
 	nd_done(&nd);

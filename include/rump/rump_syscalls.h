@@ -45,6 +45,8 @@ int rump_sys_lstat(const char *path, void *sb);
 int rump_sys_fstat(int fd, void *sb);
 int rump_sys_mkdir(const char *path, mode_t mode);
 int rump_sys_mkdirat(int fd, const char *path, mode_t mode);
+int rump_sys_mkfifo(const char *path, mode_t mode);
+int rump_sys_mkfifoat(int fd, const char *path, mode_t mode);
 int rump_sys_rmdir(const char *path);
 int rump_sys_unlink(const char *path);
 int rump_sys_unlinkat(int fd, const char *path, int flag);
@@ -61,6 +63,32 @@ int rump_sys_fchmod(int fd, mode_t mode);
 int rump_sys_chown(const char *path, uid_t uid, gid_t gid);
 int rump_sys_fchown(int fd, uid_t uid, gid_t gid);
 int rump_sys_utimes(const char *path, const void *tv);
+int rump_sys_futimes(int fd, const void *tv);
+int rump_sys_lutimes(const char *path, const void *tv);
+int rump_sys_lchmod(const char *path, mode_t mode);
+int rump_sys_lchown(const char *path, uid_t uid, gid_t gid);
+ssize_t rump_sys_preadv(int fd, const void *iov, int iovcnt, off_t offset);
+ssize_t rump_sys_pwritev(int fd, const void *iov, int iovcnt, off_t offset);
+
+/*
+ * The *at calls: a relative path is looked up from directory descriptor
+ * fd, RUMP_AT_FDCWD for the working directory. Flags are NetBSD's
+ * RUMP_AT_* (rumpdefs.h); times are NetBSD timespecs, RUMP_UTIME_NOW and
+ * RUMP_UTIME_OMIT in tv_nsec as utimensat(2) says.
+ */
+int rump_sys_fstatat(int fd, const char *path, void *buf, int flag);
+int rump_sys_fchmodat(int fd, const char *path, mode_t mode, int flag);
+int rump_sys_fchownat(int fd, const char *path, uid_t owner, gid_t group,
+    int flag);
+int rump_sys_linkat(int fd1, const char *name1, int fd2, const char *name2,
+    int flags);
+int rump_sys_renameat(int fromfd, const char *from, int tofd, const char *to);
+int rump_sys_symlinkat(const char *path1, int fd, const char *path2);
+ssize_t rump_sys_readlinkat(int fd, const char *path, char *buf,
+    size_t bufsize);
+int rump_sys_faccessat(int fd, const char *path, int amode, int flag);
+int rump_sys_utimensat(int fd, const char *path, const void *tptr, int flag);
+int rump_sys_futimens(int fd, const void *tptr);
 int rump_sys_truncate(const char *path, off_t length);
 int rump_sys_ftruncate(int fd, off_t length);
 int rump_sys_fsync(int fd);
@@ -69,8 +97,18 @@ mode_t rump_sys_umask(mode_t newmask);
 int rump_sys_pipe(int *fds);
 int rump_sys_pipe2(int *fds, int flags);
 int rump_sys_fcntl(int fd, int cmd, ...);
+/* Advisory locks: how is RUMP_LOCK_*; fcntl's F_*LK take a struct rump_flock. */
+int rump_sys_flock(int fd, int how);
 int rump_sys_ioctl(int fd, unsigned long com, ...);
 int rump_sys_poll(void *fds, unsigned nfds, int timeout);
+/*
+ * kqueue: the lists are NetBSD 9's 40-byte struct kevent (struct
+ * rump_kevent in rumpdefs.h), the timeout a NetBSD timespec or NULL.
+ */
+int rump_sys_kqueue(void);
+int rump_sys_kqueue1(int flags);
+int rump_sys_kevent(int fd, const void *changelist, size_t nchanges,
+    void *eventlist, size_t nevents, const void *timeout);
 int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,
     size_t *oldlenp, const void *newv, size_t newlen);
 int rump_sys_reboot(int opt, char *bootstr);

@@ -95,7 +95,12 @@
 #define RUMP_O_CLOEXEC		0x00400000
 
 #define RUMP_AT_FDCWD		-100
+#define RUMP_AT_EACCESS		0x100
+#define RUMP_AT_SYMLINK_NOFOLLOW	0x200
+#define RUMP_AT_SYMLINK_FOLLOW	0x400
 #define RUMP_AT_REMOVEDIR	0x800
+#define RUMP_UTIME_NOW		((1 << 30) - 1)
+#define RUMP_UTIME_OMIT		((1 << 30) - 2)
 
 #define RUMP_S_IFMT		0170000
 #define RUMP_S_IFIFO		0010000
@@ -119,6 +124,16 @@
 #define RUMP_F_GETFL		3
 #define RUMP_F_SETFL		4
 #define RUMP_F_DUPFD_CLOEXEC	12
+#define RUMP_F_GETLK		7
+#define RUMP_F_SETLK		8
+#define RUMP_F_SETLKW		9
+#define RUMP_F_RDLCK		1
+#define RUMP_F_UNLCK		2
+#define RUMP_F_WRLCK		3
+#define RUMP_LOCK_SH		0x01
+#define RUMP_LOCK_EX		0x02
+#define RUMP_LOCK_NB		0x04
+#define RUMP_LOCK_UN		0x08
 #define RUMP_FD_CLOEXEC		1
 
 #define RUMP_FIONREAD		0x4004667fUL
@@ -193,6 +208,38 @@ struct rump_timespec {
 	int64_t tv_sec;
 	long tv_nsec;
 };
+/* NetBSD's struct flock (fcntl F_GETLK, F_SETLK, F_SETLKW), 24 bytes. */
+struct rump_flock {
+	int64_t l_start;
+	int64_t l_len;		/* 0: to the end of the file */
+	int32_t l_pid;		/* F_GETLK: the owner, -1 for a flock(2) lock */
+	int16_t l_type;		/* RUMP_F_RDLCK, RUMP_F_WRLCK, RUMP_F_UNLCK */
+	int16_t l_whence;	/* RUMP_SEEK_* */
+};
+/* NetBSD 9's struct kevent (__kevent50), 40 bytes. */
+struct rump_kevent {
+	uint64_t ident;
+	uint32_t filter;	/* RUMP_EVFILT_* */
+	uint32_t flags;		/* RUMP_EV_* */
+	uint32_t fflags;
+	uint32_t pad;
+	int64_t data;
+	uint64_t udata;
+};
+#define RUMP_EVFILT_READ	0
+#define RUMP_EVFILT_WRITE	1
+#define RUMP_EVFILT_VNODE	3
+#define RUMP_EVFILT_TIMER	6
+#define RUMP_EV_ADD		0x0001
+#define RUMP_EV_DELETE		0x0002
+#define RUMP_EV_ENABLE		0x0004
+#define RUMP_EV_DISABLE		0x0008
+#define RUMP_EV_ONESHOT		0x0010
+#define RUMP_EV_CLEAR		0x0020
+#define RUMP_EV_RECEIPT		0x0040
+#define RUMP_EV_DISPATCH	0x0080
+#define RUMP_EV_ERROR		0x4000
+#define RUMP_EV_EOF		0x8000
 struct rump_stat {
 	uint64_t st_dev;
 	uint32_t st_mode;

@@ -9,6 +9,10 @@ int lwproc_suite(void);
 int syscalls_suite(void);
 int tmpfs_suite(void);
 int prot_suite(void);
+int at_suite(void);
+int lock_suite(void);
+int event_suite(void);
+int fifo_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
 {
@@ -28,4 +32,24 @@ TESTCASE(kernel_tmpfs_suite)
 TESTCASE(kernel_prot_suite)
 {
 	return prot_suite();
+}
+
+TESTCASE(kernel_at_suite)
+{
+	return at_suite();
+}
+
+TESTCASE(kernel_lock_suite)
+{
+	return lock_suite();
+}
+
+TESTCASE(kernel_event_suite)
+{
+	return event_suite();
+}
+
+TESTCASE(kernel_fifo_suite)
+{
+	return fifo_suite();
 }

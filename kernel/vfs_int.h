@@ -1,0 +1,59 @@
+/*
+ * What the file system call files share (vfs_syscalls.c, vfs_at.c,
+ * vfs_pvio.c, fifo.c): NetBSD's *at(2) flags and the helpers behind the path,
+ * descriptor and *at forms of each call, so that each form is one
+ * implementation with a directory descriptor (AT_FDCWD for the old calls).
+ */
+#ifndef KERNEL_VFS_INT_H
+#define KERNEL_VFS_INT_H
+
+#include "kern.h"
+
+/* NetBSD's <fcntl.h> */
+#define AT_FDCWD		-100
+#define AT_EACCESS		0x100	/* faccessat: the effective ids */
+#define AT_SYMLINK_NOFOLLOW	0x200
+#define AT_SYMLINK_FOLLOW	0x400	/* linkat */
+#define AT_REMOVEDIR		0x800	/* unlinkat */
+
+/* NetBSD's struct stat of vp to user address ub. 0 or EFAULT. */
+int stat_out(struct vnode *vp, void *ub);
+/* stat(2) of upath from dirfd; follow is LOOKUP_FOLLOW or 0. */
+int path_stat(struct lwp *l, int dirfd, const char *upath, void *ub, int follow);
+/*
+ * The parent of a name to create, from dirfd: EEXIST if the name exists,
+ * EACCES without write and search permission on the parent.
+ */
+int create_lookup(struct lwp *l, int dirfd, const char *upath,
+    struct nameidata *nd);
+/* The vnode behind fd, or NULL with *errp set (EBADF, or EINVAL for pipes). */
+struct vnode *fd_vnode(struct lwp *l, int fd, int *errp);
+
+/* chmod(2) and chown(2) of a vnode: EPERM unless allowed (chmod(2), chown(2)). */
+int set_mode(struct lwp *l, struct vnode *vp, uint32_t mode);
+int set_owner(struct lwp *l, struct vnode *vp, kuid_t uid, kgid_t gid);
+
+/*
+ * The *at forms (link(2), symlink(2), readlink(2), rename(2), access(2));
+ * the old calls pass AT_FDCWD. do_linkat's follow is LOOKUP_FOLLOW or 0
+ * (linkat's AT_SYMLINK_FOLLOW), do_accessat's flag AT_EACCESS and
+ * AT_SYMLINK_NOFOLLOW.
+ */
+int do_linkat(struct lwp *l, int fd1, const char *path, int fd2,
+    const char *link, int follow);
+int do_symlinkat(struct lwp *l, const char *upath, int dirfd, const char *link);
+int do_readlinkat(struct lwp *l, int dirfd, const char *upath, char *ubuf,
+    size_t n, register_t *rv);
+int do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
+    const char *upto);
+int do_accessat(struct lwp *l, int dirfd, const char *upath, int mode, int flag);
+
+/* One positioned transfer on a vnode for uio_move (pread(2), preadv(2)). */
+struct posio {
+	struct vnode *vp;
+	int64_t off;
+	bool write;
+};
+int xfer_positioned(void *arg, void *kbuf, size_t n, size_t *done);
+
+#endif
