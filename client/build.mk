@@ -8,8 +8,8 @@
 CLIENT_SRCS := $(wildcard client/*.c)
 CLIENT_HDRS := $(wildcard client/*.h) sp/sp_proto.h sp/sp_auth.h sp/sha256.h \
 	$(wildcard include/rump/*.h)
-CLIENT_CFLAGS := $(HOST_OPT_CFLAGS) -fPIC -pthread -Iinclude -Isp -MMD -MP
-CLIENT_SAN_CFLAGS := $(HOST_SAN_CFLAGS) -pthread -Iinclude -Isp -MMD -MP
+CLIENT_CFLAGS := $(HOST_OPT_CFLAGS) -fPIC -pthread -Iinclude $(SP_INC) -MMD -MP
+CLIENT_SAN_CFLAGS := $(HOST_SAN_CFLAGS) -pthread -Iinclude $(SP_INC) -MMD -MP
 CLIENT_OBJS := $(patsubst client/%.c,$(O)/host/obj/client/%.o,$(CLIENT_SRCS)) \
 	$(O)/host/obj/client/rump_syscalls.o \
 	$(O)/host/obj/client/sha256.o $(O)/host/obj/client/auth_proto.o

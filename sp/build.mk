@@ -5,6 +5,9 @@
 # files are shared with librumpclient (client/build.mk).
 SP_AUTH_SRCS := sp/auth.c sp/auth_proto.c sp/sha256.c
 SP_SRCS := sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
+# The server's own headers (wire format, handshake), for librumpclient and
+# the server's tests: named by file, never by a ../ path.
+SP_INC := -Isp
 sp-$(CONFIG_RUMP_SP) += $(SP_SRCS)
 
 $(O)/sp/%.o: sp/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
@@ -25,6 +28,6 @@ $(O)/host/bench/sp: bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a
 $(O)/host/tests/sp/test_sha256: tests/host/sp/test_sha256.c sp/sha256.c \
 		sp/auth_proto.c sp/sha256.h sp/sp_auth.h sp/sp_proto.h \
 		tests/host/check.h
-	$(call hostld,$(HOST_SAN_CFLAGS) -Itests/host,tests/host/sp/test_sha256.c sp/sha256.c sp/auth_proto.c)
+	$(call hostld,$(HOST_SAN_CFLAGS) $(SP_INC) -Itests/host,tests/host/sp/test_sha256.c sp/sha256.c sp/auth_proto.c)
 
 test-host: $(O)/host/tests/sp/test_sha256

@@ -28,8 +28,8 @@
 #include "fuzz_sp.h"
 #include "rump/rump.h"
 #include "rump/rumpuser.h"
-#include "../../sp/sp_proto.h"
-#include "../../sp/sp_server.h"
+#include "sp_proto.h"
+#include "sp_server.h"
 
 int proc_count(void);		/* kernel/proc.c */
 

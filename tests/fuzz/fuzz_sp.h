@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../sp/sp_proto.h"
+#include "sp_proto.h"
 #include "rump/rumpuser_sp.h"
 
 #define FSP_NCONN	4		/* connections an input drives */

@@ -21,7 +21,7 @@
 #include "fuzz_sp.h"
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
-#include "../../sp/sp_server.h"
+#include "sp_server.h"
 
 #define MAXFRAME	(1024 * 1024 + SP_HDRSIZE)	/* as sp/server.c */
 #define MAXCOOKIES	16

@@ -1,7 +1,7 @@
 # The host tests of the kernel, lwproc and the in-process rump_sp server:
 # each links build/host/lib/librump-san.a (hypercall/posix/build.mk), the
 # whole kernel built once under ASan and UBSan.
-KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) -Itests/host
+KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) $(SP_INC) -Itests/host
 KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
 	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo \
@@ -35,7 +35,7 @@ $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
 		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt \
 		$(O)/host/bin/rump.sysctl
-	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host -pthread,tests/host/sp/test_client.c tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c tests/host/sp/test_client_fault.c tests/host/sp/test_client_stress.c $(O)/host/lib/librumpclient-san.a)
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude $(SP_INC) -Itests/host -pthread,tests/host/sp/test_client.c tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c tests/host/sp/test_client_fault.c tests/host/sp/test_client_stress.c $(O)/host/lib/librumpclient-san.a)
 
 test-host: $(O)/host/tests/sp/test_client
 
@@ -106,7 +106,7 @@ $(O)/host/tests/sp/test_auth_client: tests/host/sp/test_auth_client.c \
 		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
 		$(O)/host/bin/rump_server
-	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host -pthread,tests/host/sp/test_auth_client.c tests/host/sp/test_client_util.c $(O)/host/lib/librumpclient-san.a)
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude $(SP_INC) -Itests/host -pthread,tests/host/sp/test_auth_client.c tests/host/sp/test_client_util.c $(O)/host/lib/librumpclient-san.a)
 
 test-host: $(O)/host/tests/sp/test_auth_client
 

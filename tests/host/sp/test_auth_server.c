@@ -13,8 +13,8 @@
 
 #include "check.h"
 #include "rump/rump.h"
-#include "../../../sp/sp_auth.h"
-#include "../../../sp/sp_server.h"
+#include "sp_auth.h"
+#include "sp_server.h"
 
 int proc_count(void);		/* kernel/proc.c */
 extern char **environ;

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <sys/types.h>
 
-#include "../../../sp/sp_proto.h"
+#include "sp_proto.h"
 
 #define WAIT_LONG	60	/* seconds: anything that should take < 1 s */
 

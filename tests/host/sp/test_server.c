@@ -21,8 +21,8 @@
 #include "check.h"
 #include "rump/rump.h"
 #include "rump/rumpdefs.h"
-#include "../../../sp/sp_proto.h"
-#include "../../../sp/sp_server.h"
+#include "sp_proto.h"
+#include "sp_server.h"
 
 int proc_count(void);		/* kernel/proc.c */
 /* ASan's own count of live heap bytes (no header for it in gcc 12). */

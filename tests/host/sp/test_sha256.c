@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "../../../sp/sp_auth.h"
+#include "sp_auth.h"
 
 static void
 tohex(const uint8_t *p, size_t n, char *out)
