@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +39,7 @@ struct sp_sock {
 	bool accepted, eof, shut, closed;
 	bool bannered;		/* the server sent its banner */
 	int waiting;		/* server threads in recv, nothing to read */
+	size_t want;		/* bytes the last of them waits for */
 	bool running;		/* handshake answered: calls get replies */
 	int pending;		/* system calls read, not yet answered */
 	int unanswered;		/* copy requests this client never answers */
@@ -187,6 +187,7 @@ t_recv(struct sp_sock *s, void *out, size_t len)
 		/* Counted once: waking again changes nothing to wait for. */
 		if (!waiting) {
 			waiting = true;
+			s->want = len;
 			s->waiting++;
 			events++;
 			pthread_cond_broadcast(&cv);
@@ -514,6 +515,9 @@ quiet(void)
 		if (!s->accepted || s->shut || s->waiting == 0 ||
 		    buf_avail(&s->rep) > 0 || s->eof)
 			return false;
+		/* Woken for bytes that are there, but not yet running. */
+		if (buf_avail(&s->in) >= s->want)
+			return false;
 		busy += s->pending - s->unanswered;
 	}
 	return busy <= asleep;
@@ -576,7 +580,6 @@ fsp_settle(void)
 		/* A call still running holds the kernel's CPU. */
 		rumpuser__hyp->hyp_schedule();
 		rumpuser__hyp->hyp_unschedule();
-		sched_yield();
 		pthread_mutex_lock(&mtx);
 		stable = quiet() && events == e0;
 		pthread_mutex_unlock(&mtx);

@@ -5,6 +5,7 @@
  * side checks that every client's process went and memory came back.
  */
 #include <dlfcn.h>
+#include <errno.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -25,6 +26,7 @@
 #include "sp_server.h"
 
 int proc_count(void);		/* kernel/proc.c */
+int kern_count(int, int *);	/* kernel/proc.c */
 /* ASan's own count of live heap bytes (no header for it in gcc 12). */
 size_t __sanitizer_get_current_allocated_bytes(void);
 extern char **environ;
@@ -81,21 +83,26 @@ static int
 raw_connect(void)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	char banner[96];
 	int s = socket(AF_UNIX, SOCK_STREAM, 0);
 	struct timeval tv = { 20, 0 };
+	char c = 0;
 
 	if (strlen(url + 7) >= sizeof(sun.sun_path))
 		return -1;
 	memcpy(sun.sun_path, url + 7, strlen(url + 7) + 1);
-	if (s < 0 || connect(s, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    read(s, banner, sizeof(banner)) <= 0) {
+	if (s < 0 || connect(s, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
 		if (s >= 0)
 			close(s);
 		return -1;
 	}
 	/* A server that never answers fails the case instead of hanging it. */
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* The banner's line only: a frame may follow it at once. */
+	while (c != '\n')
+		if (read(s, &c, 1) != 1) {
+			close(s);
+			return -1;
+		}
 	return s;
 }
 
@@ -336,6 +343,115 @@ TEST(out_of_pids_a_handshake_gets_an_error_frame)
 }
 
 /* After 1,000+ connections, blocked reads and vanished clients. */
+/*
+ * ---- no thread for a job: an answer, never a silent wait ----
+ * This pthread_create stands in front of the real one (ASan's, then
+ * libc's): while threads_refused is set, it fails as a host out of
+ * threads would.
+ */
+static int threads_refused;
+
+int
+pthread_create(pthread_t *t, const pthread_attr_t *attr,
+    void *(*fn)(void *), void *arg)
+{
+	static int (*real)(pthread_t *, const pthread_attr_t *,
+	    void *(*)(void *), void *);
+
+	if (real == NULL)
+		real = (int (*)(pthread_t *, const pthread_attr_t *,
+		    void *(*)(void *), void *))dlsym(RTLD_NEXT,
+		    "pthread_create");
+	if (__atomic_load_n(&threads_refused, __ATOMIC_ACQUIRE))
+		return EAGAIN;
+	return real(t, attr, fn, arg);
+}
+
+static int
+kernel_lwps(void)
+{
+	int n = -1;
+
+	rumpuser__hyp->hyp_schedule();
+	kern_count(RUMP_KERN_NLWPS, &n);
+	rumpuser__hyp->hyp_unschedule();
+	return n;
+}
+
+/* pipe (42) on s: its two descriptors, or false. */
+static bool
+raw_pipe(int s, uint64_t reqno, long fds[2])
+{
+	struct rsp_hdr h;
+	struct rsp_sysresp r;
+
+	if (!raw_send(s, reqno, RUMPSP_REQ, RUMPSP_SYSCALL, 42, NULL, 0) ||
+	    !raw_frame(s, &h, &r, sizeof(r), NULL) ||
+	    h.rsp_class != RUMPSP_RESP || r.rsys_error != 0)
+		return false;
+	fds[0] = r.rsys_retval[0];
+	fds[1] = r.rsys_retval[1];
+	return true;
+}
+
+#define HELD	12	/* waiting reads per connection: 24 > 16 idle */
+
+/*
+ * Every worker is busy (24 reads wait in the kernel: more than the idle
+ * workers kept), then no thread can be made: a new connection gets an
+ * ERROR frame saying so, and a call that needs a copy from its client
+ * gets EFAULT, instead of either waiting for a worker that never comes.
+ */
+TEST(no_thread_for_a_job_is_an_answer_not_a_wait)
+{
+	int a[2] = { raw_connect(), raw_connect() }, b, i, k, base;
+	long fds[2][2], args[3];
+	char why[64] = "";
+	struct rsp_hdr h;
+	struct rsp_sysresp r;
+	size_t len = 0;
+
+	for (k = 0; k < 2; k++)
+		CHECK(a[k] >= 0 && raw_guest(a[k]) &&
+		    raw_pipe(a[k], 2, fds[k]));
+	base = kernel_lwps();
+	for (k = 0; k < 2; k++) {
+		/* read(fds[0], 0x1000, 1): nobody writes, it waits. */
+		args[0] = fds[k][0];
+		args[1] = 0x1000;
+		args[2] = 1;
+		for (i = 0; i < HELD; i++)
+			CHECK(raw_send(a[k], 10 + i, RUMPSP_REQ,
+			    RUMPSP_SYSCALL, 3, args, sizeof(args)));
+	}
+	for (i = 0; i < 2000 && kernel_lwps() != base + 2 * HELD; i++)
+		usleep(10 * 1000);
+	CHECK_EQ_INT(kernel_lwps(), base + 2 * HELD);
+
+	__atomic_store_n(&threads_refused, 1, __ATOMIC_RELEASE);
+	b = raw_connect();
+	CHECK(b >= 0);
+	CHECK(raw_frame(b, &h, why, sizeof(why) - 1, &len));
+	CHECK_EQ_INT(h.rsp_class, RUMPSP_ERROR);
+	CHECK_EQ_INT(h.rsp_u, RUMPSP_ERR_TRYAGAIN);
+	CHECK_EQ_STR(why, "no server thread for a new client");
+	CHECK(raw_eof(b));
+	close(b);
+	/* write(fds[1], 0x1000, 1): its copyin cannot wait for a reader. */
+	args[0] = fds[0][1];
+	CHECK(raw_send(a[0], 50, RUMPSP_REQ, RUMPSP_SYSCALL, 4, args,
+	    sizeof(args)));
+	CHECK(raw_frame(a[0], &h, &r, sizeof(r), NULL));
+	CHECK_EQ_INT(h.rsp_class, RUMPSP_RESP);
+	CHECK_EQ_INT(h.rsp_reqno, 50);
+	CHECK_EQ_INT(r.rsys_error, RUMP_EFAULT);
+	__atomic_store_n(&threads_refused, 0, __ATOMIC_RELEASE);
+	/* Served as before once threads can be made again. */
+	CHECK_EQ_INT(raw_getpid(a[0], 51), 0);
+	for (k = 0; k < 2; k++)
+		close(a[k]);
+}
+
 TEST(processes_and_memory_back_to_baseline)
 {
 	int i;
@@ -376,6 +492,7 @@ main(void)
 	RUN(raw_protocol_cases);
 	RUN(prefork_reply_outlives_a_racing_fork);
 	RUN(out_of_pids_a_handshake_gets_an_error_frame);
+	RUN(no_thread_for_a_job_is_an_answer_not_a_wait);
 	RUN(processes_and_memory_back_to_baseline);
 	RUN(second_server_and_bad_urls);
 	unlink(url + strlen("unix://"));
