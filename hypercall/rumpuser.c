@@ -154,6 +154,16 @@ rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
 	biodone(donearg, 0, ENXIO);
 }
 
+/* Replaced by the virtio-blk hypercalls (blk.c) when they land. */
+int
+rumpuser_ext_disk_name(int i, char *buf, size_t len)
+{
+	(void)i;
+	(void)buf;
+	(void)len;
+	return ENOENT;
+}
+
 int
 rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovlen,
     int64_t off, size_t *retv)

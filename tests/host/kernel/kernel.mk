@@ -175,6 +175,18 @@ $(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS)
 
 test-host: $(O)/host/tests/kernel/test_tmpfs
 
+# Disks: host image files as /dev/ldN and /dev/rldN (kernel/blk.c, blk_dev.c).
+$(O)/host/tests/kernel/test_blk: tests/host/kernel/test_blk.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h kernel/blk.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_blk.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_blk
+
 # The memory limit (RUMP_MEMLIMIT=64m, as rump_server -r 64m sets it).
 $(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
 		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
