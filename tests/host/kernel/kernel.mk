@@ -125,6 +125,23 @@ $(O)/host/tests/sp/server_options: tests/host/sp/server_options.sh | \
 
 test-host: $(O)/host/tests/sp/server_options
 
+# rump_server -d: remote clients on a host image file (server_disk.sh).
+$(O)/host/tests/sp/disk_client: tests/host/sp/disk_client.c \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -pthread -o $@ tests/host/sp/disk_client.c \
+		$(O)/host/lib/librumpclient-san.a
+$(O)/host/tests/sp/server_disk: tests/host/sp/server_disk.sh | \
+		$(O)/host/tests/sp/disk_client $(O)/host/bin/rump_server \
+		$(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/sp/server_disk
+
 # A program using the rump___sysimpl_* names NetBSD's headers rename calls
 # to, linked with librump.a and with librumpclient.so.0 (netbsd_names.sh).
 NB_NAMES_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
