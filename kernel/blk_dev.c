@@ -40,6 +40,13 @@ struct blknode {
 	struct vnode *bvp, *cvp;	/* either may be NULL */
 	struct vnode *bdir, *cdir;	/* their directories */
 	char bname[NAME_MAX + 1], cname[NAME_MAX + 1];
+	/*
+	 * Writes through the block node one at a time: a partial sector is
+	 * read, patched and written back, and a second writer of the same
+	 * sector meanwhile would have its bytes undone.
+	 */
+	bool wlocked;
+	struct kcv wcv;
 };
 
 static struct blknode *nodes[MAXUNITS];
@@ -67,9 +74,30 @@ partial(struct blkdev *bd, uint64_t sec, size_t skip, size_t n, void *buf,
 	return error;
 }
 
+static int vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off,
+    bool write, size_t *done);
+
 int
 blkdev_vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off,
     bool write, size_t *done)
+{
+	int unit = blkdev_unit(vp->v_blk), error;
+	struct blknode *bn = unit >= 0 && unit < MAXUNITS ? nodes[unit] : NULL;
+
+	if (!write || vp->v_type != VBLK || bn == NULL)
+		return vn_rw(vp, buf, len, off, write, done);
+	while (bn->wlocked)
+		kcv_wait_nointr(&bn->wcv);
+	bn->wlocked = true;
+	error = vn_rw(vp, buf, len, off, write, done);
+	bn->wlocked = false;
+	kcv_broadcast(&bn->wcv);
+	return error;
+}
+
+static int
+vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off, bool write,
+    size_t *done)
 {
 	struct blkdev *bd = vp->v_blk;
 	uint64_t size = blkdev_size(bd), o;
@@ -327,6 +355,7 @@ remove_disk(const char *key)
 	drop_node(bn->bdir, bn->bname, bn->bvp);
 	drop_node(bn->cdir, bn->cname, bn->cvp);
 	nodes[u] = NULL;
+	kcv_destroy(&bn->wcv);
 	kmem_free(bn, sizeof(*bn));
 	return 0;
 }

@@ -399,6 +399,50 @@ TEST(threads_at_once)
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld8"), 0);
 }
 
+/*
+ * Threads writing their own bytes of the same sectors through the block
+ * node: each partial sector is read, patched and written back, and none
+ * may undo another's bytes.
+ */
+#define NBYTES		64
+
+static void *
+byte_writer(void *arg)
+{
+	int t = (int)(intptr_t)arg, fd = rump_sys_open("/dev/ld9", RUMP_O_RDWR);
+	long bad = 0;
+
+	for (int i = t; i < NBYTES * 8; i += NTHREADS) {
+		uint8_t b = (uint8_t)(0x80 | t);
+		/* Byte i of sector (i / NTHREADS) % 8: all on the same ones. */
+		if (rump_sys_pwrite(fd, &b, 1, (i / NTHREADS) % 8 * 512 + i) != 1)
+			bad++;
+	}
+	rump_sys_close(fd);
+	return (void *)bad;
+}
+
+TEST(block_node_partial_writes_keep_each_others_bytes)
+{
+	char img[128];
+	pthread_t th[NTHREADS];
+	uint8_t host[8 * 512];
+	void *bad;
+
+	make_image(img, sizeof(img), 64 * 1024, 10);
+	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld9", img, RUMP_ETFS_BLK), 0);
+	for (int t = 0; t < NTHREADS; t++)
+		pthread_create(&th[t], NULL, byte_writer, (void *)(intptr_t)t);
+	for (int t = 0; t < NTHREADS; t++) {
+		pthread_join(th[t], &bad);
+		CHECK_EQ_INT((long)bad, 0);
+	}
+	host_read(img, host, sizeof(host), 0);
+	for (int i = 0; i < NBYTES * 8; i++)
+		CHECK_EQ_INT(host[(i / NTHREADS) % 8 * 512 + i], 0x80 | (i % NTHREADS));
+	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld9"), 0);
+}
+
 int
 main(void)
 {
@@ -422,6 +466,7 @@ main(void)
 	RUN(a_range_of_the_file);
 	RUN(kernel_interface);
 	RUN(threads_at_once);
+	RUN(block_node_partial_writes_keep_each_others_bytes);
 	{
 		char cmd[128];
 		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
