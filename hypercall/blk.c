@@ -176,7 +176,7 @@ queue_flushes(void)
 static void
 reaper_main(void *arg)
 {
-	struct bioreq *r;
+	void *cookie;
 	uint64_t s;
 	int error;
 	bool any;
@@ -185,9 +185,9 @@ reaper_main(void *arg)
 	for (;;) {
 		any = false;
 		for (int i = 0; i < plat_blk_count(); i++) {
-			while (plat_blk_reap(i, (void **)&r, &error) == 0) {
+			while (plat_blk_reap(i, &cookie, &error) == 0) {
 				any = true;
-				reaped(r, error);
+				reaped(cookie, error);
 			}
 		}
 		if (any) {
