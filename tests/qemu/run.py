@@ -343,6 +343,10 @@ CASES = [
                r"disk: 4 threads x 16 transfers of 65536 bytes: ok",
                r"test disk_raw_rw: PASS", r"test disk_threads: PASS"),
          after=lambda c, say: disks.expect(c, say, 0, disks.raw_rw_regions())),
+    Case("disk_raw_throughput_figure", "test=disk_throughput",
+         disks=((16 << 20, False),), timeout=120,
+         must=(r"disk: /dev/rld0 sequential 1 MiB transfers: write \d+ MiB/s, "
+               r"read \d+ MiB/s", r"test disk_throughput: PASS")),
     Case("disk_two_disks_one_read_only", "test=disk_readonly",
          disks=((4 << 20, False), ((1 << 20) + 1536, True)),
          must=(r"virtio-blk1: 00:0\d\.0, 1050112 bytes \(2051 sectors\), "

@@ -14,6 +14,7 @@
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
+#include "rump/rumpuser.h"
 
 #define DIOCGMEDIASIZE	0x40086484UL
 #define DIOCGSECTORSIZE	0x40046485UL
@@ -190,5 +191,45 @@ TESTCASE(disk_persist_check)
 	TCHECK(memcmp(buf, want, sizeof(buf)) == 0, "the bytes differ");
 	rump_sys_close(fd);
 	kprintf("disk: second boot read the first boot's bytes\n");
+	return 0;
+}
+
+static uint64_t
+now_ns(void)
+{
+	int64_t s;
+	long ns;
+
+	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ns);
+	return (uint64_t)s * 1000000000ULL + (uint64_t)ns;
+}
+
+/* Sequential 1 MiB transfers over the first 16 MiB of /dev/rld0: a figure, no goal. */
+TESTCASE(disk_throughput)
+{
+	uint8_t *buf = hyp_malloc(MIB, 64);
+	uint64_t t0, t1, t2;
+	int fd;
+
+	TCHECK(buf != NULL, "no memory");
+	TCHECK(rump_init() == 0, "rump_init");
+	fd = rump_sys_open("/dev/rld0", RUMP_O_RDWR);
+	TCHECK(fd >= 0 && disk_size(fd) >= 16 * MIB, "open: %ld", rerr());
+	pattern(buf, MIB, 3);
+	t0 = now_ns();
+	for (int i = 0; i < 16; i++)
+		TCHECK(rump_sys_pwrite(fd, buf, MIB, (int64_t)i * MIB) == MIB,
+		    "pwrite: %ld", rerr());
+	t1 = now_ns();
+	for (int i = 0; i < 16; i++)
+		TCHECK(rump_sys_pread(fd, buf, MIB, (int64_t)i * MIB) == MIB,
+		    "pread: %ld", rerr());
+	t2 = now_ns();
+	rump_sys_close(fd);
+	hyp_free(buf, MIB);
+	kprintf("disk: /dev/rld0 sequential 1 MiB transfers: write %llu MiB/s, "
+	    "read %llu MiB/s\n",
+	    (unsigned long long)(16ULL * 1000000000ULL / (t1 - t0 + 1)),
+	    (unsigned long long)(16ULL * 1000000000ULL / (t2 - t1 + 1)));
 	return 0;
 }
