@@ -7,6 +7,7 @@
 #ifndef PLAT_X86_VIRTIO_H
 #define PLAT_X86_VIRTIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,6 +68,26 @@ struct vused {
 	uint16_t flags, idx;
 	struct { uint32_t id, len; } ring[];
 };
+
+/* A device's structures, as its vendor capabilities point to them. */
+struct pci_dev;
+struct vtransport {
+	volatile struct vcommon *common;
+	volatile uint8_t *isr;		/* reading acknowledges INTx */
+	volatile uint8_t *devcfg;	/* the device-specific configuration */
+	uint32_t devcfg_len;
+	uint8_t *notify_base;
+	uint32_t notify_mult;
+};
+
+/* Maps the four structures of d into t (zeroed); false when one lacks. */
+bool virtio_find_caps(const struct pci_dev *d, struct vtransport *t);
+/* Resets the device; false when it does not finish. */
+bool virtio_reset(struct vtransport *t);
+uint64_t virtio_read_features(struct vtransport *t);
+void virtio_write_features(struct vtransport *t, uint64_t f);
+/* The doorbell of the queue selected in the common configuration. */
+volatile uint16_t *virtio_doorbell(struct vtransport *t);
 
 #define compiler_barrier()	__asm__ volatile("" : : : "memory")
 /* A store to the avail index must be visible before we read used->flags. */

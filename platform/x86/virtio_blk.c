@@ -30,7 +30,6 @@
 #include "plat/intr.h"
 #include "plat/layout.h"
 #include "plat/mem.h"
-#include "plat/mmu.h"
 #include "plat/pci.h"
 #include "plat/string.h"
 #include "virtio.h"
@@ -71,11 +70,7 @@ struct blkreq {
 
 struct vblk {
 	const struct pci_dev *pci;
-	volatile struct vcommon *common;
-	volatile uint8_t *isr;
-	volatile uint8_t *devcfg;
-	uint8_t *notify_base;
-	uint32_t notify_mult;
+	struct vtransport t;
 	uint64_t features;
 	uint64_t bytes;
 	uint32_t size_max;		/* bytes per segment; 0: no limit */
@@ -100,65 +95,10 @@ static void *notify_arg;
 
 /* ---- discovery and set-up ---- */
 
-static volatile void *
-map_cap(const struct pci_dev *d, unsigned cap, uint32_t *lenp)
-{
-	uint8_t bar = pci_cfg_read8(d, cap + VCAP_BAR);
-	uint32_t off = pci_cfg_read32(d, cap + VCAP_OFFSET);
-	uint32_t len = pci_cfg_read32(d, cap + VCAP_LENGTH);
-	const struct pci_bar *b;
-
-	if (bar >= PCI_NBARS)
-		return NULL;
-	b = &d->bar[bar];
-	if (b->io || b->addr == 0 || len == 0 || (uint64_t)off + len > b->size)
-		return NULL;
-	if (lenp != NULL)
-		*lenp = len;
-	return plat_mmu_map_mmio(b->addr + off, len);
-}
-
-static bool
-find_caps(struct vblk *v)
-{
-	const struct pci_dev *d = v->pci;
-	uint32_t len;
-
-	for (unsigned cap = pci_cap_find(d, PCI_CAP_VENDOR, 0); cap != 0;
-	    cap = pci_cap_find(d, PCI_CAP_VENDOR, cap)) {
-		switch (pci_cfg_read8(d, cap + VCAP_CFG_TYPE)) {
-		case VCAP_COMMON:
-			if (v->common == NULL &&
-			    (v->common = map_cap(d, cap, &len)) != NULL &&
-			    len < sizeof(struct vcommon))
-				v->common = NULL;
-			break;
-		case VCAP_NOTIFY:
-			if (v->notify_base == NULL) {
-				v->notify_base = (uint8_t *)map_cap(d, cap, NULL);
-				v->notify_mult = pci_cfg_read32(d,
-				    cap + VCAP_NOTIFY_MULT);
-			}
-			break;
-		case VCAP_ISR:
-			if (v->isr == NULL)
-				v->isr = map_cap(d, cap, NULL);
-			break;
-		case VCAP_DEVICE:
-			if (v->devcfg == NULL && (v->devcfg = map_cap(d, cap,
-			    &len)) != NULL && len < CFG_SEG_MAX + 4)
-				v->devcfg = NULL;
-			break;
-		}
-	}
-	return v->common != NULL && v->notify_base != NULL && v->isr != NULL &&
-	    v->devcfg != NULL;
-}
-
 static uint32_t
 cfg32(struct vblk *v, unsigned off)
 {
-	volatile uint8_t *p = v->devcfg + off;
+	volatile uint8_t *p = v->t.devcfg + off;
 
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[3] << 24;
@@ -171,14 +111,14 @@ read_config(struct vblk *v)
 	uint8_t gen;
 
 	do {
-		gen = v->common->config_gen;
+		gen = v->t.common->config_gen;
 		v->bytes = ((uint64_t)cfg32(v, CFG_CAPACITY) |
 		    (uint64_t)cfg32(v, CFG_CAPACITY + 4) << 32);
 		v->size_max = (v->features & (1ULL << F_BLK_SIZE_MAX)) ?
 		    cfg32(v, CFG_SIZE_MAX) : 0;
 		v->seg_max = (v->features & (1ULL << F_BLK_SEG_MAX)) ?
 		    cfg32(v, CFG_SEG_MAX) : 0;
-	} while (gen != v->common->config_gen);
+	} while (gen != v->t.common->config_gen);
 	/* A capacity past what 64 bits of bytes hold is cut there. */
 	v->bytes = v->bytes > UINT64_MAX / PLAT_BLK_SECSIZE ?
 	    UINT64_MAX / PLAT_BLK_SECSIZE * PLAT_BLK_SECSIZE :
@@ -188,7 +128,7 @@ read_config(struct vblk *v)
 static int
 queue_init(struct vblk *v)
 {
-	volatile struct vcommon *c = v->common;
+	volatile struct vcommon *c = v->t.common;
 	uint8_t *block;
 	size_t reqbytes;
 	unsigned order = 0;
@@ -223,8 +163,7 @@ queue_init(struct vblk *v)
 	c->q_avail_hi = (uint32_t)((uint64_t)(uintptr_t)v->avail >> 32);
 	c->q_used_lo = (uint32_t)(uintptr_t)v->used;
 	c->q_used_hi = (uint32_t)((uint64_t)(uintptr_t)v->used >> 32);
-	v->doorbell = (volatile uint16_t *)(v->notify_base +
-	    (size_t)c->q_notify_off * v->notify_mult);
+	v->doorbell = virtio_doorbell(&v->t);
 	c->q_enable = 1;
 	return 0;
 }
@@ -235,32 +174,12 @@ vblk_intr(void *arg)
 	struct vblk *v = arg;
 	void (*fn)(void *);
 
-	if (*v->isr == 0)	/* reading acknowledges and lowers INTx */
+	if (*v->t.isr == 0)	/* reading acknowledges and lowers INTx */
 		return;		/* not ours (a shared line) */
 	v->irqs++;
 	fn = notify_fn;
 	if (fn != NULL)
 		fn(notify_arg);
-}
-
-static uint64_t
-features_rw(struct vblk *v, uint64_t want)
-{
-	volatile struct vcommon *c = v->common;
-	uint64_t f;
-
-	c->dfselect = 0;
-	f = c->dfeature;
-	c->dfselect = 1;
-	f |= (uint64_t)c->dfeature << 32;
-	if (!(f & (1ULL << F_VERSION_1)))
-		return 0;
-	f &= want;
-	c->gfselect = 0;
-	c->gfeature = (uint32_t)f;
-	c->gfselect = 1;
-	c->gfeature = (uint32_t)(f >> 32);
-	return f;
 }
 
 static bool
@@ -272,7 +191,7 @@ device_init(struct vblk *v, int n)
 	    (1ULL << F_BLK_SEG_MAX) | (1ULL << F_BLK_RO) | (1ULL << F_BLK_FLUSH);
 	int err;
 
-	if (!find_caps(v)) {
+	if (!virtio_find_caps(d, &v->t) || v->t.devcfg_len < CFG_SEG_MAX + 4) {
 		klog(LOG_WARN, "virtio-blk%d: %02x:%02x.%x has no usable modern "
 		    "capabilities (a legacy-only device is not supported)\n",
 		    n, d->bus, d->dev, d->fn);
@@ -285,22 +204,22 @@ device_init(struct vblk *v, int n)
 	}
 	pci_command(d, PCI_COMMAND_MEM | PCI_COMMAND_MASTER,
 	    PCI_COMMAND_INTX_OFF);
-	c = v->common;
-	c->status = 0;
-	for (int i = 0; c->status != 0; i++) {
-		if (i == 1000000) {
-			klog(LOG_WARN, "virtio-blk%d: the device does not "
-			    "finish its reset\n", n);
-			return false;
-		}
+	c = v->t.common;
+	if (!virtio_reset(&v->t)) {
+		klog(LOG_WARN, "virtio-blk%d: the device does not finish its "
+		    "reset\n", n);
+		return false;
 	}
 	c->status = ST_ACKNOWLEDGE;
 	c->status = ST_ACKNOWLEDGE | ST_DRIVER;
-	if ((v->features = features_rw(v, want)) == 0) {
+	v->features = virtio_read_features(&v->t);
+	if (!(v->features & (1ULL << F_VERSION_1))) {
 		klog(LOG_WARN, "virtio-blk%d: the device does not offer "
 		    "VIRTIO_F_VERSION_1\n", n);
 		goto fail;
 	}
+	v->features &= want;
+	virtio_write_features(&v->t, v->features);
 	c->status = ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK;
 	if (!(c->status & ST_FEATURES_OK)) {
 		klog(LOG_WARN, "virtio-blk%d: the device refused features "

@@ -347,15 +347,18 @@ CASES = [
          disks=((16 << 20, False),), timeout=120,
          must=(r"disk: /dev/rld0 sequential 1 MiB transfers: write \d+ MiB/s, "
                r"read \d+ MiB/s", r"test disk_throughput: PASS")),
-    Case("disk_two_disks_one_read_only", "test=disk_readonly",
-         disks=((4 << 20, False), ((1 << 20) + 1536, True)),
+    # With the network device too: three PCI devices on two INTx lines.
+    Case("disk_two_disks_one_read_only", "test=disk_readonly,disk_raw_rw,net_address",
+         disks=((4 << 20, False), ((1 << 20) + 1536, True)), net=True,
          must=(r"virtio-blk1: 00:0\d\.0, 1050112 bytes \(2051 sectors\), "
                r"read-only",
                r"ld0 at virtio-blk0: 4194304 bytes\n",
                r"ld1 at virtio-blk1: 1050112 bytes, read-only",
                r"disk: /dev/rld1 has 1050112 bytes",
-               r"disk: writing /dev/rld1 is EROFS", r"test disk_readonly: PASS"),
-         after=lambda c, say: disks.expect(c, say, 0, []) +
+               r"disk: writing /dev/rld1 is EROFS", r"test disk_readonly: PASS",
+               r"test disk_raw_rw: PASS", r"test net_address: PASS"),
+         after=lambda c, say: disks.expect(c, say, 0,
+                                           [(1 << 20, disks.pattern(1 << 20, 1))]) +
          disks.expect(c, say, 1, [])),
     Case("disk_data_survives_a_second_boot", "test=disk_persist_write",
          disks=((1 << 20, False),), second="test=disk_persist_check",
