@@ -108,7 +108,7 @@ void kq_fdp_freed(struct filedesc *fdp);
 
 /* ---- vnodes: tmpfs, lookup, devices (vfs.c) ---- */
 
-enum vtype { VNON, VREG, VDIR, VLNK, VCHR, VFIFO };
+enum vtype { VNON, VREG, VDIR, VLNK, VCHR, VFIFO, VBLK };
 
 struct ktimespec {
 	int64_t tv_sec;
@@ -177,7 +177,8 @@ struct vnode {
 	struct kdirent *v_dent;		/* VDIR: its own name in v_parent */
 	struct vnode *v_parent;		/* VDIR: for ".." */
 	char *v_target;			/* VLNK */
-	const struct devsw *v_dev;	/* VCHR */
+	const struct devsw *v_dev;	/* VCHR, VBLK */
+	struct blkdev *v_blk;		/* VBLK and a disk's raw VCHR (blk_dev.c) */
 };
 
 #define VREAD		04
@@ -224,6 +225,16 @@ void dir_remove(struct vnode *dvp, const char *name);
 int vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done);
 int vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *done);
 int vn_truncate(struct vnode *vp, int64_t len);
+/*
+ * Disk device nodes (blk_dev.c): read or write len bytes at off of the
+ * disk behind vp (v_blk), NetBSD's rules for block and raw nodes; and
+ * the disk ioctls of an open node (ENOTTY for anything else).
+ */
+int blkdev_vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off,
+    bool write, size_t *done);
+int blkdev_ioctl(struct file *fp, unsigned long com, void *data);
+/* Attaches the machine's disks at boot (rumpuser_ext_disk_name). */
+void blkdev_autoconf(void);
 
 /* ---- processes and lwps (proc.c) ---- */
 
@@ -337,6 +348,12 @@ struct kcv {
 	struct rumpuser_cv *cv;
 };
 int kcv_wait(struct kcv *c, uint64_t timeout_ns);
+/*
+ * kcv_wait without a timeout that a draining process does not cut short:
+ * for a wakeup that must be seen, such as a device finishing a transfer
+ * into the caller's memory. Callers re-check their condition in a loop.
+ */
+void kcv_wait_nointr(struct kcv *c);
 void kcv_broadcast(struct kcv *c);
 void kcv_destroy(struct kcv *c);
 

@@ -280,6 +280,8 @@ vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done)
 
 	if (vp->v_type == VDIR)
 		return RUMP_EISDIR;
+	if (vp->v_blk != NULL)
+		return blkdev_vn_rw(vp, buf, len, off, false, done);
 	if (off < 0)
 		return RUMP_EINVAL;
 	while (n < len && off + (int64_t)n < vp->v_size) {
@@ -309,6 +311,8 @@ vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *don
 	size_t n = 0;
 	int error = 0;
 
+	if (vp->v_blk != NULL)
+		return blkdev_vn_rw(vp, (void *)(uintptr_t)buf, len, off, true, done);
 	if (off < 0)
 		return RUMP_EINVAL;
 	if (len == 0) {

@@ -24,6 +24,7 @@
 #define S_IFDIR		0040000
 #define S_IFREG		0100000
 #define S_IFLNK		0120000
+#define S_IFBLK		0060000
 
 #define CRED(l)		((l)->l_proc->p_cred)
 
@@ -35,7 +36,7 @@ vf_read(struct file *fp, void *buf, size_t len, size_t *done)
 	struct vnode *vp = fp->data;
 	int error;
 
-	if (vp->v_type == VCHR)
+	if (vp->v_type == VCHR && vp->v_blk == NULL)
 		return vp->v_dev->d_read(buf, len, done);
 	error = vn_read(vp, buf, len, fp->offset, done);
 	if (error == 0)
@@ -49,7 +50,7 @@ vf_write(struct file *fp, const void *buf, size_t len, size_t *done)
 	struct vnode *vp = fp->data;
 	int error;
 
-	if (vp->v_type == VCHR)
+	if (vp->v_type == VCHR && vp->v_blk == NULL)
 		return vp->v_dev->d_write(buf, len, done);
 	if (fp->flag & FAPPEND)
 		fp->offset = vp->v_size;
@@ -224,7 +225,8 @@ _Static_assert(sizeof(struct nb_stat) == 152, "NetBSD struct stat is 152 bytes")
 int
 stat_out(struct vnode *vp, void *ub)
 {
-	static const uint32_t fmt[] = { 0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO };
+	static const uint32_t fmt[] = { 0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO,
+	    S_IFBLK };
 	struct nb_stat st;
 
 	memset(&st, 0, sizeof(st));
@@ -234,7 +236,7 @@ stat_out(struct vnode *vp, void *ub)
 	st.st_nlink = vp->v_nlink;
 	st.st_uid = vp->v_uid;
 	st.st_gid = vp->v_gid;
-	st.st_rdev = vp->v_type == VCHR ? vp->v_dev->rdev : 0;
+	st.st_rdev = vp->v_type == VCHR || vp->v_type == VBLK ? vp->v_dev->rdev : 0;
 	st.st_atim = vp->v_atime;
 	st.st_mtim = vp->v_mtime;
 	st.st_ctim = vp->v_ctime;
@@ -341,7 +343,7 @@ xfer_positioned(void *arg, void *kbuf, size_t n, size_t *done)
 	struct vnode *vp = io->vp;
 	int error;
 
-	if (vp->v_type == VCHR)
+	if (vp->v_type == VCHR && vp->v_blk == NULL)
 		error = io->write ? vp->v_dev->d_write(kbuf, n, done) :
 		    vp->v_dev->d_read(kbuf, n, done);
 	else
@@ -367,7 +369,7 @@ positioned(struct lwp *l, const void *a, register_t *rv, bool write)
 	/* Held: a remote copy may wait while another thread closes fd. */
 	file_hold(fp);
 	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), write,
-	    io.vp->v_type == VCHR && !write, xfer_positioned, &io, &done);
+	    io.vp->v_type == VCHR && io.vp->v_blk == NULL && !write, xfer_positioned, &io, &done);
 	file_release(fp);
 	*rv = (register_t)done;
 	return error;

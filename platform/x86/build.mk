@@ -7,4 +7,6 @@ plat-y += platform/x86/pagealloc.c platform/x86/cmdline.c
 plat-y += platform/x86/clock.c platform/x86/intr.c platform/x86/timer.c
 plat-y += platform/x86/power.c
 plat-y += platform/x86/pci.c
+plat-$(if $(CONFIG_PLAT_VIRTIO_NET)$(CONFIG_PLAT_VIRTIO_BLK),y) += platform/x86/virtio.c
 plat-$(CONFIG_PLAT_VIRTIO_NET) += platform/x86/virtio_net.c
+plat-$(CONFIG_PLAT_VIRTIO_BLK) += platform/x86/virtio_blk.c

@@ -25,38 +25,17 @@
 #include "plat/intr.h"
 #include "plat/layout.h"
 #include "plat/mem.h"
-#include "plat/mmu.h"
 #include "plat/net.h"
 #include "plat/pci.h"
 #include "plat/string.h"
+#include "virtio.h"
 
-#define VIRTIO_VENDOR		0x1af4
 #define VIRTIO_ID_NET_MODERN	0x1041
-#define VIRTIO_ID_TRANSITIONAL	0x1000
 #define VIRTIO_SUBSYS_NET	1
-
-/* struct virtio_pci_cap: offsets of its fields in configuration space. */
-#define VCAP_CFG_TYPE		3
-#define VCAP_BAR		4
-#define VCAP_OFFSET		8
-#define VCAP_LENGTH		12
-#define VCAP_NOTIFY_MULT	16	/* notify capability only */
-#define VCAP_COMMON		1
-#define VCAP_NOTIFY		2
-#define VCAP_ISR		3
-#define VCAP_DEVICE		4
-
-/* device_status bits */
-#define ST_ACKNOWLEDGE		1
-#define ST_DRIVER		2
-#define ST_DRIVER_OK		4
-#define ST_FEATURES_OK		8
-#define ST_FAILED		128
 
 /* Feature bits. */
 #define F_NET_MAC		5
 #define F_NET_STATUS		16
-#define F_VERSION_1		32
 #define NET_S_LINK_UP		1
 
 #define Q_RX			0	/* receiveq1 */
@@ -64,40 +43,6 @@
 #define QSIZE_MAX		256
 #define BUF_SIZE		2048
 #define HDR_SIZE		12	/* virtio_net_hdr with VERSION_1 */
-#define NO_VECTOR		0xffff
-
-#define DESC_F_WRITE		2
-#define AVAIL_F_NO_INTERRUPT	1
-#define USED_F_NO_NOTIFY	1
-
-/* The common configuration structure (virtio 1.0, 4.1.4.3). */
-struct vcommon {
-	uint32_t dfselect, dfeature, gfselect, gfeature;
-	uint16_t msix_config, num_queues;
-	uint8_t status, config_gen;
-	uint16_t q_select, q_size, q_msix, q_enable, q_notify_off;
-	uint32_t q_desc_lo, q_desc_hi;
-	uint32_t q_avail_lo, q_avail_hi;
-	uint32_t q_used_lo, q_used_hi;
-};
-_Static_assert(offsetof(struct vcommon, q_select) == 0x16, "common cfg");
-_Static_assert(offsetof(struct vcommon, q_desc_lo) == 0x20, "common cfg");
-
-struct vdesc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags, next;
-};
-
-struct vavail {
-	uint16_t flags, idx;
-	uint16_t ring[];
-};
-
-struct vused {
-	uint16_t flags, idx;
-	struct { uint32_t id, len; } ring[];
-};
 
 /*
  * A split virtqueue in one 16 KiB block (descriptors, available ring and
@@ -121,11 +66,7 @@ struct vq {
 static struct {
 	bool present;
 	const struct pci_dev *pci;
-	volatile struct vcommon *common;
-	volatile uint8_t *isr;
-	volatile uint8_t *devcfg;
-	uint8_t *notify_base;
-	uint32_t notify_mult;
+	struct vtransport t;
 	uint64_t features;
 	uint8_t mac[6];
 	struct vq rx, tx;
@@ -134,9 +75,6 @@ static struct {
 	uint64_t irqs;
 } vn;
 
-#define compiler_barrier()	__asm__ volatile("" : : : "memory")
-/* A store to the avail index must be visible before we read used->flags. */
-#define full_barrier()		__asm__ volatile("mfence" : : : "memory")
 
 /* ---- rings ---- */
 
@@ -201,7 +139,7 @@ vq_free(struct vq *q)
 static int
 vq_init(struct vq *q, uint16_t index, bool receive)
 {
-	volatile struct vcommon *c = vn.common;
+	volatile struct vcommon *c = vn.t.common;
 	uint8_t *block;
 	uint16_t max;
 
@@ -255,8 +193,7 @@ vq_init(struct vq *q, uint16_t index, bool receive)
 	c->q_avail_hi = (uint32_t)((uint64_t)(uintptr_t)q->avail >> 32);
 	c->q_used_lo = (uint32_t)(uintptr_t)q->used;
 	c->q_used_hi = (uint32_t)((uint64_t)(uintptr_t)q->used >> 32);
-	q->doorbell = (volatile uint16_t *)(vn.notify_base +
-	    (size_t)c->q_notify_off * vn.notify_mult);
+	q->doorbell = virtio_doorbell(&vn.t);
 	c->q_enable = 1;
 	return 0;
 }
@@ -270,7 +207,7 @@ vn_intr(void *arg)
 	void (*fn)(void *);
 
 	(void)arg;
-	isr = *vn.isr;		/* reading acknowledges and lowers INTx */
+	isr = *vn.t.isr;	/* reading acknowledges and lowers INTx */
 	if (isr == 0)
 		return;		/* not ours (a shared line) */
 	vn.irqs++;
@@ -280,62 +217,6 @@ vn_intr(void *arg)
 }
 
 /* ---- discovery ---- */
-
-/* Maps the region a virtio capability at cap points to, or NULL. */
-static volatile void *
-map_cap(const struct pci_dev *d, unsigned cap, uint32_t *lenp)
-{
-	uint8_t bar = pci_cfg_read8(d, cap + VCAP_BAR);
-	uint32_t off = pci_cfg_read32(d, cap + VCAP_OFFSET);
-	uint32_t len = pci_cfg_read32(d, cap + VCAP_LENGTH);
-	const struct pci_bar *b;
-
-	if (bar >= PCI_NBARS)
-		return NULL;
-	b = &d->bar[bar];
-	if (b->io || b->addr == 0 || len == 0 || (uint64_t)off + len > b->size)
-		return NULL;
-	if (lenp != NULL)
-		*lenp = len;
-	return plat_mmu_map_mmio(b->addr + off, len);
-}
-
-/* Finds the four structures through the vendor capabilities. */
-static bool
-find_caps(const struct pci_dev *d)
-{
-	uint32_t len;
-
-	for (unsigned cap = pci_cap_find(d, PCI_CAP_VENDOR, 0); cap != 0;
-	    cap = pci_cap_find(d, PCI_CAP_VENDOR, cap)) {
-		/* The first capability of each type is the preferred one. */
-		switch (pci_cfg_read8(d, cap + VCAP_CFG_TYPE)) {
-		case VCAP_COMMON:
-			if (vn.common == NULL &&
-			    (vn.common = map_cap(d, cap, &len)) != NULL &&
-			    len < sizeof(struct vcommon))
-				vn.common = NULL;
-			break;
-		case VCAP_NOTIFY:
-			if (vn.notify_base == NULL) {
-				vn.notify_base = (uint8_t *)map_cap(d, cap, NULL);
-				vn.notify_mult = pci_cfg_read32(d,
-				    cap + VCAP_NOTIFY_MULT);
-			}
-			break;
-		case VCAP_ISR:
-			if (vn.isr == NULL)
-				vn.isr = map_cap(d, cap, NULL);
-			break;
-		case VCAP_DEVICE:
-			if (vn.devcfg == NULL)
-				vn.devcfg = map_cap(d, cap, NULL);
-			break;
-		}
-	}
-	return vn.common != NULL && vn.notify_base != NULL && vn.isr != NULL &&
-	    vn.devcfg != NULL;
-}
 
 static const struct pci_dev *
 find_device(void)
@@ -351,29 +232,6 @@ find_device(void)
 	return NULL;
 }
 
-static uint64_t
-read_features(void)
-{
-	volatile struct vcommon *c = vn.common;
-	uint64_t f;
-
-	c->dfselect = 0;
-	f = c->dfeature;
-	c->dfselect = 1;
-	return f | (uint64_t)c->dfeature << 32;
-}
-
-static void
-write_features(uint64_t f)
-{
-	volatile struct vcommon *c = vn.common;
-
-	c->gfselect = 0;
-	c->gfeature = (uint32_t)f;
-	c->gfselect = 1;
-	c->gfeature = (uint32_t)(f >> 32);
-}
-
 /* Reads the MAC address consistently (config_generation unchanged). */
 static void
 read_mac(void)
@@ -381,10 +239,10 @@ read_mac(void)
 	uint8_t gen;
 
 	do {
-		gen = vn.common->config_gen;
+		gen = vn.t.common->config_gen;
 		for (int i = 0; i < 6; i++)
-			vn.mac[i] = vn.devcfg[i];
-	} while (gen != vn.common->config_gen);
+			vn.mac[i] = vn.t.devcfg[i];
+	} while (gen != vn.t.common->config_gen);
 }
 
 static bool
@@ -392,7 +250,7 @@ link_up(void)
 {
 	if (!(vn.features & (1ULL << F_NET_STATUS)))
 		return true;	/* no status field: always up */
-	return ((vn.devcfg[6] | vn.devcfg[7] << 8) & NET_S_LINK_UP) != 0;
+	return ((vn.t.devcfg[6] | vn.t.devcfg[7] << 8) & NET_S_LINK_UP) != 0;
 }
 
 /* Brings the device up; a message and false on any failure. */
@@ -404,7 +262,7 @@ device_init(const struct pci_dev *d)
 	    (1ULL << F_NET_STATUS);
 	int err;
 
-	if (!find_caps(d)) {
+	if (!virtio_find_caps(d, &vn.t)) {
 		klog(LOG_WARN, "virtio-net: %02x:%02x.%x has no usable modern "
 		    "capabilities (a legacy-only device is not supported)\n",
 		    d->bus, d->dev, d->fn);
@@ -417,25 +275,22 @@ device_init(const struct pci_dev *d)
 	}
 	pci_command(d, PCI_COMMAND_MEM | PCI_COMMAND_MASTER,
 	    PCI_COMMAND_INTX_OFF);
-	c = vn.common;
-	c->status = 0;			/* reset; done when it reads back 0 */
-	for (int i = 0; c->status != 0; i++) {
-		if (i == 1000000) {
-			klog(LOG_WARN, "virtio-net: the device does not "
-			    "finish its reset\n");
-			return false;
-		}
+	c = vn.t.common;
+	if (!virtio_reset(&vn.t)) {
+		klog(LOG_WARN, "virtio-net: the device does not finish its "
+		    "reset\n");
+		return false;
 	}
 	c->status = ST_ACKNOWLEDGE;
 	c->status = ST_ACKNOWLEDGE | ST_DRIVER;
-	vn.features = read_features();
+	vn.features = virtio_read_features(&vn.t);
 	if (!(vn.features & (1ULL << F_VERSION_1))) {
 		klog(LOG_WARN, "virtio-net: the device does not offer "
 		    "VIRTIO_F_VERSION_1\n");
 		goto fail;
 	}
 	vn.features &= want;
-	write_features(vn.features);
+	virtio_write_features(&vn.t, vn.features);
 	c->status = ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK;
 	if (!(c->status & ST_FEATURES_OK)) {
 		klog(LOG_WARN, "virtio-net: the device refused features "

@@ -4,7 +4,7 @@
 KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) $(SP_INC) -Itests/host
 KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
-	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo \
+	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo kernel/test_blk \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
 ktest-deps-kernel/test_badaddr := tests/host/badaddr.h
@@ -60,6 +60,23 @@ $(O)/host/tests/sp/server_options: tests/host/sp/server_options.sh | \
 	$(Q)cp $< $@
 
 test-host: $(O)/host/tests/sp/server_options
+
+# rump_server -d: remote clients on a host image file (server_disk.sh).
+$(O)/host/tests/sp/disk_client: tests/host/sp/disk_client.c \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -pthread -o $@ tests/host/sp/disk_client.c \
+		$(O)/host/lib/librumpclient-san.a
+$(O)/host/tests/sp/server_disk: tests/host/sp/server_disk.sh | \
+		$(O)/host/tests/sp/disk_client $(O)/host/bin/rump_server \
+		$(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/sp/server_disk
 
 # A program using the rump___sysimpl_* names NetBSD's headers rename calls
 # to, linked with librump.a and with librumpclient.so.0 (netbsd_names.sh).
