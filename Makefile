@@ -274,6 +274,8 @@ include tests/host/build.mk
 include tests/host/sched/sched.mk
 include tests/host/posix/posix.mk
 include tests/host/kernel/kernel.mk
+include kernel/net/host.mk
+include tests/host/net/net.mk
 include client/build.mk
 include sp/build.mk
 include man/build.mk
