@@ -12,3 +12,20 @@ $(O)/host/tests/net/test_net: tests/host/net/test_net.c $(HOSTNET_TEST_DEPS)
 		$(POSIX_SRCS) $(HOSTNET_SAN_LIB) -lpthread
 
 test-host: $(O)/host/tests/net/test_net
+
+$(O)/host/tests/net/net_client: tests/host/net/net_client.c \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h) \
+		tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_SAN_CFLAGS) -Iinclude -Itests/host -pthread -o $@ \
+		tests/host/net/net_client.c $(O)/host/lib/librumpclient-san.a
+
+$(O)/host/tests/net/net_remote: tests/host/net/net_remote.sh \
+		$(O)/host/tests/net/net_client $(O)/host/tests/sp/sock_echo | \
+		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+	$(Q)chmod +x $@
+
+test-host: $(O)/host/tests/net/net_remote
