@@ -4,9 +4,10 @@
  * processes of one kernel, each process on a host thread of its own.
  * Checked: bind and getsockname, a TCP server and client lwp exchanging
  * data both ways and seeing the other's close, a refused connection, UDP
- * with the sender's address, poll and select readiness, and a second
- * kernel-side listener on a port in use (EADDRINUSE). Errors are NetBSD's
- * numbers.
+ * with the sender's address, poll and select readiness, a second
+ * kernel-side listener on a port in use (EADDRINUSE), and which close()
+ * ends a blocked call (one in the same descriptor table, not one in a
+ * forked copy). Errors are NetBSD's numbers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -388,6 +389,108 @@ TEST(poll_and_select_on_sockets)
 	rump_pub_lwproc_releaselwp();
 }
 
+/* A connected pair on loopback in the bound process: *cp client, *sp server. */
+static int
+connected_pair(int *cp, int *sp)
+{
+	struct rump_sockaddr_in a;
+	uint16_t port = 0;
+	int l;
+
+	if ((l = bound_socket(RUMP_SOCK_STREAM, &port)) == -1 ||
+	    rump_sys_listen(l, 4) == -1)
+		return -1;
+	a = sin_of(INADDR_LOOPBACK, port);
+	*cp = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
+	if (*cp == -1 || rump_sys_connect(*cp, &a, sizeof(a)) == -1 ||
+	    (*sp = rump_sys_accept(l, NULL, NULL)) == -1)
+		return -1;
+	return rump_sys_close(l);
+}
+
+/*
+ * A close in another process's copy of the descriptor table (a fork that
+ * closes what it inherited, then exits) leaves this process's calls on
+ * the socket alone: a receive with a timeout times out (EAGAIN) instead
+ * of failing with EBADF, and the socket still works. NetBSD's close()
+ * ends only the calls using the closed descriptor.
+ */
+TEST(close_in_a_forked_table_leaves_our_calls_alone)
+{
+	struct rump_timeval tv = { 1, 0, 0 };
+	struct lwp *me;
+	char buf[8];
+	int c = -1, s = -1;
+
+	CHECK_EQ_INT(rump_init(), 0);
+	CHECK_EQ_INT(new_process(), 0);
+	me = rump_pub_lwproc_curlwp();
+	CHECK_EQ_INT(connected_pair(&c, &s), 0);
+	CHECK_EQ_INT(rump_sys_setsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_RCVTIMEO,
+	    &tv, sizeof(tv)), 0);
+
+	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);	/* a copy */
+	CHECK_EQ_INT(rump_sys_close(s), 0);
+	CHECK_EQ_INT(rump_sys_close(c), 0);
+	rump_pub_lwproc_releaselwp();				/* and gone */
+	rump_pub_lwproc_switch(me);
+
+	CHECK_ERR(rump_sys_read(s, buf, sizeof(buf)), RUMP_EAGAIN);
+	CHECK_EQ_INT(rump_sys_write(c, "still", 5), 5);
+	CHECK_EQ_INT(rump_sys_read(s, buf, sizeof(buf)), 5);
+	CHECK(memcmp(buf, "still", 5) == 0);
+	CHECK_EQ_INT(rump_sys_close(c), 0);
+	CHECK_EQ_INT(rump_sys_close(s), 0);
+	rump_pub_lwproc_releaselwp();
+}
+
+struct blocked_read {
+	struct lwp *l;
+	int fd;
+	int rv, err;
+};
+
+static void *
+read_blocked(void *arg)
+{
+	struct blocked_read *br = arg;
+	char buf[8];
+
+	rump_pub_lwproc_switch(br->l);
+	errno = 0;
+	br->rv = (int)rump_sys_read(br->fd, buf, sizeof(buf));
+	br->err = errno;
+	rump_pub_lwproc_releaselwp();
+	return NULL;
+}
+
+/* A close in the same table ends a read of another lwp with EBADF. */
+TEST(close_in_the_same_table_ends_a_blocked_read)
+{
+	struct blocked_read br = { NULL, -1, 0, 0 };
+	struct lwp *me;
+	pthread_t t;
+	int c = -1, s = -1;
+
+	CHECK_EQ_INT(rump_init(), 0);
+	CHECK_EQ_INT(new_process(), 0);
+	me = rump_pub_lwproc_curlwp();
+	CHECK_EQ_INT(connected_pair(&c, &s), 0);
+	/* A second lwp of this process, for the reader thread. */
+	CHECK_EQ_INT(rump_pub_lwproc_newlwp(rump_sys_getpid()), 0);
+	br.l = rump_pub_lwproc_curlwp();
+	br.fd = s;
+	rump_pub_lwproc_switch(NULL);
+	CHECK_EQ_INT(pthread_create(&t, NULL, read_blocked, &br), 0);
+	rump_pub_lwproc_switch(me);
+	CHECK_EQ_INT(rump_sys_close(s), 0);
+	CHECK_EQ_INT(pthread_join(t, NULL), 0);
+	CHECK_EQ_INT(br.rv, -1);
+	CHECK_EQ_INT(br.err, RUMP_EBADF);
+	CHECK_EQ_INT(rump_sys_close(c), 0);
+	rump_pub_lwproc_releaselwp();
+}
+
 int
 main(void)
 {
@@ -396,5 +499,7 @@ main(void)
 	RUN(tcp_connect_without_listener_is_refused);
 	RUN(udp_datagrams_between_processes);
 	RUN(poll_and_select_on_sockets);
+	RUN(close_in_a_forked_table_leaves_our_calls_alone);
+	RUN(close_in_the_same_table_ends_a_blocked_read);
 	return check_done();
 }
