@@ -288,10 +288,12 @@ debug:
 
 # ---- tests and benchmarks -----------------------------------------------------
 
+include kernel/net/host.mk
 include hypercall/posix/build.mk
 include tests/host/build.mk
 include tests/host/sched/sched.mk
 include tests/host/kernel/kernel.mk
+include tests/host/net/net.mk
 include client/build.mk
 include man/build.mk
 include tests/fuzz/fuzz.mk

@@ -130,7 +130,7 @@ fd_close(struct filedesc *fdp, int fd)
 	fdp->cloexec[fd] = 0;
 	/* Calls blocked on it (they hold it) learn that it went. */
 	if (fp->refs > 1 && fp->ops->fo_restart != NULL)
-		fp->ops->fo_restart(fp);
+		fp->ops->fo_restart(fp, fdp);
 	lock_fd_closed(curproc(), fp);
 	kq_fd_closed(fdp, fd);
 	file_release(fp);

@@ -143,8 +143,11 @@ rump_init(void)
 int
 rump_init_server(const char *url)
 {
-#ifdef CONFIG_NET_LWIP
-	/* The image's network is ours: the server gets its TCP from us. */
+#if defined(CONFIG_NET_LWIP) && !defined(CONFIG_NET_HOST)
+	/*
+	 * The image's network is ours: the server gets its TCP from us. On a
+	 * host the server keeps the host's sockets (hypercall/posix/sp_sock.c).
+	 */
 	rumpuser_sp_set_transport(net_sp_transport());
 #endif
 	return rumpuser_sp_init(url, "NetBSD", "10.0", "amd64");

@@ -43,14 +43,19 @@ void cred_free(struct kauth_cred *c);
 /* ---- files and descriptor tables (fd.c) ---- */
 
 struct file;
+struct filedesc;
 struct fileops {
 	int (*fo_read)(struct file *, void *, size_t, size_t *);
 	int (*fo_write)(struct file *, const void *, size_t, size_t *);
 	void (*fo_close)(struct file *);
 	int (*fo_poll)(struct file *, int events);	/* revents now */
 	int (*fo_nread)(struct file *, int *);		/* FIONREAD */
-	/* A descriptor of it was closed while other calls may hold it. */
-	void (*fo_restart)(struct file *);
+	/*
+	 * A descriptor of it in table fdp was closed while other calls may
+	 * hold it: those that use it through fdp must end (NetBSD's
+	 * fd_close() restarts the calls using the closed descriptor only).
+	 */
+	void (*fo_restart)(struct file *, struct filedesc *fdp);
 };
 
 struct file {

@@ -5,9 +5,9 @@
 # ASan and UBSan, for the host tests.
 POSIX_SRCS := $(wildcard hypercall/posix/*.c)
 POSIX_CFLAGS = $(HOST_OPT_CFLAGS) -fPIC -Iinclude $(SYSCALL_INC)
-LIBRUMP_SRCS = $(POSIX_SRCS) $(KERNEL_SRCS) $(LWPROC_SRCS) $(SP_SRCS)
-LIBRUMP_CFLAGS = $(POSIX_CFLAGS) -MMD -MP
-LIBRUMP_SAN_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) -MMD -MP
+LIBRUMP_SRCS = $(POSIX_SRCS) $(KERNEL_SRCS) $(LWPROC_SRCS) $(SP_SRCS) $(HOSTNET_SRCS)
+LIBRUMP_CFLAGS = $(POSIX_CFLAGS) $(HOSTNET_DEFS) -MMD -MP
+LIBRUMP_SAN_CFLAGS = $(HOST_SAN_CFLAGS) $(HOSTNET_DEFS) -Iinclude $(SYSCALL_INC) -MMD -MP
 # A layer's own extra include directories, by its top folder.
 host-inc-lwproc = $(LWPROC_INC)
 host-inc = $(host-inc-$(firstword $(subst /, ,$<)))

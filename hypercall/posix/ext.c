@@ -32,33 +32,7 @@ rumpuser_ext_mem_avail(uint64_t *availp)
 	return 45;	/* EOPNOTSUPP */
 }
 
-/* No network interface on the host build: its kernel has loopback only. */
-int
-rumpuser_ext_net_info(uint8_t mac[6], int *mtu)
-{
-	(void)mac;
-	(void)mtu;
-	return 6;	/* ENXIO */
-}
-
-int
-rumpuser_ext_net_send(const void *frame, size_t len)
-{
-	(void)frame;
-	(void)len;
-	return 6;
-}
-
-int
-rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
-    uint64_t timeout_ns)
-{
-	(void)buf;
-	(void)size;
-	(void)lenp;
-	(void)timeout_ns;
-	return 6;
-}
+/* The network interface: a TAP device, see tap.c. */
 
 /* The host has no disks of its own for the kernel: etfs attaches files. */
 int

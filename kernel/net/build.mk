@@ -1,6 +1,7 @@
 # The kernel's TCP/IP stack: lwIP, fetched once from Debian's source package
 # into build/lwip (scripts/fetch-lwip) and built unmodified, with the port
-# in kernel/net. Image only: the host build's kernel has no network.
+# in kernel/net. The host build (librump.a, rump_server) has it too, always:
+# see kernel/net/host.mk.
 LWIP_TOP := build/lwip
 LWIP_DIR := $(LWIP_TOP)/src/src
 LWIP_STAMP := $(LWIP_TOP)/.fetched
@@ -11,15 +12,16 @@ kernel-$(CONFIG_NET_LWIP) += kernel/net/socket.c kernel/net/socket_syscalls.c
 kernel-$(CONFIG_NET_LWIP) += kernel/net/sp_transport.c
 
 # lwIP's files, relative to its src/: core, IPv4, Ethernet, netconn + tcpip.
-lwip-$(CONFIG_NET_LWIP) += core/init.c core/def.c core/inet_chksum.c core/ip.c
-lwip-$(CONFIG_NET_LWIP) += core/mem.c core/memp.c core/netif.c core/pbuf.c
-lwip-$(CONFIG_NET_LWIP) += core/stats.c core/sys.c core/tcp.c core/tcp_in.c
-lwip-$(CONFIG_NET_LWIP) += core/tcp_out.c core/timeouts.c core/udp.c
-lwip-$(CONFIG_NET_LWIP) += core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c
-lwip-$(CONFIG_NET_LWIP) += core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c
-lwip-$(CONFIG_NET_LWIP) += netif/ethernet.c
-lwip-$(CONFIG_NET_LWIP) += api/api_lib.c api/api_msg.c api/err.c api/netbuf.c
-lwip-$(CONFIG_NET_LWIP) += api/tcpip.c
+LWIP_SRCS := core/init.c core/def.c core/inet_chksum.c core/ip.c
+LWIP_SRCS += core/mem.c core/memp.c core/netif.c core/pbuf.c
+LWIP_SRCS += core/stats.c core/sys.c core/tcp.c core/tcp_in.c
+LWIP_SRCS += core/tcp_out.c core/timeouts.c core/udp.c
+LWIP_SRCS += core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c
+LWIP_SRCS += core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c
+LWIP_SRCS += netif/ethernet.c
+LWIP_SRCS += api/api_lib.c api/api_msg.c api/err.c api/netbuf.c
+LWIP_SRCS += api/tcpip.c
+lwip-$(CONFIG_NET_LWIP) += $(LWIP_SRCS)
 
 LWIP_INC := -Ikernel/net -Ikernel -I$(LWIP_DIR)/include
 # lwIP's own files get the image's flags, -Werror included; with these
@@ -33,7 +35,7 @@ $(LWIP_STAMP): scripts/fetch-lwip
 # The sources appear when the stamp is made (order-only: a re-fetch does
 # not rebuild everything). Named explicitly, so make never takes them for
 # intermediate files and deletes them.
-$(addprefix $(LWIP_DIR)/,$(lwip-y)): | $(LWIP_STAMP) ;
+$(addprefix $(LWIP_DIR)/,$(LWIP_SRCS)): | $(LWIP_STAMP) ;
 
 $(O)/kernel/net/lwip/%.o: $(LWIP_DIR)/%.c $(CONFIG_H) | $(NEWLIB_LIBC) $(LWIP_STAMP)
 	$(call cc,$(KERNEL_CFLAGS) $(LWIP_WNO) $(LWIP_INC))

@@ -1,6 +1,6 @@
 /*
  * The kernel's TCP/IP stack: lwIP over the rumpuser_ext_net_*() extension
- * (kernel/net, image only, CONFIG_NET_LWIP).
+ * (kernel/net, CONFIG_NET_LWIP; in the host build too, doc/host-net.md).
  *
  * lwIP runs as part of the kernel: its threads (tcpip, the interface's
  * receiver) hold the virtual CPU whenever they run, and every wait in the

@@ -217,7 +217,12 @@ net_start(void)
 	sys_sem_free(&ready);
 
 	if ((error = rumpuser_ext_net_info(mac, &mtu)) != 0) {
+#ifndef CONFIG_NET_HOST
+		/* A host kernel without RUMP_NET_TAP is the usual case: quiet. */
 		kern_printf("net: no network device; loopback 127.0.0.1 only\n");
+#endif
+		if (error != RUMP_ENXIO)
+			kern_printf("net: the network device: error %d\n", error);
 		return error;
 	}
 	use_dhcp = !static_config(&ip, &mask, &gw);

@@ -220,14 +220,29 @@ nonblocking(struct file *fp, int flags)
 	return (fp->flag & FNONBLOCK) || (flags & RUMP_MSG_DONTWAIT);
 }
 
-/*
- * Runs a netconn wait in slices: op() with the netconn's timeout set to
- * one slice, again while it times out, until the caller's own timeout
- * (0: none) or the process drains.
- */
-err_t
-so_sliced(struct ksocket *so, int64_t timeout_ms, bool send,
-    err_t (*op)(struct ksocket *, void *), void *arg)
+/* Registers w as a call of curlwp's process blocked on so. */
+static void
+sw_enter(struct ksocket *so, struct sockwait *w)
+{
+	w->fdp = curlwp()->l_proc->p_fd;
+	w->restart = false;
+	w->next = so->waits;
+	so->waits = w;
+}
+
+static void
+sw_leave(struct ksocket *so, struct sockwait *w)
+{
+	struct sockwait **pp;
+
+	for (pp = &so->waits; *pp != w; pp = &(*pp)->next)
+		KASSERT(*pp != NULL);
+	*pp = w->next;
+}
+
+static err_t
+so_sliced_wait(struct ksocket *so, struct sockwait *w, int64_t timeout_ms,
+    bool send, err_t (*op)(struct ksocket *, void *), void *arg)
 {
 	int64_t left = timeout_ms;
 	err_t err;
@@ -243,13 +258,32 @@ so_sliced(struct ksocket *so, int64_t timeout_ms, bool send,
 			return err;
 		if (so_draining())
 			return ERR_ABRT;	/* EINTR below */
-		if (so->restart)
+		if (w->restart)
 			return ERR_SO_RESTART;
 		if (!send && so->rdshut)
 			return ERR_SO_RDSHUT;
 		if (timeout_ms > 0 && (left -= slice) <= 0)
 			return ERR_TIMEOUT;
 	}
+}
+
+/*
+ * Runs a netconn wait in slices: op() with the netconn's timeout set to
+ * one slice, again while it times out, until the caller's own timeout
+ * (0: none), the process drains, or the descriptor is closed in the
+ * caller's table (sock_restart).
+ */
+err_t
+so_sliced(struct ksocket *so, int64_t timeout_ms, bool send,
+    err_t (*op)(struct ksocket *, void *), void *arg)
+{
+	struct sockwait w;
+	err_t err;
+
+	sw_enter(so, &w);
+	err = so_sliced_wait(so, &w, timeout_ms, send, op, arg);
+	sw_leave(so, &w);
+	return err;
 }
 
 static err_t
@@ -335,6 +369,7 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
     const ip_addr_t *to, u16_t port, size_t *done)
 {
 	struct ksocket *so = sock_of(fp);
+	struct sockwait w;
 	struct netbuf *nb;
 	size_t written = 0;
 	err_t err = ERR_OK;
@@ -363,6 +398,7 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 			*done = len;
 		return lwip_errno(err);
 	}
+	sw_enter(so, &w);
 	while (written < len) {
 		size_t n = 0;
 
@@ -388,7 +424,7 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 			err = ERR_ABRT;
 			break;
 		}
-		if (so->restart) {
+		if (w.restart) {
 			err = ERR_SO_RESTART;
 			break;
 		}
@@ -397,6 +433,7 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 			break;
 		}
 	}
+	sw_leave(so, &w);
 	*done = written;
 	if (so->wrshut_pending) {	/* shutdown(SHUT_WR) waited for us */
 		so->wrshut_pending = false;
@@ -459,9 +496,11 @@ sock_nread(struct file *fp, int *n)
 }
 
 static void
-sock_restart(struct file *fp)
+sock_restart(struct file *fp, struct filedesc *fdp)
 {
-	sock_of(fp)->restart = true;
+	for (struct sockwait *w = sock_of(fp)->waits; w != NULL; w = w->next)
+		if (w->fdp == fdp)
+			w->restart = true;
 	kcv_broadcast(&poll_kcv);
 }
 

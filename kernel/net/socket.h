@@ -26,6 +26,18 @@ struct sockev {
 	struct sockev *next;
 };
 
+/*
+ * A call blocked on a socket, through a descriptor of table fdp: a
+ * close() of a descriptor of the socket in that table sets restart, and
+ * the call ends with EBADF within a slice. Closes in other tables (a
+ * forked process's copy) leave it alone.
+ */
+struct sockwait {
+	struct filedesc *fdp;
+	bool restart;
+	struct sockwait *next;
+};
+
 struct ksocket {
 	struct netconn *conn;
 	struct sockev *ev;
@@ -37,7 +49,7 @@ struct ksocket {
 	uint16_t rxoff;
 	int rcvbuf, sndbuf;		/* as set; lwIP sizes its windows */
 	int64_t rcvtimeo_ms, sndtimeo_ms;	/* 0: none */
-	bool restart;			/* its descriptor was closed */
+	struct sockwait *waits;		/* the calls blocked on it */
 	bool wrshut, wrshut_pending;	/* shutdown(SHUT_WR): FIN sent / due */
 };
 

@@ -614,7 +614,8 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
 /*
  * Each call on a socket descriptor (the first argument) holds its file
  * while it runs: a close() by another thread then only marks the socket
- * (sock_restart) and the blocked call ends with EBADF within a slice.
+ * (sock_restart) and the call blocked through that table ends with EBADF
+ * within a slice.
  */
 #define HELD(name)							\
 int									\

@@ -1,7 +1,8 @@
 /*
- * lwIP's compiler and platform definitions for the image: newlib's headers,
- * little-endian x86-64, diagnostics on the kernel console, assertions that
- * panic the kernel, randomness from the hypercall layer.
+ * lwIP's compiler and platform definitions for the kernel: newlib's headers
+ * in the image, the C library's in the host build; little-endian x86-64,
+ * diagnostics on the kernel console, assertions that panic the kernel,
+ * randomness from the hypercall layer.
  */
 #ifndef LWIP_ARCH_CC_H
 #define LWIP_ARCH_CC_H
@@ -16,8 +17,15 @@
 #define SSIZE_MAX	LONG_MAX
 #endif
 
-/* newlib's machine/endian.h gives BYTE_ORDER and LITTLE_ENDIAN. */
+/*
+ * BYTE_ORDER and LITTLE_ENDIAN: newlib's machine/endian.h in the image,
+ * the C library's endian.h in the host build (kernel/net/host.mk).
+ */
+#ifdef CONFIG_NET_HOST
+#include <endian.h>
+#else
 #include <machine/endian.h>
+#endif
 
 void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kpanic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -4,7 +4,7 @@
 KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) $(SP_INC) -Itests/host
 KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
-	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo kernel/test_blk \
+	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo kernel/test_blk net/test_net \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
 ktest-deps-kernel/test_badaddr := tests/host/badaddr.h

@@ -71,9 +71,17 @@ refused drivespec_disklabel_refused_by_name \
 refused drivespec_type_reg_refused_by_name \
     "type=reg is not supported by this kernel" \
     -d key=/dev/ld0,hostpath=disk.img,size=64m,type=reg
-# The host build has no IP stack yet: t_sp.sh's stress servers ask for it.
-refused inet_components_refused_without_tcp_ip "this build has no TCP/IP" \
-    -lrumpnet -lrumpnet_net -lrumpnet_netinet
+# t_sp.sh's stress servers ask for TCP/IP, which the host build has
+# (kernel/net/host.mk): the server starts and serves.
+url="unix://$dir/n.sock"
+if "$bin/rump_server" -lrumpnet -lrumpnet_net -lrumpnet_netinet "$url" \
+    2>"$dir/err" &&
+    RUMP_SERVER=$url "$bin/rump.sysctl" -n kern.ostype >/dev/null 2>&1 &&
+    RUMP_SERVER=$url "$bin/rump.halt"; then
+	ok inet_components_accepted
+else
+	bad inet_components_accepted "$(cat "$dir/err")"
+fi
 refused unknown_option_shows_usage "usage: rump_server" -x
 # -L: the per-connection limits (sp/sp_limits.h), checked before serving.
 refused unknown_limit_refused "-L maxcpu=2: want maxprefork, maxlwp" \

@@ -11,7 +11,9 @@
  *	RUMP_SERVER=tcp://127.0.0.1:P sock_echo TCP_PORT [UDP_PORT]
  *
  * Prints a line per case and "N passed, N failed"; used by
- * tests/qemu/run.py, whose case forwards the ports.
+ * tests/qemu/run.py, whose case forwards the ports, and by
+ * tests/host/net/net_remote.sh against rump_server with a TAP device
+ * (SOCK_ECHO_ADDR=a.b.c.d: the kernel's address instead of 127.0.0.1).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -143,6 +146,9 @@ host_connect(int type, int port)
 	int s;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (getenv("SOCK_ECHO_ADDR") != NULL &&
+	    inet_pton(AF_INET, getenv("SOCK_ECHO_ADDR"), &a.sin_addr) != 1)
+		return -1;
 	a.sin_port = htons((uint16_t)port);
 	if ((s = socket(AF_INET, type | SOCK_CLOEXEC, 0)) == -1)
 		return -1;

@@ -1,0 +1,1 @@
+/* NetBSD's libutil header: nothing of it is used by the rump tests. */
