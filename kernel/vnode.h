@@ -171,6 +171,7 @@ struct vnode {
 	const struct vnodeops *v_op;
 	void *v_data;			/* the file system's node */
 	struct vnode *v_mntnext;	/* the mount's list of vnodes */
+	struct vnode **v_mntprevp;
 	struct mount *v_mountedhere;	/* VDIR: a file system mounted on it */
 	/* Attributes, kept current by the file system (above). */
 	uint32_t v_mode;		/* 07777 */
@@ -231,6 +232,8 @@ struct mount {
 	struct vnode *mnt_vnodes;	/* every vnode of it, via v_mntnext */
 	int mnt_flag;			/* MNT_RDONLY, ... (NetBSD's values) */
 	int mnt_nrefd;			/* its vnodes with v_refs > 0 */
+	bool mnt_unmounting;		/* unmount under way: EBUSY for another */
+	int mnt_busy;			/* sync(2)s in it: unmount waits (EBUSY) */
 	uint32_t mnt_fsid;		/* st_dev of its files */
 	void *mnt_data;			/* the file system's */
 	struct blkdev *mnt_blk;		/* the disk, for VFS_NEEDDEV types */
@@ -248,7 +251,8 @@ struct mount {
 #define MNT_UPDATE	0x00010000
 #define MNT_FORCE	0x00080000
 
-extern struct mount *rootmount;		/* the file system at "/" */
+/* The file system at "/", first of the mount table (mnt_next). */
+extern struct mount *rootmount;
 
 /*
  * A new vnode of type on mp with ops and data, one reference, on mp's
@@ -264,6 +268,8 @@ struct vnode *vn_alloc(struct mount *mp, enum vtype type,
  */
 int vflush(struct mount *mp, bool force);
 
+/* Mounts the root tmpfs and sets rootmount, rootvnode (vfs_init). */
+int vfs_mountroot(void);
 /* The kernel's file system types (vfs_mount.c). */
 const struct vfsops *vfs_type(const char *name);
 extern const struct vfsops tmpfs_vfsops;

@@ -4,7 +4,7 @@
 KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
-$(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
+$(O)/host/obj/kernel/%.o: kernel/%.c $(wildcard kernel/*.h) $(wildcard include/rump/*.h) $(SYSCALL_GEN)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
