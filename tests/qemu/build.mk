@@ -14,7 +14,8 @@ apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/bench_kernel.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel_suites.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/suite_lwproc.c tests/qemu/apps/suite_syscalls.c \
-	tests/qemu/apps/suite_prot.c tests/qemu/apps/suite_tmpfs.c
+	tests/qemu/apps/suite_prot.c tests/qemu/apps/suite_tmpfs.c \
+	tests/qemu/apps/suite_mount.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_badaddr.c
 apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_net.c tests/qemu/apps/test_spserver.c
 apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_sockets.c

@@ -248,3 +248,15 @@ $(O)/host/tests/sp/server_nomem: tests/host/sp/server_nomem.py | \
 	$(Q)chmod +x $@
 
 test-host: $(O)/host/tests/sp/server_nomem
+
+# Mounts: a second tmpfs on a directory (test_mount.c, doc/vfs.md).
+$(O)/host/tests/kernel/test_mount: tests/host/kernel/test_mount.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) $(wildcard kernel/*.h) $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_mount.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_mount

@@ -9,6 +9,7 @@ int lwproc_suite(void);
 int syscalls_suite(void);
 int tmpfs_suite(void);
 int prot_suite(void);
+int mount_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
 {
@@ -28,4 +29,9 @@ TESTCASE(kernel_tmpfs_suite)
 TESTCASE(kernel_prot_suite)
 {
 	return prot_suite();
+}
+
+TESTCASE(kernel_mount_suite)
+{
+	return mount_suite();
 }
