@@ -1,10 +1,13 @@
 # The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
 # build/host/lib/librump.a, and its tests run under ASan and UBSan.
 # The rump_sp server (sp/server.c) is part of it, as in NetBSD's librumpuser.
-KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
+# The file systems on disks (kernel/fs: buffer cache, ext2).
+KERNEL_FS_SRCS := $(wildcard kernel/fs/*.c kernel/fs/ext2/*.c)
+KERNEL_FS_HDRS := $(wildcard kernel/fs/*.h kernel/fs/ext2/*.h)
+KERNEL_SRCS := $(wildcard kernel/*.c) $(KERNEL_FS_SRCS) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
-$(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(wildcard include/rump/*.h) $(SYSCALL_GEN)
+$(O)/host/obj/kernel/%.o: kernel/%.c kernel/kern.h $(KERNEL_FS_HDRS) $(wildcard include/rump/*.h) $(SYSCALL_GEN)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
@@ -203,6 +206,21 @@ $(O)/host/tests/kernel/test_blk: tests/host/kernel/test_blk.c $(KERNEL_SRCS) $(S
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_blk
+
+# ext2 and the buffer cache on images made by mke2fs, checked with e2fsck
+# and debugfs (the file system code alone, in ext2_harness.c's stand-ins).
+EXT2_TEST_SRCS := tests/host/kernel/test_ext2.c tests/host/kernel/ext2_harness.c \
+	$(KERNEL_FS_SRCS)
+$(O)/host/tests/kernel/test_ext2: $(EXT2_TEST_SRCS) tests/host/kernel/ext2_harness.h \
+		$(KERNEL_FS_HDRS) kernel/kern.h kernel/blk.h $(wildcard include/rump/*.h) \
+		tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ $(EXT2_TEST_SRCS)
+
+test-host: $(O)/host/tests/kernel/test_ext2
 
 # The memory limit (RUMP_MEMLIMIT=64m, as rump_server -r 64m sets it).
 $(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
