@@ -227,12 +227,33 @@ check_groups(struct e2fs *fs)
 	return 0;
 }
 
+/* The root inode must be a directory, or nothing can be reached. */
+static int
+check_root(struct e2fs *fs)
+{
+	struct e2inode *ip;
+	bool ok;
+	int err;
+
+	err = e2_iget(fs, E2_ROOTINO, &ip);
+	if (err != 0)
+		return refuse(fs->fs_dev, err, "cannot read the root directory");
+	ok = (ip->i_mode & E2_IFMT) == E2_IFDIR;
+	fs->fs_ronly = true;		/* the put writes nothing */
+	e2_iput(ip);
+	if (!ok)
+		return refuse(fs->fs_dev, e2_corrupt(fs, "the root inode is no "
+		    "directory"), "its root directory is damaged");
+	return 0;
+}
+
 int
 ext2_mount(struct blkdev *bd, int flags, struct e2fs **fsp)
 {
 	struct e2fs *fs;
 	struct buf *bp;
 	uint32_t per, i, n;
+	bool ronly;
 	int err;
 
 	if (!(flags & E2_MNT_RDONLY) && blkdev_readonly(bd))
@@ -283,6 +304,11 @@ ext2_mount(struct blkdev *bd, int flags, struct e2fs **fsp)
 		kern_printf("ext2 %s: warning: mounting a file system that was "
 		    "not cleanly unmounted\n", blkdev_name(bd));
 	}
+	ronly = fs->fs_ronly;
+	err = check_root(fs);
+	fs->fs_ronly = ronly;
+	if (err != 0)
+		goto fail;
 	if (!fs->fs_ronly) {
 		fs->fs_sb.s_state &= ~E2_VALID_FS;
 		fs->fs_sb.s_mnt_count++;

@@ -222,6 +222,19 @@ $(O)/host/tests/kernel/test_ext2: $(EXT2_TEST_SRCS) tests/host/kernel/ext2_harne
 
 test-host: $(O)/host/tests/kernel/test_ext2
 
+EXT2_ERR_SRCS := tests/host/kernel/test_ext2_err.c tests/host/kernel/ext2_harness.c \
+	$(KERNEL_FS_SRCS)
+$(O)/host/tests/kernel/test_ext2_err: $(EXT2_ERR_SRCS) tests/host/kernel/ext2_harness.h \
+		$(KERNEL_FS_HDRS) kernel/kern.h kernel/blk.h $(wildcard include/rump/*.h) \
+		tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ $(EXT2_ERR_SRCS)
+
+test-host: $(O)/host/tests/kernel/test_ext2_err
+
 # The memory limit (RUMP_MEMLIMIT=64m, as rump_server -r 64m sets it).
 $(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
 		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
