@@ -57,6 +57,14 @@ int bread(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp);
  * but EIO.
  */
 int bget(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp);
+/*
+ * Reads ahead: blocks blkno.. of bd (at most n, 64) not yet cached, up to
+ * the first cached one, in one request; they stay cached, not held. An
+ * error is not reported here: the bread that wants the block reads again.
+ */
+void bread_ahead(struct blkdev *bd, uint64_t blkno, size_t size, size_t n);
+/* Whether block blkno of bd is in the cache. */
+bool bincore(struct blkdev *bd, uint64_t blkno);
 /* Marks a held buffer changed: it is written back later. */
 void bdirty(struct buf *bp);
 /* Lets go of a held buffer. */

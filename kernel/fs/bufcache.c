@@ -31,6 +31,37 @@ static struct {
 } deverr[NDEVERR];
 static int overflow_err;
 
+/*
+ * The buffer multi-block requests go through (one copy): kept, as making
+ * and zeroing 256 KiB per request costs more than the copy. A second
+ * request while the first waits for its device gets its own.
+ */
+static uint8_t *bounce;
+static bool bounce_busy;
+
+static uint8_t *
+bounce_get(size_t len)
+{
+	if (!bounce_busy && len <= CLUSTER_MAX) {
+		if (bounce == NULL)
+			bounce = kmem_zalloc(CLUSTER_MAX);
+		if (bounce != NULL) {
+			bounce_busy = true;
+			return bounce;
+		}
+	}
+	return kmem_zalloc(len);
+}
+
+static void
+bounce_put(uint8_t *p, size_t len)
+{
+	if (p == bounce)
+		bounce_busy = false;
+	else
+		kmem_free(p, len);
+}
+
 static unsigned
 hashof(const struct blkdev *bd, uint64_t blkno)
 {
@@ -157,7 +188,7 @@ write_run(struct buf **run, size_t n)
 	uint8_t *copy;
 	int err;
 
-	copy = kmem_zalloc(n * bsize);
+	copy = bounce_get(n * bsize);
 	if (copy == NULL) {
 		/* One block at a time then: no memory is a poor reason to fail. */
 		if (n > 1) {
@@ -177,7 +208,7 @@ write_run(struct buf **run, size_t n)
 		run[i]->b_refs++;
 	}
 	err = blkdev_write(bd, copy, n * bsize, run[0]->b_blkno * bsize);
-	kmem_free(copy, n * bsize);
+	bounce_put(copy, n * bsize);
 	for (i = 0; i < n; i++) {
 		run[i]->b_flags &= ~B_WRITING;
 		run[i]->b_refs--;
@@ -364,6 +395,56 @@ bget(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp)
 	bp->b_flags |= B_VALID;
 	*bpp = bp;
 	return 0;
+}
+
+void
+bread_ahead(struct blkdev *bd, uint64_t blkno, size_t size, size_t n)
+{
+	struct buf *run[64], *bp;
+	size_t k = 0, i;
+	uint8_t *data;
+	bool isnew;
+	int err;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		if (lookup(bd, blkno + i) != NULL)
+			break;
+		if (getbuf(bd, blkno + i, size, &bp, &isnew) != 0)
+			break;
+		if (!isnew) {
+			brelse(bp);
+			break;
+		}
+		bp->b_flags = B_READING;	/* before the CPU can go */
+		run[k++] = bp;
+	}
+	if (k == 0)
+		return;
+	data = bounce_get(k * size);
+	err = data == NULL ? RUMP_ENOMEM :
+	    blkdev_read(bd, data, k * size, blkno * size);
+	for (i = 0; i < k; i++) {
+		bp = run[i];
+		bp->b_flags &= ~B_READING;
+		bp->b_refs--;
+		if (err != 0) {
+			buf_free(bp);
+			continue;
+		}
+		memcpy(bp->b_data, data + i * size, size);
+		bp->b_flags |= B_VALID;
+	}
+	if (data != NULL)
+		bounce_put(data, k * size);
+	kcv_broadcast(&io_kcv);
+}
+
+bool
+bincore(struct blkdev *bd, uint64_t blkno)
+{
+	return lookup(bd, blkno) != NULL;
 }
 
 void

@@ -65,6 +65,7 @@ struct e2inode {
 	uint32_t i_file_acl;
 	uint32_t i_generation;
 	uint64_t i_lastblk;		/* allocation goal: the last block given */
+	uint64_t i_nextread;		/* the file block a sequential read wants next */
 	void *i_vnode;			/* the VFS's, if any */
 };
 

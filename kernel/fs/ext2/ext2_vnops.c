@@ -511,6 +511,33 @@ out:
 	return err;
 }
 
+/*
+ * Before reading file block lbn (at disk block blk, not cached): reads the
+ * blocks of the same request (want of them) that follow it on the disk in
+ * one go, more when the file is read sequentially.
+ */
+static void
+read_ahead(struct e2inode *ip, uint64_t lbn, uint32_t blk, uint64_t want)
+{
+	struct e2fs *fs = ip->i_fs;
+	uint64_t last = (ip->i_size + fs->fs_bsize - 1) / fs->fs_bsize, n;
+	uint32_t next;
+
+	if (lbn == ip->i_nextread && want < 32)
+		want = 32;
+	if (want > 64)
+		want = 64;
+	if (want > last - lbn)
+		want = last - lbn;
+	for (n = 1; n < want; n++) {
+		if (e2_bmap(ip, lbn + n, false, false, &next) != 0 ||
+		    next != blk + n)
+			break;
+	}
+	if (n > 1)
+		bread_ahead(fs->fs_dev, blk, fs->fs_bsize, (size_t)n);
+}
+
 int
 ext2_read(struct e2inode *ip, void *buf, size_t len, uint64_t off,
     size_t *done)
@@ -541,6 +568,9 @@ ext2_read(struct e2inode *ip, void *buf, size_t len, uint64_t off,
 		if (blk == 0) {
 			memset((uint8_t *)buf + *done, 0, n);
 		} else {
+			if (!bincore(fs->fs_dev, blk))
+				read_ahead(ip, off / bs, blk,
+				    (len - *done + boff + bs - 1) / bs);
 			err = e2_bread(fs, blk, &bp);
 			if (err != 0)
 				break;
@@ -550,6 +580,7 @@ ext2_read(struct e2inode *ip, void *buf, size_t len, uint64_t off,
 		*done += n;
 		off += n;
 	}
+	ip->i_nextread = (off + bs - 1) / bs;
 	e2_unlock(fs);
 	return *done > 0 ? 0 : err;
 }
