@@ -235,6 +235,19 @@ $(O)/host/tests/kernel/test_ext2_err: $(EXT2_ERR_SRCS) tests/host/kernel/ext2_ha
 
 test-host: $(O)/host/tests/kernel/test_ext2_err
 
+# ext2 in the real kernel on an etfs disk, threads at once.
+$(O)/host/tests/kernel/test_ext2_kern: tests/host/kernel/test_ext2_kern.c $(KERNEL_SRCS) \
+		$(SYSCALL_GEN) $(POSIX_SRCS) kernel/kern.h kernel/blk.h $(KERNEL_FS_HDRS) \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_ext2_kern.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_ext2_kern
+
 # The memory limit (RUMP_MEMLIMIT=64m, as rump_server -r 64m sets it).
 $(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
 		$(POSIX_SRCS) kernel/kern.h $(wildcard include/rump/*.h) tests/host/check.h
