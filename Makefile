@@ -296,7 +296,8 @@ test:
 
 # The image's rump_sp case runs these host programs against it.
 test-qemu: $(O)/host/tests/sp/test_client $(O)/host/tests/sp/sock_echo $(O)/host/tests/sp/mem_client \
-		$(O)/host/tests/sp/reconnect $(O)/host/tests/sp/test_auth_client
+		$(O)/host/tests/sp/reconnect $(O)/host/tests/sp/test_auth_client \
+		$(O)/host/tests/sp/disk_client
 	$(Q)mkdir -p $(TEST_O)
 	$(Q)test -f $(TEST_O)/.config || \
 		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null

@@ -8,4 +8,4 @@ app-$(CONFIG_APP_HELLO) += apps/hello/hello.c
 ifneq ($(CONFIG_APP_SPSERVER)$(and $(CONFIG_TESTS),$(CONFIG_NET_LWIP)),)
 app-y += apps/spserver/spserver.c
 endif
-kernel-$(CONFIG_RUMP_KERNEL) += $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
+kernel-$(CONFIG_RUMP_KERNEL) += $(wildcard kernel/*.c) $(wildcard kernel/fs/*.c kernel/fs/ext2/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)

@@ -4,4 +4,4 @@ hyp-y += hypercall/sync.c hypercall/malloc.c hypercall/rumpuser.c
 hyp-y += hypercall/rumpuser_threads.c
 hyp-y += hypercall/random.c hypercall/app.c
 hyp-$(CONFIG_RUMP_KERNEL) += hypercall/sp_sock.c
-hyp-y += hypercall/net.c
+hyp-y += hypercall/net.c hypercall/blk.c

@@ -115,44 +115,10 @@ rumpuser_ext_mapped(const void *addr, size_t len)
 	return 1;
 }
 
-/* ---- host files: there is no host file system under the image ---- */
-
-int
-rumpuser_open(const char *name, int mode, int *fdp)
-{
-	(void)name;
-	(void)mode;
-	(void)fdp;
-	return ENXIO;
-}
-
-int
-rumpuser_close(int fd)
-{
-	(void)fd;
-	return EBADF;
-}
-
-int
-rumpuser_getfileinfo(const char *name, uint64_t *size, int *type)
-{
-	(void)name;
-	(void)size;
-	(void)type;
-	return ENOENT;
-}
-
-void
-rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
-    rump_biodone_fn biodone, void *donearg)
-{
-	(void)fd;
-	(void)op;
-	(void)data;
-	(void)dlen;
-	(void)off;
-	biodone(donearg, 0, ENXIO);
-}
+/*
+ * ---- host files: there is no host file system under the image; the
+ * disks' rumpuser_open/getfileinfo/bio/syncfd/close are in blk.c ----
+ */
 
 int
 rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovlen,
@@ -175,16 +141,6 @@ rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, size_t iovlen,
 	(void)iovlen;
 	(void)off;
 	(void)retv;
-	return ENXIO;
-}
-
-int
-rumpuser_syncfd(int fd, int flags, uint64_t start, uint64_t len)
-{
-	(void)fd;
-	(void)flags;
-	(void)start;
-	(void)len;
 	return ENXIO;
 }
 

@@ -154,6 +154,7 @@ rump_init(void)
 	vcpu_init();
 	proc_init();
 	vfs_init();
+	blkdev_autoconf();
 	proc0.p_cwd = rootvnode;
 	vref(rootvnode);
 	error = proc_create(&proc0, RUMP_RFCFDG, &initproc);

@@ -174,6 +174,16 @@ int vn_setattr(struct vnode *vp, const struct vattr *va);
 int vn_fsync(struct vnode *vp);
 /* Is directory vp empty (only "." and "..")? 0 (yes), ENOTEMPTY or EIO. */
 int vn_dirempty(struct vnode *vp);
+/*
+ * Disk device nodes (blk_dev.c): read or write len bytes at off of the
+ * disk behind vp (v_blk), NetBSD's rules for block and raw nodes; and
+ * the disk ioctls of an open node (ENOTTY for anything else).
+ */
+int blkdev_vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off,
+    bool write, size_t *done);
+int blkdev_ioctl(struct file *fp, unsigned long com, void *data);
+/* Attaches the machine's disks at boot (rumpuser_ext_disk_name). */
+void blkdev_autoconf(void);
 
 /* ---- processes and lwps (proc.c) ---- */
 
@@ -287,6 +297,12 @@ struct kcv {
 	struct rumpuser_cv *cv;
 };
 int kcv_wait(struct kcv *c, uint64_t timeout_ns);
+/*
+ * kcv_wait without a timeout that a draining process does not cut short:
+ * for a wakeup that must be seen, such as a device finishing a transfer
+ * into the caller's memory. Callers re-check their condition in a loop.
+ */
+void kcv_wait_nointr(struct kcv *c);
 void kcv_broadcast(struct kcv *c);
 void kcv_destroy(struct kcv *c);
 

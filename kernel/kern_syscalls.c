@@ -117,7 +117,7 @@ sys_ioctl(struct lwp *l, const void *a, register_t *rv)
 		fdp->cloexec[fd] = 0;
 		return 0;
 	default:
-		return RUMP_ENOTTY;
+		return blkdev_ioctl(fp, com, data);	/* disks; else ENOTTY */
 	}
 }
 

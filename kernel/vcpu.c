@@ -195,6 +195,16 @@ kcv_wait(struct kcv *c, uint64_t timeout_ns)
 }
 
 void
+kcv_wait_nointr(struct kcv *c)
+{
+	if (c->cv == NULL)
+		rumpuser_cv_init(&c->cv);
+	rumpuser_mutex_enter_nowrap(cpu_mtx);
+	rumpuser_cv_wait(c->cv, cpu_mtx);
+	rumpuser_mutex_exit(cpu_mtx);
+}
+
+void
 kcv_broadcast(struct kcv *c)
 {
 	if (c->cv != NULL)

@@ -334,6 +334,8 @@ vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done)
 {
 	if (vp->v_type == VDIR)
 		return RUMP_EISDIR;
+	if (vp->v_blk != NULL)
+		return blkdev_vn_rw(vp, buf, len, off, false, done);
 	if (off < 0)
 		return RUMP_EINVAL;
 	return vp->v_op->vop_read(vp, buf, len, off, done);
@@ -344,6 +346,8 @@ vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *don
 {
 	int error;
 
+	if (vp->v_blk != NULL)
+		return blkdev_vn_rw(vp, (void *)(uintptr_t)buf, len, off, true, done);
 	if (off < 0)
 		return RUMP_EINVAL;
 	if ((error = vn_rdonly(vp)) != 0)

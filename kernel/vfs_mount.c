@@ -18,6 +18,7 @@ static uint32_t nextfsid = 0x1700;	/* "/" keeps the st_dev it always had */
 /* The file system types the kernel has. */
 static const struct vfsops *const vfs_types[] = {
 	&tmpfs_vfsops,
+	&ext2fs_vfsops,
 };
 
 const struct vfsops *
@@ -116,8 +117,9 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 		nd_done(&nd);
 		return vp->v_type != VDIR ? RUMP_ENOTDIR : RUMP_EBUSY;
 	}
+	/* MNT_FORCE at mount: a file system not cleanly unmounted too. */
 	mp = mount_alloc(ops, flags & (MNT_RDONLY | MNT_NOEXEC | MNT_NOSUID |
-	    MNT_NODEV), bd != NULL ? from : fstype, on);
+	    MNT_NODEV | MNT_FORCE), bd != NULL ? from : fstype, on);
 	if (mp == NULL) {
 		nd_done(&nd);
 		return RUMP_ENOMEM;
@@ -142,6 +144,7 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 		return error;
 	}
 	mp->mnt_unmounting = false;
+	mp->mnt_flag &= ~MNT_FORCE;
 	mp->mnt_vnodecovered = vp;	/* nd's reference */
 	vp->v_mountedhere = mp;
 	return 0;

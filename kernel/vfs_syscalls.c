@@ -39,7 +39,7 @@ vf_read(struct file *fp, void *buf, size_t len, size_t *done)
 	struct vnode *vp = fp->data;
 	int error;
 
-	if (vp->v_type == VCHR && vp->v_dev != NULL)
+	if (vp->v_type == VCHR && vp->v_blk == NULL && vp->v_dev != NULL)
 		return vp->v_dev->d_read(buf, len, done);
 	error = vn_read(vp, buf, len, fp->offset, done);
 	if (error == 0)
@@ -53,7 +53,7 @@ vf_write(struct file *fp, const void *buf, size_t len, size_t *done)
 	struct vnode *vp = fp->data;
 	int error;
 
-	if (vp->v_type == VCHR && vp->v_dev != NULL)
+	if (vp->v_type == VCHR && vp->v_blk == NULL && vp->v_dev != NULL)
 		return vp->v_dev->d_write(buf, len, done);
 	if (fp->flag & FAPPEND)
 		fp->offset = vp->v_size;
@@ -350,7 +350,7 @@ xfer_positioned(void *arg, void *kbuf, size_t n, size_t *done)
 	struct vnode *vp = io->vp;
 	int error;
 
-	if (vp->v_type == VCHR && vp->v_dev != NULL)
+	if (vp->v_type == VCHR && vp->v_blk == NULL && vp->v_dev != NULL)
 		error = io->write ? vp->v_dev->d_write(kbuf, n, done) :
 		    vp->v_dev->d_read(kbuf, n, done);
 	else
@@ -376,7 +376,7 @@ positioned(struct lwp *l, const void *a, register_t *rv, bool write)
 	/* Held: a remote copy may wait while another thread closes fd. */
 	file_hold(fp);
 	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), write,
-	    io.vp->v_type == VCHR && !write, xfer_positioned, &io, &done);
+	    io.vp->v_type == VCHR && io.vp->v_blk == NULL && !write, xfer_positioned, &io, &done);
 	file_release(fp);
 	*rv = (register_t)done;
 	return error;

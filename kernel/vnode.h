@@ -272,7 +272,7 @@ int vflush(struct mount *mp, bool force);
 int vfs_mountroot(void);
 /* The kernel's file system types (vfs_mount.c). */
 const struct vfsops *vfs_type(const char *name);
-extern const struct vfsops tmpfs_vfsops;
+extern const struct vfsops tmpfs_vfsops, ext2fs_vfsops;
 
 /*
  * Mounts a file system of type fstype from the device at path from (a

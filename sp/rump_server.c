@@ -9,9 +9,9 @@
  * (RUMP_MEMLIMIT, with k, m or g suffixes), -v a verbose boot. NetBSD's
  * kernel is made of libraries loaded with -l and modules with -m; this one
  * has its components built in, so -l and -m check that the named component
- * is there and refuse any other by name. -d is parsed and checked as NetBSD
- * writes it; this kernel has no block devices yet, so a valid -d is refused
- * with that reason rather than ignored. Without -s it detaches and returns
+ * is there and refuse any other by name. -d attaches a host file as a disk
+ * (rump_pub_etfs_register(3)): key=/dev/ld0 makes /dev/ld0 and /dev/rld0;
+ * NetBSD's disklabel= and type=reg are refused by name. Without -s it detaches and returns
  * only once the socket listens (exit 0) or the start failed (exit 1), so a
  * script may connect right after. SIGTERM and SIGINT halt it cleanly, as
  * a client's reboot does; it exits 0 when halted.
@@ -158,44 +158,77 @@ components_present(const char **names, int n)
 	return 0;
 }
 
+/* A -d drivespec (rump_server(1)), attached after rump_init(). */
+struct drive {
+	char key[256];
+	char hostpath[1024];
+	unsigned long long size;	/* 0: the host file's ("host") */
+	unsigned long long offset;
+	enum rump_etfs_type type;
+	bool ro;
+};
+static struct drive drives[16];
+static int ndrives;
+
 /*
- * Checks a -d drivespec as rump_server(1) defines it: comma-separated
+ * Parses a -d drivespec as rump_server(1) defines it: comma-separated
  * key=, hostpath=, and size= (a number with a suffix, or "host") or
- * disklabel= (a partition letter), and an optional type=blk|chr|reg.
- * 0, or -1 after a message naming the fault.
+ * disklabel= (a partition letter), an optional offset= and type=blk|chr|reg;
+ * "ro" (this server's) attaches the disk read-only. disklabel= and
+ * type=reg are NetBSD's but not this kernel's: refused by name. 0, or -1
+ * after a message naming the fault.
  */
 static int
-drivespec_check(const char *spec)
+drivespec_parse(const char *spec, struct drive *d)
 {
 	char copy[1024], *tok, *save = NULL, *eq;
 	bool key = false, path = false, size = false, label = false;
+	const char *unsupported = NULL;
 
+	memset(d, 0, sizeof(*d));
+	d->type = RUMP_ETFS_BLK;
 	if (snprintf(copy, sizeof(copy), "%s", spec) >= (int)sizeof(copy)) {
 		fprintf(stderr, "rump_server: -d: drivespec too long\n");
 		return -1;
 	}
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "ro") == 0) {
+			d->ro = true;
+			continue;
+		}
 		if ((eq = strchr(tok, '=')) == NULL || eq[1] == '\0') {
 			fprintf(stderr, "rump_server: -d: \"%s\" is not "
 			    "name=value\n", tok);
 			return -1;
 		}
 		*eq++ = '\0';
-		if (strcmp(tok, "key") == 0 && eq[0] == '/')
+		if (strcmp(tok, "key") == 0 && eq[0] == '/' &&
+		    strlen(eq) < sizeof(d->key)) {
 			key = true;
-		else if (strcmp(tok, "hostpath") == 0)
+			strcpy(d->key, eq);
+		} else if (strcmp(tok, "hostpath") == 0 &&
+		    strlen(eq) < sizeof(d->hostpath)) {
 			path = true;
-		else if (strcmp(tok, "size") == 0 &&
-		    (strcmp(eq, "host") == 0 || memsize(eq) != 0))
+			strcpy(d->hostpath, eq);
+		} else if (strcmp(tok, "size") == 0 &&
+		    (strcmp(eq, "host") == 0 || memsize(eq) != 0)) {
 			size = true;
+			d->size = strcmp(eq, "host") == 0 ? 0 : memsize(eq);
+		} else if (strcmp(tok, "offset") == 0 &&
+		    (strcmp(eq, "0") == 0 || memsize(eq) != 0))
+			d->offset = memsize(eq);
 		else if (strcmp(tok, "disklabel") == 0 && eq[1] == '\0' &&
-		    eq[0] >= 'a' && eq[0] <= 'p')
+		    eq[0] >= 'a' && eq[0] <= 'p') {
 			label = true;
-		else if (strcmp(tok, "type") == 0 && (strcmp(eq, "blk") == 0 ||
-		    strcmp(eq, "chr") == 0 || strcmp(eq, "reg") == 0))
-			;
-		else {
+			unsupported = "disklabel=";
+		} else if (strcmp(tok, "type") == 0 && (strcmp(eq, "blk") == 0 ||
+		    strcmp(eq, "chr") == 0 || strcmp(eq, "reg") == 0)) {
+			d->type = eq[0] == 'b' ? RUMP_ETFS_BLK : eq[0] == 'c' ?
+			    RUMP_ETFS_CHR : RUMP_ETFS_REG;
+			if (d->type == RUMP_ETFS_REG)
+				unsupported = "type=reg";
+		} else {
 			fprintf(stderr, "rump_server: -d: bad %s=%s\n", tok,
 			    eq);
 			return -1;
@@ -206,6 +239,61 @@ drivespec_check(const char *spec)
 		    "hostpath= and one of size= or disklabel=\n", spec);
 		return -1;
 	}
+	if (unsupported != NULL) {
+		fprintf(stderr, "rump_server: -d %s: %s is not supported by "
+		    "this kernel (block and raw disks of a whole file or a "
+		    "range of it only)\n", spec, unsupported);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Attaches a drive. As rump_server(1) says, a size= larger than the host
+ * file (or a file that is not there) makes the file that long first; it is
+ * never shortened. 0, or -1 after a message.
+ */
+static int
+drive_attach(const struct drive *d)
+{
+	unsigned long long size = d->size != 0 ? d->size : RUMP_ETFS_SIZE_ENDOFF;
+	struct stat st;
+	int fd, error;
+
+	if (d->size != 0 && !d->ro) {
+		if ((fd = open(d->hostpath, O_RDWR | O_CREAT | O_CLOEXEC,
+		    0644)) == -1 || fstat(fd, &st) == -1 ||
+		    (S_ISREG(st.st_mode) && (unsigned long long)st.st_size <
+		    d->offset + d->size && ftruncate(fd, (off_t)(d->offset +
+		    d->size)) == -1)) {
+			fprintf(stderr, "rump_server: -d %s: %s\n", d->hostpath,
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	error = d->ro ? rump_pub_etfs_register_rdonly(d->key, d->hostpath,
+	    d->type, d->offset, size) : rump_pub_etfs_register_withsize(d->key,
+	    d->hostpath, d->type, d->offset, size);
+	if (error != 0) {
+		fprintf(stderr, "rump_server: -d key=%s,hostpath=%s: error %d "
+		    "(%s)\n", d->key, d->hostpath, error, error == 2 ?
+		    "no such file or directory" : error == 17 ? "key in use" :
+		    error == 22 ? "size or offset outside the file, or a bad "
+		    "key" : "see errno(2) of NetBSD");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+drives_attach(void)
+{
+	for (int i = 0; i < ndrives; i++)
+		if (drive_attach(&drives[i]) != 0)
+			return 1;
 	return 0;
 }
 
@@ -315,11 +403,13 @@ main(int argc, char **argv)
 				return 1;
 			break;
 		case 'd':
-			if (drivespec_check(optarg) != 0)
+			if (ndrives == (int)(sizeof(drives) / sizeof(drives[0]))) {
+				fprintf(stderr, "rump_server: too many -d\n");
 				return 1;
-			fprintf(stderr, "rump_server: -d %s: this kernel has "
-			    "no block devices yet\n", optarg);
-			return 1;
+			}
+			if (drivespec_parse(optarg, &drives[ndrives++]) != 0)
+				return 1;
+			break;
 		case 'l':
 		case 'm':
 			if (ncomp == (int)(sizeof(comps) / sizeof(comps[0]))) {
@@ -375,6 +465,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "rump_server: rump_init failed (error %d)\n",
 		    error);
 	else if ((error = components_present(comps, ncomp)) != 0)
+		;
+	else if ((error = drives_attach()) != 0)
 		;
 	else if (keylen > 0 && (error = rump_init_server_key(key,
 	    keylen)) != 0)

@@ -59,3 +59,13 @@ rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
 	(void)timeout_ns;
 	return 6;
 }
+
+/* The host has no disks of its own for the kernel: etfs attaches files. */
+int
+rumpuser_ext_disk_name(int i, char *buf, size_t len)
+{
+	(void)i;
+	(void)buf;
+	(void)len;
+	return 2;	/* ENOENT */
+}

@@ -73,4 +73,34 @@ void rump_pub_lwproc_switch(struct lwp *l);
 void rump_pub_lwproc_releaselwp(void);
 struct lwp *rump_pub_lwproc_curlwp(void);
 
+/*
+ * rump_etfs(3): a host file as a disk of the kernel. RUMP_ETFS_BLK makes
+ * key (an absolute path whose directory exists, such as "/dev/ld0") a
+ * block device node and, as an extension, the raw node "r" + its last name
+ * beside it ("/dev/rld0"); RUMP_ETFS_CHR makes key a raw node only. A key
+ * named ldN (rldN) takes unit N, another the lowest free one. The disk is
+ * size bytes at byte offset begin of hostpath (RUMP_ETFS_SIZE_ENDOFF: to
+ * its end), rounded down to 512-byte sectors; a host file that cannot be
+ * opened for writing gives a read-only disk. 0 or an errno: EEXIST, ENOENT
+ * (no such directory or host file), EINVAL (range, key), EOPNOTSUPP (the
+ * other types, which this kernel does not have). remove forgets the disk
+ * behind a node of key: EBUSY while a node is open or the disk mounted.
+ */
+#define RUMP_ETFS_SIZE_ENDOFF	((uint64_t)-1)
+enum rump_etfs_type {
+	RUMP_ETFS_REG,
+	RUMP_ETFS_BLK,
+	RUMP_ETFS_CHR,
+	RUMP_ETFS_DIR,
+	RUMP_ETFS_DIR_SUBDIRS
+};
+int rump_pub_etfs_register(const char *key, const char *hostpath,
+    enum rump_etfs_type ftype);
+int rump_pub_etfs_register_withsize(const char *key, const char *hostpath,
+    enum rump_etfs_type ftype, uint64_t begin, uint64_t size);
+int rump_pub_etfs_remove(const char *key);
+/* Extension: the same, the disk read-only whatever the host allows. */
+int rump_pub_etfs_register_rdonly(const char *key, const char *hostpath,
+    enum rump_etfs_type ftype, uint64_t begin, uint64_t size);
+
 #endif

@@ -198,6 +198,16 @@ int rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
     uint64_t timeout_ns);
 
 /*
+ * Extension, not in NetBSD's revision 17: the machine's own disks, which
+ * the kernel attaches at boot as ld0, ld1, ... Copies the rumpuser_open()
+ * name of disk i into buf (NUL-terminated): 0, ENOENT past the last disk,
+ * ERANGE when buf is too small. Bare metal: "virtio-blk0", ... in PCI
+ * order (doc/rumpuser.md); POSIX: none (the host attaches files with
+ * rump_pub_etfs_register).
+ */
+int rumpuser_ext_disk_name(int i, char *buf, size_t len);
+
+/*
  * Extension, not in NetBSD's revision 17: the program of an appliance
  * image (doc/cmdline.md). app_args gives main()'s argc, argv (argv[0] the
  * image name, then the words after "--" on the command line, then NULL)

@@ -9,3 +9,4 @@ plat-y += platform/x86/power.c
 # pci.c before the drivers: initcalls run in link order.
 plat-y += platform/x86/pci.c
 plat-$(CONFIG_PLAT_VIRTIO_NET) += platform/x86/virtio_net.c
+plat-$(CONFIG_PLAT_VIRTIO_BLK) += platform/x86/virtio_blk.c

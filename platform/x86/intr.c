@@ -18,8 +18,10 @@
 #define PIC_EOI		0x20
 #define PIC_READ_ISR	0x0b
 
-static plat_intr_fn handlers[16];
-static void *handler_args[16];
+/* PCI devices share INTx lines: every handler of a line runs on it. */
+#define NSHARE		4
+static plat_intr_fn handlers[16][NSHARE];
+static void *handler_args[16][NSHARE];
 static uint16_t mask = 0xffff & ~(1 << 2);	/* the cascade line stays open */
 static uint64_t spurious;
 
@@ -47,11 +49,15 @@ intr_init(void)
 void
 plat_intr_register(unsigned irq, plat_intr_fn fn, void *arg)
 {
+	int i;
+
 	KASSERT(irq < 16 && irq != 2);
-	if (handlers[irq] != NULL)
-		panic("intr: IRQ %u already has a handler", irq);
-	handlers[irq] = fn;
-	handler_args[irq] = arg;
+	for (i = 0; i < NSHARE && handlers[irq][i] != NULL; i++)
+		continue;
+	if (i == NSHARE)
+		panic("intr: IRQ %u already has %d handlers", irq, NSHARE);
+	handler_args[irq][i] = arg;
+	handlers[irq][i] = fn;
 	mask &= ~(1u << irq);
 	write_mask();
 }
@@ -75,8 +81,8 @@ intr_dispatch(unsigned irq)
 			outb(PIC1_CMD, PIC_EOI);	/* the master did see it */
 		return;
 	}
-	if (handlers[irq] != NULL)
-		handlers[irq](handler_args[irq]);
+	for (int i = 0; i < NSHARE && handlers[irq][i] != NULL; i++)
+		handlers[irq][i](handler_args[irq][i]);
 	if (irq >= 8)
 		outb(PIC2_CMD, PIC_EOI);
 	outb(PIC1_CMD, PIC_EOI);

@@ -17,7 +17,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
 	-Iinclude $(SYSCALL_INC) -Itests/fuzz \
 	-Wl,--wrap=rumpuser_putchar -Wl,--wrap=rumpuser_dprintf
 FUZZ_COMMON := tests/fuzz/fuzz_reset.c tests/fuzz/fuzz_quiet.c \
-	tests/fuzz/fuzz_known.c $(wildcard kernel/*.c) $(POSIX_SRCS)
+	tests/fuzz/fuzz_known.c $(wildcard kernel/*.c) $(KERNEL_FS_SRCS) $(POSIX_SRCS)
 FUZZ_DEPS := $(SYSCALL_GEN) $(wildcard tests/fuzz/*.h) $(wildcard kernel/*.h) \
 	$(wildcard sp/*.h) $(wildcard include/rump/*.h) \
 	$(wildcard hypercall/posix/*.h)

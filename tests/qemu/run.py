@@ -16,6 +16,8 @@ import tempfile
 import threading
 import time
 
+import disks
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RUN_QEMU = os.path.join(ROOT, "scripts", "run-qemu")
@@ -35,7 +37,8 @@ class Case:
     def __init__(self, name, append, status=OK, must=(), must_not=(),
                  mem="64M", iso=False, module=None, timeout=60, check=None,
                  serial_file=False, cpu=None, serial_unix=False, net=False,
-                 echo_server=False, host=None):
+                 echo_server=False, host=None, disks=(), second=None,
+                 after=None):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
@@ -58,6 +61,14 @@ class Case:
         self.host = host
         if host is not None:
             self.net = True
+        # disks: (bytes, ro) each, image files of random bytes passed as
+        # --disk (the kernel's ld0, ld1, ...); their paths are in
+        # self.disk_paths and their first contents in self.disk_orig.
+        # second: the command line of a second boot on the same disks
+        # (only after the first exited 0). after(case, say): checks on
+        # the host once QEMU is gone; returns problems.
+        self.disks, self.second, self.after = disks, second, after
+        self.disk_paths, self.disk_orig = [], []
 
 
 def trap_case(name, test, status, *must):
@@ -322,6 +333,43 @@ CASES = [
                r"rump_sp: refused a client: wrong key",
                r"rump_sp: refused a client: no key",
                r"host: rump\.halt with the key: ok")),
+    # Disks (tests/qemu/apps/test_disk.c, tests/qemu/disks.py): virtio-blk
+    # through the kernel's /dev/rld0, the image file's bytes checked after.
+    Case("disk_raw_write_read_size_in_flight", "test=disk_raw_rw,disk_threads",
+         disks=((8 << 20, False),), timeout=120,
+         must=(r"virtio-blk0: 00:0\d\.0, 8388608 bytes \(16384 sectors\), "
+               r"read-write",
+               r"ld0 at virtio-blk0: 8388608 bytes\n",
+               r"disk: /dev/rld0 has 8388608 bytes, sector 512",
+               r"disk: wrote and read back 1048576 bytes on /dev/rld0",
+               r"disk: \d+ interrupts, at most (1[6-9]|[2-9]\d|\d{3}) requests in flight",
+               r"disk: 4 threads x 16 transfers of 65536 bytes: ok",
+               r"test disk_raw_rw: PASS", r"test disk_threads: PASS"),
+         after=lambda c, say: disks.expect(c, say, 0, disks.raw_rw_regions())),
+    Case("disk_two_disks_one_read_only", "test=disk_readonly",
+         disks=((4 << 20, False), ((1 << 20) + 1536, True)),
+         must=(r"virtio-blk1: 00:0\d\.0, 1050112 bytes \(2051 sectors\), "
+               r"read-only",
+               r"ld0 at virtio-blk0: 4194304 bytes\n",
+               r"ld1 at virtio-blk1: 1050112 bytes, read-only",
+               r"disk: /dev/rld1 has 1050112 bytes",
+               r"disk: writing /dev/rld1 is EROFS", r"test disk_readonly: PASS"),
+         after=lambda c, say: disks.expect(c, say, 0, []) +
+         disks.expect(c, say, 1, [])),
+    Case("disk_data_survives_a_second_boot", "test=disk_persist_write",
+         disks=((1 << 20, False),), second="test=disk_persist_check",
+         must=(r"disk: first boot wrote 8192 bytes at 1536",
+               r"disk: second boot read the first boot's bytes",
+               r"test disk_persist_check: PASS"),
+         after=lambda c, say: disks.expect(c, say, 0,
+                                           [(1536, disks.pattern(8192, 42))])),
+    Case("disk_remote_client_on_the_image_disk", "test=sp_server",
+         disks=((4 << 20, False),), timeout=120,
+         host=lambda ports, say: disks.client_steps(
+             BUILD, host_run, ports, say, disks.remote_steps()),
+         must=(r"ld0 at virtio-blk0: 4194304 bytes", r"host: rump\.halt: ok"),
+         after=lambda c, say: disks.expect(c, say, 0,
+                                           [(65536, disks.pattern(262144, 5))])),
 ]
 
 
@@ -729,18 +777,41 @@ def sp_host_side(case, ports, proc, lines):
         return ["host side raised %s: %s" % (type(e).__name__, e)]
 
 
+def make_disks(case, tmpdir):
+    case.disk_paths, case.disk_orig = [], []
+    for i, (size, ro) in enumerate(case.disks):
+        path = os.path.join(tmpdir, "%s.disk%d.img" % (case.name, i))
+        data = os.urandom(size)
+        with open(path, "wb") as f:
+            f.write(data)
+        case.disk_paths.append(path)
+        case.disk_orig.append(data)
+
+
 def run_case(case, image, tmpdir):
     CURRENT_IMAGE[0] = image
     echo = EchoServer() if case.echo_server else None
     try:
-        return run_case_qemu(case, image, tmpdir, echo)
+        make_disks(case, tmpdir)
+        status, lines, dt, problems = run_case_qemu(case, image, tmpdir, echo)
+        if case.second is not None and status == OK:
+            lines.append((time.monotonic(), "host: second boot: " + case.second))
+            status, more, dt2, p2 = run_case_qemu(case, image, tmpdir, echo,
+                                                  case.second)
+            lines += more
+            dt += dt2
+            problems += p2
+        if case.after is not None:
+            problems += case.after(
+                case, lambda l: lines.append((time.monotonic(), l)))
+        return status, lines, dt, problems
     finally:
         if echo is not None:
             echo.close()
 
 
-def run_case_qemu(case, image, tmpdir, echo):
-    append = case.append
+def run_case_qemu(case, image, tmpdir, echo, append=None):
+    append = case.append if append is None else append
     ports = sp_ports() if case.host is not None else None
     host_problems = []
     if echo is not None:
@@ -763,6 +834,8 @@ def run_case_qemu(case, image, tmpdir, echo):
     if case.serial_unix:
         sock_path = os.path.join(tmpdir, case.name + ".sock")
         cmd += ["--serial", "unix:" + sock_path]
+    for path, (size, ro) in zip(case.disk_paths, case.disks):
+        cmd += ["--disk", path + (",ro" if ro else "")]
     cmd.append(image)
     extra = []
     if case.cpu is not None:

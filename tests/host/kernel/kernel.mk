@@ -1,10 +1,13 @@
 # The rump kernel on the host (kernel/ over the POSIX hypercalls): it joins
 # build/host/lib/librump.a, and its tests run under ASan and UBSan.
 # The rump_sp server (sp/server.c) is part of it, as in NetBSD's librumpuser.
-KERNEL_SRCS := $(wildcard kernel/*.c) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
+# The file systems on disks (kernel/fs: buffer cache, ext2).
+KERNEL_FS_SRCS := $(wildcard kernel/fs/*.c kernel/fs/ext2/*.c)
+KERNEL_FS_HDRS := $(wildcard kernel/fs/*.h kernel/fs/ext2/*.h)
+KERNEL_SRCS := $(wildcard kernel/*.c) $(KERNEL_FS_SRCS) sp/server.c sp/limits.c sp/prefork.c $(SP_AUTH_SRCS)
 KERNEL_OBJS := $(patsubst %.c,$(O)/host/obj/%.o,$(KERNEL_SRCS))
 
-$(O)/host/obj/kernel/%.o: kernel/%.c $(wildcard kernel/*.h) $(wildcard include/rump/*.h) $(SYSCALL_GEN)
+$(O)/host/obj/kernel/%.o: kernel/%.c $(wildcard kernel/*.h) $(KERNEL_FS_HDRS) $(wildcard include/rump/*.h) $(SYSCALL_GEN)
 	$(call msg,HOSTCC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(POSIX_CFLAGS) -c $< -o $@
@@ -125,6 +128,23 @@ $(O)/host/tests/sp/server_options: tests/host/sp/server_options.sh | \
 
 test-host: $(O)/host/tests/sp/server_options
 
+# rump_server -d: remote clients on a host image file (server_disk.sh).
+$(O)/host/tests/sp/disk_client: tests/host/sp/disk_client.c \
+		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h)
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -pthread -o $@ tests/host/sp/disk_client.c \
+		$(O)/host/lib/librumpclient-san.a
+$(O)/host/tests/sp/server_disk: tests/host/sp/server_disk.sh | \
+		$(O)/host/tests/sp/disk_client $(O)/host/bin/rump_server \
+		$(O)/host/bin/rump.halt
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/sp/server_disk
+
 # A program using the rump___sysimpl_* names NetBSD's headers rename calls
 # to, linked with librump.a and with librumpclient.so.0 (netbsd_names.sh).
 NB_NAMES_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
@@ -174,6 +194,62 @@ $(O)/host/tests/kernel/test_tmpfs: tests/host/kernel/test_tmpfs.c $(KERNEL_SRCS)
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_tmpfs
+
+# Disks: host image files as /dev/ldN and /dev/rldN (kernel/blk.c, blk_dev.c).
+$(O)/host/tests/kernel/test_blk: tests/host/kernel/test_blk.c $(KERNEL_SRCS) $(SYSCALL_GEN) \
+		$(POSIX_SRCS) kernel/kern.h kernel/blk.h $(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_blk.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_blk
+
+# ext2 and the buffer cache on images made by mke2fs, checked with e2fsck
+# and debugfs (the file system code alone, in ext2_harness.c's stand-ins).
+# ext2_vnode.c is the VFS glue: it needs the generic vnode layer, which
+# the harness has not.
+EXT2_HARNESS_FS := $(filter-out kernel/fs/ext2/ext2_vnode.c,$(KERNEL_FS_SRCS))
+EXT2_TEST_SRCS := tests/host/kernel/test_ext2.c tests/host/kernel/ext2_harness.c \
+	$(EXT2_HARNESS_FS)
+$(O)/host/tests/kernel/test_ext2: $(EXT2_TEST_SRCS) tests/host/kernel/ext2_harness.h \
+		$(KERNEL_FS_HDRS) kernel/kern.h kernel/blk.h $(wildcard include/rump/*.h) \
+		tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ $(EXT2_TEST_SRCS)
+
+test-host: $(O)/host/tests/kernel/test_ext2
+
+EXT2_ERR_SRCS := tests/host/kernel/test_ext2_err.c tests/host/kernel/ext2_harness.c \
+	$(EXT2_HARNESS_FS)
+$(O)/host/tests/kernel/test_ext2_err: $(EXT2_ERR_SRCS) tests/host/kernel/ext2_harness.h \
+		$(KERNEL_FS_HDRS) kernel/kern.h kernel/blk.h $(wildcard include/rump/*.h) \
+		tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude -Itests/host -o $@ $(EXT2_ERR_SRCS)
+
+test-host: $(O)/host/tests/kernel/test_ext2_err
+
+# ext2 in the real kernel on an etfs disk, threads at once.
+$(O)/host/tests/kernel/test_ext2_kern: tests/host/kernel/test_ext2_kern.c $(KERNEL_SRCS) \
+		$(SYSCALL_GEN) $(POSIX_SRCS) kernel/kern.h kernel/blk.h $(KERNEL_FS_HDRS) \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_ext2_kern.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_ext2_kern
 
 # The memory limit (RUMP_MEMLIMIT=64m, as rump_server -r 64m sets it).
 $(O)/host/tests/kernel/test_memlimit: tests/host/kernel/test_memlimit.c $(KERNEL_SRCS) $(SYSCALL_GEN) \

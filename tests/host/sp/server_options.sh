@@ -1,8 +1,8 @@
 #!/bin/sh
 # rump_server's command line as NetBSD's rump_server(1) and t_sp.sh write
 # it: -l/-m name built-in components (others refused by name), -d is
-# checked and, with no block devices in this kernel yet, refused with that
-# reason. Installed as build/host/tests/sp/server_options; the tools are in
+# checked (server_disk.sh serves disks with it), and NetBSD's disklabel=
+# and type=reg, which this kernel lacks, are refused by name. Installed as build/host/tests/sp/server_options; the tools are in
 # ../../bin beside it (or $RUMP_TEST_BINDIR).
 set -u
 bin=${RUMP_TEST_BINDIR:-$(cd "$(dirname "$0")/../../bin" && pwd)}
@@ -65,9 +65,12 @@ refused drivespec_bad_type_refused "bad type=tape" \
     -d key=/dev/ld0,hostpath=disk.img,size=host,type=tape
 refused drivespec_bad_size_refused "bad size=lots" \
     -d key=/dev/ld0,hostpath=disk.img,size=lots
-refused valid_drivespec_refused_for_want_of_block_devices \
-    "this kernel has no block devices yet" \
-    -d key=/dev/ld0,hostpath=disk.img,size=64m,type=blk
+refused drivespec_disklabel_refused_by_name \
+    "disklabel= is not supported by this kernel" \
+    -d key=/dev/ld0,hostpath=disk.img,disklabel=a
+refused drivespec_type_reg_refused_by_name \
+    "type=reg is not supported by this kernel" \
+    -d key=/dev/ld0,hostpath=disk.img,size=64m,type=reg
 # The host build has no IP stack yet: t_sp.sh's stress servers ask for it.
 refused inet_components_refused_without_tcp_ip "this build has no TCP/IP" \
     -lrumpnet -lrumpnet_net -lrumpnet_netinet

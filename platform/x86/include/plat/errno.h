@@ -14,8 +14,10 @@
 #define ENOMEM		12
 #define EFAULT		14
 #define EBUSY		16
+#define EEXIST		17
 #define EINVAL		22
 #define ENOSPC		28
+#define EROFS		30
 #define ERANGE		34
 #define EMSGSIZE	40
 #define ENXIO		6
@@ -23,5 +25,6 @@
 #define EINPROGRESS	36
 #define ENOSYS		78
 #define ETIMEDOUT	60
+#define EOPNOTSUPP	45
 
 #endif

@@ -10,7 +10,11 @@ typedef void (*plat_intr_fn)(void *arg);
 
 void intr_init(void);
 
-/* Installs fn for IRQ line irq and unmasks the line. One handler per line. */
+/*
+ * Installs fn for IRQ line irq and unmasks the line. Up to four handlers
+ * share a line (PCI INTx); each runs on every interrupt of it and must
+ * tell from its device whether the interrupt was its own.
+ */
 void plat_intr_register(unsigned irq, plat_intr_fn fn, void *arg);
 
 #endif
