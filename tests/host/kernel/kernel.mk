@@ -336,3 +336,17 @@ $(O)/host/tests/kernel/test_mount: tests/host/kernel/test_mount.c $(KERNEL_SRCS)
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
 test-host: $(O)/host/tests/kernel/test_mount
+
+# ext2 through the system calls: mount(2) of an etfs disk, e2fsck and
+# debugfs afterwards (test_ext2_mount.c).
+$(O)/host/tests/kernel/test_ext2_mount: tests/host/kernel/test_ext2_mount.c $(KERNEL_SRCS) \
+		$(SYSCALL_GEN) $(POSIX_SRCS) $(wildcard kernel/*.h) $(KERNEL_FS_HDRS) \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_ext2_mount.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_ext2_mount
