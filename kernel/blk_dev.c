@@ -172,6 +172,21 @@ blkdev_ioctl(struct file *fp, unsigned long com, void *data)
 
 /* ---- nodes ---- */
 
+/*
+ * The entry name of directory dvp, unreferenced (the nodes live in /dev's
+ * tmpfs, which keeps every named vnode), or NULL.
+ */
+static struct vnode *
+entry(struct vnode *dvp, const char *name)
+{
+	struct vnode *vp;
+
+	if (dvp->v_op->vop_lookup(dvp, name, &vp) != 0)
+		return NULL;
+	vrele(vp);
+	return vp;
+}
+
 /* The directory of path (which must exist) and its last name. */
 static int
 split_path(const char *path, struct vnode **dvpp, char *name)
@@ -179,7 +194,7 @@ split_path(const char *path, struct vnode **dvpp, char *name)
 	struct vnode *dvp = rootvnode;
 	const char *p = path, *end;
 	char comp[NAME_MAX + 1];
-	struct kdirent *d;
+	struct vnode *vp;
 	size_t len;
 
 	if (path == NULL || path[0] != '/')
@@ -198,11 +213,13 @@ split_path(const char *path, struct vnode **dvpp, char *name)
 			continue;
 		if (*p == '\0')
 			break;
-		if ((d = dir_find(dvp, comp)) == NULL)
+		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0)
+			return RUMP_EINVAL;
+		if ((vp = entry(dvp, comp)) == NULL)
 			return RUMP_ENOENT;
-		if (d->vp->v_type != VDIR)
+		if (vp->v_type != VDIR)
 			return RUMP_ENOTDIR;
-		dvp = d->vp;
+		dvp = vp;
 	}
 	if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0)
 		return RUMP_EINVAL;
@@ -217,16 +234,17 @@ make_node(struct vnode *dvp, const char *name, enum vtype type,
 {
 	struct vnode *vp;
 
-	if (dir_find(dvp, name) != NULL) {
+	if (entry(dvp, name) != NULL) {
 		*errp = RUMP_EEXIST;
 		return NULL;
 	}
 	vp = vn_create(dvp, name, type, 0640, proc0.p_cred, errp);
 	if (vp == NULL)
 		return NULL;
-	vp->v_gid = OPERATOR_GID;
+	vp->v_gid = OPERATOR_GID;	/* /dev's tmpfs: set in place */
 	vp->v_blk = bn->bd;
 	vp->v_dev = sw;
+	vp->v_rdev = sw->rdev;
 	return vp;
 }
 
@@ -240,12 +258,13 @@ node_idle(struct vnode *vp)
 static void
 drop_node(struct vnode *dvp, const char *name, struct vnode *vp)
 {
-	struct kdirent *d;
-
 	if (vp == NULL)
 		return;
-	if ((d = dir_find(dvp, name)) != NULL && d->vp == vp)
-		dir_remove(dvp, name);
+	if (entry(dvp, name) == vp) {
+		vref(vp);	/* a removal's node is referenced */
+		dvp->v_op->vop_remove(dvp, name, vp);
+		vrele(vp);
+	}
 }
 
 /*
@@ -326,15 +345,14 @@ static int
 find_key(const char *key)
 {
 	char name[NAME_MAX + 1];
-	struct vnode *dvp;
-	struct kdirent *d;
+	struct vnode *dvp, *vp;
 
 	if (split_path(key, &dvp, name) != 0 ||
-	    (d = dir_find(dvp, name)) == NULL)
+	    (vp = entry(dvp, name)) == NULL)
 		return -1;
 	for (int u = 0; u < MAXUNITS; u++)
 		if (nodes[u] != NULL &&
-		    (nodes[u]->bvp == d->vp || nodes[u]->cvp == d->vp))
+		    (nodes[u]->bvp == vp || nodes[u]->cvp == vp))
 			return u;
 	return -1;
 }

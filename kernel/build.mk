@@ -1,7 +1,8 @@
 # The rump kernel (kernel/): its sources, in the image and in
 # build/host/lib/librump.a, listed here only (kernel/net/build.mk lists the
-# network's). Add a new kernel source file to KERNEL_SRCS.
-KERNEL_SRCS := $(wildcard kernel/*.c)
+# network's; kernel/fs/ holds the disk file systems). Add a new kernel
+# source file to KERNEL_SRCS.
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/fs/*.c kernel/fs/ext2/*.c)
 kernel-$(CONFIG_RUMP_KERNEL) += $(KERNEL_SRCS)
 
 # No platform or hypercall header on its include path (KERNEL_CFLAGS).

@@ -101,12 +101,16 @@ static int
 do_mkfifoat(struct lwp *l, int dirfd, const char *upath, uint32_t mode)
 {
 	struct nameidata nd;
+	struct vnode *vp;
 	int error = create_lookup(l, dirfd, upath, &nd);
 
 	if (error != 0)
 		return error;
-	vn_create(nd.ni_dvp, nd.ni_name, VFIFO, mode & ~l->l_proc->p_umask & 07777,
-	    l->l_proc->p_cred, &error);
+	/* vn_create_node: a referenced vnode, safe on any file system. */
+	error = vn_create_node(nd.ni_dvp, nd.ni_name, VFIFO,
+	    mode & ~l->l_proc->p_umask & 07777, l->l_proc->p_cred, NULL, &vp);
+	if (error == 0)
+		vrele(vp);
 	nd_done(&nd);
 	return error;
 }

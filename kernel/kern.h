@@ -111,28 +111,9 @@ int lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl);
 void kq_fd_closed(struct filedesc *fdp, int fd);
 void kq_fdp_freed(struct filedesc *fdp);
 
-/* ---- vnodes: tmpfs, lookup, devices (vfs.c) ---- */
+/* ---- vnodes, lookup, devices (vfs.c); the interface is vnode.h ---- */
 
-enum vtype { VNON, VREG, VDIR, VLNK, VCHR, VFIFO, VBLK };
-
-struct ktimespec {
-	int64_t tv_sec;
-	long tv_nsec;
-};
-
-struct vnode;
-/*
- * A name in a directory. The cookie orders getdents and is its offset: it
- * grows with each entry a directory gets and is never reused there, so a
- * listing resumed at an offset neither repeats nor skips an entry that
- * stayed.
- */
-struct kdirent {
-	struct kdirent *hnext;		/* the name's hash chain */
-	uint64_t cookie;
-	struct vnode *vp;
-	char name[];
-};
+#include "vnode.h"
 
 /*
  * A radix tree from 64-bit keys to non-NULL pointers (radix.c); zeroed is
@@ -158,33 +139,7 @@ struct devsw {
 	int (*d_write)(const void *, size_t, size_t *);
 };
 
-#define TMPFS_BSIZE	4096
-/* The largest file size: offsets past it get EFBIG. */
-#define TMPFS_MAXSIZE	(INT64_MAX - TMPFS_BSIZE + 1)
 #define NAME_MAX	255
-
-struct vnode {
-	enum vtype v_type;
-	int v_refs;			/* files, cwds, lookups in progress */
-	uint32_t v_mode;		/* 07777 */
-	kuid_t v_uid;
-	kgid_t v_gid;
-	uint32_t v_nlink;
-	uint64_t v_ino;
-	int64_t v_size;
-	struct ktimespec v_atime, v_mtime, v_ctime, v_btime;
-	struct radix v_blocks;		/* VREG: block number -> data; holes absent */
-	size_t v_nblocks;		/* VREG: blocks held */
-	struct kdirent **v_dhash;	/* VDIR: names, v_dhsize chains */
-	size_t v_dhsize;
-	struct radix v_dcookies;	/* VDIR: cookie -> entry */
-	uint64_t v_dnext;		/* VDIR: the next entry's cookie */
-	struct kdirent *v_dent;		/* VDIR: its own name in v_parent */
-	struct vnode *v_parent;		/* VDIR: for ".." */
-	char *v_target;			/* VLNK */
-	const struct devsw *v_dev;	/* VCHR, VBLK */
-	struct blkdev *v_blk;		/* VBLK and a disk's raw VCHR (blk_dev.c) */
-};
 
 #define VREAD		04
 #define VWRITE		02
@@ -194,10 +149,13 @@ extern struct vnode *rootvnode;
 
 void vfs_init(void);
 void vref(struct vnode *vp);
+/* Drops a reference; the last one calls the file system's inactive. */
 void vrele(struct vnode *vp);
 void vnow(struct ktimespec *ts);
 /* Checks acc (VREAD|VWRITE|VEXEC) for cred; 0 or EACCES. */
 int vaccess(struct vnode *vp, struct kauth_cred *cred, int acc);
+/* EROFS when vp's file system is mounted read-only, else 0. */
+int vn_rdonly(struct vnode *vp);
 
 #define LOOKUP_FOLLOW	0x1		/* follow a final symlink */
 #define LOOKUP_PARENT	0x2		/* return the parent and last name too */
@@ -209,27 +167,37 @@ struct nameidata {
 };
 
 /*
- * Looks path up from dirfd's directory (AT_FDCWD: the cwd) for l. Returns
- * 0 or an errno (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES).
+ * Looks path up from dirfd's directory (AT_FDCWD: the cwd) for l, going
+ * down into file systems mounted on directories and ".." back up out of
+ * them. Returns 0 or an errno (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG,
+ * EACCES, EIO).
  */
 int namei(struct lwp *l, int dirfd, const char *upath, int flags,
     struct nameidata *nd);
+/* The same for a path in kernel memory (the boot command line). */
+int namei_kernel(struct lwp *l, const char *path, int flags,
+    struct nameidata *nd);
 void nd_done(struct nameidata *nd);
 
+/*
+ * A new node of type named name in dvp (which has no such name), owned by
+ * cred's euid and dvp's group: referenced in *vpp. EROFS, ENOSPC.
+ */
+int vn_create_node(struct vnode *dvp, const char *name, enum vtype type,
+    uint32_t mode, struct kauth_cred *cred, const char *target,
+    struct vnode **vpp);
+/* vn_create_node without a reference: valid until the caller sleeps. */
 struct vnode *vn_create(struct vnode *dvp, const char *name, enum vtype type,
     uint32_t mode, struct kauth_cred *cred, int *errp);
-struct kdirent *dir_find(struct vnode *dvp, const char *name);
-/*
- * getdents' order: offsets 0 and 1 are "." and "..", then the entry with
- * the smallest cookie >= off, or NULL at the end.
- */
-struct kdirent *dir_next(struct vnode *dvp, uint64_t off);
-#define DIR_FIRST_COOKIE	2
-int dir_add(struct vnode *dvp, const char *name, struct vnode *vp);
-void dir_remove(struct vnode *dvp, const char *name);
+/* The VOP_* calls with the generic checks (EISDIR, EINVAL, EROFS). */
 int vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done);
 int vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *done);
 int vn_truncate(struct vnode *vp, int64_t len);
+int vn_setattr(struct vnode *vp, const struct vattr *va);
+/* vp's data to stable storage (fsync(2)). */
+int vn_fsync(struct vnode *vp);
+/* Is directory vp empty (only "." and "..")? 0 (yes), ENOTEMPTY or EIO. */
+int vn_dirempty(struct vnode *vp);
 /*
  * Disk device nodes (blk_dev.c): read or write len bytes at off of the
  * disk behind vp (v_blk), NetBSD's rules for block and raw nodes; and

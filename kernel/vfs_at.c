@@ -186,13 +186,16 @@ sys_lchown(struct lwp *l, const void *a, register_t *rv)
  * both now; a tv_nsec of UTIME_NOW means now, UTIME_OMIT leaves that time.
  * Setting both to now needs the owner or write permission (EACCES), any
  * other time the owner or root (EPERM); omitting both checks nothing and
- * changes nothing. A tv_nsec outside [0, 1e9) is EINVAL. A modification
- * time before the birth time moves the birth time back too.
+ * changes nothing. A tv_nsec outside [0, 1e9) is EINVAL, a read-only file
+ * system EROFS. The times go through the file system's setattr (which
+ * also moves a birth time it keeps back before an earlier modification
+ * time), so they reach the disk on ext2.
  */
 static int
 set_times(struct lwp *l, struct vnode *vp, const struct ktimespec *uts)
 {
 	struct ktimespec ts[2], now;
+	struct vattr va = { .va_mask = 0 };
 	bool bothnow;
 	int error = 0;
 
@@ -213,6 +216,8 @@ set_times(struct lwp *l, struct vnode *vp, const struct ktimespec *uts)
 	}
 	if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
 		return 0;
+	if ((error = vn_rdonly(vp)) != 0)
+		return error;
 	bothnow = ts[0].tv_nsec == UTIME_NOW && ts[1].tv_nsec == UTIME_NOW;
 	if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid)
 		error = bothnow ? vaccess(vp, CRED(l), VWRITE) : RUMP_EPERM;
@@ -221,17 +226,15 @@ set_times(struct lwp *l, struct vnode *vp, const struct ktimespec *uts)
 	for (int i = 0; i < 2; i++)
 		if (ts[i].tv_nsec == UTIME_NOW)
 			ts[i] = now;
-	if (ts[0].tv_nsec != UTIME_OMIT)
-		vp->v_atime = ts[0];
-	if (ts[1].tv_nsec != UTIME_OMIT) {
-		vp->v_mtime = ts[1];
-		if (ts[1].tv_sec < vp->v_btime.tv_sec ||
-		    (ts[1].tv_sec == vp->v_btime.tv_sec &&
-		    ts[1].tv_nsec < vp->v_btime.tv_nsec))
-			vp->v_btime = ts[1];
+	if (ts[0].tv_nsec != UTIME_OMIT) {
+		va.va_mask |= VA_ATIME;
+		va.va_atime = ts[0];
 	}
-	vp->v_ctime = now;
-	return 0;
+	if (ts[1].tv_nsec != UTIME_OMIT) {
+		va.va_mask |= VA_MTIME;
+		va.va_mtime = ts[1];
+	}
+	return vn_setattr(vp, &va);
 }
 
 /* Copies in a user timespec pair, or none for NULL. */

@@ -1,8 +1,8 @@
 /*
  * What the file system says about itself (pathconf(2), fpathconf(2)) and
  * the calls that make data durable (sync(2), fsync_range(2),
- * fdatasync(2)). tmpfs keeps everything in memory, so syncing has nothing
- * to write: the calls check their arguments as NetBSD does and return.
+ * fdatasync(2)): they check their arguments as NetBSD does and hand the
+ * work to the file system (tmpfs has nothing to write).
  */
 #include "kern.h"
 
@@ -93,6 +93,14 @@ sys_sync(struct lwp *l, const void *a, register_t *rv)
 	(void)l;
 	(void)a;
 	(void)rv;
+	/* A mount being made or unmounted is left to its own writes. */
+	for (struct mount *mp = rootmount; mp != NULL; mp = mp->mnt_next) {
+		if (mp->mnt_unmounting)
+			continue;
+		mp->mnt_busy++;		/* stays in the table while it sleeps */
+		mp->mnt_op->vfs_sync(mp);
+		mp->mnt_busy--;
+	}
 	return 0;
 }
 
@@ -114,9 +122,12 @@ int
 sys_fdatasync(struct lwp *l, const void *a, register_t *rv)
 {
 	struct file *fp;
+	int error;
 
 	(void)rv;
-	return vnode_file(l, ARG(a, 0, int), &fp);
+	if ((error = vnode_file(l, ARG(a, 0, int), &fp)) != 0)
+		return error;
+	return vn_fsync(fp->data);
 }
 
 int
@@ -137,5 +148,5 @@ sys_fsync_range(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_EINVAL;
 	if (len != 0 && (start < 0 || len < 0 || start > INT64_MAX - len))
 		return RUMP_EINVAL;
-	return 0;
+	return vn_fsync(fp->data);	/* the whole file: a superset */
 }

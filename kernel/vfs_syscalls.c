@@ -22,9 +22,11 @@
 #define S_IFIFO		0010000
 #define S_IFCHR		0020000
 #define S_IFDIR		0040000
+#define S_IFBLK		0060000
 #define S_IFREG		0100000
 #define S_IFLNK		0120000
-#define S_IFBLK		0060000
+
+#define BLKSIZE		4096		/* st_blksize: the transfer size to use */
 
 #define CRED(l)		((l)->l_proc->p_cred)
 
@@ -36,7 +38,7 @@ vf_read(struct file *fp, void *buf, size_t len, size_t *done)
 	struct vnode *vp = fp->data;
 	int error;
 
-	if (vp->v_type == VCHR && vp->v_blk == NULL)
+	if (vp->v_type == VCHR && vp->v_blk == NULL && vp->v_dev != NULL)
 		return vp->v_dev->d_read(buf, len, done);
 	error = vn_read(vp, buf, len, fp->offset, done);
 	if (error == 0)
@@ -50,7 +52,7 @@ vf_write(struct file *fp, const void *buf, size_t len, size_t *done)
 	struct vnode *vp = fp->data;
 	int error;
 
-	if (vp->v_type == VCHR && vp->v_blk == NULL)
+	if (vp->v_type == VCHR && vp->v_blk == NULL && vp->v_dev != NULL)
 		return vp->v_dev->d_write(buf, len, done);
 	if (fp->flag & FAPPEND)
 		fp->offset = vp->v_size;
@@ -115,14 +117,10 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 			return error;
 		if (nd.ni_vp == NULL) {
 			error = vaccess(nd.ni_dvp, CRED(l), VWRITE);
-			if (error == 0) {
-				vp = vn_create(nd.ni_dvp, nd.ni_name, VREG,
-				    mode & ~l->l_proc->p_umask, CRED(l), &error);
-				if (vp != NULL) {
-					vref(vp);
-					nd.ni_vp = vp;
-				}
-			}
+			if (error == 0)
+				error = vn_create_node(nd.ni_dvp, nd.ni_name,
+				    VREG, mode & ~l->l_proc->p_umask, CRED(l),
+				    NULL, &nd.ni_vp);
 			if (error != 0) {
 				nd_done(&nd);
 				return error;
@@ -152,6 +150,12 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 	if (vp->v_type == VDIR && (fflag & FWRITE)) {
 		nd_done(&nd);
 		return RUMP_EISDIR;
+	}
+	/* Writing a file of a read-only mount (devices are not its own). */
+	if ((fflag & FWRITE) && (vp->v_type == VREG || vp->v_type == VLNK) &&
+	    (error = vn_rdonly(vp)) != 0) {
+		nd_done(&nd);
+		return error;
 	}
 	if (fflag & FREAD)
 		acc |= VREAD;
@@ -225,25 +229,27 @@ _Static_assert(sizeof(struct nb_stat) == 152, "NetBSD struct stat is 152 bytes")
 int
 stat_out(struct vnode *vp, void *ub)
 {
-	static const uint32_t fmt[] = { 0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO,
-	    S_IFBLK };
+	static const uint32_t fmt[] = {
+		0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO, S_IFBLK
+	};
 	struct nb_stat st;
 
 	memset(&st, 0, sizeof(st));
-	st.st_dev = 0x1700;		/* one tmpfs */
+	/* A dead vnode (forced unmount) keeps its attributes, on no device. */
+	st.st_dev = vp->v_mount != NULL ? vp->v_mount->mnt_fsid : 0;
 	st.st_mode = fmt[vp->v_type] | vp->v_mode;
 	st.st_ino = vp->v_ino;
 	st.st_nlink = vp->v_nlink;
 	st.st_uid = vp->v_uid;
 	st.st_gid = vp->v_gid;
-	st.st_rdev = vp->v_type == VCHR || vp->v_type == VBLK ? vp->v_dev->rdev : 0;
+	st.st_rdev = vp->v_type == VCHR || vp->v_type == VBLK ? vp->v_rdev : 0;
 	st.st_atim = vp->v_atime;
 	st.st_mtim = vp->v_mtime;
 	st.st_ctim = vp->v_ctime;
 	st.st_birthtim = vp->v_btime;
-	st.st_size = vp->v_type == VLNK ? (int64_t)strlen(vp->v_target) : vp->v_size;
-	st.st_blocks = (int64_t)vp->v_nblocks * (TMPFS_BSIZE / 512);	/* holes take none */
-	st.st_blksize = TMPFS_BSIZE;
+	st.st_size = vp->v_size;
+	st.st_blocks = (int64_t)(vp->v_bytes / 512);	/* holes take none */
+	st.st_blksize = BLKSIZE;
 	return copyout(&st, ub, sizeof(st));
 }
 
@@ -305,7 +311,7 @@ sys_fstat(struct lwp *l, const void *a, register_t *rv)
 		return stat_out(fp->data, ARG(a, 1, void *));
 	memset(&st, 0, sizeof(st));	/* a pipe or the boot console */
 	st.st_mode = fp->ops == &pipe_fileops ? S_IFIFO | 0600 : S_IFCHR | 0600;
-	st.st_blksize = TMPFS_BSIZE;
+	st.st_blksize = BLKSIZE;
 	return copyout(&st, ARG(a, 1, void *), sizeof(st));
 }
 
@@ -343,7 +349,7 @@ xfer_positioned(void *arg, void *kbuf, size_t n, size_t *done)
 	struct vnode *vp = io->vp;
 	int error;
 
-	if (vp->v_type == VCHR && vp->v_blk == NULL)
+	if (vp->v_type == VCHR && vp->v_blk == NULL && vp->v_dev != NULL)
 		error = io->write ? vp->v_dev->d_write(kbuf, n, done) :
 		    vp->v_dev->d_read(kbuf, n, done);
 	else
@@ -410,12 +416,15 @@ static int
 do_mkdir(struct lwp *l, int dirfd, const char *upath, uint32_t mode)
 {
 	struct nameidata nd;
+	struct vnode *vp;
 	int error = create_lookup(l, dirfd, upath, &nd);
 
 	if (error != 0)
 		return error;
-	vn_create(nd.ni_dvp, nd.ni_name, VDIR, mode & ~l->l_proc->p_umask & 07777,
-	    CRED(l), &error);
+	error = vn_create_node(nd.ni_dvp, nd.ni_name, VDIR,
+	    mode & ~l->l_proc->p_umask & 07777, CRED(l), NULL, &vp);
+	if (error == 0)
+		vrele(vp);
 	nd_done(&nd);
 	return error;
 }
@@ -464,14 +473,17 @@ do_remove(struct lwp *l, int dirfd, const char *upath, bool dir)
 		error = RUMP_ENOTDIR;
 	else if (!dir && nd.ni_vp->v_type == VDIR)
 		error = RUMP_EPERM;		/* unlink(2) of a directory */
-	else if (dir && nd.ni_vp->v_size != 0)
-		error = RUMP_ENOTEMPTY;
+	else if (nd.ni_vp->v_mount != nd.ni_dvp->v_mount)
+		error = RUMP_EBUSY;		/* a mount point */
+	else if (dir && (error = vn_dirempty(nd.ni_vp)) != 0)
+		;
 	else if (nd.ni_vp == rootvnode || nd.ni_vp == l->l_proc->p_cwd)
 		error = RUMP_EBUSY;
-	else
+	else if ((error = vn_rdonly(nd.ni_dvp)) == 0)
 		error = may_remove(l, nd.ni_dvp, nd.ni_vp);
 	if (error == 0)
-		dir_remove(nd.ni_dvp, nd.ni_name);
+		error = nd.ni_dvp->v_op->vop_remove(nd.ni_dvp, nd.ni_name,
+		    nd.ni_vp);
 	nd_done(&nd);
 	return error;
 }
@@ -512,7 +524,11 @@ do_linkat(struct lwp *l, int fd1, const char *path, int fd2, const char *link,
 		return RUMP_EPERM;
 	}
 	if ((error = create_lookup(l, fd2, link, &to)) == 0) {
-		error = dir_add(to.ni_dvp, to.ni_name, from.ni_vp);
+		if (from.ni_vp->v_mount != to.ni_dvp->v_mount)
+			error = RUMP_EXDEV;
+		else if ((error = vn_rdonly(to.ni_dvp)) == 0)
+			error = to.ni_dvp->v_op->vop_link(to.ni_dvp, to.ni_name,
+			    from.ni_vp);
 		nd_done(&to);
 	}
 	nd_done(&from);
@@ -539,17 +555,10 @@ do_symlinkat(struct lwp *l, const char *upath, int dirfd, const char *link)
 		kmem_free(target, RUMP_PATH_MAX);
 		return error;
 	}
-	vp = vn_create(nd.ni_dvp, nd.ni_name, VLNK, 0777 & ~l->l_proc->p_umask,
-	    CRED(l), &error);
-	if (vp != NULL) {
-		vp->v_target = kmem_zalloc(len + 1);
-		if (vp->v_target == NULL) {
-			dir_remove(nd.ni_dvp, nd.ni_name);
-			error = RUMP_ENOSPC;
-		} else {
-			memcpy(vp->v_target, target, len + 1);
-		}
-	}
+	error = vn_create_node(nd.ni_dvp, nd.ni_name, VLNK,
+	    0777 & ~l->l_proc->p_umask, CRED(l), target, &vp);
+	if (error == 0)
+		vrele(vp);
 	nd_done(&nd);
 	kmem_free(target, RUMP_PATH_MAX);
 	return error;
@@ -560,7 +569,8 @@ do_readlinkat(struct lwp *l, int dirfd, const char *upath, char *ubuf, size_t n,
     register_t *rv)
 {
 	struct nameidata nd;
-	size_t len;
+	size_t len = 0;
+	char *buf;
 	int error = namei(l, dirfd, upath, 0, &nd);
 
 	if (error != 0)
@@ -569,23 +579,44 @@ do_readlinkat(struct lwp *l, int dirfd, const char *upath, char *ubuf, size_t n,
 		nd_done(&nd);
 		return RUMP_EINVAL;
 	}
-	len = strlen(nd.ni_vp->v_target);
-	if (len > n)
-		len = n;		/* readlink(2) truncates, returning the count */
-	error = copyout(nd.ni_vp->v_target, ubuf, len);
+	if (n > RUMP_PATH_MAX)
+		n = RUMP_PATH_MAX;	/* no link text is longer */
+	if ((buf = kmem_zalloc(n + 1)) == NULL) {
+		nd_done(&nd);
+		return RUMP_ENOMEM;
+	}
+	/* readlink(2) truncates, returning the count. */
+	error = nd.ni_vp->v_op->vop_readlink(nd.ni_vp, buf, n, &len);
+	if (error == 0)
+		error = copyout(buf, ubuf, len);
+	kmem_free(buf, n + 1);
 	*rv = (register_t)len;
 	nd_done(&nd);
 	return error;
 }
 
-/* Is a an ancestor of (or equal to) b? A directory cannot move under itself. */
-static bool
+/*
+ * Is directory a an ancestor of (or equal to) directory b, on b's file
+ * system? A directory cannot move under itself. 0 (no), EINVAL (yes), or
+ * the error of a lookup of "..".
+ */
+static int
 ancestor(struct vnode *a, struct vnode *b)
 {
-	for (struct vnode *v = b; v != NULL; v = v->v_parent)
-		if (v == a)
-			return true;
-	return false;
+	struct vnode *v = b, *up;
+	int error = 0;
+
+	vref(v);
+	while (v != a && v->v_mount != NULL && v != v->v_mount->mnt_root) {
+		if ((error = v->v_op->vop_lookup(v, "..", &up)) != 0)
+			break;
+		vrele(v);
+		v = up;
+	}
+	if (error == 0 && v == a)
+		error = RUMP_EINVAL;
+	vrele(v);
+	return error;
 }
 
 int
@@ -610,28 +641,30 @@ do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
 	if (strcmp(from.ni_name, ".") == 0 || strcmp(from.ni_name, "..") == 0 ||
 	    strcmp(to.ni_name, ".") == 0 || strcmp(to.ni_name, "..") == 0)
 		error = RUMP_EINVAL;
-	else if (vp->v_type == VDIR && ancestor(vp, to.ni_dvp))
-		error = RUMP_EINVAL;
-	else if ((error = may_remove(l, from.ni_dvp, vp)) == 0 &&
+	else if (vp->v_mount != from.ni_dvp->v_mount ||
+	    (to.ni_vp != NULL && to.ni_vp->v_mount != to.ni_dvp->v_mount))
+		error = RUMP_EBUSY;		/* a mount point */
+	else if (from.ni_dvp->v_mount != to.ni_dvp->v_mount)
+		error = RUMP_EXDEV;
+	else if (vp->v_type == VDIR && (error = ancestor(vp, to.ni_dvp)) != 0)
+		;
+	else if ((error = vn_rdonly(to.ni_dvp)) == 0 &&
+	    (error = may_remove(l, from.ni_dvp, vp)) == 0 &&
 	    (error = vaccess(to.ni_dvp, CRED(l), VWRITE | VEXEC)) == 0 &&
 	    to.ni_vp != NULL && to.ni_vp != vp) {
 		if (vp->v_type == VDIR && to.ni_vp->v_type != VDIR)
 			error = RUMP_ENOTDIR;
 		else if (vp->v_type != VDIR && to.ni_vp->v_type == VDIR)
 			error = RUMP_EISDIR;
-		else if (to.ni_vp->v_type == VDIR && to.ni_vp->v_size != 0)
-			error = RUMP_ENOTEMPTY;
+		else if (to.ni_vp->v_type == VDIR &&
+		    (error = vn_dirempty(to.ni_vp)) != 0)
+			;
 		else
 			error = may_remove(l, to.ni_dvp, to.ni_vp);
-		if (error == 0)
-			dir_remove(to.ni_dvp, to.ni_name);
 	}
-	if (error == 0 && to.ni_vp != vp) {
-		vref(vp);		/* keep it alive between the two steps */
-		dir_remove(from.ni_dvp, from.ni_name);
-		error = dir_add(to.ni_dvp, to.ni_name, vp);
-		vrele(vp);
-	}
+	if (error == 0 && to.ni_vp != vp)
+		error = vp->v_op->vop_rename(from.ni_dvp, from.ni_name, vp,
+		    to.ni_dvp, to.ni_name, to.ni_vp);
 	nd_done(&to);
 	nd_done(&from);
 	return error;
@@ -642,18 +675,25 @@ do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
 int
 set_mode(struct lwp *l, struct vnode *vp, uint32_t mode)
 {
+	struct vattr va = { .va_mask = VA_MODE, .va_mode = mode & 07777 };
+	int error;
+
+	if ((error = vn_rdonly(vp)) != 0)
+		return error;
 	if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid)
 		return RUMP_EPERM;
-	vp->v_mode = mode & 07777;
-	vnow(&vp->v_ctime);
-	return 0;
+	return vn_setattr(vp, &va);
 }
 
 int
 set_owner(struct lwp *l, struct vnode *vp, kuid_t uid, kgid_t gid)
 {
 	struct kauth_cred *c = CRED(l);
+	struct vattr va = { .va_mask = 0, .va_uid = uid, .va_gid = gid };
+	int error;
 
+	if ((error = vn_rdonly(vp)) != 0)
+		return error;
 	/* Only root gives files away; an owner may change the group to its own. */
 	if (c->euid != 0) {
 		bool member = gid == (kgid_t)-1 || gid == c->egid;
@@ -662,14 +702,15 @@ set_owner(struct lwp *l, struct vnode *vp, kuid_t uid, kgid_t gid)
 		if (c->euid != vp->v_uid || (uid != (kuid_t)-1 && uid != vp->v_uid) ||
 		    !member)
 			return RUMP_EPERM;
-		vp->v_mode &= ~06000u;	/* a changed owner loses set-id bits */
+		/* A changed owner loses set-id bits. */
+		va.va_mask |= VA_MODE;
+		va.va_mode = vp->v_mode & ~06000u;
 	}
 	if (uid != (kuid_t)-1)
-		vp->v_uid = uid;
+		va.va_mask |= VA_UID;
 	if (gid != (kgid_t)-1)
-		vp->v_gid = gid;
-	vnow(&vp->v_ctime);
-	return 0;
+		va.va_mask |= VA_GID;
+	return vn_setattr(vp, &va);
 }
 
 int
@@ -734,6 +775,7 @@ sys_utimes(struct lwp *l, const void *a, register_t *rv)
 	struct nameidata nd;
 	const void *utv = ARG(a, 1, const void *);
 	struct nb_timeval tv[2];
+	struct vattr va;
 	struct vnode *vp;
 	int error;
 
@@ -750,24 +792,25 @@ sys_utimes(struct lwp *l, const void *a, register_t *rv)
 	    &nd)) != 0)
 		return error;
 	vp = nd.ni_vp;
-	if (utv == NULL) {
+	va.va_mask = VA_ATIME | VA_MTIME;
+	if ((error = vn_rdonly(vp)) != 0) {
+		;
+	} else if (utv == NULL) {
 		/* Now: the owner, or anyone who may write. */
 		if (CRED(l)->euid != vp->v_uid)
 			error = vaccess(vp, CRED(l), VWRITE);
-		if (error == 0) {
-			vnow(&vp->v_atime);
-			vp->v_mtime = vp->v_atime;
-		}
+		vnow(&va.va_atime);
+		va.va_mtime = va.va_atime;
 	} else if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid) {
 		error = RUMP_EPERM;
 	} else {
-		vp->v_atime.tv_sec = tv[0].tv_sec;
-		vp->v_atime.tv_nsec = (long)tv[0].tv_usec * 1000;
-		vp->v_mtime.tv_sec = tv[1].tv_sec;
-		vp->v_mtime.tv_nsec = (long)tv[1].tv_usec * 1000;
+		va.va_atime.tv_sec = tv[0].tv_sec;
+		va.va_atime.tv_nsec = (long)tv[0].tv_usec * 1000;
+		va.va_mtime.tv_sec = tv[1].tv_sec;
+		va.va_mtime.tv_nsec = (long)tv[1].tv_usec * 1000;
 	}
 	if (error == 0)
-		vnow(&vp->v_ctime);
+		error = vn_setattr(vp, &va);
 	nd_done(&nd);
 	return error;
 }
@@ -806,10 +849,10 @@ int
 sys_fsync(struct lwp *l, const void *a, register_t *rv)
 {
 	int error = 0;
+	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
 
 	(void)rv;
-	/* tmpfs keeps nothing to write back. */
-	return fd_vnode(l, ARG(a, 0, int), &error) == NULL ? error : 0;
+	return vp == NULL ? error : vn_fsync(vp);
 }
 
 int
@@ -885,17 +928,72 @@ sys_fchdir(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_cwd(l, vp);
 }
 
+/* What getcwd looks for in a directory: the name of inode ino. */
+struct name_of {
+	uint64_t ino;
+	size_t len;
+	bool found;
+	char name[NAME_MAX + 1];
+};
+
+static int
+fill_name_of(void *arg, const char *name, size_t namelen, uint64_t ino,
+    enum vtype type, int64_t nextoff)
+{
+	struct name_of *no = arg;
+
+	(void)type;
+	(void)nextoff;
+	if (ino != no->ino || namelen > NAME_MAX || (name[0] == '.' &&
+	    (namelen == 1 || (namelen == 2 && name[1] == '.'))))
+		return 0;
+	memcpy(no->name, name, namelen);
+	no->len = namelen;
+	no->found = true;
+	return 1;
+}
+
+/*
+ * The name of directory vp in its parent: the parent (referenced) in
+ * *dvpp and the name in *no. ENOENT when vp was removed.
+ */
+static int
+dir_name(struct vnode *vp, struct vnode **dvpp, struct name_of *no)
+{
+	struct vnode *dvp;
+	int64_t off = 0;
+	int error;
+
+	if (vp->v_nlink == 0)
+		return RUMP_ENOENT;	/* the directory was removed */
+	if ((error = vp->v_op->vop_lookup(vp, "..", &dvp)) != 0)
+		return error;
+	memset(no, 0, sizeof(*no));
+	no->ino = vp->v_ino;
+	error = dvp->v_op->vop_readdir(dvp, &off, fill_name_of, no);
+	if (error == 0 && (!no->found || dvp == vp))
+		error = RUMP_ENOENT;
+	if (error != 0) {
+		vrele(dvp);
+		return error;
+	}
+	*dvpp = dvp;
+	return 0;
+}
+
 /*
  * __getcwd(2), as NetBSD: the path is built backwards in a kernel buffer
  * of the caller's length, capped at four times PATH_MAX, so any path that
  * fits the caller's buffer is returned (ERANGE otherwise, never
- * ENAMETOOLONG); the return value is the length used, NUL included.
+ * ENAMETOOLONG); the return value is the length used, NUL included. Each
+ * step up finds the directory's name by reading its parent.
  */
 int
 sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 {
 	size_t size = ARG(a, 1, size_t), pos;
 	struct vnode *vp = l->l_proc->p_cwd;
+	struct name_of *no;
 	char *tmp;
 	int error = 0;
 
@@ -905,46 +1003,103 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_ERANGE;
 	if ((tmp = kmem_zalloc(size)) == NULL)
 		return RUMP_ENOMEM;
+	if ((no = kmem_zalloc(sizeof(*no))) == NULL) {
+		kmem_free(tmp, size);
+		return RUMP_ENOMEM;
+	}
 	pos = size - 1;
 	tmp[pos] = '\0';
 	if (vp == rootvnode)
 		tmp[--pos] = '/';
+	vref(vp);
 	while (vp != rootvnode && error == 0) {
-		struct vnode *dvp = vp->v_parent;
-		struct kdirent *d = vp->v_dent;
-		size_t len;
+		struct vnode *dvp;
 
-		if (dvp == NULL || vp->v_nlink == 0 || d == NULL) {
-			error = RUMP_ENOENT;	/* the directory was removed */
+		if (vp->v_mount == NULL) {
+			error = RUMP_ENOENT;	/* its file system is gone */
 			break;
 		}
-		len = strlen(d->name);
-		if (len + 1 > pos) {
+		if (vp == vp->v_mount->mnt_root &&
+		    vp->v_mount->mnt_vnodecovered != NULL) {
+			/* A mounted root: on, as the directory it covers. */
+			dvp = vp->v_mount->mnt_vnodecovered;
+			vref(dvp);
+			vrele(vp);
+			vp = dvp;
+			continue;
+		}
+		if ((error = dir_name(vp, &dvp, no)) != 0)
+			break;
+		vrele(vp);
+		vp = dvp;
+		if (no->len + 1 > pos) {
 			error = RUMP_ERANGE;
 			break;
 		}
-		pos -= len;
-		memcpy(tmp + pos, d->name, len);
+		pos -= no->len;
+		memcpy(tmp + pos, no->name, no->len);
 		tmp[--pos] = '/';
-		vp = dvp;
 	}
+	vrele(vp);
 	if (error == 0 && (error = copyout(tmp + pos, ARG(a, 0, char *),
 	    size - pos)) == 0)
 		*rv = (register_t)(size - pos);
+	kmem_free(no, sizeof(*no));
 	kmem_free(tmp, size);
 	return error;
 }
 
 /* ---- directories ---- */
 
+#define GETDENTS_MAX	65536		/* bytes of records per call */
+
+/* getdents' buffer of NetBSD struct dirent records. */
+struct dents {
+	uint8_t *buf;
+	size_t size, out;
+	bool full;			/* an entry did not fit */
+};
+
+static int
+fill_dirent(void *arg, const char *name, size_t nl, uint64_t ino,
+    enum vtype type, int64_t nextoff)
+{
+	static const uint8_t dtype[] = { 0, 8, 4, 10, 2, 1, 6 };
+	struct dents *d = arg;
+	size_t reclen = (13 + nl + 1 + 7) & ~(size_t)7;
+	uint8_t *rec = d->buf + d->out;
+
+	(void)nextoff;
+	if (d->out + reclen > d->size) {
+		d->full = true;
+		return 1;
+	}
+	memset(rec, 0, reclen);
+	memcpy(rec, &ino, 8);
+	rec[8] = (uint8_t)reclen;
+	rec[9] = (uint8_t)(reclen >> 8);
+	rec[10] = (uint8_t)nl;
+	rec[11] = (uint8_t)(nl >> 8);
+	rec[12] = dtype[type];
+	memcpy(rec + 13, name, nl);
+	d->out += reclen;
+	return 0;
+}
+
+/*
+ * getdents(2): the directory's entries from the descriptor's offset (a
+ * cookie of the file system's, doc/vfs.md) as NetBSD struct dirent
+ * records, as many as fit; the offset moves past the records returned.
+ */
 int
 sys_getdents(struct lwp *l, const void *a, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
 	char *ubuf = ARG(a, 1, char *);
-	size_t count = ARG(a, 2, size_t), out = 0;
+	size_t count = ARG(a, 2, size_t);
+	struct dents d;
 	struct vnode *dvp;
-	int64_t idx;
+	int64_t off;
 	int error = 0;
 
 	if (fp == NULL)
@@ -952,60 +1107,27 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 	if (fp->ops != &vnode_fileops || ((struct vnode *)fp->data)->v_type != VDIR)
 		return RUMP_ENOTDIR;
 	dvp = fp->data;
-	file_hold(fp);		/* across copyouts, which may wait */
-	/*
-	 * Entries: "." at offset 0, ".." at 1, then the directory's in cookie
-	 * order, each at its cookie (dir_next); the offset after a record is
-	 * its cookie + 1, so a listing resumes where it stopped.
-	 */
-	for (idx = fp->offset < 0 ? 0 : fp->offset;; idx++) {
-		struct kdirent *d;
-		static const uint8_t dtype[] = { 0, 8, 4, 10, 2, 1 };
-		const char *name;
-		struct vnode *vp;
-		uint8_t rec[16 + NAME_MAX + 8];
-		size_t nl, reclen;
-
-		if (idx == 0) {
-			name = ".";
-			vp = dvp;
-		} else if (idx == 1) {
-			name = "..";
-			vp = dvp->v_parent != NULL ? dvp->v_parent : dvp;
-		} else {
-			if ((d = dir_next(dvp, (uint64_t)idx)) == NULL)
-				break;
-			idx = (int64_t)d->cookie;
-			name = d->name;
-			vp = d->vp;
-		}
-		nl = strlen(name);
-		reclen = (13 + nl + 1 + 7) & ~(size_t)7;
-		if (out + reclen > count) {
-			if (out == 0)
-				error = RUMP_EINVAL;	/* too small for one */
-			break;
-		}
-		memset(rec, 0, reclen);
-		memcpy(rec, &vp->v_ino, 8);
-		rec[8] = (uint8_t)reclen;
-		rec[9] = (uint8_t)(reclen >> 8);
-		rec[10] = (uint8_t)nl;
-		rec[11] = (uint8_t)(nl >> 8);
-		rec[12] = dtype[vp->v_type];
-		memcpy(rec + 13, name, nl);
-		/* Integer arithmetic: ubuf is the caller's word, not an object. */
-		if (copyout(rec, (void *)((uintptr_t)ubuf + out), reclen) != 0) {
-			error = RUMP_EFAULT;
-			break;
-		}
-		out += reclen;
-		fp->offset = idx + 1;
-	}
+	d.size = count < GETDENTS_MAX ? count : GETDENTS_MAX;
+	d.out = 0;
+	d.full = false;
+	if ((d.buf = kmem_zalloc(d.size + 1)) == NULL)
+		return RUMP_ENOMEM;
+	file_hold(fp);		/* across the readdir and copyout, which may wait */
+	off = fp->offset < 0 ? 0 : fp->offset;
+	error = dvp->v_op->vop_readdir(dvp, &off, fill_dirent, &d);
+	if (error == 0 && d.out == 0 && d.full)
+		error = RUMP_EINVAL;	/* too small for one record */
+	/* Integer arithmetic: ubuf is the caller's word, not an object. */
+	if (error == 0 && d.out > 0 &&
+	    copyout(d.buf, (void *)(uintptr_t)ubuf, d.out) != 0)
+		error = RUMP_EFAULT;
+	if (error == 0)
+		fp->offset = off;
 	file_release(fp);
+	kmem_free(d.buf, d.size + 1);
 	if (error != 0)
 		return error;
-	*rv = (register_t)out;
+	*rv = (register_t)d.out;
 	return 0;
 }
 

@@ -2,8 +2,9 @@
  * Owner and times of a symbolic link itself, for the root file system
  * unpacker (rootfs.c). chown(2) and utimes(2) follow the link, so this
  * enters the kernel directly: a lookup that does not follow the last
- * component, then the vnode's attributes. It runs before main(), as root,
- * on the tmpfs the unpacker just wrote; no permission check is needed.
+ * component, then the file system's setattr (vn_setattr, so the change
+ * reaches whatever file system holds the link). It runs before main(), as
+ * root, on the tree the unpacker just wrote; no permission check is needed.
  */
 #include "../../kernel/kern.h"
 #include "rootfs.h"
@@ -16,22 +17,22 @@ int
 rootfs_link_attrs(const char *path, uint32_t uid, uint32_t gid, int64_t mtime)
 {
 	struct nameidata nd;
-	struct vnode *vp;
+	struct vattr va = {
+		.va_mask = VA_UID | VA_GID | VA_ATIME | VA_MTIME,
+		.va_uid = (kuid_t)uid,
+		.va_gid = (kgid_t)gid,
+		.va_atime = { .tv_sec = mtime },
+		.va_mtime = { .tv_sec = mtime },
+	};
 	int error;
 
 	rump_schedule();
 	error = namei(curlwp(), AT_FDCWD, path, 0, &nd);	/* no LOOKUP_FOLLOW */
 	if (error == 0) {
-		vp = nd.ni_vp;
-		if (vp->v_type != VLNK) {
+		if (nd.ni_vp->v_type != VLNK)
 			error = RUMP_EINVAL;	/* only links come here */
-		} else {
-			vp->v_uid = (kuid_t)uid;
-			vp->v_gid = (kgid_t)gid;
-			vp->v_atime.tv_sec = vp->v_mtime.tv_sec = mtime;
-			vp->v_atime.tv_nsec = vp->v_mtime.tv_nsec = 0;
-			vnow(&vp->v_ctime);
-		}
+		else
+			error = vn_setattr(nd.ni_vp, &va);
 		nd_done(&nd);
 	}
 	rump_unschedule();

@@ -178,4 +178,15 @@ void rump_sys_sync(void);
 int rump_sys_fdatasync(int fd);
 int rump_sys_fsync_range(int fd, int flags, off_t start, off_t length);
 
+/*
+ * Mounts (doc/vfs.md): NetBSD's __mount50 and its MNT_* flags; statvfs
+ * buffers are NetBSD's struct statvfs of these calls, 2256 bytes
+ * (struct rump_statvfs in rumpdefs.h).
+ */
+int rump_sys_mount(const char *type, const char *path, int flags, void *data, size_t data_len);
+int rump_sys_unmount(const char *path, int flags);
+int rump_sys_statvfs1(const char *path, void *buf, int flags);
+int rump_sys_fstatvfs1(int fd, void *buf, int flags);
+int rump_sys_getvfsstat(void *buf, size_t bufsize, int flags);
+
 #endif

@@ -260,6 +260,47 @@ struct rump_stat {
 	uint32_t st_spare[2];
 	uint32_t st_pad2;
 };
+/*
+ * struct statvfs of statvfs1(2), fstatvfs1(2), getvfsstat(2): NetBSD's
+ * amd64 layout of those calls, 2256 bytes.
+ */
+struct rump_statvfs {
+	uint64_t f_flag;		/* RUMP_MNT_* */
+	uint64_t f_bsize, f_frsize, f_iosize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_bresvd;
+	uint64_t f_files, f_ffree, f_favail, f_fresvd;
+	uint64_t f_syncreads, f_syncwrites, f_asyncreads, f_asyncwrites;
+	int32_t f_fsidx[2];
+	uint64_t f_fsid;
+	uint64_t f_namemax;
+	uint32_t f_owner;
+	uint32_t f_spare[4];
+	char f_fstypename[32];
+	char f_mntonname[1024];
+	char f_mntfromname[1024];
+};
+/* mount(2) types and flags (NetBSD's <sys/mount.h>, <sys/fstypes.h>). */
+#define RUMP_MOUNT_TMPFS	"tmpfs"
+#define RUMP_MOUNT_EXT2FS	"ext2fs"
+#define RUMP_MNT_RDONLY		0x00000001
+#define RUMP_MNT_LOCAL		0x00001000
+#define RUMP_MNT_ROOTFS		0x00004000
+#define RUMP_MNT_UPDATE		0x00010000
+#define RUMP_MNT_FORCE		0x00080000
+#define RUMP_ST_WAIT		1
+#define RUMP_ST_NOWAIT		2
+/* NetBSD's struct tmpfs_args (version 1) and struct ufs_args. */
+struct rump_tmpfs_args {
+	int32_t ta_version;		/* 1 */
+	int64_t ta_nodes_max;
+	int64_t ta_size_max;
+	uint32_t ta_root_uid;
+	uint32_t ta_root_gid;
+	uint32_t ta_root_mode;
+};
+struct rump_ufs_args {
+	char *fspec;			/* the block device, "/dev/ld0" */
+};
 /* struct sockaddr_in: port and address in network byte order. */
 struct rump_sockaddr_in {
 	uint8_t sin_len;		/* 16 */

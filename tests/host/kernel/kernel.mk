@@ -1,13 +1,17 @@
 # The host tests of the kernel, lwproc and the in-process rump_sp server:
 # each links build/host/lib/librump-san.a (hypercall/posix/build.mk), the
 # whole kernel built once under ASan and UBSan.
+KERNEL_FS_HDRS := $(wildcard kernel/fs/*.h kernel/fs/ext2/*.h)
 KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) $(SP_INC) -Itests/host
 KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
+	kernel/test_mount kernel/test_ext2_kern kernel/test_ext2_mount \
 	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo kernel/test_blk net/test_net \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
 ktest-deps-kernel/test_badaddr := tests/host/badaddr.h
+ktest-deps-kernel/test_ext2_kern := $(KERNEL_FS_HDRS)
+ktest-deps-kernel/test_ext2_mount := $(KERNEL_FS_HDRS)
 ktest-deps-sp/test_server := tests/host/sp/frames.py $(wildcard sp/*.h)
 ktest-deps-sp/test_auth_server := tests/host/sp/auth_frames.py $(wildcard sp/*.h)
 
@@ -100,6 +104,23 @@ test-host: $(O)/host/tests/sp/netbsd_names
 
 
 
+# ext2 and the buffer cache on images made by mke2fs, checked with e2fsck
+# and debugfs (the file system code alone, in ext2_harness.c's stand-ins).
+# ext2_vnode.c is the VFS glue: it needs the generic vnode layer, which
+# the harness has not, so these link the sources, not librump-san.a.
+EXT2_HARNESS_FS := $(filter-out kernel/fs/ext2/ext2_vnode.c,\
+	$(wildcard kernel/fs/*.c kernel/fs/ext2/*.c))
+EXT2_HARNESS_TESTS := kernel/test_ext2 kernel/test_ext2_err
+
+define ext2_harness_rule
+$(O)/host/tests/$(1): tests/host/$(1).c tests/host/kernel/ext2_harness.c \
+		$(EXT2_HARNESS_FS) tests/host/kernel/ext2_harness.h \
+		$(KERNEL_FS_HDRS) kernel/kern.h kernel/vnode.h kernel/blk.h \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$$(call hostld,$$(HOST_SAN_CFLAGS) -Iinclude -Itests/host,tests/host/$(1).c tests/host/kernel/ext2_harness.c $(EXT2_HARNESS_FS))
+test-host: $(O)/host/tests/$(1)
+endef
+$(foreach t,$(EXT2_HARNESS_TESTS),$(eval $(call ext2_harness_rule,$(t))))
 
 # The image's memory cases (tests/qemu/run.py): copies at -m 2M, tmpfs
 # filled to ENOSPC and recovered, hw.physmem64.
@@ -137,3 +158,4 @@ $(O)/host/tests/sp/server_nomem: tests/host/sp/server_nomem.py | \
 	$(Q)chmod +x $@
 
 test-host: $(O)/host/tests/sp/server_nomem
+
