@@ -208,9 +208,11 @@ $(O)/host/tests/kernel/test_blk: tests/host/kernel/test_blk.c $(KERNEL_SRCS) $(S
 test-host: $(O)/host/tests/kernel/test_blk
 
 # ext2 and the buffer cache on images made by mke2fs, checked with e2fsck
-# and debugfs (the file system code alone, in ext2_harness.c's stand-ins).
+# and debugfs (the file system code alone, in ext2_harness.c's stand-ins:
+# without the VFS glue, ext2_vnode.c).
+EXT2_ALONE_SRCS := $(filter-out kernel/fs/ext2/ext2_vnode.c,$(KERNEL_FS_SRCS))
 EXT2_TEST_SRCS := tests/host/kernel/test_ext2.c tests/host/kernel/ext2_harness.c \
-	$(KERNEL_FS_SRCS)
+	$(EXT2_ALONE_SRCS)
 $(O)/host/tests/kernel/test_ext2: $(EXT2_TEST_SRCS) tests/host/kernel/ext2_harness.h \
 		$(KERNEL_FS_HDRS) kernel/kern.h kernel/blk.h $(wildcard include/rump/*.h) \
 		tests/host/check.h
@@ -223,7 +225,7 @@ $(O)/host/tests/kernel/test_ext2: $(EXT2_TEST_SRCS) tests/host/kernel/ext2_harne
 test-host: $(O)/host/tests/kernel/test_ext2
 
 EXT2_ERR_SRCS := tests/host/kernel/test_ext2_err.c tests/host/kernel/ext2_harness.c \
-	$(KERNEL_FS_SRCS)
+	$(EXT2_ALONE_SRCS)
 $(O)/host/tests/kernel/test_ext2_err: $(EXT2_ERR_SRCS) tests/host/kernel/ext2_harness.h \
 		$(KERNEL_FS_HDRS) kernel/kern.h kernel/blk.h $(wildcard include/rump/*.h) \
 		tests/host/check.h
@@ -321,3 +323,20 @@ $(O)/host/tests/sp/server_nomem: tests/host/sp/server_nomem.py | \
 	$(Q)chmod +x $@
 
 test-host: $(O)/host/tests/sp/server_nomem
+
+# ext2 through mount(2) and the file system calls (test_ext2_mount.c):
+# built once kern.h includes the VFS interface (kernel/vnode.h), which
+# ext2_vnode.c implements.
+ifneq ($(shell grep -l '^\#include "vnode.h"' kernel/kern.h 2>/dev/null),)
+$(O)/host/tests/kernel/test_ext2_mount: tests/host/kernel/test_ext2_mount.c $(KERNEL_SRCS) \
+		$(SYSCALL_GEN) $(POSIX_SRCS) $(wildcard kernel/*.h) $(KERNEL_FS_HDRS) \
+		$(wildcard include/rump/*.h) tests/host/check.h
+	$(call msg,HOSTCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_ext2_mount.c \
+		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
+
+test-host: $(O)/host/tests/kernel/test_ext2_mount
+endif
