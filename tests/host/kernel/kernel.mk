@@ -324,19 +324,19 @@ $(O)/host/tests/sp/server_nomem: tests/host/sp/server_nomem.py | \
 
 test-host: $(O)/host/tests/sp/server_nomem
 
-# ext2 through mount(2) and the file system calls (test_ext2_mount.c):
+# ext2 through mount(2) and the file system calls (test_ext2_syscalls.c):
 # built once kern.h includes the VFS interface (kernel/vnode.h), which
 # ext2_vnode.c implements.
 ifneq ($(shell grep -l '^\#include "vnode.h"' kernel/kern.h 2>/dev/null),)
-$(O)/host/tests/kernel/test_ext2_mount: tests/host/kernel/test_ext2_mount.c $(KERNEL_SRCS) \
+$(O)/host/tests/kernel/test_ext2_syscalls: tests/host/kernel/test_ext2_syscalls.c $(KERNEL_SRCS) \
 		$(SYSCALL_GEN) $(POSIX_SRCS) $(wildcard kernel/*.h) $(KERNEL_FS_HDRS) \
 		$(wildcard include/rump/*.h) tests/host/check.h
 	$(call msg,HOSTCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE \
-		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_ext2_mount.c \
+		-Iinclude $(SYSCALL_INC) -Itests/host -o $@ tests/host/kernel/test_ext2_syscalls.c \
 		$(KERNEL_SRCS) $(POSIX_SRCS) -lpthread
 
-test-host: $(O)/host/tests/kernel/test_ext2_mount
+test-host: $(O)/host/tests/kernel/test_ext2_syscalls
 endif

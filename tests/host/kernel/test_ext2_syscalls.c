@@ -187,7 +187,7 @@ TEST(a_disk_without_ext2_is_refused)
 int
 main(void)
 {
-	char tmpl[] = "/tmp/test_ext2_mount.XXXXXX";
+	char tmpl[] = "/tmp/test_ext2_syscalls.XXXXXX";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setenv("PATH", "/usr/sbin:/sbin:/usr/bin:/bin", 1);
