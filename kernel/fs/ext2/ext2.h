@@ -44,6 +44,10 @@ struct e2fs {
 	uint32_t fs_nihash;
 	uint32_t fs_ninodes;		/* in memory */
 	struct e2inode *fs_deferred;	/* last ext2_iputs left to the lock holder */
+	/* Unreferenced directories kept for their name caches, oldest first. */
+#define E2_NKEEP	16
+	struct e2inode *fs_keep[E2_NKEEP];
+	int fs_nkeep;
 };
 
 /* An inode in memory. Fields are the on-disk ones, widened. */
@@ -66,6 +70,8 @@ struct e2inode {
 	uint32_t i_generation;
 	uint64_t i_lastblk;		/* allocation goal: the last block given */
 	uint64_t i_nextread;		/* the file block a sequential read wants next */
+	struct e2dcache *i_dcache;	/* a large directory's names (ext2_dcache.c) */
+	uint64_t i_dfree;		/* directory: the first block an add tries */
 	void *i_vnode;			/* the VFS's, if any */
 };
 
@@ -217,5 +223,16 @@ int e2_dirsetino(struct e2inode *dp, const char *name, size_t namelen,
     uint32_t ino, uint8_t type);
 int e2_dirempty(struct e2inode *dp, bool *emptyp);
 int e2_dirinit(struct e2inode *dp, uint32_t parent);
+
+/* ext2_dcache.c */
+#define DC_MIN_BLOCKS	8
+struct e2dcache;
+bool e2_dc_start(struct e2inode *dp);
+/* 1 with *lbnp, 0 (not in the directory), -1 (no cache). */
+int e2_dc_lookup(struct e2inode *dp, const char *name, size_t len,
+    uint32_t *lbnp);
+void e2_dc_add(struct e2inode *dp, const char *name, size_t len, uint32_t lbn);
+void e2_dc_remove(struct e2inode *dp, const char *name, size_t len);
+void e2_dc_free(struct e2inode *dp);
 
 #endif

@@ -74,38 +74,96 @@ dir_nblocks(struct e2inode *dp, uint64_t *nbp)
 /* Where a name is: its block (held) and offset, and the record before it. */
 struct dirpos {
 	struct buf *bp;
+	uint64_t lbn;
 	uint32_t off;
 	int64_t prev;			/* -1: first in its block */
 };
 
-static int
-find(struct e2inode *dp, const char *name, size_t namelen, struct dirpos *pos)
+/* Whether block bp (lbn) holds name; *pos then says where. */
+static bool
+scan_block(struct e2inode *dp, struct buf *bp, uint64_t lbn, const char *name,
+    size_t namelen, struct dirpos *pos)
+{
+	const struct ext2_dirent *de;
+	uint32_t off;
+	int64_t prev;
+
+	for (off = 0, prev = -1; off < dp->i_fs->fs_bsize; prev = off,
+	    off += de->rec_len) {
+		de = (const struct ext2_dirent *)(bp->b_data + off);
+		if (de->inode != 0 && de->name_len == namelen &&
+		    memcmp(de->name, name, namelen) == 0) {
+			pos->bp = bp;
+			pos->lbn = lbn;
+			pos->off = off;
+			pos->prev = prev;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Fills the name cache of a large directory; it is dropped on an error. */
+static void
+build_cache(struct e2inode *dp, uint64_t nb)
 {
 	struct e2fs *fs = dp->i_fs;
 	const struct ext2_dirent *de;
-	uint64_t nb = 0, lbn;
+	struct buf *bp;
+	uint64_t lbn;
 	uint32_t off;
-	int64_t prev;
-	int err;
+
+	if (!e2_dc_start(dp))
+		return;
+	for (lbn = 0; lbn < nb && dp->i_dcache != NULL; lbn++) {
+		if (dir_bread(dp, lbn, &bp) != 0) {
+			e2_dc_free(dp);
+			return;
+		}
+		for (off = 0; off < fs->fs_bsize && dp->i_dcache != NULL;
+		    off += de->rec_len) {
+			de = (const struct ext2_dirent *)(bp->b_data + off);
+			if (de->inode != 0)
+				e2_dc_add(dp, de->name, de->name_len, (uint32_t)lbn);
+		}
+		brelse(bp);
+	}
+}
+
+static int
+find(struct e2inode *dp, const char *name, size_t namelen, struct dirpos *pos)
+{
+	struct buf *bp;
+	uint64_t nb = 0, lbn;
+	uint32_t clbn;
+	int err, r;
 
 	err = dir_nblocks(dp, &nb);
 	if (err != 0)
 		return err;
+	if (dp->i_dcache == NULL && nb >= DC_MIN_BLOCKS)
+		build_cache(dp, nb);
+	r = e2_dc_lookup(dp, name, namelen, &clbn);
+	if (r == 0)
+		return RUMP_ENOENT;
+	if (r == 1) {
+		if (clbn < nb) {
+			err = dir_bread(dp, clbn, &bp);
+			if (err != 0)
+				return err;
+			if (scan_block(dp, bp, clbn, name, namelen, pos))
+				return 0;
+			brelse(bp);
+		}
+		e2_dc_free(dp);		/* wrong: the disk decides */
+	}
 	for (lbn = 0; lbn < nb; lbn++) {
-		err = dir_bread(dp, lbn, &pos->bp);
+		err = dir_bread(dp, lbn, &bp);
 		if (err != 0)
 			return err;
-		for (off = 0, prev = -1; off < fs->fs_bsize; prev = off,
-		    off += de->rec_len) {
-			de = (const struct ext2_dirent *)(pos->bp->b_data + off);
-			if (de->inode != 0 && de->name_len == namelen &&
-			    memcmp(de->name, name, namelen) == 0) {
-				pos->off = off;
-				pos->prev = prev;
-				return 0;
-			}
-		}
-		brelse(pos->bp);
+		if (scan_block(dp, bp, lbn, name, namelen, pos))
+			return 0;
+		brelse(bp);
 	}
 	return RUMP_ENOENT;
 }
@@ -169,7 +227,8 @@ e2_diradd(struct e2inode *dp, const char *name, size_t namelen, uint32_t ino,
 	err = dir_nblocks(dp, &nb);
 	if (err != 0)
 		return err;
-	for (lbn = 0; lbn < nb; lbn++) {
+	/* Blocks before the hint were full (for names this long, roughly). */
+	for (lbn = dp->i_dfree < nb ? dp->i_dfree : 0; lbn < nb; lbn++) {
 		err = dir_bread(dp, lbn, &bp);
 		if (err != 0)
 			return err;
@@ -188,6 +247,8 @@ e2_diradd(struct e2inode *dp, const char *name, size_t namelen, uint32_t ino,
 			}
 			bdirty(bp);
 			brelse(bp);
+			dp->i_dfree = lbn;
+			e2_dc_add(dp, name, namelen, (uint32_t)lbn);
 			dir_changed(dp);
 			return 0;
 		}
@@ -210,6 +271,8 @@ e2_diradd(struct e2inode *dp, const char *name, size_t namelen, uint32_t ino,
 	bdirty(bp);
 	brelse(bp);
 	dp->i_size += fs->fs_bsize;
+	dp->i_dfree = nb;
+	e2_dc_add(dp, name, namelen, (uint32_t)nb);
 	dir_changed(dp);
 	return 0;
 }
@@ -233,6 +296,9 @@ e2_dirremove(struct e2inode *dp, const char *name, size_t namelen)
 	}
 	bdirty(pos.bp);
 	brelse(pos.bp);
+	if (pos.lbn < dp->i_dfree)
+		dp->i_dfree = pos.lbn;
+	e2_dc_remove(dp, name, namelen);
 	dir_changed(dp);
 	return 0;
 }

@@ -85,6 +85,36 @@ itype_ok(uint16_t mode)
 	return e2_ftype(mode) != E2_FT_UNKNOWN;
 }
 
+/* Takes ip off the list of kept directories (it is wanted again). */
+static void
+unkeep(struct e2fs *fs, struct e2inode *ip)
+{
+	for (int i = 0; i < fs->fs_nkeep; i++) {
+		if (fs->fs_keep[i] == ip) {
+			memmove(&fs->fs_keep[i], &fs->fs_keep[i + 1],
+			    (size_t)(fs->fs_nkeep - i - 1) * sizeof(ip));
+			fs->fs_nkeep--;
+			return;
+		}
+	}
+}
+
+/* Frees the memory of an unreferenced inode. */
+static void
+forget(struct e2inode *ip)
+{
+	struct e2fs *fs = ip->i_fs;
+	struct e2inode **pp;
+
+	pp = &fs->fs_ihash[ip->i_number % fs->fs_nihash];
+	while (*pp != ip)
+		pp = &(*pp)->i_hnext;
+	*pp = ip->i_hnext;
+	fs->fs_ninodes--;
+	e2_dc_free(ip);
+	kmem_free(ip, sizeof(*ip));
+}
+
 int
 e2_iget(struct e2fs *fs, uint32_t ino, struct e2inode **ipp)
 {
@@ -96,7 +126,8 @@ e2_iget(struct e2fs *fs, uint32_t ino, struct e2inode **ipp)
 
 	for (ip = fs->fs_ihash[h]; ip != NULL; ip = ip->i_hnext) {
 		if (ip->i_number == ino) {
-			ip->i_refs++;
+			if (ip->i_refs++ == 0)
+				unkeep(fs, ip);
 			*ipp = ip;
 			return 0;
 		}
@@ -111,7 +142,8 @@ e2_iget(struct e2fs *fs, uint32_t ino, struct e2inode **ipp)
 	for (ip = fs->fs_ihash[h]; ip != NULL; ip = ip->i_hnext) {
 		if (ip->i_number == ino) {
 			brelse(bp);
-			ip->i_refs++;
+			if (ip->i_refs++ == 0)
+				unkeep(fs, ip);
 			*ipp = ip;
 			return 0;
 		}
@@ -270,7 +302,6 @@ void
 e2_iput(struct e2inode *ip)
 {
 	struct e2fs *fs = ip->i_fs;
-	struct e2inode **pp;
 	bool isdir;
 
 	KASSERT(ip->i_refs > 0);
@@ -292,13 +323,20 @@ e2_iput(struct e2inode *ip)
 			(void)e2_ifree(fs, ip->i_number, isdir);
 	} else {
 		(void)e2_iupdate(ip);
+		/* A large directory stays, for its names, while few do. */
+		if (ip->i_dcache != NULL && ip->i_refs == 0) {
+			if (fs->fs_nkeep == E2_NKEEP) {
+				struct e2inode *old = fs->fs_keep[0];
+
+				unkeep(fs, old);
+				forget(old);
+			}
+			fs->fs_keep[fs->fs_nkeep++] = ip;
+			return;
+		}
 	}
-	pp = &fs->fs_ihash[ip->i_number % fs->fs_nihash];
-	while (*pp != ip)
-		pp = &(*pp)->i_hnext;
-	*pp = ip->i_hnext;
-	fs->fs_ninodes--;
-	kmem_free(ip, sizeof(*ip));
+	if (ip->i_refs == 0)
+		forget(ip);
 }
 
 /* A new zeroed block for ip (near its last one), counted in i_blocks. */

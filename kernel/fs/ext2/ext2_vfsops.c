@@ -393,6 +393,7 @@ ext2_unmount(struct e2fs *fs)
 	for (h = 0; h < fs->fs_nihash; h++) {
 		while ((ip = fs->fs_ihash[h]) != NULL) {
 			fs->fs_ihash[h] = ip->i_hnext;
+			e2_dc_free(ip);
 			kmem_free(ip, sizeof(*ip));
 		}
 	}

@@ -6,12 +6,14 @@ KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) $(SP_INC) -Itests/hos
 KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
 	kernel/test_mount kernel/test_ext2_kern kernel/test_ext2_mount \
+	kernel/test_ext2_syscalls \
 	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo kernel/test_blk net/test_net \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
 ktest-deps-kernel/test_badaddr := tests/host/badaddr.h
 ktest-deps-kernel/test_ext2_kern := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_mount := $(KERNEL_FS_HDRS)
+ktest-deps-kernel/test_ext2_syscalls := $(KERNEL_FS_HDRS)
 ktest-deps-sp/test_server := tests/host/sp/frames.py $(wildcard sp/*.h)
 ktest-deps-sp/test_auth_server := tests/host/sp/auth_frames.py $(wildcard sp/*.h)
 
@@ -102,8 +104,6 @@ $(O)/host/tests/sp/netbsd_names: tests/host/sp/netbsd_names.sh \
 
 test-host: $(O)/host/tests/sp/netbsd_names
 
-
-
 # ext2 and the buffer cache on images made by mke2fs, checked with e2fsck
 # and debugfs (the file system code alone, in ext2_harness.c's stand-ins).
 # ext2_vnode.c is the VFS glue: it needs the generic vnode layer, which
@@ -136,7 +136,6 @@ $(O)/host/tests/sp/server_memlimit: tests/host/sp/server_memlimit.sh | \
 	$(Q)cp $< $@
 
 test-host: $(O)/host/tests/sp/server_memlimit
-
 
 # librumpclient's key handshake against rump_server -k (test_auth_client.c).
 $(O)/host/tests/sp/test_auth_client: tests/host/sp/test_auth_client.c \

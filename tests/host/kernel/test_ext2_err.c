@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "../../../kernel/fs/buf.h"
@@ -460,6 +461,154 @@ TEST(indexed_directory_changed_as_linear)
 	    "' [1-9][0-9]*  ([0-9]*) added-49 '", img), 0);
 }
 
+struct names {
+	int n;
+	char name[64][E2_MAXNAMLEN + 1];
+};
+
+static int
+collect(void *arg, uint32_t ino, uint8_t type, const char *name,
+    size_t namelen, uint64_t nextoff)
+{
+	struct names *nm = arg;
+
+	(void)ino;
+	(void)type;
+	(void)nextoff;
+	if (nm->n == 64)
+		return 1;
+	memcpy(nm->name[nm->n], name, namelen);
+	nm->name[nm->n++][namelen] = '\0';
+	return 0;
+}
+
+/* Reads everything reachable from dp (a few levels), ignoring errors. */
+static void
+visit(struct e2inode *dp, int depth)
+{
+	struct names *nm = calloc(1, sizeof(*nm));
+	struct e2inode *ip;
+	static char buf[65536];
+	uint64_t off = 0;
+	size_t n;
+
+	(void)ext2_readdir(dp, &off, collect, nm);
+	for (int i = 0; i < nm->n; i++) {
+		if (strcmp(nm->name[i], ".") == 0 || strcmp(nm->name[i], "..") == 0)
+			continue;
+		if (ext2_lookup(dp, nm->name[i], strlen(nm->name[i]), &ip) != 0)
+			continue;
+		switch (ip->i_mode & E2_IFMT) {
+		case E2_IFDIR:
+			if (depth < 3)
+				visit(ip, depth + 1);
+			break;
+		case E2_IFREG:
+			(void)ext2_read(ip, buf, sizeof(buf), 0, &n);
+			break;
+		case E2_IFLNK:
+			(void)ext2_readlink(ip, buf, sizeof(buf), &n);
+			break;
+		}
+		ext2_iput(ip);
+	}
+	free(nm);
+}
+
+/*
+ * Random bytes over the metadata of an image, many times: the mount is
+ * refused, or every call returns (an error or not); never a crash (the
+ * sanitizers) or a hang.
+ */
+#define DAMAGE_RUNS	100
+
+TEST(random_damage_never_crashes)
+{
+	struct e2inode *dp, *ip;
+	struct blkdev *bd;
+	struct e2fs *fs;
+	uint8_t junk[16];
+	unsigned seed;
+	int err, refused = 0, reported = 0;
+	size_t n;
+
+	/* Where the metadata is (the same in every image made here). */
+	image(1024, "4M");
+	long spots[4] = { 1024, 2048, 0, 0 };
+	long itab = 0, rootdir = 0, ddir = 0;
+	char cmd[2048];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "a=$(debugfs -R 'imap <2>' '%s' 2>/dev/null | "
+	    "sed -n 's/.*located at block \\([0-9]*\\).*/\\1/p'); b=$(debugfs "
+	    "-R 'bmap / 0' '%s' 2>/dev/null); c=$(debugfs -R 'bmap /d 0' '%s' "
+	    "2>/dev/null); echo $a $b $c", img, img, img);
+	p = popen(cmd, "r");
+	if (p != NULL) {
+		if (fscanf(p, "%ld %ld %ld", &itab, &rootdir, &ddir) != 3)
+			itab = 0;
+		pclose(p);
+	}
+	CHECK(itab > 0 && rootdir > 0 && ddir > 0);
+	spots[2] = itab * 1024;
+	spots[3] = rootdir * 1024;
+	/* Each run starts from these bytes (cheaper than mke2fs). */
+	size_t imgsize = 4 << 20;
+	uint8_t *pristine = malloc(imgsize);
+	bd = disk_open(img, true);
+	CHECK(bd != NULL && pread(bd->fd, pristine, imgsize, 0) ==
+	    (ssize_t)imgsize);
+	if (bd != NULL)
+		disk_close(bd);
+	for (unsigned run = 1; run <= DAMAGE_RUNS; run++) {
+		seed = run;
+		console_clear();
+		bd = disk_open(img, false);
+		if (bd == NULL)
+			break;
+		CHECK(pwrite(bd->fd, pristine, imgsize, 0) == (ssize_t)imgsize);
+		for (int k = 0; k < 6; k++) {
+			/* Mostly the inode table and directories, rarely the rest. */
+			int which = rand_r(&seed) % 10;
+			off_t at = which < 1 ? spots[which % 2] + rand_r(&seed) % 1024 :
+			    which < 5 ? spots[2] + rand_r(&seed) % 2048 :
+			    which < 8 ? (rand_r(&seed) % 2 ? spots[3] : ddir * 1024) +
+			    rand_r(&seed) % 1024 : rand_r(&seed) % (300 * 1024);
+
+			for (size_t j = 0; j < sizeof(junk); j++)
+				junk[j] = (uint8_t)rand_r(&seed);
+			CHECK(pwrite(bd->fd, junk, 1 + rand_r(&seed) % sizeof(junk),
+			    at) > 0);
+		}
+		err = ext2_mount(bd, E2_MNT_FORCE, &fs);
+		if (err != 0) {
+			refused++;
+			disk_close(bd);
+			continue;
+		}
+		if (ext2_iget(fs, E2_ROOTINO, &dp) == 0) {
+			visit(dp, 0);
+			if (ext2_create(dp, "new", 3, E2_IFREG | 0644, 0, 0, 0,
+			    &ip) == 0) {
+				(void)ext2_write(ip, junk, sizeof(junk), 70000, &n);
+				(void)ext2_truncate(ip, 10);
+				ext2_iput(ip);
+			}
+			(void)ext2_rename(dp, "d", 1, dp, "d2", 2);
+			(void)ext2_remove(dp, "hello", 5, false);
+			(void)ext2_remove(dp, "new", 3, false);
+			ext2_iput(dp);
+		}
+		(void)ext2_unmount(fs);
+		disk_close(bd);
+		if (strstr(console, "damaged") != NULL)
+			reported++;
+	}
+	free(pristine);
+	printf("  of %d damaged images: %d refused at mount, %d reported "
+	    "damage later\n", DAMAGE_RUNS, refused, reported);
+}
+
 int
 main(void)
 {
@@ -479,5 +628,6 @@ main(void)
 	RUN(small_cache_evicts_and_writes_back);
 	RUN(renames_that_must_fail);
 	RUN(indexed_directory_changed_as_linear);
+	RUN(random_damage_never_crashes);
 	return check_done();
 }
