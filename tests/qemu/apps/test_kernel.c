@@ -87,12 +87,16 @@ pipe_reader(void *p)
 
 TESTCASE(kernel_pipe_between_threads)
 {
-	static char data[50000];
+	/* On the heap: the test build must fit in -m 2M for other cases. */
+	const size_t len = 50000;
+	char *data = hyp_malloc(len, 16);
 	struct pipe_arg a;
 	struct thread *t;
 	int fds[2];
 	long w = 0;
 
+	TCHECK(data != NULL, "no memory for the data");
+	memset(data, 'p', len);
 	TCHECK(rump_init() == 0, "rump_init");
 	TCHECK(rump_pub_lwproc_rfork(RUMP_RFFDG) == 0, "rfork");
 	TCHECK(rump_sys_pipe(fds) == 0, "pipe");
@@ -100,14 +104,15 @@ TESTCASE(kernel_pipe_between_threads)
 	a.fd = fds[0];
 	a.total = 0;
 	t = sched_create("pipe-reader", pipe_reader, &a, THREAD_MUSTJOIN);
-	while (w < (long)sizeof(data)) {
-		long k = rump_sys_write(fds[1], data + w, sizeof(data) - (size_t)w);
+	while (w < (long)len) {
+		long k = rump_sys_write(fds[1], data + w, len - (size_t)w);
 		TCHECK(k > 0, "write returned %ld", k);
 		w += k;
 	}
 	rump_sys_close(fds[1]);
 	sched_join(t);
-	TCHECK(a.total == (long)sizeof(data), "reader got %ld of %zu", a.total, sizeof(data));
+	TCHECK(a.total == (long)len, "reader got %ld of %zu", a.total, len);
+	hyp_free(data, len);
 	rump_sys_close(fds[0]);
 	rump_pub_lwproc_releaselwp();
 	return 0;
