@@ -121,8 +121,10 @@ define hostld
 endef
 # The platform never touches SSE registers: interrupt handlers need not save them.
 PLAT_CFLAGS := -mgeneral-regs-only
+# --gc-sections: the image carries only the code it can reach (every object
+# is built with GC_CFLAGS; kernel.ld KEEPs the tables found by section).
 IMG_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
-	--no-warn-rwx-segments -T platform/x86/kernel.ld
+	--no-warn-rwx-segments --gc-sections -T platform/x86/kernel.ld
 
 # ---- objects ----------------------------------------------------------------
 
