@@ -34,6 +34,8 @@ baselines(void)
 	uint64_t t0 = bench_ns();
 	int fd;
 
+	if (kbench_buf_init() != 0)
+		abort();
 	for (int i = 0; i < K_GETPID; i++)
 		syscall(SYS_getpid);		/* the real system call, no caching */
 	BENCH_OUT("host_getpid_ns", bench_ns() - t0, K_GETPID, "ns");

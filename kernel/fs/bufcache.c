@@ -15,7 +15,11 @@
 #define LIMIT_MAX	(64ULL * 1024 * 1024)
 #define NDEVERR		16
 
-static struct buf *hashtab[NHASH];
+/*
+ * The hash chains, made by the first buffer and kept: an image that never
+ * reads a disk through the cache (most) does not carry them.
+ */
+static struct buf **hashtab;
 static struct buf *lru_head, *lru_tail;
 static size_t cached, dirty, limit;
 static struct kcv io_kcv;		/* a read or write finished */
@@ -75,6 +79,8 @@ lookup(struct blkdev *bd, uint64_t blkno)
 {
 	struct buf *bp;
 
+	if (hashtab == NULL)
+		return NULL;
 	for (bp = hashtab[hashof(bd, blkno)]; bp != NULL; bp = bp->b_hnext)
 		if (bp->b_dev == bd && bp->b_blkno == blkno)
 			return bp;
@@ -332,6 +338,9 @@ getbuf(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp,
 	/* make_room may have given the CPU up: someone may have made it. */
 	if (lookup(bd, blkno) != NULL)
 		return getbuf(bd, blkno, size, bpp, isnew);
+	if (hashtab == NULL &&
+	    (hashtab = kmem_zalloc(NHASH * sizeof(*hashtab))) == NULL)
+		return RUMP_ENOMEM;
 	bp = kmem_zalloc(sizeof(*bp));
 	if (bp == NULL)
 		return RUMP_ENOMEM;
