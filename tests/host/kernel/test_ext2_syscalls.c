@@ -184,6 +184,64 @@ TEST(a_disk_without_ext2_is_refused)
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld1"), 0);
 }
 
+/*
+ * The *at calls from a directory descriptor on an ext2 mount go through
+ * the file system (not tmpfs's nodes): a FIFO, a hard link, a symbolic
+ * link, a rename, a mode and set times all survive an unmount and are what
+ * e2fsck and debugfs see.
+ */
+TEST(at_calls_reach_the_ext2_disk)
+{
+	struct rump_timespec ts[2] = {
+		{ .tv_sec = 1000000000, .tv_nsec = RUMP_UTIME_OMIT },
+		{ .tv_sec = 1000000000, .tv_nsec = 0 },
+	};
+	struct rump_stat st;
+	char path[128], buf[64];
+	int dfd;
+
+	snprintf(path, sizeof(path), "%s/at.img", dir);
+	CHECK_EQ_INT(sh("mke2fs -q -F -t ext2 -b 1024 '%s' 4M >/dev/null", path),
+	    0);
+	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld2", path, RUMP_ETFS_BLK), 0);
+	CHECK_EQ_INT(mount_ext2("/dev/ld2", "/mnt3", 0), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/mnt3/d", 0755), 0);
+	dfd = rump_sys_open("/mnt3/d", RUMP_O_RDONLY | RUMP_O_DIRECTORY);
+	CHECK(dfd >= 0);
+	CHECK_EQ_INT(rump_sys_mkfifoat(dfd, "fifo", 0600), 0);
+	CHECK_EQ_INT(rump_sys_mkdirat(dfd, "sub", 0700), 0);
+	CHECK_EQ_INT(put("/mnt3/d/f", "data"), 0);
+	CHECK_EQ_INT(rump_sys_linkat(dfd, "f", dfd, "sub/g", 0), 0);
+	CHECK_EQ_INT(rump_sys_symlinkat("sub/g", dfd, "l"), 0);
+	CHECK_EQ_INT(rump_sys_readlinkat(dfd, "l", buf, sizeof(buf)), 5);
+	CHECK(memcmp(buf, "sub/g", 5) == 0);
+	CHECK_EQ_INT(rump_sys_renameat(dfd, "f", dfd, "sub/h"), 0);
+	CHECK_EQ_INT(rump_sys_fchmodat(dfd, "sub/h", 0604, 0), 0);
+	CHECK_EQ_INT(rump_sys_utimensat(dfd, "sub/h", ts, 0), 0);
+	rump_sys_close(dfd);
+	CHECK_EQ_INT(rump_sys_unmount("/mnt3", 0), 0);
+
+	/* A second mount reads it all back from the disk. */
+	CHECK_EQ_INT(mount_ext2("/dev/ld2", "/mnt3", RUMP_MNT_RDONLY), 0);
+	CHECK_EQ_INT(rump_sys_stat("/mnt3/d/fifo", &st), 0);
+	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFIFO);
+	CHECK_EQ_INT(rump_sys_stat("/mnt3/d/sub/h", &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 2);
+	CHECK_EQ_INT(st.st_mode & 07777, 0604);
+	CHECK_EQ_INT(st.st_mtim.tv_sec, 1000000000);
+	CHECK(st.st_atim.tv_sec != 1000000000);		/* UTIME_OMIT */
+	ERR(rump_sys_utimensat(RUMP_AT_FDCWD, "/mnt3/d/sub/h", NULL, 0),
+	    RUMP_EROFS);
+	ERR(rump_sys_mkfifoat(RUMP_AT_FDCWD, "/mnt3/d/f2", 0600), RUMP_EROFS);
+	CHECK_EQ_INT(rump_sys_readlink("/mnt3/d/l", buf, sizeof(buf)), 5);
+	CHECK_EQ_INT(rump_sys_unmount("/mnt3", 0), 0);
+	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld2"), 0);
+	CHECK_EQ_INT(sh("e2fsck -fn '%s' >/dev/null 2>&1 || e2fsck -fn '%s'",
+	    path, path), 0);
+	CHECK_EQ_INT(sh("debugfs -R 'stat /d/fifo' '%s' 2>/dev/null | "
+	    "grep -q 'Type: FIFO'", path), 0);
+}
+
 int
 main(void)
 {
@@ -202,6 +260,7 @@ main(void)
 	}
 	RUN(files_through_the_system_calls);
 	RUN(a_disk_without_ext2_is_refused);
+	RUN(at_calls_reach_the_ext2_disk);
 	sh("rm -rf '%s'", dir);
 	return check_done();
 }
