@@ -1,7 +1,8 @@
 /*
- * FIFOs: mkfifo(2) and mkfifoat(2) make a VFIFO vnode on tmpfs; opening
- * it attaches to the FIFO's pipe (pipe.c), made at the first open and gone
- * with its last end, so data does not outlive the opens.
+ * FIFOs: mkfifo(2) and mkfifoat(2) make a VFIFO vnode (on any file
+ * system, through vn_create_node); opening it attaches to the FIFO's pipe
+ * (pipe.c), made at the first open and gone with its last end, so data
+ * does not outlive the opens.
  *
  * Opening as fifo(4) and open(2) say: read-only waits for a writer unless
  * O_NONBLOCK; write-only waits for a reader, or with O_NONBLOCK fails with
