@@ -334,7 +334,7 @@ test-appliance: all
 bench:
 	$(Q)scripts/deps
 	$(Q)$(MAKE) --no-print-directory all $(O)/host/bench/sched $(O)/host/bench/kernel \
-		$(O)/host/bench/sp
+		$(O)/host/bench/sp $(O)/host/bench/storage
 	$(Q)mkdir -p $(TEST_O)
 	$(Q)test -f $(TEST_O)/.config || \
 		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null

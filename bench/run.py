@@ -6,6 +6,7 @@ boot that fails is loud and makes the exit status 1.
 usage: bench/run.py --image build/rumpimg.elf --build build
                     [--test-image build/test/rumpimg.elf] [--runs N]
                     [--cc build/bin/rumpimg-cc] [--nonet-cc CC] [--only-appliance]
+                    [--only-storage]
 
 Figures:
   boot to exit  QEMU launch to QEMU exit for the image (command line
@@ -25,6 +26,9 @@ Figures:
                 the first HTTP response of apps/httpd beside launch to exit
                 of the minimal kernel; keep-alive HTTP requests a second
                 beside a TCP echo into the same image (bench/appliance.py).
+  storage       sequential 64 MiB on ext2 beside raw /dev/rld in the same
+                boot, and on the host build beside dd on the same image
+                file; 10,000 files in one directory (bench/storage.py).
   rump_sp       remote calls into rump_server on the host, beside a raw
                 socket ping-pong; and with --test-image, remote calls into
                 the image over TCP through QEMU's user network beside a raw
@@ -47,6 +51,7 @@ import threading
 import time
 
 import appliance
+import storage
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -721,6 +726,8 @@ def main():
     ap.add_argument("--nonet-cc", help="rumpimg-cc of an image without the network")
     ap.add_argument("--only-appliance", action="store_true",
                     help="only the appliance figures (size, httpd launch and requests)")
+    ap.add_argument("--only-storage", action="store_true",
+                    help="only the disk and ext2 figures (bench/storage.py)")
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -746,6 +753,15 @@ def main():
         minimal = build_minimal(out)
     except subprocess.CalledProcessError as e:
         sys.exit("bench: building bench/minimal.S failed:\n" + e.stderr)
+    if args.only_storage:
+        goals = storage.figures(sys.modules[__name__], t, args.build,
+                                args.test_image, args.runs, out)
+        t.show()
+        print()
+        for g in goals:
+            print(g)
+        print("bench: %.0f s" % (time.monotonic() - start))
+        return report_errors()
     if args.only_appliance:
         goals = appliance.figures(sys.modules[__name__], t, args.cc, args.nonet_cc,
                                   minimal, args.runs, out)
@@ -793,6 +809,8 @@ def main():
     kgoals += sp_image_figures(t, args.build, args.test_image)
     kgoals += appliance.figures(sys.modules[__name__], t, args.cc, args.nonet_cc,
                                 minimal, args.runs, out)
+    kgoals += storage.figures(sys.modules[__name__], t, args.build,
+                              args.test_image, args.runs, out)
 
     t.show()
     print()

@@ -22,6 +22,8 @@ apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_badaddr.c
 apptests-$(and $(CONFIG_RUMP_KERNEL),$(CONFIG_PLAT_VIRTIO_BLK)) += tests/qemu/apps/test_disk.c
 # The crash case of tests/qemu/crash.py.
 apptests-$(and $(CONFIG_RUMP_KERNEL),$(CONFIG_PLAT_VIRTIO_BLK)) += tests/qemu/apps/test_crash.c
+# make bench's storage figures (bench/storage.py).
+apptests-$(and $(CONFIG_RUMP_KERNEL),$(CONFIG_PLAT_VIRTIO_BLK)) += tests/qemu/apps/bench_storage.c
 apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_net.c tests/qemu/apps/test_spserver.c
 apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_sockets.c
 

@@ -30,6 +30,10 @@ $(foreach t,$(KTESTS),$(eval $(call ktest_rule,$(t))))
 $(O)/host/bench/kernel: bench/kernel/host.c bench/kernel/cases.c $(O)/host/lib/librump.a
 	$(call hostld,$(HOST_OPT_CFLAGS) -Iinclude -Ibench/kernel,bench/kernel/host.c $(O)/host/lib/librump.a -lpthread)
 
+# make bench: the storage benchmarks on the host build (bench/storage.py).
+$(O)/host/bench/storage: bench/storage/host.c bench/storage/cases.c $(O)/host/lib/librump.a
+	$(call hostld,$(HOST_OPT_CFLAGS) -Iinclude -Ibench/storage,bench/storage/host.c $(O)/host/lib/librump.a -lpthread)
+
 # librumpclient (under the sanitizers) against real rump_server processes,
 # and the rump.halt and rump.sysctl tools; they are run from build/host/bin
 # (or $RUMP_TEST_BINDIR), so they only need to be up to date.
