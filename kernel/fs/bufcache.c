@@ -282,12 +282,16 @@ cache_limit(void)
  * Makes room for size more bytes: evicts the oldest clean buffers nobody
  * holds, writing dirty ones back first. May give up the CPU. Stops short
  * (the cache then overshoots its limit) when everything left is held, in
- * I/O, or failed to write.
+ * I/O, or failed to write. The first evicted buffer of size bytes is not
+ * freed but returned, out of the cache, for the caller to use again: a
+ * stream through a full cache then neither allocates nor zeroes memory
+ * (fresh memory costs page faults on the host, zeroing costs a pass over
+ * the data). NULL when none was.
  */
-static void
+static struct buf *
 make_room(size_t size)
 {
-	struct buf *bp;
+	struct buf *bp, *reuse = NULL, **pp;
 
 	while (cached + size > cache_limit()) {
 		for (bp = lru_head; bp != NULL; bp = bp->b_next)
@@ -295,20 +299,43 @@ make_room(size_t size)
 			    (B_READING | B_WRITING | B_WERROR)))
 				break;
 		if (bp == NULL)
-			return;
-		if (bp->b_flags & B_DIRTY)
+			break;
+		if (bp->b_flags & B_DIRTY) {
 			(void)write_cluster(bp);	/* recorded for bflush */
-		else
+		} else if (reuse == NULL && bp->b_size == size) {
+			pp = &hashtab[hashof(bp->b_dev, bp->b_blkno)];
+			while (*pp != bp)
+				pp = &(*pp)->b_hnext;
+			*pp = bp->b_hnext;
+			lru_unlink(bp);
+			cached -= bp->b_size;
+			reuse = bp;
+		} else {
 			buf_free(bp);
+		}
+	}
+	return reuse;
+}
+
+static void
+reuse_free(struct buf *bp)
+{
+	if (bp != NULL) {
+		kmem_free(bp->b_data, bp->b_size);
+		kmem_free(bp, sizeof(*bp));
 	}
 }
 
-/* Finds or makes the buffer of (bd, blkno), held; *isnew when made. */
+/*
+ * Finds or makes the buffer of (bd, blkno), held; *isnew when made. A
+ * made one holds zeros if zero, else anything (the caller fills it).
+ */
 static int
 getbuf(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp,
-    bool *isnew)
+    bool *isnew, bool zero)
 {
-	struct buf *bp;
+	struct buf *bp, *reuse;
+	uint8_t *data;
 	unsigned h;
 	int err;
 
@@ -334,20 +361,31 @@ getbuf(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp,
 		*bpp = bp;
 		return 0;
 	}
-	make_room(size);
+	reuse = make_room(size);
 	/* make_room may have given the CPU up: someone may have made it. */
-	if (lookup(bd, blkno) != NULL)
-		return getbuf(bd, blkno, size, bpp, isnew);
-	if (hashtab == NULL &&
-	    (hashtab = kmem_zalloc(NHASH * sizeof(*hashtab))) == NULL)
-		return RUMP_ENOMEM;
-	bp = kmem_zalloc(sizeof(*bp));
-	if (bp == NULL)
-		return RUMP_ENOMEM;
-	bp->b_data = kmem_data_alloc(size);
-	if (bp->b_data == NULL) {
-		kmem_free(bp, sizeof(*bp));
-		return RUMP_ENOMEM;
+	if (lookup(bd, blkno) != NULL) {
+		reuse_free(reuse);
+		return getbuf(bd, blkno, size, bpp, isnew, zero);
+	}
+	if (reuse != NULL) {
+		bp = reuse;
+		data = bp->b_data;
+		memset(bp, 0, sizeof(*bp));
+		bp->b_data = data;
+		if (zero)
+			memset(data, 0, size);
+	} else {
+		if (hashtab == NULL &&
+		    (hashtab = kmem_zalloc(NHASH * sizeof(*hashtab))) == NULL)
+			return RUMP_ENOMEM;
+		bp = kmem_zalloc(sizeof(*bp));
+		if (bp == NULL)
+			return RUMP_ENOMEM;
+		bp->b_data = kmem_data_alloc(size);	/* zeroed */
+		if (bp->b_data == NULL) {
+			kmem_free(bp, sizeof(*bp));
+			return RUMP_ENOMEM;
+		}
 	}
 	bp->b_dev = bd;
 	bp->b_blkno = blkno;
@@ -370,7 +408,7 @@ bread(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp)
 	bool isnew;
 	int err;
 
-	err = getbuf(bd, blkno, size, &bp, &isnew);
+	err = getbuf(bd, blkno, size, &bp, &isnew, false);
 	if (err != 0 || !isnew) {
 		if (err == 0)
 			*bpp = bp;
@@ -398,7 +436,7 @@ bget(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp)
 	bool isnew;
 	int err;
 
-	err = getbuf(bd, blkno, size, &bp, &isnew);
+	err = getbuf(bd, blkno, size, &bp, &isnew, true);
 	if (err != 0)
 		return err;
 	bp->b_flags |= B_VALID;
@@ -420,7 +458,7 @@ bread_ahead(struct blkdev *bd, uint64_t blkno, size_t size, size_t n)
 	for (i = 0; i < n; i++) {
 		if (lookup(bd, blkno + i) != NULL)
 			break;
-		if (getbuf(bd, blkno + i, size, &bp, &isnew) != 0)
+		if (getbuf(bd, blkno + i, size, &bp, &isnew, false) != 0)
 			break;
 		if (!isnew) {
 			brelse(bp);
