@@ -46,6 +46,9 @@ struct tmpfs_node {
 
 struct tmpfs_mount {
 	uint64_t tm_nextino;
+	/* tmpfs_args' limits (0: none but the kernel's memory) and use. */
+	uint64_t tm_nodes_max, tm_nodes;
+	uint64_t tm_blocks_max, tm_blocks;
 };
 
 #define TN(vp)		((struct tmpfs_node *)(vp)->v_data)
@@ -56,6 +59,7 @@ static const struct vnodeops tmpfs_vnodeops;
 static void
 free_blocks(struct vnode *vp, uint64_t first)
 {
+	struct tmpfs_mount *tm = vp->v_mount->mnt_data;
 	struct tmpfs_node *tn = TN(vp);
 	uint64_t b = first;
 	void *blk;
@@ -64,6 +68,7 @@ free_blocks(struct vnode *vp, uint64_t first)
 		radix_del(&tn->tn_blocks, b);
 		kmem_free(blk, TMPFS_BSIZE);
 		tn->tn_nblocks--;
+		tm->tm_blocks--;
 		b++;
 	}
 	vp->v_bytes = (uint64_t)tn->tn_nblocks * TMPFS_BSIZE;
@@ -90,6 +95,7 @@ tmpfs_reclaim(struct vnode *vp)
 		kmem_free(tn->tn_target, (size_t)vp->v_size + 1);
 	kmem_free(tn, sizeof(*tn));
 	vp->v_data = NULL;
+	((struct tmpfs_mount *)vp->v_mount->mnt_data)->tm_nodes--;
 }
 
 static bool
@@ -103,10 +109,12 @@ static struct vnode *
 tmpfs_newnode(struct mount *mp, const struct vattr *va)
 {
 	struct tmpfs_mount *tm = mp->mnt_data;
-	struct tmpfs_node *tn = kmem_obj_alloc(sizeof(*tn));
+	struct tmpfs_node *tn;
 	struct vnode *vp;
 
-	if (tn == NULL)
+	if (tm->tm_nodes_max != 0 && tm->tm_nodes >= tm->tm_nodes_max)
+		return NULL;		/* ENOSPC, as for no memory */
+	if ((tn = kmem_obj_alloc(sizeof(*tn))) == NULL)
 		return NULL;
 	if ((vp = vn_alloc(mp, va->va_type, &tmpfs_vnodeops, tn)) == NULL) {
 		kmem_free(tn, sizeof(*tn));
@@ -117,6 +125,7 @@ tmpfs_newnode(struct mount *mp, const struct vattr *va)
 	vp->v_gid = va->va_gid;
 	vp->v_rdev = va->va_rdev;
 	vp->v_ino = tm->tm_nextino++;
+	tm->tm_nodes++;
 	vnow(&vp->v_btime);
 	vp->v_atime = vp->v_mtime = vp->v_ctime = vp->v_btime;
 	if (va->va_type == VDIR)
@@ -371,6 +380,7 @@ tmpfs_write(struct vnode *vp, const void *buf, size_t len, int64_t off,
     size_t *done)
 {
 	struct tmpfs_node *tn = TN(vp);
+	struct tmpfs_mount *tm = vp->v_mount->mnt_data;
 	const uint8_t *in = buf;
 	size_t n = 0;
 	int error = 0;
@@ -391,8 +401,13 @@ tmpfs_write(struct vnode *vp, const void *buf, size_t len, int64_t off,
 		if (chunk > len - n)
 			chunk = len - n;
 		if (blk == NULL) {
-			/* Out of memory: a short write, or ENOSPC for none. */
-			if ((blk = kmem_data_alloc(TMPFS_BSIZE)) == NULL) {
+			/*
+			 * Out of memory or past ta_size_max: a short
+			 * write, or ENOSPC for none.
+			 */
+			if ((tm->tm_blocks_max != 0 &&
+			    tm->tm_blocks >= tm->tm_blocks_max) ||
+			    (blk = kmem_data_alloc(TMPFS_BSIZE)) == NULL) {
 				error = RUMP_ENOSPC;
 				break;
 			}
@@ -402,6 +417,7 @@ tmpfs_write(struct vnode *vp, const void *buf, size_t len, int64_t off,
 				break;
 			}
 			tn->tn_nblocks++;
+			tm->tm_blocks++;
 		}
 		memcpy(blk + o, in + n, chunk);
 		n += chunk;
@@ -532,8 +548,10 @@ static const struct vnodeops tmpfs_vnodeops = {
 
 /*
  * NetBSD's struct tmpfs_args (<fs/tmpfs/tmpfs_args.h>), version 1. The
- * node and size limits are accepted and not enforced: the kernel's
- * memory limit bounds every tmpfs.
+ * limits, when not 0, are enforced as tmpfs(5) says: ta_nodes_max files
+ * (the root among them), ta_size_max bytes of file data (rounded up to
+ * whole blocks); past them, ENOSPC. The kernel's memory limit bounds
+ * every tmpfs besides.
  */
 struct nb_tmpfs_args {
 	int32_t ta_version;
@@ -556,18 +574,27 @@ tmpfs_mount(struct mount *mp, struct blkdev *bd, const void *args,
 	struct tmpfs_mount *tm;
 	struct vnode *root;
 
+	uint64_t nodes_max = 0, blocks_max = 0;
+
 	(void)bd;
 	if (args != NULL) {
 		const struct nb_tmpfs_args *ta = args;
-		if (argslen < sizeof(*ta) || ta->ta_version != TMPFS_ARGS_VERSION)
+		if (argslen < sizeof(*ta) || ta->ta_version != TMPFS_ARGS_VERSION ||
+		    ta->ta_size_max < 0)
 			return RUMP_EINVAL;
 		va.va_mode = ta->ta_root_mode & 07777;
 		va.va_uid = ta->ta_root_uid;
 		va.va_gid = ta->ta_root_gid;
+		nodes_max = ta->ta_nodes_max;
+		blocks_max = ((uint64_t)ta->ta_size_max + TMPFS_BSIZE - 1) /
+		    TMPFS_BSIZE;
 	}
 	if ((tm = kmem_obj_alloc(sizeof(*tm))) == NULL)
 		return RUMP_ENOMEM;
+	memset(tm, 0, sizeof(*tm));
 	tm->tm_nextino = 2;
+	tm->tm_nodes_max = nodes_max;
+	tm->tm_blocks_max = blocks_max;
 	mp->mnt_data = tm;
 	if ((root = tmpfs_newnode(mp, &va)) == NULL) {
 		mp->mnt_data = NULL;
@@ -605,6 +632,19 @@ tmpfs_statvfs(struct mount *mp, struct kstatvfs *sb)
 	sb->f_bfree = sb->f_bavail = avail / TMPFS_BSIZE;
 	sb->f_files = tm->tm_nextino + avail / sizeof(struct vnode);
 	sb->f_ffree = sb->f_favail = avail / sizeof(struct vnode);
+	/* A mount's own limits, when it has them and they come first. */
+	if (tm->tm_blocks_max != 0) {
+		uint64_t left = tm->tm_blocks_max - tm->tm_blocks;
+		sb->f_blocks = tm->tm_blocks_max;
+		if (left < sb->f_bfree)
+			sb->f_bfree = sb->f_bavail = left;
+	}
+	if (tm->tm_nodes_max != 0) {
+		uint64_t left = tm->tm_nodes_max - tm->tm_nodes;
+		sb->f_files = tm->tm_nodes_max;
+		if (left < sb->f_ffree)
+			sb->f_ffree = sb->f_favail = left;
+	}
 	sb->f_namemax = NAME_MAX;
 	return 0;
 }

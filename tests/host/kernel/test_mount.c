@@ -210,6 +210,59 @@ TEST(mount_errors_and_permissions)
 	CHECK_EQ_INT(rump_sys_rmdir("/m5"), 0);
 }
 
+/*
+ * tmpfs_args' ta_size_max and ta_nodes_max (tmpfs(5)): ENOSPC past them,
+ * a short write at the size limit, room again after a removal, statvfs
+ * reporting them; another tmpfs is not bound by them.
+ */
+TEST(tmpfs_args_limits_are_enforced)
+{
+	struct rump_tmpfs_args ta = { .ta_version = 1, .ta_root_mode = 0755,
+	    .ta_size_max = 3 * 4096 + 1, .ta_nodes_max = 4 };
+	struct rump_tmpfs_args neg = { .ta_version = 1, .ta_size_max = -1 };
+	struct rump_statvfs sv;
+	static char big[6 * 4096];
+	int fd;
+
+	CHECK_EQ_INT(rump_sys_mkdir("/m6", 0755), 0);
+	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m6", 0, &neg, sizeof(neg)), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m6", 0, &ta, sizeof(ta)), 0);
+	/* 3 * 4096 + 1 bytes: four blocks. A 24 KiB write stops at 16 KiB. */
+	fd = rump_sys_open("/m6/a", RUMP_O_RDWR | RUMP_O_CREAT, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ_INT(rump_sys_write(fd, big, sizeof(big)), 4 * 4096);
+	ERR(rump_sys_write(fd, big, 1), RUMP_ENOSPC);
+	CHECK_EQ_INT(rump_sys_statvfs1("/m6", &sv, RUMP_ST_WAIT), 0);
+	CHECK_EQ_INT(sv.f_blocks, 4);
+	CHECK_EQ_INT(sv.f_bfree, 0);
+	CHECK_EQ_INT(sv.f_files, 4);
+	CHECK_EQ_INT(sv.f_ffree, 2);		/* the root and a */
+	/* Rewriting blocks it has is fine; truncating gives them back. */
+	CHECK_EQ_INT(rump_sys_pwrite(fd, big, 4096, 0), 4096);
+	CHECK_EQ_INT(rump_sys_ftruncate(fd, 4096), 0);
+	CHECK_EQ_INT(rump_sys_pwrite(fd, big, 3 * 4096, 4096), 3 * 4096);
+	rump_sys_close(fd);
+	/* Four nodes: the root, a, b, c; d is one too many, of any type. */
+	CHECK_EQ_INT(put("/m6/b", ""), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/m6/c", 0755), 0);
+	ERR(rump_sys_open("/m6/d", RUMP_O_WRONLY | RUMP_O_CREAT, 0644), RUMP_ENOSPC);
+	ERR(rump_sys_mkdir("/m6/d", 0755), RUMP_ENOSPC);
+	ERR(rump_sys_symlink("a", "/m6/d"), RUMP_ENOSPC);
+	CHECK_EQ_INT(rump_sys_link("/m6/a", "/m6/d"), 0);	/* no new node */
+	/* Elsewhere: no limit. */
+	CHECK_EQ_INT(put("/tmp/m6-free", "x"), 0);
+	CHECK_EQ_INT(rump_sys_unlink("/tmp/m6-free"), 0);
+	/* Removing frees a node and its blocks. */
+	CHECK_EQ_INT(rump_sys_unlink("/m6/a"), 0);
+	CHECK_EQ_INT(rump_sys_unlink("/m6/d"), 0);
+	CHECK_EQ_INT(put("/m6/e", "room again"), 0);
+	CHECK_EQ_INT(rump_sys_statvfs1("/m6", &sv, RUMP_ST_WAIT), 0);
+	CHECK_EQ_INT(sv.f_bfree, 3);
+	CHECK_EQ_INT(sv.f_ffree, 0);
+	CHECK_EQ_INT(rump_sys_unmount("/m6", 0), 0);
+	CHECK_EQ_INT(rump_sys_rmdir("/m6"), 0);
+}
+
 TEST(forced_unmount_leaves_dead_files)
 {
 	struct rump_stat st;
@@ -255,6 +308,7 @@ main(void)
 	RUN(cross_mount_rename_and_link_are_exdev);
 	RUN(mount_errors_and_permissions);
 	RUN(forced_unmount_leaves_dead_files);
+	RUN(tmpfs_args_limits_are_enforced);
 	rump_pub_lwproc_releaselwp();
 	return check_done();
 }
