@@ -175,7 +175,11 @@ int ext2_truncate(struct e2inode *ip, uint64_t size);
 int ext2_readlink(struct e2inode *ip, char *buf, size_t len, size_t *done);
 void ext2_getattr(struct e2inode *ip, struct e2attr *va);
 int ext2_setattr(struct e2inode *ip, int which, const struct e2attr *va);
-/* Writes ip and its data, then flushes the disk (all of it: simplest). */
+/*
+ * Makes ip durable: its data, its inode and what naming it depends on
+ * (directories, bitmaps, descriptors), then a device flush. Writes every
+ * dirty block and inode of the file system (simplest; not per file).
+ */
 int ext2_fsync(struct e2inode *ip);
 
 /* ---- inside ext2 ---- */

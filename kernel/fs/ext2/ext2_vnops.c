@@ -766,8 +766,15 @@ ext2_fsync(struct e2inode *ip)
 	if (err != 0)
 		return err;
 	if (!fs->fs_ronly) {
-		err = e2_iupdate(ip);
-		/* Allocation changed the bitmaps and counts too. */
+		/*
+		 * Every dirty inode, not only ip's: the directories that
+		 * name ip changed size or blocks when its entry went in,
+		 * and an inode knows none of its parents. Then the
+		 * bitmaps, descriptors and counts allocation changed, and
+		 * bflush writes every dirty block (data, entries, inode
+		 * tables) and flushes the device's write cache.
+		 */
+		err = e2_iflush_all(fs);
 		if (fs->fs_sbdirty) {
 			e = e2_write_super(fs);
 			if (err == 0)
