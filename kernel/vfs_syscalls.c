@@ -157,6 +157,11 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		nd_done(&nd);
 		return error;
 	}
+	/* An append-only file is opened for writing only to append. */
+	if ((vp->v_flags & APPEND) && (fflag & (FWRITE | FAPPEND)) == FWRITE) {
+		nd_done(&nd);
+		return RUMP_EPERM;
+	}
 	if (fflag & FREAD)
 		acc |= VREAD;
 	if (fflag & FWRITE)
@@ -164,6 +169,11 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 	if ((error = vaccess(vp, CRED(l), acc)) != 0 ||
 	    ((oflags & O_TRUNC) && (fflag & FWRITE) && vp->v_type == VREG &&
 	    (error = vn_truncate(vp, 0)) != 0)) {
+		nd_done(&nd);
+		return error;
+	}
+	/* A device node reaches its driver, or ENXIO (vfs_mknod.c). */
+	if ((error = vn_devattach(vp)) != 0) {
 		nd_done(&nd);
 		return error;
 	}
@@ -250,6 +260,7 @@ stat_out(struct vnode *vp, void *ub)
 	st.st_size = vp->v_size;
 	st.st_blocks = (int64_t)(vp->v_bytes / 512);	/* holes take none */
 	st.st_blksize = BLKSIZE;
+	st.st_flags = vp->v_flags;
 	return copyout(&st, ub, sizeof(st));
 }
 
@@ -449,6 +460,10 @@ may_remove(struct lwp *l, struct vnode *dvp, struct vnode *vp)
 {
 	int error = vaccess(dvp, CRED(l), VWRITE | VEXEC);
 
+	/* chflags(2): such a file keeps its name; such a directory its names. */
+	if (error == 0 && ((vp->v_flags & (IMMUTABLE | APPEND)) ||
+	    (dvp->v_flags & APPEND)))
+		error = RUMP_EPERM;
 	if (error == 0 && (dvp->v_mode & 01000) && CRED(l)->euid != 0 &&
 	    CRED(l)->euid != vp->v_uid && CRED(l)->euid != dvp->v_uid)
 		error = RUMP_EPERM;
@@ -519,7 +534,9 @@ do_linkat(struct lwp *l, int fd1, const char *path, int fd2, const char *link,
 
 	if ((error = namei(l, fd1, path, follow, &from)) != 0)
 		return error;
-	if (from.ni_vp->v_type == VDIR) {
+	/* Directories, and immutable or append-only files (chflags(2)). */
+	if (from.ni_vp->v_type == VDIR ||
+	    (from.ni_vp->v_flags & (IMMUTABLE | APPEND))) {
 		nd_done(&from);
 		return RUMP_EPERM;
 	}
@@ -894,7 +911,8 @@ set_cwd(struct lwp *l, struct vnode *vp)
 {
 	int error;
 
-	if (vp->v_type != VDIR)
+	/* A dead vnode (forced unmount) is no directory, as NetBSD's deadfs. */
+	if (vp->v_type != VDIR || vp->v_mount == NULL)
 		return RUMP_ENOTDIR;
 	if ((error = vaccess(vp, CRED(l), VEXEC)) != 0)
 		return error;
@@ -1009,10 +1027,9 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 	}
 	pos = size - 1;
 	tmp[pos] = '\0';
-	if (vp == rootvnode)
-		tmp[--pos] = '/';
 	vref(vp);
-	while (vp != rootvnode && error == 0) {
+	/* Up to the process's root (chroot(2)), or "/" for a cwd outside it. */
+	while (vp != proc_root(l->l_proc) && vp != rootvnode && error == 0) {
 		struct vnode *dvp;
 
 		if (vp->v_mount == NULL) {
@@ -1041,6 +1058,8 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 		tmp[--pos] = '/';
 	}
 	vrele(vp);
+	if (error == 0 && pos == size - 1)
+		tmp[--pos] = '/';	/* the root itself */
 	if (error == 0 && (error = copyout(tmp + pos, ARG(a, 0, char *),
 	    size - pos)) == 0)
 		*rv = (register_t)(size - pos);
