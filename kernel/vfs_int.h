@@ -1,6 +1,6 @@
 /*
- * What the file system call files share (vfs_syscalls.c, vfs_at.c,
- * vfs_pvio.c, fifo.c): NetBSD's *at(2) flags and the helpers behind the path,
+ * What the file system call files share (vfs_open.c, vfs_stat.c,
+ * vfs_names.c, vfs_dirs.c, vfs_at.c, vfs_pvio.c, fifo.c): NetBSD's *at(2) flags and the helpers behind the path,
  * descriptor and *at forms of each call, so that each form is one
  * implementation with a directory descriptor (AT_FDCWD for the old calls).
  */

@@ -12,14 +12,15 @@
  * code reads them and never writes them. So there is no getattr
  * operation; setattr exists so that the file system stores the change.
  *
- * The generic layer (vfs.c, vfs_syscalls.c, vfs_mount.c) does everything
- * that is the same for every file system before it calls an operation:
- * permission checks (vaccess), EROFS on read-only mounts, EXDEV across
- * mounts, EEXIST/ENOENT from a lookup first, "." and ".." refused as
- * names to create or remove, a directory not moved under itself, the
- * target of rmdir and of a rename over a directory checked empty. An
- * operation may assume those checks passed, and re-checks only what its
- * own on-disk state could contradict (returning EIO for corruption).
+ * The generic layer (vfs.c, the vfs_*.c system call files, vfs_mount.c)
+ * does everything that is the same for every file system before it calls
+ * an operation: permission checks (vaccess), EROFS on read-only mounts,
+ * EXDEV across mounts, EEXIST/ENOENT from a lookup first, "." and ".."
+ * refused as names to create or remove, a directory not moved under
+ * itself, the target of rmdir and of a rename over a directory checked
+ * empty. An operation may assume those checks passed, and re-checks only
+ * what its own on-disk state could contradict (returning EIO for
+ * corruption).
  *
  * Every operation is called holding the CPU (kern.h); an operation may
  * sleep (disk I/O), and other threads then run, so it must not keep a
