@@ -154,6 +154,8 @@ rump_init(void)
 	if ((error = net_init()) != 0 && error != RUMP_ENXIO)
 		return error;
 #endif
+	/* After the disks and the network: an sp server may serve them. */
+	vfs_bootmounts();
 	inited = true;
 	return 0;
 }

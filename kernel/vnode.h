@@ -294,6 +294,28 @@ int vflush(struct mount *mp, bool force);
 
 /* Mounts the root tmpfs and sets rootmount, rootvnode (vfs_init). */
 int vfs_mountroot(void);
+/*
+ * Makes the disk at from (a VBLK node) "/" at boot (root=): the kernel's
+ * tmpfs moves to its /dev (vfs_mount.c). 0 or an errno.
+ */
+int vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
+    int flags);
+/*
+ * The boot command line's root= and mount= words (RUMPIMG_ROOT,
+ * RUMPIMG_MOUNTS; vfs_bootmount.c, doc/cmdline.md), at rump_init(); a
+ * failure stops the kernel. vfs_shutdown syncs and unmounts every disk
+ * file system, marking it clean (halt and the program's exit).
+ */
+void vfs_bootmounts(void);
+struct bootmount {
+	char dev[32];			/* "/dev/ld0" */
+	char path[MNAMELEN];		/* "/data"; "/" for root= */
+	char type[16];			/* "ext2fs" */
+	bool ro;
+};
+int vfs_bootmount_parse(const char *word, bool root, struct bootmount *bm,
+    char *why, size_t whylen);
+void vfs_shutdown(void);
 /* The kernel's file system types (vfs_mount.c). */
 const struct vfsops *vfs_type(const char *name);
 extern const struct vfsops tmpfs_vfsops, ext2fs_vfsops;

@@ -117,4 +117,12 @@ int rump_pub_etfs_remove(const char *key);
 int rump_pub_etfs_register_rdonly(const char *key, const char *hostpath,
     enum rump_etfs_type ftype, uint64_t begin, uint64_t size);
 
+/*
+ * Extension: what the kernel does at halt (reboot(2)) to its disks, for a
+ * program that ends without halting (the image's exit()): every file
+ * system on a disk is written back, marked clean and unmounted (open
+ * files left failing with EIO). Call it last; no further disk access.
+ */
+void rump_pub_vfs_shutdown(void);
+
 #endif

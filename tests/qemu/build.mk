@@ -19,7 +19,8 @@ apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/suite_lwproc.c tests/qemu/apps
 	tests/qemu/apps/suite_fifo.c tests/qemu/apps/suite_nodes.c \
 	tests/qemu/apps/suite_mount.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_badaddr.c
-apptests-$(and $(CONFIG_RUMP_KERNEL),$(CONFIG_PLAT_VIRTIO_BLK)) += tests/qemu/apps/test_disk.c
+apptests-$(and $(CONFIG_RUMP_KERNEL),$(CONFIG_PLAT_VIRTIO_BLK)) += tests/qemu/apps/test_disk.c \
+	tests/qemu/apps/test_ext2boot.c
 # The crash case of tests/qemu/crash.py.
 apptests-$(and $(CONFIG_RUMP_KERNEL),$(CONFIG_PLAT_VIRTIO_BLK)) += tests/qemu/apps/test_crash.c
 apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_net.c tests/qemu/apps/test_spserver.c
