@@ -85,12 +85,14 @@ struct e2attr {
 	uint64_t bytes;			/* disk space used */
 	uint64_t rdev;			/* device numbers of VCHR/VBLK */
 	struct ktimespec atime, mtime, ctime;
+	uint32_t flags;			/* NetBSD's UF_APPEND, UF_IMMUTABLE */
 };
 #define E2_SETATTR_MODE		0x1
 #define E2_SETATTR_UID		0x2
 #define E2_SETATTR_GID		0x4
 #define E2_SETATTR_ATIME	0x8
 #define E2_SETATTR_MTIME	0x10
+#define E2_SETATTR_FLAGS	0x20
 
 struct e2statfs {
 	uint32_t bsize;
