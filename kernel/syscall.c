@@ -18,6 +18,9 @@ xfer_read(void *arg, void *kbuf, size_t n, size_t *done)
 {
 	struct file *fp = arg;
 
+	/* Files without reads (a kqueue): ENXIO, as NetBSD's kqueue says. */
+	if (fp->ops->fo_read == NULL)
+		return RUMP_ENXIO;
 	return fp->ops->fo_read(fp, kbuf, n, done);
 }
 
@@ -26,6 +29,8 @@ xfer_write(void *arg, void *kbuf, size_t n, size_t *done)
 {
 	struct file *fp = arg;
 
+	if (fp->ops->fo_write == NULL)
+		return RUMP_ENXIO;
 	return fp->ops->fo_write(fp, kbuf, n, done);
 }
 

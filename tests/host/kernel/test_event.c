@@ -182,6 +182,13 @@ TEST(errors_as_events_or_errno)
 	CHECK_ERR(rump_sys_kevent(kq, (void *)8, 1, ev, 4, &zero), RUMP_EFAULT);
 	CHECK_ERR(rump_sys_kevent(kq, NULL, 0, ev, 4, (void *)8), RUMP_EFAULT);
 	CHECK_ERR(rump_sys_kqueue1(0x10), RUMP_EINVAL);
+	/* A kqueue is not read or written (it was a NULL call: fuzz_syscall). */
+	{
+		char c = 0;
+		CHECK_ERR(rump_sys_read(kq, &c, 0), RUMP_ENXIO);
+		CHECK_ERR(rump_sys_read(kq, &c, 1), RUMP_ENXIO);
+		CHECK_ERR(rump_sys_write(kq, &c, 1), RUMP_ENXIO);
+	}
 	rump_pub_lwproc_releaselwp();
 }
 
