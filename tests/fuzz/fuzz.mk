@@ -14,7 +14,7 @@ FUZZ_TARGETS := fuzz_sp fuzz_syscall
 FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fsanitize-recover=pointer-overflow \
 	-fno-omit-frame-pointer -D_GNU_SOURCE \
-	-Iinclude $(SYSCALL_INC) $(LWPROC_INC) $(SP_INC) -Itests/fuzz \
+	-Iinclude $(KERNEL_INC) $(SYSCALL_INC) $(LWPROC_INC) $(SP_INC) -Itests/fuzz \
 	-Wl,--wrap=rumpuser_putchar -Wl,--wrap=rumpuser_dprintf
 FUZZ_COMMON := tests/fuzz/fuzz_reset.c tests/fuzz/fuzz_quiet.c \
 	tests/fuzz/fuzz_known.c $(KERNEL_SRCS) $(LWPROC_SRCS) $(POSIX_SRCS)

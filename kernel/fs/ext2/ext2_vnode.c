@@ -12,11 +12,11 @@
  */
 #include <string.h>
 
-#include "../../kern.h"
+#include "kern.h"
 
 #ifdef VNODE_H
 
-#include "../../blk.h"
+#include "blk.h"
 #include "ext2.h"
 
 static const struct vnodeops ext2_vnodeops;

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../kernel/blk.h"
+#include "blk.h"
 #include "ext2_harness.h"
 
 char console[8192];

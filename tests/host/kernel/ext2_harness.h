@@ -14,7 +14,7 @@
 /* The host's <fcntl.h> names two of the kernel's file flags too. */
 #undef FNONBLOCK
 #undef FAPPEND
-#include "../../../kernel/fs/ext2/ext2.h"
+#include "fs/ext2/ext2.h"
 
 struct blkdev {
 	int fd;

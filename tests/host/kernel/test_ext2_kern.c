@@ -16,9 +16,9 @@
 
 #include "check.h"
 #include "rump/rump.h"
-#include "../../../kernel/blk.h"
-#include "../../../kernel/fs/buf.h"
-#include "../../../kernel/fs/ext2/ext2.h"
+#include "blk.h"
+#include "fs/buf.h"
+#include "fs/ext2/ext2.h"
 
 #define NTHREADS	4
 #define NFILES		6
