@@ -172,19 +172,13 @@ sys_writev(struct lwp *l, const void *a, register_t *rv)
 	return vectored(l, a, rv, true);
 }
 
-struct kpollfd {
-	int fd;
-	short events;
-	short revents;
-};
-
 /*
  * The engine of poll and select, on a kernel copy of the array: waits
  * until some descriptor is ready or timeout_ns passes (0: check once,
  * UINT64_MAX: no limit). Sets revents and *ready.
  */
 static int
-poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
+poll_kern(struct lwp *l, struct rump_pollfd *fds, unsigned n, uint64_t timeout_ns,
     int *ready)
 {
 	uint64_t now = kclock_ns(), deadline = timeout_ns == UINT64_MAX ? 0 :
@@ -224,7 +218,7 @@ poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
 int
 sys_poll(struct lwp *l, const void *a, register_t *rv)
 {
-	struct kpollfd *ufds = ARG(a, 0, struct kpollfd *), *fds;
+	struct rump_pollfd *ufds = ARG(a, 0, struct rump_pollfd *), *fds;
 	unsigned nfds = ARG(a, 1, unsigned);
 	int timeout = ARG(a, 2, int), ready = 0, error;
 	size_t len = nfds * sizeof(*fds);
@@ -256,7 +250,7 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 		RUMP_POLLIN | RUMP_POLLRDNORM, RUMP_POLLOUT, RUMP_POLLPRI
 	};
 	uint32_t sets[3][RUMP_FD_SETSIZE / 32], out[3][RUMP_FD_SETSIZE / 32];
-	struct kpollfd fds[NOFILE];
+	struct rump_pollfd fds[NOFILE];
 	uint64_t timeout = UINT64_MAX;
 	struct rump_timeval tv;
 	size_t bytes;

@@ -343,6 +343,12 @@ struct rump_sockaddr_in {
 	uint32_t sin_addr;
 	uint8_t sin_zero[8];
 };
+/* struct pollfd of poll(2) and pollts(2): 8 bytes. */
+struct rump_pollfd {
+	int32_t fd;
+	int16_t events;		/* RUMP_POLL* */
+	int16_t revents;
+};
 /* struct timeval (setsockopt SO_*TIMEO, select): 16 bytes. */
 struct rump_timeval {
 	int64_t tv_sec;

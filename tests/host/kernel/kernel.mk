@@ -11,6 +11,7 @@ KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
 ktest-deps-kernel/test_badaddr := tests/host/badaddr.h
+ktest-deps-net/test_net := tests/host/net/net_util.h
 ktest-deps-kernel/test_ext2_kern := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_mount := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_syscalls := $(KERNEL_FS_HDRS)
