@@ -242,23 +242,6 @@ scratch(void)
 }
 
 int
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
-int
 mkimage(const char *path, int bsize, const char *size, const char *srcdir)
 {
 	char d[600] = "";

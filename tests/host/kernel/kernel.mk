@@ -1,7 +1,7 @@
 # The host tests of the kernel, lwproc and the in-process rump_sp server:
 # each links build/host/lib/librump-san.a (hypercall/posix/build.mk), the
 # whole kernel built once under ASan and UBSan.
-KERNEL_FS_HDRS := $(wildcard kernel/fs/*.h kernel/fs/ext2/*.h)
+KERNEL_FS_HDRS := $(wildcard kernel/fs/*.h kernel/fs/ext2/*.h) tests/host/kernel/sh.h
 KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(KERNEL_INC) $(SYSCALL_INC) $(SP_INC) -Itests/host
 KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
@@ -16,8 +16,8 @@ ktest-deps-kernel/test_ext2_kern := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_mount := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_syscalls := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_fsync := $(KERNEL_FS_HDRS)
-ktest-deps-sp/test_server := tests/host/sp/frames.py tests/host/sp/spframes.py $(wildcard sp/*.h)
-ktest-deps-sp/test_auth_server := tests/host/sp/auth_frames.py tests/host/sp/spframes.py $(wildcard sp/*.h)
+ktest-deps-sp/test_server := tests/host/sp/server_harness.h tests/host/sp/frames.py tests/host/sp/spframes.py $(wildcard sp/*.h)
+ktest-deps-sp/test_auth_server := tests/host/sp/server_harness.h tests/host/sp/auth_frames.py tests/host/sp/spframes.py $(wildcard sp/*.h)
 
 define ktest_rule
 $(O)/host/tests/$(1): tests/host/$(1).c $(O)/host/lib/librump-san.a tests/host/check.h \

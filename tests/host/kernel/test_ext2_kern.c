@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "kernel/sh.h"
 #include "rump/rump.h"
 #include "blk.h"
 #include "fs/buf.h"
@@ -27,21 +28,6 @@
 static char dir[64], img[128];
 static struct e2fs *fs;
 static int thread_errors;
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void
 pattern(uint8_t *p, size_t len, unsigned seed)
