@@ -25,11 +25,6 @@
 #define MKDEV(ma, mi)	((((uint64_t)(ma) << 8) & 0xfff00) | \
 	(((uint64_t)(mi) << 12) & 0xfff00000) | ((uint64_t)(mi) & 0xff))
 
-/* NetBSD's <sys/dkio.h> */
-#define DIOCGMEDIASIZE	0x40086484UL	/* _IOR('d', 132, off_t) */
-#define DIOCGSECTORSIZE	0x40046485UL	/* _IOR('d', 133, u_int) */
-#define DIOCCACHESYNC	0x80046476UL	/* _IOW('d', 118, int) */
-
 #define OPERATOR_GID	5		/* NetBSD's group of disk nodes */
 #define MAXUNITS	64
 
@@ -156,12 +151,12 @@ blkdev_ioctl(struct file *fp, unsigned long com, void *data)
 	if (fp->ops != &vnode_fileops || vp->v_blk == NULL)
 		return RUMP_ENOTTY;
 	switch (com) {
-	case DIOCGMEDIASIZE:
+	case RUMP_DIOCGMEDIASIZE:
 		size = blkdev_size(vp->v_blk);
 		return copyout(&size, data, sizeof(size));
-	case DIOCGSECTORSIZE:
+	case RUMP_DIOCGSECTORSIZE:
 		return copyout(&secsize, data, sizeof(secsize));
-	case DIOCCACHESYNC:
+	case RUMP_DIOCCACHESYNC:
 		if (!(fp->flag & FWRITE))
 			return RUMP_EBADF;
 		return blkdev_flush(vp->v_blk);

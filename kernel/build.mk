@@ -5,7 +5,14 @@
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/fs/*.c kernel/fs/ext2/*.c)
 kernel-$(CONFIG_RUMP_KERNEL) += $(KERNEL_SRCS)
 
-# No platform or hypercall header on its include path (KERNEL_CFLAGS).
+# The kernel's own folder is on its include path, so that kernel/fs/ and
+# kernel/net/ name kernel headers as "kern.h", "blk.h", "fs/buf.h"; still
+# no platform or hypercall header (KERNEL_CFLAGS). The host builds
+# (librump, the fuzzers, the white-box tests) add the same KERNEL_INC.
+KERNEL_INC := -Ikernel
+KERNEL_CFLAGS += $(KERNEL_INC)
+host-inc-kernel = $(KERNEL_INC)
+
 $(O)/kernel/%.o: kernel/%.c $(CONFIG_H) $(SYSCALL_GEN) | $(NEWLIB_LIBC)
 	$(call cc,$(KERNEL_CFLAGS))
 

@@ -12,8 +12,6 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
 struct fifo {
 	struct fifo *next;
 	struct vnode *vp;		/* referenced while the FIFO is open */
@@ -121,7 +119,8 @@ int
 sys_mkfifo(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_mkfifoat(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, uint32_t));
+	return do_mkfifoat(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    ARG(a, 1, uint32_t));
 }
 
 /* mkfifoat(fd, path, mode) */

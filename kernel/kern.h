@@ -285,7 +285,6 @@ int proc_create(struct proc *parent, int flags, struct proc **pp);
 void proc_interrupt(struct proc *p);
 /* Posts NetBSD signal sig to p: a client gets it raised (doc/lwproc.md). */
 void ksignal(struct proc *p, int sig);
-#define KSIGPIPE	13
 /* Frees a process proc_create made, that never got an lwp. */
 void proc_destroy(struct proc *p);
 struct lwp *lwp_create(struct proc *p);
@@ -309,12 +308,6 @@ void prot_proc_free(struct proc *p);
 int proc_nofile(void);
 /* The wall clock, as settimeofday(2) may have moved it (kern_time.c). */
 int kclock_realtime(struct ktimespec *ts);
-/*
- * The kern.* sysctl counts: kern.maxproc (NetBSD's node) and this kernel's
- * kern.nprocs, kern.nlwps, kern.nfiles (live processes, lwps, open files).
- * 0 with *val, or ENOENT for another node.
- */
-int kern_count(int node, int *val);
 
 /* ---- the virtual CPU (vcpu.c) ---- */
 
@@ -375,6 +368,13 @@ int console_fds(struct filedesc *fdp, int flag);
 /* ---- system calls (syscall.c) ---- */
 
 int rump_syscall(int num, void *args, register_t *retval);
+/*
+ * Argument slot i of a system call's argument block a, as type: NetBSD
+ * passes every argument in a register_t slot (doc/rump_sp.md).
+ */
+#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
+/* The credentials of lwp l's process. */
+#define CRED(l)		((l)->l_proc->p_cred)
 
 extern struct kcv poll_kcv;
 int pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2]);

@@ -17,43 +17,11 @@
 
 #include "kern.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
-/* NetBSD's <sys/event.h> */
-#define EVFILT_READ	0
-#define EVFILT_WRITE	1
-#define EVFILT_TIMER	6
-#define EV_ADD		0x0001
-#define EV_DELETE	0x0002
-#define EV_ENABLE	0x0004
-#define EV_DISABLE	0x0008
-#define EV_ONESHOT	0x0010
-#define EV_CLEAR	0x0020
-#define EV_RECEIPT	0x0040
-#define EV_DISPATCH	0x0080
-#define EV_EOF		0x8000
-#define EV_ERROR	0x4000
-
-#define POLLIN		0x0001
-#define POLLOUT		0x0004
-#define POLLERR		0x0008
-#define POLLHUP		0x0010
-#define POLLRDNORM	0x0040
-
 #define KQ_MAXEVENTS	256		/* events one scan returns at most */
 #define KQ_MAXKNOTES	(4 * NOFILE)	/* per kqueue, so memory stays bounded */
 
-/* NetBSD 9's struct kevent on amd64, 40 bytes. */
-struct nb_kevent {
-	uint64_t ident;
-	uint32_t filter;
-	uint32_t flags;
-	uint32_t fflags;
-	uint32_t pad;
-	int64_t data;
-	uint64_t udata;
-};
-_Static_assert(sizeof(struct nb_kevent) == 40, "NetBSD 9 struct kevent is 40 bytes");
+_Static_assert(sizeof(struct rump_kevent) == 40,
+    "NetBSD 9's struct kevent is 40 bytes");
 
 struct knote {
 	struct knote *next;
@@ -99,7 +67,7 @@ knote_free_list(struct kqueue *kq, bool (*match)(struct knote *, uint64_t),
 static bool
 is_fd_knote(struct knote *kn, uint64_t fd)
 {
-	return kn->filter != EVFILT_TIMER && kn->ident == fd;
+	return kn->filter != RUMP_EVFILT_TIMER && kn->ident == fd;
 }
 
 void
@@ -127,14 +95,14 @@ kq_fdp_freed(struct filedesc *fdp)
  */
 static bool
 knote_check(struct kqueue *kq, struct knote *kn, uint64_t now,
-    struct nb_kevent *ev)
+    struct rump_kevent *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->ident = kn->ident;
 	ev->filter = kn->filter;
 	ev->flags = kn->flags;
 	ev->udata = kn->udata;
-	if (kn->filter == EVFILT_TIMER) {
+	if (kn->filter == RUMP_EVFILT_TIMER) {
 		uint64_t fired = (now - kn->t_start) / kn->t_period;
 
 		if (fired <= kn->t_seen)
@@ -144,38 +112,42 @@ knote_check(struct kqueue *kq, struct knote *kn, uint64_t now,
 	}
 	struct file *fp = kq->fdp == NULL ? NULL :
 	    fd_get(kq->fdp, (int)kn->ident);
-	int want = kn->filter == EVFILT_READ ? POLLIN | POLLRDNORM : POLLOUT;
+	int want = kn->filter == RUMP_EVFILT_READ ?
+	    RUMP_POLLIN | RUMP_POLLRDNORM : RUMP_POLLOUT;
 	int rev, n = 0;
 
 	if (fp == NULL)
 		return false;
 	rev = fp->ops->fo_poll != NULL ? fp->ops->fo_poll(fp, want) :
-	    want & (POLLIN | POLLOUT);
-	if ((rev & POLLHUP) || (kn->filter == EVFILT_WRITE && (rev & POLLERR)))
-		ev->flags |= EV_EOF;
-	if (!(rev & (want | POLLHUP | POLLERR))) {
+	    want & (RUMP_POLLIN | RUMP_POLLOUT);
+	if ((rev & RUMP_POLLHUP) ||
+	    (kn->filter == RUMP_EVFILT_WRITE && (rev & RUMP_POLLERR)))
+		ev->flags |= RUMP_EV_EOF;
+	if (!(rev & (want | RUMP_POLLHUP | RUMP_POLLERR))) {
 		kn->reported = false;
 		return false;
 	}
-	if (kn->filter == EVFILT_READ && fp->ops->fo_nread != NULL &&
+	if (kn->filter == RUMP_EVFILT_READ && fp->ops->fo_nread != NULL &&
 	    fp->ops->fo_nread(fp, &n) == 0)
 		ev->data = n;
-	if ((kn->flags & EV_CLEAR) && kn->reported && ev->data == kn->lastdata)
+	if ((kn->flags & RUMP_EV_CLEAR) && kn->reported &&
+	    ev->data == kn->lastdata)
 		return false;
 	return true;
 }
 
 /* After kn's event went out: one-shot goes, dispatch disables, clear marks. */
 static void
-knote_reported(struct kqueue *kq, struct knote *kn, const struct nb_kevent *ev)
+knote_reported(struct kqueue *kq, struct knote *kn,
+    const struct rump_kevent *ev)
 {
-	if (kn->filter == EVFILT_TIMER)
+	if (kn->filter == RUMP_EVFILT_TIMER)
 		kn->t_seen += (uint64_t)ev->data;
 	kn->reported = true;
 	kn->lastdata = ev->data;
-	if (kn->flags & EV_DISPATCH)
+	if (kn->flags & RUMP_EV_DISPATCH)
 		kn->disabled = true;
-	if (kn->flags & EV_ONESHOT) {
+	if (kn->flags & RUMP_EV_ONESHOT) {
 		struct knote **pp = &kq->knotes;
 		while (*pp != kn)
 			pp = &(*pp)->next;
@@ -191,7 +163,7 @@ knote_reported(struct kqueue *kq, struct knote *kn, const struct nb_kevent *ev)
  * none).
  */
 static int
-kq_scan(struct kqueue *kq, struct nb_kevent *evs, int max, bool consume,
+kq_scan(struct kqueue *kq, struct rump_kevent *evs, int max, bool consume,
     uint64_t *nextp)
 {
 	uint64_t now = kclock_ns();
@@ -207,7 +179,7 @@ kq_scan(struct kqueue *kq, struct nb_kevent *evs, int max, bool consume,
 			if (consume)
 				knote_reported(kq, kn, &evs[n]);
 			n++;
-		} else if (kn->filter == EVFILT_TIMER) {
+		} else if (kn->filter == RUMP_EVFILT_TIMER) {
 			uint64_t due = kn->t_start + (kn->t_seen + 1) * kn->t_period;
 			if (*nextp == 0 || due < *nextp)
 				*nextp = due;
@@ -227,19 +199,19 @@ knote_find(struct kqueue *kq, uint64_t ident, uint32_t filter)
 
 /* One change from the changelist: 0 or the errno kevent(2) reports for it. */
 static int
-kq_change(struct kqueue *kq, const struct nb_kevent *ch)
+kq_change(struct kqueue *kq, const struct rump_kevent *ch)
 {
 	struct knote *kn;
 
-	if (ch->filter != EVFILT_READ && ch->filter != EVFILT_WRITE &&
-	    ch->filter != EVFILT_TIMER)
+	if (ch->filter != RUMP_EVFILT_READ && ch->filter != RUMP_EVFILT_WRITE &&
+	    ch->filter != RUMP_EVFILT_TIMER)
 		return RUMP_EINVAL;
-	if (ch->filter != EVFILT_TIMER && (kq->fdp == NULL ||
+	if (ch->filter != RUMP_EVFILT_TIMER && (kq->fdp == NULL ||
 	    ch->ident > INT32_MAX || fd_get(kq->fdp, (int)ch->ident) == NULL))
 		return RUMP_EBADF;
 	kn = knote_find(kq, ch->ident, ch->filter);
-	if (ch->flags & EV_ADD) {
-		if (ch->filter == EVFILT_TIMER && ch->data < 0)
+	if (ch->flags & RUMP_EV_ADD) {
+		if (ch->filter == RUMP_EVFILT_TIMER && ch->data < 0)
 			return RUMP_EINVAL;
 		if (kn == NULL) {
 			if (kq->nknotes >= KQ_MAXKNOTES)
@@ -252,14 +224,15 @@ kq_change(struct kqueue *kq, const struct nb_kevent *ch)
 			kq->knotes = kn;
 			kq->nknotes++;
 		}
-		kn->flags = ch->flags & (EV_ONESHOT | EV_CLEAR | EV_DISPATCH);
+		kn->flags = ch->flags &
+		    (RUMP_EV_ONESHOT | RUMP_EV_CLEAR | RUMP_EV_DISPATCH);
 		kn->fflags = ch->fflags;
 		kn->udata = ch->udata;
 		kn->disabled = false;
 		kn->reported = false;
-		if (ch->filter == EVFILT_TIMER) {
+		if (ch->filter == RUMP_EVFILT_TIMER) {
 			/* A period in milliseconds, restarted by each EV_ADD. */
-			kn->flags |= EV_CLEAR;
+			kn->flags |= RUMP_EV_CLEAR;
 			kn->t_start = kclock_ns();
 			kn->t_period = (uint64_t)(ch->data > 0 ? ch->data : 1) * 1000000;
 			kn->t_seen = 0;
@@ -267,7 +240,7 @@ kq_change(struct kqueue *kq, const struct nb_kevent *ch)
 	} else if (kn == NULL) {
 		return RUMP_ENOENT;
 	}
-	if (ch->flags & EV_DELETE) {
+	if (ch->flags & RUMP_EV_DELETE) {
 		struct knote **pp = &kq->knotes;
 		while (*pp != kn)
 			pp = &(*pp)->next;
@@ -276,11 +249,11 @@ kq_change(struct kqueue *kq, const struct nb_kevent *ch)
 		kq->nknotes--;
 		return 0;
 	}
-	if (ch->flags & EV_ENABLE) {
+	if (ch->flags & RUMP_EV_ENABLE) {
 		kn->disabled = false;
 		kn->reported = false;
 	}
-	if (ch->flags & EV_DISABLE)
+	if (ch->flags & RUMP_EV_DISABLE)
 		kn->disabled = true;
 	return 0;
 }
@@ -288,11 +261,11 @@ kq_change(struct kqueue *kq, const struct nb_kevent *ch)
 static int
 kq_poll(struct file *fp, int events)
 {
-	struct nb_kevent ev;
+	struct rump_kevent ev;
 	uint64_t next;
 
 	if (kq_scan(fp->data, &ev, 1, false, &next) > 0)
-		return events & (POLLIN | POLLRDNORM);
+		return events & (RUMP_POLLIN | RUMP_POLLRDNORM);
 	return 0;
 }
 
@@ -313,8 +286,8 @@ static const struct fileops kq_fileops = {
 	.fo_poll = kq_poll,
 };
 
-/* NetBSD's O_NONBLOCK, O_CLOEXEC, O_NOSIGPIPE */
-#define KQ_FLAGS	(0x00000004 | 0x00400000 | 0x01000000)
+/* The flags kqueue1(2) takes. */
+#define KQ_FLAGS	(RUMP_O_NONBLOCK | RUMP_O_CLOEXEC | RUMP_O_NOSIGPIPE)
 
 static int
 kq_create(struct lwp *l, int flags, register_t *rv)
@@ -374,7 +347,7 @@ sys___kevent50(struct lwp *l, const void *a, register_t *rv)
 	char *uev = ARG(a, 3, char *);
 	const void *uts = ARG(a, 5, const void *);
 	struct ktimespec ts;
-	struct nb_kevent *evs = NULL;
+	struct rump_kevent *evs = NULL;
 	uint64_t deadline = 0, next;
 	int error = 0, n = 0;
 	struct kqueue *kq;
@@ -393,18 +366,18 @@ sys___kevent50(struct lwp *l, const void *a, register_t *rv)
 	}
 	file_hold(fp);		/* across the copies and the wait */
 	for (size_t i = 0; i < nch; i++) {
-		struct nb_kevent ch;
+		struct rump_kevent ch;
 
 		/* Integer arithmetic: uch is the caller's word, not an object. */
 		if ((error = copyin((const void *)((uintptr_t)uch + i * sizeof(ch)),
 		    &ch, sizeof(ch))) != 0)
 			goto out;
 		error = kq_change(kq, &ch);
-		if (error == 0 && !(ch.flags & EV_RECEIPT))
+		if (error == 0 && !(ch.flags & RUMP_EV_RECEIPT))
 			continue;
 		if (nout >= nev)
 			goto out;	/* no room: the call fails with it */
-		ch.flags = EV_ERROR;
+		ch.flags = RUMP_EV_ERROR;
 		ch.data = error;
 		error = copyout(&ch, (void *)((uintptr_t)uev + nout * sizeof(ch)),
 		    sizeof(ch));

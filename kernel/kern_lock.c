@@ -22,34 +22,13 @@
 
 #include "kern.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
-/* NetBSD's <fcntl.h> */
-#define F_GETLK		7
-#define F_SETLK		8
-#define F_SETLKW	9
-#define F_RDLCK		1
-#define F_UNLCK		2
-#define F_WRLCK		3
-#define LOCK_SH		0x01
-#define LOCK_EX		0x02
-#define LOCK_NB		0x04
-#define LOCK_UN		0x08
-
 #define LK_EOF		INT64_MAX
 #define LK_HASH		64
 #define LK_MAXDEPTH	50		/* deadlock search: chains longer pass */
 #define LK_MAX		8192		/* locks in the kernel: ENOLCK past it */
 
-/* NetBSD's struct flock, 24 bytes on amd64. */
-struct nb_flock {
-	int64_t l_start;
-	int64_t l_len;		/* 0: to the end of the file; < 0: before l_start */
-	int32_t l_pid;
-	int16_t l_type;
-	int16_t l_whence;
-};
-_Static_assert(sizeof(struct nb_flock) == 24, "NetBSD struct flock is 24 bytes");
+_Static_assert(sizeof(struct rump_flock) == 24,
+    "NetBSD's struct flock is 24 bytes");
 
 struct klock {
 	struct klock *next;		/* in its vnode's hash chain */
@@ -107,7 +86,7 @@ static bool
 conflicts(const struct klock *held, const struct klock *want)
 {
 	return held->owner != want->owner && overlaps(held, want) &&
-	    (held->type == F_WRLCK || want->type == F_WRLCK);
+	    (held->type == RUMP_F_WRLCK || want->type == RUMP_F_WRLCK);
 }
 
 /* The conflicting lock with the lowest start (what F_GETLK reports), or NULL. */
@@ -227,13 +206,13 @@ lock_set(struct klock *want, bool wait, struct lwp *l, int fd, struct file *fp)
 	bool woke;
 	int error = 0;
 
-	if (spare == NULL || (want->type != F_UNLCK &&
+	if (spare == NULL || (want->type != RUMP_F_UNLCK &&
 	    (nk = lk_alloc()) == NULL)) {
 		if (spare != NULL)
 			lk_free(spare);
 		return RUMP_ENOLCK;
 	}
-	if (want->type == F_UNLCK) {
+	if (want->type == RUMP_F_UNLCK) {
 		woke = carve(want, false, &spare);
 		goto out;
 	}
@@ -346,14 +325,14 @@ sys_flock(struct lwp *l, const void *a, register_t *rv)
 	want.owner = fp;
 	want.start = 0;
 	want.end = LK_EOF;
-	switch (how & ~LOCK_NB) {
-	case LOCK_UN: want.type = F_UNLCK; break;
-	case LOCK_EX: want.type = F_WRLCK; break;
-	case LOCK_SH: want.type = F_RDLCK; break;
+	switch (how & ~RUMP_LOCK_NB) {
+	case RUMP_LOCK_UN: want.type = RUMP_F_UNLCK; break;
+	case RUMP_LOCK_EX: want.type = RUMP_F_WRLCK; break;
+	case RUMP_LOCK_SH: want.type = RUMP_F_RDLCK; break;
 	default: return RUMP_EINVAL;
 	}
 	file_hold(fp);		/* across a wait */
-	error = lock_set(&want, !(how & LOCK_NB), l, fd, fp);
+	error = lock_set(&want, !(how & RUMP_LOCK_NB), l, fd, fp);
 	file_release(fp);
 	return error;
 }
@@ -364,15 +343,15 @@ sys_flock(struct lwp *l, const void *a, register_t *rv)
  * EINVAL for another whence or a range that starts before 0 or overflows.
  */
 static int
-flock_range(const struct nb_flock *fl, struct file *fp, struct klock *k)
+flock_range(const struct rump_flock *fl, struct file *fp, struct klock *k)
 {
 	struct vnode *vp = fp->data;
 	int64_t base, start;
 
 	switch (fl->l_whence) {
-	case 0: base = 0; break;
-	case 1: base = fp->offset; break;
-	case 2: base = vp->v_size; break;
+	case RUMP_SEEK_SET: base = 0; break;
+	case RUMP_SEEK_CUR: base = fp->offset; break;
+	case RUMP_SEEK_END: base = vp->v_size; break;
 	default: return RUMP_EINVAL;
 	}
 	if (__builtin_add_overflow(base, fl->l_start, &start))
@@ -397,7 +376,7 @@ flock_range(const struct nb_flock *fl, struct file *fp, struct klock *k)
 int
 lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl)
 {
-	struct nb_flock fl;
+	struct rump_flock fl;
 	struct klock want, *k;
 	int error;
 
@@ -411,15 +390,16 @@ lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl)
 	want.owner = l->l_proc;
 	want.posix = true;
 	want.type = fl.l_type;
-	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK) {
+	if (fl.l_type != RUMP_F_RDLCK && fl.l_type != RUMP_F_WRLCK &&
+	    fl.l_type != RUMP_F_UNLCK) {
 		error = RUMP_EINVAL;
 		goto out;
 	}
 	if ((error = flock_range(&fl, fp, &want)) != 0)
 		goto out;
-	if (cmd == F_GETLK) {
+	if (cmd == RUMP_F_GETLK) {
 		if ((k = first_conflict(&want)) == NULL) {
-			fl.l_type = F_UNLCK;
+			fl.l_type = RUMP_F_UNLCK;
 		} else {
 			fl.l_type = (int16_t)k->type;
 			fl.l_whence = 0;
@@ -431,12 +411,12 @@ lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl)
 		goto out;
 	}
 	/* A read lock needs the file open for reading, a write lock writing. */
-	if ((fl.l_type == F_RDLCK && !(fp->flag & FREAD)) ||
-	    (fl.l_type == F_WRLCK && !(fp->flag & FWRITE))) {
+	if ((fl.l_type == RUMP_F_RDLCK && !(fp->flag & FREAD)) ||
+	    (fl.l_type == RUMP_F_WRLCK && !(fp->flag & FWRITE))) {
 		error = RUMP_EBADF;
 		goto out;
 	}
-	error = lock_set(&want, cmd == F_SETLKW, l, fd, fp);
+	error = lock_set(&want, cmd == RUMP_F_SETLKW, l, fd, fp);
 out:
 	file_release(fp);
 	return error;

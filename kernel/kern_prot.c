@@ -12,9 +12,6 @@
 
 #include "kern.h"
 
-#define ARG(args, i, type)	((type)((const register_t *)(args))[i])
-#define CRED(l)			((l)->l_proc->p_cred)
-
 static struct ksession *
 session_new(kpid_t sid, const char *login)
 {

@@ -7,10 +7,6 @@
 
 #include "kern.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-#define CRED(l)		((l)->l_proc->p_cred)
-#define IOV_MAX		1024
-
 int
 sys_pipe(struct lwp *l, const void *a, register_t *rv)
 {
@@ -53,8 +49,8 @@ sys_fcntl(struct lwp *l, const void *a, register_t *rv)
 	if (fp == NULL)
 		return RUMP_EBADF;
 	switch (cmd) {
-	case 0:			/* F_DUPFD */
-	case 12:		/* F_DUPFD_CLOEXEC */
+	case RUMP_F_DUPFD:
+	case RUMP_F_DUPFD_CLOEXEC:
 		if (arg < 0 || arg >= NOFILE)
 			return RUMP_EINVAL;
 		file_hold(fp);
@@ -62,28 +58,28 @@ sys_fcntl(struct lwp *l, const void *a, register_t *rv)
 			file_release(fp);
 			return error;
 		}
-		fdp->cloexec[nfd] = cmd == 12;
+		fdp->cloexec[nfd] = cmd == RUMP_F_DUPFD_CLOEXEC;
 		*rv = nfd;
 		return 0;
-	case 1:			/* F_GETFD */
-		*rv = fdp->cloexec[fd];	/* FD_CLOEXEC is 1 */
+	case RUMP_F_GETFD:
+		*rv = fdp->cloexec[fd] ? RUMP_FD_CLOEXEC : 0;
 		return 0;
-	case 2:			/* F_SETFD */
-		fdp->cloexec[fd] = (arg & 1) != 0;
+	case RUMP_F_SETFD:
+		fdp->cloexec[fd] = (arg & RUMP_FD_CLOEXEC) != 0;
 		return 0;
-	case 3:			/* F_GETFL */
+	case RUMP_F_GETFL:
 		*rv = (fp->flag & (FREAD | FWRITE)) - 1 +
 		    ((fp->flag & FNONBLOCK) ? RUMP_O_NONBLOCK : 0) +
 		    ((fp->flag & FAPPEND) ? RUMP_O_APPEND : 0);
 		return 0;
-	case 4:			/* F_SETFL: only these two may change */
+	case RUMP_F_SETFL:		/* only these two may change */
 		fp->flag = (fp->flag & ~(FNONBLOCK | FAPPEND)) |
 		    ((arg & RUMP_O_NONBLOCK) ? FNONBLOCK : 0) |
 		    ((arg & RUMP_O_APPEND) ? FAPPEND : 0);
 		return 0;
-	case 7:			/* F_GETLK */
-	case 8:			/* F_SETLK */
-	case 9:			/* F_SETLKW */
+	case RUMP_F_GETLK:
+	case RUMP_F_SETLK:
+	case RUMP_F_SETLKW:
 		return lock_fcntl(l, fd, fp, cmd, (void *)arg);
 	default:
 		return RUMP_EINVAL;
@@ -103,13 +99,13 @@ sys_ioctl(struct lwp *l, const void *a, register_t *rv)
 	if (fp == NULL)
 		return RUMP_EBADF;
 	switch (com) {
-	case 0x4004667f:	/* FIONREAD */
+	case RUMP_FIONREAD:
 		if (fp->ops->fo_nread == NULL)
 			return RUMP_ENOTTY;
 		if ((error = fp->ops->fo_nread(fp, &n)) != 0)
 			return error;
 		return copyout(&n, data, sizeof(n));
-	case 0x8004667e:	/* FIONBIO */
+	case RUMP_FIONBIO:
 		if ((error = copyin(data, &n, sizeof(n))) != 0)
 			return error;
 		fp->flag = n ? fp->flag | FNONBLOCK : fp->flag & ~FNONBLOCK;
@@ -140,7 +136,7 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 
 	if (fp == NULL || !(fp->flag & (write ? FWRITE : FREAD)))
 		return RUMP_EBADF;
-	if (cnt <= 0 || cnt > IOV_MAX)
+	if (cnt <= 0 || cnt > RUMP_IOV_MAX)
 		return RUMP_EINVAL;
 	file_hold(fp);		/* across the copies, which may wait */
 	for (int i = 0; i < cnt; i++) {
@@ -176,19 +172,13 @@ sys_writev(struct lwp *l, const void *a, register_t *rv)
 	return vectored(l, a, rv, true);
 }
 
-struct kpollfd {
-	int fd;
-	short events;
-	short revents;
-};
-
 /*
  * The engine of poll and select, on a kernel copy of the array: waits
  * until some descriptor is ready or timeout_ns passes (0: check once,
  * UINT64_MAX: no limit). Sets revents and *ready.
  */
 static int
-poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
+poll_kern(struct lwp *l, struct rump_pollfd *fds, unsigned n, uint64_t timeout_ns,
     int *ready)
 {
 	uint64_t now = kclock_ns(), deadline = timeout_ns == UINT64_MAX ? 0 :
@@ -204,12 +194,13 @@ poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
 				continue;
 			fp = fd_get(l->l_proc->p_fd, fds[i].fd);
 			if (fp == NULL)
-				fds[i].revents = 0x20;	/* POLLNVAL */
+				fds[i].revents = RUMP_POLLNVAL;
 			else if (fp->ops->fo_poll != NULL)
 				fds[i].revents = (short)fp->ops->fo_poll(fp,
 				    fds[i].events);
 			else
-				fds[i].revents = fds[i].events & (0x1 | 0x4);
+				fds[i].revents = fds[i].events &
+				    (RUMP_POLLIN | RUMP_POLLOUT);
 			if (fds[i].revents != 0)
 				(*ready)++;
 		}
@@ -227,7 +218,7 @@ poll_kern(struct lwp *l, struct kpollfd *fds, unsigned n, uint64_t timeout_ns,
 int
 sys_poll(struct lwp *l, const void *a, register_t *rv)
 {
-	struct kpollfd *ufds = ARG(a, 0, struct kpollfd *), *fds;
+	struct rump_pollfd *ufds = ARG(a, 0, struct rump_pollfd *), *fds;
 	unsigned nfds = ARG(a, 1, unsigned);
 	int timeout = ARG(a, 2, int), ready = 0, error;
 	size_t len = nfds * sizeof(*fds);
@@ -255,9 +246,11 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 	int nd = ARG(a, 0, int), ready = 0, error = 0, count = 0;
 	void *u[3] = { ARG(a, 1, void *), ARG(a, 2, void *), ARG(a, 3, void *) };
 	const struct rump_timeval *utv = ARG(a, 4, const struct rump_timeval *);
-	static const short ev[3] = { 0x1 | 0x40, 0x4, 0x2 };	/* in out pri */
+	static const short ev[3] = {		/* in out pri */
+		RUMP_POLLIN | RUMP_POLLRDNORM, RUMP_POLLOUT, RUMP_POLLPRI
+	};
 	uint32_t sets[3][RUMP_FD_SETSIZE / 32], out[3][RUMP_FD_SETSIZE / 32];
-	struct kpollfd fds[NOFILE];
+	struct rump_pollfd fds[NOFILE];
 	uint64_t timeout = UINT64_MAX;
 	struct rump_timeval tv;
 	size_t bytes;
@@ -299,7 +292,8 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 		return error;
 	for (unsigned i = 0; i < n; i++)
 		for (int k = 0; k < 3; k++)
-			if (fds[i].revents & (ev[k] | (k < 2 ? 0x8 | 0x10 : 0)) &&
+			if (fds[i].revents & (ev[k] |
+			    (k < 2 ? RUMP_POLLERR | RUMP_POLLHUP : 0)) &&
 			    sets[k][fds[i].fd / 32] & (1U << (fds[i].fd % 32))) {
 				out[k][fds[i].fd / 32] |= 1U << (fds[i].fd % 32);
 				count++;
@@ -312,16 +306,6 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 }
 
 /* ---- sysctl ---- */
-
-#define CTL_KERN	1
-#define CTL_HW		6
-#define KERN_OSTYPE	1
-#define KERN_OSRELEASE	2
-#define KERN_HOSTNAME	10
-#define HW_NCPU		3
-#define HW_PAGESIZE	7
-#define HW_PHYSMEM64	13
-#define CTL_MAXNAME	12
 
 static int
 sysctl_out(const void *val, size_t len, void *oldv, size_t *oldlenp)
@@ -348,16 +332,16 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 	unsigned namelen = ARG(a, 1, unsigned);
 	void *oldv = ARG(a, 2, void *), *newv = (void *)ARG(a, 4, const void *);
 	size_t *oldlenp = ARG(a, 3, size_t *), newlen = ARG(a, 5, size_t);
-	int name[CTL_MAXNAME], error, count;
+	int name[RUMP_CTL_MAXNAME], error, count;
 
 	(void)rv;
-	if (namelen < 2 || namelen > CTL_MAXNAME)
+	if (namelen < 2 || namelen > RUMP_CTL_MAXNAME)
 		return RUMP_EINVAL;
 	if ((error = copyin(ARG(a, 0, const int *), name, namelen * sizeof(int))) != 0)
 		return error;
 	if (namelen != 2)
 		return RUMP_ENOTDIR;
-	if (name[0] == CTL_KERN && name[1] == KERN_HOSTNAME) {
+	if (name[0] == RUMP_CTL_KERN && name[1] == RUMP_KERN_HOSTNAME) {
 		char nh[sizeof(hostname)];
 		if (newv != NULL) {
 			if (CRED(l)->euid != 0)
@@ -376,13 +360,13 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 	}
 	if (newv != NULL)
 		return RUMP_EPERM;	/* everything else is read-only */
-	if (name[0] == CTL_KERN && name[1] == KERN_OSTYPE)
+	if (name[0] == RUMP_CTL_KERN && name[1] == RUMP_KERN_OSTYPE)
 		return sysctl_out("NetBSD", 7, oldv, oldlenp);
-	if (name[0] == CTL_KERN && name[1] == KERN_OSRELEASE)
+	if (name[0] == RUMP_CTL_KERN && name[1] == RUMP_KERN_OSRELEASE)
 		return sysctl_out("10.0", 5, oldv, oldlenp);
-	if (name[0] == CTL_KERN && kern_count(name[1], &count) == 0)
+	if (name[0] == RUMP_CTL_KERN && kern_count(name[1], &count) == 0)
 		return sysctl_out(&count, sizeof(count), oldv, oldlenp);
-	if (name[0] == CTL_HW && name[1] == HW_NCPU) {
+	if (name[0] == RUMP_CTL_HW && name[1] == RUMP_HW_NCPU) {
 		char buf[16];
 		int n = 1;
 
@@ -390,11 +374,11 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 			n = atoi(buf);
 		return sysctl_out(&n, sizeof(n), oldv, oldlenp);
 	}
-	if (name[0] == CTL_HW && name[1] == HW_PAGESIZE) {
+	if (name[0] == RUMP_CTL_HW && name[1] == RUMP_HW_PAGESIZE) {
 		int ps = 4096;
 		return sysctl_out(&ps, sizeof(ps), oldv, oldlenp);
 	}
-	if (name[0] == CTL_HW && name[1] == HW_PHYSMEM64) {
+	if (name[0] == RUMP_CTL_HW && name[1] == RUMP_HW_PHYSMEM64) {
 		uint64_t pm = kmem_limit();
 		return sysctl_out(&pm, sizeof(pm), oldv, oldlenp);
 	}
@@ -436,11 +420,11 @@ sys_clock_gettime(struct lwp *l, const void *a, register_t *rv)
 	(void)l;
 	(void)rv;
 	switch (ARG(a, 0, int)) {
-	case 0:			/* CLOCK_REALTIME */
+	case RUMP_CLOCK_REALTIME:
 		error = kclock_realtime(&ts);
 		s = ts.tv_sec;
 		break;
-	case 3:			/* CLOCK_MONOTONIC */
+	case RUMP_CLOCK_MONOTONIC:
 		error = rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ts.tv_nsec);
 		break;
 	default:
@@ -492,4 +476,3 @@ sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
 	}
 	return error;
 }
-

@@ -10,7 +10,6 @@
 
 #include "kern.h"
 
-#define ARG(args, i, type)	((type)((const register_t *)(args))[i])
 #define NS			1000000000LL
 
 static int64_t wall_offset_ns;		/* added to the host's wall clock */

@@ -75,7 +75,7 @@ pipe_write(struct file *fp, const void *ubuf, size_t len, size_t *done)
 			*done = n;
 			if (n > 0)
 				return 0;
-			ksignal(curproc(), KSIGPIPE);
+			ksignal(curproc(), RUMP_SIGPIPE);
 			return RUMP_EPIPE;
 		}
 		if (p->count == PIPE_SIZE) {
@@ -128,7 +128,7 @@ pipe_poll(struct file *fp, int events)
 
 	if (fp->flag & FREAD) {
 		if (p->count > 0)
-			rev |= events & (0x1 | 0x40);	/* POLLIN | POLLRDNORM */
+			rev |= events & (RUMP_POLLIN | RUMP_POLLRDNORM);
 		if (p->writers == 0)
 			rev |= 0x10;			/* POLLHUP */
 	}

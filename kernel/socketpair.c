@@ -6,8 +6,6 @@
  */
 #include "kern.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
 /* One end: it reads from one pipe and writes into the other. */
 struct lsock {
 	struct file *rf;		/* NULL once shut for reading */
@@ -46,7 +44,7 @@ ls_write(struct file *fp, const void *buf, size_t len, size_t *done)
 
 	*done = 0;
 	if (ls->wf == NULL) {
-		ksignal(curproc(), KSIGPIPE);
+		ksignal(curproc(), RUMP_SIGPIPE);
 		return RUMP_EPIPE;
 	}
 	return ls->wf->ops->fo_write(inner(fp, ls->wf), buf, len, done);
@@ -146,12 +144,12 @@ sys_socketpair(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	flag = type & RUMP_SOCK_NONBLOCK ? FNONBLOCK : 0;
 	if (domain != RUMP_AF_LOCAL)
-		return 45;			/* EOPNOTSUPP, as NetBSD for inet */
+		return RUMP_EOPNOTSUPP;	/* as NetBSD for inet */
 	if ((type & ~(RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK |
 	    RUMP_SOCK_NOSIGPIPE)) != RUMP_SOCK_STREAM)
-		return 43;			/* EPROTONOSUPPORT */
+		return RUMP_EPROTONOSUPPORT;
 	if (proto != 0)
-		return 43;
+		return RUMP_EPROTONOSUPPORT;
 	if ((error = pipe_files(0, &r1, &w1)) != 0)
 		return error;
 	if ((error = pipe_files(0, &r2, &w2)) != 0) {
@@ -203,7 +201,6 @@ sys_shutdown_local(struct lwp *l, const void *a, register_t *rv)
 	if (fp == NULL)
 		return RUMP_EBADF;
 	if (fp->ops != &lsock_fileops)
-		return 38;			/* ENOTSOCK */
+		return RUMP_ENOTSOCK;
 	return lsock_shutdown(fp, ARG(a, 1, int));
 }
-

@@ -10,8 +10,6 @@
 
 typedef int (*sy_call_t)(struct lwp *, const void *, register_t *);
 
-#define ARG(args, i, type)	((type)((const register_t *)(args))[i])
-
 /* fo_read / fo_write of one file, as uio_move's transfer function. */
 static int
 xfer_read(void *arg, void *kbuf, size_t n, size_t *done)
@@ -149,8 +147,6 @@ sys_getppid(struct lwp *l, const void *args, register_t *rv)
 	*rv = l->l_proc->p_pptr != NULL ? l->l_proc->p_pptr->p_pid : 0;
 	return 0;
 }
-
-#define CRED(l)	((l)->l_proc->p_cred)
 
 int
 sys_getuid(struct lwp *l, const void *args, register_t *rv)

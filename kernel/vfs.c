@@ -295,7 +295,7 @@ vn_rdonly(struct vnode *vp)
 {
 	if (vp->v_mount == NULL)
 		return RUMP_EIO;	/* dead: its file system is gone */
-	return (vp->v_mount->mnt_flag & MNT_RDONLY) ? RUMP_EROFS : 0;
+	return (vp->v_mount->mnt_flag & RUMP_MNT_RDONLY) ? RUMP_EROFS : 0;
 }
 
 /* ---- the operations with the generic checks ---- */

@@ -9,18 +9,11 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-#define CRED(l)		((l)->l_proc->p_cred)
-
-/* NetBSD's <sys/stat.h>: tv_nsec values of utimensat(2) and futimens(2). */
-#define UTIME_NOW	((1 << 30) - 1)
-#define UTIME_OMIT	((1 << 30) - 2)
-
 /* LOOKUP_FOLLOW unless flag has AT_SYMLINK_NOFOLLOW. */
 static int
 follow_of(int flag)
 {
-	return (flag & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	return (flag & RUMP_AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
 }
 
 /* ---- the old path calls, now the *at forms from the working directory ---- */
@@ -29,22 +22,22 @@ int
 sys_link(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_linkat(l, AT_FDCWD, ARG(a, 0, const char *), AT_FDCWD,
-	    ARG(a, 1, const char *), 0);
+	return do_linkat(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    RUMP_AT_FDCWD, ARG(a, 1, const char *), 0);
 }
 
 int
 sys_symlink(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_symlinkat(l, ARG(a, 0, const char *), AT_FDCWD,
+	return do_symlinkat(l, ARG(a, 0, const char *), RUMP_AT_FDCWD,
 	    ARG(a, 1, const char *));
 }
 
 int
 sys_readlink(struct lwp *l, const void *a, register_t *rv)
 {
-	return do_readlinkat(l, AT_FDCWD, ARG(a, 0, const char *),
+	return do_readlinkat(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
 	    ARG(a, 1, char *), ARG(a, 2, size_t), rv);
 }
 
@@ -52,15 +45,16 @@ int
 sys_rename(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_renameat(l, AT_FDCWD, ARG(a, 0, const char *), AT_FDCWD,
-	    ARG(a, 1, const char *));
+	return do_renameat(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    RUMP_AT_FDCWD, ARG(a, 1, const char *));
 }
 
 int
 sys_access(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_accessat(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, int), 0);
+	return do_accessat(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    ARG(a, 1, int), 0);
 }
 
 /* ---- the *at calls ---- */
@@ -72,7 +66,7 @@ sys_linkat(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	return do_linkat(l, ARG(a, 0, int), ARG(a, 1, const char *),
 	    ARG(a, 2, int), ARG(a, 3, const char *),
-	    (ARG(a, 4, int) & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0);
+	    (ARG(a, 4, int) & RUMP_AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0);
 }
 
 /* symlinkat(path1, fd, path2): path2 from fd points at path1. */
@@ -144,7 +138,8 @@ int
 sys_lchmod(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return chmod_at(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, uint32_t), 0);
+	return chmod_at(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    ARG(a, 1, uint32_t), 0);
 }
 
 static int
@@ -175,8 +170,8 @@ int
 sys_lchown(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return chown_at(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, kuid_t),
-	    ARG(a, 2, kgid_t), 0);
+	return chown_at(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    ARG(a, 1, kuid_t), ARG(a, 2, kgid_t), 0);
 }
 
 /* ---- times ---- */
@@ -201,36 +196,38 @@ set_times(struct lwp *l, struct vnode *vp, const struct ktimespec *uts)
 
 	vnow(&now);
 	if (uts == NULL) {
-		ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
+		ts[0].tv_nsec = ts[1].tv_nsec = RUMP_UTIME_NOW;
 	} else {
 		ts[0] = uts[0];
 		ts[1] = uts[1];
 	}
 	for (int i = 0; i < 2; i++) {
-		if (ts[i].tv_nsec == UTIME_NOW)
+		if (ts[i].tv_nsec == RUMP_UTIME_NOW)
 			continue;
-		if (ts[i].tv_nsec == UTIME_OMIT)
+		if (ts[i].tv_nsec == RUMP_UTIME_OMIT)
 			continue;
 		if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000)
 			return RUMP_EINVAL;
 	}
-	if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
+	if (ts[0].tv_nsec == RUMP_UTIME_OMIT &&
+	    ts[1].tv_nsec == RUMP_UTIME_OMIT)
 		return 0;
 	if ((error = vn_rdonly(vp)) != 0)
 		return error;
-	bothnow = ts[0].tv_nsec == UTIME_NOW && ts[1].tv_nsec == UTIME_NOW;
+	bothnow = ts[0].tv_nsec == RUMP_UTIME_NOW &&
+	    ts[1].tv_nsec == RUMP_UTIME_NOW;
 	if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid)
 		error = bothnow ? vaccess(vp, CRED(l), VWRITE) : RUMP_EPERM;
 	if (error != 0)
 		return error;
 	for (int i = 0; i < 2; i++)
-		if (ts[i].tv_nsec == UTIME_NOW)
+		if (ts[i].tv_nsec == RUMP_UTIME_NOW)
 			ts[i] = now;
-	if (ts[0].tv_nsec != UTIME_OMIT) {
+	if (ts[0].tv_nsec != RUMP_UTIME_OMIT) {
 		va.va_mask |= VA_ATIME;
 		va.va_atime = ts[0];
 	}
-	if (ts[1].tv_nsec != UTIME_OMIT) {
+	if (ts[1].tv_nsec != RUMP_UTIME_OMIT) {
 		va.va_mask |= VA_MTIME;
 		va.va_mtime = ts[1];
 	}
@@ -252,14 +249,6 @@ times_in(const void *uts, struct ktimespec ts[2], const struct ktimespec **tsp)
 	return 0;
 }
 
-/* NetBSD's amd64 struct timeval: {int64 tv_sec; int32 tv_usec; pad}. */
-struct at_timeval {
-	int64_t tv_sec;
-	int32_t tv_usec;
-	uint32_t pad;
-};
-_Static_assert(sizeof(struct at_timeval) == 16, "NetBSD struct timeval is 16 bytes");
-
 /*
  * Copies in a user timeval pair as timespecs (utimes(2)): a tv_usec of
  * UTIME_NOW or UTIME_OMIT keeps its meaning, another outside [0, 1e6) is
@@ -268,7 +257,7 @@ _Static_assert(sizeof(struct at_timeval) == 16, "NetBSD struct timeval is 16 byt
 static int
 timevals_in(const void *utv, struct ktimespec ts[2], const struct ktimespec **tsp)
 {
-	struct at_timeval tv[2];
+	struct rump_timeval tv[2];
 	int error;
 
 	*tsp = NULL;
@@ -278,7 +267,8 @@ timevals_in(const void *utv, struct ktimespec ts[2], const struct ktimespec **ts
 		return error;
 	for (int i = 0; i < 2; i++) {
 		ts[i].tv_sec = tv[i].tv_sec;
-		if (tv[i].tv_usec == UTIME_NOW || tv[i].tv_usec == UTIME_OMIT)
+		if (tv[i].tv_usec == RUMP_UTIME_NOW ||
+		    tv[i].tv_usec == RUMP_UTIME_OMIT)
 			ts[i].tv_nsec = tv[i].tv_usec;
 		else if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
 			return RUMP_EINVAL;
@@ -368,5 +358,5 @@ sys___lutimes50(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if ((error = timevals_in(ARG(a, 1, const void *), buf, &ts)) != 0)
 		return error;
-	return times_at(l, AT_FDCWD, ARG(a, 0, const char *), 0, ts);
+	return times_at(l, RUMP_AT_FDCWD, ARG(a, 0, const char *), 0, ts);
 }

@@ -210,7 +210,7 @@ boot_root(struct lwp *l, const char *word)
 		refuse("root", word, why, 0);
 	ro_disk(l, &bm);
 	error = vfs_mountroot_disk(l, bm.type, bm.dev,
-	    MNT_FORCE | (bm.ro ? MNT_RDONLY : 0));
+	    RUMP_MNT_FORCE | (bm.ro ? RUMP_MNT_RDONLY : 0));
 	if (error != 0)
 		refuse("root", word, "cannot mount it as /", error);
 	follow_root(oldroot);
@@ -232,7 +232,7 @@ boot_mount(struct lwp *l, const char *word)
 		refuse("mount", word, "cannot make the mount point", error);
 	/* MNT_FORCE: a disk not cleanly unmounted mounts with a warning. */
 	error = vfs_domount(l, bm.type, bm.dev, bm.path,
-	    MNT_FORCE | (bm.ro ? MNT_RDONLY : 0), NULL, 0);
+	    RUMP_MNT_FORCE | (bm.ro ? RUMP_MNT_RDONLY : 0), NULL, 0);
 	if (error != 0)
 		refuse("mount", word, "cannot mount it", error);
 	kern_printf("boot: %s mounted on %s (%s%s)\n", bm.dev, bm.path,

@@ -13,8 +13,6 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
 struct vnode *
 proc_root(struct proc *p)
 {
@@ -90,7 +88,8 @@ sys_chroot(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if (l->l_proc->p_cred->euid != 0)
 		return RUMP_EPERM;
-	error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+	error = namei(l, RUMP_AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW,
+	    &nd);
 	if (error != 0)
 		return error;
 	error = change_root(l, nd.ni_vp);

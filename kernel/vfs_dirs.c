@@ -7,10 +7,6 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
-#define CRED(l)		((l)->l_proc->p_cred)
-
 /* ---- working directory ---- */
 
 static int
@@ -33,7 +29,8 @@ int
 sys_chdir(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
-	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+	int error = namei(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    LOOKUP_FOLLOW, &nd);
 
 	(void)rv;
 	if (error != 0)
@@ -190,7 +187,11 @@ static int
 fill_dirent(void *arg, const char *name, size_t nl, uint64_t ino,
     enum vtype type, int64_t nextoff)
 {
-	static const uint8_t dtype[] = { 0, 8, 4, 10, 2, 1, 6 };
+	/* The d_type of each enum vtype, in its order. */
+	static const uint8_t dtype[] = {
+		RUMP_DT_UNKNOWN, RUMP_DT_REG, RUMP_DT_DIR, RUMP_DT_LNK,
+		RUMP_DT_CHR, RUMP_DT_FIFO, RUMP_DT_BLK
+	};
 	struct dents *d = arg;
 	size_t reclen = (13 + nl + 1 + 7) & ~(size_t)7;
 	uint8_t *rec = d->buf + d->out;

@@ -11,8 +11,6 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
 static int
 set_flags(struct lwp *l, struct vnode *vp, unsigned long uflags)
 {
@@ -40,7 +38,7 @@ static int
 path_flags(struct lwp *l, const char *upath, unsigned long flags, int follow)
 {
 	struct nameidata nd;
-	int error = namei(l, AT_FDCWD, upath, follow, &nd);
+	int error = namei(l, RUMP_AT_FDCWD, upath, follow, &nd);
 
 	if (error != 0)
 		return error;

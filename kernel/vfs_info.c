@@ -6,8 +6,6 @@
  */
 #include "kern.h"
 
-#define ARG(args, i, type)	((type)((const register_t *)(args))[i])
-
 /* pathconf names (NetBSD's <unistd.h> _PC_*) and tmpfs's answers. */
 #define PC_LINK_MAX		1
 #define PC_NAME_MAX		4

@@ -1,20 +1,14 @@
 /*
  * What the file system call files share (vfs_open.c, vfs_stat.c,
- * vfs_names.c, vfs_dirs.c, vfs_at.c, vfs_pvio.c, fifo.c): NetBSD's *at(2) flags and the helpers behind the path,
- * descriptor and *at forms of each call, so that each form is one
- * implementation with a directory descriptor (AT_FDCWD for the old calls).
+ * vfs_names.c, vfs_dirs.c, vfs_at.c, vfs_pvio.c, fifo.c): the helpers
+ * behind the path, descriptor and *at forms of each call, so that each
+ * form is one implementation with a directory descriptor (RUMP_AT_FDCWD
+ * for the old calls). NetBSD's constants come from rump/rumpdefs.h.
  */
 #ifndef KERNEL_VFS_INT_H
 #define KERNEL_VFS_INT_H
 
 #include "kern.h"
-
-/* NetBSD's <fcntl.h> */
-#define AT_FDCWD		-100
-#define AT_EACCESS		0x100	/* faccessat: the effective ids */
-#define AT_SYMLINK_NOFOLLOW	0x200
-#define AT_SYMLINK_FOLLOW	0x400	/* linkat */
-#define AT_REMOVEDIR		0x800	/* unlinkat */
 
 /* NetBSD's struct stat of vp to user address ub. 0 or EFAULT. */
 int stat_out(struct vnode *vp, void *ub);

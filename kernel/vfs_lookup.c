@@ -9,7 +9,6 @@
 #include "kern.h"
 
 #define MAXSYMLINKS	32
-#define AT_FDCWD	-100
 
 static int
 copyinstr_path(const char *upath, char *buf, size_t size)
@@ -26,7 +25,7 @@ start_dir(struct lwp *l, int dirfd, const char *path, int *errp)
 
 	if (path[0] == '/')
 		return proc_root(l->l_proc);
-	if (dirfd == AT_FDCWD)
+	if (dirfd == RUMP_AT_FDCWD)
 		return l->l_proc->p_cwd;
 	fp = fd_get(l->l_proc->p_fd, dirfd);
 	if (fp == NULL) {

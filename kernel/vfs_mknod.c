@@ -21,13 +21,6 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
-#define S_IFMT		0170000
-#define S_IFIFO		0010000
-#define S_IFCHR		0020000
-#define S_IFBLK		0060000
-#define S_IFREG		0100000
 #define NODEV		((uint64_t)-1)
 
 int
@@ -60,19 +53,19 @@ do_mknodat(struct lwp *l, int dirfd, const char *upath, uint32_t mode,
 	struct vnode *vp;
 	int error;
 
-	if ((mode & S_IFMT) == S_IFIFO && dev == 0)
+	if ((mode & RUMP_S_IFMT) == RUMP_S_IFIFO && dev == 0)
 		return do_mkfifoat(l, dirfd, upath, mode & 07777);
 	if (l->l_proc->p_cred->euid != 0)
 		return RUMP_EPERM;
 	memset(&va, 0, sizeof(va));
-	switch (mode & S_IFMT) {
-	case S_IFCHR:
+	switch (mode & RUMP_S_IFMT) {
+	case RUMP_S_IFCHR:
 		va.va_type = VCHR;
 		break;
-	case S_IFBLK:
+	case RUMP_S_IFBLK:
 		va.va_type = VBLK;
 		break;
-	case S_IFREG:
+	case RUMP_S_IFREG:
 		va.va_type = VREG;
 		dev = 0;
 		break;
@@ -103,7 +96,7 @@ int
 sys___mknod50(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_mknodat(l, AT_FDCWD, ARG(a, 0, const char *),
+	return do_mknodat(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
 	    ARG(a, 1, uint32_t), ARG(a, 2, uint64_t));
 }
 

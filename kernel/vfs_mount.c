@@ -7,8 +7,6 @@
 
 #include "kern.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-#define CRED(l)		((l)->l_proc->p_cred)
 #define VFS_NAMELEN	32		/* NetBSD's _VFS_NAMELEN */
 #define MOUNT_ARGS_MAX	4096		/* a file system's mount argument */
 
@@ -53,7 +51,8 @@ mount_alloc(const struct vfsops *ops, int flags, const char *from,
 int
 vfs_mountroot(void)
 {
-	struct mount *mp = mount_alloc(&tmpfs_vfsops, MNT_ROOTFS, "tmpfs", "/");
+	struct mount *mp = mount_alloc(&tmpfs_vfsops, RUMP_MNT_ROOTFS, "tmpfs",
+	    "/");
 	int error;
 
 	if (mp == NULL)
@@ -91,8 +90,8 @@ vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
 		return RUMP_EBUSY;		/* once, at boot */
 	if ((error = mount_device(l, from, &bd)) != 0)
 		return error;
-	mp = mount_alloc(ops, MNT_ROOTFS | (flags & (MNT_RDONLY | MNT_FORCE)),
-	    from, "/");
+	mp = mount_alloc(ops, RUMP_MNT_ROOTFS |
+	    (flags & (RUMP_MNT_RDONLY | RUMP_MNT_FORCE)), from, "/");
 	if (mp == NULL)
 		return RUMP_ENOMEM;
 	mp->mnt_blk = bd;
@@ -102,7 +101,7 @@ vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
 		kmem_free(mp, sizeof(*mp));
 		return error;
 	}
-	mp->mnt_flag &= ~MNT_FORCE;
+	mp->mnt_flag &= ~RUMP_MNT_FORCE;
 	error = mp->mnt_root->v_op->vop_lookup(mp->mnt_root, "dev", &ddev);
 	if (error == RUMP_ENOENT)
 		error = vn_create_node(mp->mnt_root, "dev", VDIR, 0755,
@@ -122,7 +121,7 @@ vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
 	/* The old root keeps rootvnode's and the mount's references: harmless. */
 	old->mnt_root = kdev;		/* the lookup's reference */
 	old->mnt_vnodecovered = ddev;	/* the lookup's reference */
-	old->mnt_flag &= ~MNT_ROOTFS;
+	old->mnt_flag &= ~RUMP_MNT_ROOTFS;
 	strcpy(old->mnt_on, "/dev");
 	ddev->v_mountedhere = old;
 	devmount = old;
@@ -169,7 +168,7 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 
 	if (CRED(l)->euid != 0)
 		return RUMP_EPERM;
-	if (flags & MNT_UPDATE)
+	if (flags & RUMP_MNT_UPDATE)
 		return RUMP_EOPNOTSUPP;	/* changing a mount's flags: not done */
 	if (ops == NULL)
 		return RUMP_ENODEV;
@@ -191,8 +190,9 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 		return vp->v_type != VDIR ? RUMP_ENOTDIR : RUMP_EBUSY;
 	}
 	/* MNT_FORCE at mount: a file system not cleanly unmounted too. */
-	mp = mount_alloc(ops, flags & (MNT_RDONLY | MNT_NOEXEC | MNT_NOSUID |
-	    MNT_NODEV | MNT_FORCE), bd != NULL ? from : fstype, on);
+	mp = mount_alloc(ops, flags & (RUMP_MNT_RDONLY | RUMP_MNT_NOEXEC |
+	    RUMP_MNT_NOSUID | RUMP_MNT_NODEV | RUMP_MNT_FORCE),
+	    bd != NULL ? from : fstype, on);
 	if (mp == NULL) {
 		nd_done(&nd);
 		return RUMP_ENOMEM;
@@ -217,7 +217,7 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 		return error;
 	}
 	mp->mnt_unmounting = false;
-	mp->mnt_flag &= ~MNT_FORCE;
+	mp->mnt_flag &= ~RUMP_MNT_FORCE;
 	mp->mnt_vnodecovered = vp;	/* nd's reference */
 	vp->v_mountedhere = mp;
 	return 0;
@@ -289,7 +289,7 @@ int
 sys_unmount(struct lwp *l, const void *a, register_t *rv)
 {
 	int flags = ARG(a, 1, int), error;
-	bool force = (flags & MNT_FORCE) != 0;
+	bool force = (flags & RUMP_MNT_FORCE) != 0;
 	struct nameidata nd;
 	struct mount *mp, **pp;
 	struct vnode *covered;
@@ -335,32 +335,12 @@ sys_unmount(struct lwp *l, const void *a, register_t *rv)
 
 /* ---- statvfs ---- */
 
-/*
- * NetBSD's amd64 struct statvfs of these calls (the layout of NetBSD 3 to
- * 9, which 356-358 keep: <compat/sys/statvfs.h> struct statvfs90).
- */
-struct nb_statvfs {
-	uint64_t f_flag;
-	uint64_t f_bsize;
-	uint64_t f_frsize;
-	uint64_t f_iosize;
-	uint64_t f_blocks, f_bfree, f_bavail, f_bresvd;
-	uint64_t f_files, f_ffree, f_favail, f_fresvd;
-	uint64_t f_syncreads, f_syncwrites, f_asyncreads, f_asyncwrites;
-	int32_t f_fsidx[2];
-	uint64_t f_fsid;
-	uint64_t f_namemax;
-	uint32_t f_owner;
-	uint32_t f_spare[4];
-	char f_fstypename[VFS_NAMELEN];
-	char f_mntonname[MNAMELEN];
-	char f_mntfromname[MNAMELEN];
-};
-_Static_assert(sizeof(struct nb_statvfs) == 2256, "NetBSD statvfs90 is 2256 bytes");
+_Static_assert(sizeof(struct rump_statvfs) == 2256,
+    "NetBSD's statvfs90 is 2256 bytes");
 
 /* Fills *st for mp. */
 static int
-statvfs_fill(struct mount *mp, struct nb_statvfs *st)
+statvfs_fill(struct mount *mp, struct rump_statvfs *st)
 {
 	struct kstatvfs sb;
 	int error;
@@ -369,8 +349,9 @@ statvfs_fill(struct mount *mp, struct nb_statvfs *st)
 	if ((error = mp->mnt_op->vfs_statvfs(mp, &sb)) != 0)
 		return error;
 	memset(st, 0, sizeof(*st));
-	st->f_flag = (uint64_t)(mp->mnt_flag & (MNT_RDONLY | MNT_NOEXEC |
-	    MNT_NOSUID | MNT_NODEV | MNT_ROOTFS)) | MNT_LOCAL;
+	st->f_flag = (uint64_t)(mp->mnt_flag & (RUMP_MNT_RDONLY |
+	    RUMP_MNT_NOEXEC | RUMP_MNT_NOSUID | RUMP_MNT_NODEV |
+	    RUMP_MNT_ROOTFS)) | RUMP_MNT_LOCAL;
 	st->f_bsize = st->f_frsize = sb.f_bsize;
 	st->f_iosize = sb.f_iosize;
 	st->f_blocks = sb.f_blocks;
@@ -393,7 +374,7 @@ statvfs_fill(struct mount *mp, struct nb_statvfs *st)
 static int
 statvfs_out(struct vnode *vp, void *ubuf)
 {
-	struct nb_statvfs *st;
+	struct rump_statvfs *st;
 	int error;
 
 	if (vp->v_mount == NULL)
@@ -446,8 +427,8 @@ int
 sys_getvfsstat(struct lwp *l, const void *a, register_t *rv)
 {
 	char *ubuf = ARG(a, 0, char *);
-	size_t max = ARG(a, 1, size_t) / sizeof(struct nb_statvfs), n = 0;
-	struct nb_statvfs *st;
+	size_t max = ARG(a, 1, size_t) / sizeof(struct rump_statvfs), n = 0;
+	struct rump_statvfs *st;
 	int error = 0;
 
 	(void)l;

@@ -8,10 +8,6 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
-#define CRED(l)		((l)->l_proc->p_cred)
-
 /* ---- names ---- */
 
 /* Looks up the parent of a name to create; EEXIST if it exists. */
@@ -52,7 +48,8 @@ int
 sys_mkdir(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_mkdir(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, uint32_t));
+	return do_mkdir(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    ARG(a, 1, uint32_t));
 }
 
 int
@@ -72,7 +69,7 @@ may_remove(struct lwp *l, struct vnode *dvp, struct vnode *vp)
 	if (error == 0 && ((vp->v_flags & (IMMUTABLE | APPEND)) ||
 	    (dvp->v_flags & APPEND)))
 		error = RUMP_EPERM;
-	if (error == 0 && (dvp->v_mode & 01000) && CRED(l)->euid != 0 &&
+	if (error == 0 && (dvp->v_mode & RUMP_S_ISVTX) && CRED(l)->euid != 0 &&
 	    CRED(l)->euid != vp->v_uid && CRED(l)->euid != dvp->v_uid)
 		error = RUMP_EPERM;
 	return error;
@@ -115,14 +112,14 @@ int
 sys_unlink(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_remove(l, AT_FDCWD, ARG(a, 0, const char *), false);
+	return do_remove(l, RUMP_AT_FDCWD, ARG(a, 0, const char *), false);
 }
 
 int
 sys_rmdir(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_remove(l, AT_FDCWD, ARG(a, 0, const char *), true);
+	return do_remove(l, RUMP_AT_FDCWD, ARG(a, 0, const char *), true);
 }
 
 int
@@ -130,7 +127,7 @@ sys_unlinkat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
 	return do_remove(l, ARG(a, 0, int), ARG(a, 1, const char *),
-	    (ARG(a, 2, int) & AT_REMOVEDIR) != 0);
+	    (ARG(a, 2, int) & RUMP_AT_REMOVEDIR) != 0);
 }
 
 int

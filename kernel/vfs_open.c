@@ -8,21 +8,6 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
-/* NetBSD open(2) flags */
-#define O_ACCMODE	0x00000003
-#define O_NONBLOCK	0x00000004
-#define O_APPEND	0x00000008
-#define O_NOFOLLOW	0x00000100
-#define O_CREAT		0x00000200
-#define O_TRUNC		0x00000400
-#define O_EXCL		0x00000800
-#define O_DIRECTORY	0x00200000
-#define O_CLOEXEC	0x00400000
-
-#define CRED(l)		((l)->l_proc->p_cred)
-
 /* ---- open files on vnodes ---- */
 
 static int
@@ -65,7 +50,8 @@ static int
 vf_poll(struct file *fp, int events)
 {
 	(void)fp;
-	return events & (0x1 | 0x4 | 0x40);	/* POLLIN|POLLOUT|POLLRDNORM: always ready */
+	/* Always ready. */
+	return events & (RUMP_POLLIN | RUMP_POLLOUT | RUMP_POLLRDNORM);
 }
 
 static int
@@ -95,16 +81,17 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 	struct file *fp;
 	int error, fd, acc = 0, fflag;
 
-	if ((oflags & O_ACCMODE) == O_ACCMODE)
+	if ((oflags & RUMP_O_ACCMODE) == RUMP_O_ACCMODE)
 		return RUMP_EINVAL;
-	fflag = (oflags & O_ACCMODE) + 1;	/* FREAD / FWRITE, as FFLAGS() */
-	if (oflags & O_NONBLOCK)
+	/* FREAD / FWRITE, as FFLAGS() */
+	fflag = (oflags & RUMP_O_ACCMODE) + 1;
+	if (oflags & RUMP_O_NONBLOCK)
 		fflag |= FNONBLOCK;
-	if (oflags & O_APPEND)
+	if (oflags & RUMP_O_APPEND)
 		fflag |= FAPPEND;
-	if (oflags & O_CREAT) {
+	if (oflags & RUMP_O_CREAT) {
 		error = namei(l, dirfd, upath,
-		    (oflags & (O_EXCL | O_NOFOLLOW)) ? LOOKUP_PARENT :
+		    (oflags & (RUMP_O_EXCL | RUMP_O_NOFOLLOW)) ? LOOKUP_PARENT :
 		    LOOKUP_PARENT | LOOKUP_FOLLOW, &nd);
 		if (error != 0)
 			return error;
@@ -118,8 +105,8 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 				nd_done(&nd);
 				return error;
 			}
-			oflags &= ~O_TRUNC;
-		} else if (oflags & O_EXCL) {
+			oflags &= ~RUMP_O_TRUNC;
+		} else if (oflags & RUMP_O_EXCL) {
 			nd_done(&nd);
 			return RUMP_EEXIST;
 		}
@@ -127,7 +114,7 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		nd.ni_dvp = NULL;
 	} else {
 		error = namei(l, dirfd, upath,
-		    (oflags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd);
+		    (oflags & RUMP_O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd);
 		if (error != 0)
 			return error;
 	}
@@ -136,7 +123,7 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		nd_done(&nd);
 		return RUMP_ELOOP;		/* O_NOFOLLOW on a symlink */
 	}
-	if ((oflags & O_DIRECTORY) && vp->v_type != VDIR) {
+	if ((oflags & RUMP_O_DIRECTORY) && vp->v_type != VDIR) {
 		nd_done(&nd);
 		return RUMP_ENOTDIR;
 	}
@@ -160,7 +147,8 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 	if (fflag & FWRITE)
 		acc |= VWRITE;
 	if ((error = vaccess(vp, CRED(l), acc)) != 0 ||
-	    ((oflags & O_TRUNC) && (fflag & FWRITE) && vp->v_type == VREG &&
+	    ((oflags & RUMP_O_TRUNC) && (fflag & FWRITE) &&
+	    vp->v_type == VREG &&
 	    (error = vn_truncate(vp, 0)) != 0)) {
 		nd_done(&nd);
 		return error;
@@ -185,7 +173,7 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		file_release(fp);
 		return error;
 	}
-	if (oflags & O_CLOEXEC)
+	if (oflags & RUMP_O_CLOEXEC)
 		l->l_proc->p_fd->cloexec[fd] = 1;
 	*rv = fd;
 	return 0;
@@ -194,8 +182,8 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 int
 sys_open(struct lwp *l, const void *a, register_t *rv)
 {
-	return do_open(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, int),
-	    ARG(a, 2, uint32_t), rv);
+	return do_open(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    ARG(a, 1, int), ARG(a, 2, uint32_t), rv);
 }
 
 int
@@ -220,9 +208,9 @@ sys_lseek(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_ESPIPE;
 	vp = fp->data;
 	switch (ARG(a, 3, int)) {
-	case 0: base = 0; break;
-	case 1: base = fp->offset; break;
-	case 2: base = vp->v_size; break;
+	case RUMP_SEEK_SET: base = 0; break;
+	case RUMP_SEEK_CUR: base = fp->offset; break;
+	case RUMP_SEEK_END: base = vp->v_size; break;
 	default: return RUMP_EINVAL;
 	}
 	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)

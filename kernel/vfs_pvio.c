@@ -6,8 +6,6 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-#define IOV_MAX		1024		/* NetBSD's <limits.h> */
 #define SSIZE_MAX	INT64_MAX
 
 /* NetBSD's amd64 struct iovec. */
@@ -35,7 +33,7 @@ positioned_vec(struct lwp *l, const void *a, register_t *rv, bool write)
 		return RUMP_EBADF;
 	if (fp->ops != &vnode_fileops)
 		return RUMP_ESPIPE;
-	if (cnt <= 0 || cnt > IOV_MAX)
+	if (cnt <= 0 || cnt > RUMP_IOV_MAX)
 		return RUMP_EINVAL;
 	io.vp = fp->data;
 	if (io.off < 0 && io.vp->v_type != VCHR)

@@ -8,50 +8,29 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
-#define S_IFIFO		0010000
-#define S_IFCHR		0020000
-#define S_IFDIR		0040000
-#define S_IFBLK		0060000
-#define S_IFREG		0100000
-#define S_IFLNK		0120000
-
 #define BLKSIZE		4096		/* st_blksize: the transfer size to use */
-
-#define CRED(l)		((l)->l_proc->p_cred)
 
 /* ---- stat ---- */
 
-/* NetBSD's amd64 struct stat (__stat50), 152 bytes (doc/rump_sp.md). */
-struct nb_stat {
-	uint64_t st_dev;
-	uint32_t st_mode;
-	uint32_t pad0;
-	uint64_t st_ino;
-	uint32_t st_nlink;
-	uint32_t st_uid;
-	uint32_t st_gid;
-	uint32_t pad1;
-	uint64_t st_rdev;
-	struct ktimespec st_atim, st_mtim, st_ctim, st_birthtim;
-	int64_t st_size;
-	int64_t st_blocks;
-	int32_t st_blksize;
-	uint32_t st_flags;
-	uint32_t st_gen;
-	uint32_t st_spare[2];
-	uint32_t pad2;
-};
-_Static_assert(sizeof(struct nb_stat) == 152, "NetBSD struct stat is 152 bytes");
+_Static_assert(sizeof(struct rump_stat) == 152,
+    "NetBSD's amd64 struct stat (__stat50) is 152 bytes");
+
+static struct rump_timespec
+ts_out(struct ktimespec ts)
+{
+	return (struct rump_timespec){ .tv_sec = ts.tv_sec,
+	    .tv_nsec = ts.tv_nsec };
+}
 
 int
 stat_out(struct vnode *vp, void *ub)
 {
+	/* The file type bits of each enum vtype, in its order. */
 	static const uint32_t fmt[] = {
-		0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO, S_IFBLK
+		0, RUMP_S_IFREG, RUMP_S_IFDIR, RUMP_S_IFLNK, RUMP_S_IFCHR,
+		RUMP_S_IFIFO, RUMP_S_IFBLK
 	};
-	struct nb_stat st;
+	struct rump_stat st;
 
 	memset(&st, 0, sizeof(st));
 	/* A dead vnode (forced unmount) keeps its attributes, on no device. */
@@ -62,10 +41,10 @@ stat_out(struct vnode *vp, void *ub)
 	st.st_uid = vp->v_uid;
 	st.st_gid = vp->v_gid;
 	st.st_rdev = vp->v_type == VCHR || vp->v_type == VBLK ? vp->v_rdev : 0;
-	st.st_atim = vp->v_atime;
-	st.st_mtim = vp->v_mtime;
-	st.st_ctim = vp->v_ctime;
-	st.st_birthtim = vp->v_btime;
+	st.st_atim = ts_out(vp->v_atime);
+	st.st_mtim = ts_out(vp->v_mtime);
+	st.st_ctim = ts_out(vp->v_ctime);
+	st.st_birthtim = ts_out(vp->v_btime);
 	st.st_size = vp->v_size;
 	st.st_blocks = (int64_t)(vp->v_bytes / 512);	/* holes take none */
 	st.st_blksize = BLKSIZE;
@@ -90,15 +69,16 @@ int
 sys_stat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return path_stat(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, void *),
-	    LOOKUP_FOLLOW);
+	return path_stat(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    ARG(a, 1, void *), LOOKUP_FOLLOW);
 }
 
 int
 sys_lstat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return path_stat(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, void *), 0);
+	return path_stat(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    ARG(a, 1, void *), 0);
 }
 
 /* The vnode behind fd, or NULL with *errp set (EBADF, or EINVAL for pipes). */
@@ -122,7 +102,7 @@ int
 sys_fstat(struct lwp *l, const void *a, register_t *rv)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
-	struct nb_stat st;
+	struct rump_stat st;
 
 	(void)rv;
 	if (fp == NULL)
@@ -130,7 +110,8 @@ sys_fstat(struct lwp *l, const void *a, register_t *rv)
 	if (fp->ops == &vnode_fileops)
 		return stat_out(fp->data, ARG(a, 1, void *));
 	memset(&st, 0, sizeof(st));	/* a pipe or the boot console */
-	st.st_mode = fp->ops == &pipe_fileops ? S_IFIFO | 0600 : S_IFCHR | 0600;
+	st.st_mode = (fp->ops == &pipe_fileops ? RUMP_S_IFIFO : RUMP_S_IFCHR) |
+	    0600;
 	st.st_blksize = BLKSIZE;
 	return copyout(&st, ARG(a, 1, void *), sizeof(st));
 }
@@ -182,7 +163,8 @@ int
 sys_chmod(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
-	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+	int error = namei(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    LOOKUP_FOLLOW, &nd);
 
 	(void)rv;
 	if (error != 0)
@@ -206,7 +188,8 @@ int
 sys_chown(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
-	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+	int error = namei(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    LOOKUP_FOLLOW, &nd);
 
 	(void)rv;
 	if (error != 0)
@@ -226,20 +209,15 @@ sys_fchown(struct lwp *l, const void *a, register_t *rv)
 	return vp == NULL ? error : set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
 }
 
-/* NetBSD's amd64 struct timeval: {int64 tv_sec; int32 tv_usec; pad}. */
-struct nb_timeval {
-	int64_t tv_sec;
-	int32_t tv_usec;
-	uint32_t pad;
-};
-_Static_assert(sizeof(struct nb_timeval) == 16, "NetBSD struct timeval is 16 bytes");
+_Static_assert(sizeof(struct rump_timeval) == 16,
+    "NetBSD's amd64 struct timeval is 16 bytes");
 
 int
 sys_utimes(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
 	const void *utv = ARG(a, 1, const void *);
-	struct nb_timeval tv[2];
+	struct rump_timeval tv[2];
 	struct vattr va;
 	struct vnode *vp;
 	int error;
@@ -253,8 +231,8 @@ sys_utimes(struct lwp *l, const void *a, register_t *rv)
 			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
 				return RUMP_EINVAL;
 	}
-	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW,
-	    &nd)) != 0)
+	if ((error = namei(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    LOOKUP_FOLLOW, &nd)) != 0)
 		return error;
 	vp = nd.ni_vp;
 	va.va_mask = VA_ATIME | VA_MTIME;
@@ -284,7 +262,8 @@ int
 sys_truncate(struct lwp *l, const void *a, register_t *rv)
 {
 	struct nameidata nd;
-	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+	int error = namei(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
+	    LOOKUP_FOLLOW, &nd);
 
 	(void)rv;
 	if (error != 0)
@@ -327,14 +306,14 @@ do_accessat(struct lwp *l, int dirfd, const char *upath, int mode, int flag)
 	int error;
 	struct kauth_cred real;
 
-	if (mode & ~7)
+	if (mode & ~(RUMP_R_OK | RUMP_W_OK | RUMP_X_OK))
 		return RUMP_EINVAL;
 	if ((error = namei(l, dirfd, upath,
-	    (flag & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd)) != 0)
+	    (flag & RUMP_AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd)) != 0)
 		return error;
 	/* access(2) checks with the real ids; AT_EACCESS with the effective. */
 	real = *CRED(l);
-	if (!(flag & AT_EACCESS)) {
+	if (!(flag & RUMP_AT_EACCESS)) {
 		real.euid = real.uid;
 		real.egid = real.gid;
 	}

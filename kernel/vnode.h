@@ -265,16 +265,6 @@ struct mount {
 	char mnt_on[MNAMELEN];		/* "/", "/data" */
 };
 
-/* NetBSD's mount flags (<sys/fstypes.h>) that this kernel knows. */
-#define MNT_RDONLY	0x00000001
-#define MNT_NOEXEC	0x00000004
-#define MNT_NOSUID	0x00000008
-#define MNT_NODEV	0x00000010
-#define MNT_LOCAL	0x00001000
-#define MNT_ROOTFS	0x00004000
-#define MNT_UPDATE	0x00010000
-#define MNT_FORCE	0x00080000
-
 /* The file system at "/", first of the mount table (mnt_next). */
 extern struct mount *rootmount;
 

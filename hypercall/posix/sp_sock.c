@@ -16,16 +16,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser_sp.h"
 #include "posix.h"
 
-#define NB_EINVAL		22
-#define NB_ENAMETOOLONG		63
-#define NB_ERANGE		34
-#define NB_EOPNOTSUPP		45
-#define NB_ENOMEM		12
-#define NB_ENOTCONN		57
-#define NB_EPIPE		32
 #define SEND_TIMEOUT_MS		30000	/* a client that reads nothing */
 
 struct sp_listener {
@@ -54,7 +48,7 @@ parse_tcp(const char *a, union addr *u, socklen_t *lenp)
 	unsigned long port = 0;
 
 	if (colon == NULL || (size_t)(colon - a) >= sizeof(host))
-		return NB_EINVAL;
+		return RUMP_EINVAL;
 	memcpy(host, a, (size_t)(colon - a));
 	host[colon - a] = '\0';
 	memset(u, 0, sizeof(*u));
@@ -62,14 +56,14 @@ parse_tcp(const char *a, union addr *u, socklen_t *lenp)
 	if (strcmp(host, "*") == 0 || strcmp(host, "0") == 0)
 		u->in.sin_addr.s_addr = htonl(INADDR_ANY);
 	else if (inet_pton(AF_INET, host, &u->in.sin_addr) != 1)
-		return NB_EINVAL;
+		return RUMP_EINVAL;
 	for (p = colon + 1; *p >= '0' && *p <= '9'; p++) {
 		port = port * 10 + (unsigned long)(*p - '0');
 		if (port >= 65536)
-			return NB_ERANGE;
+			return RUMP_ERANGE;
 	}
 	if (p == colon + 1 || (*p != '\0' && *p != '/'))
-		return NB_EINVAL;
+		return RUMP_EINVAL;
 	u->in.sin_port = htons((uint16_t)port);
 	*lenp = sizeof(u->in);
 	return 0;
@@ -84,17 +78,17 @@ parse_unix(const char *path, union addr *u, socklen_t *lenp)
 	memset(u, 0, sizeof(*u));
 	u->un.sun_family = AF_UNIX;
 	if (path[0] == '\0')
-		return NB_EINVAL;
+		return RUMP_EINVAL;
 	if (path[0] == '/') {
 		n = snprintf(u->un.sun_path, sizeof(u->un.sun_path), "%s", path);
 	} else {
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return NB_ENAMETOOLONG;
+			return RUMP_ENAMETOOLONG;
 		n = snprintf(u->un.sun_path, sizeof(u->un.sun_path), "%s/%s",
 		    cwd, path);
 	}
 	if (n < 0 || (size_t)n >= sizeof(u->un.sun_path))
-		return NB_ENAMETOOLONG;
+		return RUMP_ENAMETOOLONG;
 	*lenp = sizeof(u->un);
 	return 0;
 }
@@ -110,19 +104,19 @@ sock_listen(const char *url, struct sp_listener **lp)
 	int error, one = 1;
 
 	if (sep == NULL || (slen = (size_t)(sep - url)) > 15)
-		return NB_EINVAL;
+		return RUMP_EINVAL;
 	if (slen == 3 && strncmp(url, "tcp", 3) == 0)
 		error = parse_tcp(sep + 3, &a, &alen);
 	else if (slen == 4 && strncmp(url, "unix", 4) == 0)
 		error = parse_unix(sep + 3, &a, &alen);
 	else if (slen == 4 && strncmp(url, "tcp6", 4) == 0)
-		error = NB_EOPNOTSUPP;
+		error = RUMP_EOPNOTSUPP;
 	else
-		error = NB_EINVAL;
+		error = RUMP_EINVAL;
 	if (error != 0)
 		return error;
 	if ((l = calloc(1, sizeof(*l))) == NULL)
-		return NB_ENOMEM;
+		return RUMP_ENOMEM;
 	l->fd = socket(a.sa.sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (l->fd < 0) {
 		error = posix_errno(errno);
@@ -152,12 +146,12 @@ sock_accept(struct sp_listener *l, struct sp_sock **sp)
 
 	for (;;) {
 		if (__atomic_load_n(&l->closed, __ATOMIC_ACQUIRE))
-			return NB_ENOTCONN;
+			return RUMP_ENOTCONN;
 		fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd >= 0)
 			break;
 		if (__atomic_load_n(&l->closed, __ATOMIC_ACQUIRE))
-			return NB_ENOTCONN;
+			return RUMP_ENOTCONN;
 		/* Out of descriptors or an aborted connection: keep serving. */
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM)
@@ -169,7 +163,7 @@ sock_accept(struct sp_listener *l, struct sp_sock **sp)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if ((s = malloc(sizeof(*s))) == NULL) {
 		close(fd);
-		return NB_ENOMEM;
+		return RUMP_ENOMEM;
 	}
 	s->fd = fd;
 	s->pos = s->end = 0;
@@ -209,7 +203,7 @@ sock_recv(struct sp_sock *s, void *buf, size_t len)
 		else
 			n = recv(s->fd, s->buf, sizeof(s->buf), 0);
 		if (n == 0)
-			return NB_ENOTCONN;
+			return RUMP_ENOTCONN;
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -262,7 +256,7 @@ sock_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 			/* Stuck for the whole timeout: this client is dropped. */
 			shutdown(s->fd, SHUT_RDWR);
 		}
-		return NB_EPIPE;
+		return RUMP_EPIPE;
 	}
 	return 0;
 }

@@ -49,10 +49,12 @@
 #define RUMP_EPROTOTYPE		41
 #define RUMP_ENOPROTOOPT	42
 #define RUMP_EPROTONOSUPPORT	43
+#define RUMP_ESOCKTNOSUPPORT	44
 #define RUMP_EOPNOTSUPP		45
 #define RUMP_EAFNOSUPPORT	47
 #define RUMP_EADDRINUSE		48
 #define RUMP_EADDRNOTAVAIL	49
+#define RUMP_ECONNABORTED	53
 #define RUMP_ECONNRESET		54
 #define RUMP_ENOBUFS		55
 #define RUMP_EISCONN		56
@@ -93,6 +95,7 @@
 #define RUMP_O_EXCL		0x00000800
 #define RUMP_O_DIRECTORY	0x00200000
 #define RUMP_O_CLOEXEC		0x00400000
+#define RUMP_O_NOSIGPIPE	0x01000000
 
 #define RUMP_AT_FDCWD		-100
 #define RUMP_AT_EACCESS		0x100
@@ -109,6 +112,9 @@
 #define RUMP_S_IFREG		0100000
 #define RUMP_S_IFLNK		0120000
 #define RUMP_S_IFBLK		0060000
+#define RUMP_S_ISUID		0004000
+#define RUMP_S_ISGID		0002000
+#define RUMP_S_ISVTX		0001000	/* sticky: only owners remove */
 
 /* NetBSD's file flags (chflags(2), st_flags). */
 #define RUMP_UF_SETTABLE	0x0000ffff
@@ -154,8 +160,13 @@
 
 #define RUMP_FIONREAD		0x4004667fUL
 #define RUMP_FIONBIO		0x8004667eUL
+/* Disk ioctls (NetBSD's <sys/dkio.h>, <sys/disk.h>). */
+#define RUMP_DIOCGMEDIASIZE	0x40086484UL	/* _IOR('d', 132, off_t) */
+#define RUMP_DIOCGSECTORSIZE	0x40046485UL	/* _IOR('d', 133, u_int) */
+#define RUMP_DIOCCACHESYNC	0x80046476UL	/* _IOW('d', 118, int) */
 
 #define RUMP_POLLIN		0x0001
+#define RUMP_POLLPRI		0x0002
 #define RUMP_POLLOUT		0x0004
 #define RUMP_POLLERR		0x0008
 #define RUMP_POLLHUP		0x0010
@@ -200,6 +211,7 @@
 
 #define RUMP_CTL_KERN		1
 #define RUMP_CTL_HW		6
+#define RUMP_CTL_MAXNAME	12	/* levels of a sysctl name */
 #define RUMP_KERN_OSTYPE	1
 #define RUMP_KERN_OSRELEASE	2
 #define RUMP_KERN_HOSTNAME	10
@@ -208,14 +220,18 @@
 #define RUMP_KERN_NPROCS	1024
 #define RUMP_KERN_NLWPS		1025
 #define RUMP_KERN_NFILES	1026
+#define RUMP_HW_NCPU		3
 #define RUMP_HW_PAGESIZE	7
 #define RUMP_HW_PHYSMEM64	13
 
+#define RUMP_DT_UNKNOWN		0
 #define RUMP_DT_FIFO		1
 #define RUMP_DT_CHR		2
 #define RUMP_DT_DIR		4
+#define RUMP_DT_BLK		6
 #define RUMP_DT_REG		8
 #define RUMP_DT_LNK		10
+#define RUMP_DT_SOCK		12
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -298,6 +314,9 @@ struct rump_statvfs {
 #define RUMP_MOUNT_TMPFS	"tmpfs"
 #define RUMP_MOUNT_EXT2FS	"ext2fs"
 #define RUMP_MNT_RDONLY		0x00000001
+#define RUMP_MNT_NOEXEC		0x00000004
+#define RUMP_MNT_NOSUID		0x00000008
+#define RUMP_MNT_NODEV		0x00000010
 #define RUMP_MNT_LOCAL		0x00001000
 #define RUMP_MNT_ROOTFS		0x00004000
 #define RUMP_MNT_UPDATE		0x00010000
@@ -324,6 +343,12 @@ struct rump_sockaddr_in {
 	uint32_t sin_addr;
 	uint8_t sin_zero[8];
 };
+/* struct pollfd of poll(2) and pollts(2): 8 bytes. */
+struct rump_pollfd {
+	int32_t fd;
+	int16_t events;		/* RUMP_POLL* */
+	int16_t revents;
+};
 /* struct timeval (setsockopt SO_*TIMEO, select): 16 bytes. */
 struct rump_timeval {
 	int64_t tv_sec;
@@ -335,13 +360,13 @@ struct rump_timeval {
 #define RUMP_NGROUPS		16
 #define RUMP_MAXCOMLEN		16
 #define RUMP_PATH_MAX		1024
+#define RUMP_IOV_MAX		1024	/* iovecs of readv(2) and friends */
 
 #define RUMP_RB_AUTOBOOT	0
 #define RUMP_RB_NOSYNC		0x4
 #define RUMP_RB_HALT		0x8
 #define RUMP_RB_DUMP		0x100
 #define RUMP_RB_POWERDOWN	0x808
-
 
 /* Resource limits (getrlimit/setrlimit), resource usage, sessions. */
 #define RUMP_RLIMIT_CPU		0
@@ -376,6 +401,7 @@ struct rump_rusage {			/* NetBSD's struct rusage, 144 bytes */
 #define RUMP_MAXLOGNAME		16	/* login names, NUL included */
 #define RUMP_NSIG		64	/* signals are 1 .. RUMP_NSIG - 1 */
 #define RUMP_SIGKILL		9
+#define RUMP_SIGPIPE		13
 #define RUMP_SIGTERM		15
 #define RUMP_SIGXFSZ		25
 #define RUMP_CLOCK_VIRTUAL	1

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kern.h"
-#include "../blk.h"
+#include "kern.h"
+#include "blk.h"
 #include "buf.h"
 
 #define NHASH		4096

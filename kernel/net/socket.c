@@ -89,20 +89,20 @@ lwip_errno(err_t err)
 	switch (err) {
 	case ERR_OK:		return 0;
 	case ERR_MEM:		return RUMP_ENOMEM;
-	case ERR_BUF:		return 55;	/* ENOBUFS */
+	case ERR_BUF:		return RUMP_ENOBUFS;
 	case ERR_TIMEOUT:	return RUMP_EAGAIN;
-	case ERR_RTE:		return 65;	/* EHOSTUNREACH */
-	case ERR_INPROGRESS:	return 36;	/* EINPROGRESS */
+	case ERR_RTE:		return RUMP_EHOSTUNREACH;
+	case ERR_INPROGRESS:	return RUMP_EINPROGRESS;
 	case ERR_VAL:		return RUMP_EINVAL;
 	case ERR_WOULDBLOCK:	return RUMP_EAGAIN;
-	case ERR_USE:		return 48;	/* EADDRINUSE */
-	case ERR_ALREADY:	return 37;	/* EALREADY */
-	case ERR_ISCONN:	return 56;	/* EISCONN */
-	case ERR_CONN:		return 57;	/* ENOTCONN */
-	case ERR_IF:		return 65;
-	case ERR_ABRT:		return 53;	/* ECONNABORTED */
-	case ERR_RST:		return 54;	/* ECONNRESET */
-	case ERR_CLSD:		return 57;
+	case ERR_USE:		return RUMP_EADDRINUSE;
+	case ERR_ALREADY:	return RUMP_EALREADY;
+	case ERR_ISCONN:	return RUMP_EISCONN;
+	case ERR_CONN:		return RUMP_ENOTCONN;
+	case ERR_IF:		return RUMP_EHOSTUNREACH;
+	case ERR_ABRT:		return RUMP_ECONNABORTED;
+	case ERR_RST:		return RUMP_ECONNRESET;
+	case ERR_CLSD:		return RUMP_ENOTCONN;
 	case ERR_ARG:		return RUMP_EINVAL;
 	case ERR_SO_RESTART:	return RUMP_EBADF;
 	case ERR_SO_RDSHUT:	return 0;
@@ -132,7 +132,7 @@ getsock(struct lwp *l, int fd, struct file **fpp, int *errp)
 		return NULL;
 	}
 	if (fp->ops != &socket_fileops) {
-		*errp = 38;	/* ENOTSOCK */
+		*errp = RUMP_ENOTSOCK;
 		return NULL;
 	}
 	if (fpp != NULL)
@@ -153,7 +153,7 @@ addr_in(const void *uaddr, uint32_t len, ip_addr_t *ip, u16_t *port)
 	if ((error = copyin(uaddr, &sin, sizeof(sin))) != 0)
 		return error;
 	if (sin.sin_family != RUMP_AF_INET)
-		return 47;	/* EAFNOSUPPORT */
+		return RUMP_EAFNOSUPPORT;
 	ip_addr_set_ip4_u32(ip, sin.sin_addr);
 	*port = lwip_ntohs(sin.sin_port);
 	return 0;
@@ -378,17 +378,17 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 	*done = 0;
 	if (so->wrshut) {
 		if (!so->nosigpipe && !(flags & RUMP_MSG_NOSIGNAL))
-			ksignal(curproc(), KSIGPIPE);
+			ksignal(curproc(), RUMP_SIGPIPE);
 		return RUMP_EPIPE;
 	}
 	if (so->type == RUMP_SOCK_DGRAM) {
 		if (len > 65507)
-			return 40;	/* EMSGSIZE */
+			return RUMP_EMSGSIZE;
 		if ((nb = netbuf_new()) == NULL)
-			return 55;
+			return RUMP_ENOBUFS;
 		if (netbuf_alloc(nb, (u16_t)len) == NULL) {
 			netbuf_delete(nb);
-			return 55;
+			return RUMP_ENOBUFS;
 		}
 		memcpy(nb->p->payload, buf, len);
 		err = to != NULL ? netconn_sendto(so->conn, nb, to, port) :
@@ -446,7 +446,7 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 	if (err == ERR_RST || err == ERR_CLSD || err == ERR_CONN ||
 	    err == ERR_ABRT) {
 		if (!so->nosigpipe && !(flags & RUMP_MSG_NOSIGNAL))
-			ksignal(curproc(), KSIGPIPE);
+			ksignal(curproc(), RUMP_SIGPIPE);
 		return RUMP_EPIPE;
 	}
 	return lwip_errno(err);

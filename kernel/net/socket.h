@@ -8,8 +8,6 @@
 #include "kern.h"
 #include "lwip/api.h"
 
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
-
 /* NetBSD's values (sys/socket.h, netinet/in.h, netinet/tcp.h, poll.h). */
 
 #define SLICE_MS		200	/* blocking waits re-check draining */

@@ -46,17 +46,17 @@ sys_socket(struct lwp *l, const void *a, register_t *rv)
 	flags = type & (RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK | RUMP_SOCK_NOSIGPIPE);
 	type &= ~(RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK | RUMP_SOCK_NOSIGPIPE);
 	if (domain != RUMP_AF_INET)
-		return 47;			/* EAFNOSUPPORT */
+		return RUMP_EAFNOSUPPORT;
 	if (type == RUMP_SOCK_STREAM && (proto == 0 || proto == RUMP_IPPROTO_TCP))
 		conn = netconn_new_with_callback(NETCONN_TCP, so_event);
 	else if (type == RUMP_SOCK_DGRAM && (proto == 0 || proto == RUMP_IPPROTO_UDP))
 		conn = netconn_new_with_callback(NETCONN_UDP, so_event);
 	else if (type == RUMP_SOCK_STREAM || type == RUMP_SOCK_DGRAM)
-		return 43;			/* EPROTONOSUPPORT */
+		return RUMP_EPROTONOSUPPORT;
 	else
-		return 44;			/* ESOCKTNOSUPPORT */
+		return RUMP_ESOCKTNOSUPPORT;
 	if (conn == NULL)
-		return 55;			/* ENOBUFS */
+		return RUMP_ENOBUFS;
 	if ((so = sock_new(conn, type)) == NULL) {
 		netconn_delete(conn);
 		return RUMP_ENOMEM;
@@ -96,7 +96,7 @@ sys_listen(struct lwp *l, const void *a, register_t *rv)
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
 	if (so->type != RUMP_SOCK_STREAM)
-		return 45;			/* EOPNOTSUPP */
+		return RUMP_EOPNOTSUPP;
 	if (backlog < 1 || backlog > MAX_BACKLOG)
 		backlog = MAX_BACKLOG;
 	if ((error = lwip_errno(netconn_listen_with_backlog(so->conn,
@@ -191,7 +191,7 @@ sys_connect(struct lwp *l, const void *a, register_t *rv)
 		so->ev->sendevent = true;
 	/* A reset answering the SYN: nobody listens there. */
 	if (err == ERR_RST && so->type == RUMP_SOCK_STREAM)
-		return 61;			/* ECONNREFUSED */
+		return RUMP_ECONNREFUSED;
 	return lwip_errno(err);
 }
 
@@ -243,7 +243,7 @@ sys_sendto(struct lwp *l, const void *a, register_t *rv)
 	}
 	/* A datagram must go in one piece: no chunking for them. */
 	if (so->type == RUMP_SOCK_DGRAM && ARG(a, 2, size_t) > 65507)
-		return 40;			/* EMSGSIZE */
+		return RUMP_EMSGSIZE;
 	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), true,
 	    so->type == RUMP_SOCK_DGRAM, xfer_send, &x, &done);
 	*rv = (register_t)done;
@@ -294,8 +294,6 @@ struct nb_iovec {
 	size_t len;
 };
 
-#define IOV_MAX_MSG	1024
-
 /*
  * sendmsg/recvmsg where simple: the iovec and the address; no control
  * data (msg_controllen must be 0 for sendmsg; recvmsg returns none).
@@ -316,8 +314,8 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 		return error;
 	if ((error = copyin((const void *)umh, &mh, sizeof(mh))) != 0)
 		return error;
-	if (mh.msg_iovlen < 0 || mh.msg_iovlen > IOV_MAX_MSG)
-		return 40;			/* EMSGSIZE */
+	if (mh.msg_iovlen < 0 || mh.msg_iovlen > RUMP_IOV_MAX)
+		return RUMP_EMSGSIZE;
 	if (send && mh.msg_controllen != 0)
 		return RUMP_EINVAL;
 	if (send && mh.msg_name != NULL && so->type == RUMP_SOCK_DGRAM) {
@@ -387,7 +385,7 @@ getname(struct lwp *l, const void *a, bool local)
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
 	if ((err = netconn_getaddr(so->conn, &ip, &port, local)) != ERR_OK)
-		return local ? lwip_errno(err) : 57;	/* ENOTCONN */
+		return local ? lwip_errno(err) : RUMP_ENOTCONN;
 	return addr_out(&ip, port, ARG(a, 1, void *), ARG(a, 2, uint32_t *));
 }
 
@@ -440,7 +438,7 @@ sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 		/* Also EDOM where the milliseconds would overflow. */
 		if (tv.tv_sec < 0 || tv.tv_sec > INT64_MAX / 1000 - 1 ||
 		    tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-			return 33;		/* EDOM, as NetBSD */
+			return RUMP_EDOM;	/* as NetBSD */
 		int64_t ms = tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
 		if (name == RUMP_SO_RCVTIMEO)
 			so->rcvtimeo_ms = ms;
@@ -480,11 +478,11 @@ sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 			}
 			return 0;
 		}
-		return 42;			/* ENOPROTOOPT */
+		return RUMP_ENOPROTOOPT;
 	}
 	if (level == RUMP_IPPROTO_TCP && name == RUMP_TCP_NODELAY) {
 		if (so->type != RUMP_SOCK_STREAM)
-			return 42;
+			return RUMP_ENOPROTOOPT;
 		LOCK_TCPIP_CORE();
 		if (so->conn->pcb.tcp != NULL) {
 			if (v)
@@ -495,7 +493,7 @@ sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 		UNLOCK_TCPIP_CORE();
 		return 0;
 	}
-	return 42;
+	return RUMP_ENOPROTOOPT;
 }
 
 static int
@@ -556,14 +554,14 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 			break;
 		}
 		default:
-			return 42;		/* ENOPROTOOPT */
+			return RUMP_ENOPROTOOPT;
 		}
 	} else if (level == RUMP_IPPROTO_TCP && name == RUMP_TCP_NODELAY &&
 	    so->type == RUMP_SOCK_STREAM) {
 		v = so->conn->pcb.tcp != NULL &&
 		    tcp_nagle_disabled(so->conn->pcb.tcp) ? 1 : 0;
 	} else {
-		return 42;
+		return RUMP_ENOPROTOOPT;
 	}
 	if (size > outlen)
 		size = outlen;
@@ -596,7 +594,7 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
 	if (how < RUMP_SHUT_RD || how > RUMP_SHUT_RDWR)
 		return RUMP_EINVAL;
 	if (so->type != RUMP_SOCK_STREAM || so->listening)
-		return 57;			/* ENOTCONN */
+		return RUMP_ENOTCONN;
 	if (how != RUMP_SHUT_WR)
 		so->rdshut = true;
 	if (how != RUMP_SHUT_RD && !so->wrshut) {

@@ -14,13 +14,6 @@
 #include "lwip/tcpip.h"
 #include "rump/rumpuser_sp.h"
 
-#define NB_ENOMEM	12
-#define NB_EINVAL	22
-#define NB_ERANGE	34
-#define NB_EOPNOTSUPP	45
-#define NB_EADDRINUSE	48
-#define NB_ENOTCONN	57
-#define NB_EPIPE	32
 #define SEND_SLICE_MS	1000
 #define RECV_SLICE_MS	200
 #define SEND_TIMEOUT_S	30	/* a client that reads nothing: dropped */
@@ -48,21 +41,22 @@ parse_tcp(const char *url, ip_addr_t *ip, u16_t *port)
 	unsigned long v = 0;
 
 	if (strncmp(url, "tcp://", 6) != 0)
-		return strstr(url, "://") == NULL ? NB_EINVAL : NB_EOPNOTSUPP;
+		return strstr(url, "://") == NULL ? RUMP_EINVAL :
+		    RUMP_EOPNOTSUPP;
 	a = url + 6;
 	if ((colon = strchr(a, ':')) == NULL || (size_t)(colon - a) >= sizeof(host))
-		return NB_EINVAL;
+		return RUMP_EINVAL;
 	memcpy(host, a, (size_t)(colon - a));
 	host[colon - a] = '\0';
 	if (strcmp(host, "*") == 0 || strcmp(host, "0") == 0)
 		ip_addr_set_any(0, ip);
 	else if (!ipaddr_aton(host, ip))
-		return NB_EINVAL;
+		return RUMP_EINVAL;
 	for (p = colon + 1; *p >= '0' && *p <= '9'; p++)
 		if ((v = v * 10 + (unsigned long)(*p - '0')) >= 65536)
-			return NB_ERANGE;
+			return RUMP_ERANGE;
 	if (p == colon + 1 || (*p != '\0' && *p != '/'))
-		return NB_EINVAL;
+		return RUMP_EINVAL;
 	*port = (u16_t)v;
 	return 0;
 }
@@ -79,7 +73,7 @@ nc_listen(const char *url, struct sp_listener **lp)
 	if ((error = parse_tcp(url, &ip, &port)) != 0)
 		return error;
 	if ((l = calloc(1, sizeof(*l))) == NULL)
-		return NB_ENOMEM;
+		return RUMP_ENOMEM;
 	rump_schedule();
 	l->conn = netconn_new(NETCONN_TCP);
 	if (l->conn == NULL) {
@@ -97,7 +91,7 @@ nc_listen(const char *url, struct sp_listener **lp)
 	rump_unschedule();
 	if (err != ERR_OK) {
 		free(l);
-		return err == ERR_USE ? NB_EADDRINUSE : NB_ENOMEM;
+		return err == ERR_USE ? RUMP_EADDRINUSE : RUMP_ENOMEM;
 	}
 	*lp = l;
 	return 0;
@@ -121,7 +115,7 @@ nc_accept(struct sp_listener *l, struct sp_sock **sp)
 
 	for (;;) {
 		if (l->closed)
-			return NB_ENOTCONN;
+			return RUMP_ENOTCONN;
 		nc = NULL;
 		rump_schedule();
 		err = netconn_accept(l->conn, &nc);
@@ -138,7 +132,7 @@ nc_accept(struct sp_listener *l, struct sp_sock **sp)
 		}
 		rump_unschedule();
 		if (l->closed)
-			return NB_ENOTCONN;
+			return RUMP_ENOTCONN;
 		if (err == ERR_OK)
 			break;
 		if (l->failures++ % ACCEPT_SAY_EVERY == 0)
@@ -199,7 +193,7 @@ nc_recv(struct sp_sock *s, void *buf, size_t len)
 		}
 	}
 	rump_unschedule();
-	return err == ERR_OK ? 0 : NB_ENOTCONN;
+	return err == ERR_OK ? 0 : RUMP_ENOTCONN;
 }
 
 static int
@@ -252,7 +246,7 @@ nc_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 	if (err != ERR_OK)
 		s->dead = true;
 	rump_unschedule();
-	return err == ERR_OK && i == n ? 0 : NB_EPIPE;
+	return err == ERR_OK && i == n ? 0 : RUMP_EPIPE;
 }
 
 /*

@@ -34,7 +34,7 @@ fuzz-src-fuzz_syscall := tests/fuzz/fuzz_syscall.c
 
 $(FUZZ_OBJ)/%.o $(FUZZ_BIN)/%: CC := $(FUZZ_CC)
 # The targets see the kernel's and the server's private headers.
-$(FUZZ_OBJ)/tests/fuzz/%.o: host-inc = $(LWPROC_INC) $(SP_INC) -Itests/fuzz
+$(FUZZ_OBJ)/tests/fuzz/%.o: host-inc = $(KERNEL_INC) $(LWPROC_INC) $(SP_INC) -Itests/fuzz
 $(FUZZ_OBJ)/%.o: %.c | $(SYSCALL_GEN)
 	$(call hostcc,$(FUZZ_CFLAGS) $(host-inc))
 

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../kern.h"
+#include "kern.h"
 #include "ext2_fs.h"
 
 struct blkdev;
@@ -187,6 +187,11 @@ int ext2_fsync(struct e2inode *ip);
 /* ---- inside ext2 ---- */
 
 int e2_lock(struct e2fs *fs);
+/*
+ * e2_lock for a change: 0 with fs locked, or an errno without the lock
+ * (EROFS on a read-only mount, or e2_lock's error).
+ */
+int e2_lock_rw(struct e2fs *fs);
 void e2_unlock(struct e2fs *fs);
 /* Reports damage once per mount; returns EIO for the caller to pass on. */
 int e2_corrupt(struct e2fs *fs, const char *fmt, ...)

@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "../../kern.h"
-#include "../buf.h"
+#include "kern.h"
+#include "fs/buf.h"
 #include "ext2.h"
 
 /* The first clear bit of map in [from, nbits), or -1. */

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "../../kern.h"
+#include "kern.h"
 #include "ext2.h"
 
 struct dcname {

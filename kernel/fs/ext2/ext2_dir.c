@@ -10,8 +10,8 @@
  */
 #include <string.h>
 
-#include "../../kern.h"
-#include "../buf.h"
+#include "kern.h"
+#include "fs/buf.h"
 #include "ext2.h"
 
 /* Checks every record of a directory block; 0 or EIO. */

@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "../../kern.h"
-#include "../buf.h"
+#include "kern.h"
+#include "fs/buf.h"
 #include "ext2.h"
 
 static uint32_t

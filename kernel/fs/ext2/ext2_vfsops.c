@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../kern.h"
-#include "../../blk.h"
-#include "../buf.h"
+#include "kern.h"
+#include "blk.h"
+#include "fs/buf.h"
 #include "ext2.h"
 
 #define IHASH_SIZE	512
@@ -25,6 +25,18 @@ e2_lock(struct e2fs *fs)
 	}
 	fs->fs_busy = true;
 	return 0;
+}
+
+int
+e2_lock_rw(struct e2fs *fs)
+{
+	int err = e2_lock(fs);
+
+	if (err == 0 && fs->fs_ronly) {
+		e2_unlock(fs);
+		err = RUMP_EROFS;
+	}
+	return err;
 }
 
 void

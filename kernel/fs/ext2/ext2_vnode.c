@@ -12,11 +12,11 @@
  */
 #include <string.h>
 
-#include "../../kern.h"
+#include "kern.h"
 
 #ifdef VNODE_H
 
-#include "../../blk.h"
+#include "blk.h"
 #include "ext2.h"
 
 static const struct vnodeops ext2_vnodeops;
@@ -353,10 +353,10 @@ ext2fs_mount(struct mount *mp, struct blkdev *bd, const void *args,
 	(void)argslen;
 	if (bd == NULL)
 		return RUMP_EINVAL;
-	if (mp->mnt_flag & MNT_RDONLY)
+	if (mp->mnt_flag & RUMP_MNT_RDONLY)
 		flags |= E2_MNT_RDONLY;
 	/* NetBSD's mount -f: read-write even when not cleanly unmounted. */
-	if (mp->mnt_flag & MNT_FORCE)
+	if (mp->mnt_flag & RUMP_MNT_FORCE)
 		flags |= E2_MNT_FORCE;
 	err = ext2_mount(bd, flags, &fs);
 	if (err != 0)

@@ -5,9 +5,9 @@
  */
 #include <string.h>
 
-#include "../../kern.h"
-#include "../../blk.h"
-#include "../buf.h"
+#include "kern.h"
+#include "blk.h"
+#include "fs/buf.h"
 #include "ext2.h"
 
 static bool
@@ -185,13 +185,9 @@ make(struct e2inode *dp, const char *name, size_t namelen, uint32_t mode,
 		return err;
 	if (target != NULL && (tlen == 0 || tlen >= fs->fs_bsize))
 		return tlen == 0 ? RUMP_ENOENT : RUMP_ENAMETOOLONG;
-	err = e2_lock(fs);
+	err = e2_lock_rw(fs);
 	if (err != 0)
 		return err;
-	if (fs->fs_ronly) {
-		err = RUMP_EROFS;
-		goto out;
-	}
 	if (dp->i_nlink == 0) {
 		err = RUMP_ENOENT;	/* a removed directory */
 		goto out;
@@ -280,12 +276,10 @@ ext2_link(struct e2inode *dp, const char *name, size_t namelen,
 	err = checkname(name, namelen);
 	if (err != 0)
 		return err;
-	err = e2_lock(fs);
+	err = e2_lock_rw(fs);
 	if (err != 0)
 		return err;
-	if (fs->fs_ronly)
-		err = RUMP_EROFS;
-	else if (dp->i_nlink == 0 || ip->i_nlink == 0)
+	if (dp->i_nlink == 0 || ip->i_nlink == 0)
 		err = RUMP_ENOENT;
 	else if (ip->i_nlink >= E2_LINK_MAX)
 		err = RUMP_EMLINK;
@@ -318,13 +312,9 @@ ext2_remove(struct e2inode *dp, const char *name, size_t namelen, bool rmdir)
 		return RUMP_ENOTDIR;
 	if (isdot(name, namelen))
 		return RUMP_EINVAL;
-	err = e2_lock(fs);
+	err = e2_lock_rw(fs);
 	if (err != 0)
 		return err;
-	if (fs->fs_ronly) {
-		err = RUMP_EROFS;
-		goto out;
-	}
 	err = e2_dirlookup(dp, name, namelen, &ino);
 	if (err == 0 && ino == 0)
 		err = RUMP_ENOENT;
@@ -477,13 +467,9 @@ ext2_rename(struct e2inode *fdp, const char *fname, size_t fnamelen,
 	err = checkname(tname, tnamelen);
 	if (err != 0)
 		return err;
-	err = e2_lock(fs);
+	err = e2_lock_rw(fs);
 	if (err != 0)
 		return err;
-	if (fs->fs_ronly) {
-		err = RUMP_EROFS;
-		goto out;
-	}
 	err = e2_dirlookup(fdp, fname, fnamelen, &fino);
 	if (err == 0 && fino == 0)
 		err = RUMP_ENOENT;
@@ -603,13 +589,9 @@ ext2_write(struct e2inode *ip, const void *buf, size_t len, uint64_t off,
 		return RUMP_EFBIG;
 	if (len > max - off)
 		len = (size_t)(max - off);
-	err = e2_lock(fs);
+	err = e2_lock_rw(fs);
 	if (err != 0)
 		return err;
-	if (fs->fs_ronly) {
-		e2_unlock(fs);
-		return RUMP_EROFS;
-	}
 	while (*done < len) {
 		boff = (uint32_t)(off % bs);
 		n = bs - boff;
@@ -742,14 +724,10 @@ int
 ext2_setattr(struct e2inode *ip, int which, const struct e2attr *va)
 {
 	struct e2fs *fs = ip->i_fs;
-	int err = e2_lock(fs);
+	int err = e2_lock_rw(fs);
 
 	if (err != 0)
 		return err;
-	if (fs->fs_ronly) {
-		e2_unlock(fs);
-		return RUMP_EROFS;
-	}
 	if (which & E2_SETATTR_MODE)
 		ip->i_mode = (uint16_t)((ip->i_mode & E2_IFMT) | (va->mode & 07777));
 	if (which & E2_SETATTR_UID)

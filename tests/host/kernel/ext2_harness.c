@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../kernel/blk.h"
+#include "blk.h"
 #include "ext2_harness.h"
 
 char console[8192];
@@ -239,23 +239,6 @@ scratch(void)
 		atexit(rm_scratch);
 	}
 	return scratchdir;
-}
-
-int
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
 }
 
 int

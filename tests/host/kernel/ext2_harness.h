@@ -14,7 +14,8 @@
 /* The host's <fcntl.h> names two of the kernel's file flags too. */
 #undef FNONBLOCK
 #undef FAPPEND
-#include "../../../kernel/fs/ext2/ext2.h"
+#include "fs/ext2/ext2.h"
+#include "kernel/sh.h"
 
 struct blkdev {
 	int fd;
@@ -32,8 +33,6 @@ void console_clear(void);
 
 /* A scratch directory for this run (removed at exit). */
 const char *scratch(void);
-/* Runs a shell command; its exit status (-1 when it did not run). */
-int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * An image at path: mke2fs -t ext2 -b bsize (size like "8M"), filled from
  * srcdir (NULL: empty). 0 or -1.

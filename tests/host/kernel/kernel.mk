@@ -1,8 +1,8 @@
 # The host tests of the kernel, lwproc and the in-process rump_sp server:
 # each links build/host/lib/librump-san.a (hypercall/posix/build.mk), the
 # whole kernel built once under ASan and UBSan.
-KERNEL_FS_HDRS := $(wildcard kernel/fs/*.h kernel/fs/ext2/*.h)
-KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(SYSCALL_INC) $(SP_INC) -Itests/host
+KERNEL_FS_HDRS := $(wildcard kernel/fs/*.h kernel/fs/ext2/*.h) tests/host/kernel/sh.h
+KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(KERNEL_INC) $(SYSCALL_INC) $(SP_INC) -Itests/host
 KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
 	kernel/test_mount kernel/test_ext2_kern kernel/test_ext2_mount \
@@ -11,12 +11,13 @@ KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
 ktest-deps-kernel/test_badaddr := tests/host/badaddr.h
+ktest-deps-net/test_net := tests/host/net/net_util.h
 ktest-deps-kernel/test_ext2_kern := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_mount := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_syscalls := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_fsync := $(KERNEL_FS_HDRS)
-ktest-deps-sp/test_server := tests/host/sp/frames.py $(wildcard sp/*.h)
-ktest-deps-sp/test_auth_server := tests/host/sp/auth_frames.py $(wildcard sp/*.h)
+ktest-deps-sp/test_server := tests/host/sp/server_harness.h tests/host/sp/frames.py tests/host/sp/spframes.py $(wildcard sp/*.h)
+ktest-deps-sp/test_auth_server := tests/host/sp/server_harness.h tests/host/sp/auth_frames.py tests/host/sp/spframes.py $(wildcard sp/*.h)
 
 define ktest_rule
 $(O)/host/tests/$(1): tests/host/$(1).c $(O)/host/lib/librump-san.a tests/host/check.h \
@@ -122,7 +123,7 @@ $(O)/host/tests/$(1): tests/host/$(1).c tests/host/kernel/ext2_harness.c \
 		$(EXT2_HARNESS_FS) tests/host/kernel/ext2_harness.h \
 		$(KERNEL_FS_HDRS) kernel/kern.h kernel/vnode.h kernel/blk.h \
 		$(wildcard include/rump/*.h) tests/host/check.h
-	$$(call hostld,$$(HOST_SAN_CFLAGS) -Iinclude -Itests/host,tests/host/$(1).c tests/host/kernel/ext2_harness.c $(EXT2_HARNESS_FS))
+	$$(call hostld,$$(HOST_SAN_CFLAGS) -Iinclude $(KERNEL_INC) -Itests/host,tests/host/$(1).c tests/host/kernel/ext2_harness.c $(EXT2_HARNESS_FS))
 test-host: $(O)/host/tests/$(1)
 endef
 $(foreach t,$(EXT2_HARNESS_TESTS),$(eval $(call ext2_harness_rule,$(t))))

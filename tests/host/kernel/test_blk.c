@@ -21,10 +21,6 @@
 
 #define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
 
-#define DIOCGMEDIASIZE	0x40086484UL
-#define DIOCGSECTORSIZE	0x40046485UL
-#define DIOCCACHESYNC	0x80046476UL
-
 #define DISK_SIZE	(1024 * 1024 + 512 * 3)		/* odd number of pieces */
 
 /* kernel/blk.h and kernel/kern.h, as the file system code uses them. */
@@ -140,22 +136,22 @@ TEST(nodes_size_and_sector_size)
 	for (int i = 0; i < 2; i++) {
 		fd = rump_sys_open(i ? "/dev/ld1" : "/dev/rld1", RUMP_O_RDONLY);
 		CHECK(fd >= 0);
-		CHECK_EQ_INT(rump_sys_ioctl(fd, DIOCGMEDIASIZE, &size), 0);
+		CHECK_EQ_INT(rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size), 0);
 		CHECK_EQ_INT(size, DISK_SIZE);
-		CHECK_EQ_INT(rump_sys_ioctl(fd, DIOCGSECTORSIZE, &secsize), 0);
+		CHECK_EQ_INT(rump_sys_ioctl(fd, RUMP_DIOCGSECTORSIZE, &secsize), 0);
 		CHECK_EQ_INT(secsize, 512);
-		ERR(rump_sys_ioctl(fd, DIOCCACHESYNC, &one), RUMP_EBADF);
+		ERR(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one), RUMP_EBADF);
 		ERR(rump_sys_ioctl(fd, 0x40047400UL, &one), RUMP_ENOTTY);
 		CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
 		CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, i ? RUMP_S_IFBLK : RUMP_S_IFCHR);
 		CHECK_EQ_INT(rump_sys_close(fd), 0);
 	}
 	fd = rump_sys_open("/dev/rld1", RUMP_O_RDWR);
-	CHECK_EQ_INT(rump_sys_ioctl(fd, DIOCCACHESYNC, &one), 0);
+	CHECK_EQ_INT(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one), 0);
 	CHECK_EQ_INT(rump_sys_close(fd), 0);
 	/* Not a disk: the ioctls are ENOTTY there. */
 	fd = rump_sys_open("/dev/null", RUMP_O_RDONLY);
-	ERR(rump_sys_ioctl(fd, DIOCGMEDIASIZE, &size), RUMP_ENOTTY);
+	ERR(rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size), RUMP_ENOTTY);
 	rump_sys_close(fd);
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/rld1"), 0);	/* either node */
 	ERR(rump_sys_stat("/dev/ld1", &st), RUMP_ENOENT);
@@ -300,7 +296,7 @@ TEST(a_range_of_the_file)
 	CHECK_EQ_INT(rump_pub_etfs_register_withsize("/dev/ld6", img, RUMP_ETFS_BLK,
 	    8192, 64 * 1024 + 100), 0);
 	fd = rump_sys_open("/dev/rld6", RUMP_O_RDWR);
-	CHECK_EQ_INT(rump_sys_ioctl(fd, DIOCGMEDIASIZE, &size), 0);
+	CHECK_EQ_INT(rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size), 0);
 	CHECK_EQ_INT(size, 64 * 1024);		/* whole sectors */
 	fill(buf, sizeof(buf), 11);
 	CHECK_EQ_INT(rump_sys_pwrite(fd, buf, 1024, 0), 1024);

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "../../../kernel/fs/buf.h"
+#include "fs/buf.h"
 #include "ext2_harness.h"
 
 /*

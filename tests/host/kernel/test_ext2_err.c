@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "../../../kernel/fs/buf.h"
+#include "fs/buf.h"
 #include "ext2_harness.h"
 
 /* A fresh image with /hello (6 bytes), /d/f (3000 bytes of x), /d/sub/. */

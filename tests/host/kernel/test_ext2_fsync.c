@@ -16,26 +16,12 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "kernel/sh.h"
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
 static char dir[64], img[128];
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void
 pattern(char *p, size_t n, int seed)

@@ -15,10 +15,11 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "kernel/sh.h"
 #include "rump/rump.h"
-#include "../../../kernel/blk.h"
-#include "../../../kernel/fs/buf.h"
-#include "../../../kernel/fs/ext2/ext2.h"
+#include "blk.h"
+#include "fs/buf.h"
+#include "fs/ext2/ext2.h"
 
 #define NTHREADS	4
 #define NFILES		6
@@ -27,21 +28,6 @@
 static char dir[64], img[128];
 static struct e2fs *fs;
 static int thread_errors;
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static void
 pattern(uint8_t *p, size_t len, unsigned seed)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "kernel/sh.h"
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
@@ -22,21 +23,6 @@
 #define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
 
 static char dir[64], img[128];
-
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static int
 mount_ext2(const char *dev, const char *on, int flags)

@@ -4,7 +4,7 @@
 # sockets through rump_server (net_remote.sh).
 $(O)/host/tests/net/net_client: tests/host/net/net_client.c \
 		$(O)/host/lib/librumpclient-san.a $(wildcard include/rump/*.h) \
-		tests/host/check.h
+		tests/host/check.h tests/host/net/net_util.h
 	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host -pthread,tests/host/net/net_client.c $(O)/host/lib/librumpclient-san.a)
 
 $(O)/host/tests/net/net_remote: tests/host/net/net_remote.sh \

@@ -26,46 +26,9 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpclient.h"
 #include "rump/rumpdefs.h"
+#include "net/net_util.h"
 
 #define BIG	(128 * 1024)
-
-struct nb_pollfd {
-	int fd;
-	short events;
-	short revents;
-};
-
-static struct rump_sockaddr_in
-sin_of(uint32_t host_addr, uint16_t port)
-{
-	struct rump_sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_len = sizeof(a);
-	a.sin_family = RUMP_AF_INET;
-	a.sin_port = htons(port);
-	a.sin_addr = htonl(host_addr);
-	return a;
-}
-
-/* A remote socket bound to 127.0.0.1 on a free port (in *portp); -1. */
-static int
-bound_socket(int type, uint16_t *portp)
-{
-	struct rump_sockaddr_in a = sin_of(INADDR_LOOPBACK, 0);
-	unsigned len = sizeof(a);
-	int s = rump_sys_socket(RUMP_AF_INET, type, 0);
-
-	if (s == -1)
-		return -1;
-	if (rump_sys_bind(s, &a, sizeof(a)) == -1 ||
-	    rump_sys_getsockname(s, &a, &len) == -1) {
-		rump_sys_close(s);
-		return -1;
-	}
-	*portp = ntohs(a.sin_port);
-	return s;
-}
 
 static int
 xfer(int s, unsigned char *p, size_t len, bool out)
@@ -152,7 +115,7 @@ TEST(tcp_listener_and_connection_in_one_remote_process)
 TEST(udp_and_poll_on_remote_sockets)
 {
 	struct rump_sockaddr_in to, from;
-	struct nb_pollfd p;
+	struct rump_pollfd p;
 	unsigned flen = sizeof(from);
 	uint16_t rport = 0, sport = 0;
 	char buf[32];

@@ -20,6 +20,7 @@
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
+#include "net/net_util.h"
 
 #define CHECK_ERR(expr, e)						\
 	do {								\
@@ -30,45 +31,6 @@
 
 #define BIG		(256 * 1024)
 #define WAIT_MS		30000
-
-/* NetBSD's struct pollfd. */
-struct nb_pollfd {
-	int fd;
-	short events;
-	short revents;
-};
-
-static struct rump_sockaddr_in
-sin_of(uint32_t host_addr, uint16_t port)
-{
-	struct rump_sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_len = sizeof(a);
-	a.sin_family = RUMP_AF_INET;
-	a.sin_port = htons(port);
-	a.sin_addr = htonl(host_addr);
-	return a;
-}
-
-/* A socket of type bound to 127.0.0.1 on a free port (in *portp); -1. */
-static int
-bound_socket(int type, uint16_t *portp)
-{
-	struct rump_sockaddr_in a = sin_of(INADDR_LOOPBACK, 0);
-	unsigned len = sizeof(a);
-	int s = rump_sys_socket(RUMP_AF_INET, type, 0);
-
-	if (s == -1)
-		return -1;
-	if (rump_sys_bind(s, &a, sizeof(a)) == -1 ||
-	    rump_sys_getsockname(s, &a, &len) == -1) {
-		rump_sys_close(s);
-		return -1;
-	}
-	*portp = ntohs(a.sin_port);
-	return s;
-}
 
 /* A new process of init's, bound to the calling thread. */
 static int
@@ -323,7 +285,7 @@ TEST(udp_datagrams_between_processes)
 static int
 poll1(int fd, short events, int ms)
 {
-	struct nb_pollfd p = { fd, events, 0 };
+	struct rump_pollfd p = { fd, events, 0 };
 	int n = rump_sys_poll(&p, 1, ms);
 
 	return n < 0 ? -1 : n == 0 ? 0 : p.revents;

@@ -10,15 +10,13 @@ import hashlib
 import hmac
 import os
 import re
-import socket
 import struct
 import sys
 
 URL, KEY = sys.argv[1], bytes.fromhex(sys.argv[2])
 PATH = URL[len("unix://"):]
-REQ, RESP, ERROR = 0, 1, 2
-HANDSHAKE, SYSCALL, PREFORK = 0, 1, 7
-GUEST, AUTH, FORK, EXEC = 0, 1, 2, 3
+from spframes import (REQ, RESP, ERROR, HANDSHAKE, SYSCALL, PREFORK, GUEST,
+                      AUTH, FORK, EXEC, RawConn)
 ERR_AUTH = 2
 SYS_GETPID = 20
 BANNER = re.compile(rb"^RUMPSP-0\.4-NetBSD-10\.0/amd64 auth=hmac-sha256:"
@@ -32,42 +30,15 @@ def proof(role, snonce, cnonce, key=KEY):
                     hashlib.sha256).digest()
 
 
-class Conn:
+class Conn(RawConn):
     def __init__(self):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(10)
-        self.s.connect(PATH)
+        super().__init__(PATH)
         self.banner = self.s.recv(95)
         m = BANNER.match(self.banner)
         if not m:
             raise AssertionError("banner %r" % self.banner)
         self.snonce = bytes.fromhex(m.group(1).decode())
         self.reqno = 1
-
-    def send(self, reqno, cls, typ, u, body=b""):
-        self.s.sendall(struct.pack("<QQHHI", 24 + len(body), reqno, cls,
-                                   typ, u) + body)
-
-    def recvn(self, n):
-        b = b""
-        while len(b) < n:
-            d = self.s.recv(n - len(b))
-            if not d:
-                raise EOFError
-            b += d
-        return b
-
-    def frame(self):
-        ln, reqno, cls, typ, u = struct.unpack("<QQHHI", self.recvn(24))
-        return reqno, cls, typ, u, self.recvn(ln - 24) if ln > 24 else b""
-
-    def eof(self):
-        try:
-            while self.s.recv(4096):
-                pass
-            return True
-        except (socket.timeout, OSError):
-            return False
 
     def auth(self, key=KEY, cnonce=None, mac=None):
         cnonce = os.urandom(16) if cnonce is None else cnonce

@@ -23,8 +23,6 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define DIOCGMEDIASIZE	0x40086484UL
-#define DIOCGSECTORSIZE	0x40046485UL
 #define CHUNK		(256 * 1024)
 
 static uint8_t buf[CHUNK], back[CHUNK];
@@ -101,8 +99,8 @@ main(int argc, char **argv)
 	    RUMP_O_RDONLY : RUMP_O_RDWR)) == -1)
 		return fail("open");
 	if (strcmp(argv[1], "size") == 0) {
-		if (rump_sys_ioctl(fd, DIOCGMEDIASIZE, &size) == -1 ||
-		    rump_sys_ioctl(fd, DIOCGSECTORSIZE, &sec) == -1)
+		if (rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size) == -1 ||
+		    rump_sys_ioctl(fd, RUMP_DIOCGSECTORSIZE, &sec) == -1)
 			return fail("ioctl");
 		printf("size %lld sector %u\n", (long long)size, sec);
 	} else if (strcmp(argv[1], "rofs") == 0) {

@@ -7,57 +7,26 @@ processes and memory are back to their baseline.
 
 usage: frames.py unix:///path/to/socket"""
 import os
-import socket
 import struct
 import sys
 import time
 
 URL = sys.argv[1]
 PATH = URL[len("unix://"):]
-REQ, RESP, ERROR = 0, 1, 2
-HANDSHAKE, SYSCALL, COPYIN, COPYINSTR, COPYOUT, ANONMMAP, PREFORK, RAISE = \
-    0, 1, 2, 3, 4, 6, 7, 8
-GUEST, AUTH, FORK, EXEC = 0, 1, 2, 3
+from spframes import (REQ, RESP, ERROR, HANDSHAKE, SYSCALL, COPYIN,
+                      COPYINSTR, COPYOUT, ANONMMAP, PREFORK, RAISE, GUEST,
+                      AUTH, FORK, EXEC, RawConn)
 BANNER = b"RUMPSP-0.4-NetBSD-10.0/amd64\n"
 failures = 0
 
 
-class Conn:
+class Conn(RawConn):
     def __init__(self, banner=True):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(10)
-        self.s.connect(PATH)
-        self.reqno = 1
+        super().__init__(PATH)
         self.mem = {}       # our "address space": addr -> bytes
         self.raised = []
         if banner:
             self.banner = self.s.recv(95)
-
-    def send(self, reqno, cls, typ, u, body=b""):
-        self.s.sendall(struct.pack("<QQHHI", 24 + len(body), reqno, cls,
-                                   typ, u) + body)
-
-    def recvn(self, n):
-        b = b""
-        while len(b) < n:
-            d = self.s.recv(n - len(b))
-            if not d:
-                raise EOFError
-            b += d
-        return b
-
-    def frame(self):
-        ln, reqno, cls, typ, u = struct.unpack("<QQHHI", self.recvn(24))
-        return reqno, cls, typ, u, self.recvn(ln - 24) if ln > 24 else b""
-
-    def eof(self):
-        """True when the server closed the connection (after any frames)."""
-        try:
-            while self.s.recv(4096):
-                pass
-            return True
-        except (socket.timeout, OSError):
-            return False
 
     def guest(self, name=b"frames\0"):
         self.send(self.reqno, REQ, HANDSHAKE, GUEST, name)

@@ -35,12 +35,6 @@
 
 /* NetBSD's values and layouts, as the remote kernel takes them. */
 
-struct nb_pollfd {
-	int fd;
-	short events;
-	short revents;
-};
-
 #define NB_FDSET_WORDS	(RUMP_FD_SETSIZE / 32)
 #define NCONN		16
 #define CONN_BYTES	(64 * 1024)
@@ -102,7 +96,7 @@ remote_listen(int port)
 static int
 remote_poll1(int fd, short events, int ms)
 {
-	struct nb_pollfd p = { .fd = fd, .events = events };
+	struct rump_pollfd p = { .fd = fd, .events = events };
 	int n = rump_sys_poll(&p, 1, ms);
 
 	return n < 0 ? -1 : n == 0 ? 0 : p.revents;
@@ -271,7 +265,7 @@ host_conn(void *arg)
 TEST(poll_loop_echoes_16_host_connections)
 {
 	static char buf[CONN_CHUNK * 2];
-	struct nb_pollfd p[NCONN + 1];
+	struct rump_pollfd p[NCONN + 1];
 	struct conn c[NCONN];
 	pthread_t t[NCONN];
 	int l, n, i, np = 1, accepted = 0, closed = 0, ok = 0, polls = 0;
@@ -284,7 +278,7 @@ TEST(poll_loop_echoes_16_host_connections)
 		c[i] = (struct conn){ .c_id = i };
 		CHECK_EQ_INT(pthread_create(&t[i], NULL, host_conn, &c[i]), 0);
 	}
-	p[0] = (struct nb_pollfd){ .fd = l, .events = RUMP_POLLIN };
+	p[0] = (struct rump_pollfd){ .fd = l, .events = RUMP_POLLIN };
 	while (closed < NCONN && now() - t0 < WAIT_MS / 1000.0) {
 		if ((n = rump_sys_poll(p, (unsigned)np, WAIT_MS)) <= 0) {
 			CHECK(!"remote poll returned a ready descriptor");
@@ -300,7 +294,7 @@ TEST(poll_loop_echoes_16_host_connections)
 				CHECK(a >= 0 && np <= NCONN);
 				if (a < 0 || np > NCONN)
 					goto out;
-				p[np++] = (struct nb_pollfd){ .fd = a,
+				p[np++] = (struct rump_pollfd){ .fd = a,
 				    .events = RUMP_POLLIN };
 				accepted++;
 				continue;

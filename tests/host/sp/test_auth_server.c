@@ -15,25 +15,13 @@
 #include "rump/rump.h"
 #include "sp_auth.h"
 #include "sp_server.h"
+#include "sp/server_harness.h"
 
-int proc_count(void);		/* kernel/proc.c */
-extern char **environ;
 
 static const char keyhex[] = "8f3c1a5e2b7d4f6081a9c3e5b7d9f1a3"
     "c5e7092b4d6f8193a5c7e9fb1d3f5a7c";
 static char url[128];
 static int proc_base;
-
-static int
-kernel_procs(void)
-{
-	int n;
-
-	rumpuser__hyp->hyp_schedule();
-	n = proc_count();
-	rumpuser__hyp->hyp_unschedule();
-	return n;
-}
 
 /* Runs auth_frames.py; its PASS/FAIL lines count as this runner's cases. */
 TEST(raw_frames_against_the_key)
@@ -41,32 +29,9 @@ TEST(raw_frames_against_the_key)
 	char *argv[] = { "python3", "tests/host/sp/auth_frames.py", url,
 	    (char *)keyhex, NULL };
 	unsigned long before = sp_auth_refused();
-	char line[512];
-	int fds[2], status, refused = -1;
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
-	FILE *f;
+	int refused = -1;
 
-	CHECK(pipe(fds) == 0);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	CHECK(posix_spawnp(&pid, "python3", &fa, NULL, argv, environ) == 0);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	f = fdopen(fds[0], "r");
-	while (fgets(line, sizeof(line), f) != NULL) {
-		printf("  %s", line);
-		if (strncmp(line, "PASS ", 5) == 0)
-			check_passed++;
-		else if (strncmp(line, "FAIL ", 5) == 0)
-			check_failed++;
-		else
-			sscanf(line, "refused %d", &refused);
-	}
-	fclose(f);
-	CHECK(waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	run_frame_script(argv, &refused);
 	/* Each refusal the script saw was one the server counted. */
 	CHECK(refused > 0);
 	CHECK_EQ_INT(sp_auth_refused() - before, refused);

@@ -24,57 +24,22 @@
 #include "rump/rumpdefs.h"
 #include "sp_proto.h"
 #include "sp_server.h"
+#include "sp/server_harness.h"
 
-int proc_count(void);		/* kernel/proc.c */
 int kern_count(int, int *);	/* kernel/proc.c */
 /* ASan's own count of live heap bytes (no header for it in gcc 12). */
 size_t __sanitizer_get_current_allocated_bytes(void);
-extern char **environ;
 
 static char url[128];
 static int proc_base;
 static size_t mem_base;
 
-static int
-kernel_procs(void)
-{
-	int n;
-
-	/* The kernel's own count, read with the kernel entered. */
-	rumpuser__hyp->hyp_schedule();
-	n = proc_count();
-	rumpuser__hyp->hyp_unschedule();
-	return n;
-}
-
 /* Runs frames.py; its PASS/FAIL lines count as this runner's cases. */
 TEST(raw_protocol_cases)
 {
 	char *argv[] = { "python3", "tests/host/sp/frames.py", url, NULL };
-	char line[512];
-	int fds[2], status;
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
-	FILE *f;
 
-	CHECK(pipe(fds) == 0);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	CHECK(posix_spawnp(&pid, "python3", &fa, NULL, argv, environ) == 0);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	f = fdopen(fds[0], "r");
-	while (fgets(line, sizeof(line), f) != NULL) {
-		printf("  %s", line);
-		if (strncmp(line, "PASS ", 5) == 0)
-			check_passed++;
-		else if (strncmp(line, "FAIL ", 5) == 0)
-			check_failed++;
-	}
-	fclose(f);
-	CHECK(waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	run_frame_script(argv, NULL);
 }
 
 /* ---- a raw client ---- */

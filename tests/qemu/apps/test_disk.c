@@ -16,9 +16,6 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define DIOCGMEDIASIZE	0x40086484UL
-#define DIOCGSECTORSIZE	0x40046485UL
-#define DIOCCACHESYNC	0x80046476UL
 #define MIB		(1024 * 1024)
 
 static long
@@ -39,7 +36,7 @@ disk_size(int fd)
 {
 	int64_t size = -1;
 
-	if (rump_sys_ioctl(fd, DIOCGMEDIASIZE, &size) != 0)
+	if (rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size) != 0)
 		return -1;
 	return size;
 }
@@ -57,7 +54,7 @@ TESTCASE(disk_raw_rw)
 	fd = rump_sys_open("/dev/rld0", RUMP_O_RDWR);
 	TCHECK(fd >= 0, "open /dev/rld0: %ld", rerr());
 	size = disk_size(fd);
-	TCHECK(rump_sys_ioctl(fd, DIOCGSECTORSIZE, &sec) == 0 && sec == 512,
+	TCHECK(rump_sys_ioctl(fd, RUMP_DIOCGSECTORSIZE, &sec) == 0 && sec == 512,
 	    "sector size %u", sec);
 	kprintf("disk: /dev/rld0 has %lld bytes, sector %u\n", (long long)size, sec);
 	TCHECK(size >= 2 * MIB, "disk of %lld bytes", (long long)size);
@@ -75,7 +72,7 @@ TESTCASE(disk_raw_rw)
 	    rerr() == RUMP_EINVAL, "read past the end: %ld", rerr());
 	TCHECK(rump_sys_pread(fd, in, 4096, size - 1024) == 1024,
 	    "read across the end");
-	TCHECK(rump_sys_ioctl(fd, DIOCCACHESYNC, &one) == 0, "cache sync: %ld",
+	TCHECK(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one) == 0, "cache sync: %ld",
 	    rerr());
 	TCHECK(rump_sys_close(fd) == 0, "close");
 	kprintf("disk: wrote and read back %d bytes on /dev/rld0\n", MIB);
@@ -171,7 +168,7 @@ TESTCASE(disk_persist_write)
 	pattern(buf, sizeof(buf), 42);
 	TCHECK(rump_sys_pwrite(fd, buf, sizeof(buf), 1536) == sizeof(buf),
 	    "pwrite: %ld", rerr());
-	TCHECK(rump_sys_ioctl(fd, DIOCCACHESYNC, &one) == 0, "sync: %ld", rerr());
+	TCHECK(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one) == 0, "sync: %ld", rerr());
 	rump_sys_close(fd);
 	kprintf("disk: first boot wrote 8192 bytes at 1536\n");
 	return 0;
