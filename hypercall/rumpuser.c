@@ -193,6 +193,11 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 		    (unsigned long)plat_pages_total() * PAGE_SIZE);
 		return copy_param(num, buf, buflen);
 	}
+	/* The root= and mount= options (doc/cmdline.md, "Disks at boot"). */
+	if (strcmp(name, "RUMPIMG_ROOT") == 0 && plat_boot_root()[0] != '\0')
+		return copy_param(plat_boot_root(), buf, buflen);
+	if (strcmp(name, "RUMPIMG_MOUNTS") == 0 && plat_boot_mounts()[0] != '\0')
+		return copy_param(plat_boot_mounts(), buf, buflen);
 	if (name[0] == '_')
 		return EINVAL;		/* an unknown hypervisor parameter */
 	if (v == NULL)

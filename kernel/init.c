@@ -104,6 +104,24 @@ mandatory_params(void)
 		kpanic("mandatory hypervisor configuration (HOSTNAME) missing");
 }
 
+/*
+ * rump_daemonize_begin/done (NetBSD's rump.h): the fork happens before
+ * rump_init, which starts threads that a fork would not take along.
+ */
+int
+rump_daemonize_begin(void)
+{
+	if (inited)
+		return RUMP_EALREADY;
+	return rumpuser_daemonize_begin();
+}
+
+int
+rump_daemonize_done(int error)
+{
+	return rumpuser_daemonize_done(error);
+}
+
 int
 rump_init(void)
 {
@@ -136,6 +154,8 @@ rump_init(void)
 	if ((error = net_init()) != 0 && error != RUMP_ENXIO)
 		return error;
 #endif
+	/* After the disks and the network: an sp server may serve them. */
+	vfs_bootmounts();
 	inited = true;
 	return 0;
 }

@@ -412,6 +412,9 @@ sys_reboot(struct lwp *l, const void *a, register_t *rv)
 	if (CRED(l)->euid != 0)
 		return RUMP_EPERM;
 	kern_printf("rump kernel halting...\n");
+	/* As NetBSD: the disks are written back unless RB_NOSYNC. */
+	if (!(howto & RUMP_RB_NOSYNC))
+		vfs_shutdown();
 	if (howto & RUMP_RB_HALT) {
 		kern_printf("rump kernel halted (with RB_HALT, not exiting)\n");
 		for (;;)	/* the hypercall gives the CPU up */

@@ -18,7 +18,8 @@ set_cwd(struct lwp *l, struct vnode *vp)
 {
 	int error;
 
-	if (vp->v_type != VDIR)
+	/* A dead vnode (forced unmount) is no directory, as NetBSD's deadfs. */
+	if (vp->v_type != VDIR || vp->v_mount == NULL)
 		return RUMP_ENOTDIR;
 	if ((error = vaccess(vp, CRED(l), VEXEC)) != 0)
 		return error;
@@ -133,10 +134,9 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 	}
 	pos = size - 1;
 	tmp[pos] = '\0';
-	if (vp == rootvnode)
-		tmp[--pos] = '/';
 	vref(vp);
-	while (vp != rootvnode && error == 0) {
+	/* Up to the process's root (chroot(2)), or "/" for a cwd outside it. */
+	while (vp != proc_root(l->l_proc) && vp != rootvnode && error == 0) {
 		struct vnode *dvp;
 
 		if (vp->v_mount == NULL) {
@@ -165,6 +165,8 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 		tmp[--pos] = '/';
 	}
 	vrele(vp);
+	if (error == 0 && pos == size - 1)
+		tmp[--pos] = '/';	/* the root itself */
 	if (error == 0 && (error = copyout(tmp + pos, ARG(a, 0, char *),
 	    size - pos)) == 0)
 		*rv = (register_t)(size - pos);

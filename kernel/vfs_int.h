@@ -47,6 +47,8 @@ int do_readlinkat(struct lwp *l, int dirfd, const char *upath, char *ubuf,
 int do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
     const char *upto);
 int do_accessat(struct lwp *l, int dirfd, const char *upath, int mode, int flag);
+/* mkfifoat(2) (fifo.c), for mknod(2) of a FIFO too. */
+int do_mkfifoat(struct lwp *l, int dirfd, const char *upath, uint32_t mode);
 
 /* One positioned transfer on a vnode for uio_move (pread(2), preadv(2)). */
 struct posio {

@@ -13,6 +13,8 @@
 #define MOUNT_ARGS_MAX	4096		/* a file system's mount argument */
 
 struct mount *rootmount;
+/* The kernel's tmpfs when a disk is "/": mounted on /dev, never unmounted. */
+static struct mount *devmount;
 static uint32_t nextfsid = 0x1700;	/* "/" keeps the st_dev it always had */
 
 /* The file system types the kernel has. */
@@ -29,6 +31,8 @@ vfs_type(const char *name)
 			return vfs_types[i];
 	return NULL;
 }
+
+static int mount_device(struct lwp *l, const char *from, struct blkdev **bdp);
 
 static struct mount *
 mount_alloc(const struct vfsops *ops, int flags, const char *from,
@@ -64,6 +68,71 @@ vfs_mountroot(void)
 	return 0;
 }
 
+/*
+ * The disk at from becomes "/" (the boot command line's root=, doc/cmdline.md):
+ * it is mounted, and the kernel's tmpfs, which has the device nodes, moves
+ * to the disk's /dev (made when missing and the disk is writable) with its
+ * /dev directory as its root. Its /tmp and "/" are no longer reachable.
+ * The caller fixes the working directories that still point at the old "/".
+ */
+int
+vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
+    int flags)
+{
+	const struct vfsops *ops = vfs_type(fstype);
+	struct mount *mp, *old = rootmount;
+	struct vnode *ddev = NULL, *kdev = NULL;
+	struct blkdev *bd = NULL;
+	int error;
+
+	if (ops == NULL || !(ops->vfs_flags & VFS_NEEDDEV))
+		return RUMP_ENODEV;
+	if (devmount != NULL)
+		return RUMP_EBUSY;		/* once, at boot */
+	if ((error = mount_device(l, from, &bd)) != 0)
+		return error;
+	mp = mount_alloc(ops, MNT_ROOTFS | (flags & (MNT_RDONLY | MNT_FORCE)),
+	    from, "/");
+	if (mp == NULL)
+		return RUMP_ENOMEM;
+	mp->mnt_blk = bd;
+	if ((error = ops->vfs_mount(mp, bd, NULL, 0)) != 0) {
+		if (mp->mnt_root != NULL)
+			ops->vfs_unmount(mp, true);
+		kmem_free(mp, sizeof(*mp));
+		return error;
+	}
+	mp->mnt_flag &= ~MNT_FORCE;
+	error = mp->mnt_root->v_op->vop_lookup(mp->mnt_root, "dev", &ddev);
+	if (error == RUMP_ENOENT)
+		error = vn_create_node(mp->mnt_root, "dev", VDIR, 0755,
+		    CRED(l), "", &ddev);
+	if (error == 0 && ddev->v_type != VDIR)
+		error = RUMP_ENOTDIR;
+	if (error == 0)
+		error = old->mnt_root->v_op->vop_lookup(old->mnt_root, "dev",
+		    &kdev);
+	if (error != 0) {
+		if (ddev != NULL)
+			vrele(ddev);
+		ops->vfs_unmount(mp, true);
+		kmem_free(mp, sizeof(*mp));
+		return error;
+	}
+	/* The old root keeps rootvnode's and the mount's references: harmless. */
+	old->mnt_root = kdev;		/* the lookup's reference */
+	old->mnt_vnodecovered = ddev;	/* the lookup's reference */
+	old->mnt_flag &= ~MNT_ROOTFS;
+	strcpy(old->mnt_on, "/dev");
+	ddev->v_mountedhere = old;
+	devmount = old;
+	mp->mnt_next = old;
+	rootmount = mp;
+	rootvnode = mp->mnt_root;
+	vref(rootvnode);		/* rootvnode's own, never dropped */
+	return 0;
+}
+
 /* The disk at path from (a VBLK node) for a VFS_NEEDDEV type. */
 static int
 mount_device(struct lwp *l, const char *from, struct blkdev **bdp)
@@ -75,8 +144,8 @@ mount_device(struct lwp *l, const char *from, struct blkdev **bdp)
 		return error;
 	if (nd.ni_vp->v_type != VBLK)
 		error = RUMP_ENOTBLK;
-	else if (nd.ni_vp->v_blk == NULL)
-		error = RUMP_ENXIO;
+	else if (vn_devattach(nd.ni_vp) != 0 || nd.ni_vp->v_blk == NULL)
+		error = RUMP_ENXIO;	/* a mknod(2) node of no disk */
 	else
 		*bdp = nd.ni_vp->v_blk;
 	nd_done(&nd);
@@ -113,7 +182,11 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 	if ((error = namei_kernel(l, on, LOOKUP_FOLLOW, &nd)) != 0)
 		return error;
 	vp = nd.ni_vp;
-	if (vp->v_type != VDIR || vp == rootvnode || vp->v_mount == NULL) {
+	/*
+	 * As NetBSD, a file system may be mounted on the root of another
+	 * (stacked: the lookup of on ended in the topmost one), "/" too.
+	 */
+	if (vp->v_type != VDIR || vp->v_mount == NULL) {
 		nd_done(&nd);
 		return vp->v_type != VDIR ? RUMP_ENOTDIR : RUMP_EBUSY;
 	}
@@ -234,7 +307,8 @@ sys_unmount(struct lwp *l, const void *a, register_t *rv)
 	nd_done(&nd);
 	if (error != 0)
 		return error;
-	if (mp == rootmount || mp->mnt_unmounting || mp->mnt_busy > 0)
+	if (mp == rootmount || mp == devmount || mp->mnt_unmounting ||
+	    mp->mnt_busy > 0)
 		return RUMP_EBUSY;
 	/* A file system mounted inside keeps it, even forced. */
 	for (struct mount *m = rootmount; m != NULL; m = m->mnt_next)

@@ -68,6 +68,10 @@ may_remove(struct lwp *l, struct vnode *dvp, struct vnode *vp)
 {
 	int error = vaccess(dvp, CRED(l), VWRITE | VEXEC);
 
+	/* chflags(2): such a file keeps its name; such a directory its names. */
+	if (error == 0 && ((vp->v_flags & (IMMUTABLE | APPEND)) ||
+	    (dvp->v_flags & APPEND)))
+		error = RUMP_EPERM;
 	if (error == 0 && (dvp->v_mode & 01000) && CRED(l)->euid != 0 &&
 	    CRED(l)->euid != vp->v_uid && CRED(l)->euid != dvp->v_uid)
 		error = RUMP_EPERM;
@@ -138,7 +142,9 @@ do_linkat(struct lwp *l, int fd1, const char *path, int fd2, const char *link,
 
 	if ((error = namei(l, fd1, path, follow, &from)) != 0)
 		return error;
-	if (from.ni_vp->v_type == VDIR) {
+	/* Directories, and immutable or append-only files (chflags(2)). */
+	if (from.ni_vp->v_type == VDIR ||
+	    (from.ni_vp->v_flags & (IMMUTABLE | APPEND))) {
 		nd_done(&from);
 		return RUMP_EPERM;
 	}

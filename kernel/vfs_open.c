@@ -150,6 +150,11 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		nd_done(&nd);
 		return error;
 	}
+	/* An append-only file is opened for writing only to append. */
+	if ((vp->v_flags & APPEND) && (fflag & (FWRITE | FAPPEND)) == FWRITE) {
+		nd_done(&nd);
+		return RUMP_EPERM;
+	}
 	if (fflag & FREAD)
 		acc |= VREAD;
 	if (fflag & FWRITE)
@@ -157,6 +162,11 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 	if ((error = vaccess(vp, CRED(l), acc)) != 0 ||
 	    ((oflags & O_TRUNC) && (fflag & FWRITE) && vp->v_type == VREG &&
 	    (error = vn_truncate(vp, 0)) != 0)) {
+		nd_done(&nd);
+		return error;
+	}
+	/* A device node reaches its driver, or ENXIO (vfs_mknod.c). */
+	if ((error = vn_devattach(vp)) != 0) {
 		nd_done(&nd);
 		return error;
 	}

@@ -69,6 +69,7 @@ stat_out(struct vnode *vp, void *ub)
 	st.st_size = vp->v_size;
 	st.st_blocks = (int64_t)(vp->v_bytes / 512);	/* holes take none */
 	st.st_blksize = BLKSIZE;
+	st.st_flags = vp->v_flags;
 	return copyout(&st, ub, sizeof(st));
 }
 

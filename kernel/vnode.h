@@ -60,12 +60,14 @@ struct vattr {
 	kgid_t va_gid;
 	uint64_t va_rdev;
 	struct ktimespec va_atime, va_mtime;
+	uint32_t va_flags;		/* NetBSD's file flags (chflags(2)) */
 };
 #define VA_MODE		0x01
 #define VA_UID		0x02
 #define VA_GID		0x04
 #define VA_ATIME	0x08
 #define VA_MTIME	0x10
+#define VA_FLAGS	0x20		/* the file system stores what it can */
 
 /*
  * readdir hands each entry to a fill function: its name (namelen bytes,
@@ -183,11 +185,32 @@ struct vnode {
 	int64_t v_size;			/* VLNK: the text's length */
 	uint64_t v_bytes;		/* storage held, bytes (st_blocks * 512) */
 	uint64_t v_rdev;		/* VCHR, VBLK */
+	uint32_t v_flags;		/* NetBSD's st_flags (vfs_flags.c) */
 	struct ktimespec v_atime, v_mtime, v_ctime, v_btime;
 	/* Devices: read and written by the generic layer, not the fs. */
 	const struct devsw *v_dev;	/* VCHR of the kernel's own devices */
 	struct blkdev *v_blk;		/* VBLK and its raw VCHR (kernel/blk.h) */
 };
+
+/*
+ * NetBSD's file flags (<sys/stat.h>, chflags(2)) in v_flags: UF_* the
+ * owner may set, SF_* only root (securelevel is 0 here). The generic
+ * layer enforces them: an immutable file is not written, renamed,
+ * removed, linked or changed (EPERM); an append-only one is written only
+ * at its end and not truncated, renamed or removed; an append-only
+ * directory loses no names.
+ */
+#define UF_SETTABLE	0x0000ffff
+#define UF_NODUMP	0x00000001
+#define UF_IMMUTABLE	0x00000002
+#define UF_APPEND	0x00000004
+#define UF_OPAQUE	0x00000008
+#define SF_SETTABLE	0xffff0000
+#define SF_ARCHIVED	0x00010000
+#define SF_IMMUTABLE	0x00020000
+#define SF_APPEND	0x00040000
+#define IMMUTABLE	(UF_IMMUTABLE | SF_IMMUTABLE)
+#define APPEND		(UF_APPEND | SF_APPEND)
 
 /* Information about a mounted file system (statvfs(2)), in its units. */
 struct kstatvfs {
@@ -271,6 +294,28 @@ int vflush(struct mount *mp, bool force);
 
 /* Mounts the root tmpfs and sets rootmount, rootvnode (vfs_init). */
 int vfs_mountroot(void);
+/*
+ * Makes the disk at from (a VBLK node) "/" at boot (root=): the kernel's
+ * tmpfs moves to its /dev (vfs_mount.c). 0 or an errno.
+ */
+int vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
+    int flags);
+/*
+ * The boot command line's root= and mount= words (RUMPIMG_ROOT,
+ * RUMPIMG_MOUNTS; vfs_bootmount.c, doc/cmdline.md), at rump_init(); a
+ * failure stops the kernel. vfs_shutdown syncs and unmounts every disk
+ * file system, marking it clean (halt and the program's exit).
+ */
+void vfs_bootmounts(void);
+struct bootmount {
+	char dev[32];			/* "/dev/ld0" */
+	char path[MNAMELEN];		/* "/data"; "/" for root= */
+	char type[16];			/* "ext2fs" */
+	bool ro;
+};
+int vfs_bootmount_parse(const char *word, bool root, struct bootmount *bm,
+    char *why, size_t whylen);
+void vfs_shutdown(void);
 /* The kernel's file system types (vfs_mount.c). */
 const struct vfsops *vfs_type(const char *name);
 extern const struct vfsops tmpfs_vfsops, ext2fs_vfsops;

@@ -169,13 +169,13 @@ kernel_up(void)
 }
 
 /* Boots the rump kernel on first use (crt.c calls it before main). */
+static int kernel_is_up;
+
 void
 libc_kernel_up(void)
 {
-	static int up;
-
-	if (!up && rump_init() == 0)
-		up = 1;
+	if (!kernel_is_up && rump_init() == 0)
+		kernel_is_up = 1;
 }
 
 static int
@@ -456,6 +456,11 @@ sbrk(ptrdiff_t incr)
 void
 _exit(int status)
 {
+#ifdef CONFIG_RUMP_KERNEL
+	/* The disks written back and marked clean, as at halt. */
+	if (kernel_is_up)
+		rump_pub_vfs_shutdown();
+#endif
 	rumpuser_ext_app_exit(status);
 }
 

@@ -106,10 +106,57 @@ opt_app(const char *v, char *why, size_t len)
 	return -1;
 }
 
+/*
+ * root=DEV[:OPTS] and mount=DEV:PATH[:OPTS]: disks the kernel mounts at
+ * rump_init(); it checks the words and stops on one it cannot honour
+ * (kernel/vfs_bootmount.c), so here they are only kept, in order.
+ */
+static char boot_root[CMDLINE_MAX], boot_mounts[CMDLINE_MAX];
+
+const char *
+plat_boot_root(void)
+{
+	return boot_root;
+}
+
+const char *
+plat_boot_mounts(void)
+{
+	return boot_mounts;
+}
+
+static int
+opt_root(const char *v, char *why, size_t len)
+{
+	if (v[0] == '\0') {
+		fmt_snprintf(why, len, "expected a disk such as /dev/ld0");
+		return -1;
+	}
+	fmt_snprintf(boot_root, sizeof(boot_root), "%s", v);
+	return 0;
+}
+
+static int
+opt_mount(const char *v, char *why, size_t len)
+{
+	size_t n = strlen(boot_mounts);
+
+	if (v[0] == '\0') {
+		fmt_snprintf(why, len, "expected DEVICE:/PATH such as /dev/ld0:/data");
+		return -1;
+	}
+	/* Both fit: the words come from one command line of CMDLINE_MAX. */
+	fmt_snprintf(boot_mounts + n, sizeof(boot_mounts) - n, "%s%s",
+	    n > 0 ? " " : "", v);
+	return 0;
+}
+
 static const struct cmdline_opt options[] = {
 	{ "app", opt_app },
 	{ "log", opt_log },
 	{ "mem.reserve", opt_mem_reserve },
+	{ "mount", opt_mount },
+	{ "root", opt_root },
 	{ "test", opt_test },
 };
 

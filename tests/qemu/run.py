@@ -16,7 +16,9 @@ import tempfile
 import threading
 import time
 
+import crash
 import disks
+import ext2disks
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -38,7 +40,7 @@ class Case:
                  mem="64M", iso=False, module=None, timeout=60, check=None,
                  serial_file=False, cpu=None, serial_unix=False, net=False,
                  echo_server=False, host=None, disks=(), second=None,
-                 after=None):
+                 after=None, run=None):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
@@ -62,6 +64,7 @@ class Case:
         if host is not None:
             self.net = True
         # disks: (bytes, ro) each, image files of random bytes passed as
+        # --disk (or (maker, ro): maker(path) makes the file), as
         # --disk (the kernel's ld0, ld1, ...); their paths are in
         # self.disk_paths and their first contents in self.disk_orig.
         # second: the command line of a second boot on the same disks
@@ -69,6 +72,9 @@ class Case:
         # the host once QEMU is gone; returns problems.
         self.disks, self.second, self.after = disks, second, after
         self.disk_paths, self.disk_orig = [], []
+        # run(case, image, tmpdir): boots and judges the case its own way
+        # (tests/qemu/crash.py); returns (status, lines, seconds, problems).
+        self.run = run
 
 
 def trap_case(name, test, status, *must):
@@ -106,6 +112,92 @@ def check_wallclock(lines):
 
 SYNC_CASES = ("pingpong", "mutex_contention", "mutex_kinds", "rwlock",
               "cv_timedwait", "cv_broadcast", "cv_nowrap", "join", "sleep_order", "curlwp")
+
+def ext2disks_cases():
+    """Disks made by mke2fs -d and mounted at boot by mount= and root=
+    (tests/qemu/apps/test_ext2boot.c, tests/qemu/ext2disks.py)."""
+    e = ext2disks
+    halted = r"ext2boot: halting\n(.*\n)*halted"
+    return [
+        Case("ext2_boot_mount_scenario_halt_fsck_second_boot_1k",
+             "mount=/dev/ld0:/data test=ext2_scenario,ext2_halt",
+             disks=((e.image(1024, 16 * e.MIB), False),), timeout=180,
+             second="mount=/dev/ld0:/data test=ext2_readback,ext2_halt",
+             must=(r"boot: /dev/ld0 mounted on /data \(ext2fs\)",
+                   r"test ext2_scenario: PASS", r"ext2boot: scenario written",
+                   r"ext2boot: second boot read the first boot's files",
+                   r"test ext2_readback: PASS", halted),
+             must_not=(r"not cleanly unmounted", r"damaged"),
+             after=lambda c, say: e.check_scenario(c, say)),
+        Case("ext2_boot_mount_scenario_halt_fsck_4k",
+             "mount=/dev/ld0:/data/ test=ext2_scenario,ext2_halt",
+             disks=((e.image(4096, 24 * e.MIB), False),), timeout=150,
+             must=(r"boot: /dev/ld0 mounted on /data \(ext2fs\)",
+                   r"test ext2_scenario: PASS", halted),
+             must_not=(r"not cleanly unmounted", r"damaged"),
+             after=lambda c, say: e.check_scenario(c, say, second=False)),
+        # A read-only disk, and a read-write one mounted :ro.
+        Case("ext2_boot_mount_read_only_erofs",
+             "mount=/dev/ld0:/ro1 mount=/dev/ld1:/ro2:ro test=ext2_readonly,ext2_halt",
+             disks=((e.image(1024, 4 * e.MIB), True),
+                    (e.image(4096, 4 * e.MIB), False)), timeout=120,
+             must=(r"boot: /dev/ld0 is a read-only disk: mounted read-only",
+                   r"boot: /dev/ld0 mounted on /ro1 \(ext2fs, read-only\)",
+                   r"boot: /dev/ld1 mounted on /ro2 \(ext2fs, read-only\)",
+                   r"ext2boot: writes on both read-only mounts are EROFS",
+                   r"test ext2_readonly: PASS", halted),
+             after=lambda c, say: e.unchanged(c, say, 0) + e.unchanged(c, say, 1)),
+        # Full, on a disk left unclean: mounted with a warning.
+        Case("ext2_boot_mount_unclean_full_disk_enospc",
+             "mount=/dev/ld0:/data test=ext2_full,ext2_halt",
+             disks=((e.image(1024, 2 * e.MIB, e.unclean), False),), timeout=120,
+             must=(r"ext2 ld0: warning: mounting a file system that was not "
+                   r"cleanly unmounted", r"ext2boot: ENOSPC after \d+ bytes",
+                   r"ext2boot: still serving after ENOSPC",
+                   r"test ext2_full: PASS", halted),
+             after=lambda c, say: e.check_full(c, say)),
+        Case("ext2_boot_mount_damaged_inodes_and_directory_eio",
+             "mount=/dev/ld0:/data mount=/dev/ld1:/data2 test=ext2_damaged,ext2_halt",
+             disks=((e.image(1024, 2 * e.MIB, e.damage_inodes), False),
+                    (e.image(1024, 2 * e.MIB, e.damage_dir), False)),
+             timeout=120,
+             must=(r"ext2 ld0: damaged file system: inode 12: ",
+                   r"ext2 ld1: damaged file system: inode 12: block 99999999 "
+                   r"outside the data area",
+                   r"ext2boot: damaged disks: ",
+                   r"test ext2_damaged: PASS", halted)),
+        # Words the kernel cannot honour stop the boot with a console line.
+        Case("ext2_boot_mount_bad_superblock_stops_the_boot",
+             "mount=/dev/ld0:/data test=ext2_boot_only", status=FAIL,
+             disks=((e.image(1024, 2 * e.MIB, e.bad_super), False),),
+             must=(r"ext2 ld0: not mounted: ",
+                   r"boot: mount=/dev/ld0:/data: cannot mount it: error \d+ "
+                   r"\(.*\); stopping"),
+             must_not=(r"ext2boot: the kernel is up", r"panic")),
+        Case("ext2_boot_mount_unknown_disk_stops_the_boot",
+             "mount=/dev/ld3:/data test=ext2_boot_only", status=FAIL,
+             disks=((e.image(1024, 2 * e.MIB), False),),
+             must=(r"boot: mount=/dev/ld3:/data: cannot mount it: error 2 "
+                   r"\(ENOENT: no such file\); stopping",),
+             must_not=(r"ext2boot: the kernel is up", r"panic")),
+        Case("ext2_root_disk_is_slash_devices_on_dev",
+             "root=/dev/ld0 test=ext2_root,ext2_halt",
+             disks=((e.image(1024, 4 * e.MIB), False),), timeout=120,
+             must=(r"boot: /dev/ld0 mounted on / \(ext2fs\); the kernel's "
+                   r"devices on /dev",
+                   r"ext2boot: the root disk serves /, /dev is the kernel's",
+                   r"test ext2_root: PASS", halted),
+             after=lambda c, say: e.check_root(c, say)),
+        # librumpclient writes files on the mounted disk over TCP.
+        Case("ext2_boot_mount_remote_client_writes_files",
+             "mount=/dev/ld0:/data test=sp_server",
+             disks=((e.image(1024, 4 * e.MIB), False),), timeout=150,
+             host=lambda ports, say: disks.client_steps(
+                 BUILD, host_run, ports, say, e.remote_steps()),
+             must=(r"boot: /dev/ld0 mounted on /data",),
+             after=lambda c, say: e.check_remote(c, say)),
+    ]
+
 
 CASES = [
     Case("boot_banner_and_memory_map", "test=boot",
@@ -239,13 +331,14 @@ CASES = [
          must=(r"test kernel_lwproc_suite: PASS",), timeout=120),
     Case("kernel_syscalls_suite_in_the_image",
          "log=warn test=kernel_syscalls_suite,kernel_prot_suite,kernel_at_suite,"
-         "kernel_lock_suite,kernel_event_suite,kernel_fifo_suite",
+         "kernel_lock_suite,kernel_event_suite,kernel_fifo_suite,kernel_nodes_suite",
          must=(r"test kernel_syscalls_suite: PASS",
                r"test kernel_prot_suite: PASS",
                r"test kernel_at_suite: PASS",
                r"test kernel_lock_suite: PASS",
                r"test kernel_event_suite: PASS",
-               r"test kernel_fifo_suite: PASS"), timeout=120),
+               r"test kernel_fifo_suite: PASS",
+               r"test kernel_nodes_suite: PASS"), timeout=120),
     Case("kernel_bad_addresses_get_efault", "log=warn test=kernel_bad_addresses_efault",
          must=(r"PASS bad_addresses_are_efault", r"\n2 passed, 0 failed",
                r"test kernel_bad_addresses_efault: PASS"), timeout=120),
@@ -382,7 +475,30 @@ CASES = [
          must=(r"ld0 at virtio-blk0: 4194304 bytes", r"host: rump\.halt: ok"),
          after=lambda c, say: disks.expect(c, say, 0,
                                            [(65536, disks.pattern(262144, 5))])),
-]
+
+    # Crash (tests/qemu/crash.py, tests/qemu/apps/test_crash.c): an ext2
+    # disk from mke2fs -d, QEMU killed with SIGKILL in a stream of writes
+    # after 40 fsync'ed files; those files intact before and after
+    # e2fsck -fy, which leaves the disk clean.
+    Case("ext2_fsynced_files_survive_a_killed_qemu_1k", "test=ext2_crash_stream",
+         timeout=120,
+         run=lambda c, image, tmpdir: crash.run(c, image, tmpdir, RUN_QEMU, 1024),
+         must=(r"virtio-blk0: .*write cache with flush",
+               r"crash: mounted /dev/ld0 on /data",
+               r"host: SIGKILL to QEMU after 40 fsynced files",
+               r"host: after the kill: all 40 fsynced files \(and mke2fs's 2\) intact",
+               r"host: after e2fsck -fy: all 42 fsynced files intact",
+               r"host: e2fsck -fn: exit 0"),
+         must_not=(r"crash: stream ended", r"test ext2_crash_stream: FAIL")),
+    Case("ext2_fsynced_files_survive_a_killed_qemu_4k", "test=ext2_crash_stream",
+         timeout=120,
+         run=lambda c, image, tmpdir: crash.run(c, image, tmpdir, RUN_QEMU, 4096),
+         must=(r"crash: mounted /dev/ld0 on /data",
+               r"host: after the kill: all 40 fsynced files \(and mke2fs's 2\) intact",
+               r"host: after e2fsck -fy: all 42 fsynced files intact",
+               r"host: e2fsck -fn: exit 0"),
+         must_not=(r"crash: stream ended", r"test ext2_crash_stream: FAIL")),
+] + ext2disks_cases()
 
 
 class EchoServer:
@@ -793,15 +909,22 @@ def make_disks(case, tmpdir):
     case.disk_paths, case.disk_orig = [], []
     for i, (size, ro) in enumerate(case.disks):
         path = os.path.join(tmpdir, "%s.disk%d.img" % (case.name, i))
-        data = os.urandom(size)
-        with open(path, "wb") as f:
-            f.write(data)
+        if callable(size):      # a maker: ext2disks.image()
+            size(path)
+            with open(path, "rb") as f:
+                data = f.read()
+        else:
+            data = os.urandom(size)
+            with open(path, "wb") as f:
+                f.write(data)
         case.disk_paths.append(path)
         case.disk_orig.append(data)
 
 
 def run_case(case, image, tmpdir):
     CURRENT_IMAGE[0] = image
+    if case.run is not None:
+        return case.run(case, image, tmpdir)
     echo = EchoServer() if case.echo_server else None
     try:
         make_disks(case, tmpdir)

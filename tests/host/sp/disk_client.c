@@ -4,6 +4,8 @@
  * server; DEV is a raw disk node such as /dev/rld0. The pattern of SEED
  * over a region is byte i = (i * 7 + SEED) & 0xff.
  *   disk_client write DEV OFF LEN SEED  writes the pattern, reads it back
+ *                                       (DEV may be a file: it is created)
+ *   disk_client mkdir PATH              makes a directory
  *   disk_client check DEV OFF LEN SEED  reads and compares the pattern
  *   disk_client size DEV                prints "size N sector M"
  *   disk_client rofs DEV                a write is refused with EROFS
@@ -44,7 +46,8 @@ pattern(uint8_t *p, size_t n, uint64_t from, int seed)
 static int
 region(const char *dev, uint64_t off, uint64_t len, int seed, bool write)
 {
-	int fd = rump_sys_open(dev, write ? RUMP_O_RDWR : RUMP_O_RDONLY);
+	int fd = rump_sys_open(dev, write ? RUMP_O_RDWR | RUMP_O_CREAT :
+	    RUMP_O_RDONLY, 0644);
 
 	if (fd == -1)
 		return fail("open");
@@ -83,9 +86,15 @@ main(int argc, char **argv)
 		return region(argv[2], strtoull(argv[3], NULL, 0),
 		    strtoull(argv[4], NULL, 0), atoi(argv[5]),
 		    argv[1][0] == 'w');
+	if (argc == 3 && strcmp(argv[1], "mkdir") == 0) {
+		if (rump_sys_mkdir(argv[2], 0755) == -1)
+			return fail("mkdir");
+		printf("mkdir %s: ok\n", argv[2]);
+		return 0;
+	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: disk_client write|check DEV OFF LEN SEED "
-		    "| size|rofs|misaligned DEV\n");
+		    "| size|rofs|misaligned|mkdir DEV\n");
 		return 2;
 	}
 	if ((fd = rump_sys_open(argv[2], strcmp(argv[1], "size") == 0 ?
