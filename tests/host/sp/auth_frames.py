@@ -5,7 +5,8 @@ skip or fake it, and that none of those creates a process. Prints
 "PASS name" / "FAIL name: why" per case, then "refused N" (how many
 refusals the cases caused); test_auth_server.c counts and checks them.
 
-usage: auth_frames.py unix:///path/to/socket KEYHEX"""
+usage: auth_frames.py unix:///path/to/socket KEYHEX [CASE...]  (named, or all)
+       auth_frames.py --list                            (the case names)"""
 import hashlib
 import hmac
 import os
@@ -13,7 +14,8 @@ import re
 import struct
 import sys
 
-URL, KEY = sys.argv[1], bytes.fromhex(sys.argv[2])
+URL = sys.argv[1] if len(sys.argv) > 1 else "--list"
+KEY = bytes.fromhex(sys.argv[2]) if URL != "--list" else b""
 PATH = URL[len("unix://"):]
 from spframes import (REQ, RESP, ERROR, HANDSHAKE, SYSCALL, PREFORK, GUEST,
                       AUTH, FORK, EXEC, RawConn)
@@ -63,15 +65,27 @@ class Conn(RawConn):
         self.s.close()
 
 
+CASES = []
+
+
 def case(fn):
-    global failures
-    try:
-        fn()
-        print("PASS", fn.__name__, flush=True)
-    except Exception as e:  # noqa: BLE001 - any failure is a FAIL line
-        failures += 1
-        print("FAIL %s: %r" % (fn.__name__, e), flush=True)
+    """Registers a case; run_cases() runs them."""
+    CASES.append(fn)
     return fn
+
+
+def run_cases(names):
+    """Runs the cases named (all when none), in file order."""
+    global failures
+    for fn in CASES:
+        if names and fn.__name__ not in names:
+            continue
+        try:
+            fn()
+            print("PASS", fn.__name__, flush=True)
+        except Exception as e:  # noqa: BLE001 - any failure is a FAIL line
+            failures += 1
+            print("FAIL %s: %r" % (fn.__name__, e), flush=True)
 
 
 def expect(cond, what):
@@ -223,5 +237,9 @@ def refused_clients_made_no_process():
            "made processes" % (pid, FIRST_PID[0]))
 
 
+if URL == "--list":
+    print("\n".join(fn.__name__ for fn in CASES))
+    sys.exit(0)
+run_cases(sys.argv[3:])
 print("refused %d" % refused, flush=True)
 sys.exit(1 if failures else 0)

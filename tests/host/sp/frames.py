@@ -5,13 +5,14 @@ server must survive. Prints "PASS name" / "FAIL name: why" per case; the
 harness (test_server.c) counts them and then checks that the server's
 processes and memory are back to their baseline.
 
-usage: frames.py unix:///path/to/socket"""
+usage: frames.py unix:///path/to/socket [CASE...]   (the cases named, or all)
+       frames.py --list                         (the case names)"""
 import os
 import struct
 import sys
 import time
 
-URL = sys.argv[1]
+URL = sys.argv[1] if len(sys.argv) > 1 else "--list"
 PATH = URL[len("unix://"):]
 from spframes import (REQ, RESP, ERROR, HANDSHAKE, SYSCALL, COPYIN,
                       COPYINSTR, COPYOUT, ANONMMAP, PREFORK, RAISE, GUEST,
@@ -68,15 +69,27 @@ class Conn(RawConn):
         self.s.close()
 
 
+CASES = []
+
+
 def case(fn):
-    global failures
-    try:
-        fn()
-        print("PASS", fn.__name__, flush=True)
-    except Exception as e:  # noqa: BLE001 - any failure is a FAIL line
-        failures += 1
-        print("FAIL %s: %r" % (fn.__name__, e), flush=True)
+    """Registers a case; run_cases() runs them."""
+    CASES.append(fn)
     return fn
+
+
+def run_cases(names):
+    """Runs the cases named (all when none), in file order."""
+    global failures
+    for fn in CASES:
+        if names and fn.__name__ not in names:
+            continue
+        try:
+            fn()
+            print("PASS", fn.__name__, flush=True)
+        except Exception as e:  # noqa: BLE001 - any failure is a FAIL line
+            failures += 1
+            print("FAIL %s: %r" % (fn.__name__, e), flush=True)
 
 
 def expect(cond, what):
@@ -518,4 +531,8 @@ def a_normal_client_is_served_after_all_that():
     c.close()
 
 
+if URL == "--list":
+    print("\n".join(fn.__name__ for fn in CASES))
+    sys.exit(0)
+run_cases(sys.argv[2:])
 sys.exit(1 if failures else 0)

@@ -3,6 +3,10 @@
  * its server start here, frames.py speaks raw protocol to it (every case
  * of doc/rump_sp.md and the malformed inputs of the server issue), then this
  * side checks that every client's process went and memory came back.
+ * Each case runs in a process of its own (check.h: --case NAME, --list),
+ * each of frames.py's cases too, under its own name, with a server of its
+ * own; processes_and_memory_back_to_baseline runs all of frames.py against
+ * one server, as a long-lived server sees it.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -24,22 +28,147 @@
 #include "rump/rumpdefs.h"
 #include "sp_proto.h"
 #include "sp_server.h"
-#include "sp/server_harness.h"
 
+int proc_count(void);		/* kernel/proc.c */
 int kern_count(int, int *);	/* kernel/proc.c */
 /* ASan's own count of live heap bytes (no header for it in gcc 12). */
 size_t __sanitizer_get_current_allocated_bytes(void);
+extern char **environ;
+
+#define MAXRAW		64	/* frames.py's cases */
+#define FRAMES		"tests/host/sp/frames.py"
 
 static char url[128];
 static int proc_base;
 static size_t mem_base;
+static char raw_names[MAXRAW][80];
+static int nraw;
+static const char *raw_current;	/* the frames.py case of raw_case() */
 
-/* Runs frames.py; its PASS/FAIL lines count as this runner's cases. */
-TEST(raw_protocol_cases)
+static int
+kernel_procs(void)
 {
-	char *argv[] = { "python3", "tests/host/sp/frames.py", url, NULL };
+	int n;
 
-	run_frame_script(argv, NULL);
+	/* The kernel's own count, read with the kernel entered. */
+	rumpuser__hyp->hyp_schedule();
+	n = proc_count();
+	rumpuser__hyp->hyp_unschedule();
+	return n;
+}
+
+/*
+ * The kernel and its server on url, with small limits (frames.py reads
+ * them too), and the baselines: every case that needs a server starts
+ * with this.
+ */
+static bool
+server_up(void)
+{
+	setenv("RUMP_SP_MAXPREFORK", "8", 1);
+	setenv("RUMP_SP_MAXLWP", "16", 1);
+	setenv("RUMP_SP_MAXORPHAN", "4", 1);
+	setenv("RUMP_SP_ORPHANSECS", "2", 1);
+	if (rump_init() != 0 || rump_init_server(url) != 0) {
+		printf("  cannot start the server on %s\n", url);
+		return false;
+	}
+	proc_base = kernel_procs();
+	mem_base = __sanitizer_get_current_allocated_bytes();
+	return true;
+}
+
+/*
+ * Runs frames.py against the server, one case (name) or all (NULL);
+ * true when it ran and every case it ran passed.
+ */
+static bool
+run_frames(const char *name)
+{
+	char *argv[] = { "python3", FRAMES, url, (char *)name, NULL };
+	char line[512];
+	int fds[2], status, passed = 0, failed = 0;
+	pid_t pid;
+	posix_spawn_file_actions_t fa;
+	FILE *f;
+
+	if (pipe(fds) != 0)
+		return false;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_addclose(&fa, fds[0]);
+	if (posix_spawnp(&pid, "python3", &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	while (fgets(line, sizeof(line), f) != NULL) {
+		printf("  %s", line);
+		if (strncmp(line, "PASS ", 5) == 0)
+			passed++;
+		else if (strncmp(line, "FAIL ", 5) == 0)
+			failed++;
+	}
+	fclose(f);
+	if (waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && failed == 0 &&
+	    passed == (name != NULL ? 1 : nraw);
+}
+
+/*
+ * Every client gone, its process too, and with mem the heap back near its
+ * start (after one case alone the server's caches of idle workers and
+ * connection buffers, sized by that case, are still there: 255
+ * connections leave 440 KiB).
+ */
+static void
+check_baseline(bool mem)
+{
+	int i;
+
+	for (i = 0; i < 500 && (rumpuser_sp_nconn() != 0 ||
+	    kernel_procs() != proc_base); i++)
+		usleep(10 * 1000);
+	CHECK_EQ_INT(rumpuser_sp_nconn(), 0);
+	CHECK_EQ_INT(kernel_procs(), proc_base);
+	if (!mem)
+		return;
+	/* Idle worker threads and freed-list slack: allow 256 KiB. */
+	size_t now = __sanitizer_get_current_allocated_bytes();
+	printf("  heap: %zu bytes at start, %zu now\n", mem_base, now);
+	CHECK(now < mem_base + 256 * 1024);
+}
+
+/* One case of frames.py (raw_current), then the baseline. */
+static void
+raw_case(void)
+{
+	CHECK(server_up());
+	CHECK(run_frames(raw_current));
+	check_baseline(false);
+}
+
+/* The names of frames.py's cases, from frames.py --list. */
+static bool
+list_frames(void)
+{
+	FILE *f = popen("python3 " FRAMES " --list", "r");
+	char line[sizeof(raw_names[0])];
+
+	if (f == NULL)
+		return false;
+	while (nraw < MAXRAW && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] != '\0')
+			snprintf(raw_names[nraw++], sizeof(raw_names[0]), "%s",
+			    line);
+	}
+	return pclose(f) == 0 && nraw > 0;
 }
 
 /* ---- a raw client ---- */
@@ -237,9 +366,10 @@ race_once(int a, uint64_t reqno)
 
 TEST(prefork_reply_outlives_a_racing_fork)
 {
-	
-	int a = raw_connect(), i, ok = 0;
+	int a, i, ok = 0;
 
+	CHECK(server_up());
+	a = raw_connect();
 	CHECK(a >= 0 && raw_guest(a));
 	/* Held until the child's reply went out: the race, every time. */
 	watch.armed = true;
@@ -264,13 +394,14 @@ TEST(prefork_reply_outlives_a_racing_fork)
 
 TEST(out_of_pids_a_handshake_gets_an_error_frame)
 {
-	
 	static struct lwp *lwps[40000];
 	struct rsp_hdr h;
 	char why[64] = "";
 	size_t len = 0;
-	int a = raw_connect(), b, c, n = 0, error = 0;
+	int a, b, c, n = 0, error = 0;
 
+	CHECK(server_up());
+	a = raw_connect();
 	CHECK(a >= 0 && raw_guest(a));
 	/* Local processes until the pids run out (kern.maxproc of them). */
 	while (n < (int)(sizeof(lwps) / sizeof(lwps[0])) &&
@@ -369,13 +500,16 @@ raw_pipe(int s, uint64_t reqno, long fds[2])
  */
 TEST(no_thread_for_a_job_is_an_answer_not_a_wait)
 {
-	int a[2] = { raw_connect(), raw_connect() }, b, i, k, base;
+	int a[2], b, i, k, base;
 	long fds[2][2], args[3];
 	char why[64] = "";
 	struct rsp_hdr h;
 	struct rsp_sysresp r;
 	size_t len = 0;
 
+	CHECK(server_up());
+	a[0] = raw_connect();
+	a[1] = raw_connect();
 	for (k = 0; k < 2; k++)
 		CHECK(a[k] >= 0 && raw_guest(a[k]) &&
 		    raw_pipe(a[k], 2, fds[k]));
@@ -417,44 +551,55 @@ TEST(no_thread_for_a_job_is_an_answer_not_a_wait)
 		close(a[k]);
 }
 
+/* Every case of frames.py against one server, then the baseline. */
 TEST(processes_and_memory_back_to_baseline)
 {
-	int i;
-
-	for (i = 0; i < 500 && (rumpuser_sp_nconn() != 0 ||
-	    kernel_procs() != proc_base); i++)
-		usleep(10 * 1000);
-	CHECK_EQ_INT(rumpuser_sp_nconn(), 0);
-	CHECK_EQ_INT(kernel_procs(), proc_base);
-	/* Idle worker threads and freed-list slack: allow 256 KiB. */
-	size_t now = __sanitizer_get_current_allocated_bytes();
-	printf("  heap: %zu bytes at start, %zu now\n", mem_base, now);
-	CHECK(now < mem_base + 256 * 1024);
+	CHECK(server_up());
+	CHECK(run_frames(NULL));
+	check_baseline(true);
 }
 
+/*
+ * URLs the server cannot serve are refused with NetBSD's errno and leave
+ * it unstarted; then one server starts, and a second is EBUSY.
+ */
 TEST(second_server_and_bad_urls)
 {
-	CHECK_EQ_INT(rump_init_server("unix:///tmp/other.sock"), 16); /* EBUSY */
+	char longurl[256];
+
+	CHECK_EQ_INT(rump_init(), 0);
+	CHECK_EQ_INT(rump_init_server("no-scheme"), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_init_server("http://127.0.0.1:80"), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_init_server("unix://"), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_init_server("tcp://127.0.0.1"), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_init_server("tcp://127.0.0.1:"), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_init_server("tcp://no.such.host:1"), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_init_server("tcp://127.0.0.1:65536"), RUMP_ERANGE);
+	CHECK_EQ_INT(rump_init_server("tcp6://[::1]:1"), RUMP_EOPNOTSUPP);
+	snprintf(longurl, sizeof(longurl), "unix:///tmp/%0200d", 7);
+	CHECK_EQ_INT(rump_init_server(longurl), RUMP_ENAMETOOLONG);
+	CHECK_EQ_INT(rumpuser_sp_nconn(), 0);
+	/* None of those started it. */
+	CHECK_EQ_INT(rump_init_server(url), 0);
+	CHECK_EQ_INT(rump_init_server("unix:///tmp/other.sock"), RUMP_EBUSY);
+	CHECK_EQ_INT(rump_init_server(url), RUMP_EBUSY);
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	check_args(argc, argv);
 	snprintf(url, sizeof(url), "unix:///tmp/rumpsp-test-%d.sock",
 	    (int)getpid());
-	/* Small limits (frames.py reads them too): reached quickly. */
-	setenv("RUMP_SP_MAXPREFORK", "8", 1);
-	setenv("RUMP_SP_MAXLWP", "16", 1);
-	setenv("RUMP_SP_MAXORPHAN", "4", 1);
-	setenv("RUMP_SP_ORPHANSECS", "2", 1);
-	if (rump_init() != 0 || rump_init_server(url) != 0) {
-		printf("cannot start the server on %s\n", url);
-		printf("0 passed, 1 failed\n");
+	if (!list_frames()) {
+		printf("cannot list the cases of %s\n0 passed, 1 failed\n",
+		    FRAMES);
 		return 1;
 	}
-	proc_base = kernel_procs();
-	mem_base = __sanitizer_get_current_allocated_bytes();
-	RUN(raw_protocol_cases);
+	for (int i = 0; i < nraw; i++) {
+		raw_current = raw_names[i];
+		check_run(raw_names[i], raw_case);
+	}
 	RUN(prefork_reply_outlives_a_racing_fork);
 	RUN(out_of_pids_a_handshake_gets_an_error_frame);
 	RUN(no_thread_for_a_job_is_an_answer_not_a_wait);
