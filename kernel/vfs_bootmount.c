@@ -15,9 +15,13 @@
 #include <string.h>
 
 #include "blk.h"
+#include "bootmount.h"
 #include "kern.h"
 
 #define BOOT_MOUNTS_MAX	2048		/* the platform's command line */
+
+_Static_assert(sizeof(((struct bootmount *)0)->path) == MNAMELEN,
+    "a mount point fits struct mount's mnt_on");
 
 /*
  * Parses a root= (root true: DEV[:OPTS]) or mount= (DEV:PATH[:OPTS])
