@@ -306,12 +306,13 @@ NONET_O := $(O)/bench/nonet
 # A key or user in the caller's environment would change every rump_server
 # the tests start (doc/rump_sp-auth.md); the key tests set their own.
 unexport RUMP_SP_KEY RUMP_SP_KEYFILE RUMP_SP_CRED
-.PHONY: test test-host test-qemu test-appliance bench
+.PHONY: test test-host test-qemu test-nosp test-appliance bench
 test:
 	$(Q)scripts/deps
 	$(Q)rm -f $(O)/test-counts
 	$(Q)$(MAKE) --no-print-directory test-host COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-qemu COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)$(MAKE) --no-print-directory test-nosp COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-appliance COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-man COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-fuzz COUNTS=$(abspath $(O))/test-counts || true
@@ -326,6 +327,16 @@ test-qemu: $(O)/host/tests/sp/test_client $(O)/host/tests/sp/sock_echo $(O)/host
 		KCONFIG_CONFIG=$(TEST_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/test_defconfig >/dev/null
 	$(Q)$(MAKE) --no-print-directory O=$(TEST_O) KCONFIG_CONFIG=$(TEST_O)/.config all
 	$(Q)$(PYTHON) tests/qemu/run.py --image $(TEST_O)/rumpimg.elf --build $(O) $(if $(COUNTS),--counts $(COUNTS)) $(TESTFLAGS)
+
+# An image without the rump_sp server (configs/nosp_defconfig) links no
+# sp/ code, boots and runs kernel cases (tests/qemu/nosp.py).
+NOSP_O := $(O)/nosp
+test-nosp:
+	$(Q)mkdir -p $(NOSP_O)
+	$(Q)test -f $(NOSP_O)/.config || \
+		KCONFIG_CONFIG=$(NOSP_O)/.config $(PYTHON) -m defconfig --kconfig Kconfig configs/nosp_defconfig >/dev/null
+	$(Q)$(MAKE) --no-print-directory O=$(NOSP_O) KCONFIG_CONFIG=$(NOSP_O)/.config $(NOSP_O)/rumpimg.elf
+	$(Q)$(PYTHON) tests/qemu/nosp.py --image $(NOSP_O)/rumpimg.elf $(if $(COUNTS),--counts $(COUNTS))
 
 # Programs built out of the tree with rumpimg-cc (the current .config).
 test-appliance: all

@@ -70,7 +70,7 @@ $(O)/host/tests/sp/client_fake: tests/host/sp/client_fake.c \
 
 .PHONY: client test-client
 client: $(CLIENT_LIBS) $(CLIENT_TOOLS)
-all: client
+all: $(if $(CONFIG_HOST_RUMPCLIENT),client)
 
 test-client: $(O)/host/tests/sp/client_fake
 	$(Q)$(PYTHON) tests/host/sp/fake_server.py $<

@@ -340,6 +340,50 @@ register_disk(const char *key, const char *hostpath, bool blk, bool ro,
 	return 0;
 }
 
+/*
+ * Other nodes of bn's disk, made by mknod(2) and attached at their open
+ * (blkdev_lookup_rdev): true when one is in use; else, with clear, they
+ * forget the disk (their next open looks again: ENXIO once it is gone).
+ */
+static bool
+aliases_busy(struct blknode *bn, bool clear)
+{
+	for (struct mount *mp = rootmount; mp != NULL; mp = mp->mnt_next)
+		for (struct vnode *vp = mp->mnt_vnodes; vp != NULL;
+		    vp = vp->v_mntnext) {
+			if (vp->v_blk != bn->bd || vp == bn->bvp ||
+			    vp == bn->cvp)
+				continue;
+			if (vp->v_refs > 0)
+				return true;
+			if (clear) {
+				vp->v_blk = NULL;
+				vp->v_dev = NULL;
+			}
+		}
+	return false;
+}
+
+int
+blkdev_lookup_rdev(enum vtype type, uint64_t rdev, struct blkdev **bdp,
+    const struct devsw **swp)
+{
+	for (int u = 0; u < MAXUNITS; u++) {
+		struct blknode *bn = nodes[u];
+		const struct devsw *sw;
+
+		if (bn == NULL)
+			continue;
+		sw = type == VBLK ? &bn->bsw : &bn->csw;
+		if (sw->rdev == rdev) {
+			*bdp = bn->bd;
+			*swp = sw;
+			return 0;
+		}
+	}
+	return RUMP_ENXIO;
+}
+
 /* The disk whose block or raw node is at key, or -1. */
 static int
 find_key(const char *key)
@@ -366,10 +410,12 @@ remove_disk(const char *key)
 	if (u < 0)
 		return RUMP_ENOENT;
 	bn = nodes[u];
-	if (!node_idle(bn->bvp) || !node_idle(bn->cvp))
+	if (!node_idle(bn->bvp) || !node_idle(bn->cvp) ||
+	    aliases_busy(bn, false))
 		return RUMP_EBUSY;
 	if ((error = blkdev_detach(bn->bd)) != 0)
 		return error;
+	(void)aliases_busy(bn, true);
 	drop_node(bn->bdir, bn->bname, bn->bvp);
 	drop_node(bn->cdir, bn->cname, bn->cvp);
 	nodes[u] = NULL;

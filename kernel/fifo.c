@@ -98,7 +98,7 @@ fifo_open(struct vnode *vp, int fflag, int *errp)
 	}
 }
 
-static int
+int
 do_mkfifoat(struct lwp *l, int dirfd, const char *upath, uint32_t mode)
 {
 	struct nameidata nd;

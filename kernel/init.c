@@ -104,6 +104,24 @@ mandatory_params(void)
 		kpanic("mandatory hypervisor configuration (HOSTNAME) missing");
 }
 
+/*
+ * rump_daemonize_begin/done (NetBSD's rump.h): the fork happens before
+ * rump_init, which starts threads that a fork would not take along.
+ */
+int
+rump_daemonize_begin(void)
+{
+	if (inited)
+		return RUMP_EALREADY;
+	return rumpuser_daemonize_begin();
+}
+
+int
+rump_daemonize_done(int error)
+{
+	return rumpuser_daemonize_done(error);
+}
+
 int
 rump_init(void)
 {

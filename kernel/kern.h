@@ -146,6 +146,8 @@ struct devsw {
 #define VEXEC		01
 
 extern struct vnode *rootvnode;
+/* The root directory of p's lookups: its chroot(2) or "/" (vfs_chroot.c). */
+struct vnode *proc_root(struct proc *p);
 
 void vfs_init(void);
 void vref(struct vnode *vp);
@@ -206,6 +208,20 @@ int vn_dirempty(struct vnode *vp);
 int blkdev_vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off,
     bool write, size_t *done);
 int blkdev_ioctl(struct file *fp, unsigned long com, void *data);
+/*
+ * The disk with block (type VBLK) or raw (VCHR) device number rdev: its
+ * blkdev and devsw, or ENXIO (a node made by mknod(2), kernel/vfs_mknod.c).
+ */
+int blkdev_lookup_rdev(enum vtype type, uint64_t rdev, struct blkdev **bdp,
+    const struct devsw **swp);
+/* The kernel's own character device numbered rdev (vfs.c), or NULL. */
+const struct devsw *devsw_lookup(uint64_t rdev);
+/*
+ * Attaches device node vp (VCHR, VBLK) to its driver by its number if it
+ * has none yet (mknod(2)'s nodes, a disk's nodes): 0, or ENXIO for no such
+ * device, as NetBSD's open of a node without a driver (vfs_mknod.c).
+ */
+int vn_devattach(struct vnode *vp);
 /* Attaches the machine's disks at boot (rumpuser_ext_disk_name). */
 void blkdev_autoconf(void);
 
@@ -228,6 +244,7 @@ struct proc {
 	struct filedesc *p_fd;
 	uint32_t p_umask;
 	struct vnode *p_cwd;
+	struct vnode *p_rootdir;	/* chroot(2)'s, referenced; NULL: "/" */
 	void *p_vmspace;		/* NULL: local; else a remote client */
 	kpid_t p_pgid;			/* process group (kern_prot.c) */
 	struct ksession *p_session;	/* referenced */

@@ -157,6 +157,9 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 	p->p_cwd = parent->p_cwd;		/* cwd follows, as cwdinit() */
 	if (p->p_cwd != NULL)
 		vref(p->p_cwd);
+	p->p_rootdir = parent->p_rootdir;	/* so does the root (cwdinit) */
+	if (p->p_rootdir != NULL)
+		vref(p->p_rootdir);
 	/* A bounded copy: the fallback name is shorter than p_comm. */
 	strncpy(p->p_comm, parent->p_comm[0] != '\0' ? parent->p_comm :
 	    "rumproc", sizeof(p->p_comm) - 1);
@@ -200,6 +203,8 @@ proc_free(struct proc *p)
 	fd_release(p->p_fd);
 	if (p->p_cwd != NULL)
 		vrele(p->p_cwd);
+	if (p->p_rootdir != NULL)
+		vrele(p->p_rootdir);
 	cred_free(p->p_cred);
 	prot_proc_free(p);
 	kmem_free(p, sizeof(*p));

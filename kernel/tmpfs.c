@@ -449,6 +449,8 @@ tmpfs_setattr(struct vnode *vp, const struct vattr *va)
 		vp->v_gid = va->va_gid;
 	if (va->va_mask & VA_ATIME)
 		vp->v_atime = va->va_atime;
+	if (va->va_mask & VA_FLAGS)
+		vp->v_flags = va->va_flags;	/* all of them, as NetBSD's tmpfs */
 	if (va->va_mask & VA_MTIME) {
 		vp->v_mtime = va->va_mtime;
 		/* A file is not modified before it was born (utimensat(2)). */

@@ -270,6 +270,9 @@ vaccess(struct vnode *vp, struct kauth_cred *cred, int acc)
 {
 	uint32_t bits;
 
+	/* Not even root writes an immutable file (chflags(2)). */
+	if ((acc & VWRITE) && (vp->v_flags & IMMUTABLE))
+		return RUMP_EPERM;
 	if (cred->euid == 0) {
 		/* Root may do anything but execute what nobody may. */
 		if ((acc & VEXEC) && vp->v_type != VDIR && !(vp->v_mode & 0111))
@@ -352,6 +355,9 @@ vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *don
 		return RUMP_EINVAL;
 	if ((error = vn_rdonly(vp)) != 0)
 		return error;
+	/* An append-only file grows only at its end (chflags(2)). */
+	if ((vp->v_flags & APPEND) && off != vp->v_size)
+		return RUMP_EPERM;
 	return vp->v_op->vop_write(vp, buf, len, off, done);
 }
 
@@ -368,6 +374,8 @@ vn_truncate(struct vnode *vp, int64_t len)
 		return RUMP_EINVAL;
 	if ((error = vn_rdonly(vp)) != 0)
 		return error;
+	if (vp->v_flags & (IMMUTABLE | APPEND))
+		return RUMP_EPERM;
 	return vp->v_op->vop_truncate(vp, len);
 }
 
@@ -378,6 +386,9 @@ vn_setattr(struct vnode *vp, const struct vattr *va)
 
 	if ((error = vn_rdonly(vp)) != 0)
 		return error;
+	/* Only the flags change on an immutable or append-only file. */
+	if ((va->va_mask & ~VA_FLAGS) && (vp->v_flags & (IMMUTABLE | APPEND)))
+		return RUMP_EPERM;
 	return vp->v_op->vop_setattr(vp, va);
 }
 
@@ -470,6 +481,15 @@ static const struct devsw devices[] = {
 	{ "random", (46ULL << 8) | 0, random_read, sink_write },
 	{ "urandom", (46ULL << 8) | 1, random_read, sink_write },
 };
+
+const struct devsw *
+devsw_lookup(uint64_t rdev)
+{
+	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
+		if (devices[i].rdev == rdev)
+			return &devices[i];
+	return NULL;
+}
 
 void
 vfs_init(void)

@@ -1,6 +1,6 @@
 /*
- * What the file system call files share (vfs_syscalls.c, vfs_at.c,
- * vfs_pvio.c, fifo.c): NetBSD's *at(2) flags and the helpers behind the path,
+ * What the file system call files share (vfs_open.c, vfs_stat.c,
+ * vfs_names.c, vfs_dirs.c, vfs_at.c, vfs_pvio.c, fifo.c): NetBSD's *at(2) flags and the helpers behind the path,
  * descriptor and *at forms of each call, so that each form is one
  * implementation with a directory descriptor (AT_FDCWD for the old calls).
  */
@@ -47,6 +47,8 @@ int do_readlinkat(struct lwp *l, int dirfd, const char *upath, char *ubuf,
 int do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
     const char *upto);
 int do_accessat(struct lwp *l, int dirfd, const char *upath, int mode, int flag);
+/* mkfifoat(2) (fifo.c), for mknod(2) of a FIFO too. */
+int do_mkfifoat(struct lwp *l, int dirfd, const char *upath, uint32_t mode);
 
 /* One positioned transfer on a vnode for uio_move (pread(2), preadv(2)). */
 struct posio {

@@ -25,7 +25,7 @@ start_dir(struct lwp *l, int dirfd, const char *path, int *errp)
 	struct file *fp;
 
 	if (path[0] == '/')
-		return rootvnode;
+		return proc_root(l->l_proc);
 	if (dirfd == AT_FDCWD)
 		return l->l_proc->p_cwd;
 	fp = fd_get(l->l_proc->p_fd, dirfd);
@@ -125,6 +125,7 @@ lookup_path(struct lwp *l, int dirfd, char *path, int flags,
 	if (dvp == NULL)
 		goto out;
 	vref(dvp);
+	dvp = cross_down(dvp);		/* a file system mounted on "/" */
 	p = path;
 	for (;;) {
 		char name[NAME_MAX + 1];
@@ -167,7 +168,9 @@ lookup_path(struct lwp *l, int dirfd, char *path, int flags,
 			vrele(dvp);
 			break;
 		}
-		if (strcmp(name, "..") == 0)
+		if (strcmp(name, "..") == 0 && dvp == proc_root(l->l_proc))
+			memcpy(name, ".", 2);	/* ".." at the root stays */
+		else if (strcmp(name, "..") == 0)
 			dvp = cross_up(dvp);
 		error = lookup_one(dvp, name, &vp);
 		if (error == RUMP_ENOENT) {
@@ -208,8 +211,9 @@ follow:
 			path = p = np;
 			if (*p == '/') {
 				vrele(dvp);
-				dvp = rootvnode;
+				dvp = proc_root(l->l_proc);
 				vref(dvp);
+				dvp = cross_down(dvp);
 			}
 			continue;
 		}

@@ -144,8 +144,8 @@ mount_device(struct lwp *l, const char *from, struct blkdev **bdp)
 		return error;
 	if (nd.ni_vp->v_type != VBLK)
 		error = RUMP_ENOTBLK;
-	else if (nd.ni_vp->v_blk == NULL)
-		error = RUMP_ENXIO;
+	else if (vn_devattach(nd.ni_vp) != 0 || nd.ni_vp->v_blk == NULL)
+		error = RUMP_ENXIO;	/* a mknod(2) node of no disk */
 	else
 		*bdp = nd.ni_vp->v_blk;
 	nd_done(&nd);
@@ -182,7 +182,11 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 	if ((error = namei_kernel(l, on, LOOKUP_FOLLOW, &nd)) != 0)
 		return error;
 	vp = nd.ni_vp;
-	if (vp->v_type != VDIR || vp == rootvnode || vp->v_mount == NULL) {
+	/*
+	 * As NetBSD, a file system may be mounted on the root of another
+	 * (stacked: the lookup of on ended in the topmost one), "/" too.
+	 */
+	if (vp->v_type != VDIR || vp->v_mount == NULL) {
 		nd_done(&nd);
 		return vp->v_type != VDIR ? RUMP_ENOTDIR : RUMP_EBUSY;
 	}

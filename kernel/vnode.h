@@ -12,14 +12,15 @@
  * code reads them and never writes them. So there is no getattr
  * operation; setattr exists so that the file system stores the change.
  *
- * The generic layer (vfs.c, vfs_syscalls.c, vfs_mount.c) does everything
- * that is the same for every file system before it calls an operation:
- * permission checks (vaccess), EROFS on read-only mounts, EXDEV across
- * mounts, EEXIST/ENOENT from a lookup first, "." and ".." refused as
- * names to create or remove, a directory not moved under itself, the
- * target of rmdir and of a rename over a directory checked empty. An
- * operation may assume those checks passed, and re-checks only what its
- * own on-disk state could contradict (returning EIO for corruption).
+ * The generic layer (vfs.c, the vfs_*.c system call files, vfs_mount.c)
+ * does everything that is the same for every file system before it calls
+ * an operation: permission checks (vaccess), EROFS on read-only mounts,
+ * EXDEV across mounts, EEXIST/ENOENT from a lookup first, "." and ".."
+ * refused as names to create or remove, a directory not moved under
+ * itself, the target of rmdir and of a rename over a directory checked
+ * empty. An operation may assume those checks passed, and re-checks only
+ * what its own on-disk state could contradict (returning EIO for
+ * corruption).
  *
  * Every operation is called holding the CPU (kern.h); an operation may
  * sleep (disk I/O), and other threads then run, so it must not keep a
@@ -59,12 +60,14 @@ struct vattr {
 	kgid_t va_gid;
 	uint64_t va_rdev;
 	struct ktimespec va_atime, va_mtime;
+	uint32_t va_flags;		/* NetBSD's file flags (chflags(2)) */
 };
 #define VA_MODE		0x01
 #define VA_UID		0x02
 #define VA_GID		0x04
 #define VA_ATIME	0x08
 #define VA_MTIME	0x10
+#define VA_FLAGS	0x20		/* the file system stores what it can */
 
 /*
  * readdir hands each entry to a fill function: its name (namelen bytes,
@@ -182,11 +185,32 @@ struct vnode {
 	int64_t v_size;			/* VLNK: the text's length */
 	uint64_t v_bytes;		/* storage held, bytes (st_blocks * 512) */
 	uint64_t v_rdev;		/* VCHR, VBLK */
+	uint32_t v_flags;		/* NetBSD's st_flags (vfs_flags.c) */
 	struct ktimespec v_atime, v_mtime, v_ctime, v_btime;
 	/* Devices: read and written by the generic layer, not the fs. */
 	const struct devsw *v_dev;	/* VCHR of the kernel's own devices */
 	struct blkdev *v_blk;		/* VBLK and its raw VCHR (kernel/blk.h) */
 };
+
+/*
+ * NetBSD's file flags (<sys/stat.h>, chflags(2)) in v_flags: UF_* the
+ * owner may set, SF_* only root (securelevel is 0 here). The generic
+ * layer enforces them: an immutable file is not written, renamed,
+ * removed, linked or changed (EPERM); an append-only one is written only
+ * at its end and not truncated, renamed or removed; an append-only
+ * directory loses no names.
+ */
+#define UF_SETTABLE	0x0000ffff
+#define UF_NODUMP	0x00000001
+#define UF_IMMUTABLE	0x00000002
+#define UF_APPEND	0x00000004
+#define UF_OPAQUE	0x00000008
+#define SF_SETTABLE	0xffff0000
+#define SF_ARCHIVED	0x00010000
+#define SF_IMMUTABLE	0x00020000
+#define SF_APPEND	0x00040000
+#define IMMUTABLE	(UF_IMMUTABLE | SF_IMMUTABLE)
+#define APPEND		(UF_APPEND | SF_APPEND)
 
 /* Information about a mounted file system (statvfs(2)), in its units. */
 struct kstatvfs {

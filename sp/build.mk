@@ -18,7 +18,7 @@ $(O)/sp/%.o: sp/%.c $(CONFIG_H) | $(NEWLIB_LIBC)
 $(O)/host/bin/rump_server: sp/rump_server.c $(O)/host/lib/librump.a
 	$(call hostld,$(HOST_OPT_CFLAGS) -Iinclude,sp/rump_server.c $(O)/host/lib/librump.a -lpthread)
 
-all: $(O)/host/bin/rump_server
+all: $(if $(CONFIG_HOST_LIBRUMP),$(O)/host/bin/rump_server)
 
 # make bench: remote system calls beside a raw socket ping-pong (bench/sp).
 $(O)/host/bench/sp: bench/sp/bench_sp.c $(O)/host/lib/librumpclient.a

@@ -29,7 +29,7 @@ $(O)/host/lib/librump-san.a: $(patsubst %.c,$(O)/host/librump-san/%.o,$(LIBRUMP_
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-all: $(O)/host/lib/librump.a
+all: $(if $(CONFIG_HOST_LIBRUMP),$(O)/host/lib/librump.a)
 
 # The backend's own tests, its sources compiled in under the sanitizers.
 $(O)/host/tests/posix/test_posix: tests/host/posix/test_posix.c $(POSIX_SRCS) \

@@ -25,6 +25,20 @@ struct lwp;
 int rump_init(void);
 
 /*
+ * Daemonizing a server as NetBSD's rump.h does: rump_daemonize_begin(),
+ * before rump_init(), forks; the parent waits until the child calls
+ * rump_daemonize_done(error) and exits with status 0 for
+ * RUMP_DAEMONIZE_SUCCESS (the child's stdin, stdout and stderr then go to
+ * /dev/null), non-zero otherwise. The child is in a session of its own.
+ * begin: 0 in the child, EALREADY after rump_init(), EINPROGRESS when
+ * called twice, or the fork's error; done: 0, or ENOENT without a begin.
+ * Hosts only: the image answers ENOSYS and ENOENT.
+ */
+int rump_daemonize_begin(void);
+int rump_daemonize_done(int error);
+#define RUMP_DAEMONIZE_SUCCESS	0
+
+/*
  * Starts the rump_sp server on url (unix://PATH or tcp://ADDR:PORT, spec
  * A.1) after rump_init(): every client connection becomes a process. Returns
  * 0 once the socket listens, or an errno (EINVAL for a bad URL, EADDRINUSE,

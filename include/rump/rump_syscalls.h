@@ -7,6 +7,7 @@
 #define RUMP_RUMP_SYSCALLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 ssize_t rump_sys_read(int fd, void *buf, size_t nbyte);
@@ -67,6 +68,15 @@ int rump_sys_futimes(int fd, const void *tv);
 int rump_sys_lutimes(const char *path, const void *tv);
 int rump_sys_lchmod(const char *path, mode_t mode);
 int rump_sys_lchown(const char *path, uid_t uid, gid_t gid);
+/* Device numbers are NetBSD's 64-bit dev_t (RUMP_MAKEDEV in rumpdefs.h). */
+int rump_sys_mknod(const char *path, mode_t mode, uint64_t dev);
+int rump_sys_mknodat(int fd, const char *path, mode_t mode, uint64_t dev);
+int rump_sys_chroot(const char *path);
+int rump_sys_fchroot(int fd);
+/* File flags: NetBSD's RUMP_UF_* and RUMP_SF_* (rumpdefs.h). */
+int rump_sys_chflags(const char *path, unsigned long flags);
+int rump_sys_fchflags(int fd, unsigned long flags);
+int rump_sys_lchflags(const char *path, unsigned long flags);
 ssize_t rump_sys_preadv(int fd, const void *iov, int iovcnt, off_t offset);
 ssize_t rump_sys_pwritev(int fd, const void *iov, int iovcnt, off_t offset);
 

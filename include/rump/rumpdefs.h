@@ -110,6 +110,21 @@
 #define RUMP_S_IFLNK		0120000
 #define RUMP_S_IFBLK		0060000
 
+/* NetBSD's file flags (chflags(2), st_flags). */
+#define RUMP_UF_SETTABLE	0x0000ffff
+#define RUMP_UF_NODUMP		0x00000001
+#define RUMP_UF_IMMUTABLE	0x00000002
+#define RUMP_UF_APPEND		0x00000004
+#define RUMP_UF_OPAQUE		0x00000008
+#define RUMP_SF_SETTABLE	0xffff0000
+#define RUMP_SF_ARCHIVED	0x00010000
+#define RUMP_SF_IMMUTABLE	0x00020000
+#define RUMP_SF_APPEND		0x00040000
+
+/* NetBSD's dev_t encoding (makedev(3)). */
+#define RUMP_MAKEDEV(ma, mi)	((uint64_t)(((uint64_t)(ma) << 8) & 0x000fff00) | \
+	(((uint64_t)(mi) << 12) & 0xfff00000) | ((uint64_t)(mi) & 0xff))
+
 #define RUMP_SEEK_SET		0
 #define RUMP_SEEK_CUR		1
 #define RUMP_SEEK_END		2

@@ -85,6 +85,7 @@ struct vblk {
 	uint16_t free_head, nfree;	/* descriptors linked through next */
 	struct blkreq *reqs;		/* by head descriptor */
 	uint64_t irqs;
+	uint64_t flushes;		/* flush requests queued */
 	unsigned inflight, maxinflight;
 };
 
@@ -306,6 +307,12 @@ plat_blk_stats(int i, uint64_t *irqs, unsigned *maxinflight)
 	*maxinflight = disks[i].maxinflight;
 }
 
+uint64_t
+plat_blk_flushes(int i)
+{
+	return i >= 0 && i < ndisks ? disks[i].flushes : 0;
+}
+
 void
 plat_blk_set_notify(void (*fn)(void *), void *arg)
 {
@@ -389,6 +396,8 @@ plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off,
 	v->desc[id].len = 1;
 	v->desc[id].flags = DESC_F_WRITE;
 
+	if (op == PLAT_BLK_FLUSH)
+		v->flushes++;
 	if (++v->inflight > v->maxinflight)
 		v->maxinflight = v->inflight;
 	v->avail->ring[v->avail_idx % v->qsize] = head;

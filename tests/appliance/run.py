@@ -11,6 +11,7 @@ usage: tests/appliance/run.py --cc build/bin/rumpimg-cc [--filter RE] [-v]
 import argparse
 import os
 import re
+import signal
 import shutil
 import subprocess
 import sys
@@ -42,9 +43,17 @@ class Ctx:
         # As from a shell outside the tree: none of our make's settings.
         env = {k: v for k, v in os.environ.items()
                if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "KCONFIG_CONFIG")}
-        p = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE, env=env,
-                           stderr=subprocess.STDOUT, timeout=timeout)
-        out = p.stdout.decode("utf-8", "replace")
+        # In a group of its own: a timeout kills run-qemu's QEMU too, not
+        # only the script that started it.
+        p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, env=env,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            raw, _ = p.communicate(timeout=timeout)
+        finally:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        out = raw.decode("utf-8", "replace")
         if self.verbose:
             print("    $ " + " ".join(argv))
             print("    | " + out.replace("\n", "\n    | "))
@@ -287,7 +296,8 @@ def httpd_serves_curl_from_the_host(c):
             [RUN_QEMU, "--timeout", "150", "--port", "%d:80" % port,
              "--rootfs", www, "-a",
              "RUMP_NET_IPV4=10.0.2.15/24 RUMP_NET_GW=10.0.2.2 -- -p 80 -n %d" % conns,
-             img], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+             img], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
     problems = []
     try:
         deadline = time.monotonic() + 120
@@ -331,8 +341,10 @@ def httpd_serves_curl_from_the_host(c):
         if st != 0:
             problems.append("run-qemu exit status %d after %d connections" % (st, conns))
     finally:
+        # run-qemu is a shell script: killing it alone would leave its
+        # timeout(1) and QEMU running, so the whole group goes.
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     if problems:
         with open(log, errors="replace") as f:

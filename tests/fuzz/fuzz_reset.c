@@ -1,10 +1,16 @@
 /*
- * Between fuzz inputs: the kernel's file system (and its host name and wall
- * clock, the other settings a client can change for everyone) goes back to
- * what it held after boot, so that every input starts from the same state (files that
- * one input made would change what the next one does, and pile up). The
- * walk runs as a local process of its own through the ordinary system
- * calls, one directory level at a time (chdir, never long paths).
+ * Between fuzz inputs: the kernel goes back to what it held after boot, so
+ * that every input starts from the same state (what one input left would
+ * change what the next one does, and pile up). What a client can change for
+ * everyone is put back: file systems mounted above the root are unmounted
+ * (forced, the most recent first, so one mounted inside another goes
+ * first), files and directories made since boot are removed, the boot-time
+ * entries get their mode and owner back, and the host name and the wall
+ * clock are reset. What belongs to a process (descriptors and the locks,
+ * kqueues and pipes behind them, working and root directory, credentials)
+ * goes with the input's processes, which the targets end. The walk runs as
+ * a local process of its own through the ordinary system calls, one
+ * directory level at a time (chdir, never long paths).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +27,9 @@
 #define NAMELEN		256
 
 static char keep[MAXKEEP][NAMELEN];	/* "dir/name" paths from boot */
+static struct rump_stat keepst[MAXKEEP];	/* their attributes at boot */
 static int nkeep;
+static int mounts_left_said;
 static struct rump_stat rootst;
 static const int mib_hostname[2] = { 1, 10 };	/* CTL_KERN, KERN_HOSTNAME */
 static char hostname[256];
@@ -72,6 +80,61 @@ kept(const char *prefix, const char *name)
 	return false;
 }
 
+/*
+ * Unmounts whatever is mounted on directory name (in the current
+ * directory), however many file systems are stacked there: the ones
+ * getvfsstat names by a path the reset cannot reach (one given relative
+ * to the input's working directory) show up here as a directory on
+ * another device than its parent's.
+ */
+static void
+unmount_on(const char *name)
+{
+	struct rump_stat here, st;
+
+	for (int i = 0; i < 16; i++) {
+		if (rump_sys_lstat(".", &here) != 0 ||
+		    rump_sys_lstat(name, &st) != 0 || st.st_dev == here.st_dev ||
+		    rump_sys_unmount(name, RUMP_MNT_FORCE) != 0)
+			return;
+	}
+}
+
+/* How many file systems are mounted, "/" included. */
+static int
+nmounts(void)
+{
+	int n = rump_sys_getvfsstat(NULL, 0, 0);
+
+	return n < 0 ? 0 : n;
+}
+
+/*
+ * Unmounts (forced) every file system above the root by the path the
+ * mount table gives, the most recent first: a file system mounted inside
+ * another was mounted after it.
+ */
+static void
+unmount_all(void)
+{
+	static struct rump_statvfs sv[16];
+	int n, progress = 1;
+
+	rump_sys_chdir("/");
+	while (progress && nmounts() > 1) {
+		progress = 0;
+		n = rump_sys_getvfsstat(sv, sizeof(sv), 0);
+		for (int i = n - 1; i >= 0; i--) {
+			if ((sv[i].f_flag & RUMP_MNT_ROOTFS) != 0)
+				continue;
+			sv[i].f_mntonname[sizeof(sv[i].f_mntonname) - 1] = '\0';
+			if (rump_sys_unmount(sv[i].f_mntonname,
+			    RUMP_MNT_FORCE) == 0)
+				progress = 1;
+		}
+	}
+}
+
 /* Removes name (in the current directory) and everything under it. */
 static void
 remove_tree(const char *name, int depth)
@@ -92,6 +155,7 @@ remove_tree(const char *name, int depth)
 			} while (n == MAXNAMES);
 			rump_sys_chdir("..");
 		}
+		unmount_on(name);
 		rump_sys_rmdir(name);
 	} else {
 		rump_sys_unlink(name);
@@ -114,12 +178,15 @@ walk(bool record)
 	n = list_names(top, MAXNAMES);
 	for (int i = 0; i < n; i++) {
 		if (record) {
-			if (nkeep < MAXKEEP)
+			if (nkeep < MAXKEEP && rump_sys_lstat(top[i],
+			    &keepst[nkeep]) == 0)
 				snprintf(keep[nkeep++], NAMELEN, "%s", top[i]);
 		} else if (!kept("", top[i])) {
 			remove_tree(top[i], 0);
 			continue;
 		}
+		if (!record)
+			unmount_on(top[i]);
 		if (rump_sys_lstat(top[i], &st) != 0 ||
 		    (st.st_mode & RUMP_S_IFMT) != RUMP_S_IFDIR ||
 		    rump_sys_chdir(top[i]) != 0)
@@ -128,11 +195,14 @@ walk(bool record)
 		m = list_names(sub, MAXNAMES);
 		for (int j = 0; j < m; j++) {
 			if (record) {
-				if (nkeep < MAXKEEP)
+				if (nkeep < MAXKEEP && rump_sys_lstat(sub[j],
+				    &keepst[nkeep]) == 0)
 					snprintf(keep[nkeep++], NAMELEN, "%s%s",
 					    prefix, sub[j]);
 			} else if (!kept(prefix, sub[j])) {
 				remove_tree(sub[j], 0);
+			} else {
+				unmount_on(sub[j]);
 			}
 		}
 		rump_sys_chdir("/");
@@ -161,6 +231,7 @@ void
 fuzz_reset(void)
 {
 	struct rump_timeval tv = { 0, 0, 0 };
+	char path[NAMELEN + 1];
 	int64_t sec;
 	long nsec;
 
@@ -168,7 +239,20 @@ fuzz_reset(void)
 		fprintf(stderr, "fuzz: cannot make the reset process\n");
 		abort();
 	}
+	unmount_all();
 	walk(false);
+	if (nmounts() > 1 && !mounts_left_said) {
+		/* Out of the reset's reach (say, on a removed directory). */
+		fprintf(stderr, "fuzz: %d file systems left mounted after the "
+		    "reset\n", nmounts() - 1);
+		mounts_left_said = 1;
+	}
+	rump_sys_chdir("/");
+	for (int i = 0; i < nkeep; i++) {
+		snprintf(path, sizeof(path), "/%s", keep[i]);
+		rump_sys_lchown(path, keepst[i].st_uid, keepst[i].st_gid);
+		rump_sys_lchmod(path, keepst[i].st_mode & 07777);
+	}
 	rump_sys_chmod("/", rootst.st_mode & 07777);
 	rump_sys_chown("/", rootst.st_uid, rootst.st_gid);
 	/* The length without the NUL, as sysctl(3) takes a new string. */

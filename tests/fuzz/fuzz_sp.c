@@ -81,7 +81,7 @@ known_bug(const struct rsp_hdr *h, const uint8_t *body, size_t len)
 		 */
 		if (h->rsp_u == 208)
 			return true;
-		/* kernel/vfs_syscalls.c sys_utimes: times read without copyin. */
+		/* kernel/vfs_stat.c sys_utimes: times read without copyin. */
 		if (h->rsp_u == 420)
 			return fuzz_known_bug("utimes");
 		/* tmpfs: a huge offset allocates block pointers up to it. */

@@ -326,7 +326,7 @@ known_bug(int num, long *args)
 {
 	int slot;
 
-	/* kernel/vfs_syscalls.c sys_utimes reads the times without copyin. */
+	/* kernel/vfs_stat.c sys_utimes reads the times without copyin. */
 	if (num == 420 && fuzz_known_bug("utimes"))
 		return true;
 	/*

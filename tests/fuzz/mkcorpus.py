@@ -188,6 +188,19 @@ def syscall_seeds():
     # (kernel/kern_prot.c sys_kill, UBSan).
     s["kill_int_min"] = sys_input(m, [call(37, -(1 << 31), 0), call(37, -(1 << 31), 15)])
     s["unknown_numbers"] = sys_input(m, [call(0), call(1), call(511), call(300)])
+    # mount(2): tmpfs on /fz, a file in it, a second tmpfs stacked on it
+    # and one inside that, a relative mount point; all left mounted for
+    # fuzz_reset.c to undo.
+    mm = mem_image({**P, 256: b"tmpfs\0", 288: b"fz/b\0"})
+    s["mount_tmpfs"] = sys_input(mm, [
+        call(136, 0, 0o755, ptr=(0,)),
+        call(410, 256, 0, 0, 0, 0, ptr=(0, 1)),
+        call(5, 64, O_CREAT | O_RDWR, 0o644, ptr=(0,)),
+        call(410, 256, 0, 0, 0, 0, ptr=(0, 1)),
+        call(136, 128, 0o755, ptr=(0,)),
+        call(12, 0, ptr=(0,)),
+        call(410, 256, 224, 0, 0, 0, ptr=(0, 1)),
+        call(12, 288, ptr=(0,))])
     return s
 
 

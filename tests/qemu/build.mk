@@ -16,11 +16,13 @@ apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel_suites.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/suite_lwproc.c tests/qemu/apps/suite_syscalls.c \
 	tests/qemu/apps/suite_prot.c tests/qemu/apps/suite_tmpfs.c tests/qemu/apps/suite_at.c \
 	tests/qemu/apps/suite_lock.c tests/qemu/apps/suite_event.c \
-	tests/qemu/apps/suite_fifo.c \
+	tests/qemu/apps/suite_fifo.c tests/qemu/apps/suite_nodes.c \
 	tests/qemu/apps/suite_mount.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_badaddr.c
 apptests-$(and $(CONFIG_RUMP_KERNEL),$(CONFIG_PLAT_VIRTIO_BLK)) += tests/qemu/apps/test_disk.c \
 	tests/qemu/apps/test_ext2boot.c
+# The crash case of tests/qemu/crash.py.
+apptests-$(and $(CONFIG_RUMP_KERNEL),$(CONFIG_PLAT_VIRTIO_BLK)) += tests/qemu/apps/test_crash.c
 apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_net.c tests/qemu/apps/test_spserver.c
 apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_sockets.c
 

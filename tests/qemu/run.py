@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 
+import crash
 import disks
 import ext2disks
 
@@ -39,7 +40,7 @@ class Case:
                  mem="64M", iso=False, module=None, timeout=60, check=None,
                  serial_file=False, cpu=None, serial_unix=False, net=False,
                  echo_server=False, host=None, disks=(), second=None,
-                 after=None):
+                 after=None, run=None):
         self.name, self.append, self.mem, self.iso = name, append, mem, iso
         self.status = status if isinstance(status, tuple) else (status,)
         self.must, self.must_not = must, must_not
@@ -71,6 +72,9 @@ class Case:
         # the host once QEMU is gone; returns problems.
         self.disks, self.second, self.after = disks, second, after
         self.disk_paths, self.disk_orig = [], []
+        # run(case, image, tmpdir): boots and judges the case its own way
+        # (tests/qemu/crash.py); returns (status, lines, seconds, problems).
+        self.run = run
 
 
 def trap_case(name, test, status, *must):
@@ -327,13 +331,14 @@ CASES = [
          must=(r"test kernel_lwproc_suite: PASS",), timeout=120),
     Case("kernel_syscalls_suite_in_the_image",
          "log=warn test=kernel_syscalls_suite,kernel_prot_suite,kernel_at_suite,"
-         "kernel_lock_suite,kernel_event_suite,kernel_fifo_suite",
+         "kernel_lock_suite,kernel_event_suite,kernel_fifo_suite,kernel_nodes_suite",
          must=(r"test kernel_syscalls_suite: PASS",
                r"test kernel_prot_suite: PASS",
                r"test kernel_at_suite: PASS",
                r"test kernel_lock_suite: PASS",
                r"test kernel_event_suite: PASS",
-               r"test kernel_fifo_suite: PASS"), timeout=120),
+               r"test kernel_fifo_suite: PASS",
+               r"test kernel_nodes_suite: PASS"), timeout=120),
     Case("kernel_bad_addresses_get_efault", "log=warn test=kernel_bad_addresses_efault",
          must=(r"PASS bad_addresses_are_efault", r"\n2 passed, 0 failed",
                r"test kernel_bad_addresses_efault: PASS"), timeout=120),
@@ -470,6 +475,29 @@ CASES = [
          must=(r"ld0 at virtio-blk0: 4194304 bytes", r"host: rump\.halt: ok"),
          after=lambda c, say: disks.expect(c, say, 0,
                                            [(65536, disks.pattern(262144, 5))])),
+
+    # Crash (tests/qemu/crash.py, tests/qemu/apps/test_crash.c): an ext2
+    # disk from mke2fs -d, QEMU killed with SIGKILL in a stream of writes
+    # after 40 fsync'ed files; those files intact before and after
+    # e2fsck -fy, which leaves the disk clean.
+    Case("ext2_fsynced_files_survive_a_killed_qemu_1k", "test=ext2_crash_stream",
+         timeout=120,
+         run=lambda c, image, tmpdir: crash.run(c, image, tmpdir, RUN_QEMU, 1024),
+         must=(r"virtio-blk0: .*write cache with flush",
+               r"crash: mounted /dev/ld0 on /data",
+               r"host: SIGKILL to QEMU after 40 fsynced files",
+               r"host: after the kill: all 40 fsynced files \(and mke2fs's 2\) intact",
+               r"host: after e2fsck -fy: all 42 fsynced files intact",
+               r"host: e2fsck -fn: exit 0"),
+         must_not=(r"crash: stream ended", r"test ext2_crash_stream: FAIL")),
+    Case("ext2_fsynced_files_survive_a_killed_qemu_4k", "test=ext2_crash_stream",
+         timeout=120,
+         run=lambda c, image, tmpdir: crash.run(c, image, tmpdir, RUN_QEMU, 4096),
+         must=(r"crash: mounted /dev/ld0 on /data",
+               r"host: after the kill: all 40 fsynced files \(and mke2fs's 2\) intact",
+               r"host: after e2fsck -fy: all 42 fsynced files intact",
+               r"host: e2fsck -fn: exit 0"),
+         must_not=(r"crash: stream ended", r"test ext2_crash_stream: FAIL")),
 ] + ext2disks_cases()
 
 
@@ -895,6 +923,8 @@ def make_disks(case, tmpdir):
 
 def run_case(case, image, tmpdir):
     CURRENT_IMAGE[0] = image
+    if case.run is not None:
+        return case.run(case, image, tmpdir)
     echo = EchoServer() if case.echo_server else None
     try:
         make_disks(case, tmpdir)

@@ -85,12 +85,14 @@ struct e2attr {
 	uint64_t bytes;			/* disk space used */
 	uint64_t rdev;			/* device numbers of VCHR/VBLK */
 	struct ktimespec atime, mtime, ctime;
+	uint32_t flags;			/* NetBSD's UF_APPEND, UF_IMMUTABLE */
 };
 #define E2_SETATTR_MODE		0x1
 #define E2_SETATTR_UID		0x2
 #define E2_SETATTR_GID		0x4
 #define E2_SETATTR_ATIME	0x8
 #define E2_SETATTR_MTIME	0x10
+#define E2_SETATTR_FLAGS	0x20
 
 struct e2statfs {
 	uint32_t bsize;
@@ -175,7 +177,11 @@ int ext2_truncate(struct e2inode *ip, uint64_t size);
 int ext2_readlink(struct e2inode *ip, char *buf, size_t len, size_t *done);
 void ext2_getattr(struct e2inode *ip, struct e2attr *va);
 int ext2_setattr(struct e2inode *ip, int which, const struct e2attr *va);
-/* Writes ip and its data, then flushes the disk (all of it: simplest). */
+/*
+ * Makes ip durable: its data, its inode and what naming it depends on
+ * (directories, bitmaps, descriptors), then a device flush. Writes every
+ * dirty block and inode of the file system (simplest; not per file).
+ */
 int ext2_fsync(struct e2inode *ip);
 
 /* ---- inside ext2 ---- */

@@ -118,6 +118,8 @@ struct ext2_dinode {
 _Static_assert(sizeof(struct ext2_dinode) == 128, "inode size");
 
 /* i_flags */
+#define E2_IMMUTABLE_FL		0x00000010	/* chflags(2): UF_IMMUTABLE */
+#define E2_APPEND_FL		0x00000020	/* chflags(2): UF_APPEND */
 #define E2_INDEX_FL		0x00001000	/* hashed-indexed directory */
 #define E2_EXTENTS_FL		0x00080000
 #define E2_INLINE_DATA_FL	0x10000000

@@ -86,6 +86,7 @@ load(struct vnode *vp)
 	vp->v_size = (int64_t)va.size;
 	vp->v_bytes = va.bytes;
 	vp->v_rdev = va.rdev;
+	vp->v_flags = va.flags;
 	vp->v_atime = va.atime;
 	vp->v_mtime = va.mtime;
 	vp->v_ctime = va.ctime;
@@ -244,6 +245,10 @@ ext2v_setattr(struct vnode *vp, const struct vattr *va)
 	if (va->va_mask & VA_MTIME) {
 		which |= E2_SETATTR_MTIME;
 		ea.mtime = va->va_mtime;
+	}
+	if (va->va_mask & VA_FLAGS) {
+		which |= E2_SETATTR_FLAGS;
+		ea.flags = va->va_flags;
 	}
 	err = ext2_setattr(VTOI(vp), which, &ea);
 	load(vp);

@@ -728,6 +728,14 @@ ext2_getattr(struct e2inode *ip, struct e2attr *va)
 	va->atime.tv_sec = ip->i_atime;
 	va->mtime.tv_sec = ip->i_mtime;
 	va->ctime.tv_sec = ip->i_ctime;
+	/*
+	 * NetBSD's ext2fs (without EXT2FS_SYSTEM_FLAGS) keeps two of the file
+	 * flags, as the user's: i_flags' append and immutable bits.
+	 */
+	if (ip->i_flags & E2_APPEND_FL)
+		va->flags |= UF_APPEND;
+	if (ip->i_flags & E2_IMMUTABLE_FL)
+		va->flags |= UF_IMMUTABLE;
 }
 
 int
@@ -752,6 +760,14 @@ ext2_setattr(struct e2inode *ip, int which, const struct e2attr *va)
 		ip->i_atime = (uint32_t)va->atime.tv_sec;
 	if (which & E2_SETATTR_MTIME)
 		ip->i_mtime = (uint32_t)va->mtime.tv_sec;
+	if (which & E2_SETATTR_FLAGS) {
+		/* UF_APPEND and UF_IMMUTABLE only (ext2_getattr); others drop. */
+		ip->i_flags &= ~(uint32_t)(E2_APPEND_FL | E2_IMMUTABLE_FL);
+		if (va->flags & UF_APPEND)
+			ip->i_flags |= E2_APPEND_FL;
+		if (va->flags & UF_IMMUTABLE)
+			ip->i_flags |= E2_IMMUTABLE_FL;
+	}
 	e2_ichange(ip, false);
 	e2_unlock(fs);
 	return 0;
@@ -766,8 +782,15 @@ ext2_fsync(struct e2inode *ip)
 	if (err != 0)
 		return err;
 	if (!fs->fs_ronly) {
-		err = e2_iupdate(ip);
-		/* Allocation changed the bitmaps and counts too. */
+		/*
+		 * Every dirty inode, not only ip's: the directories that
+		 * name ip changed size or blocks when its entry went in,
+		 * and an inode knows none of its parents. Then the
+		 * bitmaps, descriptors and counts allocation changed, and
+		 * bflush writes every dirty block (data, entries, inode
+		 * tables) and flushes the device's write cache.
+		 */
+		err = e2_iflush_all(fs);
 		if (fs->fs_sbdirty) {
 			e = e2_write_super(fs);
 			if (err == 0)

@@ -242,6 +242,69 @@ TEST(at_calls_reach_the_ext2_disk)
 	    "grep -q 'Type: FIFO'", path), 0);
 }
 
+/*
+ * mknod(2) and chflags(2) on ext2: the device number in the inode's first
+ * block pointer, UF_APPEND and UF_IMMUTABLE in i_flags (NetBSD's ext2fs),
+ * both read back by a second mount and by e2fsprogs.
+ */
+TEST(device_nodes_and_file_flags_reach_the_ext2_disk)
+{
+	struct rump_stat st;
+	char path[128], buf[4];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/nodes.img", dir);
+	CHECK_EQ_INT(sh("mke2fs -q -F -t ext2 -b 1024 '%s' 4M >/dev/null", path),
+	    0);
+	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld3", path, RUMP_ETFS_BLK), 0);
+	CHECK_EQ_INT(mount_ext2("/dev/ld3", "/mnt4", 0), 0);
+	CHECK_EQ_INT(rump_sys_mknod("/mnt4/zero", RUMP_S_IFCHR | 0644,
+	    RUMP_MAKEDEV(2, 12)), 0);
+	CHECK_EQ_INT(rump_sys_mknod("/mnt4/big", RUMP_S_IFBLK | 0600,
+	    RUMP_MAKEDEV(300, 70000)), 0);
+	CHECK_EQ_INT(put("/mnt4/a", "ab"), 0);
+	CHECK_EQ_INT(put("/mnt4/i", "ij"), 0);
+	CHECK_EQ_INT(rump_sys_chflags("/mnt4/a", RUMP_UF_APPEND), 0);
+	CHECK_EQ_INT(rump_sys_chflags("/mnt4/i", RUMP_UF_IMMUTABLE |
+	    RUMP_UF_NODUMP), 0);
+	CHECK_EQ_INT(rump_sys_unmount("/mnt4", 0), 0);
+
+	CHECK_EQ_INT(mount_ext2("/dev/ld3", "/mnt4", 0), 0);
+	CHECK_EQ_INT(rump_sys_stat("/mnt4/zero", &st), 0);
+	CHECK_EQ_INT(st.st_mode, RUMP_S_IFCHR | 0644);
+	CHECK_EQ_INT(st.st_rdev, RUMP_MAKEDEV(2, 12));
+	fd = rump_sys_open("/mnt4/zero", RUMP_O_RDONLY);
+	CHECK(fd >= 0);
+	memset(buf, 'x', sizeof(buf));
+	CHECK_EQ_INT(rump_sys_read(fd, buf, sizeof(buf)), 4);
+	CHECK(buf[0] == 0);
+	rump_sys_close(fd);
+	CHECK_EQ_INT(rump_sys_stat("/mnt4/big", &st), 0);
+	CHECK_EQ_INT(st.st_rdev, RUMP_MAKEDEV(300, 70000));
+	ERR(rump_sys_open("/mnt4/big", RUMP_O_RDONLY), RUMP_ENXIO);
+	CHECK_EQ_INT(rump_sys_stat("/mnt4/a", &st), 0);
+	CHECK_EQ_INT(st.st_flags, RUMP_UF_APPEND);
+	CHECK_EQ_INT(rump_sys_stat("/mnt4/i", &st), 0);
+	CHECK_EQ_INT(st.st_flags, RUMP_UF_IMMUTABLE);	/* no NODUMP on ext2 */
+	ERR(rump_sys_open("/mnt4/a", RUMP_O_WRONLY), RUMP_EPERM);
+	ERR(rump_sys_unlink("/mnt4/i"), RUMP_EPERM);
+	fd = rump_sys_open("/mnt4/a", RUMP_O_WRONLY | RUMP_O_APPEND);
+	CHECK_EQ_INT(rump_sys_write(fd, "c", 1), 1);
+	rump_sys_close(fd);
+	CHECK_EQ_INT(rump_sys_unmount("/mnt4", 0), 0);
+	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld3"), 0);
+	CHECK_EQ_INT(sh("e2fsck -fn '%s' >/dev/null 2>&1 || e2fsck -fn '%s'",
+	    path, path), 0);
+	/* e2fsprogs agree: Linux's numbers (major 2 minor 12), the flags. */
+	CHECK_EQ_INT(sh("debugfs -R 'stat /zero' '%s' 2>/dev/null | "
+	    "grep -q 'Device major/minor number: 02:12'", path), 0);
+	CHECK_EQ_INT(sh("debugfs -R 'stat /i' '%s' 2>/dev/null | "
+	    "grep -q 'Flags: 0x10$'", path), 0);
+	CHECK_EQ_INT(sh("debugfs -R 'stat /a' '%s' 2>/dev/null | "
+	    "grep -q 'Flags: 0x20$'", path), 0);
+}
+
+
 int
 main(void)
 {
@@ -261,6 +324,7 @@ main(void)
 	RUN(files_through_the_system_calls);
 	RUN(a_disk_without_ext2_is_refused);
 	RUN(at_calls_reach_the_ext2_disk);
+	RUN(device_nodes_and_file_flags_reach_the_ext2_disk);
 	sh("rm -rf '%s'", dir);
 	return check_done();
 }

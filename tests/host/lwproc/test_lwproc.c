@@ -336,6 +336,17 @@ TEST(proc0_takes_lwps_like_any_process)
 	CHECK_EQ_INT(rump_sys_getpid(), 1);
 }
 
+/*
+ * rump_daemonize_begin(3) forks, so it must come before rump_init (whose
+ * threads a fork would lose): after it, EALREADY; done without a begin is
+ * ENOENT. The whole fork-and-wait is tried by tests/host/sp (h_simpleserver).
+ */
+TEST(daemonize_after_init_is_refused)
+{
+	CHECK_EQ_INT(rump_daemonize_begin(), RUMP_EALREADY);
+	CHECK_EQ_INT(rump_daemonize_done(RUMP_DAEMONIZE_SUCCESS), RUMP_ENOENT);
+}
+
 #ifndef RUMPIMG_IMAGE
 /* Fatal misuse: in the image each is a boot of its own (tests/qemu/run.py). */
 static struct lwp *shared_lwp;
@@ -432,6 +443,7 @@ main(int argc, char **argv)
 	RUN(credentials_as_root_and_not);
 	RUN(resources_follow_curlwp);
 	RUN(proc0_takes_lwps_like_any_process);
+	RUN(daemonize_after_init_is_refused);
 #ifndef RUMPIMG_IMAGE
 	RUN(fatal_misuse_stops_the_kernel);
 #endif

@@ -13,6 +13,7 @@ int at_suite(void);
 int lock_suite(void);
 int event_suite(void);
 int fifo_suite(void);
+int nodes_suite(void);
 int mount_suite(void);
 
 TESTCASE(kernel_lwproc_suite)
@@ -53,6 +54,11 @@ TESTCASE(kernel_event_suite)
 TESTCASE(kernel_fifo_suite)
 {
 	return fifo_suite();
+}
+
+TESTCASE(kernel_nodes_suite)
+{
+	return nodes_suite();
 }
 
 TESTCASE(kernel_mount_suite)

@@ -53,6 +53,9 @@ int plat_blk_reap(int i, void **cookie, int *error);
 /* Disk i's interrupts so far and the most requests it had in flight. */
 void plat_blk_stats(int i, uint64_t *irqs, unsigned *maxinflight);
 
+/* Flush requests (VIRTIO_BLK_T_FLUSH) queued on disk i so far. */
+uint64_t plat_blk_flushes(int i);
+
 /*
  * fn(arg) runs in interrupt context when a disk finishes requests; it may
  * only wake a thread (sched_wake). One notifier for every disk.

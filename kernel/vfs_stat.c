@@ -1,0 +1,353 @@
+/*
+ * A file's attributes: stat(2)/lstat(2)/fstat(2) as NetBSD's struct stat,
+ * and the calls that change attributes: chmod(2), chown(2), utimes(2),
+ * truncate(2), fsync(2), access(2) and umask(2).
+ */
+#include <string.h>
+
+#include "kern.h"
+#include "vfs_int.h"
+
+#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
+
+#define S_IFIFO		0010000
+#define S_IFCHR		0020000
+#define S_IFDIR		0040000
+#define S_IFBLK		0060000
+#define S_IFREG		0100000
+#define S_IFLNK		0120000
+
+#define BLKSIZE		4096		/* st_blksize: the transfer size to use */
+
+#define CRED(l)		((l)->l_proc->p_cred)
+
+/* ---- stat ---- */
+
+/* NetBSD's amd64 struct stat (__stat50), 152 bytes (doc/rump_sp.md). */
+struct nb_stat {
+	uint64_t st_dev;
+	uint32_t st_mode;
+	uint32_t pad0;
+	uint64_t st_ino;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t pad1;
+	uint64_t st_rdev;
+	struct ktimespec st_atim, st_mtim, st_ctim, st_birthtim;
+	int64_t st_size;
+	int64_t st_blocks;
+	int32_t st_blksize;
+	uint32_t st_flags;
+	uint32_t st_gen;
+	uint32_t st_spare[2];
+	uint32_t pad2;
+};
+_Static_assert(sizeof(struct nb_stat) == 152, "NetBSD struct stat is 152 bytes");
+
+int
+stat_out(struct vnode *vp, void *ub)
+{
+	static const uint32_t fmt[] = {
+		0, S_IFREG, S_IFDIR, S_IFLNK, S_IFCHR, S_IFIFO, S_IFBLK
+	};
+	struct nb_stat st;
+
+	memset(&st, 0, sizeof(st));
+	/* A dead vnode (forced unmount) keeps its attributes, on no device. */
+	st.st_dev = vp->v_mount != NULL ? vp->v_mount->mnt_fsid : 0;
+	st.st_mode = fmt[vp->v_type] | vp->v_mode;
+	st.st_ino = vp->v_ino;
+	st.st_nlink = vp->v_nlink;
+	st.st_uid = vp->v_uid;
+	st.st_gid = vp->v_gid;
+	st.st_rdev = vp->v_type == VCHR || vp->v_type == VBLK ? vp->v_rdev : 0;
+	st.st_atim = vp->v_atime;
+	st.st_mtim = vp->v_mtime;
+	st.st_ctim = vp->v_ctime;
+	st.st_birthtim = vp->v_btime;
+	st.st_size = vp->v_size;
+	st.st_blocks = (int64_t)(vp->v_bytes / 512);	/* holes take none */
+	st.st_blksize = BLKSIZE;
+	st.st_flags = vp->v_flags;
+	return copyout(&st, ub, sizeof(st));
+}
+
+int
+path_stat(struct lwp *l, int dirfd, const char *upath, void *ub, int follow)
+{
+	struct nameidata nd;
+	int error = namei(l, dirfd, upath, follow, &nd);
+
+	if (error != 0)
+		return error;
+	error = stat_out(nd.ni_vp, ub);
+	nd_done(&nd);
+	return error;
+}
+
+int
+sys_stat(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return path_stat(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, void *),
+	    LOOKUP_FOLLOW);
+}
+
+int
+sys_lstat(struct lwp *l, const void *a, register_t *rv)
+{
+	(void)rv;
+	return path_stat(l, AT_FDCWD, ARG(a, 0, const char *), ARG(a, 1, void *), 0);
+}
+
+/* The vnode behind fd, or NULL with *errp set (EBADF, or EINVAL for pipes). */
+struct vnode *
+fd_vnode(struct lwp *l, int fd, int *errp)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, fd);
+
+	if (fp == NULL) {
+		*errp = RUMP_EBADF;
+		return NULL;
+	}
+	if (fp->ops != &vnode_fileops) {
+		*errp = RUMP_EINVAL;
+		return NULL;
+	}
+	return fp->data;
+}
+
+int
+sys_fstat(struct lwp *l, const void *a, register_t *rv)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+	struct nb_stat st;
+
+	(void)rv;
+	if (fp == NULL)
+		return RUMP_EBADF;
+	if (fp->ops == &vnode_fileops)
+		return stat_out(fp->data, ARG(a, 1, void *));
+	memset(&st, 0, sizeof(st));	/* a pipe or the boot console */
+	st.st_mode = fp->ops == &pipe_fileops ? S_IFIFO | 0600 : S_IFCHR | 0600;
+	st.st_blksize = BLKSIZE;
+	return copyout(&st, ARG(a, 1, void *), sizeof(st));
+}
+
+/* ---- attributes ---- */
+
+int
+set_mode(struct lwp *l, struct vnode *vp, uint32_t mode)
+{
+	struct vattr va = { .va_mask = VA_MODE, .va_mode = mode & 07777 };
+	int error;
+
+	if ((error = vn_rdonly(vp)) != 0)
+		return error;
+	if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid)
+		return RUMP_EPERM;
+	return vn_setattr(vp, &va);
+}
+
+int
+set_owner(struct lwp *l, struct vnode *vp, kuid_t uid, kgid_t gid)
+{
+	struct kauth_cred *c = CRED(l);
+	struct vattr va = { .va_mask = 0, .va_uid = uid, .va_gid = gid };
+	int error;
+
+	if ((error = vn_rdonly(vp)) != 0)
+		return error;
+	/* Only root gives files away; an owner may change the group to its own. */
+	if (c->euid != 0) {
+		bool member = gid == (kgid_t)-1 || gid == c->egid;
+		for (int i = 0; !member && i < c->ngroups; i++)
+			member = c->groups[i] == gid;
+		if (c->euid != vp->v_uid || (uid != (kuid_t)-1 && uid != vp->v_uid) ||
+		    !member)
+			return RUMP_EPERM;
+		/* A changed owner loses set-id bits. */
+		va.va_mask |= VA_MODE;
+		va.va_mode = vp->v_mode & ~06000u;
+	}
+	if (uid != (kuid_t)-1)
+		va.va_mask |= VA_UID;
+	if (gid != (kgid_t)-1)
+		va.va_mask |= VA_GID;
+	return vn_setattr(vp, &va);
+}
+
+int
+sys_chmod(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+
+	(void)rv;
+	if (error != 0)
+		return error;
+	error = set_mode(l, nd.ni_vp, ARG(a, 1, uint32_t));
+	nd_done(&nd);
+	return error;
+}
+
+int
+sys_fchmod(struct lwp *l, const void *a, register_t *rv)
+{
+	int error = 0;
+	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+
+	(void)rv;
+	return vp == NULL ? error : set_mode(l, vp, ARG(a, 1, uint32_t));
+}
+
+int
+sys_chown(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+
+	(void)rv;
+	if (error != 0)
+		return error;
+	error = set_owner(l, nd.ni_vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
+	nd_done(&nd);
+	return error;
+}
+
+int
+sys_fchown(struct lwp *l, const void *a, register_t *rv)
+{
+	int error = 0;
+	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+
+	(void)rv;
+	return vp == NULL ? error : set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
+}
+
+/* NetBSD's amd64 struct timeval: {int64 tv_sec; int32 tv_usec; pad}. */
+struct nb_timeval {
+	int64_t tv_sec;
+	int32_t tv_usec;
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct nb_timeval) == 16, "NetBSD struct timeval is 16 bytes");
+
+int
+sys_utimes(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	const void *utv = ARG(a, 1, const void *);
+	struct nb_timeval tv[2];
+	struct vattr va;
+	struct vnode *vp;
+	int error;
+
+	(void)rv;
+	/* The times are user memory like any other (utimes(2): EFAULT). */
+	if (utv != NULL) {
+		if ((error = copyin(utv, tv, sizeof(tv))) != 0)
+			return error;
+		for (int i = 0; i < 2; i++)
+			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+				return RUMP_EINVAL;
+	}
+	if ((error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW,
+	    &nd)) != 0)
+		return error;
+	vp = nd.ni_vp;
+	va.va_mask = VA_ATIME | VA_MTIME;
+	if ((error = vn_rdonly(vp)) != 0) {
+		;
+	} else if (utv == NULL) {
+		/* Now: the owner, or anyone who may write. */
+		if (CRED(l)->euid != vp->v_uid)
+			error = vaccess(vp, CRED(l), VWRITE);
+		vnow(&va.va_atime);
+		va.va_mtime = va.va_atime;
+	} else if (CRED(l)->euid != 0 && CRED(l)->euid != vp->v_uid) {
+		error = RUMP_EPERM;
+	} else {
+		va.va_atime.tv_sec = tv[0].tv_sec;
+		va.va_atime.tv_nsec = (long)tv[0].tv_usec * 1000;
+		va.va_mtime.tv_sec = tv[1].tv_sec;
+		va.va_mtime.tv_nsec = (long)tv[1].tv_usec * 1000;
+	}
+	if (error == 0)
+		error = vn_setattr(vp, &va);
+	nd_done(&nd);
+	return error;
+}
+
+int
+sys_truncate(struct lwp *l, const void *a, register_t *rv)
+{
+	struct nameidata nd;
+	int error = namei(l, AT_FDCWD, ARG(a, 0, const char *), LOOKUP_FOLLOW, &nd);
+
+	(void)rv;
+	if (error != 0)
+		return error;
+	if ((error = vaccess(nd.ni_vp, CRED(l), VWRITE)) == 0)
+		error = vn_truncate(nd.ni_vp, ARG(a, 2, int64_t));
+	nd_done(&nd);
+	return error;
+}
+
+int
+sys_ftruncate(struct lwp *l, const void *a, register_t *rv)
+{
+	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+
+	(void)rv;
+	if (fp == NULL)
+		return RUMP_EBADF;
+	if (fp->ops != &vnode_fileops)
+		return RUMP_EINVAL;
+	if (!(fp->flag & FWRITE))
+		return RUMP_EINVAL;	/* NetBSD: not open for writing */
+	return vn_truncate(fp->data, ARG(a, 2, int64_t));
+}
+
+int
+sys_fsync(struct lwp *l, const void *a, register_t *rv)
+{
+	int error = 0;
+	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+
+	(void)rv;
+	return vp == NULL ? error : vn_fsync(vp);
+}
+
+int
+do_accessat(struct lwp *l, int dirfd, const char *upath, int mode, int flag)
+{
+	struct nameidata nd;
+	int error;
+	struct kauth_cred real;
+
+	if (mode & ~7)
+		return RUMP_EINVAL;
+	if ((error = namei(l, dirfd, upath,
+	    (flag & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd)) != 0)
+		return error;
+	/* access(2) checks with the real ids; AT_EACCESS with the effective. */
+	real = *CRED(l);
+	if (!(flag & AT_EACCESS)) {
+		real.euid = real.uid;
+		real.egid = real.gid;
+	}
+	if (mode != 0)
+		error = vaccess(nd.ni_vp, &real, mode);
+	nd_done(&nd);
+	return error;
+}
+
+int
+sys_umask(struct lwp *l, const void *a, register_t *rv)
+{
+	*rv = l->l_proc->p_umask;
+	l->l_proc->p_umask = ARG(a, 0, uint32_t) & 0777;
+	return 0;
+}
