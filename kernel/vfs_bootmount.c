@@ -246,16 +246,17 @@ boot_mount(struct lwp *l, const char *word)
 void
 vfs_bootmounts(void)
 {
-	static char buf[BOOT_MOUNTS_MAX];
+	char *buf = kmem_zalloc(BOOT_MOUNTS_MAX), *p, *end;
 	struct lwp *l;
-	char *p, *end;
 
+	if (buf == NULL)
+		kpanic("out of memory for the boot's mount words");
 	rump_schedule();
 	l = curlwp();
-	if (rumpuser_getparam("RUMPIMG_ROOT", buf, sizeof(buf)) == 0 &&
+	if (rumpuser_getparam("RUMPIMG_ROOT", buf, BOOT_MOUNTS_MAX) == 0 &&
 	    buf[0] != '\0')
 		boot_root(l, buf);
-	if (rumpuser_getparam("RUMPIMG_MOUNTS", buf, sizeof(buf)) == 0) {
+	if (rumpuser_getparam("RUMPIMG_MOUNTS", buf, BOOT_MOUNTS_MAX) == 0) {
 		for (p = buf; *p != '\0'; p = end) {
 			while (*p == ' ')
 				p++;
@@ -267,6 +268,7 @@ vfs_bootmounts(void)
 		}
 	}
 	rump_unschedule();
+	kmem_free(buf, BOOT_MOUNTS_MAX);
 }
 
 void
