@@ -15,9 +15,13 @@
 #include <string.h>
 
 #include "blk.h"
+#include "bootmount.h"
 #include "kern.h"
 
 #define BOOT_MOUNTS_MAX	2048		/* the platform's command line */
+
+_Static_assert(sizeof(((struct bootmount *)0)->path) == MNAMELEN,
+    "a mount point fits struct mount's mnt_on");
 
 /*
  * Parses a root= (root true: DEV[:OPTS]) or mount= (DEV:PATH[:OPTS])
@@ -242,16 +246,17 @@ boot_mount(struct lwp *l, const char *word)
 void
 vfs_bootmounts(void)
 {
-	static char buf[BOOT_MOUNTS_MAX];
+	char *buf = kmem_zalloc(BOOT_MOUNTS_MAX), *p, *end;
 	struct lwp *l;
-	char *p, *end;
 
+	if (buf == NULL)
+		kpanic("out of memory for the boot's mount words");
 	rump_schedule();
 	l = curlwp();
-	if (rumpuser_getparam("RUMPIMG_ROOT", buf, sizeof(buf)) == 0 &&
+	if (rumpuser_getparam("RUMPIMG_ROOT", buf, BOOT_MOUNTS_MAX) == 0 &&
 	    buf[0] != '\0')
 		boot_root(l, buf);
-	if (rumpuser_getparam("RUMPIMG_MOUNTS", buf, sizeof(buf)) == 0) {
+	if (rumpuser_getparam("RUMPIMG_MOUNTS", buf, BOOT_MOUNTS_MAX) == 0) {
 		for (p = buf; *p != '\0'; p = end) {
 			while (*p == ' ')
 				p++;
@@ -263,6 +268,7 @@ vfs_bootmounts(void)
 		}
 	}
 	rump_unschedule();
+	kmem_free(buf, BOOT_MOUNTS_MAX);
 }
 
 void

@@ -297,14 +297,7 @@ int vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
  * file system, marking it clean (halt and the program's exit).
  */
 void vfs_bootmounts(void);
-struct bootmount {
-	char dev[32];			/* "/dev/ld0" */
-	char path[MNAMELEN];		/* "/data"; "/" for root= */
-	char type[16];			/* "ext2fs" */
-	bool ro;
-};
-int vfs_bootmount_parse(const char *word, bool root, struct bootmount *bm,
-    char *why, size_t whylen);
+
 void vfs_shutdown(void);
 /* The kernel's file system types (vfs_mount.c). */
 const struct vfsops *vfs_type(const char *name);

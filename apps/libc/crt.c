@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "rootfs.h"
+#include "rump/rump_syscalls.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 int main(int argc, char **argv, char **envp);
@@ -29,6 +31,19 @@ is_rootfs(const char *cl)
 		if ((p == cl || p[-1] == ' ') && (p[6] == '\0' || p[6] == ' '))
 			return 1;
 	return 0;
+}
+
+/*
+ * Whether "/" is a disk (root=, doc/cmdline.md): its files are the
+ * appliance's state, and an archive is not unpacked over them.
+ */
+static int
+disk_root(void)
+{
+	static struct rump_statvfs sv;
+
+	return rump_sys_statvfs1("/", &sv, RUMP_ST_NOWAIT) == 0 &&
+	    strcmp(sv.f_fstypename, "tmpfs") != 0;
 }
 
 /*
@@ -52,6 +67,11 @@ unpack_modules(void)
 		if (!is_rootfs(cl))
 			continue;
 		snprintf(name, sizeof(name), "%.*s", (int)n, cl);
+		if (disk_root()) {
+			printf("rootfs: %s: not unpacked: / is a disk (root=)\n",
+			    name);
+			continue;
+		}
 		count = rootfs_unpack(data, len, name, why, sizeof(why));
 		if (count < 0) {
 			printf("rootfs: %s\n", why);

@@ -111,7 +111,7 @@ opt_app(const char *v, char *why, size_t len)
  * rump_init(); it checks the words and stops on one it cannot honour
  * (kernel/vfs_bootmount.c), so here they are only kept, in order.
  */
-static char boot_root[CMDLINE_MAX], boot_mounts[CMDLINE_MAX];
+static char boot_root[256], boot_mounts[CMDLINE_MAX];
 
 const char *
 plat_boot_root(void)
@@ -130,6 +130,11 @@ opt_root(const char *v, char *why, size_t len)
 {
 	if (v[0] == '\0') {
 		fmt_snprintf(why, len, "expected a disk such as /dev/ld0");
+		return -1;
+	}
+	if (strlen(v) >= sizeof(boot_root)) {
+		fmt_snprintf(why, len, "longer than %lu bytes",
+		    (unsigned long)(sizeof(boot_root) - 1));
 		return -1;
 	}
 	fmt_snprintf(boot_root, sizeof(boot_root), "%s", v);

@@ -6,7 +6,7 @@ KTEST_CFLAGS = $(HOST_SAN_CFLAGS) -Iinclude $(KERNEL_INC) $(SYSCALL_INC) $(SP_IN
 KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
 	kernel/test_mount kernel/test_ext2_kern kernel/test_ext2_mount \
-	kernel/test_ext2_syscalls kernel/test_ext2_fsync \
+	kernel/test_ext2_syscalls kernel/test_ext2_fsync kernel/test_bootmount \
 	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo kernel/test_nodes kernel/test_blk net/test_net \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
@@ -16,6 +16,7 @@ ktest-deps-kernel/test_ext2_kern := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_mount := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_syscalls := $(KERNEL_FS_HDRS)
 ktest-deps-kernel/test_ext2_fsync := $(KERNEL_FS_HDRS)
+ktest-deps-kernel/test_bootmount := kernel/bootmount.h
 ktest-deps-sp/test_server := tests/host/sp/server_harness.h tests/host/sp/frames.py tests/host/sp/spframes.py $(wildcard sp/*.h)
 ktest-deps-sp/test_auth_server := tests/host/sp/server_harness.h tests/host/sp/auth_frames.py tests/host/sp/spframes.py $(wildcard sp/*.h)
 

@@ -180,13 +180,15 @@ count_entries(const char *path)
 static int
 is_ext2(const char *path, const char *dev, int ro)
 {
-	static struct rump_statvfs sv;
+	struct rump_statvfs *sv = hyp_malloc(sizeof(*sv), 64);
+	int ok = sv != NULL && rump_sys_statvfs1(path, sv, RUMP_ST_WAIT) == 0 &&
+	    strcmp(sv->f_fstypename, "ext2fs") == 0 &&
+	    strcmp(sv->f_mntfromname, dev) == 0 &&
+	    !!(sv->f_flag & RUMP_MNT_RDONLY) == !!ro;
 
-	if (rump_sys_statvfs1(path, &sv, RUMP_ST_WAIT) != 0)
-		return 0;
-	return strcmp(sv.f_fstypename, "ext2fs") == 0 &&
-	    strcmp(sv.f_mntfromname, dev) == 0 &&
-	    !!(sv.f_flag & RUMP_MNT_RDONLY) == !!ro;
+	if (sv != NULL)
+		hyp_free(sv, sizeof(*sv));
+	return ok;
 }
 
 /* First boot (mount=/dev/ld0:/data): the whole scenario under /data/w. */
@@ -453,11 +455,11 @@ TESTCASE(ext2_boot_only)
 /* root=/dev/ld0: the disk is "/", the kernel's devices in /dev. */
 TESTCASE(ext2_root)
 {
-	static struct rump_statvfs sv;
+	struct rump_statvfs *sv = hyp_malloc(sizeof(*sv), 64);
 	struct rump_stat st, st2;
 	int fd;
 
-	TCHECK(setup() == 0, "rump_init");
+	TCHECK(sv != NULL && setup() == 0, "rump_init");
 	TCHECK(is_ext2("/", "/dev/ld0", 0), "/ is not ld0's ext2fs");
 	TCHECK(same_text("/host/hello", "from the host\n"), "host file");
 	TCHECK(put_text("/from-root-boot", "written on the root disk\n") == 0,
@@ -467,9 +469,9 @@ TESTCASE(ext2_root)
 	    rump_sys_close(fd) == 0, "/dev/null: %ld", rerr());
 	TCHECK(rump_sys_stat("/dev/ld0", &st) == 0 &&
 	    (st.st_mode & RUMP_S_IFMT) == RUMP_S_IFBLK, "/dev/ld0");
-	TCHECK(rump_sys_statvfs1("/dev", &sv, RUMP_ST_WAIT) == 0 &&
-	    strcmp(sv.f_fstypename, "tmpfs") == 0 &&
-	    strcmp(sv.f_mntonname, "/dev") == 0, "/dev is the kernel's tmpfs");
+	TCHECK(rump_sys_statvfs1("/dev", sv, RUMP_ST_WAIT) == 0 &&
+	    strcmp(sv->f_fstypename, "tmpfs") == 0 &&
+	    strcmp(sv->f_mntonname, "/dev") == 0, "/dev is the kernel's tmpfs");
 	TCHECK(rump_sys_unmount("/dev", 0) == -1 && rerr() == RUMP_EBUSY,
 	    "unmount /dev: %ld", rerr());
 	TCHECK(rump_sys_unmount("/", 0) == -1 && rerr() == RUMP_EBUSY,
