@@ -10,7 +10,8 @@
 /*
  * The rump_sp server's process creation (doc/rump_sp.md): a child of the
  * current process bound to the calling thread, in remote address space
- * cookie (NULL: the parent's), named comm (NULL: the parent's name). A new
+ * cookie (NULL: none, a local process; the held copy of a prefork),
+ * named comm (NULL: the parent's name). A new
  * remote process with an empty table gets the console as 0, 1 and 2.
  */
 int
@@ -22,8 +23,13 @@ lwproc_hyp_rfork(void *cookie, int flags, const char *comm)
 	if ((error = lwproc_rfork(flags)) != 0)
 		return error;
 	p = curproc();
-	if (cookie != NULL)
-		p->p_vmspace = cookie;
+	/*
+	 * The new process belongs to the connection given, or to none: a
+	 * prefork's held copy must not keep its parent's connection, which
+	 * may be freed while the copy waits (a later kill(2) would raise a
+	 * signal on freed memory).
+	 */
+	p->p_vmspace = cookie;
 	if (comm != NULL) {
 		strncpy(p->p_comm, comm, RUMP_MAXCOMLEN);
 		p->p_comm[RUMP_MAXCOMLEN] = '\0';
