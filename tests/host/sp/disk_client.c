@@ -6,6 +6,7 @@
  *   disk_client write DEV OFF LEN SEED  writes the pattern, reads it back
  *                                       (DEV may be a file: it is created)
  *   disk_client mkdir PATH              makes a directory
+ *   disk_client mount DEV PATH          mounts DEV's ext2 on PATH (made)
  *   disk_client check DEV OFF LEN SEED  reads and compares the pattern
  *   disk_client size DEV                prints "size N sector M"
  *   disk_client rofs DEV                a write is refused with EROFS
@@ -90,9 +91,20 @@ main(int argc, char **argv)
 		printf("mkdir %s: ok\n", argv[2]);
 		return 0;
 	}
+	if (argc == 4 && strcmp(argv[1], "mount") == 0) {
+		struct rump_ufs_args ua = { .fspec = argv[2] };
+
+		if (rump_sys_mkdir(argv[3], 0755) == -1 && errno != EEXIST)
+			return fail("mkdir");
+		if (rump_sys_mount(RUMP_MOUNT_EXT2FS, argv[3], 0, &ua,
+		    sizeof(ua)) == -1)
+			return fail("mount");
+		printf("mount %s on %s: ok\n", argv[2], argv[3]);
+		return 0;
+	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: disk_client write|check DEV OFF LEN SEED "
-		    "| size|rofs|misaligned|mkdir DEV\n");
+		    "| size|rofs|misaligned|mkdir DEV | mount DEV PATH\n");
 		return 2;
 	}
 	if ((fd = rump_sys_open(argv[2], strcmp(argv[1], "size") == 0 ?

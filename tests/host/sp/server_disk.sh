@@ -103,5 +103,28 @@ else
 	bad missing_host_file_refused "$(cat "$dir/err")"
 fi
 
+# An ext2 disk from mke2fs, mounted and written by remote clients; after
+# the halt the host's e2fsck finds it clean and debugfs reads the file.
+if mke2fs -q -F -t ext2 -b 1024 "$dir/ext2.img" 4M >/dev/null 2>&1 &&
+    serve ext2 "key=/dev/ld0,hostpath=$dir/ext2.img,size=host"; then
+	out=$("$here/disk_client" mount /dev/ld0 /data 2>&1 &&
+	    "$here/disk_client" mkdir /data/d 2>&1 &&
+	    "$here/disk_client" write /data/d/f 0 300000 11 2>&1)
+	st=$?
+	halt
+	if [ $st -ne 0 ]; then
+		bad remote_ext2_files_reach_the_host "$out"
+	elif ! e2fsck -fn "$dir/ext2.img" >"$dir/fsck" 2>&1; then
+		bad remote_ext2_files_reach_the_host "e2fsck: $(tail -3 "$dir/fsck")"
+	elif debugfs -R "dump /d/f $dir/f.out" "$dir/ext2.img" >/dev/null 2>&1 &&
+	    python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); sys.exit(0 if d == bytes(((i * 7 + 11) & 0xff) for i in range(300000)) else 1)' "$dir/f.out"; then
+		ok remote_ext2_files_reach_the_host
+	else
+		bad remote_ext2_files_reach_the_host "debugfs shows other bytes"
+	fi
+else
+	bad remote_ext2_files_reach_the_host "mke2fs or server: $(cat "$dir/err")"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
