@@ -52,18 +52,31 @@ cross_down(struct vnode *vp)
 	return vp;
 }
 
-/* For "..": from a mounted root to the directory it covers. */
+/*
+ * For "..": from a mounted root to the directory it covers, but never past
+ * the process's root (chroot(2)): if dvp is the root, or the climb through
+ * mounts reaches it (a mount may cover the root), *stay is set and dvp is
+ * kept, so that ".." there means ".".
+ */
 static struct vnode *
-cross_up(struct vnode *dvp)
+cross_up(struct vnode *dvp, struct vnode *root, bool *stay)
 {
-	while (dvp->v_mount != NULL && dvp == dvp->v_mount->mnt_root &&
-	    dvp->v_mount->mnt_vnodecovered != NULL) {
-		struct vnode *covered = dvp->v_mount->mnt_vnodecovered;
-		vref(covered);
-		vrele(dvp);
-		dvp = covered;
+	struct vnode *vp = dvp;
+
+	*stay = true;
+	while (vp != root) {
+		if (vp->v_mount == NULL || vp != vp->v_mount->mnt_root ||
+		    vp->v_mount->mnt_vnodecovered == NULL) {
+			*stay = false;
+			break;
+		}
+		vp = vp->v_mount->mnt_vnodecovered;
 	}
-	return dvp;
+	if (*stay || vp == dvp)
+		return dvp;
+	vref(vp);
+	vrele(dvp);
+	return vp;
 }
 
 /* One component of dvp: "." itself, or the file system's lookup. */
@@ -167,10 +180,13 @@ lookup_path(struct lwp *l, int dirfd, char *path, int flags,
 			vrele(dvp);
 			break;
 		}
-		if (strcmp(name, "..") == 0 && dvp == proc_root(l->l_proc))
-			memcpy(name, ".", 2);	/* ".." at the root stays */
-		else if (strcmp(name, "..") == 0)
-			dvp = cross_up(dvp);
+		if (strcmp(name, "..") == 0) {
+			bool stay;
+
+			dvp = cross_up(dvp, proc_root(l->l_proc), &stay);
+			if (stay)
+				memcpy(name, ".", 2);	/* ".." at the root */
+		}
 		error = lookup_one(dvp, name, &vp);
 		if (error == RUMP_ENOENT) {
 			vp = NULL;

@@ -427,6 +427,43 @@ TEST(fchdir_to_a_directory_of_a_forcibly_unmounted_fs_fails)
 	rump_pub_lwproc_releaselwp();
 }
 
+/*
+ * A mount on the jail's root (made from inside it, or on a directory that
+ * covers it) is no way out: ".." climbs through mounts only up to the
+ * process's root.
+ */
+TEST(chroot_holds_when_a_mount_covers_the_root)
+{
+	struct lwp *outside;
+	int fd;
+
+	enter();
+	outside = rump_pub_lwproc_curlwp();
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/jm", 0755), 0);
+	CHECK_EQ_INT(put("/tmp/jm_secret", "out"), 0);
+	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	CHECK_EQ_INT(rump_sys_chroot("/tmp/jm"), 0);
+	CHECK_EQ_INT(rump_sys_chdir("/"), 0);
+	CHECK_EQ_INT(mount_tmpfs("/"), 0);
+	CHECK_ERR(rump_sys_open("/../jm_secret", RUMP_O_RDONLY), RUMP_ENOENT);
+	CHECK_ERR(rump_sys_open("../jm_secret", RUMP_O_RDONLY), RUMP_ENOENT);
+	CHECK_ERR(rump_sys_open("/../../tmp/jm_secret", RUMP_O_RDONLY),
+	    RUMP_ENOENT);
+	CHECK_EQ_INT(rump_sys_chdir(".."), 0);
+	CHECK_ERR(rump_sys_open("jm_secret", RUMP_O_RDONLY), RUMP_ENOENT);
+	/* Inside, ".." at the mount's root stays on the mount. */
+	CHECK_EQ_INT(put("/inside", "in"), 0);
+	fd = rump_sys_open("/../inside", RUMP_O_RDONLY);
+	CHECK(fd >= 0);
+	rump_sys_close(fd);
+	rump_pub_lwproc_releaselwp();
+	rump_pub_lwproc_switch(outside);
+	CHECK_EQ_INT(rump_sys_unmount("/tmp/jm", RUMP_MNT_FORCE), 0);
+	CHECK_EQ_INT(rump_sys_unlink("/tmp/jm_secret"), 0);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/jm"), 0);
+	rump_pub_lwproc_releaselwp();
+}
+
 #ifdef RUMPIMG_IMAGE
 int
 nodes_suite(void)
@@ -447,5 +484,6 @@ main(int argc, char **argv)
 	RUN(immutable_and_append_only_are_enforced);
 	RUN(mounts_stack_on_a_mount_point_and_on_the_root);
 	RUN(fchdir_to_a_directory_of_a_forcibly_unmounted_fs_fails);
+	RUN(chroot_holds_when_a_mount_covers_the_root);
 	return check_done();
 }

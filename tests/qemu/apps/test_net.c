@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hyp/malloc.h"
 #include "kern.h"
 #include "net.h"
 #include "plat/clock.h"
@@ -61,15 +62,20 @@ loop_server(void *arg)
 static int
 echo_through(const ip_addr_t *addr, u16_t port, uint64_t *ns)
 {
-	static unsigned char out[ECHO_CHUNK];
-	struct netconn *c = netconn_new(NETCONN_TCP);
+	/* On the heap: the test image must still serve at -m 2M. */
+	unsigned char *out;
+	struct netconn *c;
 	struct netbuf *nb;
 	uint64_t t0 = plat_clock_monotonic();
 	size_t sent = 0, got = 0;
 	err_t err;
 
-	if (c == NULL)
+	if ((out = hyp_malloc(ECHO_CHUNK, 64)) == NULL)
 		return ERR_MEM;
+	if ((c = netconn_new(NETCONN_TCP)) == NULL) {
+		hyp_free(out, ECHO_CHUNK);
+		return ERR_MEM;
+	}
 	netconn_set_recvtimeout(c, 10000);
 	if ((err = netconn_connect(c, addr, port)) != ERR_OK)
 		goto out;
@@ -101,6 +107,7 @@ echo_through(const ip_addr_t *addr, u16_t port, uint64_t *ns)
 out:
 	netconn_close(c);
 	netconn_delete(c);
+	hyp_free(out, ECHO_CHUNK);
 	return err;
 }
 
