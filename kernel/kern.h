@@ -148,6 +148,8 @@ struct devsw {
 extern struct vnode *rootvnode;
 /* The root directory of p's lookups: its chroot(2) or "/" (vfs_chroot.c). */
 struct vnode *proc_root(struct proc *p);
+/* Is directory vp dir or below it, across mount points (vfs_chroot.c)? */
+bool vn_isunder(struct vnode *vp, struct vnode *dir);
 
 void vfs_init(void);
 void vref(struct vnode *vp);

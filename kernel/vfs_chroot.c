@@ -23,8 +23,8 @@ proc_root(struct proc *p)
  * Is vp dir or below it? Walks vp's ".." (across mount points) up to dir
  * or the top ("/" or a dead vnode).
  */
-static bool
-is_under(struct vnode *vp, struct vnode *dir)
+bool
+vn_isunder(struct vnode *vp, struct vnode *dir)
 {
 	struct vnode *v = vp, *up;
 	bool under = false;
@@ -70,7 +70,7 @@ change_root(struct lwp *l, struct vnode *vp)
 	if (p->p_rootdir != NULL)
 		vrele(p->p_rootdir);
 	p->p_rootdir = vp;
-	if (p->p_cwd != NULL && !is_under(p->p_cwd, vp)) {
+	if (p->p_cwd != NULL && !vn_isunder(p->p_cwd, vp)) {
 		vref(vp);
 		vrele(p->p_cwd);
 		p->p_cwd = vp;

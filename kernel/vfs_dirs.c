@@ -47,7 +47,14 @@ sys_fchdir(struct lwp *l, const void *a, register_t *rv)
 	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
 
 	(void)rv;
-	return vp == NULL ? error : set_cwd(l, vp);
+	if (vp == NULL)
+		return error;
+	/* A chrooted process cannot step outside its root, as on NetBSD. */
+	if (proc_root(l->l_proc) != rootvnode && vp->v_type == VDIR &&
+	    vp->v_mount != NULL &&
+	    !vn_isunder(vp, proc_root(l->l_proc)))
+		return RUMP_EPERM;
+	return set_cwd(l, vp);
 }
 
 /* What getcwd looks for in a directory: the name of inode ino. */

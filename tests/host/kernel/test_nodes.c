@@ -464,6 +464,25 @@ TEST(chroot_holds_when_a_mount_covers_the_root)
 	rump_pub_lwproc_releaselwp();
 }
 
+/* fchdir(2) to a directory outside the process's root: EPERM. */
+TEST(fchdir_cannot_leave_a_chroot)
+{
+	int out, in;
+
+	enter();
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/fj", 0755), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/fj/in", 0755), 0);
+	out = rump_sys_open("/tmp", RUMP_O_RDONLY | RUMP_O_DIRECTORY);
+	in = rump_sys_open("/tmp/fj/in", RUMP_O_RDONLY | RUMP_O_DIRECTORY);
+	CHECK(out >= 0 && in >= 0);
+	CHECK_EQ_INT(rump_sys_chroot("/tmp/fj"), 0);
+	CHECK_ERR(rump_sys_fchdir(out), RUMP_EPERM);
+	CHECK_EQ_INT(rump_sys_fchdir(in), 0);
+	rump_sys_close(out);
+	rump_sys_close(in);
+	rump_pub_lwproc_releaselwp();
+}
+
 #ifdef RUMPIMG_IMAGE
 int
 nodes_suite(void)
@@ -485,5 +504,6 @@ main(int argc, char **argv)
 	RUN(mounts_stack_on_a_mount_point_and_on_the_root);
 	RUN(fchdir_to_a_directory_of_a_forcibly_unmounted_fs_fails);
 	RUN(chroot_holds_when_a_mount_covers_the_root);
+	RUN(fchdir_cannot_leave_a_chroot);
 	return check_done();
 }
