@@ -35,6 +35,20 @@ checkname(const char *name, size_t len)
 	return 0;
 }
 
+/* The inode that name in directory dp names (fs locked); ENOENT if none. */
+static int
+name_iget(struct e2inode *dp, const char *name, size_t namelen,
+    uint32_t *inop, struct e2inode **ipp)
+{
+	int err = e2_dirlookup(dp, name, namelen, inop);
+
+	if (err == 0 && *inop == 0)
+		err = RUMP_ENOENT;
+	if (err == 0)
+		err = e2_iget(dp->i_fs, *inop, ipp);
+	return err;
+}
+
 int
 ext2_iget(struct e2fs *fs, uint32_t ino, struct e2inode **ipp)
 {
@@ -85,11 +99,7 @@ ext2_lookup(struct e2inode *dp, const char *name, size_t namelen,
 	err = e2_lock(fs);
 	if (err != 0)
 		return err;
-	err = e2_dirlookup(dp, name, namelen, &ino);
-	if (err == 0 && ino == 0)
-		err = RUMP_ENOENT;
-	if (err == 0)
-		err = e2_iget(fs, ino, ipp);
+	err = name_iget(dp, name, namelen, &ino, ipp);
 	e2_unlock(fs);
 	return err;
 }
@@ -315,11 +325,7 @@ ext2_remove(struct e2inode *dp, const char *name, size_t namelen, bool rmdir)
 	err = e2_lock_rw(fs);
 	if (err != 0)
 		return err;
-	err = e2_dirlookup(dp, name, namelen, &ino);
-	if (err == 0 && ino == 0)
-		err = RUMP_ENOENT;
-	if (err == 0)
-		err = e2_iget(fs, ino, &ip);
+	err = name_iget(dp, name, namelen, &ino, &ip);
 	if (err != 0)
 		goto out;
 	if (rmdir && !isdir(ip))
@@ -470,11 +476,7 @@ ext2_rename(struct e2inode *fdp, const char *fname, size_t fnamelen,
 	err = e2_lock_rw(fs);
 	if (err != 0)
 		return err;
-	err = e2_dirlookup(fdp, fname, fnamelen, &fino);
-	if (err == 0 && fino == 0)
-		err = RUMP_ENOENT;
-	if (err == 0)
-		err = e2_iget(fs, fino, &fip);
+	err = name_iget(fdp, fname, fnamelen, &fino, &fip);
 	if (err != 0)
 		goto out;
 	err = e2_dirlookup(tdp, tname, tnamelen, &tino);
