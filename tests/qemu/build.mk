@@ -15,7 +15,7 @@ apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/bench_kernel.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel_suites.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/suite_lwproc.c tests/qemu/apps/suite_syscalls.c \
 	tests/qemu/apps/suite_prot.c tests/qemu/apps/suite_tmpfs.c tests/qemu/apps/suite_at.c \
-	tests/qemu/apps/suite_lock.c tests/qemu/apps/suite_event.c \
+	tests/qemu/apps/suite_lock.c tests/qemu/apps/suite_event.c tests/qemu/apps/suite_kfilter.c \
 	tests/qemu/apps/suite_fifo.c tests/qemu/apps/suite_nodes.c \
 	tests/qemu/apps/suite_mount.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_badaddr.c
