@@ -86,11 +86,15 @@ now_ns(void)
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+/*
+ * A process of its own with a copy of the caller's descriptors: in the
+ * image those are the console's, so a failed check's message is seen.
+ */
 static void
 enter(void)
 {
 	rump_init();
-	rump_pub_lwproc_rfork(RUMP_RFCFDG);
+	rump_pub_lwproc_rfork(RUMP_RFFDG);
 }
 
 TEST(kevent100_has_netbsd10s_layout_and_keeps_ext)
@@ -143,20 +147,27 @@ TEST(timer_units_count_expirations)
 {
 	struct rump_kevent100 ch, ev[2];
 	struct rump_timespec pause = { 0, 100000000 };
-	int64_t t0, t1;
+	int64_t t0, t1, t2, t3;
 	int kq;
 
 	enter();
 	kq = rump_sys_kqueue();
-	/* Every 10,000 microseconds: at least 10 in 100 ms, no more than fit. */
+	/*
+	 * Every 10,000 microseconds: as many expirations as the time between
+	 * the add and the scan holds (bounds measured outside each), and
+	 * several of them in 100 ms (milliseconds would give none).
+	 */
 	t0 = now_ns();
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_TIMER, RUMP_EV_ADD,
 	    RUMP_NOTE_USECONDS, 10000), 0);
-	CHECK_EQ_INT(rump_sys_nanosleep(&pause, NULL), 0);
-	CHECK_EQ_INT(pending(kq, ev, 2), 1);
 	t1 = now_ns();
-	CHECK(ev[0].data >= 10);
-	CHECK(ev[0].data <= (t1 - t0) / 10000000 + 1);
+	CHECK_EQ_INT(rump_sys_nanosleep(&pause, NULL), 0);
+	t2 = now_ns();
+	CHECK_EQ_INT(pending(kq, ev, 2), 1);
+	t3 = now_ns();
+	CHECK(ev[0].data >= 5);
+	CHECK(ev[0].data >= (t2 - t1) / 10000000);
+	CHECK(ev[0].data <= (t3 - t0) / 10000000);
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_TIMER, RUMP_EV_DELETE, 0, 0), 0);
 	/* 30,000,000 ns, once: not before 30 ms, and only once. */
 	t0 = now_ns();
