@@ -25,6 +25,7 @@
 #define KQ_MAXEVENTS	128		/* events one scan returns at most */
 #define KQ_MAXKNOTES	(4 * NOFILE)	/* per kqueue, so memory stays bounded */
 #define KQ_NFILTERS	(RUMP_EVFILT_USER + 1)
+#define KQ_MAXSLEEP	(86400ULL * 1000000000ULL)	/* one timed sleep, ns */
 
 _Static_assert(sizeof(struct rump_kevent) == 40,
     "NetBSD 9's struct kevent is 40 bytes");
@@ -536,10 +537,15 @@ kevent_common(struct lwp *l, const void *a, register_t *rv, size_t sz)
 		now = kclock_ns();
 		if (uts != NULL && now >= deadline)
 			break;
-		/* Sleep to the deadline or the next timer, whichever is first. */
+		/*
+		 * Sleep to the deadline or the next timer, whichever is first
+		 * (at most KQ_MAXSLEEP at a time: the loop sleeps again).
+		 */
 		until = deadline;
 		if (next != 0 && (until == 0 || next < until))
 			until = next;
+		if (until != 0 && until > now + KQ_MAXSLEEP)
+			until = now + KQ_MAXSLEEP;
 		if (kcv_wait(&poll_kcv, until == 0 ? 0 : (until > now ?
 		    until - now : 1)) == RUMP_EINTR) {
 			error = RUMP_EINTR;
