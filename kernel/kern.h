@@ -110,6 +110,18 @@ int lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl);
  */
 void kq_fd_closed(struct filedesc *fdp, int fd);
 void kq_fdp_freed(struct filedesc *fdp);
+/*
+ * What kqueue's other filters watch (kern_event_filt.c), reported where it
+ * happens: a change to vnode vp (hint: RUMP_NOTE_* of EVFILT_VNODE, after
+ * the change was made), signal sig posted to p, p forked, p exiting (its
+ * last lwp gone, before its resources go).
+ */
+struct vnode;
+struct proc;
+void kq_vnode_note(struct vnode *vp, uint32_t hint);
+void kq_proc_signal(struct proc *p, int sig);
+void kq_proc_fork(struct proc *parent);
+void kq_proc_exit(struct proc *p);
 
 /* ---- vnodes, lookup, devices (vfs.c); the interface is vnode.h ---- */
 

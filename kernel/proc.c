@@ -166,6 +166,7 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 	p->p_comm[sizeof(p->p_comm) - 1] = '\0';
 	child_link(parent, p);
 	hash_insert(p);
+	kq_proc_fork(parent);
 	*pp = p;
 	return 0;
 }
@@ -197,6 +198,7 @@ proc_free(struct proc *p)
 		p->p_children = c->p_sibling;
 		child_link(initproc, c);
 	}
+	kq_proc_exit(p);	/* while its pid and table are still there */
 	child_unlink(p);
 	hash_remove(p);
 	lock_proc_exit(p);
@@ -250,7 +252,9 @@ ksignal(struct proc *p, int sig)
 	 * Local processes: the signal is dropped. NetBSD's default model
 	 * raises it in the host process, which would kill programs that
 	 * merely write to a closed pipe; they get the EPIPE error instead.
+	 * EVFILT_SIGNAL counts it either way.
 	 */
+	kq_proc_signal(p, sig);
 	if (p->p_vmspace != NULL)
 		rumpuser_sp_raise(p->p_vmspace, sig);
 }

@@ -316,7 +316,11 @@ vn_create_node(struct vnode *dvp, const char *name, enum vtype type,
 
 	if ((error = vn_rdonly(dvp)) != 0)
 		return error;
-	return dvp->v_op->vop_create(dvp, name, &va, target, vpp);
+	error = dvp->v_op->vop_create(dvp, name, &va, target, vpp);
+	if (error == 0)		/* a new entry; a directory's ".." links */
+		kq_vnode_note(dvp, RUMP_NOTE_WRITE |
+		    (type == VDIR ? RUMP_NOTE_LINK : 0));
+	return error;
 }
 
 struct vnode *
@@ -347,6 +351,7 @@ vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done)
 int
 vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *done)
 {
+	int64_t size;
 	int error;
 
 	if (vp->v_blk != NULL)
@@ -358,12 +363,19 @@ vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *don
 	/* An append-only file grows only at its end (chflags(2)). */
 	if ((vp->v_flags & APPEND) && off != vp->v_size)
 		return RUMP_EPERM;
-	return vp->v_op->vop_write(vp, buf, len, off, done);
+	size = vp->v_size;
+	*done = 0;
+	error = vp->v_op->vop_write(vp, buf, len, off, done);
+	if (*done > 0)
+		kq_vnode_note(vp, RUMP_NOTE_WRITE |
+		    (vp->v_size > size ? RUMP_NOTE_EXTEND : 0));
+	return error;
 }
 
 int
 vn_truncate(struct vnode *vp, int64_t len)
 {
+	int64_t size;
 	int error;
 
 	if (vp->v_type == VDIR)
@@ -376,7 +388,12 @@ vn_truncate(struct vnode *vp, int64_t len)
 		return error;
 	if (vp->v_flags & (IMMUTABLE | APPEND))
 		return RUMP_EPERM;
-	return vp->v_op->vop_truncate(vp, len);
+	size = vp->v_size;
+	if ((error = vp->v_op->vop_truncate(vp, len)) == 0)
+		kq_vnode_note(vp, RUMP_NOTE_ATTRIB |
+		    (len != size ? RUMP_NOTE_WRITE : 0) |
+		    (len > size ? RUMP_NOTE_EXTEND : 0));
+	return error;
 }
 
 int
@@ -389,7 +406,9 @@ vn_setattr(struct vnode *vp, const struct vattr *va)
 	/* Only the flags change on an immutable or append-only file. */
 	if ((va->va_mask & ~VA_FLAGS) && (vp->v_flags & (IMMUTABLE | APPEND)))
 		return RUMP_EPERM;
-	return vp->v_op->vop_setattr(vp, va);
+	if ((error = vp->v_op->vop_setattr(vp, va)) == 0)
+		kq_vnode_note(vp, RUMP_NOTE_ATTRIB);
+	return error;
 }
 
 int

@@ -84,8 +84,10 @@ do_mknodat(struct lwp *l, int dirfd, const char *upath, uint32_t mode,
 		va.va_rdev = dev;
 		error = nd.ni_dvp->v_op->vop_create(nd.ni_dvp, nd.ni_name, &va,
 		    NULL, &vp);
-		if (error == 0)
+		if (error == 0) {
 			vrele(vp);
+			kq_vnode_note(nd.ni_dvp, RUMP_NOTE_WRITE);
+		}
 	}
 	nd_done(&nd);
 	return error;

@@ -104,6 +104,13 @@ do_remove(struct lwp *l, int dirfd, const char *upath, bool dir)
 	if (error == 0)
 		error = nd.ni_dvp->v_op->vop_remove(nd.ni_dvp, nd.ni_name,
 		    nd.ni_vp);
+	if (error == 0) {
+		/* Its last name gone, or one of several. */
+		kq_vnode_note(nd.ni_vp, dir || nd.ni_vp->v_nlink == 0 ?
+		    RUMP_NOTE_DELETE : RUMP_NOTE_LINK);
+		kq_vnode_note(nd.ni_dvp, RUMP_NOTE_WRITE |
+		    (dir ? RUMP_NOTE_LINK : 0));
+	}
 	nd_done(&nd);
 	return error;
 }
@@ -151,6 +158,10 @@ do_linkat(struct lwp *l, int fd1, const char *path, int fd2, const char *link,
 		else if ((error = vn_rdonly(to.ni_dvp)) == 0)
 			error = to.ni_dvp->v_op->vop_link(to.ni_dvp, to.ni_name,
 			    from.ni_vp);
+		if (error == 0) {
+			kq_vnode_note(from.ni_vp, RUMP_NOTE_LINK);
+			kq_vnode_note(to.ni_dvp, RUMP_NOTE_WRITE);
+		}
 		nd_done(&to);
 	}
 	nd_done(&from);
@@ -241,6 +252,27 @@ ancestor(struct vnode *a, struct vnode *b)
 	return error;
 }
 
+/*
+ * What kqueue's EVFILT_VNODE sees of a rename: the file renamed, both
+ * directories written (a directory that moved takes a link from one to
+ * the other), a file replaced losing its name.
+ */
+static void
+rename_notes(struct nameidata *from, struct nameidata *to)
+{
+	bool moved = from->ni_vp->v_type == VDIR && from->ni_dvp != to->ni_dvp;
+
+	kq_vnode_note(from->ni_vp, RUMP_NOTE_RENAME);
+	kq_vnode_note(from->ni_dvp, RUMP_NOTE_WRITE |
+	    (moved ? RUMP_NOTE_LINK : 0));
+	if (to->ni_dvp != from->ni_dvp)
+		kq_vnode_note(to->ni_dvp, RUMP_NOTE_WRITE |
+		    (moved ? RUMP_NOTE_LINK : 0));
+	if (to->ni_vp != NULL)
+		kq_vnode_note(to->ni_vp, to->ni_vp->v_type == VDIR ||
+		    to->ni_vp->v_nlink == 0 ? RUMP_NOTE_DELETE : RUMP_NOTE_LINK);
+}
+
 int
 do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
     const char *upto)
@@ -284,9 +316,12 @@ do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
 		else
 			error = may_remove(l, to.ni_dvp, to.ni_vp);
 	}
-	if (error == 0 && to.ni_vp != vp)
+	if (error == 0 && to.ni_vp != vp) {
 		error = vp->v_op->vop_rename(from.ni_dvp, from.ni_name, vp,
 		    to.ni_dvp, to.ni_name, to.ni_vp);
+		if (error == 0)
+			rename_notes(&from, &to);
+	}
 	nd_done(&to);
 	nd_done(&from);
 	return error;

@@ -112,12 +112,17 @@ int rump_sys_flock(int fd, int how);
 int rump_sys_ioctl(int fd, unsigned long com, ...);
 int rump_sys_poll(void *fds, unsigned nfds, int timeout);
 /*
- * kqueue: the lists are NetBSD 9's 40-byte struct kevent (struct
- * rump_kevent in rumpdefs.h), the timeout a NetBSD timespec or NULL.
+ * kqueue: rump_sys_kevent's lists are NetBSD 9's 40-byte struct kevent
+ * (struct rump_kevent in rumpdefs.h), rump_sys_kevent100's NetBSD 10's
+ * 72-byte one (struct rump_kevent100, what a program built with NetBSD
+ * 10's headers calls as rump___sysimpl_kevent100); the timeout a NetBSD
+ * timespec or NULL.
  */
 int rump_sys_kqueue(void);
 int rump_sys_kqueue1(int flags);
 int rump_sys_kevent(int fd, const void *changelist, size_t nchanges,
+    void *eventlist, size_t nevents, const void *timeout);
+int rump_sys_kevent100(int fd, const void *changelist, size_t nchanges,
     void *eventlist, size_t nevents, const void *timeout);
 int rump_sys___sysctl(const int *name, unsigned namelen, void *oldv,
     size_t *oldlenp, const void *newv, size_t newlen);

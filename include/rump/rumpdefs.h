@@ -248,7 +248,7 @@ struct rump_flock {
 	int16_t l_type;		/* RUMP_F_RDLCK, RUMP_F_WRLCK, RUMP_F_UNLCK */
 	int16_t l_whence;	/* RUMP_SEEK_* */
 };
-/* NetBSD 9's struct kevent (__kevent50), 40 bytes. */
+/* NetBSD 9's struct kevent (__kevent50, rump_sys_kevent), 40 bytes. */
 struct rump_kevent {
 	uint64_t ident;
 	uint32_t filter;	/* RUMP_EVFILT_* */
@@ -258,10 +258,31 @@ struct rump_kevent {
 	int64_t data;
 	uint64_t udata;
 };
+/*
+ * NetBSD 10's struct kevent (__kevent100, rump_sys_kevent100), 72 bytes:
+ * the same fields and ext[4], which a knote keeps from its EV_ADD and
+ * hands back with each of its events.
+ */
+struct rump_kevent100 {
+	uint64_t ident;
+	uint32_t filter;
+	uint32_t flags;
+	uint32_t fflags;
+	uint32_t pad;
+	int64_t data;
+	uint64_t udata;
+	uint64_t ext[4];
+};
 #define RUMP_EVFILT_READ	0
 #define RUMP_EVFILT_WRITE	1
+#define RUMP_EVFILT_AIO		2	/* not served: EINVAL */
 #define RUMP_EVFILT_VNODE	3
+#define RUMP_EVFILT_PROC	4
+#define RUMP_EVFILT_SIGNAL	5
 #define RUMP_EVFILT_TIMER	6
+#define RUMP_EVFILT_FS		7	/* not served: EINVAL */
+#define RUMP_EVFILT_USER	8
+#define RUMP_EVFILT_EMPTY	9	/* not served: EINVAL */
 #define RUMP_EV_ADD		0x0001
 #define RUMP_EV_DELETE		0x0002
 #define RUMP_EV_ENABLE		0x0004
@@ -272,6 +293,35 @@ struct rump_kevent {
 #define RUMP_EV_DISPATCH	0x0080
 #define RUMP_EV_ERROR		0x4000
 #define RUMP_EV_EOF		0x8000
+/* EVFILT_USER: fflags' top bits say how the low 24 bits apply. */
+#define RUMP_NOTE_FFNOP		0x00000000U
+#define RUMP_NOTE_FFAND		0x40000000U
+#define RUMP_NOTE_FFOR		0x80000000U
+#define RUMP_NOTE_FFCOPY	0xc0000000U
+#define RUMP_NOTE_FFCTRLMASK	0xc0000000U
+#define RUMP_NOTE_FFLAGSMASK	0x00ffffffU
+#define RUMP_NOTE_TRIGGER	0x01000000U
+/* EVFILT_VNODE */
+#define RUMP_NOTE_DELETE	0x0001U
+#define RUMP_NOTE_WRITE		0x0002U
+#define RUMP_NOTE_EXTEND	0x0004U
+#define RUMP_NOTE_ATTRIB	0x0008U
+#define RUMP_NOTE_LINK		0x0010U
+#define RUMP_NOTE_RENAME	0x0020U
+#define RUMP_NOTE_REVOKE	0x0040U
+/* EVFILT_PROC */
+#define RUMP_NOTE_EXIT		0x80000000U
+#define RUMP_NOTE_FORK		0x40000000U
+#define RUMP_NOTE_EXEC		0x20000000U
+#define RUMP_NOTE_PCTRLMASK	0xf0000000U
+#define RUMP_NOTE_PDATAMASK	0x000fffffU
+#define RUMP_NOTE_TRACK		0x00000001U
+/* EVFILT_TIMER: the unit of data (milliseconds by default), absolute. */
+#define RUMP_NOTE_MSECONDS	0x00000000U
+#define RUMP_NOTE_SECONDS	0x00000001U
+#define RUMP_NOTE_USECONDS	0x00000002U
+#define RUMP_NOTE_NSECONDS	0x00000003U
+#define RUMP_NOTE_ABSTIME	0x00000010U
 struct rump_stat {
 	uint64_t st_dev;
 	uint32_t st_mode;

@@ -188,6 +188,29 @@ def syscall_seeds():
     # (kernel/kern_prot.c sys_kill, UBSan).
     s["kill_int_min"] = sys_input(m, [call(37, -(1 << 31), 0), call(37, -(1 << 31), 15)])
     s["unknown_numbers"] = sys_input(m, [call(0), call(1), call(511), call(300)])
+    # kqueue's filters through NetBSD 10's __kevent100 (72-byte entries):
+    # a user event triggered, a 1 ns one-shot timer, the process's own
+    # exit and fork, a signal it then sends its group, a file's vnode
+    # notes after a write; then the same lists through __kevent50.
+    def kev100(ident, filt, flags, fflags=0, data=0):
+        return struct.pack("<QIIIIqQ4Q", ident, filt, flags, fflags, 0, data,
+                           0, 0, 0, 0, 0)
+    mk = mem_image({**P, 1024: b"".join([
+        kev100(1, 8, 0x21, 0xc1000005),        # USER, ADD|CLEAR, TRIGGER|FFCOPY
+        kev100(2, 6, 0x11, 3, 1),               # TIMER, ADD|ONESHOT, NSECONDS
+        kev100(1, 4, 0x1, 0xc0000000),          # PROC pid 1, EXIT|FORK
+        kev100(30, 5, 0x1),                     # SIGNAL SIGUSR1
+        kev100(4, 3, 0x21, 0x3f),               # VNODE fd 4, every note
+        kev100(4, 0, 0x1)])})                   # READ fd 4
+    s["kevent100_filters"] = sys_input(mk, [
+        call(344),                              # kqueue: 3
+        call(5, 0, O_CREAT | O_RDWR, 0o644, ptr=(0,)),  # 4
+        call(501, 3, 1024, 6, 1600, 8, 2800, ptr=(1, 3, 5)),
+        call(4, 4, 512, 11, ptr=(1,)),
+        call(37, 0, 30),
+        call(501, 3, 0, 0, 1600, 8, 2800, ptr=(3, 5)),
+        call(435, 3, 1024, 6, 1600, 8, 2800, ptr=(1, 3, 5)),
+        call(435, 3, 0, 0, 1600, 8, 2800, ptr=(3, 5))])
     # mount(2): tmpfs on /fz, a file in it, a second tmpfs stacked on it
     # and one inside that, a relative mount point; all left mounted for
     # fuzz_reset.c to undo.

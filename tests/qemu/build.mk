@@ -15,7 +15,7 @@ apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/bench_kernel.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_kernel_suites.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/suite_lwproc.c tests/qemu/apps/suite_syscalls.c \
 	tests/qemu/apps/suite_prot.c tests/qemu/apps/suite_tmpfs.c tests/qemu/apps/suite_at.c \
-	tests/qemu/apps/suite_lock.c tests/qemu/apps/suite_event.c \
+	tests/qemu/apps/suite_lock.c tests/qemu/apps/suite_event.c tests/qemu/apps/suite_kfilter.c \
 	tests/qemu/apps/suite_fifo.c tests/qemu/apps/suite_nodes.c \
 	tests/qemu/apps/suite_mount.c
 apptests-$(CONFIG_RUMP_KERNEL) += tests/qemu/apps/test_badaddr.c
@@ -31,3 +31,10 @@ apptests-$(CONFIG_NET_LWIP) += tests/qemu/apps/test_sockets.c
 # The network tests call lwIP's netconn API: its headers and the port's.
 $(O)/tests/qemu/apps/test_net.o: tests/qemu/apps/test_net.c $(CONFIG_H) | $(NEWLIB_LIBC) $(LWIP_STAMP)
 	$(call cc,$(APP_CFLAGS) -Itests/host $(LWIP_INC))
+
+# The kernel suites are test code in the image's memory: built for size, so
+# that the test image keeps the room its -m 2M cases need.
+KERNEL_SUITE_OBJS := $(addprefix $(O)/tests/qemu/apps/,suite_lwproc.o suite_syscalls.o \
+	suite_prot.o suite_tmpfs.o suite_at.o suite_lock.o suite_event.o suite_kfilter.o \
+	suite_fifo.o suite_nodes.o suite_mount.o)
+$(KERNEL_SUITE_OBJS): APP_CFLAGS += -Os

@@ -331,12 +331,14 @@ CASES = [
          must=(r"test kernel_lwproc_suite: PASS",), timeout=120),
     Case("kernel_syscalls_suite_in_the_image",
          "log=warn test=kernel_syscalls_suite,kernel_prot_suite,kernel_at_suite,"
-         "kernel_lock_suite,kernel_event_suite,kernel_fifo_suite,kernel_nodes_suite",
+         "kernel_lock_suite,kernel_event_suite,kernel_kfilter_suite,kernel_fifo_suite,"
+         "kernel_nodes_suite",
          must=(r"test kernel_syscalls_suite: PASS",
                r"test kernel_prot_suite: PASS",
                r"test kernel_at_suite: PASS",
                r"test kernel_lock_suite: PASS",
                r"test kernel_event_suite: PASS",
+               r"test kernel_kfilter_suite: PASS",
                r"test kernel_fifo_suite: PASS",
                r"test kernel_nodes_suite: PASS"), timeout=120),
     Case("kernel_bad_addresses_get_efault", "log=warn test=kernel_bad_addresses_efault",

@@ -7,7 +7,7 @@ KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_prot kernel/test_tmpfs kernel/test_memlimit \
 	kernel/test_mount kernel/test_ext2_kern kernel/test_ext2_mount \
 	kernel/test_ext2_syscalls kernel/test_ext2_fsync kernel/test_bootmount \
-	kernel/test_at kernel/test_lock kernel/test_event kernel/test_fifo kernel/test_nodes kernel/test_blk net/test_net \
+	kernel/test_at kernel/test_lock kernel/test_event kernel/test_kfilter kernel/test_fifo kernel/test_nodes kernel/test_blk net/test_net \
 	sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
 ktest-deps-kernel/test_badaddr := tests/host/badaddr.h

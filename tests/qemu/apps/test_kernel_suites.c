@@ -12,6 +12,7 @@ int prot_suite(void);
 int at_suite(void);
 int lock_suite(void);
 int event_suite(void);
+int kfilter_suite(void);
 int fifo_suite(void);
 int nodes_suite(void);
 int mount_suite(void);
@@ -49,6 +50,11 @@ TESTCASE(kernel_lock_suite)
 TESTCASE(kernel_event_suite)
 {
 	return event_suite();
+}
+
+TESTCASE(kernel_kfilter_suite)
+{
+	return kfilter_suite();
 }
 
 TESTCASE(kernel_fifo_suite)
