@@ -10,6 +10,7 @@
  * killed, and the requests waiting on it fail with ENOTCONN.
  */
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -368,8 +369,9 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 	case RUMPSP_RAISE:
 		/*
 		 * Signals are blocked in every thread inside a call, so this
-		 * stays pending on the reading thread until its call returns.
-		 * The request number is garbage (doc/rump_sp.md) and ignored.
+		 * stays pending on the reading thread until it next waits for
+		 * a frame (waitreply lets it in) or its call returns. The
+		 * request number is garbage (doc/rump_sp.md) and ignored.
 		 */
 		if ((sig = spc_hostsig(h->rsp_u)) != 0)
 			(void)raise(sig);
@@ -427,14 +429,92 @@ readone(struct spc_conn *c)
 }
 
 /*
+ * A descriptor that polls readable while a signal the calling system
+ * call's caller would take is pending (struct spc_callstate), or -1: not
+ * in such a call, or no descriptor to be had (then signals wait for the
+ * call's end, as before). The set is the complement of the caller's mask,
+ * so every signal it reports is delivered, not left pending, when
+ * takesig() lets them in: no busy loop. glibc's own signals (32, 33)
+ * are never blocked and never reported.
+ */
+static int
+sigwatch_open(void)
+{
+	const struct spc_callstate *cs = spc_curcall;
+	sigset_t set;
+	int s;
+
+	if (cs == NULL || !cs->cs_sigok)
+		return -1;
+	sigemptyset(&set);
+	for (s = 1; s < NSIG; s++)
+		if ((s < 32 || s >= SIGRTMIN) && s != SIGKILL &&
+		    s != SIGSTOP && !sigismember(&cs->cs_mask, s))
+			sigaddset(&set, s);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/*
+ * Let the pending signals of the caller's mask in (the thread holds no
+ * lock and no role): a default action that ends the program happens here,
+ * a handler runs here; then all are blocked again.
+ */
+static void
+takesig(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &spc_curcall->cs_mask, NULL);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
+}
+
+/*
+ * The reader's wait for the next frame on c, watching sigfd too (-1: the
+ * socket alone, in readframe). 1 when a signal is pending, 0 when a
+ * frame (or end of file, or an error) is there to read. A descriptor the
+ * application closed under us is found within a slice (readone then
+ * fails on it).
+ */
+static int
+waitframe(const struct spc_conn *c, int sigfd)
+{
+	struct pollfd pfd[2];
+
+	if (sigfd == -1)
+		return 0;
+	pfd[0].fd = sigfd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = c->c_fd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		if (c->c_rpos < c->c_rend)
+			return 0;	/* a frame begun in the buffer */
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, WAIT_SLICE_MS) == -1 && errno != EINTR)
+			return 0;
+		if (pfd[0].revents & POLLIN)
+			return 1;
+		if (pfd[1].revents != 0 || !spc_fd_ours(c))
+			return 0;
+	}
+}
+
+/*
  * Wait for w's reply. One waiting thread at a time reads the socket and
  * dispatches for everyone; it keeps doing so until its own reply is in,
- * then hands the role over (spc_conn comment). Returns the transport
- * error, or 0 with the reply in w->w_reply.
+ * then hands the role over (spc_conn comment). A signal its caller takes
+ * (sigwatch_open) makes it hand the role over, take the signal without
+ * holding anything (a handler may make calls of its own), and wait on,
+ * as NetBSD's librumpclient does. Returns the transport error, or 0 with
+ * the reply in w->w_reply.
  */
 static int
 waitreply(struct spc_conn *c, struct spc_waiter *w)
 {
+	int sigfd = sigwatch_open();
+	bool sig;
+
 	pthread_mutex_lock(&spc_lock);
 	while (!w->w_done) {
 		if (c->c_reading) {
@@ -442,15 +522,24 @@ waitreply(struct spc_conn *c, struct spc_waiter *w)
 			continue;
 		}
 		c->c_reading = true;
-		while (!w->w_done && !c->c_dead) {
+		sig = false;
+		while (!w->w_done && !c->c_dead && !sig) {
 			pthread_mutex_unlock(&spc_lock);
-			readone(c);
+			if (!(sig = waitframe(c, sigfd) == 1))
+				readone(c);
 			pthread_mutex_lock(&spc_lock);
 		}
 		c->c_reading = false;
 		pthread_cond_broadcast(&c->c_cv);
+		if (sig) {
+			pthread_mutex_unlock(&spc_lock);
+			takesig();
+			pthread_mutex_lock(&spc_lock);
+		}
 	}
 	pthread_mutex_unlock(&spc_lock);
+	if (sigfd != -1)
+		close(sigfd);
 	return w->w_error;
 }
 
