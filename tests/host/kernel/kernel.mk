@@ -112,6 +112,22 @@ $(O)/host/tests/sp/netbsd_names: tests/host/sp/netbsd_names.sh \
 
 test-host: $(O)/host/tests/sp/netbsd_names
 
+# Our stand-ins for NetBSD's t_sp helpers (tests/netbsd/), and t_sp's
+# signal case with them (tests/netbsd/standins.sh); scripts/netbsd-tests
+# builds the same sources when a NetBSD checkout's helpers are too old.
+$(O)/host/tests/netbsd/h_simpleserver: tests/netbsd/h_simpleserver.c \
+		$(O)/host/lib/librump.a $(wildcard include/rump/*.h)
+	$(call hostld,$(NB_NAMES_CFLAGS),$< $(O)/host/lib/librump.a -lpthread)
+$(O)/host/tests/netbsd/h_simplecli: tests/netbsd/h_simplecli.c \
+		$(O)/host/lib/librumpclient.so $(wildcard include/rump/*.h)
+	$(call hostld,$(NB_NAMES_CFLAGS),$< -L$(O)/host/lib -l:librumpclient.so.0 $(NB_RPATH) -pthread)
+$(O)/host/tests/netbsd/standins: tests/netbsd/standins.sh \
+		$(O)/host/tests/netbsd/h_simpleserver \
+		$(O)/host/tests/netbsd/h_simplecli | $(O)/host/bin/rump.halt
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/netbsd/standins
+
 # ext2 and the buffer cache on images made by mke2fs, checked with e2fsck
 # and debugfs (the file system code alone, in ext2_harness.c's stand-ins).
 # ext2_vnode.c is the VFS glue: it needs the generic vnode layer, which
