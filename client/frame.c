@@ -596,6 +596,8 @@ waitreply(struct spc_conn *c, struct spc_waiter *w)
 		if (sig) {
 			pthread_mutex_unlock(&spc_lock);
 			takesig();
+			/* A handler's own call may have reset the watcher. */
+			sigfd = watch_get();
 			pthread_mutex_lock(&spc_lock);
 		}
 	}
