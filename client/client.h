@@ -100,11 +100,23 @@ struct spc_conn {
  * What a call changes in the calling thread (spc_enter), restored when it
  * returns (spc_leave): all signals blocked (doc/rump_sp.md) and cancellation
  * disabled, since a waiter lives on the thread's stack.
+ *
+ * While a system call waits for its reply, a signal the caller's own mask
+ * lets through is still taken (frame.c, waitreply): between two frames,
+ * holding nothing, the thread returns to cs_mask for a moment, so a
+ * default action (SIGTERM, SIGINT) ends the program and a handler runs;
+ * the call then goes on waiting. cs_sigok says whether this call may do
+ * that: only system calls, and not while recon_lock is held (a handler's
+ * own call could need it). spc_curcall is the thread's innermost call
+ * (a handler's call nests in the call it interrupted).
  */
 struct spc_callstate {
 	sigset_t cs_mask;
 	int cs_cancel;
+	bool cs_sigok;
+	struct spc_callstate *cs_prev;
 };
+extern __thread struct spc_callstate *spc_curcall;
 
 /* Client-wide state (rumpclient.c). */
 extern pthread_mutex_t spc_lock;
@@ -135,7 +147,7 @@ int spc_call(uint16_t, uint32_t, const void *, size_t, size_t,
 int spc_handshake(struct spc_conn *, uint32_t, const void *, size_t);
 void spc_install(struct spc_conn *);
 void spc_enter(struct spc_callstate *);
-void spc_leave(const struct spc_callstate *);
+void spc_leave(struct spc_callstate *);
 
 /*
  * ucopy.c: the application's memory without faulting. The counts are what

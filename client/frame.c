@@ -10,6 +10,7 @@
  * killed, and the requests waiting on it fail with ENOTCONN.
  */
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -368,8 +369,9 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 	case RUMPSP_RAISE:
 		/*
 		 * Signals are blocked in every thread inside a call, so this
-		 * stays pending on the reading thread until its call returns.
-		 * The request number is garbage (doc/rump_sp.md) and ignored.
+		 * stays pending on the reading thread until it next waits for
+		 * a frame (waitreply lets it in) or its call returns. The
+		 * request number is garbage (doc/rump_sp.md) and ignored.
 		 */
 		if ((sig = spc_hostsig(h->rsp_u)) != 0)
 			(void)raise(sig);
@@ -427,14 +429,154 @@ readone(struct spc_conn *c)
 }
 
 /*
+ * The thread's signal watcher: a signalfd(2) that polls readable while a
+ * signal the calling system call's caller would take is pending (struct
+ * spc_callstate). The set is the complement of the caller's mask, so
+ * every signal it reports is delivered, not left pending, when takesig()
+ * lets them in: no busy loop. glibc's own signals (32, 33) are never
+ * blocked and never reported. Kept per thread and closed when the thread
+ * ends: making and closing one costs more than a whole call.
+ */
+static pthread_key_t watch_key;
+static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
+static __thread int watch_fd = -1;
+static __thread sigset_t watch_set;
+
+/*
+ * Whether fd is still a signalfd (the application may have closed ours,
+ * closefrom(3), and the number been reused): setting its set again is
+ * refused for anything else. Sets watch_set on it.
+ */
+static bool
+watch_valid(int fd)
+{
+	return signalfd(fd, &watch_set, SFD_CLOEXEC | SFD_NONBLOCK) == fd;
+}
+
+static void
+watch_dtor(void *arg)
+{
+	int fd = (int)(intptr_t)arg - 1;
+
+	if (fd == watch_fd && watch_valid(fd))
+		close(fd);
+	watch_fd = -1;
+}
+
+static void
+watch_init(void)
+{
+	(void)pthread_key_create(&watch_key, watch_dtor);
+}
+
+/* Forget the watcher without closing it: the number is not ours now. */
+static void
+watch_forget(void)
+{
+	watch_fd = -1;
+	(void)pthread_setspecific(watch_key, NULL);
+}
+
+/*
+ * The thread's watcher set for the current call, or -1: not in a system
+ * call, or no descriptor to be had (then signals wait for the call's end).
+ */
+static int
+watch_get(void)
+{
+	const struct spc_callstate *cs = spc_curcall;
+	sigset_t set;
+	int s;
+
+	if (cs == NULL || !cs->cs_sigok)
+		return -1;
+	sigemptyset(&set);
+	for (s = 1; s < NSIG; s++)
+		if ((s < 32 || s >= SIGRTMIN) && s != SIGKILL &&
+		    s != SIGSTOP && !sigismember(&cs->cs_mask, s))
+			sigaddset(&set, s);
+	if (watch_fd != -1 && memcmp(&set, &watch_set, sizeof(set)) == 0)
+		return watch_fd;
+	watch_set = set;
+	if (watch_fd != -1 && watch_valid(watch_fd))
+		return watch_fd;
+	(void)pthread_once(&watch_once, watch_init);
+	watch_fd = signalfd(-1, &watch_set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (watch_fd != -1 && pthread_setspecific(watch_key,
+	    (void *)(intptr_t)(watch_fd + 1)) != 0) {
+		close(watch_fd);
+		watch_fd = -1;
+	}
+	return watch_fd;
+}
+
+/*
+ * Let the pending signals of the caller's mask in (the thread holds no
+ * lock and no role): a default action that ends the program happens here,
+ * a handler runs here; then all are blocked again.
+ */
+static void
+takesig(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &spc_curcall->cs_mask, NULL);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
+}
+
+/*
+ * The reader's wait for the next frame on c, watching the signal watcher
+ * *sigfd too (-1: the socket alone, in readframe; set to -1 when the
+ * watcher turns out not to be ours any more). 1 when a signal is pending,
+ * 0 when a frame (or end of file, or an error) is there to read. A
+ * socket the application closed under us is found within a slice (readone
+ * then fails on it).
+ */
+static int
+waitframe(const struct spc_conn *c, int *sigfd)
+{
+	struct pollfd pfd[2];
+
+	if (*sigfd == -1)
+		return 0;
+	pfd[0].fd = *sigfd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = c->c_fd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		if (c->c_rpos < c->c_rend)
+			return 0;	/* a frame begun in the buffer */
+		pfd[0].revents = pfd[1].revents = 0;
+		if (poll(pfd, 2, WAIT_SLICE_MS) == -1 && errno != EINTR)
+			return 0;
+		if (pfd[0].revents != 0) {
+			/* Ready, if it is still ours; else the socket alone. */
+			if ((pfd[0].revents & POLLIN) && watch_valid(*sigfd))
+				return 1;
+			watch_forget();
+			pfd[0].fd = *sigfd = -1;
+		}
+		if (pfd[1].revents != 0 || !spc_fd_ours(c))
+			return 0;
+	}
+}
+
+/*
  * Wait for w's reply. One waiting thread at a time reads the socket and
  * dispatches for everyone; it keeps doing so until its own reply is in,
- * then hands the role over (spc_conn comment). Returns the transport
- * error, or 0 with the reply in w->w_reply.
+ * then hands the role over (spc_conn comment). A signal its caller takes
+ * (watch_get) makes it hand the role over, take the signal without
+ * holding anything (a handler may make calls of its own), and wait on,
+ * as NetBSD's librumpclient does. Returns the transport error, or 0 with
+ * the reply in w->w_reply.
  */
 static int
 waitreply(struct spc_conn *c, struct spc_waiter *w)
 {
+	int sigfd = watch_get();
+	bool sig;
+
 	pthread_mutex_lock(&spc_lock);
 	while (!w->w_done) {
 		if (c->c_reading) {
@@ -442,13 +584,22 @@ waitreply(struct spc_conn *c, struct spc_waiter *w)
 			continue;
 		}
 		c->c_reading = true;
-		while (!w->w_done && !c->c_dead) {
+		sig = false;
+		while (!w->w_done && !c->c_dead && !sig) {
 			pthread_mutex_unlock(&spc_lock);
-			readone(c);
+			if (!(sig = waitframe(c, &sigfd) == 1))
+				readone(c);
 			pthread_mutex_lock(&spc_lock);
 		}
 		c->c_reading = false;
 		pthread_cond_broadcast(&c->c_cv);
+		if (sig) {
+			pthread_mutex_unlock(&spc_lock);
+			takesig();
+			/* A handler's own call may have reset the watcher. */
+			sigfd = watch_get();
+			pthread_mutex_lock(&spc_lock);
+		}
 	}
 	pthread_mutex_unlock(&spc_lock);
 	return w->w_error;

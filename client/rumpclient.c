@@ -63,7 +63,12 @@ spc_ctor(void)
 	(void)pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 }
 
-/* Start a call in this thread: block all signals, no cancellation. */
+__thread struct spc_callstate *spc_curcall;
+
+/*
+ * Start a call in this thread: block all signals, no cancellation (see
+ * struct spc_callstate for when a waiting call lets signals in).
+ */
 void
 spc_enter(struct spc_callstate *cs)
 {
@@ -72,12 +77,16 @@ spc_enter(struct spc_callstate *cs)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &cs->cs_mask);
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs->cs_cancel);
+	cs->cs_sigok = false;
+	cs->cs_prev = spc_curcall;
+	spc_curcall = cs;
 }
 
-/* End a call: a signal the server raised meanwhile is delivered now. */
+/* End a call: a signal still pending (raised by the server) comes now. */
 void
-spc_leave(const struct spc_callstate *cs)
+spc_leave(struct spc_callstate *cs)
 {
+	spc_curcall = cs->cs_prev;
 	pthread_setcancelstate(cs->cs_cancel, NULL);
 	pthread_sigmask(SIG_SETMASK, &cs->cs_mask, NULL);
 }
@@ -178,6 +187,8 @@ reconnect(struct spc_conn *old)
 	time_t mode = __atomic_load_n(&retrytime, __ATOMIC_RELAXED);
 	double t, nextmsg = 120;
 	int r, error = ENOTCONN;
+	struct spc_callstate *cs = spc_curcall;
+	bool sigok = cs != NULL && cs->cs_sigok;
 
 	spc_conn_kill(old);
 	pthread_mutex_lock(&recon_lock);
@@ -188,6 +199,9 @@ reconnect(struct spc_conn *old)
 		pthread_mutex_unlock(&recon_lock);
 		return c != NULL ? EAGAIN : ENOTCONN;
 	}
+	/* No signal handler runs while recon_lock is held (client.h). */
+	if (cs != NULL)
+		cs->cs_sigok = false;
 	if (mode == RUMPCLIENT_RETRYCONN_DIE)
 		_exit(1);
 	if (mode == 0 || !spc_haveurl)
@@ -226,6 +240,8 @@ reconnect(struct spc_conn *old)
 		spc_conn_rele(c);
 	}
 out:
+	if (cs != NULL)
+		cs->cs_sigok = sigok;
 	pthread_mutex_unlock(&recon_lock);
 	return error;
 }
@@ -393,6 +409,7 @@ rumpclient_syscall(int num, const void *data, size_t dlen, long *retval)
 	int error;
 
 	spc_enter(&cs);
+	cs.cs_sigok = true;
 	error = spc_call(RUMPSP_SYSCALL, (uint32_t)num, data, dlen,
 	    sizeof(resp), &r);
 	if (error == 0) {

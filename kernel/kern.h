@@ -351,6 +351,8 @@ int kcv_wait(struct kcv *c, uint64_t timeout_ns);
  * into the caller's memory. Callers re-check their condition in a loop.
  */
 void kcv_wait_nointr(struct kcv *c);
+/* How many lwps (of processes other than proc0 and init) kcv_wait holds. */
+int kcv_nsleeping(void);
 void kcv_broadcast(struct kcv *c);
 void kcv_destroy(struct kcv *c);
 

@@ -69,6 +69,9 @@ kern_count(int node, int *val)
 	case RUMP_KERN_NFILES:
 		*val = file_count();
 		return 0;
+	case RUMP_KERN_NSLEEPING:
+		*val = kcv_nsleeping();
+		return 0;
 	}
 	return RUMP_ENOENT;
 }

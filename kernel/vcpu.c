@@ -18,6 +18,12 @@ static bool cpu_busy;
  * CPU it does not have.
  */
 static struct lwp *cpu_owner;
+/*
+ * Lwps of processes other than proc0 and init in kcv_wait now (the
+ * sysctl kern.nsleeping): a test waits on it for a call to be asleep.
+ * Changed only by the CPU's holder.
+ */
+static int nsleeping;
 
 void
 vcpu_init(void)
@@ -110,13 +116,15 @@ int
 kcv_wait(struct kcv *c, uint64_t timeout_ns)
 {
 	struct lwp *l = curlwp();
-	int rv = 0;
+	int rv = 0, counted;
 
 	if (l->l_proc->p_flag & PS_RUMP_LWPEXIT)
 		return RUMP_EINTR;
 	if (c->cv == NULL)
 		rumpuser_cv_init(&c->cv);
 	l->l_sleepchan = c;
+	counted = l->l_proc != &proc0 && l->l_proc != initproc;
+	nsleeping += counted;
 	/* The wait's unschedule/schedule upcalls hand the CPU over. */
 	rumpuser_mutex_enter_nowrap(cpu_mtx);
 	if (timeout_ns == 0)
@@ -126,10 +134,18 @@ kcv_wait(struct kcv *c, uint64_t timeout_ns)
 		    (int64_t)(timeout_ns / 1000000000ULL),
 		    (int64_t)(timeout_ns % 1000000000ULL));
 	rumpuser_mutex_exit(cpu_mtx);
+	nsleeping -= counted;
 	l->l_sleepchan = NULL;
 	if (l->l_proc->p_flag & PS_RUMP_LWPEXIT)
 		return RUMP_EINTR;
 	return rv == 0 ? 0 : RUMP_ETIMEDOUT;
+}
+
+/* The lwps of processes other than proc0 and init asleep in kcv_wait. */
+int
+kcv_nsleeping(void)
+{
+	return nsleeping;
 }
 
 void

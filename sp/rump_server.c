@@ -482,8 +482,12 @@ main(int argc, char **argv)
 		    "path too long" : error == 34 ? "port out of range" :
 		    error == 45 ? "not supported" : "see errno(2) of NetBSD");
 	secure_zero(key, sizeof(key));	/* the server has its copy */
+	/*
+	 * The waiting parent exits with the value done is given; this
+	 * program's failure status is 1 (rump_server(1)), not the errno.
+	 */
 	if (!foreground)
-		rumpuser_daemonize_done(error);
+		rumpuser_daemonize_done(error != 0 ? 1 : 0);
 	if (error != 0)
 		return 1;
 

@@ -40,6 +40,7 @@ static const struct node nodes[] = {
 	{ "kern.nprocs", { RUMP_CTL_KERN, RUMP_KERN_NPROCS }, T_INT },
 	{ "kern.nlwps", { RUMP_CTL_KERN, RUMP_KERN_NLWPS }, T_INT },
 	{ "kern.nfiles", { RUMP_CTL_KERN, RUMP_KERN_NFILES }, T_INT },
+	{ "kern.nsleeping", { RUMP_CTL_KERN, RUMP_KERN_NSLEEPING }, T_INT },
 	{ "hw.ncpu", { RUMP_CTL_HW, 3 }, T_INT },
 	{ "hw.pagesize", { RUMP_CTL_HW, RUMP_HW_PAGESIZE }, T_INT },
 	{ "hw.physmem64", { RUMP_CTL_HW, RUMP_HW_PHYSMEM64 }, T_INT64 },

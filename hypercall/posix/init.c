@@ -6,10 +6,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "posix.h"
@@ -196,49 +198,71 @@ rumpuser_dl_bootstrap(rump_modinit_fn modinit, rump_symload_fn symload,
 }
 
 /*
- * Daemonising: the parent forks and waits on a pipe until the child says
- * the server is ready (or failed), then exits with that result.
+ * Daemonising, as NetBSD's rumpuser does (rump_daemonize_begin(3) in
+ * include/rump/rump.h): begin forks; the parent waits on a socket pair
+ * until the child's done(error) sends the error, then exits with that
+ * value as its status. A child that ends (or closes the socket) before
+ * done leaves the parent ESRCH (3) as its status. A socket, not a pipe,
+ * and MSG_NOSIGNAL: a child whose parent is gone gets EPIPE from done,
+ * not a SIGPIPE. One begin per process: a second is EINPROGRESS, even
+ * after done.
  */
-static int daemon_pipe[2] = { -1, -1 };
+static int daemon_sock[2] = { -1, -1 };
+static bool daemonizing;
 
 int
 rumpuser_daemonize_begin(void)
 {
+	ssize_t n;
 	pid_t pid;
 	int err = 0;
 
-	if (daemon_pipe[1] != -1)
+	if (daemonizing)
 		return 36;	/* EINPROGRESS */
-	if (pipe(daemon_pipe) == -1)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    daemon_sock) == -1)
 		return posix_errno(errno);
+	daemonizing = true;
 	pid = fork();
 	if (pid == -1) {
 		err = posix_errno(errno);
-		close(daemon_pipe[0]);
-		close(daemon_pipe[1]);
-		daemon_pipe[0] = daemon_pipe[1] = -1;
+		close(daemon_sock[0]);
+		close(daemon_sock[1]);
+		daemon_sock[0] = daemon_sock[1] = -1;
 		return err;
 	}
 	if (pid > 0) {
 		/* Parent: wait for the child's verdict and leave with it. */
-		close(daemon_pipe[1]);
-		if (read(daemon_pipe[0], &err, sizeof(err)) != sizeof(err))
-			err = 5;
-		_exit(err == 0 ? 0 : 1);
+		close(daemon_sock[1]);
+		do
+			n = recv(daemon_sock[0], &err, sizeof(err), MSG_WAITALL);
+		while (n == -1 && errno == EINTR);
+		if (n == -1)
+			err = errno;
+		else if (n != sizeof(err))
+			err = 3;	/* ESRCH: the child ended first */
+		_exit(err);
 	}
-	close(daemon_pipe[0]);
-	if (setsid() == -1)
-		return posix_errno(errno);
+	close(daemon_sock[0]);
+	daemon_sock[0] = -1;
+	if (setsid() == -1) {
+		err = posix_errno(errno);
+		(void)rumpuser_daemonize_done(err);
+		return err;
+	}
 	return 0;
 }
 
 int
 rumpuser_daemonize_done(int error)
 {
+	ssize_t n;
 	int fd;
 
-	if (daemon_pipe[1] == -1)
+	if (!daemonizing)
 		return 2;	/* ENOENT: not daemonizing */
+	if (daemon_sock[1] == -1)
+		return 32;	/* EPIPE: said already */
 	if (error == 0 && (fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -246,9 +270,10 @@ rumpuser_daemonize_done(int error)
 		if (fd > 2)
 			close(fd);
 	}
-	if (write(daemon_pipe[1], &error, sizeof(error)) != sizeof(error))
-		return posix_errno(errno);
-	close(daemon_pipe[1]);
-	daemon_pipe[1] = -1;
-	return 0;
+	do
+		n = send(daemon_sock[1], &error, sizeof(error), MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	close(daemon_sock[1]);
+	daemon_sock[1] = -1;
+	return n == sizeof(error) ? 0 : 32;	/* EPIPE: the parent is gone */
 }

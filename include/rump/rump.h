@@ -26,13 +26,15 @@ int rump_init(void);
 
 /*
  * Daemonizing a server as NetBSD's rump.h does: rump_daemonize_begin(),
- * before rump_init(), forks; the parent waits until the child calls
- * rump_daemonize_done(error) and exits with status 0 for
- * RUMP_DAEMONIZE_SUCCESS (the child's stdin, stdout and stderr then go to
- * /dev/null), non-zero otherwise. The child is in a session of its own.
+ * before rump_init(), forks; the parent returns only to exit, once the
+ * child calls rump_daemonize_done(error): its exit status is error
+ * (0 for RUMP_DAEMONIZE_SUCCESS, after which the child's stdin, stdout
+ * and stderr go to /dev/null). A child that ends before done leaves the
+ * parent status ESRCH (3). The child is in a session of its own.
  * begin: 0 in the child, EALREADY after rump_init(), EINPROGRESS when
- * called twice, or the fork's error; done: 0, or ENOENT without a begin.
- * Hosts only: the image answers ENOSYS and ENOENT.
+ * called a second time (even after done), or the fork's error; done: 0,
+ * ENOENT without a begin, EPIPE when the parent is gone or done was
+ * called already. Hosts only: the image answers ENOSYS and ENOENT.
  */
 int rump_daemonize_begin(void);
 int rump_daemonize_done(int error);

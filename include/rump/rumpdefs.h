@@ -216,10 +216,15 @@
 #define RUMP_KERN_OSRELEASE	2
 #define RUMP_KERN_HOSTNAME	10
 #define RUMP_KERN_MAXPROC	6	/* processes at once (pids) */
-/* Counts of this kernel (no NetBSD names): live processes, lwps, files. */
+/*
+ * Counts of this kernel (no NetBSD names): live processes, lwps, files,
+ * and the lwps of processes other than proc0 and init asleep in an
+ * interruptible kernel wait (a call blocked in read, open, kevent...).
+ */
 #define RUMP_KERN_NPROCS	1024
 #define RUMP_KERN_NLWPS		1025
 #define RUMP_KERN_NFILES	1026
+#define RUMP_KERN_NSLEEPING	1027
 #define RUMP_HW_NCPU		3
 #define RUMP_HW_PAGESIZE	7
 #define RUMP_HW_PHYSMEM64	13

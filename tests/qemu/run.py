@@ -417,7 +417,7 @@ CASES = [
          host=lambda ports, say: sp_fill_tmpfs(ports, say), timeout=150,
          must=(r"rump_sp: listening on tcp://0:\d+", r"host: rump\.halt: ok")),
     Case("sp_server_in_image_serves_host_clients", "test=sp_server",
-         host=lambda ports, say: sp_clients(ports, say), timeout=150,
+         host=lambda ports, say: sp_clients(ports, say), timeout=240,
          must=(r"spserver: tcp echo server on port \d+",
                r"rump_sp: listening on tcp://0:\d+",
                r"console-marker",
@@ -620,7 +620,7 @@ def sp_clients(ports, say):
          "-n", "kern.hostname"], env=env,
          check=lambda o: None if o == "rumpimg\n" else "printed %r" % o)
     step("test_client against the image", [os.path.join(tests, "test_client")],
-         env={"RUMP_TEST_SERVER": url, "RUMP_TEST_BINDIR": hbin}, timeout=90,
+         env={"RUMP_TEST_SERVER": url, "RUMP_TEST_BINDIR": hbin}, timeout=180,
          show=20, check=lambda o: None if re.search(
              r"^(1[1-9]|[2-9]\d) passed, 0 failed$", o, re.M) else "not all passed")
     step("sock_echo: image sockets serve host sockets",

@@ -8,7 +8,7 @@ KTESTS := lwproc/test_lwproc kernel/test_syscalls kernel/test_badaddr \
 	kernel/test_mount kernel/test_ext2_kern kernel/test_ext2_mount \
 	kernel/test_ext2_syscalls kernel/test_ext2_fsync kernel/test_bootmount \
 	kernel/test_at kernel/test_lock kernel/test_event kernel/test_kfilter kernel/test_fifo kernel/test_nodes kernel/test_blk net/test_net \
-	sp/test_server sp/test_auth_server
+	kernel/test_daemonize sp/test_server sp/test_auth_server
 # What a test reads besides its source (headers, the frames it sends).
 ktest-deps-kernel/test_badaddr := tests/host/badaddr.h
 ktest-deps-net/test_net := tests/host/net/net_util.h
@@ -43,12 +43,13 @@ $(O)/host/tests/sp/test_client: tests/host/sp/test_client.c \
 		tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c \
 		tests/host/sp/test_client_fault.c tests/host/badaddr.h \
 		tests/host/sp/test_client_stress.c \
+		tests/host/sp/test_client_signal.c \
 		tests/host/sp/test_client.h \
 		sp/sp_proto.h $(O)/host/lib/librumpclient-san.a \
 		$(wildcard include/rump/*.h) tests/host/check.h | \
 		$(O)/host/bin/rump_server $(O)/host/bin/rump.halt \
 		$(O)/host/bin/rump.sysctl
-	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude $(SP_INC) -Itests/host -pthread,tests/host/sp/test_client.c tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c tests/host/sp/test_client_fault.c tests/host/sp/test_client_stress.c $(O)/host/lib/librumpclient-san.a)
+	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude $(SP_INC) -Itests/host -pthread,tests/host/sp/test_client.c tests/host/sp/test_client_fork.c tests/host/sp/test_client_util.c tests/host/sp/test_client_fault.c tests/host/sp/test_client_stress.c tests/host/sp/test_client_signal.c $(O)/host/lib/librumpclient-san.a)
 
 test-host: $(O)/host/tests/sp/test_client
 
@@ -110,6 +111,22 @@ $(O)/host/tests/sp/netbsd_names: tests/host/sp/netbsd_names.sh \
 	$(Q)cp $< $@
 
 test-host: $(O)/host/tests/sp/netbsd_names
+
+# Our stand-ins for NetBSD's t_sp helpers (tests/netbsd/), and t_sp's
+# signal case with them (tests/netbsd/standins.sh); scripts/netbsd-tests
+# builds the same sources when a NetBSD checkout's helpers are too old.
+$(O)/host/tests/netbsd/h_simpleserver: tests/netbsd/h_simpleserver.c \
+		$(O)/host/lib/librump.a $(wildcard include/rump/*.h)
+	$(call hostld,$(NB_NAMES_CFLAGS),$< $(O)/host/lib/librump.a -lpthread)
+$(O)/host/tests/netbsd/h_simplecli: tests/netbsd/h_simplecli.c \
+		$(O)/host/lib/librumpclient.so $(wildcard include/rump/*.h)
+	$(call hostld,$(NB_NAMES_CFLAGS),$< -L$(O)/host/lib -l:librumpclient.so.0 $(NB_RPATH) -pthread)
+$(O)/host/tests/netbsd/standins: tests/netbsd/standins.sh \
+		$(O)/host/tests/netbsd/h_simpleserver \
+		$(O)/host/tests/netbsd/h_simplecli | $(O)/host/bin/rump.halt
+	$(Q)cp $< $@
+
+test-host: $(O)/host/tests/netbsd/standins
 
 # ext2 and the buffer cache on images made by mke2fs, checked with e2fsck
 # and debugfs (the file system code alone, in ext2_harness.c's stand-ins).

@@ -754,6 +754,9 @@ remote_tests(void)
 	fault_tests(&passed, &failed);
 	check_passed += passed;
 	check_failed += failed;
+	signal_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
 	printf("not run: rump_sysctl_and_rump_halt, "
 	    "reboot_from_client_halts_server, "
 	    "client_that_stops_reading_stalls_nobody, reconnect_* (they stop "
@@ -828,6 +831,12 @@ main(int argc, char **argv)
 	if (test_server_url != NULL)
 		return remote_tests();
 	test_server_url = NULL;
+	if (argc == 2 && strcmp(argv[1], "--signal") == 0) {
+		signal_tests(&passed, &failed);	/* these cases alone */
+		check_passed += passed;
+		check_failed += failed;
+		return check_done();
+	}
 
 	RUN(simple_client_over_unix_socket);
 	RUN(simple_client_over_tcp);
@@ -845,6 +854,9 @@ main(int argc, char **argv)
 	check_passed += passed;
 	check_failed += failed;
 	stress_tests(&passed, &failed);
+	check_passed += passed;
+	check_failed += failed;
+	signal_tests(&passed, &failed);
 	check_passed += passed;
 	check_failed += failed;
 	return check_done();

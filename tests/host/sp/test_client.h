@@ -63,7 +63,8 @@ int raw_recv(int, struct rsp_hdr *, void *, size_t, size_t *, int);
 
 int fork_tests(int *, int *);
 int fault_tests(int *, int *);
-int stress_tests(int *, int *);	/* test_client_stress.c; own server only */
+int stress_tests(int *, int *);
+int signal_tests(int *, int *);	/* test_client_signal.c */	/* test_client_stress.c; own server only */
 int exec_image(int, char **);
 
 #ifdef TESTS_HOST_CHECK_H

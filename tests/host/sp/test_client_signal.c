@@ -1,0 +1,351 @@
+/*
+ * Signals and remote clients, against rump_server (or $RUMP_TEST_SERVER:
+ * the image's):
+ *  - kill(2) inside the kernel reaches the target's client program as a
+ *    RAISE frame, and the program dies of that signal, whether it is
+ *    making calls (t_sp's signal case) or asleep in one;
+ *  - a client asleep in a call that sleeps in the kernel (a read of an
+ *    empty pipe, an open of a FIFO with no writer, a kevent without
+ *    timeout) dies of a host SIGTERM or SIGINT (doc/rump_sp.md, "Signals
+ *    during a call"), and the server then wakes the call and frees the
+ *    process; a handler runs during such a call, which goes on.
+ * "Asleep" is the kernel's word (sysctl kern.nsleeping), never a pause.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "rump/rump_syscalls.h"
+#include "rump/rumpclient.h"
+#include "rump/rumpdefs.h"
+#include "test_client.h"
+
+#define NB_SIGPROF	27	/* NetBSD's number, t_sp.sh's "sendsig 27" */
+#define DEATH_SECS	30	/* a killed client is gone well within this */
+
+enum block { B_GETPID_LOOP, B_PIPE_READ, B_FIFO_OPEN, B_KEVENT,
+	B_PIPE_READ_HANDLER };
+
+struct victim {
+	enum block v_how;
+	int v_report;		/* host pipe: the rump pid, then handler marks */
+};
+
+static int handler_fd = -1;
+
+static void
+onusr1(int sig)
+{
+	(void)sig;
+	(void)write(handler_fd, "h", 1);	/* async-signal-safe */
+}
+
+/*
+ * A client that says its pid in the kernel, then blocks as v_how says.
+ * It never returns on its own: status 3 says the blocking call ended.
+ */
+static void
+victim_client(void *arg)
+{
+	struct victim *v = arg;
+	struct rump_kevent ch, ev;
+	struct sigaction sa;
+	pid_t pid;
+	int p[2], kq;
+	char c;
+
+	CHECK_EQ_INT(rumpclient_init(), 0);
+	pid = rump_sys_getpid();
+	switch (v->v_how) {
+	case B_GETPID_LOOP:
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)),
+		    sizeof(pid));
+		for (;;) {		/* as t_sp's h_simplecli block */
+			(void)rump_sys_getpid();
+			usleep(10000);
+		}
+	case B_PIPE_READ_HANDLER:
+		handler_fd = v->v_report;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = onusr1;
+		sigemptyset(&sa.sa_mask);
+		CHECK_EQ_INT(sigaction(SIGUSR1, &sa, NULL), 0);
+		/* FALLTHROUGH */
+	case B_PIPE_READ:
+		CHECK_EQ_INT(rump_sys_pipe(p), 0);
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)),
+		    sizeof(pid));
+		(void)rump_sys_read(p[0], &c, 1);
+		break;
+	case B_FIFO_OPEN:
+		(void)rump_sys_unlink("/tmp/sigfifo");	/* a shared server's */
+		CHECK_EQ_INT(rump_sys_mkfifo("/tmp/sigfifo", 0600), 0);
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)),
+		    sizeof(pid));
+		(void)rump_sys_open("/tmp/sigfifo", RUMP_O_RDONLY);
+		break;
+	case B_KEVENT:
+		CHECK_EQ_INT(rump_sys_pipe(p), 0);
+		CHECK((kq = rump_sys_kqueue()) >= 0);
+		memset(&ch, 0, sizeof(ch));
+		ch.ident = (uint64_t)p[0];
+		ch.filter = RUMP_EVFILT_READ;
+		ch.flags = RUMP_EV_ADD;
+		CHECK_EQ_INT(rump_sys_kevent(kq, &ch, 1, NULL, 0, NULL), 0);
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)),
+		    sizeof(pid));
+		(void)rump_sys_kevent(kq, NULL, 0, &ev, 1, NULL);
+		break;
+	}
+	_exit(3);
+}
+
+/* What a probe client waits for. */
+struct probe {
+	int pr_sleeping;	/* kern.nsleeping to wait for, or -1 */
+	pid_t pr_gone;		/* a pid whose process must go, or 0 */
+	int pr_report;		/* host pipe for kern.nsleeping, or -1 */
+	pid_t pr_kill;		/* kill(pr_kill, pr_sig) first, if set */
+	int pr_sig;
+};
+
+static int
+nsleeping(void)
+{
+	int mib[2] = { RUMP_CTL_KERN, RUMP_KERN_NSLEEPING }, v = -1;
+	size_t len = sizeof(v);
+
+	if (rump_sys___sysctl(mib, 2, &v, &len, NULL, 0) == -1)
+		return -1;
+	return v;
+}
+
+/*
+ * A client that kills, reports or waits (up to WAIT_LONG) for the
+ * kernel's state; its CHECKs say whether the state came.
+ */
+static void
+probe_client(void *arg)
+{
+	struct probe *pr = arg;
+	double end = now() + WAIT_LONG;
+	int n;
+
+	CHECK_EQ_INT(rumpclient_init(), 0);
+	if (pr->pr_kill != 0)
+		CHECK_EQ_INT(rump_sys_kill(pr->pr_kill, pr->pr_sig), 0);
+	if (pr->pr_report != -1) {
+		n = nsleeping();
+		CHECK_EQ_INT(write(pr->pr_report, &n, sizeof(n)), sizeof(n));
+	}
+	while (pr->pr_sleeping != -1 && (n = nsleeping()) != pr->pr_sleeping &&
+	    now() < end)
+		msleep(5);
+	if (pr->pr_sleeping != -1)
+		CHECK_EQ_INT(nsleeping(), pr->pr_sleeping);
+	while (pr->pr_gone != 0 && rump_sys_kill(pr->pr_gone, 0) == 0 &&
+	    now() < end)
+		msleep(5);
+	if (pr->pr_gone != 0) {
+		CHECK_EQ_INT(rump_sys_kill(pr->pr_gone, 0), -1);
+		CHECK_EQ_INT(errno, RUMP_ESRCH);
+	}
+	CHECK(rump_sys_getpid() > 1);	/* and the server serves */
+}
+
+static bool
+probe(const struct server *sv, struct probe pr)
+{
+	return client_run(sv, probe_client, &pr) == 0;
+}
+
+/* Read an int-sized value from a child through fd, or -1. */
+static int
+readint(int fd)
+{
+	int v;
+
+	if (!fd_ready(fd, POLLIN, WAIT_LONG * 1000) ||
+	    read(fd, &v, sizeof(v)) != sizeof(v))
+		return -1;
+	return v;
+}
+
+/*
+ * Start a victim blocking as how; once the kernel has it asleep (unless
+ * it loops), return its host pid, its pid in the kernel in *rpid and the
+ * kernel's sleeper count before it in *base; -1 if it did not get there.
+ */
+static pid_t
+victim_start(const struct server *sv, enum block how, int report[2],
+    pid_t *rpid, int *base)
+{
+	struct probe pr = { -1, 0, report[1], 0, 0 };
+	struct victim v = { how, report[1] };
+	pid_t pid;
+
+	if (!probe(sv, pr) || (*base = readint(report[0])) < 0)
+		return -1;
+	pid = client_start(sv, victim_client, &v);
+	if ((*rpid = readint(report[0])) <= 1) {
+		printf("  the victim did not report its pid\n");
+		child_wait(pid, 1);
+		return -1;
+	}
+	pr.pr_report = -1;
+	pr.pr_sleeping = *base + 1;
+	if (how != B_GETPID_LOOP && !probe(sv, pr)) {
+		printf("  the victim's call is not asleep in the kernel\n");
+		child_wait(pid, 1);
+		return -1;
+	}
+	return pid;
+}
+
+/* Whether status is a death by sig, saying what it was otherwise. */
+static bool
+died_of(int status, int sig, double secs)
+{
+	if (status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == sig) {
+		printf("  died of signal %d after %.2f s\n", sig, secs);
+		return true;
+	}
+	printf("  wait status %d (%s %d), wanted death by signal %d\n", status,
+	    status == -1 ? "still running" : WIFSIGNALED(status) ? "signal" :
+	    "exit", status == -1 ? 0 : WIFSIGNALED(status) ?
+	    WTERMSIG(status) : WEXITSTATUS(status), sig);
+	return false;
+}
+
+/*
+ * A victim blocked as how is sent sig: by the host (hostsig) or by
+ * another client's kill(2) (NetBSD number nbsig); it must die of hostsig,
+ * the server must wake its call (the sleeper count back) and free its
+ * process, and serve a new client.
+ */
+static void
+kill_case(enum block how, int hostsig, int nbsig)
+{
+	struct probe pr = { -1, 0, -1, 0, 0 };
+	struct server sv;
+	int report[2], base, status;
+	pid_t pid, rpid;
+	double t;
+
+	if (!server_up(&sv, false))
+		return;
+	CHECK_EQ_INT(pipe(report), 0);
+	pid = victim_start(&sv, how, report, &rpid, &base);
+	CHECK(pid > 0);
+	if (pid > 0) {
+		t = now();
+		if (nbsig != 0) {
+			pr.pr_kill = rpid;
+			pr.pr_sig = nbsig;
+			CHECK(probe(&sv, pr));
+		} else {
+			CHECK_EQ_INT(kill(pid, hostsig), 0);
+		}
+		status = child_wait(pid, DEATH_SECS);
+		CHECK(died_of(status, hostsig, now() - t));
+		pr.pr_kill = 0;
+		pr.pr_sleeping = base;
+		pr.pr_gone = rpid;
+		CHECK(probe(&sv, pr));
+	}
+	close(report[0]);
+	close(report[1]);
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
+/* t_sp's signal case without NetBSD's programs: kill(2) from a client. */
+TEST(kill_from_a_client_raises_sigprof_in_a_calling_client)
+{
+	kill_case(B_GETPID_LOOP, SIGPROF, NB_SIGPROF);
+}
+
+TEST(kill_from_a_client_ends_a_client_asleep_in_read)
+{
+	kill_case(B_PIPE_READ, SIGTERM, RUMP_SIGTERM);
+}
+
+TEST(sigterm_ends_a_client_asleep_in_pipe_read)
+{
+	kill_case(B_PIPE_READ, SIGTERM, 0);
+}
+
+TEST(sigint_ends_a_client_asleep_in_pipe_read)
+{
+	kill_case(B_PIPE_READ, SIGINT, 0);
+}
+
+TEST(sigterm_ends_a_client_asleep_in_fifo_open)
+{
+	kill_case(B_FIFO_OPEN, SIGTERM, 0);
+}
+
+TEST(sigterm_ends_a_client_asleep_in_kevent)
+{
+	kill_case(B_KEVENT, SIGTERM, 0);
+}
+
+/*
+ * A handler runs while its thread waits in a call, and the call goes on
+ * waiting (as NetBSD's librumpclient): SIGUSR1's handler reports, the
+ * read is still asleep, and SIGTERM then ends the program.
+ */
+TEST(handler_runs_during_a_sleeping_call_which_goes_on)
+{
+	struct probe pr = { -1, 0, -1, 0, 0 };
+	struct server sv;
+	int report[2], base, status;
+	pid_t pid, rpid;
+	char c = 0;
+
+	if (!server_up(&sv, false))
+		return;
+	CHECK_EQ_INT(pipe(report), 0);
+	pid = victim_start(&sv, B_PIPE_READ_HANDLER, report, &rpid, &base);
+	CHECK(pid > 0);
+	if (pid > 0) {
+		CHECK_EQ_INT(kill(pid, SIGUSR1), 0);
+		if (fd_ready(report[0], POLLIN, DEATH_SECS * 1000))
+			CHECK_EQ_INT(read(report[0], &c, 1), 1);
+		CHECK_EQ_INT(c, 'h');	/* the handler ran */
+		pr.pr_sleeping = base + 1;	/* the read sleeps on */
+		CHECK(probe(&sv, pr));
+		CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);
+		CHECK_EQ_INT(kill(pid, SIGTERM), 0);
+		CHECK(died_of(child_wait(pid, DEATH_SECS), SIGTERM, 0));
+		pr.pr_sleeping = base;
+		pr.pr_gone = rpid;
+		CHECK(probe(&sv, pr));
+	}
+	close(report[0]);
+	close(report[1]);
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
+int
+signal_tests(int *passed, int *failed)
+{
+	check_passed = check_failed = 0;
+	RUN(kill_from_a_client_raises_sigprof_in_a_calling_client);
+	RUN(kill_from_a_client_ends_a_client_asleep_in_read);
+	RUN(sigterm_ends_a_client_asleep_in_pipe_read);
+	RUN(sigint_ends_a_client_asleep_in_pipe_read);
+	RUN(sigterm_ends_a_client_asleep_in_fifo_open);
+	RUN(sigterm_ends_a_client_asleep_in_kevent);
+	RUN(handler_runs_during_a_sleeping_call_which_goes_on);
+	*passed = check_passed;
+	*failed = check_failed;
+	return check_failed;
+}
