@@ -135,6 +135,7 @@ rumpuser_exit(int value)
 static int
 host_signal(int sig)
 {
+	/* clang-format off */
 	static const int map[33] = {
 		0, SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, 0 /* EMT */,
 		SIGFPE, SIGKILL, SIGBUS, SIGSEGV, SIGSYS, SIGPIPE, SIGALRM,
@@ -142,6 +143,7 @@ host_signal(int sig)
 		SIGTTOU, SIGIO, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
 		0 /* INFO */, SIGUSR1, SIGUSR2, SIGPWR,
 	};
+	/* clang-format on */
 
 	return sig >= 1 && sig <= 32 ? map[sig] : 0;
 }

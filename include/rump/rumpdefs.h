@@ -5,6 +5,7 @@
 #ifndef RUMP_RUMPDEFS_H
 #define RUMP_RUMPDEFS_H
 
+/* clang-format off */
 #define RUMP_EPERM		1
 #define RUMP_ENOENT		2
 #define RUMP_ESRCH		3
@@ -409,4 +410,5 @@ struct rump_rusage {			/* NetBSD's struct rusage, 144 bytes */
 #define RUMP_CLOCK_PROCESS_CPUTIME_ID	0x40000000
 #define RUMP_CLOCK_THREAD_CPUTIME_ID	0x20000000
 
+/* clang-format on */
 #endif
