@@ -294,7 +294,7 @@ debug:
 include kernel/net/host.mk
 include hypercall/posix/build.mk
 include tests/host/build.mk
-include tests/host/sched/sched.mk
+include tests/host/hypercall/hypercall.mk
 include tests/host/kernel/kernel.mk
 include tests/host/net/net.mk
 include client/build.mk

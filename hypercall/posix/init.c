@@ -57,7 +57,7 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 		fprintf(stderr, "rumpuser mismatch: the kernel wants hypercall "
 		    "revision %d, this library implements %d\n", version,
 		    RUMPUSER_VERSION);
-		return 22;	/* EINVAL */
+		return RUMP_EINVAL;
 	}
 	rumpuser__hyp = hyp;
 	return 0;
@@ -69,7 +69,7 @@ copy_param(const char *value, void *buf, size_t buflen)
 	size_t len = strlen(value) + 1;
 
 	if (len > buflen)
-		return 34;	/* ERANGE: never a silently cut value */
+		return RUMP_ERANGE;	/* never a silently cut value */
 	memcpy(buf, value, len);
 	return 0;
 }
@@ -100,10 +100,10 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 		return copy_param(tmp, buf, buflen);
 	}
 	if (name[0] == '_')
-		return 22;	/* EINVAL: an unknown hypervisor parameter */
+		return RUMP_EINVAL;	/* an unknown hypervisor parameter */
 	const char *v = getenv(name);
 	if (v == NULL)
-		return 2;	/* ENOENT */
+		return RUMP_ENOENT;
 	return copy_param(v, buf, buflen);
 }
 
@@ -210,7 +210,7 @@ rumpuser_daemonize_begin(void)
 	int err = 0;
 
 	if (daemon_pipe[1] != -1)
-		return 36;	/* EINPROGRESS */
+		return RUMP_EINPROGRESS;
 	if (pipe(daemon_pipe) == -1)
 		return posix_errno(errno);
 	pid = fork();
@@ -240,7 +240,7 @@ rumpuser_daemonize_done(int error)
 	int fd;
 
 	if (daemon_pipe[1] == -1)
-		return 2;	/* ENOENT: not daemonizing */
+		return RUMP_ENOENT;	/* not daemonizing */
 	if (error == 0 && (fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, 0);
 		dup2(fd, 1);

@@ -356,6 +356,23 @@ struct rump_timeval {
 	int32_t tv_usec;
 	int32_t tv_pad;
 };
+/* struct iovec of readv(2), preadv(2) and sendmsg(2): 16 bytes. */
+struct rump_iovec {
+	void *iov_base;
+	uint64_t iov_len;
+};
+/* struct msghdr of sendmsg(2) and recvmsg(2): 48 bytes. */
+struct rump_msghdr {
+	void *msg_name;
+	uint32_t msg_namelen;
+	uint32_t msg_pad0;
+	struct rump_iovec *msg_iov;
+	int32_t msg_iovlen;
+	uint32_t msg_pad1;
+	void *msg_control;
+	uint32_t msg_controllen;
+	int32_t msg_flags;
+};
 #endif
 
 #define RUMP_NGROUPS		16
