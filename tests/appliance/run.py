@@ -161,6 +161,47 @@ def success_is_zero_for_and_and(c):
 
 
 @case
+def sigterm_to_run_qemu_stops_qemu_too(c):
+    """A killed run-qemu takes its QEMU with it (it used to go on alone)
+    and says so with status 143."""
+    img = c.program("hello-multi")
+    p = subprocess.Popen([RUN_QEMU, "-a", "-- sleep 600", img], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 120
+        while b"sleeping" not in seen:
+            line = p.stdout.readline()
+            if not line or time.monotonic() > deadline:
+                raise Failed("the program never said 'sleeping':\n" + tail(seen.decode()))
+            seen += line
+        qemus = subprocess.run(["pgrep", "-g", str(p.pid), "qemu-system"],
+                               stdout=subprocess.PIPE).stdout.split()
+        if not qemus:
+            raise Failed("no QEMU in run-qemu's process group")
+        os.kill(p.pid, signal.SIGTERM)      # the script alone, not its group
+        out, _ = p.communicate(timeout=60)
+        if p.returncode != 143:
+            raise Failed("run-qemu exit status %d after SIGTERM, expected 143\n%s"
+                         % (p.returncode, tail((seen + out).decode("utf-8", "replace"))))
+        if b"stopped by SIGTERM" not in out:
+            raise Failed("run-qemu did not say why it stopped: %r" % out[-300:])
+        deadline = time.monotonic() + 30
+        while any(os.path.exists("/proc/" + q.decode()) for q in qemus):
+            if time.monotonic() > deadline:
+                raise Failed("QEMU still runs 30 s after run-qemu got SIGTERM")
+            time.sleep(0.1)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@case
 def one_shot_compile_and_link(c):
     d = os.path.join(c.tmp, "oneshot")
     shutil.copytree(os.path.join(HERE, "hello-multi"), d)

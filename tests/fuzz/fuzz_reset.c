@@ -11,6 +11,13 @@
  * goes with the input's processes, which the targets end. The walk runs as
  * a local process of its own through the ordinary system calls, one
  * directory level at a time (chdir, never long paths).
+ *
+ * Most inputs change nothing on the file system, and the walk was a third
+ * of the time an input took; so a directory whose change time and size are
+ * what they were after the last reset is not listed again (adding or
+ * removing an entry stamps its directory, kernel/tmpfs.c), nothing is
+ * looked for on mount points once the mount table holds only "/", and an
+ * entry's owner and mode are set back only when they differ.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +35,10 @@
 
 static char keep[MAXKEEP][NAMELEN];	/* "dir/name" paths from boot */
 static struct rump_stat keepst[MAXKEEP];	/* their attributes at boot */
+static struct rump_stat keepnow[MAXKEEP];	/* the top ones' after the last reset */
 static int nkeep;
+static struct rump_stat rootnow;	/* "/" after the last reset */
+static bool mounted;		/* file systems above "/" are left */
 static int mounts_left_said;
 static struct rump_stat rootst;
 static const int mib_hostname[2] = { 1, 10 };	/* CTL_KERN, KERN_HOSTNAME */
@@ -92,6 +102,8 @@ unmount_on(const char *name)
 {
 	struct rump_stat here, st;
 
+	if (!mounted)
+		return;
 	for (int i = 0; i < 16; i++) {
 		if (rump_sys_lstat(".", &here) != 0 ||
 		    rump_sys_lstat(name, &st) != 0 || st.st_dev == here.st_dev ||
@@ -162,6 +174,44 @@ remove_tree(const char *name, int depth)
 	}
 }
 
+/* Whether directory path has no entry added or removed since was. */
+static bool
+unchanged(const char *path, const struct rump_stat *was)
+{
+	struct rump_stat st;
+
+	return rump_sys_lstat(path, &st) == 0 &&
+	    (st.st_mode & RUMP_S_IFMT) == RUMP_S_IFDIR &&
+	    st.st_ino == was->st_ino && st.st_size == was->st_size &&
+	    st.st_nlink == was->st_nlink &&
+	    st.st_ctim.tv_sec == was->st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == was->st_ctim.tv_nsec &&
+	    st.st_mtim.tv_sec == was->st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == was->st_mtim.tv_nsec;
+}
+
+/* The boot-time names directly in "/" (the walk's list when it is clean). */
+static int
+kept_top(char (*names)[NAMELEN])
+{
+	int n = 0;
+
+	for (int i = 0; i < nkeep; i++)
+		if (strchr(keep[i], '/') == NULL)
+			snprintf(names[n++], NAMELEN, "%s", keep[i]);
+	return n;
+}
+
+/* The index of boot-time path in keep[], or -1. */
+static int
+keep_index(const char *path)
+{
+	for (int i = 0; i < nkeep; i++)
+		if (strcmp(keep[i], path) == 0)
+			return i;
+	return -1;
+}
+
 /*
  * Walks the boot-time tree (two levels: "/" and the directories in it)
  * either recording it or removing what is new.
@@ -172,10 +222,13 @@ walk(bool record)
 	static char top[MAXNAMES][NAMELEN], sub[MAXNAMES][NAMELEN];
 	char prefix[NAMELEN];
 	struct rump_stat st;
-	int n, m;
+	int n, m, k;
 
 	rump_sys_chdir("/");
-	n = list_names(top, MAXNAMES);
+	if (!record && !mounted && unchanged("/", &rootnow))
+		n = kept_top(top);
+	else
+		n = list_names(top, MAXNAMES);
 	for (int i = 0; i < n; i++) {
 		if (record) {
 			if (nkeep < MAXKEEP && rump_sys_lstat(top[i],
@@ -187,6 +240,10 @@ walk(bool record)
 		}
 		if (!record)
 			unmount_on(top[i]);
+		k = keep_index(top[i]);
+		if (!record && !mounted && k >= 0 &&
+		    unchanged(top[i], &keepnow[k]))
+			continue;
 		if (rump_sys_lstat(top[i], &st) != 0 ||
 		    (st.st_mode & RUMP_S_IFMT) != RUMP_S_IFDIR ||
 		    rump_sys_chdir(top[i]) != 0)
@@ -209,6 +266,35 @@ walk(bool record)
 	}
 }
 
+/* What "/" and the boot-time entries are now, for the next reset. */
+static void
+remember(void)
+{
+	rump_sys_lstat("/", &rootnow);
+	for (int i = 0; i < nkeep; i++) {
+		char path[NAMELEN + 1];
+
+		memset(&keepnow[i], 0, sizeof(keepnow[i]));
+		if (strchr(keep[i], '/') != NULL)
+			continue;	/* only the walk's directories matter */
+		snprintf(path, sizeof(path), "/%s", keep[i]);
+		rump_sys_lstat(path, &keepnow[i]);
+	}
+}
+
+/* Gives path its boot-time owner and mode back, if they changed. */
+static void
+restore(const char *path, const struct rump_stat *boot)
+{
+	struct rump_stat st;
+
+	if (rump_sys_lstat(path, &st) == 0 && st.st_uid == boot->st_uid &&
+	    st.st_gid == boot->st_gid && st.st_mode == boot->st_mode)
+		return;
+	rump_sys_lchown(path, boot->st_uid, boot->st_gid);
+	rump_sys_lchmod(path, boot->st_mode & 07777);
+}
+
 void
 fuzz_reset_init(void)
 {
@@ -224,6 +310,7 @@ fuzz_reset_init(void)
 		abort();
 	}
 	walk(true);
+	remember();
 	rump_pub_lwproc_releaselwp();
 }
 
@@ -240,6 +327,7 @@ fuzz_reset(void)
 		abort();
 	}
 	unmount_all();
+	mounted = nmounts() > 1;
 	walk(false);
 	if (nmounts() > 1 && !mounts_left_said) {
 		/* Out of the reset's reach (say, on a removed directory). */
@@ -250,11 +338,9 @@ fuzz_reset(void)
 	rump_sys_chdir("/");
 	for (int i = 0; i < nkeep; i++) {
 		snprintf(path, sizeof(path), "/%s", keep[i]);
-		rump_sys_lchown(path, keepst[i].st_uid, keepst[i].st_gid);
-		rump_sys_lchmod(path, keepst[i].st_mode & 07777);
+		restore(path, &keepst[i]);
 	}
-	rump_sys_chmod("/", rootst.st_mode & 07777);
-	rump_sys_chown("/", rootst.st_uid, rootst.st_gid);
+	restore("/", &rootst);
 	/* The length without the NUL, as sysctl(3) takes a new string. */
 	rump_sys___sysctl(mib_hostname, 2, NULL, NULL, hostname,
 	    hostnamelen - 1);
@@ -264,5 +350,6 @@ fuzz_reset(void)
 		tv.tv_usec = (int32_t)(nsec / 1000);
 		rump_sys_settimeofday(&tv, NULL);
 	}
+	remember();
 	rump_pub_lwproc_releaselwp();
 }

@@ -46,6 +46,7 @@ struct sp_sock {
 	bool body_next, body_from_rep;
 	struct rsp_hdr hdr;	/* the frame being read */
 	int mode;
+	pthread_cond_t rcv;	/* its readers wait here */
 	uint8_t mem[FSP_MEMSIZE];
 };
 
@@ -53,8 +54,15 @@ struct sp_listener {
 	int unused;
 };
 
+/*
+ * One lock; three kinds of waiters, each woken only for what it waits on
+ * (a broadcast to every server thread at each change was most of the time
+ * an input took): the driver (settling, ending) on cv, the listener on
+ * accept_cv, a connection's readers on its rcv.
+ */
 static pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t accept_cv = PTHREAD_COND_INITIALIZER;
 static struct sp_sock *socks[MAXSOCKS];	/* this input's, in order */
 static int nsocks, naccepted;
 static struct sp_sock *conns[FSP_NCONN];
@@ -86,6 +94,22 @@ timed_wait(uint64_t ns)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_cond_timedwait(&cv, &mtx, &ts);
+}
+
+/* Something the driver may wait for changed (mtx held). */
+static void
+changed(void)
+{
+	events++;
+	pthread_cond_signal(&cv);
+}
+
+/* What a reader of s waits for changed, and maybe the driver's (mtx held). */
+static void
+sock_changed(struct sp_sock *s)
+{
+	pthread_cond_broadcast(&s->rcv);
+	changed();
 }
 
 static void
@@ -122,11 +146,10 @@ t_accept(struct sp_listener *l, struct sp_sock **sp)
 	(void)l;
 	pthread_mutex_lock(&mtx);
 	while (naccepted == nsocks)
-		pthread_cond_wait(&cv, &mtx);
+		pthread_cond_wait(&accept_cv, &mtx);
 	*sp = socks[naccepted++];
 	(*sp)->accepted = true;
-	events++;
-	pthread_cond_broadcast(&cv);
+	changed();
 	pthread_mutex_unlock(&mtx);
 	return 0;
 }
@@ -189,10 +212,9 @@ t_recv(struct sp_sock *s, void *out, size_t len)
 			waiting = true;
 			s->want = len;
 			s->waiting++;
-			events++;
-			pthread_cond_broadcast(&cv);
+			changed();
 		}
-		pthread_cond_wait(&cv, &mtx);
+		pthread_cond_wait(&s->rcv, &mtx);
 	}
 	if (waiting)
 		s->waiting--;
@@ -225,8 +247,7 @@ t_recv(struct sp_sock *s, void *out, size_t len)
 		if (error != 0)
 			s->shut = true;
 	}
-	events++;
-	pthread_cond_broadcast(&cv);
+	sock_changed(s);
 	pthread_mutex_unlock(&mtx);
 	return error;
 }
@@ -384,8 +405,7 @@ t_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 			memcpy(cookies[ncookies++], f.p + SP_HDRSIZE,
 			    sizeof(cookies[0]));
 	}
-	events++;
-	pthread_cond_broadcast(&cv);
+	sock_changed(s);
 	pthread_mutex_unlock(&mtx);
 	free(f.p);
 	return error;
@@ -396,8 +416,7 @@ t_shutdown(struct sp_sock *s)
 {
 	pthread_mutex_lock(&mtx);
 	s->shut = true;
-	events++;
-	pthread_cond_broadcast(&cv);
+	sock_changed(s);
 	pthread_mutex_unlock(&mtx);
 }
 
@@ -407,8 +426,7 @@ t_close(struct sp_sock *s)
 	pthread_mutex_lock(&mtx);
 	s->shut = true;
 	s->closed = true;
-	events++;
-	pthread_cond_broadcast(&cv);
+	sock_changed(s);
 	pthread_mutex_unlock(&mtx);
 }
 
@@ -432,8 +450,9 @@ sock_new(void)
 
 	if (nsocks == MAXSOCKS || (s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
+	pthread_cond_init(&s->rcv, NULL);
 	socks[nsocks++] = s;
-	pthread_cond_broadcast(&cv);
+	pthread_cond_signal(&accept_cv);
 	return s;
 }
 
@@ -463,8 +482,7 @@ fsp_send(int k, const uint8_t *data, size_t len)
 	pthread_mutex_lock(&mtx);
 	if ((s = conn(k)) != NULL) {
 		buf_add(&s->in, data, len);
-		events++;
-		pthread_cond_broadcast(&cv);
+		sock_changed(s);
 	}
 	pthread_mutex_unlock(&mtx);
 }
@@ -473,9 +491,10 @@ void
 fsp_close(int k)
 {
 	pthread_mutex_lock(&mtx);
-	if (conns[k] != NULL)
+	if (conns[k] != NULL) {
 		conns[k]->eof = true;
-	pthread_cond_broadcast(&cv);
+		sock_changed(conns[k]);
+	}
 	pthread_mutex_unlock(&mtx);
 }
 
@@ -512,11 +531,19 @@ quiet(void)
 
 		if (s->closed)
 			continue;
-		if (!s->accepted || s->shut || s->waiting == 0 ||
-		    buf_avail(&s->rep) > 0 || s->eof)
+		if (!s->accepted || s->shut || s->waiting == 0 || s->eof)
 			return false;
 		/* Woken for bytes that are there, but not yet running. */
 		if (buf_avail(&s->in) >= s->want)
+			return false;
+		/*
+		 * Copy answers wait behind a frame of the input that is not
+		 * whole yet: the calls that asked wait until more input comes.
+		 */
+		if (buf_avail(&s->rep) > 0 && s->body_next &&
+		    !s->body_from_rep)
+			continue;
+		if (buf_avail(&s->rep) > 0)
 			return false;
 		busy += s->pending - s->unanswered;
 	}
@@ -543,8 +570,7 @@ __wrap_posix_unsched(int *nlocks, void *interlock)
 	}
 	pthread_mutex_lock(&mtx);
 	asleep++;
-	events++;
-	pthread_cond_broadcast(&cv);
+	changed();
 	pthread_mutex_unlock(&mtx);
 	__real_posix_unsched(nlocks, interlock);
 }
@@ -558,8 +584,7 @@ __wrap_posix_sched(int nlocks, void *interlock)
 	}
 	pthread_mutex_lock(&mtx);
 	asleep--;
-	events++;
-	pthread_cond_broadcast(&cv);
+	changed();
 	pthread_mutex_unlock(&mtx);
 	__real_posix_sched(nlocks, interlock);
 }
@@ -606,9 +631,10 @@ end_all(void)
 	bool open;
 
 	pthread_mutex_lock(&mtx);
-	for (int i = 0; i < nsocks; i++)
+	for (int i = 0; i < nsocks; i++) {
 		socks[i]->eof = true;
-	pthread_cond_broadcast(&cv);
+		sock_changed(socks[i]);
+	}
 	for (;;) {
 		open = false;
 		for (int i = 0; i < nsocks; i++)
@@ -625,6 +651,7 @@ end_all(void)
 	for (int i = 0; i < nsocks; i++) {
 		free(socks[i]->in.p);
 		free(socks[i]->rep.p);
+		pthread_cond_destroy(&socks[i]->rcv);
 		free(socks[i]);
 		socks[i] = NULL;
 	}

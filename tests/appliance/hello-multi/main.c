@@ -1,7 +1,8 @@
 /*
  * An appliance: prints its arguments and environment, then leaves with
  * the status its arguments ask for ("exit N", "_exit N", "return N"), or
- * fails an assertion ("assert N": assert(N == 0)).
+ * fails an assertion ("assert N": assert(N == 0)), or sleeps ("sleep N"
+ * seconds, after printing "sleeping").
  */
 #include <assert.h>
 #include <stdio.h>
@@ -35,6 +36,11 @@ main(int argc, char **argv, char **envp)
 			fflush(stdout);
 			assert(n == 0);
 			printf("assertion %d == 0 held\n", n);
+		}
+		if (strcmp(argv[i], "sleep") == 0) {
+			printf("sleeping\n");
+			fflush(stdout);
+			sleep((unsigned)n);
 		}
 		if (strcmp(argv[i], "return") == 0) {
 			printf("returning %d\n", n);
