@@ -5,6 +5,7 @@
 #                     fuzz targets (a fixed number of runs)
 #   make fuzz         the fuzz targets for FUZZ_TIME seconds each (default 60)
 #   make bench        boot-time and size figures beside their baselines
+#   make format       rewrites every C file and header by .clang-format
 #   make menuconfig | defconfig | savedefconfig | debug | clean
 # O=DIR puts outputs elsewhere (default build); V=1 prints full commands.
 
@@ -293,7 +294,7 @@ debug:
 include kernel/net/host.mk
 include hypercall/posix/build.mk
 include tests/host/build.mk
-include tests/host/sched/sched.mk
+include tests/host/hypercall/hypercall.mk
 include tests/host/kernel/kernel.mk
 include tests/host/net/net.mk
 include client/build.mk
@@ -316,7 +317,17 @@ test:
 	$(Q)$(MAKE) --no-print-directory test-appliance COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-man COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)$(MAKE) --no-print-directory test-fuzz COUNTS=$(abspath $(O))/test-counts || true
+	$(Q)$(MAKE) --no-print-directory test-format COUNTS=$(abspath $(O))/test-counts || true
 	$(Q)scripts/test-total $(O)/test-counts
+
+# The layout of every C file and header against .clang-format
+# (scripts/format-check); `make format` rewrites them to match.
+.PHONY: test-format format
+test-format:
+	$(Q)scripts/format-check $(if $(COUNTS),--counts $(COUNTS))
+format:
+	$(Q)scripts/deps
+	$(Q)scripts/format-check --fix
 
 # The image's rump_sp case runs these host programs against it.
 test-qemu: $(O)/host/tests/sp/test_client $(O)/host/tests/sp/sock_echo $(O)/host/tests/sp/mem_client \

@@ -1,6 +1,6 @@
 # Programs inside the image and their C library glue.
 app-$(CONFIG_LIBC_NEWLIB) += apps/libc/syscalls.c apps/libc/malloc.c apps/libc/assert.c
-app-$(CONFIG_RUMP_KERNEL) += apps/libc/rootfs.c apps/libc/rootfs_link.c apps/libc/posix.c
+app-$(CONFIG_RUMP_KERNEL) += apps/libc/rootfs.c apps/libc/posix.c
 app-$(CONFIG_NET_LWIP) += apps/libc/socket.c apps/libc/netdb.c
 app-$(CONFIG_RUMP_KERNEL) += apps/libc/pthread.c
 app-$(CONFIG_APP_HELLO) += apps/hello/hello.c

@@ -7,6 +7,7 @@
 
 #include "client.h"
 
+/* clang-format off */
 static const int nbsig[] = {
 	[1] = SIGHUP, [2] = SIGINT, [3] = SIGQUIT, [4] = SIGILL,
 	[5] = SIGTRAP, [6] = SIGABRT, [7] = 0 /* EMT */, [8] = SIGFPE,
@@ -17,6 +18,7 @@ static const int nbsig[] = {
 	[25] = SIGXFSZ, [26] = SIGVTALRM, [27] = SIGPROF, [28] = SIGWINCH,
 	[29] = 0 /* INFO */, [30] = SIGUSR1, [31] = SIGUSR2, [32] = SIGPWR,
 };
+/* clang-format on */
 
 /* The host signal for NetBSD signal nb, or 0 if there is none. */
 int

@@ -10,9 +10,9 @@
 #include "plat/boot.h"
 #include "plat/cmdline.h"
 #include "plat/console.h"
-#include "plat/errno.h"
 #include "plat/mem.h"
 #include "plat/power.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 static char *app_argv[CMDLINE_MAX_ARGS + 2];
@@ -62,7 +62,7 @@ rumpuser_ext_module(int i, const void **data, size_t *len,
 	int n = plat_mem_modules(&m);
 
 	if (i < 0 || i >= n)
-		return ENOENT;
+		return RUMP_ENOENT;
 	/* Modules are identity mapped and reserved from the allocator. */
 	*data = (const void *)(uintptr_t)m[i].start;
 	*len = (size_t)(m[i].end - m[i].start);

@@ -18,8 +18,8 @@
 #include "hyp/sched.h"
 #include "hyp/sched_md.h"
 #include "hyp/upcall.h"
-#include "plat/errno.h"
 #include "plat/string.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 #ifdef CONFIG_PLAT_VIRTIO_BLK
@@ -34,9 +34,9 @@ static void plat_blk_info(int i, uint64_t *b, bool *ro, bool *fl)
 { (void)i; *b = 0; *ro = *fl = false; }
 static int plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off,
     void *c) { (void)i; (void)op; (void)buf; (void)len; (void)off; (void)c;
-    return ENXIO; }
+    return RUMP_ENXIO; }
 static int plat_blk_reap(int i, void **c, int *e)
-{ (void)i; (void)c; (void)e; return EAGAIN; }
+{ (void)i; (void)c; (void)e; return RUMP_EAGAIN; }
 static void plat_blk_set_notify(void (*fn)(void *), void *arg)
 { (void)fn; (void)arg; }
 #endif
@@ -101,9 +101,9 @@ int
 rumpuser_ext_disk_name(int i, char *buf, size_t len)
 {
 	if (i < 0 || i >= plat_blk_count() || i > 9)
-		return ENOENT;
+		return RUMP_ENOENT;
 	if (len < sizeof(NAME_PREFIX) + 1)
-		return ERANGE;
+		return RUMP_ERANGE;
 	memcpy(buf, NAME_PREFIX, sizeof(NAME_PREFIX) - 1);
 	buf[sizeof(NAME_PREFIX) - 1] = (char)('0' + i);
 	buf[sizeof(NAME_PREFIX)] = '\0';
@@ -117,7 +117,7 @@ rumpuser_getfileinfo(const char *name, uint64_t *size, int *type)
 	bool ro, flush;
 
 	if (i < 0)
-		return ENOENT;
+		return RUMP_ENOENT;
 	plat_blk_info(i, size, &ro, &flush);
 	*type = RUMPUSER_FT_BLK;
 	return 0;
@@ -161,13 +161,13 @@ queue_flushes(void)
 
 	while ((r = *pp) != NULL) {
 		err = plat_blk_submit(r->disk, PLAT_BLK_FLUSH, NULL, 0, 0, r);
-		if (err == EAGAIN) {
+		if (err == RUMP_EAGAIN) {
 			pp = &r->next;
 			continue;
 		}
 		*pp = r->next;
 		if (err != 0) {
-			r->error = err == EOPNOTSUPP ? 0 : EIO;
+			r->error = err == RUMP_EOPNOTSUPP ? 0 : RUMP_EIO;
 			finish(r);
 		}
 	}
@@ -220,16 +220,16 @@ rumpuser_open(const char *name, int mode, int *fdp)
 	bool ro, flush;
 
 	if (i < 0)
-		return ENXIO;		/* no host file system here */
+		return RUMP_ENXIO;		/* no host file system here */
 	if ((mode & RUMPUSER_OPEN_CREATE) && (mode & RUMPUSER_OPEN_EXCL))
-		return EEXIST;
+		return RUMP_EEXIST;
 	plat_blk_info(i, &size, &ro, &flush);
 	if (ro && (mode & RUMPUSER_OPEN_ACCMODE) != RUMPUSER_OPEN_RDONLY)
-		return EROFS;
+		return RUMP_EROFS;
 	if (reaper == NULL) {
 		plat_blk_set_notify(blk_notify, NULL);
 		if ((reaper = sched_create("blkdone", reaper_main, NULL, 0)) == NULL)
-			return ENOMEM;
+			return RUMP_ENOMEM;
 	}
 	*fdp = FD_BASE + i;
 	return 0;
@@ -238,7 +238,7 @@ rumpuser_open(const char *name, int mode, int *fdp)
 int
 rumpuser_close(int fd)
 {
-	return disk_of_fd(fd) < 0 ? EBADF : 0;
+	return disk_of_fd(fd) < 0 ? RUMP_EBADF : 0;
 }
 
 /*
@@ -251,11 +251,11 @@ submit(struct bioreq *r, int op, void *data, size_t dlen, int64_t off)
 	int err, nlocks;
 
 	if ((err = plat_blk_submit(r->disk, op, data, dlen, (uint64_t)off,
-	    r)) != EAGAIN)
+	    r)) != RUMP_EAGAIN)
 		return err;
 	hyp_unsched(&nlocks, NULL);
 	while ((err = plat_blk_submit(r->disk, op, data, dlen, (uint64_t)off,
-	    r)) == EAGAIN) {
+	    r)) == RUMP_EAGAIN) {
 		/* Requests are in flight: the reaper wakes us after reaping. */
 		if (nroom < (int)(sizeof(room_waiters) / sizeof(room_waiters[0]))) {
 			room_waiters[nroom++] = sched_current();
@@ -278,15 +278,15 @@ rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
 	bool ro, flush;
 
 	if (i < 0) {
-		biodone(donearg, 0, EBADF);
+		biodone(donearg, 0, RUMP_EBADF);
 		return;
 	}
 	if (off < 0) {
-		biodone(donearg, 0, EINVAL);
+		biodone(donearg, 0, RUMP_EINVAL);
 		return;
 	}
 	if ((r = hyp_malloc(sizeof(*r), sizeof(void *))) == NULL) {
-		biodone(donearg, 0, ENOMEM);
+		biodone(donearg, 0, RUMP_ENOMEM);
 		return;
 	}
 	plat_blk_info(i, &size, &ro, &flush);
@@ -316,7 +316,7 @@ rumpuser_syncfd(int fd, int flags, uint64_t start, uint64_t len)
 	(void)start;		/* the device flushes everything */
 	(void)len;
 	if (i < 0)
-		return EBADF;
+		return RUMP_EBADF;
 	plat_blk_info(i, &size, &ro, &flush);
 	if (!flush || !(flags & (RUMPUSER_SYNCFD_WRITE | RUMPUSER_SYNCFD_SYNC |
 	    RUMPUSER_SYNCFD_BARRIER)))

@@ -14,9 +14,9 @@
 #include "hyp/sched.h"
 #include "hyp/sched_md.h"
 #include "hyp/upcall.h"
-#include "plat/errno.h"
 #include "plat/init.h"
 #include "plat/net.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 #define ETHER_HDR	14
@@ -77,7 +77,7 @@ int
 rumpuser_ext_net_info(uint8_t mac[6], int *mtu)
 {
 	if (!plat_net_present())
-		return ENXIO;
+		return RUMP_ENXIO;
 	if (mac != NULL)
 		plat_net_mac(mac);
 	if (mtu != NULL)
@@ -92,13 +92,13 @@ rumpuser_ext_net_send(const void *frame, size_t len)
 	int err, nlocks;
 
 	if (frame == NULL || len < ETHER_HDR)
-		return EINVAL;
-	if ((err = plat_net_send(frame, len)) != EAGAIN)
+		return RUMP_EINVAL;
+	if ((err = plat_net_send(frame, len)) != RUMP_EAGAIN)
 		return err;
 	hyp_unsched(&nlocks, NULL);
 	for (;;) {
 		s = sched_md_intr_save();
-		if ((err = plat_net_send(frame, len)) != EAGAIN) {
+		if ((err = plat_net_send(frame, len)) != RUMP_EAGAIN) {
 			sched_md_intr_restore(s);
 			break;
 		}
@@ -118,8 +118,8 @@ rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
 	int err, nlocks;
 
 	if (buf == NULL || lenp == NULL)
-		return EINVAL;
-	if ((err = plat_net_recv(buf, size, lenp)) != EAGAIN)
+		return RUMP_EINVAL;
+	if ((err = plat_net_recv(buf, size, lenp)) != RUMP_EAGAIN)
 		return err;
 	if (timeout_ns != 0) {
 		now = sched_md_now();
@@ -128,13 +128,13 @@ rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
 	hyp_unsched(&nlocks, NULL);
 	for (;;) {
 		s = sched_md_intr_save();
-		if ((err = plat_net_recv(buf, size, lenp)) != EAGAIN) {
+		if ((err = plat_net_recv(buf, size, lenp)) != RUMP_EAGAIN) {
 			sched_md_intr_restore(s);
 			break;
 		}
 		if (deadline != 0 && sched_md_now() >= deadline) {
 			sched_md_intr_restore(s);
-			err = ETIMEDOUT;
+			err = RUMP_ETIMEDOUT;
 			break;
 		}
 		wait_notify(deadline);
@@ -151,7 +151,7 @@ rumpuser_ext_net_info(uint8_t mac[6], int *mtu)
 {
 	(void)mac;
 	(void)mtu;
-	return ENXIO;
+	return RUMP_ENXIO;
 }
 
 int
@@ -159,7 +159,7 @@ rumpuser_ext_net_send(const void *frame, size_t len)
 {
 	(void)frame;
 	(void)len;
-	return ENXIO;
+	return RUMP_ENXIO;
 }
 
 int
@@ -170,7 +170,7 @@ rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
 	(void)size;
 	(void)lenp;
 	(void)timeout_ns;
-	return ENXIO;
+	return RUMP_ENXIO;
 }
 
 #endif

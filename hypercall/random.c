@@ -12,7 +12,6 @@
 #include "plat/boot.h"
 #include "plat/console.h"
 #include "plat/cpu.h"
-#include "plat/errno.h"
 #include "plat/string.h"
 #include "rump/rumpuser.h"
 

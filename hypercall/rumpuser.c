@@ -11,7 +11,6 @@
 #include "plat/boot.h"
 #include "plat/clock.h"
 #include "plat/console.h"
-#include "plat/errno.h"
 #include "plat/fmt.h"
 #include "plat/init.h"
 #include "plat/layout.h"
@@ -20,6 +19,7 @@
 #include "plat/panic.h"
 #include "plat/power.h"
 #include "plat/string.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 #define NSEC	1000000000LL
@@ -36,7 +36,7 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 	if (version != RUMPUSER_VERSION) {
 		kprintf("rumpuser: the kernel wants hypercall revision %d, this "
 		    "layer implements %d\n", version, RUMPUSER_VERSION);
-		return EINVAL;
+		return RUMP_EINVAL;
 	}
 	rumpuser__hyp = hyp;
 	return 0;
@@ -50,10 +50,10 @@ rumpuser_malloc(size_t len, int alignment, void **memp)
 	void *p;
 
 	if (alignment < 0 || (alignment & (alignment - 1)) != 0)
-		return EINVAL;
+		return RUMP_EINVAL;
 	p = hyp_malloc(len, alignment != 0 ? (size_t)alignment : sizeof(void *));
 	if (p == NULL)
-		return ENOMEM;
+		return RUMP_ENOMEM;
 	*memp = p;
 	return 0;
 }
@@ -71,7 +71,7 @@ rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec,
 	(void)prefaddr;
 	(void)exec;		/* all memory is executable here */
 	if (alignbit < 0 || alignbit > 30)
-		return EINVAL;
+		return RUMP_EINVAL;
 	return rumpuser_malloc(size, 1 << alignbit, memp);
 }
 
@@ -127,7 +127,7 @@ rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovlen,
 	(void)iovlen;
 	(void)off;
 	(void)retv;
-	return ENXIO;
+	return RUMP_ENXIO;
 }
 
 int
@@ -139,7 +139,7 @@ rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, size_t iovlen,
 	(void)iovlen;
 	(void)off;
 	(void)retv;
-	return ENXIO;
+	return RUMP_ENXIO;
 }
 
 /* ---- clocks ---- */
@@ -157,7 +157,7 @@ rumpuser_clock_gettime(int clk, int64_t *sec, long *nsec)
 		t = plat_clock_monotonic();
 		break;
 	default:
-		return EINVAL;
+		return RUMP_EINVAL;
 	}
 	*sec = (int64_t)(t / NSEC);
 	*nsec = (long)(t % NSEC);
@@ -172,7 +172,7 @@ copy_param(const char *value, void *buf, size_t buflen)
 	size_t len = strlen(value) + 1;
 
 	if (len > buflen)
-		return ERANGE;
+		return RUMP_ERANGE;
 	memcpy(buf, value, len);
 	return 0;
 }
@@ -199,9 +199,9 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 	if (strcmp(name, "RUMPIMG_MOUNTS") == 0 && plat_boot_mounts()[0] != '\0')
 		return copy_param(plat_boot_mounts(), buf, buflen);
 	if (name[0] == '_')
-		return EINVAL;		/* an unknown hypervisor parameter */
+		return RUMP_EINVAL;	/* an unknown hypervisor parameter */
 	if (v == NULL)
-		return ENOENT;
+		return RUMP_ENOENT;
 	return copy_param(v, buf, buflen);
 }
 
@@ -242,7 +242,7 @@ rumpuser_kill(int64_t pid, int sig)
 	 * SIGTERM 15.
 	 */
 	if (pid != RUMPUSER_PID_SELF)
-		return ESRCH;
+		return RUMP_ESRCH;
 	switch (sig) {
 	case 1: case 2: case 3: case 4: case 6: case 9: case 11: case 15:
 		kprintf("rumpuser_kill: signal %d to the image: stopping\n", sig);
@@ -267,12 +267,12 @@ rumpuser_dl_bootstrap(rump_modinit_fn modinit, rump_symload_fn symload,
 int
 rumpuser_daemonize_begin(void)
 {
-	return ENOSYS;		/* there is no parent process to detach from */
+	return RUMP_ENOSYS;	/* there is no parent process to detach from */
 }
 
 int
 rumpuser_daemonize_done(int error)
 {
 	(void)error;
-	return ENOENT;		/* not daemonizing (the contract's answer) */
+	return RUMP_ENOENT;	/* not daemonizing (the contract's answer) */
 }

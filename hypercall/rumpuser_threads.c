@@ -9,8 +9,8 @@
 #include "hyp/sched.h"
 #include "hyp/sched_md.h"
 #include "hyp/upcall.h"
-#include "plat/errno.h"
 #include "plat/panic.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 #define NSEC	1000000000LL
@@ -22,7 +22,7 @@ rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
 	int nlocks;
 
 	if (sec < 0 || nsec < 0 || nsec >= NSEC)
-		return EINVAL;
+		return RUMP_EINVAL;
 	t = (uint64_t)sec * NSEC + (uint64_t)nsec;
 	switch (clk) {
 	case RUMPUSER_CLOCK_RELWALL:
@@ -32,7 +32,7 @@ rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
 		deadline = t;
 		break;
 	default:
-		return EINVAL;
+		return RUMP_EINVAL;
 	}
 	hyp_unsched(&nlocks, NULL);
 	/* A sleep is always a scheduling point, even one already over. */
@@ -82,13 +82,13 @@ rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
 	(void)prio;		/* one priority: cooperative round robin */
 	(void)cpuidx;		/* one CPU */
 	if (s == NULL)
-		return ENOMEM;
+		return RUMP_ENOMEM;
 	s->fn = fn;
 	s->arg = arg;
 	t = sched_create(name, thread_start, s, mustjoin ? THREAD_MUSTJOIN : 0);
 	if (t == NULL) {
 		hyp_free(s, sizeof(*s));
-		return ENOMEM;
+		return RUMP_ENOMEM;
 	}
 	if (mustjoin && cookie != NULL)
 		*cookie = t;

@@ -15,8 +15,8 @@
 #include "hyp/sched.h"
 #include "hyp/sched_md.h"
 #include "hyp/upcall.h"
-#include "plat/errno.h"
 #include "plat/panic.h"
+#include "rump/rumpdefs.h"
 
 /* A waiting thread, linked from the lock or cv it waits on; lives on its stack. */
 struct waiter {
@@ -141,7 +141,7 @@ int
 rumpuser_mutex_tryenter(struct rumpuser_mtx *m)
 {
 	if (m->holder != NULL)
-		return EBUSY;
+		return RUMP_EBUSY;
 	m->holder = sched_current();
 	mutex_took(m);
 	return 0;
@@ -240,13 +240,13 @@ rumpuser_rw_tryenter(int lk, struct rumpuser_rw *rw)
 {
 	if (lk == RUMPUSER_RW_WRITER) {
 		if (rw->writer != NULL || rw->readers != 0)
-			return EBUSY;
+			return RUMP_EBUSY;
 		rw->writer = sched_current();
 		return 0;
 	}
 	/* Waiting writers go first, so that readers cannot starve them. */
 	if (rw->writer != NULL || rw->writers_waiting != 0)
-		return EBUSY;
+		return RUMP_EBUSY;
 	rw->readers++;
 	return 0;
 }
@@ -284,7 +284,7 @@ int
 rumpuser_rw_tryupgrade(struct rumpuser_rw *rw)
 {
 	if (rw->readers != 1 || rw->writer != NULL)
-		return EBUSY;
+		return RUMP_EBUSY;
 	rw->readers = 0;
 	rw->writer = sched_current();
 	return 0;
@@ -423,7 +423,7 @@ rumpuser_cv_timedwait(struct rumpuser_cv *cv, struct rumpuser_mtx *m,
 		deadline = UINT64_MAX;		/* overflow: as good as forever */
 	if (deadline == 0)
 		deadline = 1;			/* 0 would mean "no deadline" */
-	return cv_block(cv, m, deadline, true) ? 0 : ETIMEDOUT;
+	return cv_block(cv, m, deadline, true) ? 0 : RUMP_ETIMEDOUT;
 }
 
 void

@@ -121,16 +121,11 @@ sys_ioctl(struct lwp *l, const void *a, register_t *rv)
 	}
 }
 
-struct kiovec {
-	void *base;
-	size_t len;
-};
-
 static int
 vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
-	const struct kiovec *uiov = ARG(a, 1, const struct kiovec *);
+	const struct rump_iovec *uiov = ARG(a, 1, const struct rump_iovec *);
 	int cnt = ARG(a, 2, int), error = 0;
 	size_t total = 0;
 
@@ -140,17 +135,17 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 		return RUMP_EINVAL;
 	file_hold(fp);		/* across the copies, which may wait */
 	for (int i = 0; i < cnt; i++) {
-		struct kiovec iov;
+		struct rump_iovec iov;
 		size_t done = 0;
 		/* Integer arithmetic: uiov is the caller's word, not an object. */
 		if ((error = copyin((const void *)((uintptr_t)uiov +
 		    (size_t)i * sizeof(iov)), &iov, sizeof(iov))) != 0)
 			break;
-		if (iov.len == 0)
+		if (iov.iov_len == 0)
 			continue;
-		error = file_rw(fp, iov.base, iov.len, write, &done);
+		error = file_rw(fp, iov.iov_base, iov.iov_len, write, &done);
 		total += done;
-		if (error != 0 || done < iov.len)
+		if (error != 0 || done < iov.iov_len)
 			break;
 	}
 	file_release(fp);

@@ -1,7 +1,7 @@
 /*
  * File flags: chflags(2), fchflags(2) and lchflags(2) set NetBSD's
- * st_flags of a file (vnode.h's UF_* and SF_*), which the file system
- * stores (tmpfs: all of them; ext2: UF_APPEND and UF_IMMUTABLE, as
+ * st_flags of a file (rumpdefs.h's RUMP_UF_* and RUMP_SF_*), which the file
+ * system stores (tmpfs: all of them; ext2: UF_APPEND and UF_IMMUTABLE, as
  * NetBSD's ext2fs). The generic layer enforces them (vfs.c, vfs_syscalls.c).
  *
  * Who may change them, as chflags(2) says with securelevel 0: root any
@@ -24,11 +24,12 @@ set_flags(struct lwp *l, struct vnode *vp, unsigned long uflags)
 	if (c->euid != 0) {
 		if (c->euid != vp->v_uid)
 			return RUMP_EPERM;
-		if ((vp->v_flags & (SF_IMMUTABLE | SF_APPEND)) ||
-		    (flags & SF_SETTABLE) != 0)
+		if ((vp->v_flags & (RUMP_SF_IMMUTABLE | RUMP_SF_APPEND)) ||
+		    (flags & RUMP_SF_SETTABLE) != 0)
 			return RUMP_EPERM;
 		/* The system flags stay as they are. */
-		flags = (vp->v_flags & SF_SETTABLE) | (flags & UF_SETTABLE);
+		flags = (vp->v_flags & RUMP_SF_SETTABLE) |
+		    (flags & RUMP_UF_SETTABLE);
 	}
 	va.va_flags = flags;
 	return vn_setattr(vp, &va);

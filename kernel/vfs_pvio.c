@@ -8,12 +8,6 @@
 
 #define SSIZE_MAX	INT64_MAX
 
-/* NetBSD's amd64 struct iovec. */
-struct pv_iovec {
-	void *base;
-	size_t len;
-};
-
 /*
  * preadv(fd, iovp, iovcnt, PAD, offset): EBADF for a descriptor not open
  * for the direction, ESPIPE for a pipe or socket, EINVAL for iovcnt
@@ -41,26 +35,27 @@ positioned_vec(struct lwp *l, const void *a, register_t *rv, bool write)
 	file_hold(fp);		/* across the copies, which may wait */
 	/* First the lengths, as NetBSD checks them all before moving data. */
 	for (int i = 0; i < cnt && error == 0; i++) {
-		struct pv_iovec iov;
+		struct rump_iovec iov;
 		/* Integer arithmetic: uiov is the caller's word, not an object. */
 		error = copyin((const void *)((uintptr_t)uiov +
 		    (size_t)i * sizeof(iov)), &iov, sizeof(iov));
-		if (error == 0 && (iov.len > SSIZE_MAX || sum > SSIZE_MAX - iov.len))
+		if (error == 0 && (iov.iov_len > SSIZE_MAX ||
+		    sum > SSIZE_MAX - iov.iov_len))
 			error = RUMP_EINVAL;
-		sum += iov.len;
+		sum += iov.iov_len;
 	}
 	for (int i = 0; i < cnt && error == 0; i++) {
-		struct pv_iovec iov;
+		struct rump_iovec iov;
 		size_t done = 0;
 
 		error = copyin((const void *)((uintptr_t)uiov +
 		    (size_t)i * sizeof(iov)), &iov, sizeof(iov));
-		if (error != 0 || iov.len == 0)
+		if (error != 0 || iov.iov_len == 0)
 			continue;
-		error = uio_move(iov.base, iov.len, write,
+		error = uio_move(iov.iov_base, iov.iov_len, write,
 		    io.vp->v_type == VCHR && !write, xfer_positioned, &io, &done);
 		total += done;
-		if (done < iov.len)
+		if (done < iov.iov_len)
 			break;
 	}
 	file_release(fp);

@@ -35,6 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rump/rumpdefs.h"
+
 enum vtype { VNON, VREG, VDIR, VLNK, VCHR, VFIFO, VBLK };
 
 struct ktimespec {
@@ -193,24 +195,15 @@ struct vnode {
 };
 
 /*
- * NetBSD's file flags (<sys/stat.h>, chflags(2)) in v_flags: UF_* the
- * owner may set, SF_* only root (securelevel is 0 here). The generic
- * layer enforces them: an immutable file is not written, renamed,
- * removed, linked or changed (EPERM); an append-only one is written only
- * at its end and not truncated, renamed or removed; an append-only
- * directory loses no names.
+ * NetBSD's file flags (<sys/stat.h>, chflags(2); RUMP_UF_* and RUMP_SF_*
+ * of rumpdefs.h) in v_flags: UF_* the owner may set, SF_* only root
+ * (securelevel is 0 here). The generic layer enforces them: an immutable
+ * file is not written, renamed, removed, linked or changed (EPERM); an
+ * append-only one is written only at its end and not truncated, renamed or
+ * removed; an append-only directory loses no names.
  */
-#define UF_SETTABLE	0x0000ffff
-#define UF_NODUMP	0x00000001
-#define UF_IMMUTABLE	0x00000002
-#define UF_APPEND	0x00000004
-#define UF_OPAQUE	0x00000008
-#define SF_SETTABLE	0xffff0000
-#define SF_ARCHIVED	0x00010000
-#define SF_IMMUTABLE	0x00020000
-#define SF_APPEND	0x00040000
-#define IMMUTABLE	(UF_IMMUTABLE | SF_IMMUTABLE)
-#define APPEND		(UF_APPEND | SF_APPEND)
+#define IMMUTABLE	(RUMP_UF_IMMUTABLE | RUMP_SF_IMMUTABLE)
+#define APPEND		(RUMP_UF_APPEND | RUMP_SF_APPEND)
 
 /* Information about a mounted file system (statvfs(2)), in its units. */
 struct kstatvfs {

@@ -11,6 +11,7 @@
 
 #define NB_ERRMAX	96
 
+/* clang-format off */
 static const int nberr[NB_ERRMAX + 1] = {
 	[1] = EPERM, [2] = ENOENT, [3] = ESRCH, [4] = EINTR, [5] = EIO,
 	[6] = ENXIO, [7] = E2BIG, [8] = ENOEXEC, [9] = EBADF, [10] = ECHILD,
@@ -32,6 +33,7 @@ static const int nberr[NB_ERRMAX + 1] = {
 	[86] = ENOTSUP, [87] = ECANCELED, [88] = EBADMSG, [89] = ENODATA,
 	[96] = EPROTO,
 };
+/* clang-format on */
 
 const char *
 rump_strerror(int e)

@@ -50,6 +50,7 @@ readlink(const char *path, char *buf, size_t len)
 
 /* ---- files and directories ---- */
 
+/* clang-format off */
 #define PASS0(call) do {				\
 	libc_kernel_up();				\
 	return (call) < 0 ? libc_fail() : 0;		\
@@ -68,6 +69,7 @@ int symlink(const char *target, const char *path) { PASS0(rump_sys_symlink(targe
 int ftruncate(int fd, off_t len) { PASS0(rump_sys_ftruncate(fd, len)); }
 int truncate(const char *path, off_t len) { PASS0(rump_sys_truncate(path, len)); }
 int fsync(int fd) { PASS0(rump_sys_fsync(fd)); }
+/* clang-format on */
 
 char *
 getcwd(char *buf, size_t size)
@@ -278,11 +280,13 @@ sysconf(int name)
 	}
 }
 
+/* clang-format off */
 uid_t getuid(void) { libc_kernel_up(); return (uid_t)rump_sys_getuid(); }
 uid_t geteuid(void) { libc_kernel_up(); return (uid_t)rump_sys_geteuid(); }
 gid_t getgid(void) { libc_kernel_up(); return (gid_t)rump_sys_getgid(); }
 gid_t getegid(void) { libc_kernel_up(); return (gid_t)rump_sys_getegid(); }
 pid_t getppid(void) { libc_kernel_up(); return (pid_t)rump_sys_getppid(); }
+/* clang-format on */
 
 /* ---- directories over getdents ---- */
 

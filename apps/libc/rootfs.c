@@ -328,6 +328,22 @@ owner_mode_time(const char *p, const struct entry *e, char *why, size_t whylen)
 	return 0;
 }
 
+/* The owner and times of the symbolic link p itself, not its target's. */
+static int
+link_owner_time(const char *p, const struct entry *e, char *why,
+    size_t whylen)
+{
+	struct rump_timeval tv[2];
+
+	if (rump_sys_lchown(p, (uid_t)e->uid, (gid_t)e->gid) != 0)
+		return sysfail(why, whylen, "lchown", p);
+	memset(tv, 0, sizeof(tv));
+	tv[0].tv_sec = tv[1].tv_sec = (int64_t)e->mtime;
+	if (rump_sys_lutimes(p, tv) != 0)
+		return sysfail(why, whylen, "lutimes", p);
+	return 0;
+}
+
 static int
 extract(const struct entry *e, char *why, size_t whylen)
 {
@@ -350,10 +366,7 @@ extract(const struct entry *e, char *why, size_t whylen)
 			    rump_sys_symlink(e->link, p) != 0)
 				return sysfail(why, whylen, "symlink", p);
 		}
-		if ((errno = rootfs_link_attrs(p, (uint32_t)e->uid,
-		    (uint32_t)e->gid, (int64_t)e->mtime)) != 0)
-			return sysfail(why, whylen, "lchown", p);
-		return 0;
+		return link_owner_time(p, e, why, whylen);
 	case '1':
 		snprintf(t, sizeof(t), "/%s", e->link);
 		(void)rump_sys_unlink(p);

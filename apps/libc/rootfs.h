@@ -27,12 +27,4 @@ int rootfs_check(const void *ar, size_t len, const char *name, char *why,
 int rootfs_unpack(const void *ar, size_t len, const char *name, char *why,
     size_t whylen);
 
-/*
- * Sets the owner and the access and modification times of the symbolic
- * link at path itself, not of its target (rootfs_link.c). Returns 0 or a
- * NetBSD errno (EINVAL if path is not a symbolic link).
- */
-int rootfs_link_attrs(const char *path, uint32_t uid, uint32_t gid,
-    int64_t mtime);
-
 #endif

@@ -101,6 +101,7 @@ PLAT_INITCALL(PLAT_INIT_LIBC, libc_init);
  * Every error number of NetBSD's <sys/errno.h> (rumpdefs.h) to newlib's of
  * the same name; the two newlib lacks to the nearest it has.
  */
+/* clang-format off */
 static const struct { int nb, nl; } errmap[] = {
 	{ RUMP_EPERM, EPERM }, { RUMP_ENOENT, ENOENT }, { RUMP_ESRCH, ESRCH },
 	{ RUMP_EINTR, EINTR }, { RUMP_EIO, EIO }, { RUMP_ENXIO, ENXIO },
@@ -134,6 +135,7 @@ static const struct { int nb, nl; } errmap[] = {
 	{ RUMP_ENODATA, ENODATA }, { RUMP_EPROTO, EPROTO }, { RUMP_EAUTH, EACCES },
 	{ RUMP_ENOATTR, ENODATA },
 };
+/* clang-format on */
 
 int libc_fail(void);
 void libc_stat(const struct rump_stat *n, struct stat *st);
@@ -183,6 +185,7 @@ nb_oflags(int f)
 {
 	int r = f & O_ACCMODE;		/* 0, 1, 2 in both */
 
+	/* clang-format off */
 	if (f & O_APPEND) r |= RUMP_O_APPEND;
 	if (f & O_CREAT) r |= RUMP_O_CREAT;
 	if (f & O_TRUNC) r |= RUMP_O_TRUNC;
@@ -191,6 +194,7 @@ nb_oflags(int f)
 	if (f & O_CLOEXEC) r |= RUMP_O_CLOEXEC;
 	if (f & O_NOFOLLOW) r |= RUMP_O_NOFOLLOW;
 	if (f & O_DIRECTORY) r |= RUMP_O_DIRECTORY;
+	/* clang-format on */
 	return r;
 }
 

@@ -1,6 +1,6 @@
 /*
  * The same scheduler micro-benchmarks natively on the host (bench/sched/
- * cases.c over tests/host/sched/coop_host.c), and the baseline: a pthread
+ * cases.c over tests/host/hypercall/coop_host.c), and the baseline: a pthread
  * mutex+cv ping-pong between two host threads. bench/run.py runs this under
  * `taskset -c 0` so that both sides share one CPU (a cross-CPU wake-up on
  * these VMs costs ~20 us and would dominate).

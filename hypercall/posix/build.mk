@@ -31,10 +31,4 @@ $(O)/host/lib/librump-san.a: $(patsubst %.c,$(O)/host/librump-san/%.o,$(LIBRUMP_
 
 all: $(if $(CONFIG_HOST_LIBRUMP),$(O)/host/lib/librump.a)
 
-# The backend's own tests, its sources compiled in under the sanitizers.
-$(O)/host/tests/posix/test_posix: tests/host/posix/test_posix.c $(POSIX_SRCS) \
-		tests/hypercall/sync_cases.c tests/hypercall/sync_cases.h tests/host/check.h \
-		$(wildcard hypercall/posix/*.h) $(wildcard include/rump/*.h)
-	$(call hostld,$(HOST_SAN_CFLAGS) -Iinclude -Itests/host,tests/host/posix/test_posix.c $(POSIX_SRCS) -lpthread)
-
-test-host: $(O)/host/tests/posix/test_posix
+# Its tests: tests/host/hypercall/hypercall.mk.

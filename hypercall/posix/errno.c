@@ -6,6 +6,7 @@
 
 #include "posix.h"
 
+/* clang-format off */
 static const struct { int host, netbsd; } map[] = {
 	{ EPERM, 1 }, { ENOENT, 2 }, { ESRCH, 3 }, { EINTR, 4 }, { EIO, 5 },
 	{ ENXIO, 6 }, { E2BIG, 7 }, { ENOEXEC, 8 }, { EBADF, 9 }, { ECHILD, 10 },
@@ -29,6 +30,7 @@ static const struct { int host, netbsd; } map[] = {
 	{ EOVERFLOW, 84 }, { EILSEQ, 85 }, { ECANCELED, 87 }, { EBADMSG, 88 },
 	{ ENODATA, 89 }, { EPROTO, 96 },
 };
+/* clang-format on */
 
 int
 posix_errno(int host)
@@ -39,5 +41,5 @@ posix_errno(int host)
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].host == host)
 			return map[i].netbsd;
-	return 5;	/* EIO: no NetBSD equivalent */
+	return RUMP_EIO;	/* no NetBSD equivalent */
 }

@@ -29,7 +29,7 @@ int
 rumpuser_ext_mem_avail(uint64_t *availp)
 {
 	(void)availp;
-	return 45;	/* EOPNOTSUPP */
+	return RUMP_EOPNOTSUPP;
 }
 
 /* The network interface: a TAP device, see tap.c. */
@@ -41,5 +41,5 @@ rumpuser_ext_disk_name(int i, char *buf, size_t len)
 	(void)i;
 	(void)buf;
 	(void)len;
-	return 2;	/* ENOENT */
+	return RUMP_ENOENT;
 }

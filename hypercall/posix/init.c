@@ -59,7 +59,7 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 		fprintf(stderr, "rumpuser mismatch: the kernel wants hypercall "
 		    "revision %d, this library implements %d\n", version,
 		    RUMPUSER_VERSION);
-		return 22;	/* EINVAL */
+		return RUMP_EINVAL;
 	}
 	rumpuser__hyp = hyp;
 	return 0;
@@ -71,7 +71,7 @@ copy_param(const char *value, void *buf, size_t buflen)
 	size_t len = strlen(value) + 1;
 
 	if (len > buflen)
-		return 34;	/* ERANGE: never a silently cut value */
+		return RUMP_ERANGE;	/* never a silently cut value */
 	memcpy(buf, value, len);
 	return 0;
 }
@@ -102,10 +102,10 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 		return copy_param(tmp, buf, buflen);
 	}
 	if (name[0] == '_')
-		return 22;	/* EINVAL: an unknown hypervisor parameter */
+		return RUMP_EINVAL;	/* an unknown hypervisor parameter */
 	const char *v = getenv(name);
 	if (v == NULL)
-		return 2;	/* ENOENT */
+		return RUMP_ENOENT;
 	return copy_param(v, buf, buflen);
 }
 
@@ -137,6 +137,7 @@ rumpuser_exit(int value)
 static int
 host_signal(int sig)
 {
+	/* clang-format off */
 	static const int map[33] = {
 		0, SIGHUP, SIGINT, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, 0 /* EMT */,
 		SIGFPE, SIGKILL, SIGBUS, SIGSEGV, SIGSYS, SIGPIPE, SIGALRM,
@@ -144,6 +145,7 @@ host_signal(int sig)
 		SIGTTOU, SIGIO, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
 		0 /* INFO */, SIGUSR1, SIGUSR2, SIGPWR,
 	};
+	/* clang-format on */
 
 	return sig >= 1 && sig <= 32 ? map[sig] : 0;
 }
@@ -154,7 +156,7 @@ rumpuser_kill(int64_t pid, int sig)
 	int hs = host_signal(sig);
 
 	if (hs == 0)
-		return 22;	/* no mapping: no signal raised */
+		return RUMP_EINVAL;	/* no mapping: no signal raised */
 	if (pid == RUMPUSER_PID_SELF)
 		return raise(hs) == 0 ? 0 : posix_errno(errno);
 	return kill((pid_t)pid, hs) == 0 ? 0 : posix_errno(errno);
@@ -218,7 +220,7 @@ rumpuser_daemonize_begin(void)
 	int err = 0;
 
 	if (daemonizing)
-		return 36;	/* EINPROGRESS */
+		return RUMP_EINPROGRESS;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    daemon_sock) == -1)
 		return posix_errno(errno);
@@ -260,9 +262,9 @@ rumpuser_daemonize_done(int error)
 	int fd;
 
 	if (!daemonizing)
-		return 2;	/* ENOENT: not daemonizing */
+		return RUMP_ENOENT;	/* not daemonizing */
 	if (daemon_sock[1] == -1)
-		return 32;	/* EPIPE: said already */
+		return RUMP_EPIPE;	/* said already */
 	if (error == 0 && (fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, 0);
 		dup2(fd, 1);

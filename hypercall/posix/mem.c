@@ -16,7 +16,7 @@ rumpuser_malloc(size_t len, int alignment, void **memp)
 	if (alignment == 0)
 		alignment = sizeof(void *);
 	if (alignment < 0 || (alignment & (alignment - 1)) != 0)
-		return 22;	/* EINVAL */
+		return RUMP_EINVAL;
 	if ((size_t)alignment < sizeof(void *))
 		alignment = sizeof(void *);
 	rv = posix_memalign(&p, (size_t)alignment, len);

@@ -4,6 +4,7 @@
 #ifndef HYP_POSIX_H
 #define HYP_POSIX_H
 
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 #include "rump/rumpuser_sp.h"	/* rumpuser__hyp, the upcall table */
 

@@ -5,6 +5,7 @@
 #ifndef RUMP_RUMPDEFS_H
 #define RUMP_RUMPDEFS_H
 
+/* clang-format off */
 #define RUMP_EPERM		1
 #define RUMP_ENOENT		2
 #define RUMP_ESRCH		3
@@ -410,6 +411,23 @@ struct rump_timeval {
 	int32_t tv_usec;
 	int32_t tv_pad;
 };
+/* struct iovec of readv(2), preadv(2) and sendmsg(2): 16 bytes. */
+struct rump_iovec {
+	void *iov_base;
+	uint64_t iov_len;
+};
+/* struct msghdr of sendmsg(2) and recvmsg(2): 48 bytes. */
+struct rump_msghdr {
+	void *msg_name;
+	uint32_t msg_namelen;
+	uint32_t msg_pad0;
+	struct rump_iovec *msg_iov;
+	int32_t msg_iovlen;
+	uint32_t msg_pad1;
+	void *msg_control;
+	uint32_t msg_controllen;
+	int32_t msg_flags;
+};
 #endif
 
 #define RUMP_NGROUPS		16
@@ -464,4 +482,5 @@ struct rump_rusage {			/* NetBSD's struct rusage, 144 bytes */
 #define RUMP_CLOCK_PROCESS_CPUTIME_ID	0x40000000
 #define RUMP_CLOCK_THREAD_CPUTIME_ID	0x20000000
 
+/* clang-format on */
 #endif

@@ -86,6 +86,7 @@ so_event(struct netconn *conn, enum netconn_evt evt, u16_t len)
 int
 lwip_errno(err_t err)
 {
+	/* clang-format off */
 	switch (err) {
 	case ERR_OK:		return 0;
 	case ERR_MEM:		return RUMP_ENOMEM;
@@ -108,6 +109,7 @@ lwip_errno(err_t err)
 	case ERR_SO_RDSHUT:	return 0;
 	default:		return RUMP_EIO;
 	}
+	/* clang-format on */
 }
 
 bool

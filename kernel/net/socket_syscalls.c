@@ -276,24 +276,6 @@ sys_recvfrom(struct lwp *l, const void *a, register_t *rv)
 	return error;
 }
 
-/* NetBSD's amd64 struct msghdr and struct iovec. */
-struct nb_msghdr {
-	void *msg_name;
-	uint32_t msg_namelen;
-	uint32_t pad0;
-	void *msg_iov;
-	int32_t msg_iovlen;
-	uint32_t pad1;
-	void *msg_control;
-	uint32_t msg_controllen;
-	int32_t msg_flags;
-};
-
-struct nb_iovec {
-	void *base;
-	size_t len;
-};
-
 /*
  * sendmsg/recvmsg where simple: the iovec and the address; no control
  * data (msg_controllen must be 0 for sendmsg; recvmsg returns none).
@@ -303,8 +285,8 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 {
 	struct xfer_sock x = { .flags = ARG(a, 2, int) };
 	uintptr_t umh = ARG(a, 1, uintptr_t);
-	struct nb_msghdr mh;
-	struct nb_iovec iov;
+	struct rump_msghdr mh;
+	struct rump_iovec iov;
 	struct ksocket *so;
 	ip_addr_t ip;
 	size_t total = 0, done;
@@ -331,13 +313,13 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 		    (size_t)i * sizeof(iov)), &iov, sizeof(iov))) != 0)
 			break;
 		done = 0;
-		error = uio_move(iov.base, iov.len, send, !send ||
+		error = uio_move(iov.iov_base, iov.iov_len, send, !send ||
 		    so->type == RUMP_SOCK_DGRAM, send ? xfer_send : xfer_recv,
 		    &x, &done);
 		total += done;
 		/* Datagrams: one per call, from the first non-empty iovec. */
-		if (error != 0 || done < iov.len || (so->type == RUMP_SOCK_DGRAM &&
-		    iov.len > 0))
+		if (error != 0 || done < iov.iov_len ||
+		    (so->type == RUMP_SOCK_DGRAM && iov.iov_len > 0))
 			break;
 	}
 	if (total > 0)
@@ -345,13 +327,13 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 	if (error == 0 && !send) {
 		if (mh.msg_name != NULL && x.ra.fromset)
 			error = addr_out(&x.ra.from, x.ra.port, mh.msg_name,
-			    (void *)(umh + offsetof(struct nb_msghdr,
+			    (void *)(umh + offsetof(struct rump_msghdr,
 			    msg_namelen)));
 		mh.msg_controllen = 0;
 		mh.msg_flags = 0;
 		if (error == 0)
 			error = copyout(&mh.msg_controllen,
-			    (void *)(umh + offsetof(struct nb_msghdr,
+			    (void *)(umh + offsetof(struct rump_msghdr,
 			    msg_controllen)),
 			    sizeof(mh.msg_controllen) + sizeof(mh.msg_flags));
 	}

@@ -5,11 +5,11 @@
 #include <stdint.h>
 
 #include "plat/cpu.h"
-#include "plat/errno.h"
 #include "plat/layout.h"
 #include "plat/mem.h"
 #include "plat/mmu.h"
 #include "plat/string.h"
+#include "rump/rumpdefs.h"
 
 #define PTE_P		0x001ULL
 #define PTE_W		0x002ULL
@@ -74,7 +74,7 @@ split_large(uint64_t *pde)
 	uint64_t *pt = plat_page_alloc(0, PLAT_PAGE_RESERVE);
 
 	if (pt == NULL)
-		return ENOMEM;
+		return RUMP_ENOMEM;
 	for (int i = 0; i < 512; i++)
 		pt[i] = (base + ((uint64_t)i << 12)) | flags;
 	*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
@@ -90,7 +90,7 @@ pte_for(uintptr_t va, int *err)
 	uint64_t *pde = pd_entry(va);
 
 	if (pde == NULL || !(*pde & PTE_P) || va >= PLAT_MAPPED_TOP) {
-		*err = EINVAL;
+		*err = RUMP_EINVAL;
 		return NULL;
 	}
 	if ((*pde & PTE_PS) && (*err = split_large(pde)) != 0)

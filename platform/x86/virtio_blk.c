@@ -25,13 +25,13 @@
 #include "plat/blk.h"
 #include "plat/console.h"
 #include "plat/cpu.h"
-#include "plat/errno.h"
 #include "plat/init.h"
 #include "plat/intr.h"
 #include "plat/layout.h"
 #include "plat/mem.h"
 #include "plat/pci.h"
 #include "plat/string.h"
+#include "rump/rumpdefs.h"
 #include "virtio.h"
 
 #define VIRTIO_ID_BLK_MODERN	0x1042
@@ -136,16 +136,16 @@ queue_init(struct vblk *v)
 
 	c->q_select = 0;
 	if (c->q_size == 0)
-		return ENXIO;
+		return RUMP_ENXIO;
 	v->qsize = c->q_size < QSIZE_MAX ? c->q_size : QSIZE_MAX;
 	if ((block = plat_page_alloc(2, 0)) == NULL)
-		return ENOMEM;
+		return RUMP_ENOMEM;
 	reqbytes = (size_t)v->qsize * sizeof(struct blkreq);
 	while (((size_t)PAGE_SIZE << order) < reqbytes)
 		order++;
 	if ((v->reqs = plat_page_alloc(order, 0)) == NULL) {
 		plat_page_free(block, 2);
-		return ENOMEM;
+		return RUMP_ENOMEM;
 	}
 	memset(block, 0, 4 * PAGE_SIZE);
 	memset(v->reqs, 0, reqbytes);
@@ -344,29 +344,29 @@ plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off,
 	uint16_t head, prev, id;
 
 	if (i < 0 || i >= ndisks)
-		return ENXIO;
+		return RUMP_ENXIO;
 	v = &disks[i];
 	if (op == PLAT_BLK_FLUSH) {
 		if (!(v->features & (1ULL << F_BLK_FLUSH)))
-			return EOPNOTSUPP;
+			return RUMP_EOPNOTSUPP;
 		len = 0;
 	} else {
 		if (op != PLAT_BLK_READ && op != PLAT_BLK_WRITE)
-			return EINVAL;
+			return RUMP_EINVAL;
 		if (len == 0 || len > PLAT_BLK_MAXIO ||
 		    len % PLAT_BLK_SECSIZE != 0 || off % PLAT_BLK_SECSIZE != 0 ||
 		    off > v->bytes || len > v->bytes - off)
-			return EINVAL;
+			return RUMP_EINVAL;
 		if (op == PLAT_BLK_WRITE && (v->features & (1ULL << F_BLK_RO)))
-			return EROFS;
+			return RUMP_EROFS;
 	}
 	seg = v->size_max != 0 ? v->size_max : PLAT_BLK_MAXIO;
 	if (len > 0)
 		nseg = (len + seg - 1) / seg;
 	if ((v->seg_max != 0 && nseg > v->seg_max) || nseg + 2 > v->qsize)
-		return EINVAL;
+		return RUMP_EINVAL;
 	if (nseg + 2 > v->nfree)
-		return EAGAIN;
+		return RUMP_EAGAIN;
 
 	head = desc_get(v);
 	r = &v->reqs[head];
@@ -417,11 +417,11 @@ plat_blk_reap(int i, void **cookie, int *error)
 	uint16_t head, id;
 
 	if (i < 0 || i >= ndisks)
-		return ENXIO;
+		return RUMP_ENXIO;
 	v = &disks[i];
 	for (;;) {
 		if (v->used_last == v->used->idx)
-			return EAGAIN;
+			return RUMP_EAGAIN;
 		compiler_barrier();
 		head = (uint16_t)v->used->ring[v->used_last % v->qsize].id;
 		v->used_last++;
@@ -431,7 +431,7 @@ plat_blk_reap(int i, void **cookie, int *error)
 	}
 	r = &v->reqs[head];
 	*cookie = r->cookie;
-	*error = r->status == S_OK ? 0 : EIO;
+	*error = r->status == S_OK ? 0 : RUMP_EIO;
 	/* The chain goes back on the free list whole. */
 	id = head;
 	for (uint16_t k = 1; k < r->ndesc; k++)

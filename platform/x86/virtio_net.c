@@ -20,7 +20,6 @@
 
 #include "plat/console.h"
 #include "plat/cpu.h"
-#include "plat/errno.h"
 #include "plat/init.h"
 #include "plat/intr.h"
 #include "plat/layout.h"
@@ -28,6 +27,7 @@
 #include "plat/net.h"
 #include "plat/pci.h"
 #include "plat/string.h"
+#include "rump/rumpdefs.h"
 #include "virtio.h"
 
 #define VIRTIO_ID_NET_MODERN	0x1041
@@ -146,9 +146,9 @@ vq_init(struct vq *q, uint16_t index, bool receive)
 	c->q_select = index;
 	max = c->q_size;
 	if (max == 0)
-		return ENXIO;
+		return RUMP_ENXIO;
 	if ((block = plat_page_alloc(2, 0)) == NULL)
-		return ENOMEM;
+		return RUMP_ENOMEM;
 	/*
 	 * Shorter rings on a machine short of memory (the size stays a power
 	 * of 2): a ring's buffers take at most 1/16 of the memory, so that on
@@ -164,7 +164,7 @@ vq_init(struct vq *q, uint16_t index, bool receive)
 			break;
 		if (q->size <= 16) {
 			plat_page_free(block, 2);
-			return ENOMEM;
+			return RUMP_ENOMEM;
 		}
 	}
 	memset(block, 0, 4 * PAGE_SIZE);
@@ -396,9 +396,9 @@ plat_net_send(const void *frame, size_t len)
 	uint8_t *buf;
 
 	if (!vn.present)
-		return ENXIO;
+		return RUMP_ENXIO;
 	if (len > PLAT_NET_FRAME_MAX)
-		return EINVAL;
+		return RUMP_EINVAL;
 	tx_reclaim();
 	if (q->nfree == 0) {
 		/* Ask for an interrupt when room appears; it may already have. */
@@ -406,7 +406,7 @@ plat_net_send(const void *frame, size_t len)
 		full_barrier();
 		tx_reclaim();
 		if (q->nfree == 0)
-			return EAGAIN;
+			return RUMP_EAGAIN;
 	}
 	q->avail->flags = AVAIL_F_NO_INTERRUPT;
 	id = q->free[--q->nfree];
@@ -428,10 +428,10 @@ plat_net_recv(void *buf, size_t size, size_t *lenp)
 	int err;
 
 	if (!vn.present)
-		return ENXIO;
+		return RUMP_ENXIO;
 	for (;;) {
 		if (!vq_take(q, &id, &len))
-			return EAGAIN;
+			return RUMP_EAGAIN;
 		if (id >= q->size)
 			continue;	/* a broken device; nothing to repost */
 		if (len >= HDR_SIZE && len <= BUF_SIZE)
@@ -441,7 +441,7 @@ plat_net_recv(void *buf, size_t size, size_t *lenp)
 	}
 	len -= HDR_SIZE;
 	if (len > size) {
-		err = EMSGSIZE;
+		err = RUMP_EMSGSIZE;
 	} else {
 		memcpy(buf, vq_buf(q, id) + HDR_SIZE, len);
 		*lenp = len;

@@ -3,13 +3,8 @@
  */
 #include <stdbool.h>
 
+#include "rump/rumpdefs.h"	/* NetBSD's numbers, as rumpuser returns */
 #include "sync_cases.h"
-
-#ifndef EBUSY
-#define EBUSY		16		/* NetBSD numbers, as rumpuser returns */
-#endif
-#define NB_EBUSY	16
-#define NB_ETIMEDOUT	60
 
 struct sync_upcall_counts sync_upcalls;
 
@@ -218,7 +213,7 @@ sync_case_mutex_kinds(void)
 	SYNC_CHECK(owner == fake, "owner %p, expected the current lwp", (void *)owner);
 	t = spawn(try_and_record, m, "tryenter");
 	rumpuser_thread_join(t);
-	SYNC_CHECK(try_result == NB_EBUSY, "tryenter of a held mutex gave %d",
+	SYNC_CHECK(try_result == RUMP_EBUSY, "tryenter of a held mutex gave %d",
 	    try_result);
 	rumpuser_mutex_exit(m);
 	rumpuser_mutex_owner(m, &owner);
@@ -312,19 +307,19 @@ sync_case_rwlock(void)
 	rumpuser_rw_enter(RUMPUSER_RW_READER, r.rw);
 	rumpuser_rw_held(RUMPUSER_RW_READER, r.rw, &held);
 	SYNC_CHECK(held, "READER not held after enter");
-	SYNC_CHECK(rumpuser_rw_tryenter(RUMPUSER_RW_WRITER, r.rw) == NB_EBUSY,
+	SYNC_CHECK(rumpuser_rw_tryenter(RUMPUSER_RW_WRITER, r.rw) == RUMP_EBUSY,
 	    "writer tryenter beside a reader succeeded");
 	SYNC_CHECK(rumpuser_rw_tryupgrade(r.rw) == 0, "sole reader could not upgrade");
 	rumpuser_rw_held(RUMPUSER_RW_WRITER, r.rw, &held);
 	SYNC_CHECK(held, "WRITER not held after upgrade");
-	SYNC_CHECK(rumpuser_rw_tryenter(RUMPUSER_RW_READER, r.rw) == NB_EBUSY,
+	SYNC_CHECK(rumpuser_rw_tryenter(RUMPUSER_RW_READER, r.rw) == RUMP_EBUSY,
 	    "reader tryenter beside a writer succeeded");
 	rumpuser_rw_downgrade(r.rw);
 	rumpuser_rw_held(RUMPUSER_RW_WRITER, r.rw, &held);
 	SYNC_CHECK(!held, "WRITER held after downgrade");
 	SYNC_CHECK(rumpuser_rw_tryenter(RUMPUSER_RW_READER, r.rw) == 0,
 	    "second reader refused after downgrade");
-	SYNC_CHECK(rumpuser_rw_tryupgrade(r.rw) == NB_EBUSY,
+	SYNC_CHECK(rumpuser_rw_tryupgrade(r.rw) == RUMP_EBUSY,
 	    "upgrade with two readers succeeded");
 	rumpuser_rw_exit(r.rw);
 	rumpuser_rw_exit(r.rw);
@@ -371,7 +366,8 @@ sync_case_cv_timedwait(void)
 	t0 = sync_now_ns();
 	rv = rumpuser_cv_timedwait(w.cv, w.mtx, 0, 30 * 1000000L);
 	dt = sync_now_ns() - t0;
-	SYNC_CHECK(rv == NB_ETIMEDOUT, "timedwait returned %d, expected ETIMEDOUT", rv);
+	SYNC_CHECK(rv == RUMP_ETIMEDOUT,
+	    "timedwait returned %d, expected ETIMEDOUT", rv);
 	/*
 	 * Never early; late only by what the host's load adds, so the upper
 	 * bound only catches a wait that lost its timeout.
@@ -379,7 +375,7 @@ sync_case_cv_timedwait(void)
 	SYNC_CHECK(dt >= 30 * 1000000ULL && dt < 10000 * 1000000ULL,
 	    "30 ms timedwait took %lu us", (unsigned long)(dt / 1000));
 	rv = rumpuser_cv_timedwait(w.cv, w.mtx, 0, 0);
-	SYNC_CHECK(rv == NB_ETIMEDOUT, "zero timedwait returned %d", rv);
+	SYNC_CHECK(rv == RUMP_ETIMEDOUT, "zero timedwait returned %d", rv);
 	SYNC_LOG("cv: 30 ms timedwait returned ETIMEDOUT after %lu us",
 	    (unsigned long)(dt / 1000));
 

@@ -717,9 +717,9 @@ ext2_getattr(struct e2inode *ip, struct e2attr *va)
 	 * flags, as the user's: i_flags' append and immutable bits.
 	 */
 	if (ip->i_flags & E2_APPEND_FL)
-		va->flags |= UF_APPEND;
+		va->flags |= RUMP_UF_APPEND;
 	if (ip->i_flags & E2_IMMUTABLE_FL)
-		va->flags |= UF_IMMUTABLE;
+		va->flags |= RUMP_UF_IMMUTABLE;
 }
 
 int
@@ -743,9 +743,9 @@ ext2_setattr(struct e2inode *ip, int which, const struct e2attr *va)
 	if (which & E2_SETATTR_FLAGS) {
 		/* UF_APPEND and UF_IMMUTABLE only (ext2_getattr); others drop. */
 		ip->i_flags &= ~(uint32_t)(E2_APPEND_FL | E2_IMMUTABLE_FL);
-		if (va->flags & UF_APPEND)
+		if (va->flags & RUMP_UF_APPEND)
 			ip->i_flags |= E2_APPEND_FL;
-		if (va->flags & UF_IMMUTABLE)
+		if (va->flags & RUMP_UF_IMMUTABLE)
 			ip->i_flags |= E2_IMMUTABLE_FL;
 	}
 	e2_ichange(ip, false);

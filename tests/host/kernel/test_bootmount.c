@@ -18,7 +18,7 @@
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
-#include "../../../kernel/bootmount.h"
+#include "bootmount.h"			/* kernel/ */
 
 static char dir[64], img[128];
 

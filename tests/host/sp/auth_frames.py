@@ -115,9 +115,6 @@ def served_pid():
     return pid
 
 
-FIRST_PID = [None]
-
-
 @case
 def right_key_is_answered_with_the_servers_proof():
     c = Conn()
@@ -128,7 +125,7 @@ def right_key_is_answered_with_the_servers_proof():
     expect(body[4:] == proof(b"server", c.snonce, cnonce),
            "the server's proof is not HMAC(key, server label, nonces)")
     expect(c.guest()[:4] == (2, RESP, HANDSHAKE, 0), "guest after auth")
-    FIRST_PID[0] = c.getpid()
+    expect(c.getpid() > 0, "no pid after auth")
     c.close()
 
 
@@ -230,11 +227,18 @@ def a_client_that_leaves_midway_costs_nothing():
 
 @case
 def refused_clients_made_no_process():
-    """Pids are never reused: the next good client is the first's + 1."""
-    expect(FIRST_PID[0] is not None, "no first pid")
+    """Pids are never reused: around refused clients, the second good
+    client's pid is the first's + 1."""
+    first = served_pid()
+    c = Conn()
+    c.send(1, REQ, HANDSHAKE, GUEST, b"netbsd-client\0")
+    expect_refused(c, c.frame(), 1, b"no key")
+    c = Conn()
+    _, f = c.auth(key=bytes(32))
+    expect_refused(c, f, 1, b"wrong key")
     pid = served_pid()
-    expect(pid == FIRST_PID[0] + 1, "pid %d after %d: refused clients "
-           "made processes" % (pid, FIRST_PID[0]))
+    expect(pid == first + 1, "pid %d after %d: refused clients "
+           "made processes" % (pid, first))
 
 
 if URL == "--list":

@@ -1,13 +1,16 @@
 /*
  * What the in-process rump_sp server runners share (test_server.c,
  * test_auth_server.c): the kernel's process count, read with the kernel
- * entered, and running one of the raw-frame scripts (frames.py,
- * auth_frames.py) whose PASS/FAIL lines count as the runner's cases.
+ * entered; the wait until no client is left; and the raw-frame scripts
+ * (frames.py, auth_frames.py), listed by case and run one case or all.
+ * Each runner makes every case of its script a case of its own, run in a
+ * process and against a server of its own (check.h: --case NAME, --list).
  */
 #ifndef TESTS_HOST_SP_SERVER_HARNESS_H
 #define TESTS_HOST_SP_SERVER_HARNESS_H
 
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -15,9 +18,13 @@
 
 #include "check.h"
 #include "rump/rumpuser.h"
+#include "sp_server.h"
 
 int proc_count(void);		/* kernel/proc.c */
 extern char **environ;
+
+#define SCRIPT_MAXCASES	64	/* cases of one script */
+#define SCRIPT_NAMELEN	80
 
 /* The kernel's live processes. Any thread outside the kernel. */
 static inline int
@@ -32,12 +39,50 @@ kernel_procs(void)
 }
 
 /*
- * Runs argv (a python3 script) with its output read here: each "PASS "
- * or "FAIL " line counts as a case of this runner; a "refused N" line
- * sets *refused when refused is not NULL. Checks the script exits 0.
+ * Waits (up to 5 s) until the server has no connection and the kernel is
+ * back to procs processes, then checks both: every client that came and
+ * went took its process with it.
  */
 static inline void
-run_frame_script(char *const argv[], int *refused)
+check_no_clients_left(int procs)
+{
+	for (int i = 0; i < 500 &&
+	    (rumpuser_sp_nconn() != 0 || kernel_procs() != procs); i++)
+		usleep(10 * 1000);
+	CHECK_EQ_INT(rumpuser_sp_nconn(), 0);
+	CHECK_EQ_INT(kernel_procs(), procs);
+}
+
+/*
+ * The case names of script (a python3 script's --list) into names; their
+ * number, or -1 when the script did not list any.
+ */
+static inline int
+list_script_cases(const char *script, char names[][SCRIPT_NAMELEN])
+{
+	char cmd[256], line[SCRIPT_NAMELEN];
+	int n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "python3 %s --list", script);
+	if ((f = popen(cmd, "r")) == NULL)
+		return -1;
+	while (n < SCRIPT_MAXCASES && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] != '\0')
+			snprintf(names[n++], SCRIPT_NAMELEN, "%s", line);
+	}
+	return pclose(f) == 0 && n > 0 ? n : -1;
+}
+
+/*
+ * Runs argv (a python3 script) with its output shown here, indented, and
+ * counts its "PASS " and "FAIL " lines into *passed and *failed; a
+ * "refused N" line sets *refused when refused is not NULL. True when the
+ * script ran and exited 0.
+ */
+static inline bool
+run_frame_script(char *const argv[], int *passed, int *failed, int *refused)
 {
 	char line[512];
 	int fds[2], status;
@@ -45,26 +90,34 @@ run_frame_script(char *const argv[], int *refused)
 	posix_spawn_file_actions_t fa;
 	FILE *f;
 
-	CHECK(pipe(fds) == 0);
+	*passed = *failed = 0;
+	if (pipe(fds) != 0)
+		return false;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	CHECK(posix_spawnp(&pid, "python3", &fa, NULL, argv, environ) == 0);
+	if (posix_spawnp(&pid, "python3", &fa, NULL, argv, environ) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	f = fdopen(fds[0], "r");
 	while (fgets(line, sizeof(line), f) != NULL) {
 		printf("  %s", line);
 		if (strncmp(line, "PASS ", 5) == 0)
-			check_passed++;
+			(*passed)++;
 		else if (strncmp(line, "FAIL ", 5) == 0)
-			check_failed++;
+			(*failed)++;
 		else if (refused != NULL)
 			sscanf(line, "refused %d", refused);
 	}
 	fclose(f);
-	CHECK(waitpid(pid, &status, 0) == pid);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 #endif

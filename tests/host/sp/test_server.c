@@ -28,34 +28,20 @@
 #include "rump/rumpdefs.h"
 #include "sp_proto.h"
 #include "sp_server.h"
+#include "sp/server_harness.h"
 
-int proc_count(void);		/* kernel/proc.c */
 int kern_count(int, int *);	/* kernel/proc.c */
 /* ASan's own count of live heap bytes (no header for it in gcc 12). */
 size_t __sanitizer_get_current_allocated_bytes(void);
-extern char **environ;
 
-#define MAXRAW		64	/* frames.py's cases */
 #define FRAMES		"tests/host/sp/frames.py"
 
 static char url[128];
 static int proc_base;
 static size_t mem_base;
-static char raw_names[MAXRAW][80];
+static char raw_names[SCRIPT_MAXCASES][SCRIPT_NAMELEN];
 static int nraw;
 static const char *raw_current;	/* the frames.py case of raw_case() */
-
-static int
-kernel_procs(void)
-{
-	int n;
-
-	/* The kernel's own count, read with the kernel entered. */
-	rumpuser__hyp->hyp_schedule();
-	n = proc_count();
-	rumpuser__hyp->hyp_unschedule();
-	return n;
-}
 
 /*
  * The kernel and its server on url, with small limits (frames.py reads
@@ -86,38 +72,10 @@ static bool
 run_frames(const char *name)
 {
 	char *argv[] = { "python3", FRAMES, url, (char *)name, NULL };
-	char line[512];
-	int fds[2], status, passed = 0, failed = 0;
-	pid_t pid;
-	posix_spawn_file_actions_t fa;
-	FILE *f;
+	int passed, failed;
 
-	if (pipe(fds) != 0)
-		return false;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	if (posix_spawnp(&pid, "python3", &fa, NULL, argv, environ) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		close(fds[0]);
-		close(fds[1]);
-		return false;
-	}
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	f = fdopen(fds[0], "r");
-	while (fgets(line, sizeof(line), f) != NULL) {
-		printf("  %s", line);
-		if (strncmp(line, "PASS ", 5) == 0)
-			passed++;
-		else if (strncmp(line, "FAIL ", 5) == 0)
-			failed++;
-	}
-	fclose(f);
-	if (waitpid(pid, &status, 0) != pid)
-		return false;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && failed == 0 &&
-	    passed == (name != NULL ? 1 : nraw);
+	return run_frame_script(argv, &passed, &failed, NULL) &&
+	    failed == 0 && passed == (name != NULL ? 1 : nraw);
 }
 
 /*
@@ -129,13 +87,7 @@ run_frames(const char *name)
 static void
 check_baseline(bool mem)
 {
-	int i;
-
-	for (i = 0; i < 500 && (rumpuser_sp_nconn() != 0 ||
-	    kernel_procs() != proc_base); i++)
-		usleep(10 * 1000);
-	CHECK_EQ_INT(rumpuser_sp_nconn(), 0);
-	CHECK_EQ_INT(kernel_procs(), proc_base);
+	check_no_clients_left(proc_base);
 	if (!mem)
 		return;
 	/* Idle worker threads and freed-list slack: allow 256 KiB. */
@@ -151,24 +103,6 @@ raw_case(void)
 	CHECK(server_up());
 	CHECK(run_frames(raw_current));
 	check_baseline(false);
-}
-
-/* The names of frames.py's cases, from frames.py --list. */
-static bool
-list_frames(void)
-{
-	FILE *f = popen("python3 " FRAMES " --list", "r");
-	char line[sizeof(raw_names[0])];
-
-	if (f == NULL)
-		return false;
-	while (nraw < MAXRAW && fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (line[0] != '\0')
-			snprintf(raw_names[nraw++], sizeof(raw_names[0]), "%s",
-			    line);
-	}
-	return pclose(f) == 0 && nraw > 0;
 }
 
 /* ---- a raw client ---- */
@@ -591,7 +525,7 @@ main(int argc, char **argv)
 	check_args(argc, argv);
 	snprintf(url, sizeof(url), "unix:///tmp/rumpsp-test-%d.sock",
 	    (int)getpid());
-	if (!list_frames()) {
+	if ((nraw = list_script_cases(FRAMES, raw_names)) < 0) {
 		printf("cannot list the cases of %s\n0 passed, 1 failed\n",
 		    FRAMES);
 		return 1;

@@ -5,9 +5,9 @@
 
 #include "hyp/malloc.h"
 #include "hyp/sched.h"
-#include "plat/errno.h"
 #include "plat/mem.h"
 #include "plat/testcase.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 static int ran;
@@ -108,7 +108,7 @@ TESTCASE(malloc_alignment_exhaustion)
 			rumpuser_free(p, lens[i]);
 		}
 	}
-	TCHECK(rumpuser_malloc(8, 3, &p) == EINVAL, "alignment 3 accepted");
+	TCHECK(rumpuser_malloc(8, 3, &p) == RUMP_EINVAL, "alignment 3 accepted");
 
 	/* Exhaust with 1 MiB blocks: an error, never a crash. */
 	while (n < 64 && rumpuser_malloc(1 << 20, 0, &ptrs[n]) == 0) {
@@ -116,7 +116,7 @@ TESTCASE(malloc_alignment_exhaustion)
 		n++;
 	}
 	TCHECK(n < 64, "64 MiB allocated from a smaller machine?");
-	TCHECK(rumpuser_malloc(1 << 20, 0, &p) == ENOMEM, "no ENOMEM when exhausted");
+	TCHECK(rumpuser_malloc(1 << 20, 0, &p) == RUMP_ENOMEM, "no ENOMEM when exhausted");
 	while (n > 0)
 		rumpuser_free(ptrs[--n], 1 << 20);
 	TCHECK(plat_pages_free() >= free0 - 8, "%zu pages free after, %zu before",
@@ -146,13 +146,13 @@ TESTCASE(random_and_params)
 	    buf[0] == '1' && buf[1] == '\0', "NCPU '%s'", buf);
 	TCHECK(rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, sizeof(buf)) == 0,
 	    "no hostname");
-	TCHECK(rumpuser_getparam("_RUMPUSER_BOGUS", buf, sizeof(buf)) == EINVAL,
+	TCHECK(rumpuser_getparam("_RUMPUSER_BOGUS", buf, sizeof(buf)) == RUMP_EINVAL,
 	    "unknown _ parameter not EINVAL");
-	TCHECK(rumpuser_getparam("NOT_GIVEN", buf, sizeof(buf)) == ENOENT,
+	TCHECK(rumpuser_getparam("NOT_GIVEN", buf, sizeof(buf)) == RUMP_ENOENT,
 	    "missing parameter not ENOENT");
-	TCHECK(rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, 2) == ERANGE,
+	TCHECK(rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, 2) == RUMP_ERANGE,
 	    "short buffer not ERANGE");
-	TCHECK(rumpuser_init(16, NULL) == EINVAL, "revision 16 accepted");
+	TCHECK(rumpuser_init(16, NULL) == RUMP_EINVAL, "revision 16 accepted");
 	return 0;
 }
 
@@ -168,13 +168,13 @@ TESTCASE(hyp_misc)
 	TCHECK(*(long *)sched_tls(sched_current(), TLS_ERRNO) == 77,
 	    "seterrno did not reach the thread's errno slot");
 	/* No host files under the image: honest errors, no pretending. */
-	TCHECK(rumpuser_open("/etc/passwd", RUMPUSER_OPEN_RDONLY, &fd) == ENXIO,
+	TCHECK(rumpuser_open("/etc/passwd", RUMPUSER_OPEN_RDONLY, &fd) == RUMP_ENXIO,
 	    "open of a host file did not fail with ENXIO");
-	TCHECK(rumpuser_getfileinfo("/x", &size, &type) == ENOENT, "getfileinfo");
-	TCHECK(rumpuser_iovread(0, &iov, 1, 0, &got) == ENXIO, "iovread");
-	TCHECK(rumpuser_clock_gettime(7, (int64_t *)&size, (long *)&type) == EINVAL,
+	TCHECK(rumpuser_getfileinfo("/x", &size, &type) == RUMP_ENOENT, "getfileinfo");
+	TCHECK(rumpuser_iovread(0, &iov, 1, 0, &got) == RUMP_ENXIO, "iovread");
+	TCHECK(rumpuser_clock_gettime(7, (int64_t *)&size, (long *)&type) == RUMP_EINVAL,
 	    "bad clock accepted");
-	TCHECK(rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, -1) == EINVAL,
+	TCHECK(rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, -1) == RUMP_EINVAL,
 	    "negative sleep accepted");
 	(void)called;
 	return 0;

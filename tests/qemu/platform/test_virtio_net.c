@@ -10,11 +10,11 @@
 
 #include "hyp/sched.h"
 #include "plat/clock.h"
-#include "plat/errno.h"
 #include "plat/net.h"
 #include "plat/pci.h"
 #include "plat/string.h"
 #include "plat/testcase.h"
+#include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
 #define MS		1000000ULL
@@ -84,7 +84,7 @@ await_arp_reply(uint8_t gw[6], const uint8_t mac[6])
 			return 0;
 		}
 	}
-	return ETIMEDOUT;
+	return RUMP_ETIMEDOUT;
 }
 
 TESTCASE(virtio_net_arp)
@@ -107,16 +107,16 @@ TESTCASE(virtio_net_arp)
 	t0 = plat_clock_monotonic();
 	err = rumpuser_ext_net_recv(frame, sizeof(frame), &len, 50 * MS);
 	rtt = plat_clock_monotonic() - t0;
-	TCHECK(err == ETIMEDOUT, "recv with nothing to receive: %d", err);
+	TCHECK(err == RUMP_ETIMEDOUT, "recv with nothing to receive: %d", err);
 	/* Never early; late by whatever the host's load adds: only lost is wrong. */
 	TCHECK(rtt >= 50 * MS && rtt < 10000 * MS, "timed out after %lu ns",
 	    (unsigned long)rtt);
 
 	/* Bad sizes are refused. */
 	memset(frame, 0, sizeof(frame));
-	TCHECK(plat_net_send(frame, PLAT_NET_FRAME_MAX + 1) == EINVAL,
+	TCHECK(plat_net_send(frame, PLAT_NET_FRAME_MAX + 1) == RUMP_EINVAL,
 	    "oversized frame accepted");
-	TCHECK(rumpuser_ext_net_send(frame, 10) == EINVAL, "runt accepted");
+	TCHECK(rumpuser_ext_net_send(frame, 10) == RUMP_EINVAL, "runt accepted");
 
 	for (int i = 0; i < 10; i++) {
 		len = arp_request(frame, mac);
@@ -218,10 +218,10 @@ TESTCASE(virtio_net_absent)
 	int mtu;
 
 	TCHECK(!plat_net_present(), "a device is present");
-	TCHECK(rumpuser_ext_net_info(mac, &mtu) == ENXIO, "net_info");
-	TCHECK(rumpuser_ext_net_send(buf, 60) == ENXIO, "net_send");
-	TCHECK(rumpuser_ext_net_recv(buf, sizeof(buf), &len, 0) == ENXIO,
+	TCHECK(rumpuser_ext_net_info(mac, &mtu) == RUMP_ENXIO, "net_info");
+	TCHECK(rumpuser_ext_net_send(buf, 60) == RUMP_ENXIO, "net_send");
+	TCHECK(rumpuser_ext_net_recv(buf, sizeof(buf), &len, 0) == RUMP_ENXIO,
 	    "net_recv");
-	TCHECK(plat_net_recv(buf, sizeof(buf), &len) == ENXIO, "plat_net_recv");
+	TCHECK(plat_net_recv(buf, sizeof(buf), &len) == RUMP_ENXIO, "plat_net_recv");
 	return 0;
 }

@@ -28,7 +28,7 @@ extern uint64_t coop_idle_calls;
 		}							\
 	} while (0)
 
-#include "../../hypercall/sync_cases.c"
+#include "sync_cases.c"		/* tests/hypercall/ */
 
 void
 panic(const char *fmt, ...)
