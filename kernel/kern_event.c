@@ -26,6 +26,7 @@
 #define KQ_MAXKNOTES	(4 * NOFILE)	/* per kqueue, so memory stays bounded */
 #define KQ_NFILTERS	(RUMP_EVFILT_USER + 1)
 #define KQ_MAXSLEEP	(86400ULL * 1000000000ULL)	/* one timed sleep, ns */
+#define KQ_MAXNEST	4		/* kqueues read through kqueues, deep */
 
 _Static_assert(sizeof(struct rump_kevent) == 40,
     "NetBSD 9's struct kevent is 40 bytes");
@@ -37,7 +38,10 @@ struct kqueue {
 	struct filedesc *fdp;		/* where its idents are; NULL once gone */
 	struct knote *knotes;
 	int nknotes;
+	bool scanning;			/* in kq_scan: not readable from within */
 };
+
+static int kq_nest;			/* kq_poll calls under way */
 
 static struct kqueue *kqueues;
 static int nknotes_of[KQ_NFILTERS];	/* per filter, in all kqueues */
@@ -246,6 +250,7 @@ kq_scan(struct kqueue *kq, struct rump_kevent100 *evs, int max, bool consume,
 	int n = 0;
 
 	*nextp = 0;
+	kq->scanning = true;
 	for (kn = kq->knotes; kn != NULL && n < max; kn = next) {
 		const struct kfilterops *f = kfilter(kn->kev.filter);
 
@@ -262,6 +267,7 @@ kq_scan(struct kqueue *kq, struct rump_kevent100 *evs, int max, bool consume,
 				*nextp = due;
 		}
 	}
+	kq->scanning = false;
 	return n;
 }
 
@@ -352,15 +358,26 @@ kq_change(struct kqueue *kq, const struct rump_kevent100 *ch)
 	return 0;
 }
 
+/*
+ * Readable when an event is pending. A kqueue that watches itself, or
+ * one of a cycle of kqueues, is not readable from within its own scan,
+ * and nesting is cut at KQ_MAXNEST, so a client cannot recurse the
+ * kernel's stack away.
+ */
 static int
 kq_poll(struct file *fp, int events)
 {
+	struct kqueue *kq = fp->data;
 	struct rump_kevent100 ev;
 	uint64_t next;
+	int n;
 
-	if (kq_scan(fp->data, &ev, 1, false, &next) > 0)
-		return events & (RUMP_POLLIN | RUMP_POLLRDNORM);
-	return 0;
+	if (kq->scanning || kq_nest >= KQ_MAXNEST)
+		return 0;
+	kq_nest++;
+	n = kq_scan(kq, &ev, 1, false, &next);
+	kq_nest--;
+	return n > 0 ? events & (RUMP_POLLIN | RUMP_POLLRDNORM) : 0;
 }
 
 static void

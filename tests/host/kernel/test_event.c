@@ -287,6 +287,37 @@ TEST(a_wait_ends_when_a_pipe_gets_data)
 	rump_pub_lwproc_releaselwp();
 }
 
+/*
+ * A kqueue may watch another kqueue for EVFILT_READ; one that watches
+ * itself, or a cycle of them, once recursed until the stack overflowed.
+ */
+TEST(kqueues_watching_kqueues_do_not_recurse)
+{
+	struct rump_kevent ev[2];
+	int kq, kq2, fds[2];
+
+	enter();
+	kq = rump_sys_kqueue();
+	kq2 = rump_sys_kqueue();
+	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
+	/* Nested: kq2 is readable when its pipe knote is pending. */
+	CHECK_EQ_INT(change(kq2, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(change(kq, (uint64_t)kq2, RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(pending(kq, ev, 2), 0);
+	CHECK_EQ_INT(rump_sys_write(fds[1], "x", 1), 1);
+	CHECK_EQ_INT(pending(kq, ev, 2), 1);
+	CHECK_EQ_INT(ev[0].ident, kq2);
+	/* A cycle and a kqueue watching itself: answers, never recurses. */
+	CHECK_EQ_INT(change(kq2, (uint64_t)kq, RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(change(kq, (uint64_t)kq, RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK(pending(kq, ev, 2) >= 1);
+	CHECK(pending(kq2, ev, 2) >= 1);
+	CHECK_EQ_INT(rump_sys_close(kq), 0);
+	CHECK_EQ_INT(pending(kq2, ev, 2), 1);	/* the pipe; kq's knote went */
+	CHECK_EQ_INT(ev[0].ident, fds[0]);
+	rump_pub_lwproc_releaselwp();
+}
+
 #ifdef RUMPIMG_IMAGE
 int
 event_suite(void)
@@ -302,5 +333,6 @@ main(void)
 	RUN(timers_fire_periodically_or_once);
 	RUN(sockets_and_files);
 	RUN(a_wait_ends_when_a_pipe_gets_data);
+	RUN(kqueues_watching_kqueues_do_not_recurse);
 	return check_done();
 }
