@@ -23,13 +23,13 @@
 #include "client.h"
 #include "sp_auth.h"
 
-#define KEYFILE_MAX	4096	/* a key file is a line of hex */
+#define KEYFILE_MAX 4096 /* a key file is a line of hex */
 
 static struct {
 	bool have;
 	uint8_t key[SP_AUTH_MAXKEY];
 	size_t len;
-} spc_key;			/* set by rumpclient_init, read-only after */
+} spc_key; /* set by rumpclient_init, read-only after */
 
 /* The key file's hex into buf (NUL-terminated); 0 or an errno. */
 static int
@@ -72,8 +72,10 @@ spc_key_load(void)
 		why = sp_auth_parsekey(hex, strlen(hex), spc_key.key,
 		    &spc_key.len);
 		if (why != NULL) {
-			fprintf(stderr, "rump_sp: RUMP_SP_KEY is not a key: "
-			    "%s\n", why);
+			fprintf(stderr,
+			    "rump_sp: RUMP_SP_KEY is not a key: "
+			    "%s\n",
+			    why);
 			return EINVAL;
 		}
 	} else if ((path = getenv("RUMP_SP_KEYFILE")) != NULL) {
@@ -85,8 +87,10 @@ spc_key_load(void)
 		why = sp_auth_parsekey(buf, len, spc_key.key, &spc_key.len);
 		secure_zero(buf, sizeof(buf));
 		if (why != NULL) {
-			fprintf(stderr, "rump_sp: RUMP_SP_KEYFILE %s is not a "
-			    "key: %s\n", path, why);
+			fprintf(stderr,
+			    "rump_sp: RUMP_SP_KEYFILE %s is not a "
+			    "key: %s\n",
+			    path, why);
 			return EINVAL;
 		}
 	} else
@@ -116,20 +120,25 @@ spc_auth(struct spc_conn *c, const char *banner, size_t n)
 
 	asks = sp_auth_banner_nonce(banner, n, snonce);
 	if (asks < 0) {
-		fprintf(stderr, "rump_sp: malformed key challenge in the "
-		    "banner \"%.*s\"\n", linelen(banner, n), banner);
+		fprintf(stderr,
+		    "rump_sp: malformed key challenge in the "
+		    "banner \"%.*s\"\n",
+		    linelen(banner, n), banner);
 		return EPROTO;
 	}
 	if (asks == 0 && !spc_key.have)
-		return 0;	/* NetBSD's protocol, unchanged */
+		return 0; /* NetBSD's protocol, unchanged */
 	if (asks == 0) {
-		fprintf(stderr, "rump_sp: a key is set (RUMP_SP_KEY or "
+		fprintf(stderr,
+		    "rump_sp: a key is set (RUMP_SP_KEY or "
 		    "RUMP_SP_KEYFILE) but the server (\"%.*s\") does not ask "
-		    "for one: refusing to use it\n", linelen(banner, n), banner);
+		    "for one: refusing to use it\n",
+		    linelen(banner, n), banner);
 		return EPERM;
 	}
 	if (!spc_key.have) {
-		fprintf(stderr, "rump_sp: the server wants a key: set "
+		fprintf(stderr,
+		    "rump_sp: the server wants a key: set "
 		    "RUMP_SP_KEY or RUMP_SP_KEYFILE\n");
 		return EPERM;
 	}
@@ -142,7 +151,8 @@ spc_auth(struct spc_conn *c, const char *banner, size_t n)
 	    sizeof(ha), sizeof(rr), &r);
 	if (error != 0) {
 		if (error == EPERM)
-			fprintf(stderr, "rump_sp: the server refused our "
+			fprintf(stderr,
+			    "rump_sp: the server refused our "
 			    "key\n");
 		return error;
 	}
@@ -154,7 +164,8 @@ spc_auth(struct spc_conn *c, const char *banner, size_t n)
 	ok = rr.rr_result == 0 && ct_equal(mac, rr.rr_mac, sizeof(mac));
 	secure_zero(mac, sizeof(mac));
 	if (!ok) {
-		fprintf(stderr, "rump_sp: the server's answer does not prove "
+		fprintf(stderr,
+		    "rump_sp: the server's answer does not prove "
 		    "it holds the key: disconnecting\n");
 		return EPERM;
 	}

@@ -20,24 +20,24 @@
 
 #include "sp_proto.h"
 
-#define SPC_EXPORT	__attribute__((visibility("default")))
+#define SPC_EXPORT __attribute__((visibility("default")))
 
 /*
  * The largest frame we accept from a server: the protocol has no limit
  * (doc/rump_sp.md), but a length beyond this is taken as a corrupt stream and
  * the connection is dropped instead of allocating it.
  */
-#define SPC_MAXFRAME	((uint64_t)64 * 1024 * 1024 + SP_HDRSIZE)
+#define SPC_MAXFRAME ((uint64_t)64 * 1024 * 1024 + SP_HDRSIZE)
 
-#define SPC_URLMAX	256	/* "unix://<absolute path>" remembered for exec */
+#define SPC_URLMAX 256 /* "unix://<absolute path>" remembered for exec */
 
 /* A parsed server locator (doc/rump_sp.md, "Server locators"). */
 struct spc_url {
-	int u_domain;			/* PF_INET or PF_LOCAL */
+	int u_domain; /* PF_INET or PF_LOCAL */
 	struct sockaddr_storage u_sa;
 	socklen_t u_salen;
-	bool u_relative;		/* unix path was made absolute */
-	char u_parsed[SPC_URLMAX];	/* the absolute form, if u_relative */
+	bool u_relative;	   /* unix path was made absolute */
+	char u_parsed[SPC_URLMAX]; /* the absolute form, if u_relative */
 };
 
 /*
@@ -48,17 +48,17 @@ struct spc_reply {
 	struct rsp_hdr r_hdr;
 	void *r_body;
 	size_t r_bodylen;
-	bool r_fault;		/* a copyout of this call hit a bad address */
-	bool r_direct;		/* a COPYOUT already delivered (frame.c) */
+	bool r_fault;  /* a copyout of this call hit a bad address */
+	bool r_direct; /* a COPYOUT already delivered (frame.c) */
 };
 
 /* One thread waiting for the reply to its request (on its own stack). */
 struct spc_waiter {
 	TAILQ_ENTRY(spc_waiter) w_entries;
 	uint64_t w_reqno;
-	bool w_done;		/* w_reply or w_error is valid */
-	int w_error;		/* transport error, or 0 */
-	bool w_fault;		/* spc_lock; see copyout_fault (frame.c) */
+	bool w_done;  /* w_reply or w_error is valid */
+	int w_error;  /* transport error, or 0 */
+	bool w_fault; /* spc_lock; see copyout_fault (frame.c) */
 	struct spc_reply w_reply;
 };
 
@@ -83,13 +83,13 @@ struct spc_waiter {
  */
 struct spc_conn {
 	int c_fd;
-	dev_t c_dev;			/* the socket's identity, see above */
+	dev_t c_dev; /* the socket's identity, see above */
 	ino_t c_ino;
-	int c_refs;			/* spc_lock */
-	bool c_dead;			/* spc_lock; no more replies will come */
-	bool c_reading;			/* spc_lock; a thread owns the receive side */
-	TAILQ_HEAD(, spc_waiter) c_waiters;	/* spc_lock */
-	pthread_cond_t c_cv;		/* with spc_lock: replies, reader handoff */
+	int c_refs;	/* spc_lock */
+	bool c_dead;	/* spc_lock; no more replies will come */
+	bool c_reading; /* spc_lock; a thread owns the receive side */
+	TAILQ_HEAD(, spc_waiter) c_waiters; /* spc_lock */
+	pthread_cond_t c_cv; /* with spc_lock: replies, reader handoff */
 	pthread_mutex_t c_sendmtx;
 	/* Received, not yet taken: c_rbuf[c_rpos..c_rend); the reader's own. */
 	size_t c_rpos, c_rend;
@@ -120,9 +120,9 @@ extern __thread struct spc_callstate *spc_curcall;
 
 /* Client-wide state (rumpclient.c). */
 extern pthread_mutex_t spc_lock;
-extern struct spc_conn *spc_cur;	/* spc_lock; the current connection */
-extern uint64_t spc_nextreq;		/* spc_lock; next request number */
-extern struct spc_url spc_url;		/* the server, once parsed */
+extern struct spc_conn *spc_cur; /* spc_lock; the current connection */
+extern uint64_t spc_nextreq;	 /* spc_lock; next request number */
+extern struct spc_url spc_url;	 /* the server, once parsed */
 extern bool spc_haveurl;
 
 /* conn.c: locators and connecting. */
@@ -134,8 +134,7 @@ bool spc_fd_ours(const struct spc_conn *c);
 void spc_progname(char *, size_t);
 
 /* frame.c: the frame layer on one connection. */
-int spc_send(struct spc_conn *, const struct rsp_hdr *, const void *,
-    size_t);
+int spc_send(struct spc_conn *, const struct rsp_hdr *, const void *, size_t);
 int spc_request(struct spc_conn *, uint16_t, uint32_t, const void *, size_t,
     size_t, struct spc_reply *);
 void spc_conn_kill(struct spc_conn *);

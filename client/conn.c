@@ -22,8 +22,8 @@
 
 #include "client.h"
 
-#define SCHEME_MAX	15	/* characters before "://" */
-#define TCPADDR_MAX	63	/* characters of a tcp address */
+#define SCHEME_MAX  15 /* characters before "://" */
+#define TCPADDR_MAX 63 /* characters of a tcp address */
 
 static int
 urlerr(int error, const char *msg)
@@ -65,7 +65,7 @@ parse_tcp(const char *addr, bool wildcard, struct spc_url *u)
 	for (port = 0; *p >= '0' && *p <= '9'; p++) {
 		port = port * 10 + (unsigned long)(*p - '0');
 		if (port > 65536)
-			port = 65536;	/* saturate: anything this big is out of range */
+			port = 65536; /* saturate: anything this big is out of range */
 	}
 	if (*p != '\0' && *p != '/')
 		return urlerr(EINVAL, "junk at end of port");
@@ -93,7 +93,8 @@ parse_unix(const char *path, struct spc_url *u)
 		return urlerr(ENAMETOOLONG, "socket path too long");
 	sun->sun_family = AF_LOCAL;
 	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) == NULL) {
-		fprintf(stderr, "rump_sp: warning: cannot get current "
+		fprintf(stderr,
+		    "rump_sp: warning: cannot get current "
 		    "directory, using relative socket path\n");
 		memcpy(sun->sun_path, path, plen + 1);
 	} else if (path[0] != '/') {
@@ -186,8 +187,9 @@ connect_intr(int s, const struct spc_url *u)
 	struct pollfd pfd = { .fd = s, .events = POLLOUT };
 
 	for (;;) {
-		if (connect(s, (const struct sockaddr *)&u->u_sa,
-		    u->u_salen) == 0 || errno == EISCONN)
+		if (connect(s, (const struct sockaddr *)&u->u_sa, u->u_salen) ==
+			0 ||
+		    errno == EISCONN)
 			return 0;
 		if (errno == EALREADY || errno == EINPROGRESS)
 			(void)poll(&pfd, 1, -1);

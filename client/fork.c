@@ -18,8 +18,8 @@
 
 #include "client.h"
 
-#define ENV_EXECFD	"RUMPCLIENT__EXECFD="
-#define ENV_PARSED	"RUMP__PARSEDSERVER="
+#define ENV_EXECFD "RUMPCLIENT__EXECFD="
+#define ENV_PARSED "RUMP__PARSEDSERVER="
 
 /*
  * A prefork: the server's cookie for the process it forked, and the host
@@ -73,7 +73,7 @@ forget_conn(const struct rumpclient_fork *rf)
 	pthread_mutex_lock(&spc_lock);
 	old = spc_cur;
 	spc_cur = NULL;
-	spc_nextreq = 1;	/* the FORK handshake is request 1 */
+	spc_nextreq = 1; /* the FORK handshake is request 1 */
 	pthread_mutex_unlock(&spc_lock);
 	if (old == NULL)
 		return;
@@ -189,7 +189,7 @@ rumpclient_fork(void)
 	case 0:
 		return rumpclient_fork_init(rf) == 0 ? 0 : -1;
 	default:
-		free(rf);	/* the parent's copy; the child's is in use */
+		free(rf); /* the parent's copy; the child's is in use */
 		return pid;
 	}
 }

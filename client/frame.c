@@ -30,7 +30,7 @@
  * slices: a descriptor the application closed under us wakes nobody, so
  * the caller's next use finds that out (spc_fd_ours) within a slice.
  */
-#define WAIT_SLICE_MS	1000
+#define WAIT_SLICE_MS 1000
 
 static void
 waitfd(const struct spc_conn *c, short events)
@@ -90,8 +90,9 @@ spc_send(struct spc_conn *c, const struct rsp_hdr *hdr, const void *body,
 				msg.msg_iov++;
 				msg.msg_iovlen--;
 			} else {
-				msg.msg_iov[0].iov_base =
-				    (char *)msg.msg_iov[0].iov_base + n;
+				msg.msg_iov[0].iov_base = (char *)msg.msg_iov[0]
+							      .iov_base +
+				    n;
 				msg.msg_iov[0].iov_len -= (size_t)n;
 				n = 0;
 			}
@@ -117,7 +118,8 @@ readall(struct spc_conn *c, void *buf, size_t len)
 
 	while (len > 0) {
 		if (c->c_rpos < c->c_rend) {
-			take = c->c_rend - c->c_rpos < len ? c->c_rend - c->c_rpos :
+			take = c->c_rend - c->c_rpos < len ?
+			    c->c_rend - c->c_rpos :
 			    len;
 			memcpy(p, c->c_rbuf + c->c_rpos, take);
 			c->c_rpos += take;
@@ -128,7 +130,7 @@ readall(struct spc_conn *c, void *buf, size_t len)
 		if (!spc_fd_ours(c))
 			return EBADF;
 		if (len >= sizeof(c->c_rbuf))
-			n = read(c->c_fd, p, len);	/* big: straight in */
+			n = read(c->c_fd, p, len); /* big: straight in */
 		else
 			n = read(c->c_fd, c->c_rbuf, sizeof(c->c_rbuf));
 		if (n == 0)
@@ -170,9 +172,9 @@ readuser(struct spc_conn *c, uint64_t dst, uint64_t len, bool *fault)
 
 	if (c->c_rpos < c->c_rend && len > 0) {
 		take = c->c_rend - c->c_rpos < len ? c->c_rend - c->c_rpos :
-		    (size_t)len;
+						     (size_t)len;
 		if (spc_ucopyout((void *)(uintptr_t)dst, c->c_rbuf + c->c_rpos,
-		    take) != take)
+			take) != take)
 			*fault = true;
 		c->c_rpos += take;
 		dst += take;
@@ -183,8 +185,8 @@ readuser(struct spc_conn *c, uint64_t dst, uint64_t len, bool *fault)
 		if (!spc_fd_ours(c))
 			return EBADF;
 		if (*fault)
-			n = read(c->c_fd, scratch, take < sizeof(scratch) ?
-			    take : sizeof(scratch));
+			n = read(c->c_fd, scratch,
+			    take < sizeof(scratch) ? take : sizeof(scratch));
 		else
 			n = read(c->c_fd, (void *)(uintptr_t)dst, take);
 		if (n == 0)
@@ -239,14 +241,14 @@ readframe(struct spc_conn *c, struct spc_reply *r)
 		return 0;
 	if (r->r_hdr.rsp_class == RUMPSP_REQ &&
 	    (r->r_hdr.rsp_type == RUMPSP_COPYOUT ||
-	    r->r_hdr.rsp_type == RUMPSP_COPYOUTSTR) &&
+		r->r_hdr.rsp_type == RUMPSP_COPYOUTSTR) &&
 	    r->r_bodylen >= sizeof(cd)) {
 		if ((error = readall(c, &cd, sizeof(cd))) != 0)
 			return error;
 		if (cd.rcp_len > r->r_bodylen - sizeof(cd))
 			return EPROTO;
-		if ((error = readuser(c, cd.rcp_addr, cd.rcp_len,
-		    &r->r_fault)) != 0)
+		if ((error = readuser(c, cd.rcp_addr, cd.rcp_len, &r->r_fault)) !=
+		    0)
 			return error;
 		/* Bytes beyond the data: none from a sane server. */
 		rest = r->r_bodylen - sizeof(cd) - cd.rcp_len;
@@ -297,7 +299,7 @@ copyout_fault(struct spc_conn *c)
 	int n = 0;
 
 	pthread_mutex_lock(&spc_lock);
-	TAILQ_FOREACH(w, &c->c_waiters, w_entries) {
+	TAILQ_FOREACH (w, &c->c_waiters, w_entries) {
 		only = w;
 		n++;
 	}
@@ -339,8 +341,8 @@ serve(struct spc_conn *c, const struct spc_reply *r)
 			return ENOMEM;
 		if (h->rsp_type == RUMPSP_COPYINSTR) {
 			/* The string and its NUL, at most maxlen bytes. */
-			if (spc_ucopyinstr(p, (void *)(uintptr_t)cd.rcp_addr,
-			    n, &n) != 0)
+			if (spc_ucopyinstr(p, (void *)(uintptr_t)cd.rcp_addr, n,
+				&n) != 0)
 				n = 0;
 		} else if (spc_ucopyin(p, (void *)(uintptr_t)cd.rcp_addr, n) !=
 		    n) {
@@ -402,7 +404,7 @@ readone(struct spc_conn *c)
 	case RUMPSP_RESP:
 	case RUMPSP_ERROR:
 		pthread_mutex_lock(&spc_lock);
-		TAILQ_FOREACH(w, &c->c_waiters, w_entries)
+		TAILQ_FOREACH (w, &c->c_waiters, w_entries)
 			if (w->w_reqno == r.r_hdr.rsp_reqno)
 				break;
 		if (w != NULL) {
@@ -415,7 +417,7 @@ readone(struct spc_conn *c)
 		pthread_mutex_unlock(&spc_lock);
 		break;
 	case RUMPSP_REQ:
-		if (r.r_direct) {		/* a copyout, done (readframe) */
+		if (r.r_direct) { /* a copyout, done (readframe) */
 			if (r.r_fault)
 				copyout_fault(c);
 		} else if (serve(c, &r) != 0) {
@@ -423,7 +425,7 @@ readone(struct spc_conn *c)
 		}
 		break;
 	default:
-		break;		/* unknown class: ignored */
+		break; /* unknown class: ignored */
 	}
 	free(r.r_body);
 }
@@ -492,8 +494,8 @@ watch_get(void)
 		return -1;
 	sigemptyset(&set);
 	for (s = 1; s < NSIG; s++)
-		if ((s < 32 || s >= SIGRTMIN) && s != SIGKILL &&
-		    s != SIGSTOP && !sigismember(&cs->cs_mask, s))
+		if ((s < 32 || s >= SIGRTMIN) && s != SIGKILL && s != SIGSTOP &&
+		    !sigismember(&cs->cs_mask, s))
 			sigaddset(&set, s);
 	if (watch_fd != -1 && memcmp(&set, &watch_set, sizeof(set)) == 0)
 		return watch_fd;
@@ -502,8 +504,9 @@ watch_get(void)
 		return watch_fd;
 	(void)pthread_once(&watch_once, watch_init);
 	watch_fd = signalfd(-1, &watch_set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (watch_fd != -1 && pthread_setspecific(watch_key,
-	    (void *)(intptr_t)(watch_fd + 1)) != 0) {
+	if (watch_fd != -1 &&
+	    pthread_setspecific(watch_key, (void *)(intptr_t)(watch_fd + 1)) !=
+		0) {
 		close(watch_fd);
 		watch_fd = -1;
 	}
@@ -546,7 +549,7 @@ waitframe(const struct spc_conn *c, int *sigfd)
 	pfd[1].events = POLLIN;
 	for (;;) {
 		if (c->c_rpos < c->c_rend)
-			return 0;	/* a frame begun in the buffer */
+			return 0; /* a frame begun in the buffer */
 		pfd[0].revents = pfd[1].revents = 0;
 		if (poll(pfd, 2, WAIT_SLICE_MS) == -1 && errno != EINTR)
 			return 0;
@@ -625,7 +628,7 @@ errmap(uint32_t code)
 	case RUMPSP_ERR_MALFORMED_REQUEST:
 		return EINVAL;
 	default:
-		return EIO;	/* NONE or unknown: not a success either */
+		return EIO; /* NONE or unknown: not a success either */
 	}
 }
 
@@ -677,7 +680,7 @@ spc_request(struct spc_conn *c, uint16_t type, uint32_t u, const void *data,
 		return error;
 
 	*r = w.w_reply;
-	r->r_fault = w.w_fault;		/* set before the reply came */
+	r->r_fault = w.w_fault; /* set before the reply came */
 	if (r->r_hdr.rsp_class == RUMPSP_ERROR) {
 		/*
 		 * NetBSD's server sends no body; ours may say why it refused
@@ -735,7 +738,7 @@ spc_conn_rele(struct spc_conn *c)
 	last = --c->c_refs == 0;
 	pthread_mutex_unlock(&spc_lock);
 	if (last) {
-		if (spc_fd_ours(c))	/* else closed already, maybe reused */
+		if (spc_fd_ours(c)) /* else closed already, maybe reused */
 			close(c->c_fd);
 		pthread_cond_destroy(&c->c_cv);
 		pthread_mutex_destroy(&c->c_sendmtx);

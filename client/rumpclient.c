@@ -21,7 +21,7 @@
 
 #include "client.h"
 
-#define PROGNAME_MAX	129
+#define PROGNAME_MAX 129
 
 pthread_mutex_t spc_lock = PTHREAD_MUTEX_INITIALIZER;
 struct spc_conn *spc_cur;
@@ -30,7 +30,7 @@ struct spc_url spc_url;
 bool spc_haveurl;
 
 static pthread_mutex_t recon_lock = PTHREAD_MUTEX_INITIALIZER;
-static time_t retrytime;	/* rumpclient_setconnretry; atomic access */
+static time_t retrytime; /* rumpclient_setconnretry; atomic access */
 
 /*
  * Across a host fork() spc_lock is held, so the child finds it
@@ -57,8 +57,7 @@ atfork_child(void)
 	pthread_mutex_init(&recon_lock, NULL);
 }
 
-static void __attribute__((constructor))
-spc_ctor(void)
+static void __attribute__((constructor)) spc_ctor(void)
 {
 	(void)pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 }
@@ -117,8 +116,7 @@ spc_install(struct spc_conn *c)
  * result, or an errno (ESRCH for a bad fork cookie, ...).
  */
 int
-spc_handshake(struct spc_conn *c, uint32_t type, const void *body,
-    size_t len)
+spc_handshake(struct spc_conn *c, uint32_t type, const void *body, size_t len)
 {
 	struct spc_reply r;
 	int error, res;
@@ -212,18 +210,22 @@ reconnect(struct spc_conn *old)
 		if (r == 1) {
 			if (mode == RUMPCLIENT_RETRYCONN_ONCE)
 				goto out;
-			fprintf(stderr, "rump_sp: connection to kernel lost, "
+			fprintf(stderr,
+			    "rump_sp: connection to kernel lost, "
 			    "trying to reconnect ...\n");
 		}
 		t = elapsed(&start);
 		if (r > 0 && t >= nextmsg) {
-			fprintf(stderr, "rump_sp: still trying to reconnect "
+			fprintf(stderr,
+			    "rump_sp: still trying to reconnect "
 			    "...\n");
 			nextmsg += 120;
 		}
 		if (mode > 0 && t >= (double)mode) {
-			fprintf(stderr, "rump_sp: reconnect failed, %lld second "
-			    "timeout\n", (long long)mode);
+			fprintf(stderr,
+			    "rump_sp: reconnect failed, %lld second "
+			    "timeout\n",
+			    (long long)mode);
 			goto out;
 		}
 		backoff(r);
@@ -289,11 +291,11 @@ init_exec(const char *fds)
 	if ((c = spc_conn_adopt(sockfd)) == NULL)
 		return ENOMEM;
 	pthread_mutex_lock(&spc_lock);
-	spc_nextreq = 0;	/* the EXEC handshake is request 0 */
+	spc_nextreq = 0; /* the EXEC handshake is request 0 */
 	pthread_mutex_unlock(&spc_lock);
 	spc_progname(name, sizeof(name));
-	if ((error = spc_handshake(c, HANDSHAKE_EXEC, name,
-	    strlen(name) + 1)) != 0) {
+	if ((error = spc_handshake(c, HANDSHAKE_EXEC, name, strlen(name) + 1)) !=
+	    0) {
 		spc_conn_kill(c);
 		spc_conn_rele(c);
 		return error;
@@ -345,7 +347,7 @@ init_locked(void)
 		return error;
 	pthread_mutex_lock(&spc_lock);
 	if (spc_nextreq == 0)
-		spc_nextreq = 1;	/* a fresh client's GUEST is request 1 */
+		spc_nextreq = 1; /* a fresh client's GUEST is request 1 */
 	pthread_mutex_unlock(&spc_lock);
 	if ((error = guest(c)) != 0) {
 		spc_conn_kill(c);
@@ -422,7 +424,7 @@ rumpclient_syscall(int num, const void *data, size_t dlen, long *retval)
 		error = resp.rsys_error;
 		/* The server could not know the copyout failed here. */
 		if (error == 0 && r.r_fault)
-			error = 14;	/* NetBSD's EFAULT */
+			error = 14; /* NetBSD's EFAULT */
 	}
 	spc_leave(&cs);
 	return error;

@@ -17,7 +17,7 @@
 
 #include "client.h"
 
-static volatile bool spc_novm;	/* process_vm_* refused: memcpy */
+static volatile bool spc_novm; /* process_vm_* refused: memcpy */
 
 /* Moves up to n bytes; the count moved (short at the first bad page). */
 static size_t
@@ -32,12 +32,13 @@ vmcopy(void *dst, const void *src, size_t n, bool write)
 		local.iov_base = write ? (void *)src : dst;
 		remote.iov_base = write ? dst : (void *)src;
 		local.iov_len = remote.iov_len = n;
-		got = write ? process_vm_writev(getpid(), &local, 1, &remote, 1, 0) :
+		got = write ?
+		    process_vm_writev(getpid(), &local, 1, &remote, 1, 0) :
 		    process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 		if (got >= 0)
 			return (size_t)got;
 		if (errno != ENOSYS && errno != EPERM)
-			return 0;	/* EFAULT: not even the first byte */
+			return 0; /* EFAULT: not even the first byte */
 		spc_novm = true;
 	}
 	memcpy(dst, src, n);
@@ -77,6 +78,6 @@ spc_ucopyinstr(void *dst, const void *usrc, size_t max, size_t *lenp)
 		if (got < piece)
 			return EFAULT;
 	}
-	*lenp = max;		/* no NUL within max: the server says so */
+	*lenp = max; /* no NUL within max: the server says so */
 	return 0;
 }

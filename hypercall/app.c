@@ -28,8 +28,8 @@ rumpuser_ext_app_args(int *argc, char ***argv, char ***envp)
 	 * The strings live in the parsed copy of the command line, which is
 	 * writable and never freed; programs may change them as on a host.
 	 */
-	app_argv[n++] = (char *)(uintptr_t)(cl->argv0[0] != '\0' ?
-	    cl->argv0 : "app");
+	app_argv[n++] = (char *)(uintptr_t)(cl->argv0[0] != '\0' ? cl->argv0 :
+								   "app");
 	for (int i = 0; i < cl->nargs; i++)
 		app_argv[n++] = (char *)(uintptr_t)cl->args[i];
 	app_argv[n] = NULL;
@@ -50,13 +50,12 @@ rumpuser_ext_app_exit(int status)
 	kprintf("exit: program exited with status %d\n", s);
 	if (s == 0)
 		plat_exit(PLAT_EXIT_OK);
-	plat_exit(PLAT_EXIT_PROGRAM(s < PLAT_EXIT_PROGRAM_MAX ? s :
-	    PLAT_EXIT_PROGRAM_MAX));
+	plat_exit(PLAT_EXIT_PROGRAM(
+	    s < PLAT_EXIT_PROGRAM_MAX ? s : PLAT_EXIT_PROGRAM_MAX));
 }
 
 int
-rumpuser_ext_module(int i, const void **data, size_t *len,
-    const char **cmdline)
+rumpuser_ext_module(int i, const void **data, size_t *len, const char **cmdline)
 {
 	const struct plat_module *m;
 	int n = plat_mem_modules(&m);

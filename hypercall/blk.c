@@ -26,44 +26,71 @@
 #include "plat/blk.h"
 #else
 /* No driver: no disks. */
-#define PLAT_BLK_READ		0
-#define PLAT_BLK_WRITE		1
-#define PLAT_BLK_FLUSH		2
-static int plat_blk_count(void) { return 0; }
-static void plat_blk_info(int i, uint64_t *b, bool *ro, bool *fl)
-{ (void)i; *b = 0; *ro = *fl = false; }
-static int plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off,
-    void *c) { (void)i; (void)op; (void)buf; (void)len; (void)off; (void)c;
-    return RUMP_ENXIO; }
-static int plat_blk_reap(int i, void **c, int *e)
-{ (void)i; (void)c; (void)e; return RUMP_EAGAIN; }
-static void plat_blk_set_notify(void (*fn)(void *), void *arg)
-{ (void)fn; (void)arg; }
+#define PLAT_BLK_READ  0
+#define PLAT_BLK_WRITE 1
+#define PLAT_BLK_FLUSH 2
+static int
+plat_blk_count(void)
+{
+	return 0;
+}
+static void
+plat_blk_info(int i, uint64_t *b, bool *ro, bool *fl)
+{
+	(void)i;
+	*b = 0;
+	*ro = *fl = false;
+}
+static int
+plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off, void *c)
+{
+	(void)i;
+	(void)op;
+	(void)buf;
+	(void)len;
+	(void)off;
+	(void)c;
+	return RUMP_ENXIO;
+}
+static int
+plat_blk_reap(int i, void **c, int *e)
+{
+	(void)i;
+	(void)c;
+	(void)e;
+	return RUMP_EAGAIN;
+}
+static void
+plat_blk_set_notify(void (*fn)(void *), void *arg)
+{
+	(void)fn;
+	(void)arg;
+}
 #endif
 
-#define NAME_PREFIX	"virtio-blk"
-#define FD_BASE		0x100		/* disk i is descriptor FD_BASE + i */
+#define NAME_PREFIX "virtio-blk"
+#define FD_BASE	    0x100 /* disk i is descriptor FD_BASE + i */
 
 /* A request handed to a disk; the cookie the driver gives back. */
 struct bioreq {
-	struct bioreq *next;		/* on the flush-pending list */
+	struct bioreq *next; /* on the flush-pending list */
 	int disk;
 	size_t len;
-	bool flush_after;		/* RUMPUSER_BIO_SYNC write */
-	rump_biodone_fn done;		/* NULL: a syncfd's own, waited on */
+	bool flush_after;     /* RUMPUSER_BIO_SYNC write */
+	rump_biodone_fn done; /* NULL: a syncfd's own, waited on */
 	void *donearg;
-	struct thread *waiter;		/* syncfd: who waits */
+	struct thread *waiter; /* syncfd: who waits */
 	bool finished;
 	int error;
 };
 
-static struct thread *reaper;		/* "blkdone" */
+static struct thread *reaper; /* "blkdone" */
 /* Changed with interrupts disabled: blk_notify reads them. */
 static bool reaper_asleep, irq_seen;
 /* Threads waiting for room in a queue; woken after every reap. */
 static struct thread *room_waiters[16];
 static int nroom;
-static struct bioreq *flush_pending;	/* SYNC writes done, flush not queued */
+static struct bioreq *flush_pending; /* SYNC writes done, flush not queued */
 
 /* Interrupt context: only wakes the reaper. */
 __attribute__((target("general-regs-only"))) static void
@@ -220,7 +247,7 @@ rumpuser_open(const char *name, int mode, int *fdp)
 	bool ro, flush;
 
 	if (i < 0)
-		return RUMP_ENXIO;		/* no host file system here */
+		return RUMP_ENXIO; /* no host file system here */
 	if ((mode & RUMPUSER_OPEN_CREATE) && (mode & RUMPUSER_OPEN_EXCL))
 		return RUMP_EEXIST;
 	plat_blk_info(i, &size, &ro, &flush);
@@ -228,7 +255,8 @@ rumpuser_open(const char *name, int mode, int *fdp)
 		return RUMP_EROFS;
 	if (reaper == NULL) {
 		plat_blk_set_notify(blk_notify, NULL);
-		if ((reaper = sched_create("blkdone", reaper_main, NULL, 0)) == NULL)
+		if ((reaper = sched_create("blkdone", reaper_main, NULL, 0)) ==
+		    NULL)
 			return RUMP_ENOMEM;
 	}
 	*fdp = FD_BASE + i;
@@ -250,18 +278,19 @@ submit(struct bioreq *r, int op, void *data, size_t dlen, int64_t off)
 {
 	int err, nlocks;
 
-	if ((err = plat_blk_submit(r->disk, op, data, dlen, (uint64_t)off,
-	    r)) != RUMP_EAGAIN)
+	if ((err = plat_blk_submit(r->disk, op, data, dlen, (uint64_t)off, r)) !=
+	    RUMP_EAGAIN)
 		return err;
 	hyp_unsched(&nlocks, NULL);
 	while ((err = plat_blk_submit(r->disk, op, data, dlen, (uint64_t)off,
-	    r)) == RUMP_EAGAIN) {
+		    r)) == RUMP_EAGAIN) {
 		/* Requests are in flight: the reaper wakes us after reaping. */
-		if (nroom < (int)(sizeof(room_waiters) / sizeof(room_waiters[0]))) {
+		if (nroom <
+		    (int)(sizeof(room_waiters) / sizeof(room_waiters[0]))) {
 			room_waiters[nroom++] = sched_current();
 			sched_block(0);
 		} else {
-			sched_relinquish();	/* more waiters than slots: poll */
+			sched_relinquish(); /* more waiters than slots: poll */
 		}
 	}
 	hyp_sched(nlocks, NULL);
@@ -297,8 +326,8 @@ rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
 	r->donearg = donearg;
 	r->flush_after = flush && (op & RUMPUSER_BIO_SYNC) &&
 	    (op & RUMPUSER_BIO_WRITE);
-	err = submit(r, (op & RUMPUSER_BIO_READ) ? PLAT_BLK_READ :
-	    PLAT_BLK_WRITE, data, dlen, off);
+	err = submit(r, (op & RUMPUSER_BIO_READ) ? PLAT_BLK_READ : PLAT_BLK_WRITE,
+	    data, dlen, off);
 	if (err != 0) {
 		hyp_free(r, sizeof(*r));
 		biodone(donearg, 0, err);
@@ -313,14 +342,16 @@ rumpuser_syncfd(int fd, int flags, uint64_t start, uint64_t len)
 	uint64_t size;
 	bool ro, flush;
 
-	(void)start;		/* the device flushes everything */
+	(void)start; /* the device flushes everything */
 	(void)len;
 	if (i < 0)
 		return RUMP_EBADF;
 	plat_blk_info(i, &size, &ro, &flush);
-	if (!flush || !(flags & (RUMPUSER_SYNCFD_WRITE | RUMPUSER_SYNCFD_SYNC |
-	    RUMPUSER_SYNCFD_BARRIER)))
-		return 0;	/* no write cache, or only reads to order */
+	if (!flush ||
+	    !(flags &
+		(RUMPUSER_SYNCFD_WRITE | RUMPUSER_SYNCFD_SYNC |
+		    RUMPUSER_SYNCFD_BARRIER)))
+		return 0; /* no write cache, or only reads to order */
 	memset(&r, 0, sizeof(r));
 	r.disk = i;
 	r.waiter = sched_current();

@@ -15,11 +15,11 @@
 #include "plat/mem.h"
 #include "plat/panic.h"
 
-#define MIN_SHIFT	4		/* 16 bytes */
-#define MAX_SHIFT	11		/* 2 KiB */
-#define NCLASSES	(MAX_SHIFT - MIN_SHIFT + 1)
-#define TAG_SMALL	0x40		/* | class index */
-#define TAG_LARGE	0x80		/* | page order */
+#define MIN_SHIFT 4  /* 16 bytes */
+#define MAX_SHIFT 11 /* 2 KiB */
+#define NCLASSES  (MAX_SHIFT - MIN_SHIFT + 1)
+#define TAG_SMALL 0x40 /* | class index */
+#define TAG_LARGE 0x80 /* | page order */
 
 struct chunk {
 	struct chunk *next;
@@ -115,7 +115,8 @@ hyp_free(void *p, size_t len)
 		size_t size = (size_t)1 << (cls + MIN_SHIFT);
 		struct chunk *c = p;
 		if (len > size || ((uintptr_t)p & (size - 1)) != 0)
-			panic("hyp_free(%p, %zu): chunk is %zu bytes", p, len, size);
+			panic("hyp_free(%p, %zu): chunk is %zu bytes", p, len,
+			    size);
 		c->next = freelist[cls];
 		freelist[cls] = c;
 	}

@@ -19,8 +19,8 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define ETHER_HDR	14
-#define TX_RECHECK_NS	100000000ULL	/* a sender looks again after 100 ms */
+#define ETHER_HDR     14
+#define TX_RECHECK_NS 100000000ULL /* a sender looks again after 100 ms */
 
 #ifdef CONFIG_PLAT_VIRTIO_NET
 
@@ -111,8 +111,7 @@ rumpuser_ext_net_send(const void *frame, size_t len)
 }
 
 int
-rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
-    uint64_t timeout_ns)
+rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp, uint64_t timeout_ns)
 {
 	uint64_t deadline = 0, now, s;
 	int err, nlocks;
@@ -163,8 +162,7 @@ rumpuser_ext_net_send(const void *frame, size_t len)
 }
 
 int
-rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
-    uint64_t timeout_ns)
+rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp, uint64_t timeout_ns)
 {
 	(void)buf;
 	(void)size;

@@ -15,7 +15,7 @@
 #include "plat/string.h"
 #include "rump/rumpuser.h"
 
-static int have_rdrand = -1;		/* -1: not probed yet */
+static int have_rdrand = -1; /* -1: not probed yet */
 static uint32_t chacha_key[8];
 static uint64_t chacha_counter;
 static bool chacha_keyed;
@@ -38,12 +38,20 @@ rotl(uint32_t v, int n)
 	return (v << n) | (v >> (32 - n));
 }
 
-#define QR(a, b, c, d)							\
-	do {								\
-		a += b; d ^= a; d = rotl(d, 16);			\
-		c += d; b ^= c; b = rotl(b, 12);			\
-		a += b; d ^= a; d = rotl(d, 8);				\
-		c += d; b ^= c; b = rotl(b, 7);				\
+#define QR(a, b, c, d)           \
+	do {                     \
+		a += b;          \
+		d ^= a;          \
+		d = rotl(d, 16); \
+		c += d;          \
+		b ^= c;          \
+		b = rotl(b, 12); \
+		a += b;          \
+		d ^= a;          \
+		d = rotl(d, 8);  \
+		c += d;          \
+		b ^= c;          \
+		b = rotl(b, 7);  \
 	} while (0)
 
 /* One 64-byte ChaCha20 block (RFC 8439 layout, 64-bit counter, zero nonce). */
@@ -51,10 +59,22 @@ static void
 chacha_block(uint32_t out[16])
 {
 	uint32_t in[16] = {
-		0x61707865, 0x3320646e, 0x79622d32, 0x6b206574,
-		chacha_key[0], chacha_key[1], chacha_key[2], chacha_key[3],
-		chacha_key[4], chacha_key[5], chacha_key[6], chacha_key[7],
-		(uint32_t)chacha_counter, (uint32_t)(chacha_counter >> 32), 0, 0,
+		0x61707865,
+		0x3320646e,
+		0x79622d32,
+		0x6b206574,
+		chacha_key[0],
+		chacha_key[1],
+		chacha_key[2],
+		chacha_key[3],
+		chacha_key[4],
+		chacha_key[5],
+		chacha_key[6],
+		chacha_key[7],
+		(uint32_t)chacha_counter,
+		(uint32_t)(chacha_counter >> 32),
+		0,
+		0,
 	};
 
 	chacha_counter++;
@@ -100,8 +120,9 @@ chacha_seed(void)
 	if (!ok) {
 		if (seed != NULL)
 			kprintf("warning: RUMPIMG_RANDOM_SEED must be 64 hex "
-			    "digits; ignored\n");
-		kprintf("warning: no RDRAND and no RUMPIMG_RANDOM_SEED: random "
+				"digits; ignored\n");
+		kprintf(
+		    "warning: no RDRAND and no RUMPIMG_RANDOM_SEED: random "
 		    "numbers come from TSC jitter and are NOT fit for secrets\n");
 		for (int i = 0; i < 32; i++) {
 			uint64_t t0 = rdtsc(), acc = 0;
@@ -125,7 +146,8 @@ chacha_fill(uint8_t *buf, size_t len)
 	while (len > 0) {
 		size_t n = len < 32 ? len : 32;
 		chacha_block(block);
-		memcpy(chacha_key, block, 32);	/* rekey: earlier output unrecoverable */
+		memcpy(chacha_key, block,
+		    32); /* rekey: earlier output unrecoverable */
 		memcpy(buf, (uint8_t *)block + 32, n);
 		buf += n;
 		len -= n;
@@ -139,7 +161,7 @@ rumpuser_getrandom(void *buf, size_t len, int flags, size_t *retp)
 	uint8_t *p = buf;
 	size_t left = len;
 
-	(void)flags;		/* never blocks: NOWAIT changes nothing */
+	(void)flags; /* never blocks: NOWAIT changes nothing */
 	if (have_rdrand < 0) {
 		uint32_t r[4];
 		cpuid(1, 0, r);
@@ -149,7 +171,7 @@ rumpuser_getrandom(void *buf, size_t len, int flags, size_t *retp)
 		uint64_t v;
 		size_t n = left < 8 ? left : 8;
 		if (!rdrand64(&v))
-			break;		/* the hardware gave up: use the generator */
+			break; /* the hardware gave up: use the generator */
 		memcpy(p, &v, n);
 		p += n;
 		left -= n;

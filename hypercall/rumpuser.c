@@ -22,10 +22,10 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define NSEC	1000000000LL
+#define NSEC 1000000000LL
 
-const struct rumpuser_hyperup *rumpuser__hyp;	/* rump/rumpuser_sp.h */
-void (*rumpuser__sp_willblock)(void);		/* rump/rumpuser_sp.h */
+const struct rumpuser_hyperup *rumpuser__hyp; /* rump/rumpuser_sp.h */
+void (*rumpuser__sp_willblock)(void);	      /* rump/rumpuser_sp.h */
 
 void sched_md_init(void);
 PLAT_INITCALL(PLAT_INIT_HYPERCALL, sched_md_init);
@@ -35,7 +35,8 @@ rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 {
 	if (version != RUMPUSER_VERSION) {
 		kprintf("rumpuser: the kernel wants hypercall revision %d, this "
-		    "layer implements %d\n", version, RUMPUSER_VERSION);
+			"layer implements %d\n",
+		    version, RUMPUSER_VERSION);
 		return RUMP_EINVAL;
 	}
 	rumpuser__hyp = hyp;
@@ -65,11 +66,10 @@ rumpuser_free(void *mem, size_t len)
 }
 
 int
-rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec,
-    void **memp)
+rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec, void **memp)
 {
 	(void)prefaddr;
-	(void)exec;		/* all memory is executable here */
+	(void)exec; /* all memory is executable here */
 	if (alignbit < 0 || alignbit > 30)
 		return RUMP_EINVAL;
 	return rumpuser_malloc(size, 1 << alignbit, memp);
@@ -105,10 +105,9 @@ rumpuser_ext_mapped(const void *addr, size_t len)
 	if (len == 0)
 		return 1;
 	if (end < a || a < PLAT_LOW_GUARD)
-		return 0;		/* wraps around, or a small integer */
+		return 0; /* wraps around, or a small integer */
 	for (a &= ~(uintptr_t)(PAGE_SIZE - 1); a < end; a += PAGE_SIZE)
-		if (!plat_mem_is_ram(a, a + PAGE_SIZE) ||
-		    !plat_mmu_is_mapped(a))
+		if (!plat_mem_is_ram(a, a + PAGE_SIZE) || !plat_mmu_is_mapped(a))
 			return 0;
 	return 1;
 }
@@ -119,8 +118,8 @@ rumpuser_ext_mapped(const void *addr, size_t len)
  */
 
 int
-rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovlen,
-    int64_t off, size_t *retv)
+rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovlen, int64_t off,
+    size_t *retv)
 {
 	(void)fd;
 	(void)iov;
@@ -199,7 +198,7 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 	if (strcmp(name, "RUMPIMG_MOUNTS") == 0 && plat_boot_mounts()[0] != '\0')
 		return copy_param(plat_boot_mounts(), buf, buflen);
 	if (name[0] == '_')
-		return RUMP_EINVAL;	/* an unknown hypervisor parameter */
+		return RUMP_EINVAL; /* an unknown hypervisor parameter */
 	if (v == NULL)
 		return RUMP_ENOENT;
 	return copy_param(v, buf, buflen);
@@ -244,11 +243,18 @@ rumpuser_kill(int64_t pid, int sig)
 	if (pid != RUMPUSER_PID_SELF)
 		return RUMP_ESRCH;
 	switch (sig) {
-	case 1: case 2: case 3: case 4: case 6: case 9: case 11: case 15:
+	case 1:
+	case 2:
+	case 3:
+	case 4:
+	case 6:
+	case 9:
+	case 11:
+	case 15:
 		kprintf("rumpuser_kill: signal %d to the image: stopping\n", sig);
 		plat_exit(PLAT_EXIT_FAIL);
 	default:
-		return 0;	/* ignored by default, as on a host */
+		return 0; /* ignored by default, as on a host */
 	}
 }
 
@@ -267,12 +273,12 @@ rumpuser_dl_bootstrap(rump_modinit_fn modinit, rump_symload_fn symload,
 int
 rumpuser_daemonize_begin(void)
 {
-	return RUMP_ENOSYS;	/* there is no parent process to detach from */
+	return RUMP_ENOSYS; /* there is no parent process to detach from */
 }
 
 int
 rumpuser_daemonize_done(int error)
 {
 	(void)error;
-	return RUMP_ENOENT;	/* not daemonizing (the contract's answer) */
+	return RUMP_ENOENT; /* not daemonizing (the contract's answer) */
 }

@@ -13,7 +13,7 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define NSEC	1000000000LL
+#define NSEC 1000000000LL
 
 int
 rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
@@ -79,8 +79,8 @@ rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
 	struct start *s = hyp_malloc(sizeof(*s), 0);
 	struct thread *t;
 
-	(void)prio;		/* one priority: cooperative round robin */
-	(void)cpuidx;		/* one CPU */
+	(void)prio;   /* one priority: cooperative round robin */
+	(void)cpuidx; /* one CPU */
 	if (s == NULL)
 		return RUMP_ENOMEM;
 	s->fn = fn;
@@ -120,18 +120,20 @@ rumpuser_curlwpop(int op, struct lwp *l)
 	switch (op) {
 	case RUMPUSER_LWP_CREATE:
 	case RUMPUSER_LWP_DESTROY:
-		break;		/* no per-lwp state here */
+		break; /* no per-lwp state here */
 	case RUMPUSER_LWP_SET:
 		if (*slot != NULL)
 			panic("rumpuser_curlwpop: SET %p on thread %s, which "
-			    "has lwp %p", (void *)l, sched_name(sched_current()),
+			      "has lwp %p",
+			    (void *)l, sched_name(sched_current()),
 			    (void *)*slot);
 		*slot = l;
 		break;
 	case RUMPUSER_LWP_CLEAR:
 		if (*slot != l)
 			panic("rumpuser_curlwpop: CLEAR %p on thread %s, which "
-			    "has lwp %p", (void *)l, sched_name(sched_current()),
+			      "has lwp %p",
+			    (void *)l, sched_name(sched_current()),
 			    (void *)*slot);
 		*slot = NULL;
 		break;
@@ -145,4 +147,3 @@ rumpuser_curlwp(void)
 {
 	return *(struct lwp **)sched_tls(sched_current(), TLS_CURLWP);
 }
-

@@ -26,40 +26,40 @@
 #include <sanitizer/common_interface_defs.h>
 static void *cur_fake_stack;
 static struct thread *asan_from;
-#define ASAN_START(prev, t)						\
-	do {								\
-		asan_from = (prev);					\
-		__sanitizer_start_switch_fiber(&cur_fake_stack,		\
-		    (t)->asan_lo, (t)->asan_size);			\
+#define ASAN_START(prev, t)                                                   \
+	do {                                                                  \
+		asan_from = (prev);                                           \
+		__sanitizer_start_switch_fiber(&cur_fake_stack, (t)->asan_lo, \
+		    (t)->asan_size);                                          \
 	} while (0)
-#define ASAN_FINISH()							\
-	__sanitizer_finish_switch_fiber(cur_fake_stack,			\
+#define ASAN_FINISH()                                   \
+	__sanitizer_finish_switch_fiber(cur_fake_stack, \
 	    (const void **)&asan_from->asan_lo, &asan_from->asan_size)
 #else
-#define ASAN_START(prev, t)	((void)0)
-#define ASAN_FINISH()		((void)0)
+#define ASAN_START(prev, t) ((void)0)
+#define ASAN_FINISH()	    ((void)0)
 #endif
 
 enum state { RUNNING, RUNNABLE, BLOCKED, EXITED };
 
 struct thread {
-	uint64_t sp;			/* saved by sched_md_switch */
-	struct thread *next;		/* run or sleep queue, zombie list */
+	uint64_t sp;	     /* saved by sched_md_switch */
+	struct thread *next; /* run or sleep queue, zombie list */
 	struct thread **pprev;
-	struct thread *all_next;	/* every thread, for lookups */
+	struct thread *all_next; /* every thread, for lookups */
 	enum state state;
 	int flags;
 	int wake_reason;
-	uint64_t deadline;		/* on the sleep queue when not 0 */
+	uint64_t deadline; /* on the sleep queue when not 0 */
 	void (*fn)(void *);
 	void *arg;
 	struct thread *joiner;
-	void *stack;			/* block from sched_md_stack_alloc */
+	void *stack; /* block from sched_md_stack_alloc */
 	size_t stack_size;
 	void *tls[TLS_NSLOTS];
 	char name[32];
 #ifdef __SANITIZE_ADDRESS__
-	void *asan_lo;			/* the stack's bounds, for ASan */
+	void *asan_lo; /* the stack's bounds, for ASan */
 	size_t asan_size;
 #endif
 };
@@ -74,7 +74,7 @@ static struct thread *cur = &main_thread;
 static struct thread *all = &main_thread;
 static struct queue runq = { NULL, &runq.first };
 static struct queue sleepq = { NULL, &sleepq.first };
-static struct thread *zombies;		/* exited, not joinable: free when off-CPU */
+static struct thread *zombies; /* exited, not joinable: free when off-CPU */
 static int nthreads = 1;
 static void (*hook_switch)(struct thread *);
 static void (*hook_exit)(struct thread *);
@@ -190,9 +190,9 @@ schedule(void)
 		if (next != NULL)
 			break;
 		if (prev->state == RUNNING)
-			return;		/* a yield with nobody else to run */
-		sched_md_idle(sleepq.first != NULL ? sleepq.first->deadline :
-		    UINT64_MAX);
+			return; /* a yield with nobody else to run */
+		sched_md_idle(
+		    sleepq.first != NULL ? sleepq.first->deadline : UINT64_MAX);
 	}
 	next->state = RUNNING;
 	if (next != prev) {
@@ -247,7 +247,8 @@ sched_create(const char *name, void (*fn)(void *), void *arg, int flags)
 
 	if (block == NULL)
 		return NULL;
-	t = (struct thread *)(((uintptr_t)block + size - sizeof(*t)) & ~(uintptr_t)63);
+	t = (struct thread *)(((uintptr_t)block + size - sizeof(*t)) &
+	    ~(uintptr_t)63);
 	memset(t, 0, sizeof(*t));
 	t->stack = block;
 	t->stack_size = size;
@@ -266,13 +267,13 @@ sched_create(const char *name, void (*fn)(void *), void *arg, int flags)
 	/* The frame sched_md_switch pops, "returning" into the trampoline. */
 	sp = (uint64_t *)((uintptr_t)t & ~(uintptr_t)15);
 	*--sp = (uint64_t)(uintptr_t)sched_md_trampoline;
-	*--sp = 0;				/* rbp */
-	*--sp = 0;				/* rbx */
-	*--sp = (uint64_t)(uintptr_t)thread_start;	/* r12: entry */
-	*--sp = 0;				/* r13: its argument */
-	*--sp = 0;				/* r14 */
-	*--sp = 0;				/* r15 */
-	*--sp = 0x1f80 | ((uint64_t)0x037f << 32);	/* MXCSR, x87 CW */
+	*--sp = 0;				   /* rbp */
+	*--sp = 0;				   /* rbx */
+	*--sp = (uint64_t)(uintptr_t)thread_start; /* r12: entry */
+	*--sp = 0;				   /* r13: its argument */
+	*--sp = 0;				   /* r14 */
+	*--sp = 0;				   /* r15 */
+	*--sp = 0x1f80 | ((uint64_t)0x037f << 32); /* MXCSR, x87 CW */
 	t->sp = (uint64_t)(uintptr_t)sp;
 
 	s = sched_md_intr_save();

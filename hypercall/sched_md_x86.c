@@ -14,7 +14,7 @@
 #include "plat/mmu.h"
 #include "plat/trap.h"
 
-#define STACK_ORDER	CONFIG_HYP_STACK_ORDER
+#define STACK_ORDER CONFIG_HYP_STACK_ORDER
 
 const char *sched_guard_owner(uintptr_t addr);
 

@@ -112,7 +112,7 @@ wake_all(struct waitq *q)
 struct rumpuser_mtx {
 	int flags;
 	struct thread *holder;
-	struct lwp *owner;		/* KMUTEX: the holder's lwp */
+	struct lwp *owner; /* KMUTEX: the holder's lwp */
 	struct waitq waiters;
 };
 
@@ -218,7 +218,7 @@ struct rumpuser_rw {
 	int readers;
 	struct thread *writer;
 	int writers_waiting;
-	struct waitq waiters;		/* readers and writers; each re-checks */
+	struct waitq waiters; /* readers and writers; each re-checks */
 };
 
 void
@@ -260,8 +260,8 @@ rumpuser_rw_enter(int lk, struct rumpuser_rw *rw)
 	if (rumpuser_rw_tryenter(lk, rw) == 0)
 		return;
 	if (rw->writer == sched_current())
-		panic("rwlock %p: thread %s enters it while writing", (void *)rw,
-		    sched_name(sched_current()));
+		panic("rwlock %p: thread %s enters it while writing",
+		    (void *)rw, sched_name(sched_current()));
 	hyp_unsched(&nlocks, rw);
 	if (lk == RUMPUSER_RW_WRITER)
 		rw->writers_waiting++;
@@ -304,8 +304,8 @@ rumpuser_rw_exit(struct rumpuser_rw *rw)
 {
 	if (rw->writer != NULL) {
 		if (rw->writer != sched_current())
-			panic("rwlock %p: exit by %s, not the writer", (void *)rw,
-			    sched_name(sched_current()));
+			panic("rwlock %p: exit by %s, not the writer",
+			    (void *)rw, sched_name(sched_current()));
 		rw->writer = NULL;
 	} else {
 		if (rw->readers <= 0)
@@ -355,7 +355,8 @@ void
 rumpuser_cv_destroy(struct rumpuser_cv *cv)
 {
 	if (cv->nwaiters != 0)
-		panic("cv %p destroyed with %d waiters", (void *)cv, cv->nwaiters);
+		panic("cv %p destroyed with %d waiters", (void *)cv,
+		    cv->nwaiters);
 	hyp_free(cv, sizeof(*cv));
 }
 
@@ -420,9 +421,9 @@ rumpuser_cv_timedwait(struct rumpuser_cv *cv, struct rumpuser_mtx *m,
 		deadline += (uint64_t)(sec > 0 ? sec : 0) * 1000000000ULL +
 		    (uint64_t)(nsec > 0 ? nsec : 0);
 	if (deadline < now)
-		deadline = UINT64_MAX;		/* overflow: as good as forever */
+		deadline = UINT64_MAX; /* overflow: as good as forever */
 	if (deadline == 0)
-		deadline = 1;			/* 0 would mean "no deadline" */
+		deadline = 1; /* 0 would mean "no deadline" */
 	return cv_block(cv, m, deadline, true) ? 0 : RUMP_ETIMEDOUT;
 }
 

@@ -12,27 +12,27 @@
 #include "blk.h"
 #include "kern.h"
 
-#define BLK_PIECE	(64 * 1024)
-#define BLK_INFLIGHT	16
-#define BLK_NAMELEN	16
+#define BLK_PIECE    (64 * 1024)
+#define BLK_INFLIGHT 16
+#define BLK_NAMELEN  16
 
 struct blkdev {
 	struct blkdev *next;
 	char name[BLK_NAMELEN];
-	int unit;			/* N of "ldN", or -1 */
-	int fd;				/* rumpuser_open's */
-	uint64_t begin;			/* byte offset in the host file */
+	int unit;	/* N of "ldN", or -1 */
+	int fd;		/* rumpuser_open's */
+	uint64_t begin; /* byte offset in the host file */
 	uint64_t size;
 	bool ro;
-	int refs;			/* blkdev_hold */
-	int busy;			/* transfers under way */
-	struct kcv cv;			/* a transfer's pieces came back */
+	int refs;      /* blkdev_hold */
+	int busy;      /* transfers under way */
+	struct kcv cv; /* a transfer's pieces came back */
 };
 
 /* One transfer; lives on the caller's stack until every piece is back. */
 struct blkxfer {
 	struct blkdev *bd;
-	int pending;			/* pieces handed out, not yet done */
+	int pending; /* pieces handed out, not yet done */
 	int error;
 };
 
@@ -175,8 +175,8 @@ blkdev_flush(struct blkdev *bd)
 		return 0;
 	bd->busy++;
 	/* A synchronous hypercall: it gives the CPU up while it waits. */
-	error = rumpuser_syncfd(bd->fd, RUMPUSER_SYNCFD_WRITE |
-	    RUMPUSER_SYNCFD_SYNC, 0, 0);
+	error = rumpuser_syncfd(bd->fd,
+	    RUMPUSER_SYNCFD_WRITE | RUMPUSER_SYNCFD_SYNC, 0, 0);
 	bd->busy--;
 	return error != 0 ? RUMP_EIO : 0;
 }
@@ -226,12 +226,12 @@ blkdev_attach_range(const char *name, const char *hyppath, bool ro,
 		return RUMP_EINVAL;
 	error = RUMP_EROFS;
 	if (!ro)
-		error = rumpuser_open(hyppath, RUMPUSER_OPEN_RDWR |
-		    RUMPUSER_OPEN_BIO, &fd);
+		error = rumpuser_open(hyppath,
+		    RUMPUSER_OPEN_RDWR | RUMPUSER_OPEN_BIO, &fd);
 	if (error == RUMP_EROFS || error == RUMP_EACCES || error == RUMP_EPERM) {
 		ro = true;
-		error = rumpuser_open(hyppath, RUMPUSER_OPEN_RDONLY |
-		    RUMPUSER_OPEN_BIO, &fd);
+		error = rumpuser_open(hyppath,
+		    RUMPUSER_OPEN_RDONLY | RUMPUSER_OPEN_BIO, &fd);
 	}
 	if (error != 0)
 		return error;
@@ -253,8 +253,7 @@ blkdev_attach_range(const char *name, const char *hyppath, bool ro,
 }
 
 int
-blkdev_attach(const char *name, const char *hyppath, bool ro,
-    struct blkdev **bdp)
+blkdev_attach(const char *name, const char *hyppath, bool ro, struct blkdev **bdp)
 {
 	return blkdev_attach_range(name, hyppath, ro, 0, UINT64_MAX, bdp);
 }

@@ -13,7 +13,7 @@
 
 struct blkdev;
 
-#define BLK_SECSIZE	512
+#define BLK_SECSIZE 512
 
 /* "ld0" -> the disk, or NULL. */
 struct blkdev *blkdev_lookup(const char *name);

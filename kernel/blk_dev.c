@@ -18,22 +18,23 @@
 #include "blk.h"
 #include "kern.h"
 
-#define LD_BMAJOR	19
-#define LD_CMAJOR	69
-#define LD_MINOR(u)	((uint64_t)(u) * 16 + 3)
+#define LD_BMAJOR   19
+#define LD_CMAJOR   69
+#define LD_MINOR(u) ((uint64_t)(u)*16 + 3)
 /* NetBSD's minor numbers above 255 go to bits 20 and up (makedev). */
-#define MKDEV(ma, mi)	((((uint64_t)(ma) << 8) & 0xfff00) | \
-	(((uint64_t)(mi) << 12) & 0xfff00000) | ((uint64_t)(mi) & 0xff))
+#define MKDEV(ma, mi)                        \
+	((((uint64_t)(ma) << 8) & 0xfff00) | \
+	    (((uint64_t)(mi) << 12) & 0xfff00000) | ((uint64_t)(mi)&0xff))
 
-#define OPERATOR_GID	5		/* NetBSD's group of disk nodes */
-#define MAXUNITS	64
+#define OPERATOR_GID 5 /* NetBSD's group of disk nodes */
+#define MAXUNITS     64
 
 /* A disk's nodes: what stat(2) reports for them. */
 struct blknode {
 	struct blkdev *bd;
-	struct devsw bsw, csw;		/* names and device numbers */
-	struct vnode *bvp, *cvp;	/* either may be NULL */
-	struct vnode *bdir, *cdir;	/* their directories */
+	struct devsw bsw, csw;	   /* names and device numbers */
+	struct vnode *bvp, *cvp;   /* either may be NULL */
+	struct vnode *bdir, *cdir; /* their directories */
 	char bname[NAME_MAX + 1], cname[NAME_MAX + 1];
 	/*
 	 * Writes through the block node one at a time: a partial sector is
@@ -73,8 +74,8 @@ static int vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off,
     bool write, size_t *done);
 
 int
-blkdev_vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off,
-    bool write, size_t *done)
+blkdev_vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off, bool write,
+    size_t *done)
 {
 	int unit = blkdev_unit(vp->v_blk), error;
 	struct blknode *bn = unit >= 0 && unit < MAXUNITS ? nodes[unit] : NULL;
@@ -104,8 +105,7 @@ vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off, bool write,
 	if (off < 0)
 		return RUMP_EINVAL;
 	o = (uint64_t)off;
-	if (vp->v_type == VCHR &&
-	    (o % BLK_SECSIZE != 0 || len % BLK_SECSIZE != 0))
+	if (vp->v_type == VCHR && (o % BLK_SECSIZE != 0 || len % BLK_SECSIZE != 0))
 		return RUMP_EINVAL;
 	if (write && blkdev_readonly(bd))
 		return RUMP_EROFS;
@@ -126,7 +126,7 @@ vn_rw(struct vnode *vp, void *buf, size_t len, int64_t off, bool write,
 	mid = (len - n) - (len - n) % BLK_SECSIZE;
 	if (mid > 0) {
 		error = write ? blkdev_write(bd, p + n, mid, o + n) :
-		    blkdev_read(bd, p + n, mid, o + n);
+				blkdev_read(bd, p + n, mid, o + n);
 		if (error != 0)
 			goto out;
 		n += mid;
@@ -236,7 +236,7 @@ make_node(struct vnode *dvp, const char *name, enum vtype type,
 	vp = vn_create(dvp, name, type, 0640, proc0.p_cred, errp);
 	if (vp == NULL)
 		return NULL;
-	vp->v_gid = OPERATOR_GID;	/* /dev's tmpfs: set in place */
+	vp->v_gid = OPERATOR_GID; /* /dev's tmpfs: set in place */
 	vp->v_blk = bn->bd;
 	vp->v_dev = sw;
 	vp->v_rdev = sw->rdev;
@@ -256,7 +256,7 @@ drop_node(struct vnode *dvp, const char *name, struct vnode *vp)
 	if (vp == NULL)
 		return;
 	if (entry(dvp, name) == vp) {
-		vref(vp);	/* a removal's node is referenced */
+		vref(vp); /* a removal's node is referenced */
 		dvp->v_op->vop_remove(dvp, name, vp);
 		vrele(vp);
 	}
@@ -345,9 +345,8 @@ aliases_busy(struct blknode *bn, bool clear)
 {
 	for (struct mount *mp = rootmount; mp != NULL; mp = mp->mnt_next)
 		for (struct vnode *vp = mp->mnt_vnodes; vp != NULL;
-		    vp = vp->v_mntnext) {
-			if (vp->v_blk != bn->bd || vp == bn->bvp ||
-			    vp == bn->cvp)
+		     vp = vp->v_mntnext) {
+			if (vp->v_blk != bn->bd || vp == bn->bvp || vp == bn->cvp)
 				continue;
 			if (vp->v_refs > 0)
 				return true;
@@ -386,8 +385,7 @@ find_key(const char *key)
 	char name[NAME_MAX + 1];
 	struct vnode *dvp, *vp;
 
-	if (split_path(key, &dvp, name) != 0 ||
-	    (vp = entry(dvp, name)) == NULL)
+	if (split_path(key, &dvp, name) != 0 || (vp = entry(dvp, name)) == NULL)
 		return -1;
 	for (int u = 0; u < MAXUNITS; u++)
 		if (nodes[u] != NULL &&
@@ -405,8 +403,7 @@ remove_disk(const char *key)
 	if (u < 0)
 		return RUMP_ENOENT;
 	bn = nodes[u];
-	if (!node_idle(bn->bvp) || !node_idle(bn->cvp) ||
-	    aliases_busy(bn, false))
+	if (!node_idle(bn->bvp) || !node_idle(bn->cvp) || aliases_busy(bn, false))
 		return RUMP_EBUSY;
 	if ((error = blkdev_detach(bn->bd)) != 0)
 		return error;
@@ -431,8 +428,8 @@ blkdev_autoconf(void)
 		snprintf(key, sizeof(key), "/dev/ld%d", i);
 		error = register_disk(key, hyp, true, false, 0, UINT64_MAX);
 		if (error != 0) {
-			kern_printf("ld%d: disk %s not attached: error %d\n",
-			    i, hyp, error);
+			kern_printf("ld%d: disk %s not attached: error %d\n", i,
+			    hyp, error);
 			continue;
 		}
 		kern_printf("ld%d at %s: %llu bytes%s\n", i, hyp,
@@ -454,8 +451,8 @@ etfs_register(const char *key, const char *hostpath, enum rump_etfs_type ftype,
 	if (ftype != RUMP_ETFS_BLK && ftype != RUMP_ETFS_CHR)
 		return RUMP_EOPNOTSUPP;
 	rump_schedule();
-	error = register_disk(key, hostpath, ftype == RUMP_ETFS_BLK, ro,
-	    begin, size);
+	error = register_disk(key, hostpath, ftype == RUMP_ETFS_BLK, ro, begin,
+	    size);
 	rump_unschedule();
 	return error;
 }

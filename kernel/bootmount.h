@@ -10,9 +10,9 @@
 #include <stddef.h>
 
 struct bootmount {
-	char dev[32];			/* "/dev/ld0" */
-	char path[1024];		/* "/data"; "/" for root= (MNAMELEN) */
-	char type[16];			/* "ext2fs" */
+	char dev[32];	 /* "/dev/ld0" */
+	char path[1024]; /* "/data"; "/" for root= (MNAMELEN) */
+	char type[16];	 /* "ext2fs" */
 	bool ro;
 };
 

@@ -13,7 +13,7 @@ cred_root(void)
 	if (c == NULL)
 		kpanic("out of memory for root credentials");
 	c->refs = 1;
-	c->ngroups = 1;			/* group wheel (0) */
+	c->ngroups = 1; /* group wheel (0) */
 	return c;
 }
 

@@ -7,7 +7,7 @@
 
 #include "kern.h"
 
-static int nfiles;		/* open files, for kern.nfiles */
+static int nfiles; /* open files, for kern.nfiles */
 
 struct file *
 file_alloc(const struct fileops *ops, int flag, void *data)
@@ -153,7 +153,7 @@ fd_dup2(struct filedesc *fdp, int from, int to)
 		file_release(fdp->files[to]);
 	}
 	fdp->files[to] = fp;
-	fdp->cloexec[to] = 0;		/* dup2 clears close-on-exec */
+	fdp->cloexec[to] = 0; /* dup2 clears close-on-exec */
 	return 0;
 }
 
@@ -164,7 +164,7 @@ cons_read(struct file *fp, void *buf, size_t len, size_t *done)
 	(void)fp;
 	(void)buf;
 	(void)len;
-	*done = 0;			/* end of file */
+	*done = 0; /* end of file */
 	return 0;
 }
 

@@ -14,13 +14,13 @@
 
 struct fifo {
 	struct fifo *next;
-	struct vnode *vp;		/* referenced while the FIFO is open */
+	struct vnode *vp; /* referenced while the FIFO is open */
 	struct pipe *pipe;
-	unsigned ropens, wopens;	/* opens so far, for waiting opens */
+	unsigned ropens, wopens; /* opens so far, for waiting opens */
 };
 
 static struct fifo *fifos;
-static struct kcv fifo_kcv;		/* opens wait here for the other end */
+static struct kcv fifo_kcv; /* opens wait here for the other end */
 
 /* The pipe's last end closed: the FIFO forgets it. */
 static void
@@ -65,7 +65,7 @@ fifo_open(struct vnode *vp, int fflag, int *errp)
 	    (fflag & FNONBLOCK)) {
 		*errp = RUMP_ENXIO;
 		if (readers == 0 && writers == 0)
-			pipe_free(f->pipe);	/* made for this open */
+			pipe_free(f->pipe); /* made for this open */
 		return NULL;
 	}
 	if ((fp = pipe_file(f->pipe, fflag)) == NULL) {

@@ -12,7 +12,7 @@
 #include "net/net.h"
 #endif
 
-#define SP_MAXARGS_LOCAL	8	/* slots a handler may read */
+#define SP_MAXARGS_LOCAL 8 /* slots a handler may read */
 
 static bool inited;
 char hostname[256];
@@ -98,9 +98,10 @@ mandatory_params(void)
 	if (rumpuser_getparam(RUMPUSER_PARAM_NCPU, buf, sizeof(buf)) != 0)
 		kpanic("mandatory hypervisor configuration (NCPU) missing");
 	if (atoi(buf) < 1)
-		kpanic("rump kernels are not lightweight enough for \"%s\" CPUs", buf);
+		kpanic("rump kernels are not lightweight enough for \"%s\" CPUs",
+		    buf);
 	if (rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, hostname,
-	    sizeof(hostname)) != 0)
+		sizeof(hostname)) != 0)
 		kpanic("mandatory hypervisor configuration (HOSTNAME) missing");
 }
 
@@ -145,7 +146,7 @@ rump_init(void)
 		return error;
 	KASSERT(initproc->p_pid == 1);
 	strcpy(initproc->p_comm, "init");
-	if (lwp_create(initproc) == NULL)	/* init's own lwp: it never dies */
+	if (lwp_create(initproc) == NULL) /* init's own lwp: it never dies */
 		return RUMP_ENOMEM;
 	if ((error = console_fds(initproc->p_fd, FREAD | FWRITE)) != 0)
 		return error;

@@ -22,8 +22,8 @@ typedef uint32_t kuid_t;
 typedef uint32_t kgid_t;
 typedef long register_t;
 
-#define PID_MAX		30000
-#define NOFILE		64		/* descriptors per table */
+#define PID_MAX 30000
+#define NOFILE	64 /* descriptors per table */
 
 /* ---- credentials (cred.c) ---- */
 
@@ -48,8 +48,8 @@ struct fileops {
 	int (*fo_read)(struct file *, void *, size_t, size_t *);
 	int (*fo_write)(struct file *, const void *, size_t, size_t *);
 	void (*fo_close)(struct file *);
-	int (*fo_poll)(struct file *, int events);	/* revents now */
-	int (*fo_nread)(struct file *, int *);		/* FIONREAD */
+	int (*fo_poll)(struct file *, int events); /* revents now */
+	int (*fo_nread)(struct file *, int *);	   /* FIONREAD */
 	/*
 	 * A descriptor of it in table fdp was closed while other calls may
 	 * hold it: those that use it through fdp must end (NetBSD's
@@ -60,18 +60,18 @@ struct fileops {
 
 struct file {
 	int refs;
-	int flag;			/* FREAD | FWRITE | O_APPEND | O_NONBLOCK */
+	int flag; /* FREAD | FWRITE | O_APPEND | O_NONBLOCK */
 	const struct fileops *ops;
 	void *data;
 	int64_t offset;
 };
-#define FREAD		0x1
-#define FWRITE		0x2
-#define FNONBLOCK	0x4		/* O_NONBLOCK */
-#define FAPPEND		0x8		/* O_APPEND */
+#define FREAD	  0x1
+#define FWRITE	  0x2
+#define FNONBLOCK 0x4 /* O_NONBLOCK */
+#define FAPPEND	  0x8 /* O_APPEND */
 
 struct filedesc {
-	int refs;			/* processes sharing the table */
+	int refs; /* processes sharing the table */
 	struct file *files[NOFILE];
 	uint8_t cloexec[NOFILE];
 };
@@ -79,15 +79,15 @@ struct filedesc {
 struct filedesc *fd_new(void);
 struct filedesc *fd_copy(const struct filedesc *fdp);
 void fd_share(struct filedesc *fdp);
-void fd_release(struct filedesc *fdp);	/* closes everything on the last ref */
+void fd_release(struct filedesc *fdp); /* closes everything on the last ref */
 int fd_alloc(struct filedesc *fdp, int min, struct file *fp, int *fdout);
-struct file *fd_get(struct filedesc *fdp, int fd);	/* no reference taken */
+struct file *fd_get(struct filedesc *fdp, int fd); /* no reference taken */
 int fd_close(struct filedesc *fdp, int fd);
 int fd_dup2(struct filedesc *fdp, int from, int to);
 struct file *file_alloc(const struct fileops *ops, int flag, void *data);
 void file_hold(struct file *fp);
 void file_release(struct file *fp);
-int file_count(void);			/* files open now */
+int file_count(void); /* files open now */
 /* read(2)/write(2) of n bytes at user address ubuf through fp's ops. */
 int file_rw(struct file *fp, void *ubuf, size_t n, bool towrite, size_t *done);
 extern const struct fileops console_fileops, vnode_fileops, pipe_fileops;
@@ -151,11 +151,11 @@ struct devsw {
 	int (*d_write)(const void *, size_t, size_t *);
 };
 
-#define NAME_MAX	255
+#define NAME_MAX 255
 
-#define VREAD		04
-#define VWRITE		02
-#define VEXEC		01
+#define VREAD  04
+#define VWRITE 02
+#define VEXEC  01
 
 extern struct vnode *rootvnode;
 /* The root directory of p's lookups: its chroot(2) or "/" (vfs_chroot.c). */
@@ -173,13 +173,13 @@ int vaccess(struct vnode *vp, struct kauth_cred *cred, int acc);
 /* EROFS when vp's file system is mounted read-only, else 0. */
 int vn_rdonly(struct vnode *vp);
 
-#define LOOKUP_FOLLOW	0x1		/* follow a final symlink */
-#define LOOKUP_PARENT	0x2		/* return the parent and last name too */
+#define LOOKUP_FOLLOW 0x1 /* follow a final symlink */
+#define LOOKUP_PARENT 0x2 /* return the parent and last name too */
 
 struct nameidata {
-	struct vnode *ni_dvp;		/* parent (LOOKUP_PARENT), referenced */
-	struct vnode *ni_vp;		/* result or NULL, referenced */
-	char ni_name[NAME_MAX + 1];	/* last component (LOOKUP_PARENT) */
+	struct vnode *ni_dvp;	    /* parent (LOOKUP_PARENT), referenced */
+	struct vnode *ni_vp;	    /* result or NULL, referenced */
+	char ni_name[NAME_MAX + 1]; /* last component (LOOKUP_PARENT) */
 };
 
 /*
@@ -207,7 +207,8 @@ struct vnode *vn_create(struct vnode *dvp, const char *name, enum vtype type,
     uint32_t mode, struct kauth_cred *cred, int *errp);
 /* The VOP_* calls with the generic checks (EISDIR, EINVAL, EROFS). */
 int vn_read(struct vnode *vp, void *buf, size_t len, int64_t off, size_t *done);
-int vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *done);
+int vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off,
+    size_t *done);
 int vn_truncate(struct vnode *vp, int64_t len);
 int vn_setattr(struct vnode *vp, const struct vattr *va);
 /* vp's data to stable storage (fsync(2)). */
@@ -245,31 +246,31 @@ struct lwp;
 
 struct proc {
 	kpid_t p_pid;
-	struct proc *p_pptr;		/* parent */
-	struct proc *p_children;	/* first child */
-	struct proc *p_sibling;		/* next child of the parent */
-	struct proc *p_hash;		/* pid hash chain */
-	struct lwp *p_lwps;		/* list through l_next */
+	struct proc *p_pptr;	 /* parent */
+	struct proc *p_children; /* first child */
+	struct proc *p_sibling;	 /* next child of the parent */
+	struct proc *p_hash;	 /* pid hash chain */
+	struct lwp *p_lwps;	 /* list through l_next */
 	int p_nlwps;
-	int p_nextlid;			/* lids are never reused */
+	int p_nextlid; /* lids are never reused */
 	int p_flag;
 	char p_comm[RUMP_MAXCOMLEN + 1];
 	struct kauth_cred *p_cred;
 	struct filedesc *p_fd;
 	uint32_t p_umask;
 	struct vnode *p_cwd;
-	struct vnode *p_rootdir;	/* chroot(2)'s, referenced; NULL: "/" */
-	void *p_vmspace;		/* NULL: local; else a remote client */
-	kpid_t p_pgid;			/* process group (kern_prot.c) */
-	struct ksession *p_session;	/* referenced */
+	struct vnode *p_rootdir;    /* chroot(2)'s, referenced; NULL: "/" */
+	void *p_vmspace;	    /* NULL: local; else a remote client */
+	kpid_t p_pgid;		    /* process group (kern_prot.c) */
+	struct ksession *p_session; /* referenced */
 	struct rump_rlimit p_rlimit[RUMP_RLIM_NLIMITS];
 };
-#define PS_RUMP_LWPEXIT	0x1		/* being drained: no new lwps */
-#define PS_SUGID	0x2		/* ids changed: issetugid(2) is 1 */
+#define PS_RUMP_LWPEXIT 0x1 /* being drained: no new lwps */
+#define PS_SUGID	0x2 /* ids changed: issetugid(2) is 1 */
 
 /* A session: its id (the leader's pid) and login name (kern_prot.c). */
 struct ksession {
-	int s_refs;			/* processes in it */
+	int s_refs; /* processes in it */
 	kpid_t s_sid;
 	char s_login[RUMP_MAXLOGNAME];
 };
@@ -277,14 +278,14 @@ struct ksession {
 struct lwp {
 	int l_lid;
 	struct proc *l_proc;
-	struct lwp *l_next;		/* in the process */
+	struct lwp *l_next; /* in the process */
 	int l_flag;
-	bool l_running;			/* bound to a host thread now */
-	struct kcv *l_sleepchan;	/* where it sleeps, for interrupts */
+	bool l_running;		 /* bound to a host thread now */
+	struct kcv *l_sleepchan; /* where it sleeps, for interrupts */
 };
-#define LW_IMPLICIT	0x1		/* a temporary context of pid 1 */
-#define LW_RELEASE	0x2		/* freed when its thread leaves the kernel */
-#define LW_UNBIND	0x4		/* switch(NULL): unbound when leaving */
+#define LW_IMPLICIT 0x1 /* a temporary context of pid 1 */
+#define LW_RELEASE  0x2 /* freed when its thread leaves the kernel */
+#define LW_UNBIND   0x4 /* switch(NULL): unbound when leaving */
 
 extern struct proc proc0, *initproc;
 
@@ -332,7 +333,7 @@ void vcpu_give(void);
 void rump_backend_unschedule(int nlocks, int *countp, void *interlock);
 void rump_backend_schedule(int nlocks, void *interlock);
 struct lwp *curlwp(void);
-#define curproc()	(curlwp()->l_proc)
+#define curproc() (curlwp()->l_proc)
 
 /*
  * A wait channel. kcv_wait gives up the CPU and sleeps until kcv_broadcast
@@ -388,9 +389,9 @@ int rump_syscall(int num, void *args, register_t *retval);
  * Argument slot i of a system call's argument block a, as type: NetBSD
  * passes every argument in a register_t slot (doc/rump_sp.md).
  */
-#define ARG(a, i, type)	((type)((const register_t *)(a))[i])
+#define ARG(a, i, type) ((type)((const register_t *)(a))[i])
 /* The credentials of lwp l's process. */
-#define CRED(l)		((l)->l_proc->p_cred)
+#define CRED(l) ((l)->l_proc->p_cred)
 
 extern struct kcv poll_kcv;
 int pipe_create(struct filedesc *fdp, int fflags, int cloexec, int fds[2]);
@@ -426,12 +427,12 @@ void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void *kmem_zalloc(size_t len);
 void *kmem_data_alloc(size_t len);
-void *kmem_obj_alloc(size_t len);	/* lasting objects: half the reserve */
+void *kmem_obj_alloc(size_t len); /* lasting objects: half the reserve */
 void kmem_free(void *p, size_t len);
 void kmem_init(void);
-uint64_t kmem_limit(void);	/* bytes; hw.physmem64 */
+uint64_t kmem_limit(void); /* bytes; hw.physmem64 */
 uint64_t kmem_reserve(void);
-size_t kmem_bounce_size(void);	/* uio_move's buffer */
+size_t kmem_bounce_size(void); /* uio_move's buffer */
 uint64_t kmem_inuse(void);
 /* The monotonic clock in nanoseconds. */
 uint64_t kclock_ns(void);
@@ -458,6 +459,9 @@ typedef int (*xfer_fn)(void *arg, void *kbuf, size_t n, size_t *done);
 int uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,
     void *arg, size_t *done);
 
-#define KASSERT(e)	((e) ? (void)0 : kpanic("kernel assertion \"%s\" failed: %s:%d", #e, __FILE__, __LINE__))
+#define KASSERT(e)                                                           \
+	((e) ? (void)0 :                                                     \
+	       kpanic("kernel assertion \"%s\" failed: %s:%d", #e, __FILE__, \
+		   __LINE__))
 
 #endif

@@ -22,11 +22,11 @@
 
 #include "kern_event.h"
 
-#define KQ_MAXEVENTS	128		/* events one scan returns at most */
-#define KQ_MAXKNOTES	(4 * NOFILE)	/* per kqueue, so memory stays bounded */
-#define KQ_NFILTERS	(RUMP_EVFILT_USER + 1)
-#define KQ_MAXSLEEP	(86400ULL * 1000000000ULL)	/* one timed sleep, ns */
-#define KQ_MAXNEST	4		/* kqueues read through kqueues, deep */
+#define KQ_MAXEVENTS 128	  /* events one scan returns at most */
+#define KQ_MAXKNOTES (4 * NOFILE) /* per kqueue, so memory stays bounded */
+#define KQ_NFILTERS  (RUMP_EVFILT_USER + 1)
+#define KQ_MAXSLEEP  (86400ULL * 1000000000ULL) /* one timed sleep, ns */
+#define KQ_MAXNEST   4 /* kqueues read through kqueues, deep */
 
 _Static_assert(sizeof(struct rump_kevent) == 40,
     "NetBSD 9's struct kevent is 40 bytes");
@@ -34,17 +34,16 @@ _Static_assert(sizeof(struct rump_kevent100) == 72,
     "NetBSD 10's struct kevent is 72 bytes");
 
 struct kqueue {
-	struct kqueue *next;		/* all kqueues */
-	struct filedesc *fdp;		/* where its idents are; NULL once gone */
+	struct kqueue *next;  /* all kqueues */
+	struct filedesc *fdp; /* where its idents are; NULL once gone */
 	struct knote *knotes;
 	int nknotes;
-	bool scanning;			/* in kq_scan: not readable from within */
+	bool scanning; /* in kq_scan: not readable from within */
 };
 
-static int kq_nest;			/* kq_poll calls under way */
-
 static struct kqueue *kqueues;
-static int nknotes_of[KQ_NFILTERS];	/* per filter, in all kqueues */
+static int kq_nest;		    /* kq_poll calls under way */
+static int nknotes_of[KQ_NFILTERS]; /* per filter, in all kqueues */
 
 static const struct kfilterops kf_read, kf_write;
 
@@ -67,7 +66,7 @@ kfilter(uint32_t filter)
 	case RUMP_EVFILT_USER:
 		return &kf_user;
 	default:
-		return NULL;	/* EVFILT_AIO, EVFILT_FS, EVFILT_EMPTY, others */
+		return NULL; /* EVFILT_AIO, EVFILT_FS, EVFILT_EMPTY, others */
 	}
 }
 
@@ -161,7 +160,7 @@ fd_event(struct kqueue *kq, struct knote *kn, uint64_t now,
     struct rump_kevent100 *ev)
 {
 	struct file *fp = kq->fdp == NULL ? NULL :
-	    fd_get(kq->fdp, (int)kn->kev.ident);
+					    fd_get(kq->fdp, (int)kn->kev.ident);
 	bool rd = kn->kev.filter == RUMP_EVFILT_READ;
 	int want = rd ? RUMP_POLLIN | RUMP_POLLRDNORM : RUMP_POLLOUT;
 	int rev, n = 0;
@@ -170,7 +169,7 @@ fd_event(struct kqueue *kq, struct knote *kn, uint64_t now,
 	if (fp == NULL)
 		return false;
 	rev = fp->ops->fo_poll != NULL ? fp->ops->fo_poll(fp, want) :
-	    want & (RUMP_POLLIN | RUMP_POLLOUT);
+					 want & (RUMP_POLLIN | RUMP_POLLOUT);
 	if ((rev & RUMP_POLLHUP) || (!rd && (rev & RUMP_POLLERR)))
 		ev->flags |= RUMP_EV_EOF;
 	if (!(rev & (want | RUMP_POLLHUP | RUMP_POLLERR))) {
@@ -280,7 +279,7 @@ knote_find(struct kqueue *kq, uint64_t ident, uint32_t filter)
 	return NULL;
 }
 
-#define KN_USERFLAGS	(RUMP_EV_ONESHOT | RUMP_EV_CLEAR | RUMP_EV_DISPATCH)
+#define KN_USERFLAGS (RUMP_EV_ONESHOT | RUMP_EV_CLEAR | RUMP_EV_DISPATCH)
 
 /*
  * One change from the changelist: 0 or the errno kevent(2) reports for it
@@ -298,8 +297,9 @@ kq_change(struct kqueue *kq, const struct rump_kevent100 *ch)
 
 	if (f == NULL)
 		return RUMP_EINVAL;
-	if (f->isfd && (kq->fdp == NULL || ch->ident > INT32_MAX ||
-	    (fp = fd_get(kq->fdp, (int)ch->ident)) == NULL))
+	if (f->isfd &&
+	    (kq->fdp == NULL || ch->ident > INT32_MAX ||
+		(fp = fd_get(kq->fdp, (int)ch->ident)) == NULL))
 		return RUMP_EBADF;
 	kn = knote_find(kq, ch->ident, ch->filter);
 	if (ch->flags & RUMP_EV_ADD) {
@@ -352,8 +352,8 @@ kq_change(struct kqueue *kq, const struct rump_kevent100 *ch)
 	if (ch->flags & RUMP_EV_DISABLE)
 		kn->disabled = true;
 	/* A trigger or an enable may make it pending for a waiter. */
-	if (!kn->disabled && (ch->filter == RUMP_EVFILT_USER ||
-	    (ch->flags & RUMP_EV_ENABLE)))
+	if (!kn->disabled &&
+	    (ch->filter == RUMP_EVFILT_USER || (ch->flags & RUMP_EV_ENABLE)))
 		kcv_broadcast(&poll_kcv);
 	return 0;
 }
@@ -398,7 +398,7 @@ static const struct fileops kq_fileops = {
 };
 
 /* The flags kqueue1(2) takes. */
-#define KQ_FLAGS	(RUMP_O_NONBLOCK | RUMP_O_CLOEXEC | RUMP_O_NOSIGPIPE)
+#define KQ_FLAGS (RUMP_O_NONBLOCK | RUMP_O_CLOEXEC | RUMP_O_NOSIGPIPE)
 
 static int
 kq_create(struct lwp *l, int flags, register_t *rv)
@@ -413,8 +413,9 @@ kq_create(struct lwp *l, int flags, register_t *rv)
 	if ((kq = kmem_zalloc(sizeof(*kq))) == NULL)
 		return RUMP_ENOMEM;
 	kq->fdp = fdp;
-	if ((fp = file_alloc(&kq_fileops, FREAD | FWRITE |
-	    ((flags & RUMP_O_NONBLOCK) ? FNONBLOCK : 0), kq)) == NULL) {
+	if ((fp = file_alloc(&kq_fileops,
+		 FREAD | FWRITE | ((flags & RUMP_O_NONBLOCK) ? FNONBLOCK : 0),
+		 kq)) == NULL) {
 		kmem_free(kq, sizeof(*kq));
 		return RUMP_ENFILE;
 	}
@@ -475,8 +476,12 @@ kev_pack(struct rump_kevent100 *evs, int n, size_t sz)
 	for (int i = 0; i < n; i++) {
 		struct rump_kevent100 k = evs[i];
 		struct rump_kevent o = {
-			.ident = k.ident, .filter = k.filter, .flags = k.flags,
-			.fflags = k.fflags, .data = k.data, .udata = k.udata,
+			.ident = k.ident,
+			.filter = k.filter,
+			.flags = k.flags,
+			.fflags = k.fflags,
+			.data = k.data,
+			.udata = k.udata,
 		};
 		memcpy(&out[i], &o, sizeof(o));
 	}
@@ -511,22 +516,24 @@ kevent_common(struct lwp *l, const void *a, register_t *rv, size_t sz)
 			return error;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 			return RUMP_EINVAL;
-		deadline = kclock_ns() + (ts.tv_sec > 1000000000 ? 1000000000ULL *
-		    1000000000ULL : (uint64_t)ts.tv_sec * 1000000000ULL +
-		    (uint64_t)ts.tv_nsec);
+		deadline = kclock_ns() +
+		    (ts.tv_sec > 1000000000 ? 1000000000ULL * 1000000000ULL :
+					      (uint64_t)ts.tv_sec * 1000000000ULL +
+				(uint64_t)ts.tv_nsec);
 	}
-	file_hold(fp);		/* across the copies and the wait */
+	file_hold(fp); /* across the copies and the wait */
 	for (size_t i = 0; i < nch; i++) {
 		struct rump_kevent100 ch;
 
 		/* Integer arithmetic: uch is the caller's word, not an object. */
-		if ((error = kev_copyin((const void *)(uch + i * sz), sz, &ch)) != 0)
+		if ((error = kev_copyin((const void *)(uch + i * sz), sz, &ch)) !=
+		    0)
 			goto out;
 		error = kq_change(kq, &ch);
 		if (error == 0 && !(ch.flags & RUMP_EV_RECEIPT))
 			continue;
 		if (nout >= nev)
-			goto out;	/* no room: the call fails with it */
+			goto out; /* no room: the call fails with it */
 		ch.flags = RUMP_EV_ERROR;
 		ch.data = error;
 		kev_pack(&ch, 1, sz);
@@ -563,8 +570,9 @@ kevent_common(struct lwp *l, const void *a, register_t *rv, size_t sz)
 			until = next;
 		if (until != 0 && until > now + KQ_MAXSLEEP)
 			until = now + KQ_MAXSLEEP;
-		if (kcv_wait(&poll_kcv, until == 0 ? 0 : (until > now ?
-		    until - now : 1)) == RUMP_EINTR) {
+		if (kcv_wait(&poll_kcv,
+			until == 0 ? 0 : (until > now ? until - now : 1)) ==
+		    RUMP_EINTR) {
 			error = RUMP_EINTR;
 			break;
 		}

@@ -13,7 +13,7 @@ struct kqueue;
 
 /* One registered event: what kevent(2) added, and its filter's state. */
 struct knote {
-	struct knote *next;		/* in its kqueue */
+	struct knote *next; /* in its kqueue */
 	/*
 	 * As the last EV_ADD gave it: ident, filter, flags (EV_ONESHOT,
 	 * EV_CLEAR, EV_DISPATCH, and EV_EOF once a watched process is
@@ -21,15 +21,15 @@ struct knote {
 	 */
 	struct rump_kevent100 kev;
 	bool disabled;
-	bool reported;			/* fd filters, EV_CLEAR: state seen */
-	int64_t lastdata;		/* fd filters, EV_CLEAR: data seen */
-	uint32_t fired;			/* VNODE, PROC: notes since reported */
-	uint32_t ufflags;		/* USER: the stored fflags */
-	bool triggered;			/* USER: NOTE_TRIGGER since reported */
-	int64_t count;			/* SIGNAL: signals; PROC: exit status */
-	void *obj;			/* VNODE: vnode; PROC, SIGNAL: proc */
-	uint64_t t_start, t_period;	/* TIMER: ns; t_period 0: fires once */
-	uint64_t t_seen;		/* TIMER: expirations reported */
+	bool reported;		    /* fd filters, EV_CLEAR: state seen */
+	int64_t lastdata;	    /* fd filters, EV_CLEAR: data seen */
+	uint32_t fired;		    /* VNODE, PROC: notes since reported */
+	uint32_t ufflags;	    /* USER: the stored fflags */
+	bool triggered;		    /* USER: NOTE_TRIGGER since reported */
+	int64_t count;		    /* SIGNAL: signals; PROC: exit status */
+	void *obj;		    /* VNODE: vnode; PROC, SIGNAL: proc */
+	uint64_t t_start, t_period; /* TIMER: ns; t_period 0: fires once */
+	uint64_t t_seen;	    /* TIMER: expirations reported */
 };
 
 /*
@@ -43,7 +43,7 @@ struct knote {
  * becomes pending by itself (NULL: never).
  */
 struct kfilterops {
-	bool isfd;			/* ident is a descriptor */
+	bool isfd; /* ident is a descriptor */
 	int (*attach)(struct knote *kn, const struct rump_kevent100 *ch,
 	    struct file *fp, bool isnew);
 	void (*touch)(struct knote *kn, const struct rump_kevent100 *ch);
@@ -53,8 +53,7 @@ struct kfilterops {
 	uint64_t (*due)(const struct knote *kn);
 };
 
-extern const struct kfilterops kf_timer, kf_user, kf_vnode, kf_proc,
-    kf_signal;
+extern const struct kfilterops kf_timer, kf_user, kf_vnode, kf_proc, kf_signal;
 
 /*
  * Calls fn on every knote of filter in every kqueue; when fn returns

@@ -26,16 +26,16 @@
  */
 #include "kern_event.h"
 
-#define NS		1000000000ULL
-#define MS		1000000ULL
-#define TIMER_MAX_NS	(NS * 100 * 366 * 86400)	/* a century */
-#define TIMER_UNITMASK	0x3U
+#define NS	       1000000000ULL
+#define MS	       1000000ULL
+#define TIMER_MAX_NS   (NS * 100 * 366 * 86400) /* a century */
+#define TIMER_UNITMASK 0x3U
 
 /* ---- EVFILT_TIMER ---- */
 
 static int
-timer_attach(struct knote *kn, const struct rump_kevent100 *ch,
-    struct file *fp, bool isnew)
+timer_attach(struct knote *kn, const struct rump_kevent100 *ch, struct file *fp,
+    bool isnew)
 {
 	static const uint64_t unit[] = { MS, NS, 1000, 1 };
 	uint64_t u = unit[ch->fflags & TIMER_UNITMASK], ns;
@@ -46,7 +46,7 @@ timer_attach(struct knote *kn, const struct rump_kevent100 *ch,
 	    (ch->fflags & ~(TIMER_UNITMASK | RUMP_NOTE_ABSTIME)) != 0)
 		return RUMP_EINVAL;
 	ns = (uint64_t)ch->data > TIMER_MAX_NS / u ? TIMER_MAX_NS :
-	    (uint64_t)ch->data * u;
+						     (uint64_t)ch->data * u;
 	kn->t_seen = 0;
 	kn->t_start = kclock_ns();
 	if (ch->fflags & RUMP_NOTE_ABSTIME) {
@@ -56,8 +56,9 @@ timer_attach(struct knote *kn, const struct rump_kevent100 *ch,
 
 		if ((error = kclock_realtime(&rt)) != 0)
 			return error;
-		real = rt.tv_sec < 0 ? 0 : (uint64_t)rt.tv_sec * NS +
-		    (uint64_t)rt.tv_nsec;
+		real = rt.tv_sec < 0 ?
+		    0 :
+		    (uint64_t)rt.tv_sec * NS + (uint64_t)rt.tv_nsec;
 		/* Fires once, at that wall-clock time or now if it is past. */
 		kn->t_period = 0;
 		if (ns > real)
@@ -88,7 +89,8 @@ timer_event(struct kqueue *kq, struct knote *kn, uint64_t now,
 	if (fired <= kn->t_seen)
 		return false;
 	/* A one-shot timer expires once, however late it is read. */
-	ev->data = (kn->kev.flags & RUMP_EV_ONESHOT) ? 1 :
+	ev->data = (kn->kev.flags & RUMP_EV_ONESHOT) ?
+	    1 :
 	    (int64_t)(fired - kn->t_seen);
 	return true;
 }
@@ -133,7 +135,7 @@ user_touch(struct knote *kn, const struct rump_kevent100 *ch)
 		kn->ufflags = v;
 		break;
 	default:
-		break;		/* NOTE_FFNOP */
+		break; /* NOTE_FFNOP */
 	}
 	if (ch->fflags & RUMP_NOTE_TRIGGER)
 		kn->triggered = true;
@@ -141,8 +143,8 @@ user_touch(struct knote *kn, const struct rump_kevent100 *ch)
 }
 
 static int
-user_attach(struct knote *kn, const struct rump_kevent100 *ch,
-    struct file *fp, bool isnew)
+user_attach(struct knote *kn, const struct rump_kevent100 *ch, struct file *fp,
+    bool isnew)
 {
 	(void)fp;
 	if (isnew) {
@@ -210,13 +212,13 @@ notes_reported(struct knote *kn, const struct rump_kevent100 *ev)
 /* ---- EVFILT_VNODE ---- */
 
 static int
-vnode_attach(struct knote *kn, const struct rump_kevent100 *ch,
-    struct file *fp, bool isnew)
+vnode_attach(struct knote *kn, const struct rump_kevent100 *ch, struct file *fp,
+    bool isnew)
 {
 	(void)ch;
 	(void)isnew;
 	if (fp->ops != &vnode_fileops)
-		return RUMP_EINVAL;	/* a pipe, socket, FIFO or kqueue */
+		return RUMP_EINVAL; /* a pipe, socket, FIFO or kqueue */
 	kn->obj = fp->data;
 	return 0;
 }
@@ -268,15 +270,14 @@ may_watch(struct kauth_cred *c, struct proc *p)
 }
 
 static int
-proc_attach(struct knote *kn, const struct rump_kevent100 *ch,
-    struct file *fp, bool isnew)
+proc_attach(struct knote *kn, const struct rump_kevent100 *ch, struct file *fp,
+    bool isnew)
 {
 	struct proc *p;
 
 	(void)fp;
 	(void)isnew;
-	if (ch->ident > INT32_MAX ||
-	    (p = proc_find((kpid_t)ch->ident)) == NULL)
+	if (ch->ident > INT32_MAX || (p = proc_find((kpid_t)ch->ident)) == NULL)
 		return RUMP_ESRCH;
 	if (!may_watch(curproc()->p_cred, p))
 		return RUMP_EACCES;
@@ -306,7 +307,7 @@ proc_note1(struct knote *kn, void *arg)
 		/* Its last event: the process and its pid are gone. */
 		kn->obj = NULL;
 		kn->kev.flags |= RUMP_EV_EOF | RUMP_EV_ONESHOT;
-		kn->count = 0;		/* the status: this kernel's exit */
+		kn->count = 0; /* the status: this kernel's exit */
 	}
 	if ((kn->kev.fflags & n->note) == 0)
 		return false;
@@ -346,7 +347,7 @@ signal_attach(struct knote *kn, const struct rump_kevent100 *ch,
     struct file *fp, bool isnew)
 {
 	(void)fp;
-	(void)ch;		/* any ident, as NetBSD: one no signal has is silent */
+	(void)ch; /* any ident, as NetBSD: one no signal has is silent */
 	if (isnew)
 		kn->obj = curproc();
 	return 0;

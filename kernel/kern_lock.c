@@ -22,27 +22,27 @@
 
 #include "kern.h"
 
-#define LK_EOF		INT64_MAX
-#define LK_HASH		64
-#define LK_MAXDEPTH	50		/* deadlock search: chains longer pass */
-#define LK_MAX		8192		/* locks in the kernel: ENOLCK past it */
+#define LK_EOF	    INT64_MAX
+#define LK_HASH	    64
+#define LK_MAXDEPTH 50	 /* deadlock search: chains longer pass */
+#define LK_MAX	    8192 /* locks in the kernel: ENOLCK past it */
 
 _Static_assert(sizeof(struct rump_flock) == 24,
     "NetBSD's struct flock is 24 bytes");
 
 struct klock {
-	struct klock *next;		/* in its vnode's hash chain */
+	struct klock *next; /* in its vnode's hash chain */
 	struct vnode *vp;
-	void *owner;			/* struct proc * or struct file * */
-	bool posix;			/* fcntl(2): the owner is a process */
-	int type;			/* F_RDLCK or F_WRLCK */
+	void *owner; /* struct proc * or struct file * */
+	bool posix;  /* fcntl(2): the owner is a process */
+	int type;    /* F_RDLCK or F_WRLCK */
 	int64_t start, end;
 };
 
 /* A process waiting in F_SETLKW, for the deadlock search. */
 struct kwaiter {
 	struct kwaiter *next;
-	struct klock want;		/* the request; next unused */
+	struct klock want; /* the request; next unused */
 };
 
 static struct klock *lk_hash[LK_HASH];
@@ -206,8 +206,8 @@ lock_set(struct klock *want, bool wait, struct lwp *l, int fd, struct file *fp)
 	bool woke;
 	int error = 0;
 
-	if (spare == NULL || (want->type != RUMP_F_UNLCK &&
-	    (nk = lk_alloc()) == NULL)) {
+	if (spare == NULL ||
+	    (want->type != RUMP_F_UNLCK && (nk = lk_alloc()) == NULL)) {
 		if (spare != NULL)
 			lk_free(spare);
 		return RUMP_ENOLCK;
@@ -244,7 +244,7 @@ lock_set(struct klock *want, bool wait, struct lwp *l, int fd, struct file *fp)
 			*pp = w.next;
 		}
 		if (error == 0 && fd_get(l->l_proc->p_fd, fd) != fp)
-			error = RUMP_EBADF;	/* closed while it waited */
+			error = RUMP_EBADF; /* closed while it waited */
 		if (error != 0)
 			goto out;
 	}
@@ -326,12 +326,19 @@ sys_flock(struct lwp *l, const void *a, register_t *rv)
 	want.start = 0;
 	want.end = LK_EOF;
 	switch (how & ~RUMP_LOCK_NB) {
-	case RUMP_LOCK_UN: want.type = RUMP_F_UNLCK; break;
-	case RUMP_LOCK_EX: want.type = RUMP_F_WRLCK; break;
-	case RUMP_LOCK_SH: want.type = RUMP_F_RDLCK; break;
-	default: return RUMP_EINVAL;
+	case RUMP_LOCK_UN:
+		want.type = RUMP_F_UNLCK;
+		break;
+	case RUMP_LOCK_EX:
+		want.type = RUMP_F_WRLCK;
+		break;
+	case RUMP_LOCK_SH:
+		want.type = RUMP_F_RDLCK;
+		break;
+	default:
+		return RUMP_EINVAL;
 	}
-	file_hold(fp);		/* across a wait */
+	file_hold(fp); /* across a wait */
 	error = lock_set(&want, !(how & RUMP_LOCK_NB), l, fd, fp);
 	file_release(fp);
 	return error;
@@ -349,10 +356,17 @@ flock_range(const struct rump_flock *fl, struct file *fp, struct klock *k)
 	int64_t base, start;
 
 	switch (fl->l_whence) {
-	case RUMP_SEEK_SET: base = 0; break;
-	case RUMP_SEEK_CUR: base = fp->offset; break;
-	case RUMP_SEEK_END: base = vp->v_size; break;
-	default: return RUMP_EINVAL;
+	case RUMP_SEEK_SET:
+		base = 0;
+		break;
+	case RUMP_SEEK_CUR:
+		base = fp->offset;
+		break;
+	case RUMP_SEEK_END:
+		base = vp->v_size;
+		break;
+	default:
+		return RUMP_EINVAL;
 	}
 	if (__builtin_add_overflow(base, fl->l_start, &start))
 		return RUMP_EINVAL;
@@ -382,7 +396,7 @@ lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl)
 
 	if (fp->ops != &vnode_fileops)
 		return RUMP_EINVAL;
-	file_hold(fp);		/* across the copies and a wait */
+	file_hold(fp); /* across the copies and a wait */
 	if ((error = copyin(ufl, &fl, sizeof(fl))) != 0)
 		goto out;
 	memset(&want, 0, sizeof(want));
@@ -405,7 +419,8 @@ lock_fcntl(struct lwp *l, int fd, struct file *fp, int cmd, void *ufl)
 			fl.l_whence = 0;
 			fl.l_start = k->start;
 			fl.l_len = k->end == LK_EOF ? 0 : k->end - k->start + 1;
-			fl.l_pid = k->posix ? ((struct proc *)k->owner)->p_pid : -1;
+			fl.l_pid = k->posix ? ((struct proc *)k->owner)->p_pid :
+					      -1;
 		}
 		error = copyout(&fl, ufl, sizeof(fl));
 		goto out;

@@ -58,7 +58,7 @@ proc_walk(struct proc *top, int (*fn)(struct proc *, void *), void *arg)
 static int
 count_uid(struct proc *p, void *arg)
 {
-	uint32_t *a = arg;		/* a[0] uid, a[1] count */
+	uint32_t *a = arg; /* a[0] uid, a[1] count */
 
 	if (p->p_cred->uid == a[0])
 		a[1]++;
@@ -157,7 +157,7 @@ sys_getsid(struct lwp *l, const void *a, register_t *rv)
 
 struct pgfind {
 	kpid_t pgid;
-	struct ksession *sess;		/* out: the group's session */
+	struct ksession *sess; /* out: the group's session */
 };
 
 static int
@@ -216,7 +216,7 @@ sys_setpgid(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_ESRCH;
 	if (p->p_session != self->p_session)
 		return RUMP_EPERM;
-	if (p->p_session->s_sid == p->p_pid)	/* a session leader */
+	if (p->p_session->s_sid == p->p_pid) /* a session leader */
 		return RUMP_EPERM;
 	if (pgid == 0)
 		pgid = p->p_pid;
@@ -339,7 +339,7 @@ sys___getrusage50(struct lwp *l, const void *a, register_t *rv)
 struct killarg {
 	struct lwp *l;
 	int sig;
-	kpid_t pgid;			/* 0: every process */
+	kpid_t pgid; /* 0: every process */
 	int found, permitted;
 };
 
@@ -385,7 +385,7 @@ sys_kill(struct lwp *l, const void *a, register_t *rv)
 	if (sig < 0 || sig >= RUMP_NSIG)
 		return RUMP_EINVAL;
 	if (pid == INT32_MIN)
-		return RUMP_ESRCH;	/* no group -pid: -pid would overflow */
+		return RUMP_ESRCH; /* no group -pid: -pid would overflow */
 	if (pid > 0) {
 		if ((p = proc_find(pid)) == NULL || p == &proc0)
 			return RUMP_ESRCH;

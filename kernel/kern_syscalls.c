@@ -29,9 +29,11 @@ sys_pipe2(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if (flags & ~(RUMP_O_NONBLOCK | RUMP_O_CLOEXEC))
 		return RUMP_EINVAL;
-	error = pipe_create(l->l_proc->p_fd, (flags & RUMP_O_NONBLOCK) ? FNONBLOCK : 0,
+	error = pipe_create(l->l_proc->p_fd,
+	    (flags & RUMP_O_NONBLOCK) ? FNONBLOCK : 0,
 	    (flags & RUMP_O_CLOEXEC) != 0, fds);
-	if (error == 0 && (error = copyout(fds, ARG(a, 0, int *), sizeof(fds))) != 0) {
+	if (error == 0 &&
+	    (error = copyout(fds, ARG(a, 0, int *), sizeof(fds))) != 0) {
 		fd_close(l->l_proc->p_fd, fds[0]);
 		fd_close(l->l_proc->p_fd, fds[1]);
 	}
@@ -72,7 +74,7 @@ sys_fcntl(struct lwp *l, const void *a, register_t *rv)
 		    ((fp->flag & FNONBLOCK) ? RUMP_O_NONBLOCK : 0) +
 		    ((fp->flag & FAPPEND) ? RUMP_O_APPEND : 0);
 		return 0;
-	case RUMP_F_SETFL:		/* only these two may change */
+	case RUMP_F_SETFL: /* only these two may change */
 		fp->flag = (fp->flag & ~(FNONBLOCK | FAPPEND)) |
 		    ((arg & RUMP_O_NONBLOCK) ? FNONBLOCK : 0) |
 		    ((arg & RUMP_O_APPEND) ? FAPPEND : 0);
@@ -110,14 +112,14 @@ sys_ioctl(struct lwp *l, const void *a, register_t *rv)
 			return error;
 		fp->flag = n ? fp->flag | FNONBLOCK : fp->flag & ~FNONBLOCK;
 		return 0;
-	case 0x20006601:	/* FIOCLEX */
+	case 0x20006601: /* FIOCLEX */
 		fdp->cloexec[fd] = 1;
 		return 0;
-	case 0x20006602:	/* FIONCLEX */
+	case 0x20006602: /* FIONCLEX */
 		fdp->cloexec[fd] = 0;
 		return 0;
 	default:
-		return blkdev_ioctl(fp, com, data);	/* disks; else ENOTTY */
+		return blkdev_ioctl(fp, com, data); /* disks; else ENOTTY */
 	}
 }
 
@@ -133,13 +135,14 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 		return RUMP_EBADF;
 	if (cnt <= 0 || cnt > RUMP_IOV_MAX)
 		return RUMP_EINVAL;
-	file_hold(fp);		/* across the copies, which may wait */
+	file_hold(fp); /* across the copies, which may wait */
 	for (int i = 0; i < cnt; i++) {
 		struct rump_iovec iov;
 		size_t done = 0;
 		/* Integer arithmetic: uiov is the caller's word, not an object. */
 		if ((error = copyin((const void *)((uintptr_t)uiov +
-		    (size_t)i * sizeof(iov)), &iov, sizeof(iov))) != 0)
+					(size_t)i * sizeof(iov)),
+			 &iov, sizeof(iov))) != 0)
 			break;
 		if (iov.iov_len == 0)
 			continue;
@@ -150,7 +153,7 @@ vectored(struct lwp *l, const void *a, register_t *rv, bool write)
 	}
 	file_release(fp);
 	if (total > 0)
-		error = 0;		/* a partial transfer is a success */
+		error = 0; /* a partial transfer is a success */
 	*rv = (register_t)total;
 	return error;
 }
@@ -173,11 +176,11 @@ sys_writev(struct lwp *l, const void *a, register_t *rv)
  * UINT64_MAX: no limit). Sets revents and *ready.
  */
 static int
-poll_kern(struct lwp *l, struct rump_pollfd *fds, unsigned n, uint64_t timeout_ns,
-    int *ready)
+poll_kern(struct lwp *l, struct rump_pollfd *fds, unsigned n,
+    uint64_t timeout_ns, int *ready)
 {
-	uint64_t now = kclock_ns(), deadline = timeout_ns == UINT64_MAX ? 0 :
-	    now + timeout_ns;
+	uint64_t now = kclock_ns(),
+		 deadline = timeout_ns == UINT64_MAX ? 0 : now + timeout_ns;
 
 	for (;;) {
 		*ready = 0;
@@ -225,8 +228,9 @@ sys_poll(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_ENOMEM;
 	error = copyin(ufds, fds, len);
 	if (error == 0)
-		error = poll_kern(l, fds, nfds, timeout < 0 ? UINT64_MAX :
-		    (uint64_t)timeout * 1000000ULL, &ready);
+		error = poll_kern(l, fds, nfds,
+		    timeout < 0 ? UINT64_MAX : (uint64_t)timeout * 1000000ULL,
+		    &ready);
 	if (error == 0)
 		error = copyout(fds, ufds, len);
 	kmem_free(fds, len + 1);
@@ -241,7 +245,7 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 	int nd = ARG(a, 0, int), ready = 0, error = 0, count = 0;
 	void *u[3] = { ARG(a, 1, void *), ARG(a, 2, void *), ARG(a, 3, void *) };
 	const struct rump_timeval *utv = ARG(a, 4, const struct rump_timeval *);
-	static const short ev[3] = {		/* in out pri */
+	static const short ev[3] = { /* in out pri */
 		RUMP_POLLIN | RUMP_POLLRDNORM, RUMP_POLLOUT, RUMP_POLLPRI
 	};
 	uint32_t sets[3][RUMP_FD_SETSIZE / 32], out[3][RUMP_FD_SETSIZE / 32];
@@ -254,7 +258,7 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 	if (nd < 0)
 		return RUMP_EINVAL;
 	if (nd > NOFILE)
-		nd = NOFILE;		/* no descriptor lies beyond the table */
+		nd = NOFILE; /* no descriptor lies beyond the table */
 	bytes = (size_t)(nd + 31) / 32 * sizeof(uint32_t);
 	memset(sets, 0, sizeof(sets));
 	memset(out, 0, sizeof(out));
@@ -287,8 +291,9 @@ sys_select(struct lwp *l, const void *a, register_t *rv)
 		return error;
 	for (unsigned i = 0; i < n; i++)
 		for (int k = 0; k < 3; k++)
-			if (fds[i].revents & (ev[k] |
-			    (k < 2 ? RUMP_POLLERR | RUMP_POLLHUP : 0)) &&
+			if (fds[i].revents &
+				(ev[k] |
+				    (k < 2 ? RUMP_POLLERR | RUMP_POLLHUP : 0)) &&
 			    sets[k][fds[i].fd / 32] & (1U << (fds[i].fd % 32))) {
 				out[k][fds[i].fd / 32] |= 1U << (fds[i].fd % 32);
 				count++;
@@ -332,7 +337,8 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	if (namelen < 2 || namelen > RUMP_CTL_MAXNAME)
 		return RUMP_EINVAL;
-	if ((error = copyin(ARG(a, 0, const int *), name, namelen * sizeof(int))) != 0)
+	if ((error = copyin(ARG(a, 0, const int *), name,
+		 namelen * sizeof(int))) != 0)
 		return error;
 	if (namelen != 2)
 		return RUMP_ENOTDIR;
@@ -354,7 +360,7 @@ sys_sysctl(struct lwp *l, const void *a, register_t *rv)
 		return error;
 	}
 	if (newv != NULL)
-		return RUMP_EPERM;	/* everything else is read-only */
+		return RUMP_EPERM; /* everything else is read-only */
 	if (name[0] == RUMP_CTL_KERN && name[1] == RUMP_KERN_OSTYPE)
 		return sysctl_out("NetBSD", 7, oldv, oldlenp);
 	if (name[0] == RUMP_CTL_KERN && name[1] == RUMP_KERN_OSRELEASE)
@@ -396,7 +402,7 @@ sys_reboot(struct lwp *l, const void *a, register_t *rv)
 		vfs_shutdown();
 	if (howto & RUMP_RB_HALT) {
 		kern_printf("rump kernel halted (with RB_HALT, not exiting)\n");
-		for (;;)	/* the hypercall gives the CPU up */
+		for (;;) /* the hypercall gives the CPU up */
 			rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 3600, 0);
 	}
 	/* A remote caller gets its success reply before the server goes. */
@@ -420,7 +426,8 @@ sys_clock_gettime(struct lwp *l, const void *a, register_t *rv)
 		s = ts.tv_sec;
 		break;
 	case RUMP_CLOCK_MONOTONIC:
-		error = rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ts.tv_nsec);
+		error = rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s,
+		    &ts.tv_nsec);
 		break;
 	default:
 		return RUMP_EINVAL;
@@ -436,7 +443,7 @@ sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
 {
 	struct ktimespec ts, left = { 0, 0 };
 	void *rmtp = ARG(a, 1, void *);
-	struct kcv alone = { 0 };	/* nobody wakes it but an interrupt */
+	struct kcv alone = { 0 }; /* nobody wakes it but an interrupt */
 	uint64_t ns, deadline, now;
 	int error;
 
@@ -448,16 +455,18 @@ sys_nanosleep(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_EINVAL;
 	/* Longer than about 146 years is as good as forever: cut there. */
 	ns = ts.tv_sec > (int64_t)(UINT64_MAX / 4 / 1000000000ULL) ?
-	    UINT64_MAX / 4 : (uint64_t)ts.tv_sec * 1000000000ULL +
-	    (uint64_t)ts.tv_nsec;
+	    UINT64_MAX / 4 :
+	    (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	deadline = kclock_ns() + ns;
 	/* A kernel sleep: a draining process (client gone) wakes with EINTR. */
 	while ((now = kclock_ns()) < deadline) {
 		if (kcv_wait(&alone, deadline - now) == RUMP_EINTR) {
 			now = kclock_ns();
 			if (now < deadline) {
-				left.tv_sec = (int64_t)((deadline - now) / 1000000000ULL);
-				left.tv_nsec = (long)((deadline - now) % 1000000000ULL);
+				left.tv_sec = (int64_t)((deadline - now) /
+				    1000000000ULL);
+				left.tv_nsec = (long)((deadline - now) %
+				    1000000000ULL);
 			}
 			error = RUMP_EINTR;
 			break;

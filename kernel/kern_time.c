@@ -10,9 +10,9 @@
 
 #include "kern.h"
 
-#define NS			1000000000LL
+#define NS 1000000000LL
 
-static int64_t wall_offset_ns;		/* added to the host's wall clock */
+static int64_t wall_offset_ns; /* added to the host's wall clock */
 
 int
 kclock_realtime(struct ktimespec *ts)
@@ -21,7 +21,8 @@ kclock_realtime(struct ktimespec *ts)
 	long nsec;
 	int error;
 
-	if ((error = rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &s, &nsec)) != 0)
+	if ((error = rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &s, &nsec)) !=
+	    0)
 		return error;
 	ns = s * NS + nsec + wall_offset_ns;
 	ts->tv_sec = ns / NS;
@@ -49,7 +50,8 @@ kclock_set(const struct ktimespec *ts)
 		return RUMP_EINVAL;
 	if ((error = kclock_realtime(&now)) != 0)
 		return error;
-	wall_offset_ns += (ts->tv_sec - now.tv_sec) * NS + (ts->tv_nsec - now.tv_nsec);
+	wall_offset_ns += (ts->tv_sec - now.tv_sec) * NS +
+	    (ts->tv_nsec - now.tv_nsec);
 	return 0;
 }
 
@@ -58,7 +60,7 @@ sys___gettimeofday50(struct lwp *l, const void *a, register_t *rv)
 {
 	struct rump_timeval tv;
 	struct ktimespec ts;
-	int32_t tz[2] = { 0, 0 };	/* struct timezone: UTC, no DST */
+	int32_t tz[2] = { 0, 0 }; /* struct timezone: UTC, no DST */
 	void *utv = ARG(a, 0, void *), *utz = ARG(a, 1, void *);
 	int error;
 
@@ -88,7 +90,7 @@ sys___settimeofday50(struct lwp *l, const void *a, register_t *rv)
 	if (l->l_proc->p_cred->euid != 0)
 		return RUMP_EPERM;
 	if (utv == NULL)
-		return 0;		/* the time zone argument is ignored */
+		return 0; /* the time zone argument is ignored */
 	if ((error = copyin(utv, &tv, sizeof(tv))) != 0)
 		return error;
 	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000 || tv.tv_sec < 0)
@@ -108,7 +110,7 @@ sys___clock_settime50(struct lwp *l, const void *a, register_t *rv)
 	if (l->l_proc->p_cred->euid != 0)
 		return RUMP_EPERM;
 	if (ARG(a, 0, int) != RUMP_CLOCK_REALTIME)
-		return RUMP_EINVAL;	/* only the wall clock may be set */
+		return RUMP_EINVAL; /* only the wall clock may be set */
 	if ((error = copyin(ARG(a, 1, const void *), &ts, sizeof(ts))) != 0)
 		return error;
 	if (ts.tv_nsec < 0 || ts.tv_nsec >= NS || ts.tv_sec < 0)

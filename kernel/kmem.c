@@ -22,14 +22,14 @@
 
 #include "kern.h"
 
-#define RESERVE_MIN	(64ULL * 1024)
-#define BOUNCE_MAX	(64 * 1024)
-#define BOUNCE_MIN	4096
-#define RESERVE_MAX	(8ULL * 1024 * 1024)
+#define RESERVE_MIN (64ULL * 1024)
+#define BOUNCE_MAX  (64 * 1024)
+#define BOUNCE_MIN  4096
+#define RESERVE_MAX (8ULL * 1024 * 1024)
 
-static uint64_t limit;		/* 0: none */
+static uint64_t limit; /* 0: none */
 static uint64_t reserve = RESERVE_MIN;
-static uint64_t inuse;		/* bytes, atomically */
+static uint64_t inuse; /* bytes, atomically */
 static size_t bounce = BOUNCE_MAX;
 
 /* "123", "64k", "64m", "1g" (either case) in bytes; 0 when malformed. */
@@ -46,9 +46,21 @@ parse_size(const char *s)
 		v = v * 10 + (uint64_t)(*s - '0');
 	}
 	switch (*s) {
-	case 'k': case 'K': mul = 1ULL << 10; s++; break;
-	case 'm': case 'M': mul = 1ULL << 20; s++; break;
-	case 'g': case 'G': mul = 1ULL << 30; s++; break;
+	case 'k':
+	case 'K':
+		mul = 1ULL << 10;
+		s++;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1ULL << 20;
+		s++;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1ULL << 30;
+		s++;
+		break;
 	}
 	if (*s != '\0' || v > UINT64_MAX / mul)
 		return 0;

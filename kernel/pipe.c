@@ -10,16 +10,16 @@
 
 #include "kern.h"
 
-#define PIPE_SIZE	16384
+#define PIPE_SIZE 16384
 
-struct kcv poll_kcv;		/* poll(2) sleeps here; pipes wake it */
+struct kcv poll_kcv; /* poll(2) sleeps here; pipes wake it */
 
 struct pipe {
 	uint8_t buf[PIPE_SIZE];
 	size_t head, count;
 	int readers, writers;
 	struct kcv cv;
-	void (*gone)(void *);		/* FIFOs: told when the last end goes */
+	void (*gone)(void *); /* FIFOs: told when the last end goes */
 	void *gone_arg;
 };
 
@@ -39,7 +39,7 @@ pipe_read(struct file *fp, void *ubuf, size_t len, size_t *done)
 	while (p->count == 0) {
 		if (p->writers == 0 || len == 0) {
 			*done = 0;
-			return 0;		/* end of file */
+			return 0; /* end of file */
 		}
 		if (fp->flag & FNONBLOCK)
 			return RUMP_EAGAIN;
@@ -57,7 +57,7 @@ pipe_read(struct file *fp, void *ubuf, size_t len, size_t *done)
 		p->count -= chunk;
 		n += chunk;
 	}
-	kcv_broadcast(&p->cv);			/* room for writers */
+	kcv_broadcast(&p->cv); /* room for writers */
 	kcv_broadcast(&poll_kcv);
 	*done = n;
 	return 0;
@@ -98,7 +98,7 @@ pipe_write(struct file *fp, const void *ubuf, size_t len, size_t *done)
 		memcpy(p->buf + tail, in + n, chunk);
 		p->count += chunk;
 		n += chunk;
-		kcv_broadcast(&p->cv);		/* data for readers */
+		kcv_broadcast(&p->cv); /* data for readers */
 		kcv_broadcast(&poll_kcv);
 	}
 	*done = n;
@@ -130,13 +130,13 @@ pipe_poll(struct file *fp, int events)
 		if (p->count > 0)
 			rev |= events & (RUMP_POLLIN | RUMP_POLLRDNORM);
 		if (p->writers == 0)
-			rev |= 0x10;			/* POLLHUP */
+			rev |= 0x10; /* POLLHUP */
 	}
 	if (fp->flag & FWRITE) {
 		if (p->readers == 0)
-			rev |= 0x8;			/* POLLERR */
+			rev |= 0x8; /* POLLERR */
 		else if (p->count < PIPE_SIZE)
-			rev |= events & 0x4;		/* POLLOUT */
+			rev |= events & 0x4; /* POLLOUT */
 	}
 	return rev;
 }

@@ -8,7 +8,7 @@
 
 #include "kern.h"
 
-#define PIDHASH		256
+#define PIDHASH 256
 
 struct proc proc0, *initproc;
 static struct proc *pidhash[PIDHASH];
@@ -58,7 +58,7 @@ kern_count(int node, int *val)
 {
 	switch (node) {
 	case RUMP_KERN_MAXPROC:
-		*val = PID_MAX;		/* one per pid, 0 .. PID_MAX-1 */
+		*val = PID_MAX; /* one per pid, 0 .. PID_MAX-1 */
 		return 0;
 	case RUMP_KERN_NPROCS:
 		*val = nprocs;
@@ -157,15 +157,15 @@ proc_create(struct proc *parent, int flags, struct proc **pp)
 	cred_hold(p->p_cred);
 	p->p_umask = parent->p_umask;
 	p->p_vmspace = parent->p_vmspace;
-	p->p_cwd = parent->p_cwd;		/* cwd follows, as cwdinit() */
+	p->p_cwd = parent->p_cwd; /* cwd follows, as cwdinit() */
 	if (p->p_cwd != NULL)
 		vref(p->p_cwd);
-	p->p_rootdir = parent->p_rootdir;	/* so does the root (cwdinit) */
+	p->p_rootdir = parent->p_rootdir; /* so does the root (cwdinit) */
 	if (p->p_rootdir != NULL)
 		vref(p->p_rootdir);
 	/* A bounded copy: the fallback name is shorter than p_comm. */
-	strncpy(p->p_comm, parent->p_comm[0] != '\0' ? parent->p_comm :
-	    "rumproc", sizeof(p->p_comm) - 1);
+	strncpy(p->p_comm, parent->p_comm[0] != '\0' ? parent->p_comm : "rumproc",
+	    sizeof(p->p_comm) - 1);
 	p->p_comm[sizeof(p->p_comm) - 1] = '\0';
 	child_link(parent, p);
 	hash_insert(p);
@@ -201,7 +201,7 @@ proc_free(struct proc *p)
 		p->p_children = c->p_sibling;
 		child_link(initproc, c);
 	}
-	kq_proc_exit(p);	/* while its pid and table are still there */
+	kq_proc_exit(p); /* while its pid and table are still there */
 	child_unlink(p);
 	hash_remove(p);
 	lock_proc_exit(p);

@@ -10,10 +10,10 @@
 
 #include "kern.h"
 
-#define RADIX_SHIFT	6
-#define RADIX_SLOTS	(1U << RADIX_SHIFT)
-#define RADIX_MASK	(RADIX_SLOTS - 1)
-#define RADIX_MAXH	11		/* 66 bits >= 64 */
+#define RADIX_SHIFT 6
+#define RADIX_SLOTS (1U << RADIX_SHIFT)
+#define RADIX_MASK  (RADIX_SLOTS - 1)
+#define RADIX_MAXH  11 /* 66 bits >= 64 */
 
 struct rnode {
 	void *slot[RADIX_SLOTS];
@@ -104,8 +104,9 @@ radix_set(struct radix *r, uint64_t key, void *val)
 	}
 	pp = &r->root;
 	for (unsigned h = r->height; h > 0; h--) {
-		if (*pp == NULL && (*pp = kmem_obj_alloc(sizeof(struct rnode))) == NULL) {
-			radix_del(r, key);	/* frees the nodes made for it */
+		if (*pp == NULL &&
+		    (*pp = kmem_obj_alloc(sizeof(struct rnode))) == NULL) {
+			radix_del(r, key); /* frees the nodes made for it */
 			return RUMP_ENOMEM;
 		}
 		pp = &((struct rnode *)*pp)->slot[slot_of(key, h)];

@@ -32,23 +32,28 @@ stub_call(int num, register_t *args, size_t len)
 	return rv[0];
 }
 
-#define SYS0(num)	stub_call(num, NULL, 0)
-#define SYSN(num, ...)	({ register_t a_[] = { __VA_ARGS__ }; stub_call(num, a_, sizeof(a_)); })
+#define SYS0(num) stub_call(num, NULL, 0)
+#define SYSN(num, ...)                             \
+	({                                         \
+		register_t a_[] = { __VA_ARGS__ }; \
+		stub_call(num, a_, sizeof(a_));    \
+	})
 
-#define P(x)	((register_t)(x))
+#define P(x) ((register_t)(x))
 /*
  * An id as NetBSD's 32-bit value: -1 ("no change") must stay -1 even where
  * the C library's uid_t is narrower (newlib's is 16 bits).
  */
-#define ID(x)	((x) == (__typeof__(x))-1 ? (register_t)-1 : (register_t)(x))
+#define ID(x) ((x) == (__typeof__(x))-1 ? (register_t)-1 : (register_t)(x))
 
 /* The stubs written by hand: varargs and two return values. */
-int rump_sys_open(const char *path, int flags, ...)
+int
+rump_sys_open(const char *path, int flags, ...)
 {
 	va_list ap;
 	int mode = 0;
 
-	if (flags & RUMP_O_CREAT) {	/* only then is there a third argument */
+	if (flags & RUMP_O_CREAT) { /* only then is there a third argument */
 		va_start(ap, flags);
 		mode = va_arg(ap, int);
 		va_end(ap);
@@ -56,7 +61,8 @@ int rump_sys_open(const char *path, int flags, ...)
 	return (int)SYSN(RUMP_SYS_open, P(path), flags, mode);
 }
 
-int rump_sys_openat(int fd, const char *path, int flags, ...)
+int
+rump_sys_openat(int fd, const char *path, int flags, ...)
 {
 	va_list ap;
 	int mode = 0;
@@ -73,9 +79,14 @@ int rump_sys_openat(int fd, const char *path, int flags, ...)
  * pipe2 with no flags: the kernel stores the descriptors through copyout,
  * so a bad fds is EFAULT from the kernel, not a fault in the caller.
  */
-int rump_sys_pipe(int *fds) { return (int)SYSN(RUMP_SYS_pipe2, P(fds), 0); }
+int
+rump_sys_pipe(int *fds)
+{
+	return (int)SYSN(RUMP_SYS_pipe2, P(fds), 0);
+}
 
-int rump_sys_fcntl(int fd, int cmd, ...)
+int
+rump_sys_fcntl(int fd, int cmd, ...)
 {
 	va_list ap;
 	long arg;
@@ -86,7 +97,8 @@ int rump_sys_fcntl(int fd, int cmd, ...)
 	return (int)SYSN(RUMP_SYS_fcntl, fd, cmd, arg);
 }
 
-int rump_sys_ioctl(int fd, unsigned long com, ...)
+int
+rump_sys_ioctl(int fd, unsigned long com, ...)
 {
 	va_list ap;
 	void *data;

@@ -8,8 +8,8 @@
 
 /* One end: it reads from one pipe and writes into the other. */
 struct lsock {
-	struct file *rf;		/* NULL once shut for reading */
-	struct file *wf;		/* NULL once shut for writing */
+	struct file *rf; /* NULL once shut for reading */
+	struct file *wf; /* NULL once shut for writing */
 };
 
 static struct lsock *
@@ -33,7 +33,7 @@ ls_read(struct file *fp, void *buf, size_t len, size_t *done)
 
 	*done = 0;
 	if (ls->rf == NULL)
-		return 0;			/* shut: end of file */
+		return 0; /* shut: end of file */
 	return ls->rf->ops->fo_read(inner(fp, ls->rf), buf, len, done);
 }
 
@@ -71,8 +71,8 @@ ls_poll(struct file *fp, int events)
 	if (ls->rf == NULL)
 		rev |= events & (RUMP_POLLIN | RUMP_POLLRDNORM);
 	else
-		rev |= ls->rf->ops->fo_poll(ls->rf, events &
-		    (RUMP_POLLIN | RUMP_POLLRDNORM));
+		rev |= ls->rf->ops->fo_poll(ls->rf,
+		    events & (RUMP_POLLIN | RUMP_POLLRDNORM));
 	if (ls->wf != NULL)
 		rev |= ls->wf->ops->fo_poll(ls->wf, events & RUMP_POLLOUT);
 	return rev;
@@ -123,8 +123,7 @@ ls_new(struct file *rf, struct file *wf, int flag)
 
 	if (ls == NULL)
 		return NULL;
-	if ((fp = file_alloc(&lsock_fileops, FREAD | FWRITE | flag, ls)) ==
-	    NULL) {
+	if ((fp = file_alloc(&lsock_fileops, FREAD | FWRITE | flag, ls)) == NULL) {
 		kmem_free(ls, sizeof(*ls));
 		return NULL;
 	}
@@ -144,9 +143,10 @@ sys_socketpair(struct lwp *l, const void *a, register_t *rv)
 	(void)rv;
 	flag = type & RUMP_SOCK_NONBLOCK ? FNONBLOCK : 0;
 	if (domain != RUMP_AF_LOCAL)
-		return RUMP_EOPNOTSUPP;	/* as NetBSD for inet */
-	if ((type & ~(RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK |
-	    RUMP_SOCK_NOSIGPIPE)) != RUMP_SOCK_STREAM)
+		return RUMP_EOPNOTSUPP; /* as NetBSD for inet */
+	if ((type &
+		~(RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK | RUMP_SOCK_NOSIGPIPE)) !=
+	    RUMP_SOCK_STREAM)
 		return RUMP_EPROTONOSUPPORT;
 	if (proto != 0)
 		return RUMP_EPROTONOSUPPORT;
@@ -187,7 +187,8 @@ sys_socketpair(struct lwp *l, const void *a, register_t *rv)
 	}
 	if (type & RUMP_SOCK_CLOEXEC)
 		fdp->cloexec[fds[0]] = fdp->cloexec[fds[1]] = 1;
-	return copyout(fds, ARG(a, 3, int *), sizeof(fds)) == 0 ? 0 :
+	return copyout(fds, ARG(a, 3, int *), sizeof(fds)) == 0 ?
+	    0 :
 	    (fd_close(fdp, fds[0]), fd_close(fdp, fds[1]), RUMP_EFAULT);
 }
 

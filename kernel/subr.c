@@ -66,7 +66,8 @@ copyin(const void *uaddr, void *kaddr, size_t len)
 	if (uaddr == NULL)
 		return RUMP_EFAULT;
 	if ((vm = curproc()->p_vmspace) != NULL)
-		return rumpuser_sp_copyin(vm, uaddr, kaddr, len) == 0 ? 0 :
+		return rumpuser_sp_copyin(vm, uaddr, kaddr, len) == 0 ?
+		    0 :
 		    RUMP_EFAULT;
 	if (!rumpuser_ext_mapped(uaddr, len))
 		return RUMP_EFAULT;
@@ -84,7 +85,8 @@ copyout(const void *kaddr, void *uaddr, size_t len)
 	if (uaddr == NULL)
 		return RUMP_EFAULT;
 	if ((vm = curproc()->p_vmspace) != NULL)
-		return rumpuser_sp_copyout(vm, kaddr, uaddr, len) == 0 ? 0 :
+		return rumpuser_sp_copyout(vm, kaddr, uaddr, len) == 0 ?
+		    0 :
 		    RUMP_EFAULT;
 	if (!rumpuser_ext_mapped(uaddr, len))
 		return RUMP_EFAULT;
@@ -135,11 +137,11 @@ copyinstr(const void *uaddr, char *kaddr, size_t max, size_t *lenp)
 }
 
 /* The bounce buffer: 64 KiB, less on a small machine (kmem_bounce_size). */
-#define BOUNCE		kmem_bounce_size()
+#define BOUNCE kmem_bounce_size()
 
 int
-uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,
-    void *arg, size_t *done)
+uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn, void *arg,
+    size_t *done)
 {
 	size_t off = 0, chunk, d;
 	char *kbuf;
@@ -166,13 +168,13 @@ uio_move(void *ubuf, size_t n, bool towrite, bool once, xfer_fn fn,
 		d = 0;
 		if (towrite) {
 			if ((error = copyin((void *)((uintptr_t)ubuf + off),
-			    kbuf, chunk)) != 0)
+				 kbuf, chunk)) != 0)
 				break;
 			error = fn(arg, kbuf, chunk, &d);
 		} else {
 			error = fn(arg, kbuf, chunk, &d);
-			if (d > 0 && copyout(kbuf, (void *)((uintptr_t)ubuf +
-			    off), d) != 0)
+			if (d > 0 &&
+			    copyout(kbuf, (void *)((uintptr_t)ubuf + off), d) != 0)
 				error = RUMP_EFAULT;
 		}
 		off += d;

@@ -236,8 +236,7 @@ sys_seteuid(struct lwp *l, const void *args, register_t *rv)
  * id changes (NetBSD's rule).
  */
 static int
-set_re(uint32_t *r, uint32_t *e, uint32_t *sv, uint32_t nr, uint32_t ne,
-    bool root)
+set_re(uint32_t *r, uint32_t *e, uint32_t *sv, uint32_t nr, uint32_t ne, bool root)
 {
 	uint32_t nsv;
 
@@ -246,8 +245,8 @@ set_re(uint32_t *r, uint32_t *e, uint32_t *sv, uint32_t nr, uint32_t ne,
 	if (ne == (uint32_t)-1)
 		ne = *e;
 	nsv = nr != *r ? ne : *sv;
-	if (!root && ((nr != *r && nr != *e) ||
-	    (ne != *r && ne != *e && ne != *sv)))
+	if (!root &&
+	    ((nr != *r && nr != *e) || (ne != *r && ne != *e && ne != *sv)))
 		return RUMP_EPERM;
 	*r = nr;
 	*e = ne;
@@ -268,7 +267,7 @@ sys_setreuid(struct lwp *l, const void *args, register_t *rv)
 		return error;
 	if (t.uid == CRED(l)->uid && t.euid == CRED(l)->euid &&
 	    t.svuid == CRED(l)->svuid)
-		return 0;		/* no change: the process stays untainted */
+		return 0; /* no change: the process stays untainted */
 	if ((c = cred_modify(l)) == NULL)
 		return RUMP_ENOMEM;
 	c->uid = t.uid;
@@ -358,7 +357,8 @@ sys_setgroups(struct lwp *l, const void *args, register_t *rv)
 		return RUMP_EPERM;
 	if (n < 0 || n > RUMP_NGROUPS)
 		return RUMP_EINVAL;
-	error = copyin(ARG(args, 1, const void *), groups, (size_t)n * sizeof(kgid_t));
+	error = copyin(ARG(args, 1, const void *), groups,
+	    (size_t)n * sizeof(kgid_t));
 	if (error != 0)
 		return error;
 	if ((c = cred_modify(l)) == NULL)

@@ -14,11 +14,11 @@
 
 #include "kern.h"
 
-#define TMPFS_BSIZE	4096
+#define TMPFS_BSIZE 4096
 /* The largest file size: offsets past it get EFBIG. */
-#define TMPFS_MAXSIZE	(INT64_MAX - TMPFS_BSIZE + 1)
-#define DHASH_MIN	8
-#define DIR_FIRST_COOKIE 2		/* 0 and 1 are "." and ".." */
+#define TMPFS_MAXSIZE	 (INT64_MAX - TMPFS_BSIZE + 1)
+#define DHASH_MIN	 8
+#define DIR_FIRST_COOKIE 2 /* 0 and 1 are "." and ".." */
 
 /*
  * A name in a directory. The cookie orders readdir and is its offset: it
@@ -27,7 +27,7 @@
  * stayed.
  */
 struct tmpfs_dirent {
-	struct tmpfs_dirent *hnext;	/* the name's hash chain */
+	struct tmpfs_dirent *hnext; /* the name's hash chain */
 	uint64_t cookie;
 	struct vnode *vp;
 	char name[];
@@ -36,12 +36,12 @@ struct tmpfs_dirent {
 struct tmpfs_node {
 	struct radix tn_blocks;		/* VREG: block number -> data */
 	size_t tn_nblocks;		/* VREG: blocks held */
-	struct tmpfs_dirent **tn_dhash;	/* VDIR: names, tn_dhsize chains */
+	struct tmpfs_dirent **tn_dhash; /* VDIR: names, tn_dhsize chains */
 	size_t tn_dhsize;
-	struct radix tn_dcookies;	/* VDIR: cookie -> entry */
-	uint64_t tn_dnext;		/* VDIR: the next entry's cookie */
-	struct vnode *tn_parent;	/* VDIR: for ".."; NULL at the root */
-	char *tn_target;		/* VLNK, v_size bytes and a NUL */
+	struct radix tn_dcookies; /* VDIR: cookie -> entry */
+	uint64_t tn_dnext;	  /* VDIR: the next entry's cookie */
+	struct vnode *tn_parent;  /* VDIR: for ".."; NULL at the root */
+	char *tn_target;	  /* VLNK, v_size bytes and a NUL */
 };
 
 struct tmpfs_mount {
@@ -51,7 +51,7 @@ struct tmpfs_mount {
 	uint64_t tm_blocks_max, tm_blocks;
 };
 
-#define TN(vp)		((struct tmpfs_node *)(vp)->v_data)
+#define TN(vp) ((struct tmpfs_node *)(vp)->v_data)
 
 static const struct vnodeops tmpfs_vnodeops;
 
@@ -113,7 +113,7 @@ tmpfs_newnode(struct mount *mp, const struct vattr *va)
 	struct vnode *vp;
 
 	if (tm->tm_nodes_max != 0 && tm->tm_nodes >= tm->tm_nodes_max)
-		return NULL;		/* ENOSPC, as for no memory */
+		return NULL; /* ENOSPC, as for no memory */
 	if ((tn = kmem_obj_alloc(sizeof(*tn))) == NULL)
 		return NULL;
 	if ((vp = vn_alloc(mp, va->va_type, &tmpfs_vnodeops, tn)) == NULL) {
@@ -129,7 +129,7 @@ tmpfs_newnode(struct mount *mp, const struct vattr *va)
 	vnow(&vp->v_btime);
 	vp->v_atime = vp->v_mtime = vp->v_ctime = vp->v_btime;
 	if (va->va_type == VDIR)
-		vp->v_nlink = 1;	/* "." */
+		vp->v_nlink = 1; /* "." */
 	return vp;
 }
 
@@ -153,8 +153,9 @@ dir_find(struct vnode *dvp, const char *name)
 
 	if (tn->tn_dhash == NULL)
 		return NULL;
-	for (struct tmpfs_dirent *d = tn->tn_dhash[name_hash(name) &
-	    (tn->tn_dhsize - 1)]; d != NULL; d = d->hnext)
+	for (struct tmpfs_dirent *d =
+		 tn->tn_dhash[name_hash(name) & (tn->tn_dhsize - 1)];
+	     d != NULL; d = d->hnext)
 		if (strcmp(d->name, name) == 0)
 			return d;
 	return NULL;
@@ -229,7 +230,7 @@ dir_add(struct vnode *dvp, const char *name, struct vnode *vp)
 	vp->v_nlink++;
 	if (vp->v_type == VDIR) {
 		TN(vp)->tn_parent = dvp;
-		dvp->v_nlink++;		/* the child's ".." */
+		dvp->v_nlink++; /* the child's ".." */
 	}
 	dvp->v_size += 1;
 	vnow(&dvp->v_mtime);
@@ -266,7 +267,7 @@ dir_remove(struct vnode *dvp, const char *name)
 	dvp->v_ctime = dvp->v_mtime;
 	if (vp->v_type == VDIR) {
 		dvp->v_nlink--;
-		vp->v_nlink = 0;	/* its "." goes with it */
+		vp->v_nlink = 0; /* its "." goes with it */
 		TN(vp)->tn_parent = NULL;
 	} else {
 		vp->v_nlink--;
@@ -313,7 +314,7 @@ tmpfs_create(struct vnode *dvp, const char *name, const struct vattr *va,
 	}
 	if ((error = dir_add(dvp, name, vp)) != 0) {
 		vp->v_nlink = 0;
-		vrele(vp);		/* unnamed: inactive reclaims it */
+		vrele(vp); /* unnamed: inactive reclaims it */
 		return error;
 	}
 	*vpp = vp;
@@ -392,7 +393,7 @@ tmpfs_write(struct vnode *vp, const void *buf, size_t len, int64_t off,
 	if (off >= TMPFS_MAXSIZE)
 		return RUMP_EFBIG;
 	if (len > (uint64_t)(TMPFS_MAXSIZE - off))
-		len = (size_t)(TMPFS_MAXSIZE - off);	/* a short write */
+		len = (size_t)(TMPFS_MAXSIZE - off); /* a short write */
 	while (n < len) {
 		int64_t pos = off + (int64_t)n;
 		uint64_t b = (uint64_t)pos / TMPFS_BSIZE;
@@ -406,7 +407,7 @@ tmpfs_write(struct vnode *vp, const void *buf, size_t len, int64_t off,
 			 * write, or ENOSPC for none.
 			 */
 			if ((tm->tm_blocks_max != 0 &&
-			    tm->tm_blocks >= tm->tm_blocks_max) ||
+				tm->tm_blocks >= tm->tm_blocks_max) ||
 			    (blk = kmem_data_alloc(TMPFS_BSIZE)) == NULL) {
 				error = RUMP_ENOSPC;
 				break;
@@ -466,13 +467,13 @@ tmpfs_setattr(struct vnode *vp, const struct vattr *va)
 	if (va->va_mask & VA_ATIME)
 		vp->v_atime = va->va_atime;
 	if (va->va_mask & VA_FLAGS)
-		vp->v_flags = va->va_flags;	/* all of them, as NetBSD's tmpfs */
+		vp->v_flags = va->va_flags; /* all of them, as NetBSD's tmpfs */
 	if (va->va_mask & VA_MTIME) {
 		vp->v_mtime = va->va_mtime;
 		/* A file is not modified before it was born (utimensat(2)). */
 		if (vp->v_mtime.tv_sec < vp->v_btime.tv_sec ||
 		    (vp->v_mtime.tv_sec == vp->v_btime.tv_sec &&
-		    vp->v_mtime.tv_nsec < vp->v_btime.tv_nsec))
+			vp->v_mtime.tv_nsec < vp->v_btime.tv_nsec))
 			vp->v_btime = vp->v_mtime;
 	}
 	vnow(&vp->v_ctime);
@@ -499,7 +500,7 @@ tmpfs_readdir(struct vnode *dvp, int64_t *offp, vn_filldir_t fill, void *arg)
 	/* Each entry at its cookie; the listing resumes after it. */
 	while ((d = dir_next(dvp, (uint64_t)off)) != NULL) {
 		if (fill(arg, d->name, strlen(d->name), d->vp->v_ino,
-		    d->vp->v_type, (int64_t)d->cookie + 1) != 0) {
+			d->vp->v_type, (int64_t)d->cookie + 1) != 0) {
 			off = (int64_t)d->cookie;
 			goto out;
 		}
@@ -526,7 +527,7 @@ static int
 tmpfs_fsync(struct vnode *vp)
 {
 	(void)vp;
-	return 0;		/* memory is all the storage there is */
+	return 0; /* memory is all the storage there is */
 }
 
 static const struct vnodeops tmpfs_vnodeops = {
@@ -566,11 +567,10 @@ struct nb_tmpfs_args {
 	uint32_t pad2;
 };
 _Static_assert(sizeof(struct nb_tmpfs_args) == 40, "NetBSD tmpfs_args");
-#define TMPFS_ARGS_VERSION	1
+#define TMPFS_ARGS_VERSION 1
 
 static int
-tmpfs_mount(struct mount *mp, struct blkdev *bd, const void *args,
-    size_t argslen)
+tmpfs_mount(struct mount *mp, struct blkdev *bd, const void *args, size_t argslen)
 {
 	struct vattr va = { .va_type = VDIR, .va_mode = 0755 };
 	struct tmpfs_mount *tm;
@@ -581,8 +581,8 @@ tmpfs_mount(struct mount *mp, struct blkdev *bd, const void *args,
 	(void)bd;
 	if (args != NULL) {
 		const struct nb_tmpfs_args *ta = args;
-		if (argslen < sizeof(*ta) || ta->ta_version != TMPFS_ARGS_VERSION ||
-		    ta->ta_size_max < 0)
+		if (argslen < sizeof(*ta) ||
+		    ta->ta_version != TMPFS_ARGS_VERSION || ta->ta_size_max < 0)
 			return RUMP_EINVAL;
 		va.va_mode = ta->ta_root_mode & 07777;
 		va.va_uid = ta->ta_root_uid;
@@ -603,8 +603,8 @@ tmpfs_mount(struct mount *mp, struct blkdev *bd, const void *args,
 		kmem_free(tm, sizeof(*tm));
 		return RUMP_ENOMEM;
 	}
-	root->v_nlink = 2;		/* "." and its own ".." */
-	mp->mnt_root = root;		/* the new node's reference */
+	root->v_nlink = 2;   /* "." and its own ".." */
+	mp->mnt_root = root; /* the new node's reference */
 	return 0;
 }
 

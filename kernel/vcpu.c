@@ -65,7 +65,7 @@ lwp_switch_to(struct lwp *l)
 	KASSERT(!l->l_running);
 	l->l_running = true;
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
-	cpu_owner = l;			/* only the holder binds */
+	cpu_owner = l; /* only the holder binds */
 }
 
 /*

@@ -49,8 +49,7 @@ vn_unlist(struct vnode *vp)
 }
 
 struct vnode *
-vn_alloc(struct mount *mp, enum vtype type, const struct vnodeops *ops,
-    void *data)
+vn_alloc(struct mount *mp, enum vtype type, const struct vnodeops *ops, void *data)
 {
 	struct vnode *vp = kmem_obj_alloc(sizeof(*vp));
 
@@ -248,7 +247,7 @@ vflush(struct mount *mp, bool force)
 	for (vp = mp->mnt_vnodes; vp != NULL; vp = next) {
 		next = vp->v_mntnext;
 		if (vp == mp->mnt_root)
-			vp->v_refs--;		/* the mount's own */
+			vp->v_refs--; /* the mount's own */
 		if (vp->v_refs == 0) {
 			vn_destroy(vp);
 			continue;
@@ -294,7 +293,7 @@ int
 vn_rdonly(struct vnode *vp)
 {
 	if (vp->v_mount == NULL)
-		return RUMP_EIO;	/* dead: its file system is gone */
+		return RUMP_EIO; /* dead: its file system is gone */
 	return (vp->v_mount->mnt_flag & RUMP_MNT_RDONLY) ? RUMP_EROFS : 0;
 }
 
@@ -317,9 +316,9 @@ vn_create_node(struct vnode *dvp, const char *name, enum vtype type,
 	if ((error = vn_rdonly(dvp)) != 0)
 		return error;
 	error = dvp->v_op->vop_create(dvp, name, &va, target, vpp);
-	if (error == 0)		/* a new entry; a directory's ".." links */
-		kq_vnode_note(dvp, RUMP_NOTE_WRITE |
-		    (type == VDIR ? RUMP_NOTE_LINK : 0));
+	if (error == 0) /* a new entry; a directory's ".." links */
+		kq_vnode_note(dvp,
+		    RUMP_NOTE_WRITE | (type == VDIR ? RUMP_NOTE_LINK : 0));
 	return error;
 }
 
@@ -332,7 +331,7 @@ vn_create(struct vnode *dvp, const char *name, enum vtype type, uint32_t mode,
 	*errp = vn_create_node(dvp, name, type, mode, cred, "", &vp);
 	if (*errp != 0)
 		return NULL;
-	vrele(vp);		/* named, so it stays */
+	vrele(vp); /* named, so it stays */
 	return vp;
 }
 
@@ -355,7 +354,8 @@ vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *don
 	int error;
 
 	if (vp->v_blk != NULL)
-		return blkdev_vn_rw(vp, (void *)(uintptr_t)buf, len, off, true, done);
+		return blkdev_vn_rw(vp, (void *)(uintptr_t)buf, len, off, true,
+		    done);
 	if (off < 0)
 		return RUMP_EINVAL;
 	if ((error = vn_rdonly(vp)) != 0)
@@ -367,8 +367,8 @@ vn_write(struct vnode *vp, const void *buf, size_t len, int64_t off, size_t *don
 	*done = 0;
 	error = vp->v_op->vop_write(vp, buf, len, off, done);
 	if (*done > 0)
-		kq_vnode_note(vp, RUMP_NOTE_WRITE |
-		    (vp->v_size > size ? RUMP_NOTE_EXTEND : 0));
+		kq_vnode_note(vp,
+		    RUMP_NOTE_WRITE | (vp->v_size > size ? RUMP_NOTE_EXTEND : 0));
 	return error;
 }
 
@@ -390,9 +390,9 @@ vn_truncate(struct vnode *vp, int64_t len)
 		return RUMP_EPERM;
 	size = vp->v_size;
 	if ((error = vp->v_op->vop_truncate(vp, len)) == 0)
-		kq_vnode_note(vp, RUMP_NOTE_ATTRIB |
-		    (len != size ? RUMP_NOTE_WRITE : 0) |
-		    (len > size ? RUMP_NOTE_EXTEND : 0));
+		kq_vnode_note(vp,
+		    RUMP_NOTE_ATTRIB | (len != size ? RUMP_NOTE_WRITE : 0) |
+			(len > size ? RUMP_NOTE_EXTEND : 0));
 	return error;
 }
 
@@ -415,7 +415,7 @@ int
 vn_fsync(struct vnode *vp)
 {
 	if ((vp->v_type == VCHR && vp->v_dev != NULL) || vp->v_mount == NULL)
-		return 0;	/* the kernel's devices; dead: nothing left */
+		return 0; /* the kernel's devices; dead: nothing left */
 	return vp->v_op->vop_fsync(vp);
 }
 
@@ -523,7 +523,8 @@ vfs_init(void)
 	if (dev == NULL || tmp == NULL)
 		kpanic("out of memory for /dev and /tmp");
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
-		vp = vn_create(dev, devices[i].name, VCHR, 0666, proc0.p_cred, &error);
+		vp = vn_create(dev, devices[i].name, VCHR, 0666, proc0.p_cred,
+		    &error);
 		if (vp == NULL)
 			kpanic("out of memory for /dev/%s", devices[i].name);
 		if (strcmp(devices[i].name, "console") == 0)

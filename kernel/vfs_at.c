@@ -209,8 +209,7 @@ set_times(struct lwp *l, struct vnode *vp, const struct ktimespec *uts)
 		if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000)
 			return RUMP_EINVAL;
 	}
-	if (ts[0].tv_nsec == RUMP_UTIME_OMIT &&
-	    ts[1].tv_nsec == RUMP_UTIME_OMIT)
+	if (ts[0].tv_nsec == RUMP_UTIME_OMIT && ts[1].tv_nsec == RUMP_UTIME_OMIT)
 		return 0;
 	if ((error = vn_rdonly(vp)) != 0)
 		return error;
@@ -324,7 +323,8 @@ times_fd(struct lwp *l, int fd, const void *utimes, bool timeval)
 		return error;
 	fp = fd_get(l->l_proc->p_fd, fd);
 	file_hold(fp);
-	error = timeval ? timevals_in(utimes, buf, &ts) : times_in(utimes, buf, &ts);
+	error = timeval ? timevals_in(utimes, buf, &ts) :
+			  times_in(utimes, buf, &ts);
 	if (error == 0)
 		error = set_times(l, fp->data, ts);
 	file_release(fp);

@@ -18,7 +18,7 @@
 #include "bootmount.h"
 #include "kern.h"
 
-#define BOOT_MOUNTS_MAX	2048		/* the platform's command line */
+#define BOOT_MOUNTS_MAX 2048 /* the platform's command line */
 
 _Static_assert(sizeof(((struct bootmount *)0)->path) == MNAMELEN,
     "a mount point fits struct mount's mnt_on");
@@ -40,7 +40,8 @@ vfs_bootmount_parse(const char *word, bool root, struct bootmount *bm,
 	strcpy(bm->type, "ext2fs");
 	end = p + strcspn(p, ":");
 	len = (size_t)(end - p);
-	if (len <= 5 || strncmp(p, "/dev/", 5) != 0 || memchr(p + 5, '/', len - 5)) {
+	if (len <= 5 || strncmp(p, "/dev/", 5) != 0 ||
+	    memchr(p + 5, '/', len - 5)) {
 		snprintf(why, whylen, "expected a device such as /dev/ld0 first");
 		return -1;
 	}
@@ -59,7 +60,7 @@ vfs_bootmount_parse(const char *word, bool root, struct bootmount *bm,
 		end = p + strcspn(p, ":");
 		len = (size_t)(end - p);
 		while (len > 1 && p[len - 1] == '/')
-			len--;		/* "/data/" is "/data" */
+			len--; /* "/data/" is "/data" */
 		if (len == 1) {
 			snprintf(why, whylen, "the root is root=, not a mount=");
 			return -1;
@@ -74,7 +75,7 @@ vfs_bootmount_parse(const char *word, bool root, struct bootmount *bm,
 		strcpy(bm->path, "/");
 	}
 	while (*p != '\0') {
-		p++;		/* ':' or ',' */
+		p++; /* ':' or ',' */
 		len = strcspn(p, ":,");
 		if (len == 2 && strncmp(p, "ro", 2) == 0) {
 			bm->ro = true;
@@ -83,8 +84,9 @@ vfs_bootmount_parse(const char *word, bool root, struct bootmount *bm,
 		} else if (len == 6 && strncmp(p, "ext2fs", 6) == 0) {
 			/* the default */
 		} else {
-			snprintf(why, whylen, "unknown option '%.*s' (ro, rw, ext2fs)",
-			    (int)len, p);
+			snprintf(why, whylen,
+			    "unknown option '%.*s' (ro, rw, ext2fs)", (int)len,
+			    p);
 			return -1;
 		}
 		p += len;
@@ -96,7 +98,10 @@ vfs_bootmount_parse(const char *word, bool root, struct bootmount *bm,
 static const char *
 errname(int error)
 {
-	static const struct { int e; const char *name; } names[] = {
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
 		{ RUMP_ENOENT, "ENOENT: no such file" },
 		{ RUMP_EIO, "EIO: input/output error" },
 		{ RUMP_ENXIO, "ENXIO: no such device" },
@@ -153,10 +158,10 @@ mkdirs(struct lwp *l, const char *path)
 		} else if (error == RUMP_ENOENT) {
 			error = namei_kernel(l, buf, LOOKUP_PARENT, &nd);
 			if (error == 0 && nd.ni_vp != NULL)
-				error = RUMP_EEXIST;	/* cannot be: at boot */
-			if (error == 0 && (error = vn_create_node(nd.ni_dvp,
-			    nd.ni_name, VDIR, 0755, curproc()->p_cred, "",
-			    &vp)) == 0)
+				error = RUMP_EEXIST; /* cannot be: at boot */
+			if (error == 0 &&
+			    (error = vn_create_node(nd.ni_dvp, nd.ni_name, VDIR,
+				 0755, curproc()->p_cred, "", &vp)) == 0)
 				vrele(vp);
 			nd_done(&nd);
 		}
@@ -178,7 +183,7 @@ ro_disk(struct lwp *l, struct bootmount *bm)
 	struct nameidata nd;
 
 	if (bm->ro || namei_kernel(l, bm->dev, LOOKUP_FOLLOW, &nd) != 0)
-		return;		/* the mount reports a missing disk */
+		return; /* the mount reports a missing disk */
 	if (nd.ni_vp->v_type == VBLK && nd.ni_vp->v_blk != NULL &&
 	    blkdev_readonly(nd.ni_vp->v_blk)) {
 		kern_printf("boot: %s is a read-only disk: mounted read-only\n",
@@ -219,7 +224,8 @@ boot_root(struct lwp *l, const char *word)
 		refuse("root", word, "cannot mount it as /", error);
 	follow_root(oldroot);
 	kern_printf("boot: %s mounted on / (%s%s); the kernel's devices on "
-	    "/dev\n", bm.dev, bm.type, bm.ro ? ", read-only" : "");
+		    "/dev\n",
+	    bm.dev, bm.type, bm.ro ? ", read-only" : "");
 }
 
 static void
@@ -239,8 +245,8 @@ boot_mount(struct lwp *l, const char *word)
 	    RUMP_MNT_FORCE | (bm.ro ? RUMP_MNT_RDONLY : 0), NULL, 0);
 	if (error != 0)
 		refuse("mount", word, "cannot mount it", error);
-	kern_printf("boot: %s mounted on %s (%s%s)\n", bm.dev, bm.path,
-	    bm.type, bm.ro ? ", read-only" : "");
+	kern_printf("boot: %s mounted on %s (%s%s)\n", bm.dev, bm.path, bm.type,
+	    bm.ro ? ", read-only" : "");
 }
 
 void
@@ -285,10 +291,11 @@ vfs_shutdown(void)
 		struct mount *mp = mps[--n];
 		int error;
 
-		mp->mnt_unmounting = true;	/* for good: no new user */
+		mp->mnt_unmounting = true; /* for good: no new user */
 		if ((error = mp->mnt_op->vfs_unmount(mp, true)) != 0)
 			kern_printf("halt: %s on %s: not written back: error "
-			    "%d\n", mp->mnt_from, mp->mnt_on, error);
+				    "%d\n",
+			    mp->mnt_from, mp->mnt_on, error);
 	}
 }
 

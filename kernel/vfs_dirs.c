@@ -51,8 +51,7 @@ sys_fchdir(struct lwp *l, const void *a, register_t *rv)
 		return error;
 	/* A chrooted process cannot step outside its root, as on NetBSD. */
 	if (proc_root(l->l_proc) != rootvnode && vp->v_type == VDIR &&
-	    vp->v_mount != NULL &&
-	    !vn_isunder(vp, proc_root(l->l_proc)))
+	    vp->v_mount != NULL && !vn_isunder(vp, proc_root(l->l_proc)))
 		return RUMP_EPERM;
 	return set_cwd(l, vp);
 }
@@ -73,8 +72,8 @@ fill_name_of(void *arg, const char *name, size_t namelen, uint64_t ino,
 
 	(void)type;
 	(void)nextoff;
-	if (ino != no->ino || namelen > NAME_MAX || (name[0] == '.' &&
-	    (namelen == 1 || (namelen == 2 && name[1] == '.'))))
+	if (ino != no->ino || namelen > NAME_MAX ||
+	    (name[0] == '.' && (namelen == 1 || (namelen == 2 && name[1] == '.'))))
 		return 0;
 	memcpy(no->name, name, namelen);
 	no->len = namelen;
@@ -94,7 +93,7 @@ dir_name(struct vnode *vp, struct vnode **dvpp, struct name_of *no)
 	int error;
 
 	if (vp->v_nlink == 0)
-		return RUMP_ENOENT;	/* the directory was removed */
+		return RUMP_ENOENT; /* the directory was removed */
 	if ((error = vp->v_op->vop_lookup(vp, "..", &dvp)) != 0)
 		return error;
 	memset(no, 0, sizeof(*no));
@@ -144,7 +143,7 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 		struct vnode *dvp;
 
 		if (vp->v_mount == NULL) {
-			error = RUMP_ENOENT;	/* its file system is gone */
+			error = RUMP_ENOENT; /* its file system is gone */
 			break;
 		}
 		if (vp == vp->v_mount->mnt_root &&
@@ -170,9 +169,9 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 	}
 	vrele(vp);
 	if (error == 0 && pos == size - 1)
-		tmp[--pos] = '/';	/* the root itself */
-	if (error == 0 && (error = copyout(tmp + pos, ARG(a, 0, char *),
-	    size - pos)) == 0)
+		tmp[--pos] = '/'; /* the root itself */
+	if (error == 0 &&
+	    (error = copyout(tmp + pos, ARG(a, 0, char *), size - pos)) == 0)
 		*rv = (register_t)(size - pos);
 	kmem_free(no, sizeof(*no));
 	kmem_free(tmp, size);
@@ -181,13 +180,13 @@ sys_getcwd(struct lwp *l, const void *a, register_t *rv)
 
 /* ---- directories ---- */
 
-#define GETDENTS_MAX	65536		/* bytes of records per call */
+#define GETDENTS_MAX 65536 /* bytes of records per call */
 
 /* getdents' buffer of NetBSD struct dirent records. */
 struct dents {
 	uint8_t *buf;
 	size_t size, out;
-	bool full;			/* an entry did not fit */
+	bool full; /* an entry did not fit */
 };
 
 static int
@@ -195,10 +194,9 @@ fill_dirent(void *arg, const char *name, size_t nl, uint64_t ino,
     enum vtype type, int64_t nextoff)
 {
 	/* The d_type of each enum vtype, in its order. */
-	static const uint8_t dtype[] = {
-		RUMP_DT_UNKNOWN, RUMP_DT_REG, RUMP_DT_DIR, RUMP_DT_LNK,
-		RUMP_DT_CHR, RUMP_DT_FIFO, RUMP_DT_BLK
-	};
+	static const uint8_t dtype[] = { RUMP_DT_UNKNOWN, RUMP_DT_REG,
+		RUMP_DT_DIR, RUMP_DT_LNK, RUMP_DT_CHR, RUMP_DT_FIFO,
+		RUMP_DT_BLK };
 	struct dents *d = arg;
 	size_t reclen = (13 + nl + 1 + 7) & ~(size_t)7;
 	uint8_t *rec = d->buf + d->out;
@@ -238,7 +236,8 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 
 	if (fp == NULL)
 		return RUMP_EBADF;
-	if (fp->ops != &vnode_fileops || ((struct vnode *)fp->data)->v_type != VDIR)
+	if (fp->ops != &vnode_fileops ||
+	    ((struct vnode *)fp->data)->v_type != VDIR)
 		return RUMP_ENOTDIR;
 	dvp = fp->data;
 	d.size = count < GETDENTS_MAX ? count : GETDENTS_MAX;
@@ -246,11 +245,11 @@ sys_getdents(struct lwp *l, const void *a, register_t *rv)
 	d.full = false;
 	if ((d.buf = kmem_zalloc(d.size + 1)) == NULL)
 		return RUMP_ENOMEM;
-	file_hold(fp);		/* across the readdir and copyout, which may wait */
+	file_hold(fp); /* across the readdir and copyout, which may wait */
 	off = fp->offset < 0 ? 0 : fp->offset;
 	error = dvp->v_op->vop_readdir(dvp, &off, fill_dirent, &d);
 	if (error == 0 && d.out == 0 && d.full)
-		error = RUMP_EINVAL;	/* too small for one record */
+		error = RUMP_EINVAL; /* too small for one record */
 	/* Integer arithmetic: ubuf is the caller's word, not an object. */
 	if (error == 0 && d.out > 0 &&
 	    copyout(d.buf, (void *)(uintptr_t)ubuf, d.out) != 0)

@@ -53,8 +53,8 @@ int
 sys_chflags(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return path_flags(l, ARG(a, 0, const char *),
-	    ARG(a, 1, unsigned long), LOOKUP_FOLLOW);
+	return path_flags(l, ARG(a, 0, const char *), ARG(a, 1, unsigned long),
+	    LOOKUP_FOLLOW);
 }
 
 /* lchflags(path, flags): a symbolic link's own flags. */
@@ -62,8 +62,8 @@ int
 sys_lchflags(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return path_flags(l, ARG(a, 0, const char *),
-	    ARG(a, 1, unsigned long), 0);
+	return path_flags(l, ARG(a, 0, const char *), ARG(a, 1, unsigned long),
+	    0);
 }
 
 /* fchflags(fd, flags) */

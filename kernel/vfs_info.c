@@ -7,20 +7,20 @@
 #include "kern.h"
 
 /* pathconf names (NetBSD's <unistd.h> _PC_*) and tmpfs's answers. */
-#define PC_LINK_MAX		1
-#define PC_NAME_MAX		4
-#define PC_PATH_MAX		5
-#define PC_PIPE_BUF		6
-#define PC_CHOWN_RESTRICTED	7
-#define PC_NO_TRUNC		8
-#define PC_SYNC_IO		10
-#define PC_FILESIZEBITS		11
-#define LINK_MAX		32767
-#define PIPE_BUF		512
+#define PC_LINK_MAX	    1
+#define PC_NAME_MAX	    4
+#define PC_PATH_MAX	    5
+#define PC_PIPE_BUF	    6
+#define PC_CHOWN_RESTRICTED 7
+#define PC_NO_TRUNC	    8
+#define PC_SYNC_IO	    10
+#define PC_FILESIZEBITS	    11
+#define LINK_MAX	    32767
+#define PIPE_BUF	    512
 
 /* fsync_range(2) flags */
-#define FDATASYNC		0x0010
-#define FFILESYNC		0x0020
+#define FDATASYNC 0x0010
+#define FFILESYNC 0x0020
 
 static int
 tmpfs_pathconf(int name, register_t *rv)
@@ -95,7 +95,7 @@ sys_sync(struct lwp *l, const void *a, register_t *rv)
 	for (struct mount *mp = rootmount; mp != NULL; mp = mp->mnt_next) {
 		if (mp->mnt_unmounting)
 			continue;
-		mp->mnt_busy++;		/* stays in the table while it sleeps */
+		mp->mnt_busy++; /* stays in the table while it sleeps */
 		mp->mnt_op->vfs_sync(mp);
 		mp->mnt_busy--;
 	}
@@ -146,5 +146,5 @@ sys_fsync_range(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_EINVAL;
 	if (len != 0 && (start < 0 || len < 0 || start > INT64_MAX - len))
 		return RUMP_EINVAL;
-	return vn_fsync(fp->data);	/* the whole file: a superset */
+	return vn_fsync(fp->data); /* the whole file: a superset */
 }

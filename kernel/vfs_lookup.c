@@ -8,7 +8,7 @@
 
 #include "kern.h"
 
-#define MAXSYMLINKS	32
+#define MAXSYMLINKS 32
 
 static int
 copyinstr_path(const char *upath, char *buf, size_t size)
@@ -32,7 +32,8 @@ start_dir(struct lwp *l, int dirfd, const char *path, int *errp)
 		*errp = RUMP_EBADF;
 		return NULL;
 	}
-	if (fp->ops != &vnode_fileops || ((struct vnode *)fp->data)->v_type != VDIR) {
+	if (fp->ops != &vnode_fileops ||
+	    ((struct vnode *)fp->data)->v_type != VDIR) {
 		*errp = RUMP_ENOTDIR;
 		return NULL;
 	}
@@ -126,8 +127,7 @@ splice_link(struct vnode *vp, const char *p, char **npp)
 
 /* namei on a path already in kernel memory; path is consumed (freed). */
 static int
-lookup_path(struct lwp *l, int dirfd, char *path, int flags,
-    struct nameidata *nd)
+lookup_path(struct lwp *l, int dirfd, char *path, int flags, struct nameidata *nd)
 {
 	struct vnode *dvp;
 	char *p;
@@ -137,7 +137,7 @@ lookup_path(struct lwp *l, int dirfd, char *path, int flags,
 	if (dvp == NULL)
 		goto out;
 	vref(dvp);
-	dvp = cross_down(dvp);		/* a file system mounted on "/" */
+	dvp = cross_down(dvp); /* a file system mounted on "/" */
 	p = path;
 	for (;;) {
 		char name[NAME_MAX + 1];
@@ -147,7 +147,7 @@ lookup_path(struct lwp *l, int dirfd, char *path, int flags,
 
 		while (*p == '/')
 			p++;
-		if (*p == '\0') {		/* "/" or a trailing slash */
+		if (*p == '\0') { /* "/" or a trailing slash */
 			nd->ni_vp = dvp;
 			if (flags & LOOKUP_PARENT) {
 				/* Creating or removing "/" itself. */
@@ -185,7 +185,7 @@ lookup_path(struct lwp *l, int dirfd, char *path, int flags,
 
 			dvp = cross_up(dvp, proc_root(l->l_proc), &stay);
 			if (stay)
-				memcpy(name, ".", 2);	/* ".." at the root */
+				memcpy(name, ".", 2); /* ".." at the root */
 		}
 		error = lookup_one(dvp, name, &vp);
 		if (error == RUMP_ENOENT) {
@@ -198,7 +198,8 @@ lookup_path(struct lwp *l, int dirfd, char *path, int flags,
 		}
 
 		if (last && (flags & LOOKUP_PARENT)) {
-			if (vp != NULL && vp->v_type == VLNK && (flags & LOOKUP_FOLLOW))
+			if (vp != NULL && vp->v_type == VLNK &&
+			    (flags & LOOKUP_FOLLOW))
 				goto follow;
 			nd->ni_dvp = dvp;
 			nd->ni_vp = vp;
@@ -245,8 +246,7 @@ out:
 }
 
 int
-namei(struct lwp *l, int dirfd, const char *upath, int flags,
-    struct nameidata *nd)
+namei(struct lwp *l, int dirfd, const char *upath, int flags, struct nameidata *nd)
 {
 	char *path = kmem_zalloc(RUMP_PATH_MAX);
 	int error;
@@ -262,8 +262,7 @@ namei(struct lwp *l, int dirfd, const char *upath, int flags,
 }
 
 int
-namei_kernel(struct lwp *l, const char *kpath, int flags,
-    struct nameidata *nd)
+namei_kernel(struct lwp *l, const char *kpath, int flags, struct nameidata *nd)
 {
 	char *path = kmem_zalloc(RUMP_PATH_MAX);
 	size_t len = strlen(kpath);

@@ -21,7 +21,7 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define NODEV		((uint64_t)-1)
+#define NODEV ((uint64_t)-1)
 
 int
 vn_devattach(struct vnode *vp)
@@ -30,8 +30,8 @@ vn_devattach(struct vnode *vp)
 	const struct devsw *sw;
 	int error;
 
-	if ((vp->v_type != VCHR && vp->v_type != VBLK) ||
-	    vp->v_dev != NULL || vp->v_blk != NULL)
+	if ((vp->v_type != VCHR && vp->v_type != VBLK) || vp->v_dev != NULL ||
+	    vp->v_blk != NULL)
 		return 0;
 	if (vp->v_type == VCHR && (sw = devsw_lookup(vp->v_rdev)) != NULL) {
 		vp->v_dev = sw;

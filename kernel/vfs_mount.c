@@ -7,13 +7,13 @@
 
 #include "kern.h"
 
-#define VFS_NAMELEN	32		/* NetBSD's _VFS_NAMELEN */
-#define MOUNT_ARGS_MAX	4096		/* a file system's mount argument */
+#define VFS_NAMELEN    32   /* NetBSD's _VFS_NAMELEN */
+#define MOUNT_ARGS_MAX 4096 /* a file system's mount argument */
 
 struct mount *rootmount;
 /* The kernel's tmpfs when a disk is "/": mounted on /dev, never unmounted. */
 static struct mount *devmount;
-static uint32_t nextfsid = 0x1700;	/* "/" keeps the st_dev it always had */
+static uint32_t nextfsid = 0x1700; /* "/" keeps the st_dev it always had */
 
 /* The file system types the kernel has. */
 static const struct vfsops *const vfs_types[] = {
@@ -33,8 +33,7 @@ vfs_type(const char *name)
 static int mount_device(struct lwp *l, const char *from, struct blkdev **bdp);
 
 static struct mount *
-mount_alloc(const struct vfsops *ops, int flags, const char *from,
-    const char *on)
+mount_alloc(const struct vfsops *ops, int flags, const char *from, const char *on)
 {
 	struct mount *mp = kmem_obj_alloc(sizeof(*mp));
 
@@ -63,7 +62,7 @@ vfs_mountroot(void)
 	}
 	rootmount = mp;
 	rootvnode = mp->mnt_root;
-	vref(rootvnode);		/* rootvnode's own, never dropped */
+	vref(rootvnode); /* rootvnode's own, never dropped */
 	return 0;
 }
 
@@ -75,8 +74,7 @@ vfs_mountroot(void)
  * The caller fixes the working directories that still point at the old "/".
  */
 int
-vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
-    int flags)
+vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from, int flags)
 {
 	const struct vfsops *ops = vfs_type(fstype);
 	struct mount *mp, *old = rootmount;
@@ -87,11 +85,12 @@ vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
 	if (ops == NULL || !(ops->vfs_flags & VFS_NEEDDEV))
 		return RUMP_ENODEV;
 	if (devmount != NULL)
-		return RUMP_EBUSY;		/* once, at boot */
+		return RUMP_EBUSY; /* once, at boot */
 	if ((error = mount_device(l, from, &bd)) != 0)
 		return error;
-	mp = mount_alloc(ops, RUMP_MNT_ROOTFS |
-	    (flags & (RUMP_MNT_RDONLY | RUMP_MNT_FORCE)), from, "/");
+	mp = mount_alloc(ops,
+	    RUMP_MNT_ROOTFS | (flags & (RUMP_MNT_RDONLY | RUMP_MNT_FORCE)),
+	    from, "/");
 	if (mp == NULL)
 		return RUMP_ENOMEM;
 	mp->mnt_blk = bd;
@@ -104,8 +103,8 @@ vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
 	mp->mnt_flag &= ~RUMP_MNT_FORCE;
 	error = mp->mnt_root->v_op->vop_lookup(mp->mnt_root, "dev", &ddev);
 	if (error == RUMP_ENOENT)
-		error = vn_create_node(mp->mnt_root, "dev", VDIR, 0755,
-		    CRED(l), "", &ddev);
+		error = vn_create_node(mp->mnt_root, "dev", VDIR, 0755, CRED(l),
+		    "", &ddev);
 	if (error == 0 && ddev->v_type != VDIR)
 		error = RUMP_ENOTDIR;
 	if (error == 0)
@@ -119,8 +118,8 @@ vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
 		return error;
 	}
 	/* The old root keeps rootvnode's and the mount's references: harmless. */
-	old->mnt_root = kdev;		/* the lookup's reference */
-	old->mnt_vnodecovered = ddev;	/* the lookup's reference */
+	old->mnt_root = kdev;	      /* the lookup's reference */
+	old->mnt_vnodecovered = ddev; /* the lookup's reference */
 	old->mnt_flag &= ~RUMP_MNT_ROOTFS;
 	strcpy(old->mnt_on, "/dev");
 	ddev->v_mountedhere = old;
@@ -128,7 +127,7 @@ vfs_mountroot_disk(struct lwp *l, const char *fstype, const char *from,
 	mp->mnt_next = old;
 	rootmount = mp;
 	rootvnode = mp->mnt_root;
-	vref(rootvnode);		/* rootvnode's own, never dropped */
+	vref(rootvnode); /* rootvnode's own, never dropped */
 	return 0;
 }
 
@@ -144,20 +143,20 @@ mount_device(struct lwp *l, const char *from, struct blkdev **bdp)
 	if (nd.ni_vp->v_type != VBLK)
 		error = RUMP_ENOTBLK;
 	else if (vn_devattach(nd.ni_vp) != 0 || nd.ni_vp->v_blk == NULL)
-		error = RUMP_ENXIO;	/* a mknod(2) node of no disk */
+		error = RUMP_ENXIO; /* a mknod(2) node of no disk */
 	else
 		*bdp = nd.ni_vp->v_blk;
 	nd_done(&nd);
 	for (struct mount *mp = rootmount; error == 0 && mp != NULL;
-	    mp = mp->mnt_next)
+	     mp = mp->mnt_next)
 		if (mp->mnt_blk == *bdp)
-			error = RUMP_EBUSY;	/* mounted already */
+			error = RUMP_EBUSY; /* mounted already */
 	return error;
 }
 
 int
-vfs_domount(struct lwp *l, const char *fstype, const char *from,
-    const char *on, int flags, const void *args, size_t argslen)
+vfs_domount(struct lwp *l, const char *fstype, const char *from, const char *on,
+    int flags, const void *args, size_t argslen)
 {
 	const struct vfsops *ops = vfs_type(fstype);
 	struct blkdev *bd = NULL;
@@ -169,7 +168,7 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 	if (CRED(l)->euid != 0)
 		return RUMP_EPERM;
 	if (flags & RUMP_MNT_UPDATE)
-		return RUMP_EOPNOTSUPP;	/* changing a mount's flags: not done */
+		return RUMP_EOPNOTSUPP; /* changing a mount's flags: not done */
 	if (ops == NULL)
 		return RUMP_ENODEV;
 	if (ops->vfs_flags & VFS_NEEDDEV) {
@@ -190,8 +189,10 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 		return vp->v_type != VDIR ? RUMP_ENOTDIR : RUMP_EBUSY;
 	}
 	/* MNT_FORCE at mount: a file system not cleanly unmounted too. */
-	mp = mount_alloc(ops, flags & (RUMP_MNT_RDONLY | RUMP_MNT_NOEXEC |
-	    RUMP_MNT_NOSUID | RUMP_MNT_NODEV | RUMP_MNT_FORCE),
+	mp = mount_alloc(ops,
+	    flags &
+		(RUMP_MNT_RDONLY | RUMP_MNT_NOEXEC | RUMP_MNT_NOSUID |
+		    RUMP_MNT_NODEV | RUMP_MNT_FORCE),
 	    bd != NULL ? from : fstype, on);
 	if (mp == NULL) {
 		nd_done(&nd);
@@ -205,7 +206,7 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 	*tail = mp;
 	error = ops->vfs_mount(mp, bd, args, argslen);
 	if (error == 0 && vp->v_mountedhere != NULL)
-		error = RUMP_EBUSY;	/* another mount got there meanwhile */
+		error = RUMP_EBUSY; /* another mount got there meanwhile */
 	if (error != 0) {
 		if (mp->mnt_root != NULL)
 			ops->vfs_unmount(mp, true);
@@ -218,7 +219,7 @@ vfs_domount(struct lwp *l, const char *fstype, const char *from,
 	}
 	mp->mnt_unmounting = false;
 	mp->mnt_flag &= ~RUMP_MNT_FORCE;
-	mp->mnt_vnodecovered = vp;	/* nd's reference */
+	mp->mnt_vnodecovered = vp; /* nd's reference */
 	vp->v_mountedhere = mp;
 	return 0;
 }
@@ -303,7 +304,7 @@ sys_unmount(struct lwp *l, const void *a, register_t *rv)
 		return error;
 	mp = nd.ni_vp->v_mount;
 	if (mp == NULL || nd.ni_vp != mp->mnt_root)
-		error = RUMP_EINVAL;	/* not a mount point */
+		error = RUMP_EINVAL; /* not a mount point */
 	nd_done(&nd);
 	if (error != 0)
 		return error;
@@ -349,9 +350,10 @@ statvfs_fill(struct mount *mp, struct rump_statvfs *st)
 	if ((error = mp->mnt_op->vfs_statvfs(mp, &sb)) != 0)
 		return error;
 	memset(st, 0, sizeof(*st));
-	st->f_flag = (uint64_t)(mp->mnt_flag & (RUMP_MNT_RDONLY |
-	    RUMP_MNT_NOEXEC | RUMP_MNT_NOSUID | RUMP_MNT_NODEV |
-	    RUMP_MNT_ROOTFS)) | RUMP_MNT_LOCAL;
+	st->f_flag = (uint64_t)(mp->mnt_flag &
+			 (RUMP_MNT_RDONLY | RUMP_MNT_NOEXEC | RUMP_MNT_NOSUID |
+			     RUMP_MNT_NODEV | RUMP_MNT_ROOTFS)) |
+	    RUMP_MNT_LOCAL;
 	st->f_bsize = st->f_frsize = sb.f_bsize;
 	st->f_iosize = sb.f_iosize;
 	st->f_blocks = sb.f_blocks;
@@ -366,7 +368,7 @@ statvfs_fill(struct mount *mp, struct rump_statvfs *st)
 	st->f_fsid = mp->mnt_fsid;
 	st->f_namemax = sb.f_namemax;
 	strncpy(st->f_fstypename, mp->mnt_op->vfs_name, VFS_NAMELEN - 1);
-	memcpy(st->f_mntonname, mp->mnt_on, MNAMELEN);	/* NUL-terminated */
+	memcpy(st->f_mntonname, mp->mnt_on, MNAMELEN); /* NUL-terminated */
 	memcpy(st->f_mntfromname, mp->mnt_from, MNAMELEN);
 	return 0;
 }
@@ -378,7 +380,7 @@ statvfs_out(struct vnode *vp, void *ubuf)
 	int error;
 
 	if (vp->v_mount == NULL)
-		return RUMP_EIO;	/* dead: forcibly unmounted */
+		return RUMP_EIO; /* dead: forcibly unmounted */
 	if ((st = kmem_zalloc(sizeof(*st))) == NULL)
 		return RUMP_ENOMEM;
 	if ((error = statvfs_fill(vp->v_mount, st)) == 0)
@@ -413,7 +415,7 @@ sys_fstatvfs1(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_EBADF;
 	if (fp->ops != &vnode_fileops)
 		return RUMP_EINVAL;
-	file_hold(fp);		/* across the copyout, which may wait */
+	file_hold(fp); /* across the copyout, which may wait */
 	error = statvfs_out(fp->data, ARG(a, 1, void *));
 	file_release(fp);
 	return error;
@@ -454,8 +456,9 @@ sys_getvfsstat(struct lwp *l, const void *a, register_t *rv)
 		if (mp == NULL)
 			break;
 		if ((error = statvfs_fill(mp, st)) == 0)
-			error = copyout(st, (void *)((uintptr_t)ubuf +
-			    n * sizeof(*st)), sizeof(*st));
+			error = copyout(st,
+			    (void *)((uintptr_t)ubuf + n * sizeof(*st)),
+			    sizeof(*st));
 		n++;
 	}
 	kmem_free(st, sizeof(*st));

@@ -56,7 +56,8 @@ int
 sys_mkdirat(struct lwp *l, const void *a, register_t *rv)
 {
 	(void)rv;
-	return do_mkdir(l, ARG(a, 0, int), ARG(a, 1, const char *), ARG(a, 2, uint32_t));
+	return do_mkdir(l, ARG(a, 0, int), ARG(a, 1, const char *),
+	    ARG(a, 2, uint32_t));
 }
 
 /* Sticky directories: only the owner of the file or directory may remove. */
@@ -66,8 +67,8 @@ may_remove(struct lwp *l, struct vnode *dvp, struct vnode *vp)
 	int error = vaccess(dvp, CRED(l), VWRITE | VEXEC);
 
 	/* chflags(2): such a file keeps its name; such a directory its names. */
-	if (error == 0 && ((vp->v_flags & (IMMUTABLE | APPEND)) ||
-	    (dvp->v_flags & APPEND)))
+	if (error == 0 &&
+	    ((vp->v_flags & (IMMUTABLE | APPEND)) || (dvp->v_flags & APPEND)))
 		error = RUMP_EPERM;
 	if (error == 0 && (dvp->v_mode & RUMP_S_ISVTX) && CRED(l)->euid != 0 &&
 	    CRED(l)->euid != vp->v_uid && CRED(l)->euid != dvp->v_uid)
@@ -92,9 +93,9 @@ do_remove(struct lwp *l, int dirfd, const char *upath, bool dir)
 	else if (dir && nd.ni_vp->v_type != VDIR)
 		error = RUMP_ENOTDIR;
 	else if (!dir && nd.ni_vp->v_type == VDIR)
-		error = RUMP_EPERM;		/* unlink(2) of a directory */
+		error = RUMP_EPERM; /* unlink(2) of a directory */
 	else if (nd.ni_vp->v_mount != nd.ni_dvp->v_mount)
-		error = RUMP_EBUSY;		/* a mount point */
+		error = RUMP_EBUSY; /* a mount point */
 	else if (dir && (error = vn_dirempty(nd.ni_vp)) != 0)
 		;
 	else if (nd.ni_vp == rootvnode || nd.ni_vp == l->l_proc->p_cwd)
@@ -106,10 +107,11 @@ do_remove(struct lwp *l, int dirfd, const char *upath, bool dir)
 		    nd.ni_vp);
 	if (error == 0) {
 		/* Its last name gone, or one of several. */
-		kq_vnode_note(nd.ni_vp, dir || nd.ni_vp->v_nlink == 0 ?
-		    RUMP_NOTE_DELETE : RUMP_NOTE_LINK);
-		kq_vnode_note(nd.ni_dvp, RUMP_NOTE_WRITE |
-		    (dir ? RUMP_NOTE_LINK : 0));
+		kq_vnode_note(nd.ni_vp,
+		    dir || nd.ni_vp->v_nlink == 0 ? RUMP_NOTE_DELETE :
+						    RUMP_NOTE_LINK);
+		kq_vnode_note(nd.ni_dvp,
+		    RUMP_NOTE_WRITE | (dir ? RUMP_NOTE_LINK : 0));
 	}
 	nd_done(&nd);
 	return error;
@@ -181,7 +183,7 @@ do_symlinkat(struct lwp *l, const char *upath, int dirfd, const char *link)
 		return RUMP_ENOMEM;
 	len = 1;
 	error = copyinstr(upath, target, RUMP_PATH_MAX, &len);
-	len--;			/* without the NUL */
+	len--; /* without the NUL */
 	if (error == 0)
 		error = create_lookup(l, dirfd, link, &nd);
 	if (error != 0) {
@@ -213,7 +215,7 @@ do_readlinkat(struct lwp *l, int dirfd, const char *upath, char *ubuf, size_t n,
 		return RUMP_EINVAL;
 	}
 	if (n > RUMP_PATH_MAX)
-		n = RUMP_PATH_MAX;	/* no link text is longer */
+		n = RUMP_PATH_MAX; /* no link text is longer */
 	if ((buf = kmem_zalloc(n + 1)) == NULL) {
 		nd_done(&nd);
 		return RUMP_ENOMEM;
@@ -263,14 +265,16 @@ rename_notes(struct nameidata *from, struct nameidata *to)
 	bool moved = from->ni_vp->v_type == VDIR && from->ni_dvp != to->ni_dvp;
 
 	kq_vnode_note(from->ni_vp, RUMP_NOTE_RENAME);
-	kq_vnode_note(from->ni_dvp, RUMP_NOTE_WRITE |
-	    (moved ? RUMP_NOTE_LINK : 0));
+	kq_vnode_note(from->ni_dvp,
+	    RUMP_NOTE_WRITE | (moved ? RUMP_NOTE_LINK : 0));
 	if (to->ni_dvp != from->ni_dvp)
-		kq_vnode_note(to->ni_dvp, RUMP_NOTE_WRITE |
-		    (moved ? RUMP_NOTE_LINK : 0));
+		kq_vnode_note(to->ni_dvp,
+		    RUMP_NOTE_WRITE | (moved ? RUMP_NOTE_LINK : 0));
 	if (to->ni_vp != NULL)
-		kq_vnode_note(to->ni_vp, to->ni_vp->v_type == VDIR ||
-		    to->ni_vp->v_nlink == 0 ? RUMP_NOTE_DELETE : RUMP_NOTE_LINK);
+		kq_vnode_note(to->ni_vp,
+		    to->ni_vp->v_type == VDIR || to->ni_vp->v_nlink == 0 ?
+			RUMP_NOTE_DELETE :
+			RUMP_NOTE_LINK);
 }
 
 int
@@ -297,7 +301,7 @@ do_renameat(struct lwp *l, int fromfd, const char *upfrom, int tofd,
 		error = RUMP_EINVAL;
 	else if (vp->v_mount != from.ni_dvp->v_mount ||
 	    (to.ni_vp != NULL && to.ni_vp->v_mount != to.ni_dvp->v_mount))
-		error = RUMP_EBUSY;		/* a mount point */
+		error = RUMP_EBUSY; /* a mount point */
 	else if (from.ni_dvp->v_mount != to.ni_dvp->v_mount)
 		error = RUMP_EXDEV;
 	else if (vp->v_type == VDIR && (error = ancestor(vp, to.ni_dvp)) != 0)

@@ -91,8 +91,10 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		fflag |= FAPPEND;
 	if (oflags & RUMP_O_CREAT) {
 		error = namei(l, dirfd, upath,
-		    (oflags & (RUMP_O_EXCL | RUMP_O_NOFOLLOW)) ? LOOKUP_PARENT :
-		    LOOKUP_PARENT | LOOKUP_FOLLOW, &nd);
+		    (oflags & (RUMP_O_EXCL | RUMP_O_NOFOLLOW)) ?
+			LOOKUP_PARENT :
+			LOOKUP_PARENT | LOOKUP_FOLLOW,
+		    &nd);
 		if (error != 0)
 			return error;
 		if (nd.ni_vp == NULL) {
@@ -121,7 +123,7 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 	vp = nd.ni_vp;
 	if (vp->v_type == VLNK) {
 		nd_done(&nd);
-		return RUMP_ELOOP;		/* O_NOFOLLOW on a symlink */
+		return RUMP_ELOOP; /* O_NOFOLLOW on a symlink */
 	}
 	if ((oflags & RUMP_O_DIRECTORY) && vp->v_type != VDIR) {
 		nd_done(&nd);
@@ -148,8 +150,7 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		acc |= VWRITE;
 	if ((error = vaccess(vp, CRED(l), acc)) != 0 ||
 	    ((oflags & RUMP_O_TRUNC) && (fflag & FWRITE) &&
-	    vp->v_type == VREG &&
-	    (error = vn_truncate(vp, 0)) != 0)) {
+		vp->v_type == VREG && (error = vn_truncate(vp, 0)) != 0)) {
 		nd_done(&nd);
 		return error;
 	}
@@ -165,7 +166,7 @@ do_open(struct lwp *l, int dirfd, const char *upath, int oflags, uint32_t mode,
 		if (fp == NULL)
 			return error;
 	} else if ((fp = file_alloc(&vnode_fileops, fflag, vp)) == NULL) {
-		nd_done(&nd);			/* else fp took nd's reference */
+		nd_done(&nd); /* else fp took nd's reference */
 		return RUMP_ENOMEM;
 	}
 	error = fd_alloc(l->l_proc->p_fd, 0, fp, &fd);
@@ -189,8 +190,8 @@ sys_open(struct lwp *l, const void *a, register_t *rv)
 int
 sys_openat(struct lwp *l, const void *a, register_t *rv)
 {
-	return do_open(l, ARG(a, 0, int), ARG(a, 1, const char *), ARG(a, 2, int),
-	    ARG(a, 3, uint32_t), rv);
+	return do_open(l, ARG(a, 0, int), ARG(a, 1, const char *),
+	    ARG(a, 2, int), ARG(a, 3, uint32_t), rv);
 }
 
 /* ---- offsets ---- */
@@ -208,10 +209,17 @@ sys_lseek(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_ESPIPE;
 	vp = fp->data;
 	switch (ARG(a, 3, int)) {
-	case RUMP_SEEK_SET: base = 0; break;
-	case RUMP_SEEK_CUR: base = fp->offset; break;
-	case RUMP_SEEK_END: base = vp->v_size; break;
-	default: return RUMP_EINVAL;
+	case RUMP_SEEK_SET:
+		base = 0;
+		break;
+	case RUMP_SEEK_CUR:
+		base = fp->offset;
+		break;
+	case RUMP_SEEK_END:
+		base = vp->v_size;
+		break;
+	default:
+		return RUMP_EINVAL;
 	}
 	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
 		return RUMP_EINVAL;
@@ -229,10 +237,10 @@ xfer_positioned(void *arg, void *kbuf, size_t n, size_t *done)
 
 	if (vp->v_type == VCHR && vp->v_blk == NULL && vp->v_dev != NULL)
 		error = io->write ? vp->v_dev->d_write(kbuf, n, done) :
-		    vp->v_dev->d_read(kbuf, n, done);
+				    vp->v_dev->d_read(kbuf, n, done);
 	else
 		error = io->write ? vn_write(vp, kbuf, n, io->off, done) :
-		    vn_read(vp, kbuf, n, io->off, done);
+				    vn_read(vp, kbuf, n, io->off, done);
 	io->off += (int64_t)*done;
 	return error;
 }
@@ -253,7 +261,8 @@ positioned(struct lwp *l, const void *a, register_t *rv, bool write)
 	/* Held: a remote copy may wait while another thread closes fd. */
 	file_hold(fp);
 	error = uio_move(ARG(a, 1, void *), ARG(a, 2, size_t), write,
-	    io.vp->v_type == VCHR && io.vp->v_blk == NULL && !write, xfer_positioned, &io, &done);
+	    io.vp->v_type == VCHR && io.vp->v_blk == NULL && !write,
+	    xfer_positioned, &io, &done);
 	file_release(fp);
 	*rv = (register_t)done;
 	return error;

@@ -6,7 +6,7 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define SSIZE_MAX	INT64_MAX
+#define SSIZE_MAX INT64_MAX
 
 /*
  * preadv(fd, iovp, iovcnt, PAD, offset): EBADF for a descriptor not open
@@ -32,15 +32,16 @@ positioned_vec(struct lwp *l, const void *a, register_t *rv, bool write)
 	io.vp = fp->data;
 	if (io.off < 0 && io.vp->v_type != VCHR)
 		return RUMP_EINVAL;
-	file_hold(fp);		/* across the copies, which may wait */
+	file_hold(fp); /* across the copies, which may wait */
 	/* First the lengths, as NetBSD checks them all before moving data. */
 	for (int i = 0; i < cnt && error == 0; i++) {
 		struct rump_iovec iov;
 		/* Integer arithmetic: uiov is the caller's word, not an object. */
-		error = copyin((const void *)((uintptr_t)uiov +
-		    (size_t)i * sizeof(iov)), &iov, sizeof(iov));
-		if (error == 0 && (iov.iov_len > SSIZE_MAX ||
-		    sum > SSIZE_MAX - iov.iov_len))
+		error = copyin(
+		    (const void *)((uintptr_t)uiov + (size_t)i * sizeof(iov)),
+		    &iov, sizeof(iov));
+		if (error == 0 &&
+		    (iov.iov_len > SSIZE_MAX || sum > SSIZE_MAX - iov.iov_len))
 			error = RUMP_EINVAL;
 		sum += iov.iov_len;
 	}
@@ -48,8 +49,9 @@ positioned_vec(struct lwp *l, const void *a, register_t *rv, bool write)
 		struct rump_iovec iov;
 		size_t done = 0;
 
-		error = copyin((const void *)((uintptr_t)uiov +
-		    (size_t)i * sizeof(iov)), &iov, sizeof(iov));
+		error = copyin(
+		    (const void *)((uintptr_t)uiov + (size_t)i * sizeof(iov)),
+		    &iov, sizeof(iov));
 		if (error != 0 || iov.iov_len == 0)
 			continue;
 		error = uio_move(iov.iov_base, iov.iov_len, write,
@@ -60,7 +62,7 @@ positioned_vec(struct lwp *l, const void *a, register_t *rv, bool write)
 	}
 	file_release(fp);
 	if (total > 0)
-		error = 0;		/* a partial transfer is a success */
+		error = 0; /* a partial transfer is a success */
 	*rv = (register_t)total;
 	return error;
 }

@@ -8,7 +8,7 @@
 #include "kern.h"
 #include "vfs_int.h"
 
-#define BLKSIZE		4096		/* st_blksize: the transfer size to use */
+#define BLKSIZE 4096 /* st_blksize: the transfer size to use */
 
 /* ---- stat ---- */
 
@@ -18,18 +18,16 @@ _Static_assert(sizeof(struct rump_stat) == 152,
 static struct rump_timespec
 ts_out(struct ktimespec ts)
 {
-	return (struct rump_timespec){ .tv_sec = ts.tv_sec,
-	    .tv_nsec = ts.tv_nsec };
+	return (
+	    struct rump_timespec){ .tv_sec = ts.tv_sec, .tv_nsec = ts.tv_nsec };
 }
 
 int
 stat_out(struct vnode *vp, void *ub)
 {
 	/* The file type bits of each enum vtype, in its order. */
-	static const uint32_t fmt[] = {
-		0, RUMP_S_IFREG, RUMP_S_IFDIR, RUMP_S_IFLNK, RUMP_S_IFCHR,
-		RUMP_S_IFIFO, RUMP_S_IFBLK
-	};
+	static const uint32_t fmt[] = { 0, RUMP_S_IFREG, RUMP_S_IFDIR,
+		RUMP_S_IFLNK, RUMP_S_IFCHR, RUMP_S_IFIFO, RUMP_S_IFBLK };
 	struct rump_stat st;
 
 	memset(&st, 0, sizeof(st));
@@ -46,7 +44,7 @@ stat_out(struct vnode *vp, void *ub)
 	st.st_ctim = ts_out(vp->v_ctime);
 	st.st_birthtim = ts_out(vp->v_btime);
 	st.st_size = vp->v_size;
-	st.st_blocks = (int64_t)(vp->v_bytes / 512);	/* holes take none */
+	st.st_blocks = (int64_t)(vp->v_bytes / 512); /* holes take none */
 	st.st_blksize = BLKSIZE;
 	st.st_flags = vp->v_flags;
 	return copyout(&st, ub, sizeof(st));
@@ -109,7 +107,7 @@ sys_fstat(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_EBADF;
 	if (fp->ops == &vnode_fileops)
 		return stat_out(fp->data, ARG(a, 1, void *));
-	memset(&st, 0, sizeof(st));	/* a pipe or the boot console */
+	memset(&st, 0, sizeof(st)); /* a pipe or the boot console */
 	st.st_mode = (fp->ops == &pipe_fileops ? RUMP_S_IFIFO : RUMP_S_IFCHR) |
 	    0600;
 	st.st_blksize = BLKSIZE;
@@ -145,8 +143,8 @@ set_owner(struct lwp *l, struct vnode *vp, kuid_t uid, kgid_t gid)
 		bool member = gid == (kgid_t)-1 || gid == c->egid;
 		for (int i = 0; !member && i < c->ngroups; i++)
 			member = c->groups[i] == gid;
-		if (c->euid != vp->v_uid || (uid != (kuid_t)-1 && uid != vp->v_uid) ||
-		    !member)
+		if (c->euid != vp->v_uid ||
+		    (uid != (kuid_t)-1 && uid != vp->v_uid) || !member)
 			return RUMP_EPERM;
 		/* A changed owner loses set-id bits. */
 		va.va_mask |= VA_MODE;
@@ -206,7 +204,9 @@ sys_fchown(struct lwp *l, const void *a, register_t *rv)
 	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
 
 	(void)rv;
-	return vp == NULL ? error : set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
+	return vp == NULL ?
+	    error :
+	    set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
 }
 
 _Static_assert(sizeof(struct rump_timeval) == 16,
@@ -232,7 +232,7 @@ sys_utimes(struct lwp *l, const void *a, register_t *rv)
 				return RUMP_EINVAL;
 	}
 	if ((error = namei(l, RUMP_AT_FDCWD, ARG(a, 0, const char *),
-	    LOOKUP_FOLLOW, &nd)) != 0)
+		 LOOKUP_FOLLOW, &nd)) != 0)
 		return error;
 	vp = nd.ni_vp;
 	va.va_mask = VA_ATIME | VA_MTIME;
@@ -285,7 +285,7 @@ sys_ftruncate(struct lwp *l, const void *a, register_t *rv)
 	if (fp->ops != &vnode_fileops)
 		return RUMP_EINVAL;
 	if (!(fp->flag & FWRITE))
-		return RUMP_EINVAL;	/* NetBSD: not open for writing */
+		return RUMP_EINVAL; /* NetBSD: not open for writing */
 	return vn_truncate(fp->data, ARG(a, 2, int64_t));
 }
 
@@ -309,7 +309,7 @@ do_accessat(struct lwp *l, int dirfd, const char *upath, int mode, int flag)
 	if (mode & ~(RUMP_R_OK | RUMP_W_OK | RUMP_X_OK))
 		return RUMP_EINVAL;
 	if ((error = namei(l, dirfd, upath,
-	    (flag & RUMP_AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd)) != 0)
+		 (flag & RUMP_AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd)) != 0)
 		return error;
 	/* access(2) checks with the real ids; AT_EACCESS with the effective. */
 	real = *CRED(l);

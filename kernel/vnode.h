@@ -46,8 +46,8 @@ struct ktimespec {
 
 struct vnode;
 struct mount;
-struct blkdev;				/* kernel/blk.h */
-struct devsw;				/* kern.h: a character device */
+struct blkdev; /* kernel/blk.h */
+struct devsw;  /* kern.h: a character device */
 
 /*
  * Attributes to create a node with (va_type, va_mode, va_uid, va_gid,
@@ -62,14 +62,14 @@ struct vattr {
 	kgid_t va_gid;
 	uint64_t va_rdev;
 	struct ktimespec va_atime, va_mtime;
-	uint32_t va_flags;		/* NetBSD's file flags (chflags(2)) */
+	uint32_t va_flags; /* NetBSD's file flags (chflags(2)) */
 };
-#define VA_MODE		0x01
-#define VA_UID		0x02
-#define VA_GID		0x04
-#define VA_ATIME	0x08
-#define VA_MTIME	0x10
-#define VA_FLAGS	0x20		/* the file system stores what it can */
+#define VA_MODE	 0x01
+#define VA_UID	 0x02
+#define VA_GID	 0x04
+#define VA_ATIME 0x08
+#define VA_MTIME 0x10
+#define VA_FLAGS 0x20 /* the file system stores what it can */
 
 /*
  * readdir hands each entry to a fill function: its name (namelen bytes,
@@ -109,8 +109,7 @@ struct vnodeops {
 	 * Removes name, which is vp, from dvp; a VDIR vp is empty. The node
 	 * itself goes when it has neither names nor references (inactive).
 	 */
-	int (*vop_remove)(struct vnode *dvp, const char *name,
-	    struct vnode *vp);
+	int (*vop_remove)(struct vnode *dvp, const char *name, struct vnode *vp);
 	/*
 	 * Moves fname (fvp) in fdvp to tname in tdvp, replacing tvp when
 	 * it is not NULL (same type class as fvp, an empty VDIR if a VDIR).
@@ -171,27 +170,27 @@ struct vnodeops {
 
 struct vnode {
 	enum vtype v_type;
-	int v_refs;			/* files, cwds, lookups in progress */
-	struct mount *v_mount;		/* the file system it is on */
+	int v_refs;	       /* files, cwds, lookups in progress */
+	struct mount *v_mount; /* the file system it is on */
 	const struct vnodeops *v_op;
-	void *v_data;			/* the file system's node */
-	struct vnode *v_mntnext;	/* the mount's list of vnodes */
+	void *v_data;		 /* the file system's node */
+	struct vnode *v_mntnext; /* the mount's list of vnodes */
 	struct vnode **v_mntprevp;
-	struct mount *v_mountedhere;	/* VDIR: a file system mounted on it */
+	struct mount *v_mountedhere; /* VDIR: a file system mounted on it */
 	/* Attributes, kept current by the file system (above). */
-	uint32_t v_mode;		/* 07777 */
+	uint32_t v_mode; /* 07777 */
 	kuid_t v_uid;
 	kgid_t v_gid;
 	uint32_t v_nlink;
 	uint64_t v_ino;
-	int64_t v_size;			/* VLNK: the text's length */
-	uint64_t v_bytes;		/* storage held, bytes (st_blocks * 512) */
-	uint64_t v_rdev;		/* VCHR, VBLK */
-	uint32_t v_flags;		/* NetBSD's st_flags (vfs_flags.c) */
+	int64_t v_size;	  /* VLNK: the text's length */
+	uint64_t v_bytes; /* storage held, bytes (st_blocks * 512) */
+	uint64_t v_rdev;  /* VCHR, VBLK */
+	uint32_t v_flags; /* NetBSD's st_flags (vfs_flags.c) */
 	struct ktimespec v_atime, v_mtime, v_ctime, v_btime;
 	/* Devices: read and written by the generic layer, not the fs. */
-	const struct devsw *v_dev;	/* VCHR of the kernel's own devices */
-	struct blkdev *v_blk;		/* VBLK and its raw VCHR (kernel/blk.h) */
+	const struct devsw *v_dev; /* VCHR of the kernel's own devices */
+	struct blkdev *v_blk;	   /* VBLK and its raw VCHR (kernel/blk.h) */
 };
 
 /*
@@ -202,13 +201,13 @@ struct vnode {
  * append-only one is written only at its end and not truncated, renamed or
  * removed; an append-only directory loses no names.
  */
-#define IMMUTABLE	(RUMP_UF_IMMUTABLE | RUMP_SF_IMMUTABLE)
-#define APPEND		(RUMP_UF_APPEND | RUMP_SF_APPEND)
+#define IMMUTABLE (RUMP_UF_IMMUTABLE | RUMP_SF_IMMUTABLE)
+#define APPEND	  (RUMP_UF_APPEND | RUMP_SF_APPEND)
 
 /* Information about a mounted file system (statvfs(2)), in its units. */
 struct kstatvfs {
-	uint32_t f_bsize;		/* block size: f_blocks' unit */
-	uint32_t f_iosize;		/* the best transfer size */
+	uint32_t f_bsize;  /* block size: f_blocks' unit */
+	uint32_t f_iosize; /* the best transfer size */
 	uint64_t f_blocks, f_bfree, f_bavail, f_bresvd;
 	uint64_t f_files, f_ffree, f_favail, f_fresvd;
 	uint32_t f_namemax;
@@ -229,7 +228,7 @@ struct kstatvfs {
  * statvfs fills sb; sync writes back everything dirty (sync(2)).
  */
 struct vfsops {
-	const char *vfs_name;		/* NetBSD's MOUNT_* name */
+	const char *vfs_name; /* NetBSD's MOUNT_* name */
 	int vfs_flags;
 	int (*vfs_mount)(struct mount *mp, struct blkdev *bd, const void *args,
 	    size_t argslen);
@@ -237,25 +236,25 @@ struct vfsops {
 	int (*vfs_statvfs)(struct mount *mp, struct kstatvfs *sb);
 	int (*vfs_sync)(struct mount *mp);
 };
-#define VFS_NEEDDEV	0x1		/* mounts a block device (ufs_args) */
+#define VFS_NEEDDEV 0x1 /* mounts a block device (ufs_args) */
 
-#define MNAMELEN	1024		/* NetBSD's _VFS_MNAMELEN */
+#define MNAMELEN 1024 /* NetBSD's _VFS_MNAMELEN */
 
 struct mount {
-	struct mount *mnt_next;		/* the mount table, in mount order */
+	struct mount *mnt_next; /* the mount table, in mount order */
 	const struct vfsops *mnt_op;
 	struct vnode *mnt_root;		/* referenced by the mount */
-	struct vnode *mnt_vnodecovered;	/* referenced; NULL for "/" */
+	struct vnode *mnt_vnodecovered; /* referenced; NULL for "/" */
 	struct vnode *mnt_vnodes;	/* every vnode of it, via v_mntnext */
 	int mnt_flag;			/* MNT_RDONLY, ... (NetBSD's values) */
 	int mnt_nrefd;			/* its vnodes with v_refs > 0 */
-	bool mnt_unmounting;		/* unmount under way: EBUSY for another */
-	int mnt_busy;			/* sync(2)s in it: unmount waits (EBUSY) */
-	uint32_t mnt_fsid;		/* st_dev of its files */
-	void *mnt_data;			/* the file system's */
-	struct blkdev *mnt_blk;		/* the disk, for VFS_NEEDDEV types */
-	char mnt_from[MNAMELEN];	/* "tmpfs", "/dev/ld0" */
-	char mnt_on[MNAMELEN];		/* "/", "/data" */
+	bool mnt_unmounting;	 /* unmount under way: EBUSY for another */
+	int mnt_busy;		 /* sync(2)s in it: unmount waits (EBUSY) */
+	uint32_t mnt_fsid;	 /* st_dev of its files */
+	void *mnt_data;		 /* the file system's */
+	struct blkdev *mnt_blk;	 /* the disk, for VFS_NEEDDEV types */
+	char mnt_from[MNAMELEN]; /* "tmpfs", "/dev/ld0" */
+	char mnt_on[MNAMELEN];	 /* "/", "/data" */
 };
 
 /* The file system at "/", first of the mount table (mnt_next). */

@@ -34,7 +34,7 @@ unbind(struct lwp *l)
 	l->l_flag &= ~LW_UNBIND;
 	if (l->l_flag & (LW_IMPLICIT | LW_RELEASE))
 		lwp_free(l);
-	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l);	/* compares, no access */
+	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l); /* compares, no access */
 }
 
 /*

@@ -18,27 +18,27 @@
 #include "rump/rumpuser.h"
 #include "sp_auth.h"
 
-#define KEYPARAM	"RUMP_SP_KEY"
-#define CREDPARAM	"RUMP_SP_CRED"
+#define KEYPARAM  "RUMP_SP_KEY"
+#define CREDPARAM "RUMP_SP_CRED"
 
 /* NetBSD's system call numbers, for the credential calls. */
-#define SYS_setuid	23
-#define SYS_setgroups	80
-#define SYS_setgid	181
+#define SYS_setuid    23
+#define SYS_setgroups 80
+#define SYS_setgid    181
 
 static struct {
 	bool have;
-	bool started;		/* the server runs: the key is fixed */
+	bool started; /* the server runs: the key is fixed */
 	uint8_t key[SP_AUTH_MAXKEY];
 	size_t keylen;
 } auth;
 
-static unsigned long nrefused;	/* atomic */
+static unsigned long nrefused; /* atomic */
 
 static struct {
 	bool set;
 	long uid, gid;
-} cred;				/* fixed once the server runs */
+} cred; /* fixed once the server runs */
 
 int
 rumpuser_sp_setcred(int64_t uid, int64_t gid)
@@ -90,7 +90,8 @@ sp_auth_guestcred(const struct rumpuser_hyperup *hyp)
 	    (error = hyp->hyp_syscall(SYS_setgid, g, rv)) != 0 ||
 	    (error = hyp->hyp_syscall(SYS_setuid, u, rv)) != 0)
 		rumpuser_dprintf("rump_sp: cannot give a client uid %ld gid "
-		    "%ld: error %d; refusing it\n", cred.uid, cred.gid, error);
+				 "%ld: error %d; refusing it\n",
+		    cred.uid, cred.gid, error);
 	return error;
 }
 
@@ -118,41 +119,45 @@ sp_auth_start(void)
 	const char *why;
 	int error;
 
-	if (!cred.set && (error = rumpuser_getparam(CREDPARAM, cs,
-	    sizeof(cs))) != RUMP_ENOENT && (error != 0 || !parsecred(cs))) {
+	if (!cred.set &&
+	    (error = rumpuser_getparam(CREDPARAM, cs, sizeof(cs))) != RUMP_ENOENT &&
+	    (error != 0 || !parsecred(cs))) {
 		rumpuser_dprintf("rump_sp: %s is not uid:gid; not serving\n",
 		    CREDPARAM);
 		return RUMP_EINVAL;
 	}
 	if (cred.set)
 		rumpuser_dprintf("rump_sp: remote processes run as uid %ld gid "
-		    "%ld\n", cred.uid, cred.gid);
+				 "%ld\n",
+		    cred.uid, cred.gid);
 	if (!auth.have) {
 		error = rumpuser_getparam(KEYPARAM, hex, sizeof(hex));
 		if (error == RUMP_ENOENT)
-			goto out;	/* no parameter: no key */
+			goto out; /* no parameter: no key */
 		why = error == RUMP_ERANGE ?
-		    "too long: at most 128 hex digits (64 bytes)" : error != 0 ?
+		    "too long: at most 128 hex digits (64 bytes)" :
+		    error != 0 ?
 		    "unreadable" :
 		    sp_auth_parsekey(hex, strlen(hex), auth.key, &auth.keylen);
 		secure_zero(hex, sizeof(hex));
 		if (why != NULL) {
 			rumpuser_dprintf("rump_sp: %s is not a key: %s; not "
-			    "serving\n", KEYPARAM, why);
+					 "serving\n",
+			    KEYPARAM, why);
 			return RUMP_EINVAL;
 		}
 		auth.have = true;
 	}
 	rumpuser_dprintf("rump_sp: clients must prove they hold the %zu-byte "
-	    "key (HMAC-SHA-256)\n", auth.keylen);
+			 "key (HMAC-SHA-256)\n",
+	    auth.keylen);
 out:
 	auth.started = true;
 	return 0;
 }
 
 size_t
-sp_auth_banner(struct sp_authconn *a, const char *banner, size_t len,
-    char *out)
+sp_auth_banner(struct sp_authconn *a, const char *banner, size_t len, char *out)
 {
 	const size_t taglen = sizeof(SP_AUTH_TAG) - 1;
 	size_t got = 0, n;
@@ -188,9 +193,8 @@ refuse(const char *why, const char **whyp)
 }
 
 enum sp_auth_verdict
-sp_auth_check(struct sp_authconn *a, const struct rsp_hdr *h,
-    const uint8_t *body, size_t len, struct handshake_auth_reply *reply,
-    const char **why)
+sp_auth_check(struct sp_authconn *a, const struct rsp_hdr *h, const uint8_t *body,
+    size_t len, struct handshake_auth_reply *reply, const char **why)
 {
 	struct handshake_auth ha;
 	uint8_t mac[SHA256_LEN];
@@ -199,10 +203,11 @@ sp_auth_check(struct sp_authconn *a, const struct rsp_hdr *h,
 	if (h->rsp_class != RUMPSP_REQ || h->rsp_type != RUMPSP_HANDSHAKE ||
 	    h->rsp_u != HANDSHAKE_AUTH)
 		return refuse(h->rsp_class == RUMPSP_REQ &&
-		    h->rsp_type == RUMPSP_HANDSHAKE ?
-		    "no key: this server wants the key handshake "
-		    "(RUMP_SP_KEY) before any other" :
-		    "no key: a frame came before the key handshake", why);
+			    h->rsp_type == RUMPSP_HANDSHAKE ?
+			"no key: this server wants the key handshake "
+			"(RUMP_SP_KEY) before any other" :
+			"no key: a frame came before the key handshake",
+		    why);
 	if (len != SP_HANDSHAKE_AUTH_SIZE)
 		return refuse("malformed key handshake", why);
 	memcpy(&ha, body, sizeof(ha));

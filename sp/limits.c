@@ -55,8 +55,8 @@ sp_limits_init(void)
 			continue;
 		if ((v = number(buf, params[i].min, params[i].max)) < 0) {
 			rumpuser_dprintf("rump_sp: %s=\"%s\": want a number "
-			    "from %d to %d\n", params[i].param, buf,
-			    params[i].min, params[i].max);
+					 "from %d to %d\n",
+			    params[i].param, buf, params[i].min, params[i].max);
 			return RUMP_EINVAL;
 		}
 		*params[i].val = v;

@@ -18,17 +18,17 @@
 struct prefork {
 	uint32_t cookie[SP_AUTHLEN];
 	struct lwp *lwp;
-	const void *owner;		/* NULL: an orphan */
-	int64_t deadline;		/* an orphan's, monotonic seconds */
+	const void *owner; /* NULL: an orphan */
+	int64_t deadline;  /* an orphan's, monotonic seconds */
 	struct prefork *next;
 };
 
 static struct {
-	struct rumpuser_mtx *mtx;	/* everything here */
-	struct rumpuser_cv *cv;		/* the reaper waits on it */
+	struct rumpuser_mtx *mtx; /* everything here */
+	struct rumpuser_cv *cv;	  /* the reaper waits on it */
 	struct prefork *list;
 	int n, norphans;
-	bool reaper;			/* its thread runs */
+	bool reaper; /* its thread runs */
 } pft;
 
 static void
@@ -115,8 +115,7 @@ sp_prefork_held(const void *owner)
 }
 
 int
-sp_prefork_add(const void *owner, struct lwp *lwp,
-    uint32_t cookie[SP_AUTHLEN])
+sp_prefork_add(const void *owner, struct lwp *lwp, uint32_t cookie[SP_AUTHLEN])
 {
 	struct prefork *pf = calloc(1, sizeof(*pf));
 	size_t got;
@@ -203,8 +202,8 @@ sp_prefork_orphan(const void *owner)
 			pft.norphans++;
 		}
 	/* Over the cap, or no time to wait: the oldest go now. */
-	while (pft.norphans > 0 && (pft.norphans > sp_limits.maxorphan ||
-	    sp_limits.orphansecs == 0)) {
+	while (pft.norphans > 0 &&
+	    (pft.norphans > sp_limits.maxorphan || sp_limits.orphansecs == 0)) {
 		pf = oldest_orphan();
 		unlink_entry(pf);
 		pf->next = now;
@@ -217,8 +216,9 @@ sp_prefork_orphan(const void *owner)
 		next = pf->next;
 		release(pf);
 	}
-	if (start && rumpuser_thread_create(reaper, NULL, "spreaper", 0, 0,
-	    -1, NULL) != 0) {
+	if (start &&
+	    rumpuser_thread_create(reaper, NULL, "spreaper", 0, 0, -1, NULL) !=
+		0) {
 		/* No thread: they go now rather than never. */
 		lock();
 		while ((pf = oldest_orphan()) != NULL) {

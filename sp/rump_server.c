@@ -43,7 +43,8 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: rump_server [-sv] [-c ncpu] [-d drivespec] "
+	fprintf(stderr,
+	    "usage: rump_server [-sv] [-c ncpu] [-d drivespec] "
 	    "[-k keyfile]\n                   [-L limit=value] [-l library] "
 	    "[-m module]\n                   [-r ramsize[k|m|g]] [-u uid:gid] "
 	    "URL\n"
@@ -65,9 +66,21 @@ memsize(const char *s)
 	if (errno != 0 || end == s || v == 0)
 		return 0;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
 	}
 	return *end == '\0' ? v : 0;
 }
@@ -81,10 +94,16 @@ static const struct component {
 	const char *name;
 	bool needs_inet;
 } components[] = {
-	{ "rump", false }, { "rumpuser", false }, { "rumpkern", false },
-	{ "rumpvfs", false }, { "rumpfs_tmpfs", false }, { "rumpdev", false },
-	{ "rumpnet", false }, { "rumpnet_local", false },
-	{ "rumpnet_net", true }, { "rumpnet_netinet", true },
+	{ "rump", false },
+	{ "rumpuser", false },
+	{ "rumpkern", false },
+	{ "rumpvfs", false },
+	{ "rumpfs_tmpfs", false },
+	{ "rumpdev", false },
+	{ "rumpnet", false },
+	{ "rumpnet_local", false },
+	{ "rumpnet_net", true },
+	{ "rumpnet_netinet", true },
 };
 
 /* NetBSD's module names (-m) for what is built in here. */
@@ -134,8 +153,10 @@ component_name(int opt, const char *arg)
 				return modules[i].component;
 	} else if (component_find(name) != NULL)
 		return component_find(name)->name;
-	fprintf(stderr, "rump_server: -%c %s: no such component in this "
-	    "kernel\n", opt, arg);
+	fprintf(stderr,
+	    "rump_server: -%c %s: no such component in this "
+	    "kernel\n",
+	    opt, arg);
 	components_list();
 	return NULL;
 }
@@ -151,8 +172,10 @@ components_present(const char **names, int n)
 			continue;
 		fd = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
 		if (fd == -1) {
-			fprintf(stderr, "rump_server: %s: this build has no "
-			    "TCP/IP (socket(AF_INET) fails)\n", names[i]);
+			fprintf(stderr,
+			    "rump_server: %s: this build has no "
+			    "TCP/IP (socket(AF_INET) fails)\n",
+			    names[i]);
 			return RUMP_EPROTONOSUPPORT;
 		}
 		rump_sys_close(fd);
@@ -164,7 +187,7 @@ components_present(const char **names, int n)
 struct drive {
 	char key[256];
 	char hostpath[1024];
-	unsigned long long size;	/* 0: the host file's ("host") */
+	unsigned long long size; /* 0: the host file's ("host") */
 	unsigned long long offset;
 	enum rump_etfs_type type;
 	bool ro;
@@ -194,14 +217,16 @@ drivespec_parse(const char *spec, struct drive *d)
 		return -1;
 	}
 	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	     tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "ro") == 0) {
 			d->ro = true;
 			continue;
 		}
 		if ((eq = strchr(tok, '=')) == NULL || eq[1] == '\0') {
-			fprintf(stderr, "rump_server: -d: \"%s\" is not "
-			    "name=value\n", tok);
+			fprintf(stderr,
+			    "rump_server: -d: \"%s\" is not "
+			    "name=value\n",
+			    tok);
 			return -1;
 		}
 		*eq++ = '\0';
@@ -224,27 +249,32 @@ drivespec_parse(const char *spec, struct drive *d)
 		    eq[0] >= 'a' && eq[0] <= 'p') {
 			label = true;
 			unsupported = "disklabel=";
-		} else if (strcmp(tok, "type") == 0 && (strcmp(eq, "blk") == 0 ||
-		    strcmp(eq, "chr") == 0 || strcmp(eq, "reg") == 0)) {
-			d->type = eq[0] == 'b' ? RUMP_ETFS_BLK : eq[0] == 'c' ?
-			    RUMP_ETFS_CHR : RUMP_ETFS_REG;
+		} else if (strcmp(tok, "type") == 0 &&
+		    (strcmp(eq, "blk") == 0 || strcmp(eq, "chr") == 0 ||
+			strcmp(eq, "reg") == 0)) {
+			d->type = eq[0] == 'b' ? RUMP_ETFS_BLK :
+			    eq[0] == 'c'       ? RUMP_ETFS_CHR :
+						 RUMP_ETFS_REG;
 			if (d->type == RUMP_ETFS_REG)
 				unsupported = "type=reg";
 		} else {
-			fprintf(stderr, "rump_server: -d: bad %s=%s\n", tok,
-			    eq);
+			fprintf(stderr, "rump_server: -d: bad %s=%s\n", tok, eq);
 			return -1;
 		}
 	}
 	if (!key || !path || size == label) {
-		fprintf(stderr, "rump_server: -d %s: needs key=/path, "
-		    "hostpath= and one of size= or disklabel=\n", spec);
+		fprintf(stderr,
+		    "rump_server: -d %s: needs key=/path, "
+		    "hostpath= and one of size= or disklabel=\n",
+		    spec);
 		return -1;
 	}
 	if (unsupported != NULL) {
-		fprintf(stderr, "rump_server: -d %s: %s is not supported by "
+		fprintf(stderr,
+		    "rump_server: -d %s: %s is not supported by "
 		    "this kernel (block and raw disks of a whole file or a "
-		    "range of it only)\n", spec, unsupported);
+		    "range of it only)\n",
+		    spec, unsupported);
 		return -1;
 	}
 	return 0;
@@ -263,11 +293,12 @@ drive_attach(const struct drive *d)
 	int fd, error;
 
 	if (d->size != 0 && !d->ro) {
-		if ((fd = open(d->hostpath, O_RDWR | O_CREAT | O_CLOEXEC,
-		    0644)) == -1 || fstat(fd, &st) == -1 ||
-		    (S_ISREG(st.st_mode) && (unsigned long long)st.st_size <
-		    d->offset + d->size && ftruncate(fd, (off_t)(d->offset +
-		    d->size)) == -1)) {
+		if ((fd = open(d->hostpath, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ==
+			-1 ||
+		    fstat(fd, &st) == -1 ||
+		    (S_ISREG(st.st_mode) &&
+			(unsigned long long)st.st_size < d->offset + d->size &&
+			ftruncate(fd, (off_t)(d->offset + d->size)) == -1)) {
 			fprintf(stderr, "rump_server: -d %s: %s\n", d->hostpath,
 			    strerror(errno));
 			if (fd != -1)
@@ -277,14 +308,19 @@ drive_attach(const struct drive *d)
 		close(fd);
 	}
 	error = d->ro ? rump_pub_etfs_register_rdonly(d->key, d->hostpath,
-	    d->type, d->offset, size) : rump_pub_etfs_register_withsize(d->key,
-	    d->hostpath, d->type, d->offset, size);
+			    d->type, d->offset, size) :
+			rump_pub_etfs_register_withsize(d->key, d->hostpath,
+			    d->type, d->offset, size);
 	if (error != 0) {
-		fprintf(stderr, "rump_server: -d key=%s,hostpath=%s: error %d "
-		    "(%s)\n", d->key, d->hostpath, error, error == 2 ?
-		    "no such file or directory" : error == 17 ? "key in use" :
-		    error == 22 ? "size or offset outside the file, or a bad "
-		    "key" : "see errno(2) of NetBSD");
+		fprintf(stderr,
+		    "rump_server: -d key=%s,hostpath=%s: error %d "
+		    "(%s)\n",
+		    d->key, d->hostpath, error,
+		    error == 2	    ? "no such file or directory" :
+			error == 17 ? "key in use" :
+			error == 22 ? "size or offset outside the file, or a bad "
+				      "key" :
+				      "see errno(2) of NetBSD");
 		return -1;
 	}
 	return 0;
@@ -307,7 +343,7 @@ static int
 limit_set(const char *arg)
 {
 	static const char *const names[] = { "maxprefork", "maxlwp",
-	    "maxorphan", "orphansecs", "hstimeout" };
+		"maxorphan", "orphansecs", "hstimeout" };
 	const char *eq = strchr(arg, '=');
 	char var[32];
 	size_t n = eq != NULL ? (size_t)(eq - arg) : 0;
@@ -316,8 +352,8 @@ limit_set(const char *arg)
 		if (eq == NULL || strlen(names[i]) != n ||
 		    strncmp(names[i], arg, n) != 0)
 			continue;
-		if (eq[1] == '\0' || strspn(eq + 1, "0123456789") !=
-		    strlen(eq + 1)) {
+		if (eq[1] == '\0' ||
+		    strspn(eq + 1, "0123456789") != strlen(eq + 1)) {
 			fprintf(stderr, "rump_server: -L %s: not a number\n",
 			    arg);
 			return -1;
@@ -329,8 +365,10 @@ limit_set(const char *arg)
 		setenv(var, eq + 1, 1);
 		return 0;
 	}
-	fprintf(stderr, "rump_server: -L %s: want maxprefork, maxlwp, "
-	    "maxorphan, orphansecs or hstimeout=NUMBER\n", arg);
+	fprintf(stderr,
+	    "rump_server: -L %s: want maxprefork, maxlwp, "
+	    "maxorphan, orphansecs or hstimeout=NUMBER\n",
+	    arg);
 	return -1;
 }
 
@@ -359,13 +397,14 @@ keyfile_read(const char *path, uint8_t key[SP_AUTH_MAXKEY], size_t *keylen)
 	why = sp_auth_parsekey(buf, (size_t)n, key, keylen);
 	secure_zero(buf, sizeof(buf));
 	if (why != NULL) {
-		fprintf(stderr, "rump_server: -k %s: not a key: %s\n", path,
-		    why);
+		fprintf(stderr, "rump_server: -k %s: not a key: %s\n", path, why);
 		return -1;
 	}
 	if (st.st_mode & 077)
-		fprintf(stderr, "rump_server: warning: -k %s: others may read "
-		    "the key (mode %03o)\n", path, st.st_mode & 0777);
+		fprintf(stderr,
+		    "rump_server: warning: -k %s: others may read "
+		    "the key (mode %03o)\n",
+		    path, st.st_mode & 0777);
 	return 0;
 }
 
@@ -391,8 +430,10 @@ main(int argc, char **argv)
 				gid = strtoll(end + 1, &end, 10);
 			if (errno != 0 || *end != '\0' || uid < 0 || gid < 0 ||
 			    uid > 0x7fffffff || gid > 0x7fffffff) {
-				fprintf(stderr, "rump_server: -u wants uid:gid "
-				    "(numbers), not \"%s\"\n", optarg);
+				fprintf(stderr,
+				    "rump_server: -u wants uid:gid "
+				    "(numbers), not \"%s\"\n",
+				    optarg);
 				return 1;
 			}
 			break;
@@ -415,7 +456,8 @@ main(int argc, char **argv)
 		case 'l':
 		case 'm':
 			if (ncomp == (int)(sizeof(comps) / sizeof(comps[0]))) {
-				fprintf(stderr, "rump_server: too many -%c\n", ch);
+				fprintf(stderr, "rump_server: too many -%c\n",
+				    ch);
 				return 1;
 			}
 			comps[ncomp++] = component_name(ch, optarg);
@@ -424,16 +466,20 @@ main(int argc, char **argv)
 			break;
 		case 'c':
 			if (atoi(optarg) < 1) {
-				fprintf(stderr, "rump_server: -c wants a "
-				    "number of CPUs >= 1, not \"%s\"\n", optarg);
+				fprintf(stderr,
+				    "rump_server: -c wants a "
+				    "number of CPUs >= 1, not \"%s\"\n",
+				    optarg);
 				return 1;
 			}
 			setenv("RUMP_NCPU", optarg, 1);
 			break;
 		case 'r':
 			if (memsize(optarg) == 0) {
-				fprintf(stderr, "rump_server: -r wants a size "
-				    "such as 64m, not \"%s\"\n", optarg);
+				fprintf(stderr,
+				    "rump_server: -r wants a size "
+				    "such as 64m, not \"%s\"\n",
+				    optarg);
 				return 1;
 			}
 			snprintf(buf, sizeof(buf), "%llu", memsize(optarg));
@@ -470,18 +516,20 @@ main(int argc, char **argv)
 		;
 	else if ((error = drives_attach()) != 0)
 		;
-	else if (keylen > 0 && (error = rump_init_server_key(key,
-	    keylen)) != 0)
+	else if (keylen > 0 && (error = rump_init_server_key(key, keylen)) != 0)
 		fprintf(stderr, "rump_server: the key: error %d\n", error);
 	else if (uid >= 0 && (error = rump_init_server_cred(uid, gid)) != 0)
 		fprintf(stderr, "rump_server: -u: error %d\n", error);
 	else if ((error = rump_init_server(argv[optind])) != 0)
 		fprintf(stderr, "rump_server: cannot serve %s: error %d (%s)\n",
-		    argv[optind], error, error == 48 ? "address in use" :
-		    error == 22 ? "invalid URL or -L limit" : error == 63 ?
-		    "path too long" : error == 34 ? "port out of range" :
-		    error == 45 ? "not supported" : "see errno(2) of NetBSD");
-	secure_zero(key, sizeof(key));	/* the server has its copy */
+		    argv[optind], error,
+		    error == 48	    ? "address in use" :
+			error == 22 ? "invalid URL or -L limit" :
+			error == 63 ? "path too long" :
+			error == 34 ? "port out of range" :
+			error == 45 ? "not supported" :
+				      "see errno(2) of NetBSD");
+	secure_zero(key, sizeof(key)); /* the server has its copy */
 	/*
 	 * The waiting parent exits with the value done is given; this
 	 * program's failure status is 1 (rump_server(1)), not the errno.
@@ -493,6 +541,6 @@ main(int argc, char **argv)
 
 	while (sigwait(&sigs, &sig) != 0)
 		continue;
-	rump_sys_reboot(0, NULL);	/* exits */
+	rump_sys_reboot(0, NULL); /* exits */
 	return 0;
 }

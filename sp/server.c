@@ -39,43 +39,43 @@
 #include "sp_proto.h"
 #include "sp_server.h"
 
-#define MAXCONN		255	/* clients at once, as the reference */
-#define CONNRESERVE	4	/* calls in flight any connection may have */
-#define MAXSHARED	512	/* calls beyond those, all clients together */
-#define IDLEWORKER	16	/* idle worker threads kept */
-#define MAXFRAME	(1024 * 1024 + SP_HDRSIZE)	/* body + header */
-#define RUMP_RFFD_SHARE_FLAGS	0
+#define MAXCONN		      255 /* clients at once, as the reference */
+#define CONNRESERVE	      4	  /* calls in flight any connection may have */
+#define MAXSHARED	      512 /* calls beyond those, all clients together */
+#define IDLEWORKER	      16  /* idle worker threads kept */
+#define MAXFRAME	      (1024 * 1024 + SP_HDRSIZE) /* body + header */
+#define RUMP_RFFD_SHARE_FLAGS 0
 
 enum connstate { CONN_NEW, CONN_RUNNING, CONN_DYING };
 
 struct spwait {
 	uint64_t reqno;
 	void *buf;
-	size_t len;		/* room in buf */
-	size_t got;		/* bytes the answer carried */
+	size_t len; /* room in buf */
+	size_t got; /* bytes the answer carried */
 	bool done;
 	struct spwait *next;
 };
 
 struct spconn {
 	struct sp_sock *sock;
-	struct rumpuser_mtx *mtx;	/* everything below */
-	struct rumpuser_mtx *sendmtx;	/* whole frames, one at a time */
-	struct rumpuser_mtx *lwpmtx;	/* one thread on mainlwp at a time */
+	struct rumpuser_mtx *mtx;     /* everything below */
+	struct rumpuser_mtx *sendmtx; /* whole frames, one at a time */
+	struct rumpuser_mtx *lwpmtx;  /* one thread on mainlwp at a time */
 	struct rumpuser_cv *cv;
 	enum connstate state;
 	bool inexec;
-	bool told;			/* a refusal's console line printed */
-	int refs;			/* the reader + queued/running jobs */
-	int inflight;			/* system calls queued or running */
+	bool told;    /* a refusal's console line printed */
+	int refs;     /* the reader + queued/running jobs */
+	int inflight; /* system calls queued or running */
 	uint64_t nextreq;
 	pid_t pid;
-	struct lwp *mainlwp;		/* never runs calls; holds the process */
+	struct lwp *mainlwp; /* never runs calls; holds the process */
 	struct spwait *waits;
-	struct sp_authconn auth;	/* the key handshake (sp/auth.c) */
+	struct sp_authconn auth; /* the key handshake (sp/auth.c) */
 	/* Under sp.hsmtx: the handshake timeout's list (hs_watch). */
 	bool hswatched;
-	int64_t hsdeadline;		/* monotonic ns */
+	int64_t hsdeadline; /* monotonic ns */
 	struct spconn *hsnext;
 };
 
@@ -88,18 +88,18 @@ struct job {
 };
 
 static struct {
-	const struct sp_transport *tr;	/* set before listening, then fixed */
-	struct rumpuser_mtx *mtx;	/* everything in this struct */
+	const struct sp_transport *tr; /* set before listening, then fixed */
+	struct rumpuser_mtx *mtx;      /* everything in this struct */
 	struct rumpuser_cv *jobcv;
 	struct sp_listener *listener;
 	char banner[SP_MAXBANNER];
 	size_t bannerlen;
 	int nconn;
 	struct job *jobs, **jobtail;
-	int njobs;			/* on the jobs list */
+	int njobs; /* on the jobs list */
 	int nworkers, nidle;
 	bool running;
-	int nshared;			/* atomic: calls beyond CONNRESERVE */
+	int nshared; /* atomic: calls beyond CONNRESERVE */
 	/*
 	 * Connections not yet shaken hands, and the watchdog's wait. Its own
 	 * lock: the watchdog's timed wait calls sp_willblock, which takes
@@ -114,15 +114,15 @@ static const struct rumpuser_hyperup *hyp;
 
 /* A system call the reader runs itself, until it must wait (see above). */
 struct inlinecall {
-	struct lwp *lwp;		/* the call's lwp: who is asking */
+	struct lwp *lwp; /* the call's lwp: who is asking */
 	struct spconn *conn;
-	uint64_t reqno;			/* the client's request */
-	bool passed;			/* the reader's role went to a worker */
+	uint64_t reqno; /* the client's request */
+	bool passed;	/* the reader's role went to a worker */
 	struct inlinecall *next;
 };
-static struct inlinecall *inlinecalls;	/* under sp.mtx */
-static int ninline;			/* its length, read without the lock */
-#define JOB_READ	0xffff		/* a job: go on reading a connection */
+static struct inlinecall *inlinecalls; /* under sp.mtx */
+static int ninline;		       /* its length, read without the lock */
+#define JOB_READ 0xffff		       /* a job: go on reading a connection */
 
 /* ---- locking helpers: server threads never hold the kernel here ---- */
 
@@ -222,7 +222,7 @@ hs_watchdog(void *arg)
 			unlock(c->mtx);
 			unlock(sp.hsmtx);
 			rumpuser_dprintf("rump_sp: a client sent no handshake "
-			    "within %d s (hstimeout): closed\n",
+					 "within %d s (hstimeout): closed\n",
 			    sp_limits.hstimeout);
 			sp.tr->shutdown(c->sock);
 			conn_release(c);
@@ -248,7 +248,7 @@ send_frame(struct spconn *c, uint64_t reqno, int class, int type, uint32_t u,
 	struct rsp_hdr h = {
 		.rsp_len = SP_HDRSIZE + l1 + l2,
 		.rsp_reqno = reqno,
-		.rsp_class = (uint16_t)class,
+		.rsp_class = (uint16_t) class,
 		.rsp_type = (uint16_t)type,
 		.rsp_u = u,
 	};
@@ -283,8 +283,8 @@ send_refusal(struct spconn *c, uint64_t reqno, uint32_t code, bool shut,
 		rumpuser_dprintf("rump_sp: client pid %d refused: %s\n",
 		    (int)c->pid, why);
 	c->told = true;
-	send_frame(c, reqno, RUMPSP_ERROR, 0, code, why, strlen(why) + 1,
-	    NULL, 0);
+	send_frame(c, reqno, RUMPSP_ERROR, 0, code, why, strlen(why) + 1, NULL,
+	    0);
 	if (shut)
 		sp.tr->shutdown(c->sock);
 }
@@ -347,8 +347,8 @@ next_reqno(struct spconn *c)
  * bytes). 0, or EFAULT when the connection is gone or fails meanwhile.
  */
 static int
-request(struct spconn *c, int type, const void *req, size_t reqlen,
-    void *buf, size_t len, size_t *got)
+request(struct spconn *c, int type, const void *req, size_t reqlen, void *buf,
+    size_t len, size_t *got)
 {
 	struct spwait w = { .buf = buf, .len = len };
 	struct spwait **wp;
@@ -363,8 +363,8 @@ request(struct spconn *c, int type, const void *req, size_t reqlen,
 	w.next = c->waits;
 	c->waits = &w;
 	unlock(c->mtx);
-	if (send_frame(c, w.reqno, RUMPSP_REQ, type, 0, req, reqlen, NULL,
-	    0) != 0) {
+	if (send_frame(c, w.reqno, RUMPSP_REQ, type, 0, req, reqlen, NULL, 0) !=
+	    0) {
 		sp.tr->shutdown(c->sock);
 		error = RUMP_EFAULT;
 	}
@@ -382,8 +382,7 @@ request(struct spconn *c, int type, const void *req, size_t reqlen,
 	return error;
 }
 
-static int job_queue(struct spconn *, const struct rsp_hdr *, uint8_t *,
-    size_t);
+static int job_queue(struct spconn *, const struct rsp_hdr *, uint8_t *, size_t);
 
 /*
  * The thread is about to wait. If it is a reader running a call inline, a
@@ -414,7 +413,8 @@ sp_passrole(void)
 	ic->passed = false;
 	unlock(sp.mtx);
 	rumpuser_dprintf("rump_sp: client pid %d: no server thread to go on "
-	    "reading it while a call waits\n", (int)ic->conn->pid);
+			 "reading it while a call waits\n",
+	    (int)ic->conn->pid);
 	return RUMP_EAGAIN;
 }
 
@@ -442,8 +442,8 @@ sp_willblock(void)
 }
 
 /* The calling kernel thread gives the CPU up around a client exchange. */
-#define UNSCHED(n)	hyp->hyp_backend_unschedule(0, &(n), NULL)
-#define RESCHED(n)	hyp->hyp_backend_schedule((n), NULL)
+#define UNSCHED(n) hyp->hyp_backend_unschedule(0, &(n), NULL)
+#define RESCHED(n) hyp->hyp_backend_schedule((n), NULL)
 
 int
 rumpuser_sp_copyin(void *arg, const void *raddr, void *laddr, size_t len)
@@ -555,7 +555,7 @@ on_mainlwp(struct spconn *c, void (*fn)(struct spconn *, void *), void *arg)
 	hyp->hyp_schedule();
 	hyp->hyp_lwproc_switch(c->mainlwp);
 	fn(c, arg);
-	hyp->hyp_lwproc_switch(NULL);	/* unbound, kept, when leaving */
+	hyp->hyp_lwproc_switch(NULL); /* unbound, kept, when leaving */
 	hyp->hyp_unschedule();
 	unlock(c->lwpmtx);
 }
@@ -601,8 +601,7 @@ body_name(const uint8_t *body, size_t len, char *name, size_t size)
 }
 
 static void
-handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
-    size_t len)
+handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 {
 	char name[RUMP_MAXCOMLEN + 1];
 	int error;
@@ -637,8 +636,7 @@ handle_guest(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 }
 
 static void
-handle_fork(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
-    size_t len)
+handle_fork(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 {
 	struct handshake_fork hf;
 	struct lwp *q, *r = NULL;
@@ -725,8 +723,10 @@ handle_prefork(struct spconn *c, const struct rsp_hdr *h)
 		return;
 	}
 	if (sp_prefork_held(c) >= sp_limits.maxprefork) {
-		snprintf(why, sizeof(why), "connection holds %d unclaimed "
-		    "preforks, the limit", sp_limits.maxprefork);
+		snprintf(why, sizeof(why),
+		    "connection holds %d unclaimed "
+		    "preforks, the limit",
+		    sp_limits.maxprefork);
 		send_refusal(c, h->rsp_reqno, RUMPSP_ERR_RFORK_FAILED, false,
 		    why);
 		return;
@@ -738,8 +738,10 @@ handle_prefork(struct spconn *c, const struct rsp_hdr *h)
 	}
 	if ((error = sp_prefork_add(c, res.lwp, cookie)) != 0) {
 		release_lwp(res.lwp);
-		send_error(c, h->rsp_reqno, error == RUMP_ENOMEM ?
-		    RUMPSP_ERR_NOMEM : RUMPSP_ERR_RFORK_FAILED, false);
+		send_error(c, h->rsp_reqno,
+		    error == RUMP_ENOMEM ? RUMPSP_ERR_NOMEM :
+					   RUMPSP_ERR_RFORK_FAILED,
+		    false);
 		return;
 	}
 	send_frame(c, h->rsp_reqno, RUMPSP_RESP, RUMPSP_PREFORK, 0, cookie,
@@ -759,8 +761,7 @@ static void serve(struct spconn *);
  * reference.
  */
 static int
-job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
-    size_t len)
+job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 {
 	struct job *j = calloc(1, sizeof(*j)), **jp;
 	bool spawn, withdrawn;
@@ -771,7 +772,7 @@ job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 	j->hdr = *h;
 	j->body = body;
 	j->bodylen = len;
-	if (h->rsp_type != JOB_READ) {	/* the reader's role has its own */
+	if (h->rsp_type != JOB_READ) { /* the reader's role has its own */
 		lock(c->mtx);
 		c->refs++;
 		unlock(c->mtx);
@@ -793,8 +794,8 @@ job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 		sp.nworkers++;
 	rumpuser_cv_signal(sp.jobcv);
 	unlock(sp.mtx);
-	if (!spawn || rumpuser_thread_create(worker, NULL, "spworker", 0, 0,
-	    -1, NULL) == 0)
+	if (!spawn ||
+	    rumpuser_thread_create(worker, NULL, "spworker", 0, 0, -1, NULL) == 0)
 		return 0;
 	lock(sp.mtx);
 	sp.nworkers--;
@@ -823,8 +824,7 @@ job_queue(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
  * to wait and the reader's role went to a worker meanwhile.
  */
 static bool
-run_syscall(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
-    size_t len)
+run_syscall(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 {
 	long args[SP_MAXARGS] = { 0 }, rv[2] = { 0, 0 };
 	struct inlinecall ic = { .conn = c, .reqno = h->rsp_reqno }, **icp;
@@ -852,8 +852,8 @@ run_syscall(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
 		c->inflight++;
 	}
 	unlock(c->mtx);
-	if (!full && shared && __atomic_add_fetch(&sp.nshared, 1,
-	    __ATOMIC_RELAXED) > MAXSHARED) {
+	if (!full && shared &&
+	    __atomic_add_fetch(&sp.nshared, 1, __ATOMIC_RELAXED) > MAXSHARED) {
 		__atomic_sub_fetch(&sp.nshared, 1, __ATOMIC_RELAXED);
 		lock(c->mtx);
 		c->inflight--;
@@ -931,7 +931,7 @@ worker(void *arg)
 			sp.nidle--;
 		}
 		if ((j = sp.jobs) == NULL) {
-			sp.nworkers--;	/* enough idle ones already */
+			sp.nworkers--; /* enough idle ones already */
 			unlock(sp.mtx);
 			return NULL;
 		}
@@ -955,8 +955,7 @@ worker(void *arg)
 
 /* A response from the client: the waiting kernel thread gets its bytes. */
 static void
-deliver(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
-    size_t len)
+deliver(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body, size_t len)
 {
 	lock(c->mtx);
 	for (struct spwait *w = c->waits; w != NULL; w = w->next) {
@@ -973,8 +972,7 @@ deliver(struct spconn *c, const struct rsp_hdr *h, const uint8_t *body,
 }
 
 static void
-handle_exec(struct spconn *c, const struct rsp_hdr *h, uint8_t *body,
-    size_t len)
+handle_exec(struct spconn *c, const struct rsp_hdr *h, uint8_t *body, size_t len)
 {
 	bool busy;
 
@@ -1088,8 +1086,9 @@ read_frame(struct spconn *c, struct rsp_hdr *h, uint8_t **bodyp, size_t *lenp)
 		return error;
 	if (h->rsp_len < SP_HDRSIZE || h->rsp_len > MAXFRAME) {
 		rumpuser_dprintf("rump_sp: client pid %d: frame length %llu "
-		    "outside [%d, %d], disconnecting\n", (int)c->pid,
-		    (unsigned long long)h->rsp_len, SP_HDRSIZE, MAXFRAME);
+				 "outside [%d, %d], disconnecting\n",
+		    (int)c->pid, (unsigned long long)h->rsp_len, SP_HDRSIZE,
+		    MAXFRAME);
 		return RUMP_EINVAL;
 	}
 	len = h->rsp_len - SP_HDRSIZE;
@@ -1138,7 +1137,7 @@ disconnect(struct spconn *c)
 {
 	bool hadproc, inexec;
 
-	hs_unwatch(c);		/* before the wait for references */
+	hs_unwatch(c); /* before the wait for references */
 	sp.tr->shutdown(c->sock);
 	sp_prefork_orphan(c);
 	lock(c->mtx);
@@ -1150,7 +1149,7 @@ disconnect(struct spconn *c)
 	if (hadproc && !inexec)
 		on_mainlwp(c, do_lwpexit, NULL);
 	lock(c->mtx);
-	c->refs--;			/* the reader's own */
+	c->refs--; /* the reader's own */
 	while (c->refs > 0)
 		rumpuser_cv_wait_nowrap(c->cv, c->mtx);
 	unlock(c->mtx);
@@ -1218,7 +1217,7 @@ listener(void *arg)
 		lock(sp.mtx);
 		if (sp.nconn >= MAXCONN || !sp.running) {
 			unlock(sp.mtx);
-			sp.tr->close(s);	/* no banner: the client sees EOF */
+			sp.tr->close(s); /* no banner: the client sees EOF */
 			continue;
 		}
 		sp.nconn++;
@@ -1248,7 +1247,7 @@ listener(void *arg)
 			continue;
 		hs_unwatch(c);
 		lock(c->mtx);
-		while (c->refs > 1)	/* the watchdog's, if it took one */
+		while (c->refs > 1) /* the watchdog's, if it took one */
 			rumpuser_cv_wait_nowrap(c->cv, c->mtx);
 		unlock(c->mtx);
 		send_refusal(c, 0, RUMPSP_ERR_TRYAGAIN, true,
@@ -1265,7 +1264,7 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 	int error, n;
 
 	if ((hyp = rumpuser__hyp) == NULL)
-		return RUMP_EINVAL;	/* rump_init() first */
+		return RUMP_EINVAL; /* rump_init() first */
 	if ((error = sp_limits_init()) != 0)
 		return error;
 	sp_prefork_init();
@@ -1274,11 +1273,11 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 		return RUMP_EBUSY;
 	if ((sp.tr = handed_transport) == NULL &&
 	    (sp.tr = sp_backend_transport) == NULL)
-		return RUMP_EOPNOTSUPP;	/* no network to serve on */
+		return RUMP_EOPNOTSUPP; /* no network to serve on */
 	n = snprintf(sp.banner, sizeof(sp.banner), "RUMPSP-%d.%d-%s-%s/%s\n",
 	    SP_PROTOMAJOR, SP_PROTOMINOR, ostype, osrelease, machine);
 	if (n < 0 || (size_t)n >= sizeof(sp.banner)) {
-		n = sizeof(sp.banner) - 1;	/* cut, still one line */
+		n = sizeof(sp.banner) - 1; /* cut, still one line */
 		sp.banner[n - 1] = '\n';
 	}
 	sp.bannerlen = (size_t)n;
@@ -1294,8 +1293,9 @@ rumpuser_sp_init(const char *url, const char *ostype, const char *osrelease,
 		sp.jobtail = &sp.jobs;
 		rumpuser_mutex_init(&sp.hsmtx, RUMPUSER_MTX_SPIN);
 		rumpuser_cv_init(&sp.hscv);
-		if (sp_limits.hstimeout > 0 && (error = rumpuser_thread_create(
-		    hs_watchdog, NULL, "sphswatch", 0, 0, -1, NULL)) != 0) {
+		if (sp_limits.hstimeout > 0 &&
+		    (error = rumpuser_thread_create(hs_watchdog, NULL,
+			 "sphswatch", 0, 0, -1, NULL)) != 0) {
 			sp.tr->unlisten(sp.listener);
 			sp.listener = NULL;
 			return error;
@@ -1327,8 +1327,7 @@ rumpuser_sp_fini(void *arg)
 	/* The caller's reboot is the inline call running on this lwp. */
 	lock(sp.mtx);
 	for (ic = inlinecalls; ic != NULL; ic = ic->next)
-		if (arg != NULL && ic->conn == arg &&
-		    ic->lwp == rumpuser_curlwp())
+		if (arg != NULL && ic->conn == arg && ic->lwp == rumpuser_curlwp())
 			break;
 	unlock(sp.mtx);
 	UNSCHED(nlocks);

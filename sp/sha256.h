@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SHA256_LEN	32	/* digest bytes */
-#define SHA256_BLOCK	64	/* block bytes */
+#define SHA256_LEN   32 /* digest bytes */
+#define SHA256_BLOCK 64 /* block bytes */
 
 struct sha256 {
 	uint32_t h[8];
-	uint64_t nbytes;		/* message length so far */
+	uint64_t nbytes; /* message length so far */
 	uint8_t buf[SHA256_BLOCK];
-	size_t nbuf;			/* bytes waiting in buf */
+	size_t nbuf; /* bytes waiting in buf */
 };
 
 void sha256_init(struct sha256 *);
@@ -34,8 +34,8 @@ struct hmac_sha256 {
 void hmac_sha256_init(struct hmac_sha256 *, const void *key, size_t keylen);
 void hmac_sha256_update(struct hmac_sha256 *, const void *, size_t);
 void hmac_sha256_final(struct hmac_sha256 *, uint8_t out[SHA256_LEN]);
-void hmac_sha256(const void *key, size_t keylen, const void *data,
-    size_t len, uint8_t out[SHA256_LEN]);
+void hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+    uint8_t out[SHA256_LEN]);
 
 /*
  * 1 when a[0..n) equals b[0..n), else 0, in a time that depends on n only

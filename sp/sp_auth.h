@@ -21,27 +21,27 @@
 #include "sha256.h"
 #include "sp_proto.h"
 
-#define SP_AUTH_TAG		" auth=hmac-sha256:"
-#define SP_AUTH_NONCELEN	16
-#define SP_AUTH_MINKEY		16	/* bytes: 32 hex digits */
-#define SP_AUTH_MAXKEY		64	/* bytes: 128 hex digits */
+#define SP_AUTH_TAG	 " auth=hmac-sha256:"
+#define SP_AUTH_NONCELEN 16
+#define SP_AUTH_MINKEY	 16 /* bytes: 32 hex digits */
+#define SP_AUTH_MAXKEY	 64 /* bytes: 128 hex digits */
 
 struct handshake_auth {
-	uint8_t ra_nonce[SP_AUTH_NONCELEN];	/* the client's */
-	uint8_t ra_mac[SHA256_LEN];		/* sp_auth_proof(CLIENT) */
+	uint8_t ra_nonce[SP_AUTH_NONCELEN]; /* the client's */
+	uint8_t ra_mac[SHA256_LEN];	    /* sp_auth_proof(CLIENT) */
 };
-#define SP_HANDSHAKE_AUTH_SIZE	48
+#define SP_HANDSHAKE_AUTH_SIZE 48
 
 struct handshake_auth_reply {
-	int32_t rr_result;			/* 0, as every handshake reply */
-	uint8_t rr_mac[SHA256_LEN];		/* sp_auth_proof(SERVER) */
+	int32_t rr_result;	    /* 0, as every handshake reply */
+	uint8_t rr_mac[SHA256_LEN]; /* sp_auth_proof(SERVER) */
 };
-#define SP_HANDSHAKE_AUTH_REPLY_SIZE	36
+#define SP_HANDSHAKE_AUTH_REPLY_SIZE 36
 
 _Static_assert(sizeof(struct handshake_auth) == SP_HANDSHAKE_AUTH_SIZE,
     "handshake_auth is 48 bytes");
-_Static_assert(sizeof(struct handshake_auth_reply) ==
-    SP_HANDSHAKE_AUTH_REPLY_SIZE, "handshake_auth_reply is 36 bytes");
+_Static_assert(sizeof(struct handshake_auth_reply) == SP_HANDSHAKE_AUTH_REPLY_SIZE,
+    "handshake_auth_reply is 36 bytes");
 
 enum sp_auth_role { SP_AUTH_CLIENT, SP_AUTH_SERVER };
 
@@ -79,7 +79,7 @@ void sp_auth_hex(const uint8_t *p, size_t n, char *out);
 
 /* Per connection; all zero is "no key on this server". */
 struct sp_authconn {
-	bool pending;		/* the handshake is owed before any frame */
+	bool pending; /* the handshake is owed before any frame */
 	uint8_t snonce[SP_AUTH_NONCELEN];
 };
 
@@ -100,12 +100,12 @@ int sp_auth_start(void);
  * becomes pending) is appended. Returns the length, or 0 when no random
  * bytes could be had (the connection is then to be closed).
  */
-size_t sp_auth_banner(struct sp_authconn *a, const char *banner,
-    size_t len, char *out);
+size_t sp_auth_banner(struct sp_authconn *a, const char *banner, size_t len,
+    char *out);
 
 enum sp_auth_verdict {
-	SP_AUTH_ACCEPT,		/* send RESP HANDSHAKE with *reply */
-	SP_AUTH_REFUSE,		/* send ERROR AUTH with *why, close */
+	SP_AUTH_ACCEPT, /* send RESP HANDSHAKE with *reply */
+	SP_AUTH_REFUSE, /* send ERROR AUTH with *why, close */
 };
 
 /*

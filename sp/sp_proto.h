@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SP_PROTOMAJOR		0
-#define SP_PROTOMINOR		4
-#define SP_MAXBANNER		96	/* including the NUL, which is not sent */
+#define SP_PROTOMAJOR 0
+#define SP_PROTOMINOR 4
+#define SP_MAXBANNER  96 /* including the NUL, which is not sent */
 
 /* The frame header: 24 bytes, rsp_len counts the header too. */
 struct rsp_hdr {
@@ -19,9 +19,9 @@ struct rsp_hdr {
 	uint64_t rsp_reqno;
 	uint16_t rsp_class;
 	uint16_t rsp_type;
-	uint32_t rsp_u;		/* sysnum, error, handshake or signo */
+	uint32_t rsp_u; /* sysnum, error, handshake or signo */
 };
-#define SP_HDRSIZE		24
+#define SP_HDRSIZE 24
 
 enum { RUMPSP_REQ = 0, RUMPSP_RESP = 1, RUMPSP_ERROR = 2 };
 
@@ -47,13 +47,13 @@ enum {
 /* ERROR frame codes and the host errno a client maps each to. */
 enum {
 	RUMPSP_ERR_NONE = 0,
-	RUMPSP_ERR_TRYAGAIN = 1,		/* EAGAIN: resend */
-	RUMPSP_ERR_AUTH = 2,			/* EPERM */
-	RUMPSP_ERR_INVALID_PREFORK = 3,		/* ESRCH */
-	RUMPSP_ERR_RFORK_FAILED = 4,		/* EIO */
-	RUMPSP_ERR_INEXEC = 5,			/* EBUSY */
-	RUMPSP_ERR_NOMEM = 6,			/* ENOMEM */
-	RUMPSP_ERR_MALFORMED_REQUEST = 7,	/* EINVAL */
+	RUMPSP_ERR_TRYAGAIN = 1,	  /* EAGAIN: resend */
+	RUMPSP_ERR_AUTH = 2,		  /* EPERM */
+	RUMPSP_ERR_INVALID_PREFORK = 3,	  /* ESRCH */
+	RUMPSP_ERR_RFORK_FAILED = 4,	  /* EIO */
+	RUMPSP_ERR_INEXEC = 5,		  /* EBUSY */
+	RUMPSP_ERR_NOMEM = 6,		  /* ENOMEM */
+	RUMPSP_ERR_MALFORMED_REQUEST = 7, /* EINVAL */
 };
 
 /* Copy requests: {len, client address} then, for COPYOUT, the data. */
@@ -68,19 +68,19 @@ struct rsp_sysresp {
 	int64_t rsys_retval[2];
 };
 
-#define SP_AUTHLEN		4	/* uint32 words in a fork cookie */
+#define SP_AUTHLEN 4 /* uint32 words in a fork cookie */
 struct handshake_fork {
 	uint32_t rf_auth[SP_AUTHLEN];
 	int32_t rf_cancel;
 };
-#define SP_HANDSHAKE_FORK_SIZE	20
+#define SP_HANDSHAKE_FORK_SIZE 20
 
-#define SP_MAXARGS		8	/* argument slots, 8 bytes each */
-#define SP_NSYSENT		512
-#define SP_COPYINSTR_MAX	1024	/* PATH_MAX: path names travel this way */
+#define SP_MAXARGS	 8 /* argument slots, 8 bytes each */
+#define SP_NSYSENT	 512
+#define SP_COPYINSTR_MAX 1024 /* PATH_MAX: path names travel this way */
 
 /* NetBSD signal numbers used by RAISE (NetBSD's signal(7)). */
-#define SP_SIGPIPE		13
+#define SP_SIGPIPE 13
 
 _Static_assert(sizeof(struct rsp_hdr) == SP_HDRSIZE, "rsp_hdr is 24 bytes");
 _Static_assert(sizeof(struct rsp_sysresp) == 24, "rsp_sysresp is 24 bytes");

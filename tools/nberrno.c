@@ -9,7 +9,7 @@
 
 #include "nberrno.h"
 
-#define NB_ERRMAX	96
+#define NB_ERRMAX 96
 
 /* clang-format off */
 static const int nberr[NB_ERRMAX + 1] = {

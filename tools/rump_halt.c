@@ -20,7 +20,7 @@
 
 #include "nberrno.h"
 
-#define HALT_WAIT	3
+#define HALT_WAIT 3
 
 struct halt {
 	int h_flags;

@@ -21,7 +21,7 @@
 
 #include "nberrno.h"
 
-#define VALMAX		1024
+#define VALMAX 1024
 
 enum ntype { T_STRING, T_INT, T_INT64 };
 
@@ -45,7 +45,7 @@ static const struct node nodes[] = {
 	{ "hw.pagesize", { RUMP_CTL_HW, RUMP_HW_PAGESIZE }, T_INT },
 	{ "hw.physmem64", { RUMP_CTL_HW, RUMP_HW_PHYSMEM64 }, T_INT64 },
 };
-#define NNODES	(sizeof(nodes) / sizeof(nodes[0]))
+#define NNODES (sizeof(nodes) / sizeof(nodes[0]))
 
 static bool nflag;
 
@@ -69,7 +69,8 @@ readval(const struct node *n, char *out)
 		int64_t q;
 	} v;
 	size_t len = n->n_type == T_STRING ? sizeof(v.s) - 1 :
-	    n->n_type == T_INT ? sizeof(v.i) : sizeof(v.q);
+	    n->n_type == T_INT		   ? sizeof(v.i) :
+					     sizeof(v.q);
 
 	memset(&v, 0, sizeof(v));
 	if (rump_sys___sysctl(n->n_mib, 2, &v, &len, NULL, 0) == -1) {
@@ -179,7 +180,8 @@ doarg(const char *arg, bool wflag)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: rump.sysctl [-n] name ...\n"
+	fprintf(stderr,
+	    "usage: rump.sysctl [-n] name ...\n"
 	    "       rump.sysctl [-n] -w name=value ...\n"
 	    "       rump.sysctl [-n] -a\n");
 	exit(1);

@@ -26,7 +26,7 @@ app_main(void)
 	printf("hello from newlib: \"%s\" (%d characters, copied to %p)\n",
 	    copy, n, (void *)copy);
 	printf("the hypercall layer, the platform and the machine; the rump "
-	    "kernel comes next\n");
+	       "kernel comes next\n");
 	free(copy);
 	fflush(stdout);
 	return 0;

@@ -24,19 +24,25 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define REQMAX	8192
+#define REQMAX 8192
 
 static const char *root = "/";
 
 static const struct {
 	const char *ext, *type;
 } types[] = {
-	{ ".html", "text/html" }, { ".htm", "text/html" },
-	{ ".txt", "text/plain" }, { ".css", "text/css" },
-	{ ".js", "text/javascript" }, { ".json", "application/json" },
-	{ ".png", "image/png" }, { ".jpg", "image/jpeg" },
-	{ ".jpeg", "image/jpeg" }, { ".gif", "image/gif" },
-	{ ".svg", "image/svg+xml" }, { ".ico", "image/x-icon" },
+	{ ".html", "text/html" },
+	{ ".htm", "text/html" },
+	{ ".txt", "text/plain" },
+	{ ".css", "text/css" },
+	{ ".js", "text/javascript" },
+	{ ".json", "application/json" },
+	{ ".png", "image/png" },
+	{ ".jpg", "image/jpeg" },
+	{ ".jpeg", "image/jpeg" },
+	{ ".gif", "image/gif" },
+	{ ".svg", "image/svg+xml" },
+	{ ".ico", "image/x-icon" },
 };
 
 static const char *
@@ -44,7 +50,8 @@ content_type(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 
-	for (size_t i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+	for (size_t i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]);
+	     i++)
 		if (strcasecmp(dot, types[i].ext) == 0)
 			return types[i].type;
 	return "application/octet-stream";
@@ -69,11 +76,13 @@ status(int fd, int code, const char *why, int keep)
 {
 	char h[256], body[128];
 	int bl = snprintf(body, sizeof(body), "%d %s\n", code, why);
-	int hl = snprintf(h, sizeof(h), "HTTP/1.1 %d %s\r\nContent-Type: "
+	int hl = snprintf(h, sizeof(h),
+	    "HTTP/1.1 %d %s\r\nContent-Type: "
 	    "text/plain\r\nContent-Length: %d\r\nConnection: %s\r\n\r\n",
 	    code, why, bl, keep ? "keep-alive" : "close");
 
-	if (write_all(fd, h, (size_t)hl) != 0 || write_all(fd, body, (size_t)bl) != 0)
+	if (write_all(fd, h, (size_t)hl) != 0 ||
+	    write_all(fd, body, (size_t)bl) != 0)
 		return -1;
 	return keep ? 0 : -1;
 }
@@ -139,7 +148,7 @@ keep_alive(const char *req, int dflt)
  */
 static struct {
 	char path[1200];
-	int fd;				/* -1: nothing cached */
+	int fd; /* -1: nothing cached */
 	struct stat st;
 } cached = { .fd = -1 };
 
@@ -159,8 +168,7 @@ open_cached(const char *path, const struct stat *st)
 
 	if (cached.fd >= 0 && strcmp(cached.path, path) == 0 &&
 	    c->st_dev == st->st_dev && c->st_ino == st->st_ino &&
-	    c->st_size == st->st_size &&
-	    c->st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	    c->st_size == st->st_size && c->st_mtim.tv_sec == st->st_mtim.tv_sec &&
 	    c->st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
 	    c->st_ctim.tv_sec == st->st_ctim.tv_sec &&
 	    c->st_ctim.tv_nsec == st->st_ctim.tv_nsec &&
@@ -192,7 +200,7 @@ send_file(int fd, int f, size_t have, off_t size)
 		    (off_t)room < size ? room : (size_t)size);
 
 		if (n <= 0)
-			return -1;	/* the file shrank or failed */
+			return -1; /* the file shrank or failed */
 		have += (size_t)n;
 		size -= n;
 		if (have == sizeof(out) || size == 0) {
@@ -226,24 +234,28 @@ serve(int fd, char *req)
 	if (stat(path, &st) != 0)
 		return status(fd, errno == ENOENT || errno == ENOTDIR ? 404 : 403,
 		    errno == ENOENT || errno == ENOTDIR ? "Not Found" :
-		    "Forbidden", keep);
+							  "Forbidden",
+		    keep);
 	if (S_ISDIR(st.st_mode)) {
-		strncat(path, path[strlen(path) - 1] == '/' ? "index.html" :
-		    "/index.html", sizeof(path) - strlen(path) - 1);
+		strncat(path,
+		    path[strlen(path) - 1] == '/' ? "index.html" : "/index.html",
+		    sizeof(path) - strlen(path) - 1);
 		if (stat(path, &st) != 0)
 			return status(fd, 403, "Forbidden", keep);
 	}
 	if (!S_ISREG(st.st_mode) || (f = open_cached(path, &st)) < 0)
 		return status(fd, 403, "Forbidden", keep);
-	hl = snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
-	    "Content-Length: %lld\r\nConnection: %s\r\n\r\n", content_type(path),
-	    (long long)st.st_size, keep ? "keep-alive" : "close");
+	hl = snprintf(out, sizeof(out),
+	    "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+	    "Content-Length: %lld\r\nConnection: %s\r\n\r\n",
+	    content_type(path), (long long)st.st_size,
+	    keep ? "keep-alive" : "close");
 	/*
 	 * The header and the file leave in as few sends as fit in out: a small
 	 * file is one segment on the wire, not a header segment and a body one.
 	 */
-	if (send_file(fd, f, (size_t)hl, strcmp(method, "GET") == 0 ?
-	    st.st_size : 0) != 0) {
+	if (send_file(fd, f, (size_t)hl,
+		strcmp(method, "GET") == 0 ? st.st_size : 0) != 0) {
 		forget_cached();
 		return -1;
 	}
@@ -277,7 +289,7 @@ connection(int fd)
 		}
 		n = recv(fd, buf + have, REQMAX - have, 0);
 		if (n <= 0)
-			return;		/* closed, reset or idle */
+			return; /* closed, reset or idle */
 		have += (size_t)n;
 	}
 }
@@ -295,8 +307,10 @@ listener(int port)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(l, 8) != 0) {
+	if (l < 0 ||
+	    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    listen(l, 8) != 0) {
 		fprintf(stderr, "httpd: cannot listen on port %d: %s\n", port,
 		    strerror(errno));
 		if (l >= 0)
@@ -337,12 +351,21 @@ main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "p:r:n:e:")) != -1) {
 		switch (opt) {
-		case 'p': port = atoi(optarg); break;
-		case 'r': root = optarg; break;
-		case 'n': maxconn = atoi(optarg); break;
-		case 'e': echoport = atoi(optarg); break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'r':
+			root = optarg;
+			break;
+		case 'n':
+			maxconn = atoi(optarg);
+			break;
+		case 'e':
+			echoport = atoi(optarg);
+			break;
 		default:
-			fprintf(stderr, "usage: httpd [-p port] [-r root] [-n maxconn] "
+			fprintf(stderr,
+			    "usage: httpd [-p port] [-r root] [-n maxconn] "
 			    "[-e echoport]\n");
 			return 2;
 		}
@@ -358,8 +381,10 @@ main(int argc, char **argv)
 	if (echoport != 0) {
 		if ((el = listener(echoport)) < 0)
 			return 1;
-		if ((errno = pthread_create(&t, NULL, echo, (void *)(intptr_t)el)) != 0) {
-			fprintf(stderr, "httpd: no echo thread: %s\n", strerror(errno));
+		if ((errno = pthread_create(&t, NULL, echo,
+			 (void *)(intptr_t)el)) != 0) {
+			fprintf(stderr, "httpd: no echo thread: %s\n",
+			    strerror(errno));
 			return 1;
 		}
 		pthread_detach(t);

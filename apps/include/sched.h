@@ -4,6 +4,6 @@
 
 #include_next <sched.h>
 
-int	sched_yield(void);
+int sched_yield(void);
 
 #endif

@@ -8,11 +8,11 @@
 #include_next <time.h>
 
 #ifndef CLOCK_MONOTONIC
-#define CLOCK_MONOTONIC		((clockid_t)4)	/* newlib's number */
+#define CLOCK_MONOTONIC ((clockid_t)4) /* newlib's number */
 #endif
 
-int	clock_gettime(clockid_t __clock_id, struct timespec *__tp);
-int	clock_getres(clockid_t __clock_id, struct timespec *__res);
-int	nanosleep(const struct timespec *__rqtp, struct timespec *__rmtp);
+int clock_gettime(clockid_t __clock_id, struct timespec *__tp);
+int clock_getres(clockid_t __clock_id, struct timespec *__res);
+int nanosleep(const struct timespec *__rqtp, struct timespec *__rmtp);
 
 #endif

@@ -76,7 +76,7 @@ unpack_modules(void)
 		if (count < 0) {
 			printf("rootfs: %s\n", why);
 			printf("rootfs: archive refused; not starting the "
-			    "program\n");
+			       "program\n");
 			fflush(stdout);
 			rumpuser_exit(1);
 		}

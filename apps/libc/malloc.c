@@ -13,11 +13,11 @@
 #include "rump/rumpuser.h"
 
 struct hdr {
-	void *base;			/* what rumpuser_malloc returned */
-	size_t len;			/* its length (rumpuser_free needs it) */
+	void *base; /* what rumpuser_malloc returned */
+	size_t len; /* its length (rumpuser_free needs it) */
 };
 
-#define HDR	sizeof(struct hdr)	/* 16: keeps 16-byte alignment */
+#define HDR sizeof(struct hdr) /* 16: keeps 16-byte alignment */
 
 static struct hdr *
 hdr_of(void *p)

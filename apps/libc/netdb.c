@@ -13,10 +13,12 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 
-#define AI_KNOWN	(AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | \
-			 AI_NUMERICSERV | AI_ADDRCONFIG)
-#define NI_KNOWN	(NI_NOFQDN | NI_NUMERICHOST | NI_NAMEREQD | \
-			 NI_NUMERICSERV | NI_DGRAM | NI_NUMERICSCOPE)
+#define AI_KNOWN                                                       \
+	(AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_NUMERICSERV | \
+	    AI_ADDRCONFIG)
+#define NI_KNOWN                                                     \
+	(NI_NOFQDN | NI_NUMERICHOST | NI_NAMEREQD | NI_NUMERICSERV | \
+	    NI_DGRAM | NI_NUMERICSCOPE)
 
 /* A decimal port 0-65535, nothing else; -1 if serv is not one. */
 static int
@@ -40,8 +42,8 @@ one(const struct in_addr *a, int port, int socktype, int protocol,
     const char *canon)
 {
 	size_t clen = canon != NULL ? strlen(canon) + 1 : 0;
-	struct addrinfo *ai = calloc(1, sizeof(*ai) +
-	    sizeof(struct sockaddr_in) + clen);
+	struct addrinfo *ai = calloc(1,
+	    sizeof(*ai) + sizeof(struct sockaddr_in) + clen);
 	struct sockaddr_in *sin;
 
 	if (ai == NULL)
@@ -72,8 +74,11 @@ int
 getaddrinfo(const char *host, const char *serv, const struct addrinfo *hints,
     struct addrinfo **res)
 {
-	static const struct { int type, proto; } kinds[] = {
-		{ SOCK_STREAM, IPPROTO_TCP }, { SOCK_DGRAM, IPPROTO_UDP },
+	static const struct {
+		int type, proto;
+	} kinds[] = {
+		{ SOCK_STREAM, IPPROTO_TCP },
+		{ SOCK_DGRAM, IPPROTO_UDP },
 	};
 	struct addrinfo h, *head = NULL, **tail = &head;
 	struct in_addr a;
@@ -105,12 +110,12 @@ getaddrinfo(const char *host, const char *serv, const struct addrinfo *hints,
 	if (host == NULL && serv == NULL)
 		return EAI_NONAME;
 	if (serv != NULL && (port = parse_port(serv)) < 0)
-		return EAI_SERVICE;	/* no services database */
+		return EAI_SERVICE; /* no services database */
 	if (host == NULL)
-		a.s_addr = htonl((h.ai_flags & AI_PASSIVE) ? INADDR_ANY :
-		    INADDR_LOOPBACK);
+		a.s_addr = htonl(
+		    (h.ai_flags & AI_PASSIVE) ? INADDR_ANY : INADDR_LOOPBACK);
 	else if (inet_pton(AF_INET, host, &a) != 1)
-		return EAI_NONAME;	/* a name: there is no resolver */
+		return EAI_NONAME; /* a name: there is no resolver */
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		struct addrinfo *ai;
 
@@ -119,7 +124,8 @@ getaddrinfo(const char *host, const char *serv, const struct addrinfo *hints,
 			continue;
 		ai = one(&a, port, kinds[i].type, kinds[i].proto,
 		    n == 0 && (h.ai_flags & AI_CANONNAME) ?
-		    (host != NULL ? host : inet_ntoa(a)) : NULL);
+			(host != NULL ? host : inet_ntoa(a)) :
+			NULL);
 		if (ai == NULL) {
 			freeaddrinfo(head);
 			return EAI_MEMORY;
@@ -192,7 +198,7 @@ getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host,
 		return EAI_FAIL;
 	if (host != NULL && hostlen > 0) {
 		if (flags & NI_NAMEREQD)
-			return EAI_NONAME;	/* no resolver */
+			return EAI_NONAME; /* no resolver */
 		if (inet_ntop(AF_INET, &sin->sin_addr, t, sizeof(t)) == NULL)
 			return EAI_FAIL;
 		if (strlen(t) >= hostlen)

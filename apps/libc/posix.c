@@ -76,7 +76,7 @@ getcwd(char *buf, size_t size)
 {
 	libc_kernel_up();
 	if (buf == NULL || size == 0) {
-		errno = buf == NULL ? ENOSYS : EINVAL;	/* no allocating form */
+		errno = buf == NULL ? ENOSYS : EINVAL; /* no allocating form */
 		return NULL;
 	}
 	if (rump_sys___getcwd(buf, size) < 0) {
@@ -122,8 +122,11 @@ dup2(int from, int to)
 }
 
 /* File status flags: the ones fcntl can see or set, newlib's to NetBSD's. */
-static const struct { int nl, nb; } flmap[] = {
-	{ O_NONBLOCK, RUMP_O_NONBLOCK }, { O_APPEND, RUMP_O_APPEND },
+static const struct {
+	int nl, nb;
+} flmap[] = {
+	{ O_NONBLOCK, RUMP_O_NONBLOCK },
+	{ O_APPEND, RUMP_O_APPEND },
 };
 
 int
@@ -139,7 +142,7 @@ fcntl(int fd, int cmd, ...)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_GETFD:
-	case F_SETFD:		/* same numbers, FD_CLOEXEC 1 in both */
+	case F_SETFD: /* same numbers, FD_CLOEXEC 1 in both */
 		r = rump_sys_fcntl(fd, cmd, arg);
 		return r < 0 ? libc_fail() : r;
 	case F_GETFL:
@@ -156,7 +159,7 @@ fcntl(int fd, int cmd, ...)
 				nb |= flmap[i].nb;
 		return rump_sys_fcntl(fd, F_SETFL, nb) < 0 ? libc_fail() : 0;
 	default:
-		errno = ENOSYS;		/* locks, owners: not mapped */
+		errno = ENOSYS; /* locks, owners: not mapped */
 		return -1;
 	}
 }
@@ -167,7 +170,7 @@ poll(struct pollfd *fds, nfds_t n, int timeout)
 	int r;
 
 	libc_kernel_up();
-	r = rump_sys_poll(fds, n, timeout);	/* NetBSD's layout: poll.h */
+	r = rump_sys_poll(fds, n, timeout); /* NetBSD's layout: poll.h */
 	return r < 0 ? libc_fail() : r;
 }
 
@@ -201,9 +204,12 @@ static int
 nb_clock(clockid_t id)
 {
 	switch (id) {
-	case CLOCK_REALTIME:	return 0;	/* NetBSD's numbers */
-	case CLOCK_MONOTONIC:	return 3;
-	default:		return -1;
+	case CLOCK_REALTIME:
+		return 0; /* NetBSD's numbers */
+	case CLOCK_MONOTONIC:
+		return 3;
+	default:
+		return -1;
 	}
 }
 
@@ -216,7 +222,7 @@ clock_gettime(clockid_t id, struct timespec *ts)
 		errno = EINVAL;
 		return -1;
 	}
-	PASS0(rump_sys_clock_gettime(nb, ts));	/* same timespec layout */
+	PASS0(rump_sys_clock_gettime(nb, ts)); /* same timespec layout */
 }
 
 int
@@ -251,7 +257,7 @@ int
 usleep(useconds_t us)
 {
 	struct timespec t = { .tv_sec = us / 1000000,
-	    .tv_nsec = (long)(us % 1000000) * 1000 };
+		.tv_nsec = (long)(us % 1000000) * 1000 };
 
 	return nanosleep(&t, NULL);
 }
@@ -262,10 +268,13 @@ long
 sysconf(int name)
 {
 	switch (name) {
-	case _SC_PAGESIZE:		return 4096;
-	case _SC_CLK_TCK:		return CLOCKS_PER_SEC;
+	case _SC_PAGESIZE:
+		return 4096;
+	case _SC_CLK_TCK:
+		return CLOCKS_PER_SEC;
 	case _SC_NPROCESSORS_CONF:
-	case _SC_NPROCESSORS_ONLN:	return 1;
+	case _SC_NPROCESSORS_ONLN:
+		return 1;
 	case _SC_OPEN_MAX: {
 		struct rump_rlimit rl;
 
@@ -275,7 +284,7 @@ sysconf(int name)
 		return (long)rl.rlim_cur;
 	}
 	default:
-		errno = EINVAL;		/* POSIX: an unknown name */
+		errno = EINVAL; /* POSIX: an unknown name */
 		return -1;
 	}
 }
@@ -292,7 +301,7 @@ pid_t getppid(void) { libc_kernel_up(); return (pid_t)rump_sys_getppid(); }
 
 struct rumpimg_dir {
 	int fd;
-	int len, off;			/* of the records in buf */
+	int len, off; /* of the records in buf */
 	struct dirent ent;
 	char buf[4096];
 };
@@ -343,7 +352,7 @@ readdir(DIR *d)
 			return NULL;
 		}
 		if (d->len == 0)
-			return NULL;		/* the end; errno untouched */
+			return NULL; /* the end; errno untouched */
 	}
 	r = (const unsigned char *)d->buf + d->off;
 	memcpy(&ino, r, 8);
@@ -352,7 +361,7 @@ readdir(DIR *d)
 	if (reclen < 12 || reclen > d->len - d->off || namlen > MAXNAMLEN ||
 	    13u + namlen > reclen) {
 		d->off = d->len;
-		errno = EIO;			/* a record we cannot read */
+		errno = EIO; /* a record we cannot read */
 		return NULL;
 	}
 	d->ent.d_ino = (ino_t)ino;

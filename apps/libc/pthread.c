@@ -210,7 +210,7 @@ trampoline(void *arg)
 
 	(void)libc_thread_init();
 	if (rump_pub_lwproc_newlwp(p->pid) != 0)
-		abort();	/* the process is there: its main thread waits */
+		abort(); /* the process is there: its main thread waits */
 	finish(p, p->fn(p->arg));
 }
 
@@ -284,7 +284,7 @@ pthread_exit(void *ret)
 	struct pthr *p = self();
 
 	if (p->is_main)
-		exit(0);	/* the program ends with its main thread */
+		exit(0); /* the program ends with its main thread */
 	finish(p, ret);
 	sched_exit();
 }
@@ -354,7 +354,7 @@ pthread_mutexattr_init(pthread_mutexattr_t *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->is_initialized = 1;
-	a->recursive = PTHREAD_MUTEX_DEFAULT;	/* holds the type */
+	a->recursive = PTHREAD_MUTEX_DEFAULT; /* holds the type */
 	return 0;
 }
 
@@ -383,7 +383,7 @@ pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 	if (x == NULL)
 		return ENOMEM;
 	x->type = a != NULL && a->is_initialized ? a->recursive :
-	    PTHREAD_MUTEX_DEFAULT;
+						   PTHREAD_MUTEX_DEFAULT;
 	if ((h = table_add(&mutexes, x)) == 0) {
 		free(x);
 		return ENOMEM;
@@ -398,7 +398,8 @@ mutex_get(pthread_mutex_t *m, struct pmutex **out)
 {
 	int e;
 
-	if (*m == PTHREAD_MUTEX_INITIALIZER && (e = pthread_mutex_init(m, NULL)) != 0)
+	if (*m == PTHREAD_MUTEX_INITIALIZER &&
+	    (e = pthread_mutex_init(m, NULL)) != 0)
 		return e;
 	*out = table_get(&mutexes, *m);
 	return *out != NULL ? 0 : EINVAL;
@@ -453,7 +454,7 @@ pthread_mutex_lock(pthread_mutex_t *m)
 		return e;
 	if (x->owner == me) {
 		if (x->type != PTHREAD_MUTEX_RECURSIVE)
-			return EDEADLK;	/* waiting would never end */
+			return EDEADLK; /* waiting would never end */
 		x->count++;
 		return 0;
 	}
@@ -524,7 +525,8 @@ cond_get(pthread_cond_t *c, struct pcond **out)
 {
 	int e;
 
-	if (*c == PTHREAD_COND_INITIALIZER && (e = pthread_cond_init(c, NULL)) != 0)
+	if (*c == PTHREAD_COND_INITIALIZER &&
+	    (e = pthread_cond_init(c, NULL)) != 0)
 		return e;
 	*out = table_get(&conds, *c);
 	return *out != NULL ? 0 : EINVAL;

@@ -16,24 +16,22 @@
 #include "rump/rumpdefs.h"
 #include "rootfs.h"
 
-#define BLK		512
-#define PATHMAX		1024
+#define BLK	512
+#define PATHMAX 1024
 
 struct entry {
-	char path[PATHMAX];		/* without leading "/" or "./" */
+	char path[PATHMAX]; /* without leading "/" or "./" */
 	char link[PATHMAX];
 	char type;
 	uint64_t mode, uid, gid, mtime, size;
 	const unsigned char *data;
 };
 
-static int
-fail(char *why, size_t whylen, const char *name, size_t off, const char *fmt,
-    ...) __attribute__((format(printf, 5, 6)));
+static int fail(char *why, size_t whylen, const char *name, size_t off,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static int
-fail(char *why, size_t whylen, const char *name, size_t off, const char *fmt,
-    ...)
+fail(char *why, size_t whylen, const char *name, size_t off, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(why, whylen, "%s: offset %zu: ", name, off);
@@ -164,33 +162,40 @@ walk(const unsigned char *a, size_t len, const char *name, char *why,
 	int count = 0;
 
 	if (len % BLK != 0)
-		return fail(why, whylen, name, len - len % BLK, "archive length "
-		    "%zu is not a multiple of %d (truncated?)", len, BLK);
+		return fail(why, whylen, name, len - len % BLK,
+		    "archive length "
+		    "%zu is not a multiple of %d (truncated?)",
+		    len, BLK);
 	for (;;) {
 		const unsigned char *h = a + off;
 		uint64_t sum, want = 0, blocks;
 		char raw[PATHMAX];
 
 		if (off == len)
-			return fail(why, whylen, name, off, "no end-of-archive "
+			return fail(why, whylen, name, off,
+			    "no end-of-archive "
 			    "block (truncated?)");
 		if (zero_block(h)) {
 			if (count == 0)
-				return fail(why, whylen, name, off, "empty "
+				return fail(why, whylen, name, off,
+				    "empty "
 				    "archive");
 			break;
 		}
 		if (memcmp(h + 257, "ustar", 5) != 0)
-			return fail(why, whylen, name, off, "not a ustar header "
+			return fail(why, whylen, name, off,
+			    "not a ustar header "
 			    "(no 'ustar' magic)");
 		if (octal(h + 148, 8, &sum) != 0)
-			return fail(why, whylen, name, off, "unreadable checksum");
+			return fail(why, whylen, name, off,
+			    "unreadable checksum");
 		for (int i = 0; i < BLK; i++)
 			want += (i >= 148 && i < 156) ? ' ' : h[i];
 		if (sum != want)
-			return fail(why, whylen, name, off, "header checksum %llu, "
-			    "computed %llu", (unsigned long long)sum,
-			    (unsigned long long)want);
+			return fail(why, whylen, name, off,
+			    "header checksum %llu, "
+			    "computed %llu",
+			    (unsigned long long)sum, (unsigned long long)want);
 		memset(&e, 0, sizeof(e));
 		e.type = h[156] == '\0' ? '0' : (char)h[156];
 		if (octal(h + 124, 12, &e.size) != 0 ||
@@ -198,28 +203,34 @@ walk(const unsigned char *a, size_t len, const char *name, char *why,
 		    octal(h + 108, 8, &e.uid) != 0 ||
 		    octal(h + 116, 8, &e.gid) != 0 ||
 		    octal(h + 136, 12, &e.mtime) != 0)
-			return fail(why, whylen, name, off, "unreadable number "
-			    "in the header of '%.100s'", (const char *)h);
+			return fail(why, whylen, name, off,
+			    "unreadable number "
+			    "in the header of '%.100s'",
+			    (const char *)h);
 		blocks = (e.size + BLK - 1) / BLK;
 		if (blocks > (len - off) / BLK - 1)
-			return fail(why, whylen, name, off, "'%.100s' has %llu "
-			    "bytes but the archive ends first", (const char *)h,
-			    (unsigned long long)e.size);
+			return fail(why, whylen, name, off,
+			    "'%.100s' has %llu "
+			    "bytes but the archive ends first",
+			    (const char *)h, (unsigned long long)e.size);
 		e.data = h + BLK;
-		if (e.type == 'L' || e.type == 'K') {	/* GNU long name/link */
+		if (e.type == 'L' || e.type == 'K') { /* GNU long name/link */
 			char *dst = e.type == 'L' ? longname : longlink;
 
 			if (e.size == 0 || e.size >= PATHMAX)
-				return fail(why, whylen, name, off, "long name "
-				    "of %llu bytes", (unsigned long long)e.size);
+				return fail(why, whylen, name, off,
+				    "long name "
+				    "of %llu bytes",
+				    (unsigned long long)e.size);
 			field(dst, e.data, (size_t)e.size);
 			off += BLK * (1 + blocks);
 			continue;
 		}
-		if (e.type == 'x' || e.type == 'g') {	/* pax headers */
-			if (pax_path(e.data, e.size, e.type == 'x' ? longname :
-			    raw, sizeof(raw)) != 0)
-				return fail(why, whylen, name, off, "malformed "
+		if (e.type == 'x' || e.type == 'g') { /* pax headers */
+			if (pax_path(e.data, e.size,
+				e.type == 'x' ? longname : raw, sizeof(raw)) != 0)
+				return fail(why, whylen, name, off,
+				    "malformed "
 				    "pax header");
 			off += BLK * (1 + blocks);
 			continue;
@@ -240,39 +251,51 @@ walk(const unsigned char *a, size_t len, const char *name, char *why,
 			field(e.link, h + 157, 100);
 		longname[0] = longlink[0] = '\0';
 		if (clean_path(raw, e.path, sizeof(e.path)) != 0)
-			return fail(why, whylen, name, off, "'%s': a path with "
-			    "'..' or too long", raw);
+			return fail(why, whylen, name, off,
+			    "'%s': a path with "
+			    "'..' or too long",
+			    raw);
 		switch (e.type) {
-		case '0': case '7': case '5':
+		case '0':
+		case '7':
+		case '5':
 			break;
 		case '2':
 			if (e.link[0] == '\0')
-				return fail(why, whylen, name, off, "symbolic "
-				    "link '%s' has no target", raw);
+				return fail(why, whylen, name, off,
+				    "symbolic "
+				    "link '%s' has no target",
+				    raw);
 			break;
 		case '1': {
 			char t[PATHMAX];
 
 			if (clean_path(e.link, t, sizeof(t)) != 0 || t[0] == '\0')
-				return fail(why, whylen, name, off, "hard link "
-				    "'%s' to '%s' leaves the archive", raw, e.link);
+				return fail(why, whylen, name, off,
+				    "hard link "
+				    "'%s' to '%s' leaves the archive",
+				    raw, e.link);
 			memcpy(e.link, t, sizeof(t));
 			break;
 		}
 		default:
-			return fail(why, whylen, name, off, "'%s': entry type "
+			return fail(why, whylen, name, off,
+			    "'%s': entry type "
 			    "'%c' is not supported (files, directories and "
-			    "links only)", raw, e.type);
+			    "links only)",
+			    raw, e.type);
 		}
 		if (e.path[0] == '\0' && e.type != '5')
-			return fail(why, whylen, name, off, "an entry other than "
+			return fail(why, whylen, name, off,
+			    "an entry other than "
 			    "a directory names the root");
-		if (fn != NULL && e.path[0] != '\0' && fn(&e, raw, sizeof(raw)) != 0)
+		if (fn != NULL && e.path[0] != '\0' &&
+		    fn(&e, raw, sizeof(raw)) != 0)
 			return fail(why, whylen, name, off, "%s", raw);
 		count++;
 		off += BLK * (1 + (e.type == '0' || e.type == '7' ? blocks : 0));
 		if (e.type != '0' && e.type != '7' && blocks != 0)
-			off += BLK * blocks;	/* data of a link: skipped */
+			off += BLK * blocks; /* data of a link: skipped */
 	}
 	return count;
 }
@@ -320,7 +343,7 @@ owner_mode_time(const char *p, const struct entry *e, char *why, size_t whylen)
 	if (rump_sys_chmod(p, (mode_t)(e->mode & 07777)) != 0)
 		return sysfail(why, whylen, "chmod", p);
 	if (e->type == '5')
-		return 0;	/* after its contents: set_dir_time() */
+		return 0; /* after its contents: set_dir_time() */
 	memset(tv, 0, sizeof(tv));
 	tv[0].tv_sec = tv[1].tv_sec = (int64_t)e->mtime;
 	if (rump_sys_utimes(p, tv) != 0)
@@ -330,8 +353,7 @@ owner_mode_time(const char *p, const struct entry *e, char *why, size_t whylen)
 
 /* The owner and times of the symbolic link p itself, not its target's. */
 static int
-link_owner_time(const char *p, const struct entry *e, char *why,
-    size_t whylen)
+link_owner_time(const char *p, const struct entry *e, char *why, size_t whylen)
 {
 	struct rump_timeval tv[2];
 
@@ -374,8 +396,8 @@ extract(const struct entry *e, char *why, size_t whylen)
 			return sysfail(why, whylen, "link", p);
 		return 0;
 	default:
-		fd = rump_sys_open(p, RUMP_O_WRONLY | RUMP_O_CREAT |
-		    RUMP_O_TRUNC, 0600);
+		fd = rump_sys_open(p,
+		    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0600);
 		if (fd < 0)
 			return sysfail(why, whylen, "open", p);
 		while (left > 0) {

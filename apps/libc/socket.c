@@ -16,12 +16,13 @@
 int libc_fail(void);
 void libc_kernel_up(void);
 
-#define PASS(type, call) do {				\
-	type r_;					\
-	libc_kernel_up();				\
-	r_ = (call);					\
-	return r_ < 0 ? (type)libc_fail() : r_;		\
-} while (0)
+#define PASS(type, call)                                \
+	do {                                            \
+		type r_;                                \
+		libc_kernel_up();                       \
+		r_ = (call);                            \
+		return r_ < 0 ? (type)libc_fail() : r_; \
+	} while (0)
 
 int
 socket(int domain, int type, int protocol)
@@ -66,8 +67,8 @@ connect(int s, const struct sockaddr *addr, socklen_t len)
 }
 
 ssize_t
-sendto(int s, const void *buf, size_t len, int flags,
-    const struct sockaddr *to, socklen_t tolen)
+sendto(int s, const void *buf, size_t len, int flags, const struct sockaddr *to,
+    socklen_t tolen)
 {
 	PASS(ssize_t, rump_sys_sendto(s, buf, len, flags, to, tolen));
 }
@@ -136,7 +137,7 @@ shutdown(int s, int how)
 ssize_t
 readv(int fd, const struct iovec *iov, int n)
 {
-	PASS(ssize_t, rump_sys_readv(fd, iov, n));	/* same iovec layout */
+	PASS(ssize_t, rump_sys_readv(fd, iov, n)); /* same iovec layout */
 }
 
 ssize_t
@@ -178,7 +179,7 @@ inet_pton(int af, const char *src, void *dst)
 	uint32_t a;
 
 	if (af != AF_INET) {
-		errno = EAFNOSUPPORT;		/* no IPv6 in this kernel */
+		errno = EAFNOSUPPORT; /* no IPv6 in this kernel */
 		return -1;
 	}
 	if (!parse4(src, &a))

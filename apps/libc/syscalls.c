@@ -183,7 +183,7 @@ libc_kernel_up(void)
 static int
 nb_oflags(int f)
 {
-	int r = f & O_ACCMODE;		/* 0, 1, 2 in both */
+	int r = f & O_ACCMODE; /* 0, 1, 2 in both */
 
 	/* clang-format off */
 	if (f & O_APPEND) r |= RUMP_O_APPEND;
@@ -211,7 +211,7 @@ libc_stat(const struct rump_stat *n, struct stat *st)
 	memset(st, 0, sizeof(*st));
 	st->st_dev = (dev_t)n->st_dev;
 	st->st_ino = (ino_t)n->st_ino;
-	st->st_mode = (mode_t)n->st_mode;	/* S_IF* and permission bits agree */
+	st->st_mode = (mode_t)n->st_mode; /* S_IF* and permission bits agree */
 	st->st_nlink = (nlink_t)n->st_nlink;
 	st->st_uid = (uid_t)n->st_uid;
 	st->st_gid = (gid_t)n->st_gid;
@@ -314,7 +314,7 @@ lseek(int fd, off_t off, int whence)
 	off_t r;
 
 	kernel_up();
-	r = rump_sys_lseek(fd, off, whence);	/* SEEK_* agree */
+	r = rump_sys_lseek(fd, off, whence); /* SEEK_* agree */
 	return r < 0 ? fail() : r;
 }
 
@@ -360,7 +360,7 @@ read(int fd, void *buf, size_t len)
 {
 	(void)buf;
 	(void)len;
-	errno = fd == 0 ? ENOSYS : EBADF;	/* no console input yet */
+	errno = fd == 0 ? ENOSYS : EBADF; /* no console input yet */
 	return -1;
 }
 
@@ -369,7 +369,7 @@ open(const char *path, int flags, ...)
 {
 	(void)path;
 	(void)flags;
-	errno = ENOSYS;				/* until the kernel's VFS */
+	errno = ENOSYS; /* until the kernel's VFS */
 	return -1;
 }
 
@@ -533,7 +533,8 @@ times(struct tms *buf)
 	clock_t t;
 
 	rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &sec, &nsec);
-	t = (clock_t)(sec * CLOCKS_PER_SEC + nsec / (1000000000L / CLOCKS_PER_SEC));
+	t = (clock_t)(sec * CLOCKS_PER_SEC +
+	    nsec / (1000000000L / CLOCKS_PER_SEC));
 	buf->tms_utime = t;
 	buf->tms_stime = 0;
 	buf->tms_cutime = 0;

@@ -25,16 +25,16 @@
 #include "rump/rumpuser.h"
 
 #ifndef CONFIG_APP_SPSERVER_PORT
-#define CONFIG_APP_SPSERVER_PORT	12345	/* as an in-image test */
+#define CONFIG_APP_SPSERVER_PORT 12345 /* as an in-image test */
 #endif
 
 int spserver_main(void);
 
-#define ECHO_CHUNK	(64 * 1024)
+#define ECHO_CHUNK (64 * 1024)
 
 static long echo_port;
 static int echo_pid;
-static volatile int echo_state;	/* 0 starting, 1 listening, -1 failed */
+static volatile int echo_state; /* 0 starting, 1 listening, -1 failed */
 
 static int
 echo_write_all(int fd, const char *buf, size_t len)
@@ -93,16 +93,15 @@ static void *
 echo_listener(void *arg)
 {
 	struct rump_sockaddr_in a = { sizeof(a), RUMP_AF_INET,
-	    (uint16_t)(echo_port >> 8 | (echo_port & 0xff) << 8), 0, { 0 } };
+		(uint16_t)(echo_port >> 8 | (echo_port & 0xff) << 8), 0, { 0 } };
 	int l = -1, c, one = 1;
 
 	(void)arg;
 	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0 ||
 	    (l = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) < 0 ||
 	    rump_sys_setsockopt(l, RUMP_SOL_SOCKET, RUMP_SO_REUSEADDR, &one,
-	    sizeof(one)) != 0 ||
-	    rump_sys_bind(l, &a, sizeof(a)) != 0 ||
-	    rump_sys_listen(l, 16) != 0) {
+		sizeof(one)) != 0 ||
+	    rump_sys_bind(l, &a, sizeof(a)) != 0 || rump_sys_listen(l, 16) != 0) {
 		printf("spserver: no tcp echo server on port %ld: error %d\n",
 		    echo_port, errno);
 		echo_state = -1;
@@ -122,7 +121,7 @@ echo_listener(void *arg)
 		rump_sys_setsockopt(c, RUMP_IPPROTO_TCP, RUMP_TCP_NODELAY, &one,
 		    sizeof(one));
 		if (rumpuser_thread_create(echo_conn, (void *)(intptr_t)c,
-		    "echo", 0, 0, -1, NULL) != 0)
+			"echo", 0, 0, -1, NULL) != 0)
 			rump_sys_close(c);
 	}
 }
@@ -138,11 +137,12 @@ echo_start(void)
 	echo_port = strtol(buf, &end, 10);
 	if (*end != '\0' || echo_port < 1 || echo_port > 65535) {
 		printf("spserver: RUMP_ECHO_PORT=%s is not a port number; no "
-		    "echo server\n", buf);
+		       "echo server\n",
+		    buf);
 		return;
 	}
 	if (rumpuser_thread_create(echo_listener, NULL, "echo-listener", 0, 0,
-	    -1, NULL) != 0) {
+		-1, NULL) != 0) {
 		printf("spserver: no thread for the echo server\n");
 		return;
 	}
@@ -168,7 +168,8 @@ spserver_main(void)
 		port = strtol(buf, &end, 10);
 		if (*end != '\0' || port < 1 || port > 65535) {
 			printf("spserver: RUMP_SP_PORT=%s is not a port number; "
-			    "using %d\n", buf, CONFIG_APP_SPSERVER_PORT);
+			       "using %d\n",
+			    buf, CONFIG_APP_SPSERVER_PORT);
 			port = CONFIG_APP_SPSERVER_PORT;
 		}
 	}
@@ -179,10 +180,10 @@ spserver_main(void)
 	error = rump_net_wait_address(30ULL * 1000000000ULL);
 	if (error == RUMP_ENXIO)
 		printf("spserver: no network device: serving on 127.0.0.1 "
-		    "inside the image only\n");
+		       "inside the image only\n");
 	else if (error != 0)
 		printf("spserver: no IPv4 address after 30 s; listening "
-		    "anyway\n");
+		       "anyway\n");
 	echo_start();
 	snprintf(url, sizeof(url), "tcp://0:%ld", port);
 	if ((error = rump_init_server(url)) != 0) {
@@ -190,10 +191,10 @@ spserver_main(void)
 		return 1;
 	}
 	printf("rump_sp: listening on %s; from the host: "
-	    "RUMP_SERVER=tcp://127.0.0.1:%ld (scripts/run-qemu --sp-port %ld)\n",
+	       "RUMP_SERVER=tcp://127.0.0.1:%ld (scripts/run-qemu --sp-port %ld)\n",
 	    url, port, port);
 	fflush(stdout);
-	for (;;)	/* the server's threads do the work; reboot ends it */
+	for (;;) /* the server's threads do the work; reboot ends it */
 		rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 3600, 0);
 }
 

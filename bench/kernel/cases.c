@@ -10,14 +10,14 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define K_SWITCH	20000
-#define K_GETPID	200000
-#define K_RFORK		5000
-#define K_FILES		5000
-#define K_BIG		(16 << 20)
-#define K_CHUNK		(64 << 10)
-#define K_DIR		30000	/* files in one directory */
-#define K_DIRSAMPLE	1000	/* creates timed at each end */
+#define K_SWITCH    20000
+#define K_GETPID    200000
+#define K_RFORK	    5000
+#define K_FILES	    5000
+#define K_BIG	    (16 << 20)
+#define K_CHUNK	    (64 << 10)
+#define K_DIR	    30000 /* files in one directory */
+#define K_DIRSAMPLE 1000  /* creates timed at each end */
 
 /*
  * The transfer buffer, on the heap: in the image's bss it would cost the
@@ -60,12 +60,15 @@ bench_dir_scaling(void)
 		dir_name(path, i);
 		if (i == 0 || i == K_DIR - K_DIRSAMPLE)
 			t0 = bench_ns();
-		fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_EXCL, 0644);
+		fd = rump_sys_open(path,
+		    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_EXCL, 0644);
 		rump_sys_close(fd);
 		if (i == K_DIRSAMPLE - 1)
-			BENCH_OUT("dir_create_first_ns", bench_ns() - t0, K_DIRSAMPLE, "ns");
+			BENCH_OUT("dir_create_first_ns", bench_ns() - t0,
+			    K_DIRSAMPLE, "ns");
 		if (i == K_DIR - 1)
-			BENCH_OUT("dir_create_30000th_ns", bench_ns() - t0, K_DIRSAMPLE, "ns");
+			BENCH_OUT("dir_create_30000th_ns", bench_ns() - t0,
+			    K_DIRSAMPLE, "ns");
 	}
 	for (int i = 0; i < K_DIR; i++) {
 		dir_name(path, i);
@@ -117,13 +120,15 @@ bench_kernel_all(void)
 
 	t0 = bench_ns();
 	for (int i = 0; i < K_FILES; i++) {
-		fd = rump_sys_open("/tmp/bench", RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
+		fd = rump_sys_open("/tmp/bench",
+		    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 		rump_sys_write(fd, kbench_buf, 4096);
 		rump_sys_close(fd);
 	}
 	BENCH_OUT("open_write4k_close_ns", bench_ns() - t0, K_FILES, "ns");
 
-	fd = rump_sys_open("/tmp/big", RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
+	fd = rump_sys_open("/tmp/big",
+	    RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	for (int i = 0; i < K_BIG / K_CHUNK; i++)
 		rump_sys_write(fd, kbench_buf, K_CHUNK);
 	t0 = bench_ns();
@@ -131,7 +136,8 @@ bench_kernel_all(void)
 	while (rump_sys_read(fd, kbench_buf, K_CHUNK) > 0)
 		;
 	/* MB/s = bytes / ns * 1000 */
-	BENCH_OUT("read16m_mbps", (uint64_t)K_BIG * 1000, bench_ns() - t0, "MB/s");
+	BENCH_OUT("read16m_mbps", (uint64_t)K_BIG * 1000, bench_ns() - t0,
+	    "MB/s");
 	rump_sys_close(fd);
 	rump_sys_unlink("/tmp/big");
 	rump_sys_unlink("/tmp/bench");

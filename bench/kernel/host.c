@@ -22,8 +22,9 @@ bench_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-#define BENCH_OUT(name, total, count, unit)				\
-	printf("bench %s %.2f %s\n", name, (double)(total) / (double)(count), unit)
+#define BENCH_OUT(name, total, count, unit)                                   \
+	printf("bench %s %.2f %s\n", name, (double)(total) / (double)(count), \
+	    unit)
 
 #include "cases.c"
 
@@ -37,7 +38,7 @@ baselines(void)
 	if (kbench_buf_init() != 0)
 		abort();
 	for (int i = 0; i < K_GETPID; i++)
-		syscall(SYS_getpid);		/* the real system call, no caching */
+		syscall(SYS_getpid); /* the real system call, no caching */
 	BENCH_OUT("host_getpid_ns", bench_ns() - t0, K_GETPID, "ns");
 
 	t0 = bench_ns();
@@ -66,7 +67,8 @@ baselines(void)
 	t0 = bench_ns();
 	while (read(fd, kbench_buf, K_CHUNK) > 0)
 		;
-	BENCH_OUT("host_read16m_mbps", (uint64_t)K_BIG * 1000, bench_ns() - t0, "MB/s");
+	BENCH_OUT("host_read16m_mbps", (uint64_t)K_BIG * 1000, bench_ns() - t0,
+	    "MB/s");
 	close(fd);
 	unlink(f);
 }

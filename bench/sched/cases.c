@@ -15,7 +15,7 @@
 #define SWITCH_ROUNDS	200000
 #define CREATE_ROUNDS	2000
 #define MUTEX_ROUNDS	1000000
-#define PINGPONG_ROUNDS	50000
+#define PINGPONG_ROUNDS 50000
 
 static volatile int bench_stop;
 
@@ -78,7 +78,8 @@ bench_mutex(void)
 		rumpuser_mutex_enter(m);
 		rumpuser_mutex_exit(m);
 	}
-	BENCH_OUT("mutex_enter_exit_ns", sched_md_now() - ns0, MUTEX_ROUNDS, "ns");
+	BENCH_OUT("mutex_enter_exit_ns", sched_md_now() - ns0, MUTEX_ROUNDS,
+	    "ns");
 	rumpuser_mutex_destroy(m);
 }
 

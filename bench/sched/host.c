@@ -13,9 +13,10 @@
 #include <time.h>
 #include <x86intrin.h>
 
-#define bench_cycles()	__rdtsc()
-#define BENCH_OUT(name, total, count, unit)				\
-	printf("bench %s %.2f %s\n", name, (double)(total) / (double)(count), unit)
+#define bench_cycles() __rdtsc()
+#define BENCH_OUT(name, total, count, unit)                                   \
+	printf("bench %s %.2f %s\n", name, (double)(total) / (double)(count), \
+	    unit)
 
 #include "cases.c"
 

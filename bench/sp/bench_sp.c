@@ -30,10 +30,10 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define RUNS		7
-#define ROUNDS		20000
-#define BIGFILE		(16 * 1024 * 1024)
-#define CHUNK		(64 * 1024)
+#define RUNS	7
+#define ROUNDS	20000
+#define BIGFILE (16 * 1024 * 1024)
+#define CHUNK	(64 * 1024)
 
 static uint64_t
 now_ns(void)
@@ -74,7 +74,7 @@ full(int fd, void *buf, size_t len, int out)
 
 	while (done < len) {
 		n = out ? write(fd, (char *)buf + done, len - done) :
-		    read(fd, (char *)buf + done, len - done);
+			  read(fd, (char *)buf + done, len - done);
 		if (n <= 0)
 			die(out ? "write" : "read");
 		done += (size_t)n;
@@ -123,7 +123,7 @@ stream_bench(const char *kind)
 		for (int r = 0; r < RUNS; r++) {
 			for (int i = 0; i < BIGFILE / CHUNK; i++)
 				full(fds[1], buf, CHUNK, 1);
-			full(fds[1], buf, 1, 0);	/* next round */
+			full(fds[1], buf, 1, 0); /* next round */
 		}
 		_exit(0);
 	}
@@ -205,7 +205,7 @@ echo_bench(int port, int rounds)
 	int s;
 
 	s = echo_connect(port, 'e');
-	for (int i = 0; i < 100; i++) {		/* warm up */
+	for (int i = 0; i < 100; i++) { /* warm up */
 		full(s, msg, sizeof(msg), 1);
 		full(s, msg, sizeof(msg), 0);
 	}
@@ -228,7 +228,7 @@ echo_bench(int port, int rounds)
 		for (int i = 0; i < BIGFILE / CHUNK; i++)
 			full(s, buf, CHUNK, 1);
 		shutdown(s, SHUT_WR);
-		full(s, le, sizeof(le), 0);	/* after the image read it all */
+		full(s, le, sizeof(le), 0); /* after the image read it all */
 		v[r] = (double)BIGFILE / ((double)(now_ns() - t0) / 1e9) / 1e6;
 		close(s);
 		got = 0;
@@ -249,7 +249,7 @@ remote_bench(int rounds)
 
 	if (rumpclient_init() != 0)
 		die("rumpclient_init");
-	for (int i = 0; i < 100; i++)		/* warm up */
+	for (int i = 0; i < 100; i++) /* warm up */
 		rump_sys_getpid();
 	for (int r = 0; r < RUNS; r++) {
 		uint64_t t0 = now_ns();
@@ -263,8 +263,8 @@ remote_bench(int rounds)
 	for (int r = 0; r < RUNS; r++) {
 		uint64_t t0 = now_ns();
 		for (int i = 0; i < rounds / 4 / RUNS; i++) {
-			fd = rump_sys_open("/bench4k", RUMP_O_WRONLY | RUMP_O_CREAT |
-			    RUMP_O_TRUNC, 0644);
+			fd = rump_sys_open("/bench4k",
+			    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 			if (fd < 0 || rump_sys_write(fd, buf, 4096) != 4096)
 				die("remote open/write");
 			rump_sys_close(fd);
@@ -305,7 +305,8 @@ main(int argc, char **argv)
 	else if ((argc == 3 || argc == 4) && strcmp(argv[1], "echo") == 0)
 		echo_bench(atoi(argv[2]), argc == 4 ? rounds : ROUNDS);
 	else {
-		fprintf(stderr, "usage: bench_sp floor unix|tcp | bench_sp "
+		fprintf(stderr,
+		    "usage: bench_sp floor unix|tcp | bench_sp "
 		    "remote [ROUNDS] | bench_sp echo PORT [ROUNDS]\n");
 		return 1;
 	}

@@ -17,8 +17,8 @@
 #define S_BIG		(64 << 20)
 #define S_CHUNK		(1 << 20)
 #define S_FILES		10000
-#define S_SAMPLE	1000	/* creates timed at each end */
-#define S_DIOCCACHESYNC	0x80046476UL
+#define S_SAMPLE	1000 /* creates timed at each end */
+#define S_DIOCCACHESYNC 0x80046476UL
 
 static char *sbench_buf;
 
@@ -89,7 +89,8 @@ sbench_fs(const char *dev, const char *mnt, const char *file)
 	if (sbench_init() != 0 || ext2_mount(dev, mnt) != 0)
 		return -1;
 	t0 = bench_ns();
-	fd = rump_sys_open(file, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
+	fd = rump_sys_open(file, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC,
+	    0644);
 	if (fd < 0)
 		return -1;
 	for (int i = 0; i < S_BIG / S_CHUNK; i++)
@@ -154,9 +155,11 @@ sbench_files(const char *dev, const char *mnt, const char *dir)
 		    rump_sys_close(fd) != 0)
 			return -1;
 		if (i == S_SAMPLE - 1)
-			BENCH_OUT("files_first_ns", bench_ns() - t0, S_SAMPLE, "ns");
+			BENCH_OUT("files_first_ns", bench_ns() - t0, S_SAMPLE,
+			    "ns");
 		if (i == S_FILES - 1)
-			BENCH_OUT("files_last_ns", bench_ns() - t0, S_SAMPLE, "ns");
+			BENCH_OUT("files_last_ns", bench_ns() - t0, S_SAMPLE,
+			    "ns");
 	}
 	t1 = bench_ns();
 	if (rump_sys_unmount(mnt, 0) != 0)

@@ -24,8 +24,9 @@ bench_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-#define BENCH_OUT(name, total, count, unit)				\
-	printf("bench %s %.2f %s\n", name, (double)(total) / (double)(count), unit)
+#define BENCH_OUT(name, total, count, unit)                                   \
+	printf("bench %s %.2f %s\n", name, (double)(total) / (double)(count), \
+	    unit)
 
 #include "cases.c"
 
@@ -34,8 +35,9 @@ main(int argc, char **argv)
 {
 	int err = 0, rounds = argc == 4 ? atoi(argv[3]) : 1;
 
-	if (argc < 3 || argc > 4 || rounds < 1 || (strcmp(argv[2], "fs") != 0 &&
-	    strcmp(argv[2], "files") != 0 && strcmp(argv[2], "raw") != 0)) {
+	if (argc < 3 || argc > 4 || rounds < 1 ||
+	    (strcmp(argv[2], "fs") != 0 && strcmp(argv[2], "files") != 0 &&
+		strcmp(argv[2], "raw") != 0)) {
 		fprintf(stderr, "usage: storage IMAGE raw|fs|files [ROUNDS]\n");
 		return 2;
 	}
@@ -46,7 +48,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	for (int r = 0; r < rounds && err == 0; r++)
-		err = strcmp(argv[2], "raw") == 0 ? sbench_raw("/dev/rld0") :
+		err = strcmp(argv[2], "raw") == 0 ?
+		    sbench_raw("/dev/rld0") :
 		    strcmp(argv[2], "fs") == 0 ?
 		    sbench_fs("/dev/ld0", "/data", "/data/big") :
 		    sbench_files("/dev/ld0", "/data", "/data/flat");

@@ -13,9 +13,14 @@ rumpuser_clock_gettime(int clk, int64_t *sec, long *nsec)
 	clockid_t id;
 
 	switch (clk) {
-	case RUMPUSER_CLOCK_RELWALL: id = CLOCK_REALTIME; break;
-	case RUMPUSER_CLOCK_ABSMONO: id = CLOCK_MONOTONIC; break;
-	default: return 22;
+	case RUMPUSER_CLOCK_RELWALL:
+		id = CLOCK_REALTIME;
+		break;
+	case RUMPUSER_CLOCK_ABSMONO:
+		id = CLOCK_MONOTONIC;
+		break;
+	default:
+		return 22;
 	}
 	if (clock_gettime(id, &ts) == -1)
 		return posix_errno(errno);
@@ -39,7 +44,8 @@ rumpuser_clock_sleep(int clk, int64_t sec, long nsec)
 		if (clk == RUMPUSER_CLOCK_RELWALL)
 			rv = nanosleep(&ts, &ts) == -1 ? errno : 0;
 		else
-			rv = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+			rv = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+			    &ts, NULL);
 	} while (rv == EINTR);
 	posix_sched(nlocks, NULL);
 	return posix_errno(rv);

@@ -41,5 +41,5 @@ posix_errno(int host)
 	for (unsigned i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].host == host)
 			return map[i].netbsd;
-	return RUMP_EIO;	/* no NetBSD equivalent */
+	return RUMP_EIO; /* no NetBSD equivalent */
 }

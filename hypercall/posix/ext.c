@@ -11,8 +11,8 @@
  * a SIGSEGV in that caller, as with NetBSD's rump kernels (README.md says
  * why: a checked copy through the host kernel would cost every call).
  */
-#define LOW_GUARD	0x10000UL
-#define USER_TOP	(1UL << 47)
+#define LOW_GUARD 0x10000UL
+#define USER_TOP  (1UL << 47)
 
 int
 rumpuser_ext_mapped(const void *addr, size_t len)

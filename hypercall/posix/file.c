@@ -18,10 +18,17 @@ rumpuser_open(const char *name, int mode, int *fdp)
 	int flags, fd;
 
 	switch (mode & RUMPUSER_OPEN_ACCMODE) {
-	case RUMPUSER_OPEN_RDONLY: flags = O_RDONLY; break;
-	case RUMPUSER_OPEN_WRONLY: flags = O_WRONLY; break;
-	case RUMPUSER_OPEN_RDWR: flags = O_RDWR; break;
-	default: return 22;
+	case RUMPUSER_OPEN_RDONLY:
+		flags = O_RDONLY;
+		break;
+	case RUMPUSER_OPEN_WRONLY:
+		flags = O_WRONLY;
+		break;
+	case RUMPUSER_OPEN_RDWR:
+		flags = O_RDWR;
+		break;
+	default:
+		return 22;
 	}
 	if (mode & RUMPUSER_OPEN_CREATE)
 		flags |= O_CREAT;
@@ -74,8 +81,8 @@ rumpuser_getfileinfo(const char *name, uint64_t *size, int *type)
 }
 
 int
-rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovlen,
-    int64_t off, size_t *retv)
+rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovlen, int64_t off,
+    size_t *retv)
 {
 	ssize_t n;
 	int nlocks;
@@ -103,7 +110,8 @@ rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, size_t iovlen,
 	if (off == RUMPUSER_IOV_NOSEEK)
 		n = writev(fd, (const struct iovec *)iov, (int)iovlen);
 	else
-		n = pwritev(fd, (const struct iovec *)iov, (int)iovlen, (off_t)off);
+		n = pwritev(fd, (const struct iovec *)iov, (int)iovlen,
+		    (off_t)off);
 	posix_sched(nlocks, NULL);
 	if (n == -1)
 		return posix_errno(errno);
@@ -116,12 +124,13 @@ rumpuser_syncfd(int fd, int flags, uint64_t start, uint64_t len)
 {
 	int error = 0, nlocks;
 
-	(void)start;		/* the whole file: Linux has no ranged fsync here */
+	(void)start; /* the whole file: Linux has no ranged fsync here */
 	(void)len;
-	if (!(flags & (RUMPUSER_SYNCFD_WRITE | RUMPUSER_SYNCFD_SYNC |
-	    RUMPUSER_SYNCFD_BARRIER)))
-		return 0;	/* reads need no flushing */
-	posix_unsched(&nlocks, NULL);	/* a disk flush takes milliseconds */
+	if (!(flags &
+		(RUMPUSER_SYNCFD_WRITE | RUMPUSER_SYNCFD_SYNC |
+		    RUMPUSER_SYNCFD_BARRIER)))
+		return 0;	      /* reads need no flushing */
+	posix_unsched(&nlocks, NULL); /* a disk flush takes milliseconds */
 	if (fsync(fd) == -1)
 		error = posix_errno(errno);
 	posix_sched(nlocks, NULL);
@@ -145,9 +154,11 @@ rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
 	posix_unsched(&nlocks, NULL);
 	while (done < dlen) {
 		if (op & RUMPUSER_BIO_READ)
-			n = pread(fd, p + done, dlen - done, (off_t)off + (off_t)done);
+			n = pread(fd, p + done, dlen - done,
+			    (off_t)off + (off_t)done);
 		else
-			n = pwrite(fd, p + done, dlen - done, (off_t)off + (off_t)done);
+			n = pwrite(fd, p + done, dlen - done,
+			    (off_t)off + (off_t)done);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -158,8 +169,8 @@ rumpuser_bio(int fd, int op, void *data, size_t dlen, int64_t off,
 			break;
 		done += (size_t)n;
 	}
-	if (error == 0 && (op & RUMPUSER_BIO_SYNC) && !(op & RUMPUSER_BIO_READ) &&
-	    fdatasync(fd) == -1)
+	if (error == 0 && (op & RUMPUSER_BIO_SYNC) &&
+	    !(op & RUMPUSER_BIO_READ) && fdatasync(fd) == -1)
 		error = posix_errno(errno);
 	posix_sched(nlocks, NULL);
 	biodone(donearg, done, error);

@@ -16,7 +16,7 @@
 
 #include "posix.h"
 
-const struct rumpuser_hyperup *rumpuser__hyp;	/* rump/rumpuser_sp.h */
+const struct rumpuser_hyperup *rumpuser__hyp; /* rump/rumpuser_sp.h */
 
 void
 posix_fatal(const char *fmt, ...)
@@ -56,9 +56,10 @@ int
 rumpuser_init(int version, const struct rumpuser_hyperup *hyp)
 {
 	if (version != RUMPUSER_VERSION) {
-		fprintf(stderr, "rumpuser mismatch: the kernel wants hypercall "
-		    "revision %d, this library implements %d\n", version,
-		    RUMPUSER_VERSION);
+		fprintf(stderr,
+		    "rumpuser mismatch: the kernel wants hypercall "
+		    "revision %d, this library implements %d\n",
+		    version, RUMPUSER_VERSION);
 		return RUMP_EINVAL;
 	}
 	rumpuser__hyp = hyp;
@@ -71,7 +72,7 @@ copy_param(const char *value, void *buf, size_t buflen)
 	size_t len = strlen(value) + 1;
 
 	if (len > buflen)
-		return RUMP_ERANGE;	/* never a silently cut value */
+		return RUMP_ERANGE; /* never a silently cut value */
 	memcpy(buf, value, len);
 	return 0;
 }
@@ -86,7 +87,8 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 		if (v == NULL)
 			v = "2";
 		if (strcmp(v, "host") == 0) {
-			snprintf(tmp, sizeof(tmp), "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+			snprintf(tmp, sizeof(tmp), "%ld",
+			    sysconf(_SC_NPROCESSORS_ONLN));
 			v = tmp;
 		}
 		return copy_param(v, buf, buflen);
@@ -95,14 +97,15 @@ rumpuser_getparam(const char *name, void *buf, size_t buflen)
 		char host[256];
 		if (gethostname(host, sizeof(host)) == 0 && host[0] != '\0') {
 			host[sizeof(host) - 1] = '\0';
-			snprintf(tmp, sizeof(tmp), "rump-%05d.%s", (int)getpid(), host);
+			snprintf(tmp, sizeof(tmp), "rump-%05d.%s",
+			    (int)getpid(), host);
 		} else {
 			snprintf(tmp, sizeof(tmp), "rump-%05d", (int)getpid());
 		}
 		return copy_param(tmp, buf, buflen);
 	}
 	if (name[0] == '_')
-		return RUMP_EINVAL;	/* an unknown hypervisor parameter */
+		return RUMP_EINVAL; /* an unknown hypervisor parameter */
 	const char *v = getenv(name);
 	if (v == NULL)
 		return RUMP_ENOENT;
@@ -156,7 +159,7 @@ rumpuser_kill(int64_t pid, int sig)
 	int hs = host_signal(sig);
 
 	if (hs == 0)
-		return RUMP_EINVAL;	/* no mapping: no signal raised */
+		return RUMP_EINVAL; /* no mapping: no signal raised */
 	if (pid == RUMPUSER_PID_SELF)
 		return raise(hs) == 0 ? 0 : posix_errno(errno);
 	return kill((pid_t)pid, hs) == 0 ? 0 : posix_errno(errno);
@@ -221,8 +224,7 @@ rumpuser_daemonize_begin(void)
 
 	if (daemonizing)
 		return RUMP_EINPROGRESS;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
-	    daemon_sock) == -1)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, daemon_sock) == -1)
 		return posix_errno(errno);
 	daemonizing = true;
 	pid = fork();
@@ -242,7 +244,7 @@ rumpuser_daemonize_begin(void)
 		if (n == -1)
 			err = errno;
 		else if (n != sizeof(err))
-			err = 3;	/* ESRCH: the child ended first */
+			err = 3; /* ESRCH: the child ended first */
 		_exit(err);
 	}
 	close(daemon_sock[0]);
@@ -262,9 +264,9 @@ rumpuser_daemonize_done(int error)
 	int fd;
 
 	if (!daemonizing)
-		return RUMP_ENOENT;	/* not daemonizing */
+		return RUMP_ENOENT; /* not daemonizing */
 	if (daemon_sock[1] == -1)
-		return RUMP_EPIPE;	/* said already */
+		return RUMP_EPIPE; /* said already */
 	if (error == 0 && (fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, 0);
 		dup2(fd, 1);
@@ -277,5 +279,5 @@ rumpuser_daemonize_done(int error)
 	while (n == -1 && errno == EINTR);
 	close(daemon_sock[1]);
 	daemon_sock[1] = -1;
-	return n == sizeof(error) ? 0 : 32;	/* EPIPE: the parent is gone */
+	return n == sizeof(error) ? 0 : 32; /* EPIPE: the parent is gone */
 }

@@ -34,8 +34,7 @@ rumpuser_free(void *mem, size_t len)
 }
 
 int
-rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec,
-    void **memp)
+rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec, void **memp)
 {
 	size_t align = alignbit > 0 ? (size_t)1 << alignbit : 1;
 	int prot = PROT_READ | PROT_WRITE | (exec ? PROT_EXEC : 0);
@@ -44,14 +43,16 @@ rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec,
 	if (alignbit < 0 || alignbit > 40)
 		return 22;
 	/* Over-map, then trim to the alignment asked for. */
-	p = mmap(prefaddr, size + align, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(prefaddr, size + align, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+	    0);
 	if (p == MAP_FAILED)
 		return posix_errno(errno);
 	aligned = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
 	if (aligned > p)
 		munmap(p, (size_t)(aligned - p));
 	if (aligned + size < p + size + align)
-		munmap(aligned + size, (size_t)(p + size + align - (aligned + size)));
+		munmap(aligned + size,
+		    (size_t)(p + size + align - (aligned + size)));
 	*memp = aligned;
 	return 0;
 }

@@ -6,7 +6,7 @@
 
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
-#include "rump/rumpuser_sp.h"	/* rumpuser__hyp, the upcall table */
+#include "rump/rumpuser_sp.h" /* rumpuser__hyp, the upcall table */
 
 /* A host errno as NetBSD's number (rumpuser returns those); unknown: EIO 5. */
 int posix_errno(int host);

@@ -20,18 +20,18 @@
 #include "rump/rumpuser_sp.h"
 #include "posix.h"
 
-#define SEND_TIMEOUT_MS		30000	/* a client that reads nothing */
+#define SEND_TIMEOUT_MS 30000 /* a client that reads nothing */
 
 struct sp_listener {
 	int fd;
 	bool closed;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];	/* unix */
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* unix */
 };
 
 struct sp_sock {
 	int fd;
-	size_t pos, end;	/* buffered bytes: buf[pos..end) */
-	char buf[4096];		/* a frame header and a small body in one read */
+	size_t pos, end; /* buffered bytes: buf[pos..end) */
+	char buf[4096];	 /* a frame header and a small body in one read */
 };
 
 union addr {
@@ -191,7 +191,7 @@ sock_recv(struct sp_sock *s, void *buf, size_t len)
 	while (done < len) {
 		if (s->pos < s->end) {
 			take = s->end - s->pos < len - done ? s->end - s->pos :
-			    len - done;
+							      len - done;
 			memcpy((char *)buf + done, s->buf + s->pos, take);
 			s->pos += take;
 			done += take;
@@ -232,7 +232,8 @@ sock_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 	/* One sendmsg for the whole frame: the peer wakes once. */
 	while (i < n) {
 		for (k = 0; i + k < n && k < 8; k++) {
-			v[k].iov_base = (char *)iov[i + k].base + (k == 0 ? skip : 0);
+			v[k].iov_base = (char *)iov[i + k].base +
+			    (k == 0 ? skip : 0);
 			v[k].iov_len = iov[i + k].len - (k == 0 ? skip : 0);
 		}
 		msg.msg_iovlen = (size_t)k;

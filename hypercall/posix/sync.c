@@ -11,8 +11,8 @@
 
 #include "posix.h"
 
-#define EBUSY_NB	16
-#define ETIMEDOUT_NB	60
+#define EBUSY_NB     16
+#define ETIMEDOUT_NB 60
 
 static void
 must(int rv, const char *what)
@@ -179,7 +179,7 @@ rumpuser_rw_enter(int lk, struct rumpuser_rw *rw)
 	if (lk == RUMPUSER_RW_WRITER)
 		rw->writers_waiting++;
 	while (!(lk == RUMPUSER_RW_WRITER ? !rw->writing && rw->readers == 0 :
-	    rw_can(rw, lk)))
+					    rw_can(rw, lk)))
 		pthread_cond_wait(&rw->cv, &rw->m);
 	if (lk == RUMPUSER_RW_WRITER)
 		rw->writers_waiting--;

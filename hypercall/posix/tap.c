@@ -28,17 +28,17 @@
 
 #include "posix.h"
 
-#define ENXIO_NB	6
-#define ENODEV_NB	19
-#define EINVAL_NB	22
-#define ETIMEDOUT_NB	60
-#define TAP_MTU		1500
-#define ETH_HDR		14
-#define TUN_DEV		"/dev/net/tun"
+#define ENXIO_NB     6
+#define ENODEV_NB    19
+#define EINVAL_NB    22
+#define ETIMEDOUT_NB 60
+#define TAP_MTU	     1500
+#define ETH_HDR	     14
+#define TUN_DEV	     "/dev/net/tun"
 
 static pthread_once_t tap_once = PTHREAD_ONCE_INIT;
 static int tap_fd = -1;
-static int tap_error = ENXIO_NB;	/* 0 once the device is open */
+static int tap_error = ENXIO_NB; /* 0 once the device is open */
 static uint8_t tap_mac[6];
 
 static int
@@ -49,9 +49,11 @@ tap_fail(const char *name, const char *what, int host)
 	fprintf(stderr, "rumpuser: RUMP_NET_TAP=%s: %s: %s\n", name, what,
 	    strerror(host));
 	if (host == EPERM || host == EACCES)
-		fprintf(stderr, "rumpuser: RUMP_NET_TAP: creating a TAP device "
+		fprintf(stderr,
+		    "rumpuser: RUMP_NET_TAP: creating a TAP device "
 		    "needs CAP_NET_ADMIN; or make it first with "
-		    "`ip tuntap add %s mode tap user $USER`\n", name);
+		    "`ip tuntap add %s mode tap user $USER`\n",
+		    name);
 	/* ENXIO would mean "no device asked for": say something else. */
 	return error == ENXIO_NB ? ENODEV_NB : error;
 }
@@ -65,10 +67,12 @@ tap_open(void)
 	int fd;
 
 	if (name == NULL || name[0] == '\0')
-		return;				/* tap_error stays ENXIO */
+		return; /* tap_error stays ENXIO */
 	if (strlen(name) >= IFNAMSIZ) {
-		fprintf(stderr, "rumpuser: RUMP_NET_TAP=%s: an interface name "
-		    "has at most %d characters\n", name, IFNAMSIZ - 1);
+		fprintf(stderr,
+		    "rumpuser: RUMP_NET_TAP=%s: an interface name "
+		    "has at most %d characters\n",
+		    name, IFNAMSIZ - 1);
 		tap_error = EINVAL_NB;
 		return;
 	}
@@ -88,7 +92,7 @@ tap_open(void)
 	if (rumpuser_getrandom(&r, sizeof(r), 0, &(size_t){ 0 }) != 0)
 		r = (uint32_t)getpid();
 	tap_mac[0] = 0x02;
-	tap_mac[1] = 0x72;			/* 'r' */
+	tap_mac[1] = 0x72; /* 'r' */
 	memcpy(&tap_mac[2], &r, 4);
 	tap_fd = fd;
 	tap_error = 0;
@@ -124,8 +128,7 @@ rumpuser_ext_net_send(const void *frame, size_t len)
 }
 
 int
-rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp,
-    uint64_t timeout_ns)
+rumpuser_ext_net_recv(void *buf, size_t size, size_t *lenp, uint64_t timeout_ns)
 {
 	struct pollfd pfd;
 	uint64_t ms64;

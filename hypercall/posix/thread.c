@@ -18,8 +18,8 @@ rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
 	pthread_t *t = malloc(sizeof(*t));
 	int rv;
 
-	(void)prio;		/* host scheduling decides */
-	(void)cpuidx;		/* unbound */
+	(void)prio;   /* host scheduling decides */
+	(void)cpuidx; /* unbound */
 	if (t == NULL)
 		return 12;
 	pthread_attr_init(&attr);
@@ -33,7 +33,7 @@ rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name,
 	}
 	if (name != NULL) {
 		char n[16];
-		strncpy(n, name, sizeof(n) - 1);	/* Linux allows 15 */
+		strncpy(n, name, sizeof(n) - 1); /* Linux allows 15 */
 		n[sizeof(n) - 1] = '\0';
 		pthread_setname_np(*t, n);
 	}
@@ -69,7 +69,7 @@ rumpuser_curlwpop(int op, struct lwp *l)
 	switch (op) {
 	case RUMPUSER_LWP_CREATE:
 	case RUMPUSER_LWP_DESTROY:
-		break;		/* no per-lwp host state */
+		break; /* no per-lwp host state */
 	case RUMPUSER_LWP_SET:
 		if (curlwp != NULL)
 			posix_fatal("curlwpop SET %p: this thread has lwp %p",

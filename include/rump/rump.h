@@ -11,11 +11,11 @@
 struct lwp;
 
 /* rump_pub_lwproc_rfork() flags: the new process's descriptor table. */
-#define RUMP_RFFDG		0x01	/* a copy of the parent's */
-#define RUMP_RFCFDG		0x02	/* a new, empty one */
-#define RUMP_RFFD_SHARE		0x00	/* the parent's own, shared */
-#define RUMP_RFFD_COPY		RUMP_RFFDG
-#define RUMP_RFFD_CLEAR		RUMP_RFCFDG
+#define RUMP_RFFDG	0x01 /* a copy of the parent's */
+#define RUMP_RFCFDG	0x02 /* a new, empty one */
+#define RUMP_RFFD_SHARE 0x00 /* the parent's own, shared */
+#define RUMP_RFFD_COPY	RUMP_RFFDG
+#define RUMP_RFFD_CLEAR RUMP_RFCFDG
 
 /*
  * Boots the kernel: proc0 (pid 0) and init (pid 1, descriptors 0, 1 and 2 on
@@ -38,7 +38,7 @@ int rump_init(void);
  */
 int rump_daemonize_begin(void);
 int rump_daemonize_done(int error);
-#define RUMP_DAEMONIZE_SUCCESS	0
+#define RUMP_DAEMONIZE_SUCCESS 0
 
 /*
  * Starts the rump_sp server on url (unix://PATH or tcp://ADDR:PORT, spec
@@ -102,7 +102,7 @@ struct lwp *rump_pub_lwproc_curlwp(void);
  * other types, which this kernel does not have). remove forgets the disk
  * behind a node of key: EBUSY while a node is open or the disk mounted.
  */
-#define RUMP_ETFS_SIZE_ENDOFF	((uint64_t)-1)
+#define RUMP_ETFS_SIZE_ENDOFF ((uint64_t)-1)
 enum rump_etfs_type {
 	RUMP_ETFS_REG,
 	RUMP_ETFS_BLK,

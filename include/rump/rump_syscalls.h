@@ -94,8 +94,7 @@ int rump_sys_linkat(int fd1, const char *name1, int fd2, const char *name2,
     int flags);
 int rump_sys_renameat(int fromfd, const char *from, int tofd, const char *to);
 int rump_sys_symlinkat(const char *path1, int fd, const char *path2);
-ssize_t rump_sys_readlinkat(int fd, const char *path, char *buf,
-    size_t bufsize);
+ssize_t rump_sys_readlinkat(int fd, const char *path, char *buf, size_t bufsize);
 int rump_sys_faccessat(int fd, const char *path, int amode, int flag);
 int rump_sys_utimensat(int fd, const char *path, const void *tptr, int flag);
 int rump_sys_futimens(int fd, const void *tptr);
@@ -141,13 +140,13 @@ int rump_sys_socket(int domain, int type, int protocol);
 int rump_sys_bind(int s, const void *name, unsigned namelen);
 int rump_sys_listen(int s, int backlog);
 int rump_sys_accept(int s, void *name, unsigned *anamelen);
-int rump_sys_paccept(int s, void *name, unsigned *anamelen,
-    const void *mask, int flags);
+int rump_sys_paccept(int s, void *name, unsigned *anamelen, const void *mask,
+    int flags);
 int rump_sys_connect(int s, const void *name, unsigned namelen);
 ssize_t rump_sys_sendto(int s, const void *buf, size_t len, int flags,
     const void *to, unsigned tolen);
-ssize_t rump_sys_recvfrom(int s, void *buf, size_t len, int flags,
-    void *from, unsigned *fromlenaddr);
+ssize_t rump_sys_recvfrom(int s, void *buf, size_t len, int flags, void *from,
+    unsigned *fromlenaddr);
 ssize_t rump_sys_sendmsg(int s, const void *msg, int flags);
 ssize_t rump_sys_recvmsg(int s, void *msg, int flags);
 int rump_sys_getsockname(int s, void *name, unsigned *namelen);
@@ -198,7 +197,8 @@ int rump_sys_fsync_range(int fd, int flags, off_t start, off_t length);
  * buffers are NetBSD's struct statvfs of these calls, 2256 bytes
  * (struct rump_statvfs in rumpdefs.h).
  */
-int rump_sys_mount(const char *type, const char *path, int flags, void *data, size_t data_len);
+int rump_sys_mount(const char *type, const char *path, int flags, void *data,
+    size_t data_len);
 int rump_sys_unmount(const char *path, int flags);
 int rump_sys_statvfs1(const char *path, void *buf, int flags);
 int rump_sys_fstatvfs1(int fd, void *buf, int flags);

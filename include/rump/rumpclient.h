@@ -13,9 +13,9 @@
 
 struct rumpclient_fork;
 
-#define RUMPCLIENT_RETRYCONN_INFTIME	((time_t)-1)	/* retry forever */
-#define RUMPCLIENT_RETRYCONN_ONCE	((time_t)-2)	/* one attempt */
-#define RUMPCLIENT_RETRYCONN_DIE	((time_t)-3)	/* _exit(1) on loss */
+#define RUMPCLIENT_RETRYCONN_INFTIME ((time_t)-1) /* retry forever */
+#define RUMPCLIENT_RETRYCONN_ONCE    ((time_t)-2) /* one attempt */
+#define RUMPCLIENT_RETRYCONN_DIE     ((time_t)-3) /* _exit(1) on loss */
 
 int rumpclient_init(void);
 /* rumpclient_vfork() forks: a vfork child would overwrite our state. */
@@ -29,7 +29,7 @@ pid_t rumpclient_vfork(void);
 struct rumpclient_fork *rumpclient_prefork(void);
 int rumpclient_fork_init(struct rumpclient_fork *);
 void rumpclient_fork_cancel(struct rumpclient_fork *);
-int rumpclient_exec(const char *, char *const [], char *const []);
+int rumpclient_exec(const char *, char *const[], char *const[]);
 int rumpclient_daemon(int, int);
 void rumpclient_setconnretry(time_t);
 /* A pre-marshalled call: returns 0 or the error (NetBSD's numbering). */

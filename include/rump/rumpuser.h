@@ -13,10 +13,10 @@
 #if __STDC_HOSTED__
 #include <sys/types.h>
 #else
-typedef int pid_t;		/* NetBSD's pid_t; C11 allows the same typedef twice */
+typedef int pid_t; /* NetBSD's pid_t; C11 allows the same typedef twice */
 #endif
 
-#define RUMPUSER_VERSION	17
+#define RUMPUSER_VERSION 17
 
 struct lwp;
 struct modinfo;
@@ -49,26 +49,26 @@ int rumpuser_anonmmap(void *, size_t, int, int, void **);
 void rumpuser_unmap(void *, size_t);
 
 /* files and block I/O */
-#define RUMPUSER_OPEN_RDONLY	0x0000
-#define RUMPUSER_OPEN_WRONLY	0x0001
-#define RUMPUSER_OPEN_RDWR	0x0002
-#define RUMPUSER_OPEN_ACCMODE	0x0003
-#define RUMPUSER_OPEN_CREATE	0x0004
-#define RUMPUSER_OPEN_EXCL	0x0008
-#define RUMPUSER_OPEN_BIO	0x0010
+#define RUMPUSER_OPEN_RDONLY  0x0000
+#define RUMPUSER_OPEN_WRONLY  0x0001
+#define RUMPUSER_OPEN_RDWR    0x0002
+#define RUMPUSER_OPEN_ACCMODE 0x0003
+#define RUMPUSER_OPEN_CREATE  0x0004
+#define RUMPUSER_OPEN_EXCL    0x0008
+#define RUMPUSER_OPEN_BIO     0x0010
 int rumpuser_open(const char *, int, int *);
 int rumpuser_close(int);
 
-#define RUMPUSER_FT_OTHER	0
-#define RUMPUSER_FT_DIR		1
-#define RUMPUSER_FT_REG		2
-#define RUMPUSER_FT_BLK		3
-#define RUMPUSER_FT_CHR		4
+#define RUMPUSER_FT_OTHER 0
+#define RUMPUSER_FT_DIR	  1
+#define RUMPUSER_FT_REG	  2
+#define RUMPUSER_FT_BLK	  3
+#define RUMPUSER_FT_CHR	  4
 int rumpuser_getfileinfo(const char *, uint64_t *, int *);
 
-#define RUMPUSER_BIO_READ	0x01
-#define RUMPUSER_BIO_WRITE	0x02
-#define RUMPUSER_BIO_SYNC	0x04
+#define RUMPUSER_BIO_READ  0x01
+#define RUMPUSER_BIO_WRITE 0x02
+#define RUMPUSER_BIO_SYNC  0x04
 typedef void (*rump_biodone_fn)(void *, size_t, int);
 void rumpuser_bio(int, int, void *, size_t, int64_t, rump_biodone_fn, void *);
 
@@ -76,7 +76,7 @@ struct rumpuser_iovec {
 	void *iov_base;
 	size_t iov_len;
 };
-#define RUMPUSER_IOV_NOSEEK	-1
+#define RUMPUSER_IOV_NOSEEK -1
 int rumpuser_iovread(int, struct rumpuser_iovec *, size_t, int64_t, size_t *);
 int rumpuser_iovwrite(int, const struct rumpuser_iovec *, size_t, int64_t,
     size_t *);
@@ -84,7 +84,7 @@ int rumpuser_iovwrite(int, const struct rumpuser_iovec *, size_t, int64_t,
 #define RUMPUSER_SYNCFD_READ	0x01
 #define RUMPUSER_SYNCFD_WRITE	0x02
 #define RUMPUSER_SYNCFD_BOTH	(RUMPUSER_SYNCFD_READ | RUMPUSER_SYNCFD_WRITE)
-#define RUMPUSER_SYNCFD_BARRIER	0x04
+#define RUMPUSER_SYNCFD_BARRIER 0x04
 #define RUMPUSER_SYNCFD_SYNC	0x08
 int rumpuser_syncfd(int, int, uint64_t, uint64_t);
 
@@ -95,21 +95,21 @@ int rumpuser_clock_sleep(int, int64_t, long);
 
 /* parameters */
 #define RUMPUSER_PARAM_NCPU	"_RUMPUSER_NCPU"
-#define RUMPUSER_PARAM_HOSTNAME	"_RUMPUSER_HOSTNAME"
+#define RUMPUSER_PARAM_HOSTNAME "_RUMPUSER_HOSTNAME"
 int rumpuser_getparam(const char *, void *, size_t);
 
 /* console, errors, termination */
 void rumpuser_putchar(int);
 void rumpuser_dprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
-#define RUMPUSER_PANIC		(-1)
+#define RUMPUSER_PANIC (-1)
 void rumpuser_exit(int) __attribute__((noreturn));
-#define RUMPUSER_PID_SELF	((int64_t)-1)
+#define RUMPUSER_PID_SELF ((int64_t)-1)
 int rumpuser_kill(int64_t, int);
 void rumpuser_seterrno(int);
 
 /* randomness */
-#define RUMPUSER_RANDOM_HARD	0x01
-#define RUMPUSER_RANDOM_NOWAIT	0x02
+#define RUMPUSER_RANDOM_HARD   0x01
+#define RUMPUSER_RANDOM_NOWAIT 0x02
 int rumpuser_getrandom(void *, size_t, int, size_t *);
 
 /* threads */
@@ -119,16 +119,18 @@ void rumpuser_thread_exit(void) __attribute__((noreturn));
 int rumpuser_thread_join(void *);
 
 enum rumplwpop {
-	RUMPUSER_LWP_CREATE, RUMPUSER_LWP_DESTROY,
-	RUMPUSER_LWP_SET, RUMPUSER_LWP_CLEAR
+	RUMPUSER_LWP_CREATE,
+	RUMPUSER_LWP_DESTROY,
+	RUMPUSER_LWP_SET,
+	RUMPUSER_LWP_CLEAR
 };
 void rumpuser_curlwpop(int, struct lwp *);
 struct lwp *rumpuser_curlwp(void);
 
 /* mutexes */
 struct rumpuser_mtx;
-#define RUMPUSER_MTX_SPIN	0x01
-#define RUMPUSER_MTX_KMUTEX	0x02
+#define RUMPUSER_MTX_SPIN   0x01
+#define RUMPUSER_MTX_KMUTEX 0x02
 void rumpuser_mutex_init(struct rumpuser_mtx **, int);
 void rumpuser_mutex_enter(struct rumpuser_mtx *);
 void rumpuser_mutex_enter_nowrap(struct rumpuser_mtx *);
@@ -155,8 +157,8 @@ void rumpuser_cv_init(struct rumpuser_cv **);
 void rumpuser_cv_destroy(struct rumpuser_cv *);
 void rumpuser_cv_wait(struct rumpuser_cv *, struct rumpuser_mtx *);
 void rumpuser_cv_wait_nowrap(struct rumpuser_cv *, struct rumpuser_mtx *);
-int rumpuser_cv_timedwait(struct rumpuser_cv *, struct rumpuser_mtx *,
-    int64_t, int64_t);
+int rumpuser_cv_timedwait(struct rumpuser_cv *, struct rumpuser_mtx *, int64_t,
+    int64_t);
 void rumpuser_cv_signal(struct rumpuser_cv *);
 void rumpuser_cv_broadcast(struct rumpuser_cv *);
 void rumpuser_cv_has_waiters(struct rumpuser_cv *, int *);

@@ -31,19 +31,19 @@ struct blkdev;
 
 struct buf {
 	struct blkdev *b_dev;
-	uint64_t b_blkno;		/* in blocks of b_size */
+	uint64_t b_blkno; /* in blocks of b_size */
 	size_t b_size;
 	uint8_t *b_data;
 	int b_flags;
-	int b_refs;			/* holders (bread/bget to brelse) */
-	struct buf *b_hnext;		/* hash chain */
-	struct buf *b_prev, *b_next;	/* the LRU list: oldest first */
+	int b_refs;		     /* holders (bread/bget to brelse) */
+	struct buf *b_hnext;	     /* hash chain */
+	struct buf *b_prev, *b_next; /* the LRU list: oldest first */
 };
-#define B_VALID		0x1		/* b_data holds the block */
-#define B_DIRTY		0x2		/* b_data is newer than the disk */
-#define B_READING	0x4		/* a read into it is in progress */
-#define B_WRITING	0x8		/* a write of it is in progress */
-#define B_WERROR	0x10		/* its last write-back failed */
+#define B_VALID	  0x1  /* b_data holds the block */
+#define B_DIRTY	  0x2  /* b_data is newer than the disk */
+#define B_READING 0x4  /* a read into it is in progress */
+#define B_WRITING 0x8  /* a write of it is in progress */
+#define B_WERROR  0x10 /* its last write-back failed */
 
 /*
  * Reads block blkno (size bytes) of bd into the cache and holds it.

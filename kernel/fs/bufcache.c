@@ -9,11 +9,11 @@
 #include "blk.h"
 #include "buf.h"
 
-#define NHASH		4096
-#define CLUSTER_MAX	(256 * 1024)	/* bytes per write-back request */
-#define LIMIT_MIN	(64 * 1024)
-#define LIMIT_MAX	(64ULL * 1024 * 1024)
-#define NDEVERR		16
+#define NHASH	    4096
+#define CLUSTER_MAX (256 * 1024) /* bytes per write-back request */
+#define LIMIT_MIN   (64 * 1024)
+#define LIMIT_MAX   (64ULL * 1024 * 1024)
+#define NDEVERR	    16
 
 /*
  * The hash chains, made by the first buffer and kept: an image that never
@@ -22,7 +22,7 @@
 static struct buf **hashtab;
 static struct buf *lru_head, *lru_tail;
 static size_t cached, dirty, limit;
-static struct kcv io_kcv;		/* a read or write finished */
+static struct kcv io_kcv; /* a read or write finished */
 
 /*
  * Write-back errors nobody has been told of yet, per disk. When the table
@@ -69,7 +69,8 @@ bounce_put(uint8_t *p, size_t len)
 static unsigned
 hashof(const struct blkdev *bd, uint64_t blkno)
 {
-	uint64_t h = ((uint64_t)(uintptr_t)bd >> 4) ^ (blkno * 0x9e3779b97f4a7c15ULL);
+	uint64_t h = ((uint64_t)(uintptr_t)bd >> 4) ^
+	    (blkno * 0x9e3779b97f4a7c15ULL);
 
 	return (unsigned)(h >> 40) % NHASH;
 }
@@ -273,7 +274,9 @@ cache_limit(void)
 {
 	if (limit == 0) {
 		uint64_t l = kmem_limit() / 8;
-		limit = l > LIMIT_MAX ? LIMIT_MAX : l < LIMIT_MIN ? LIMIT_MIN : l;
+		limit = l > LIMIT_MAX ? LIMIT_MAX :
+		    l < LIMIT_MIN     ? LIMIT_MIN :
+					l;
 	}
 	return limit;
 }
@@ -295,13 +298,13 @@ make_room(size_t size)
 
 	while (cached + size > cache_limit()) {
 		for (bp = lru_head; bp != NULL; bp = bp->b_next)
-			if (bp->b_refs == 0 && !(bp->b_flags &
-			    (B_READING | B_WRITING | B_WERROR)))
+			if (bp->b_refs == 0 &&
+			    !(bp->b_flags & (B_READING | B_WRITING | B_WERROR)))
 				break;
 		if (bp == NULL)
 			break;
 		if (bp->b_flags & B_DIRTY) {
-			(void)write_cluster(bp);	/* recorded for bflush */
+			(void)write_cluster(bp); /* recorded for bflush */
 		} else if (reuse == NULL && bp->b_size == size) {
 			pp = &hashtab[hashof(bp->b_dev, bp->b_blkno)];
 			while (*pp != bp)
@@ -381,7 +384,7 @@ getbuf(struct blkdev *bd, uint64_t blkno, size_t size, struct buf **bpp,
 		bp = kmem_zalloc(sizeof(*bp));
 		if (bp == NULL)
 			return RUMP_ENOMEM;
-		bp->b_data = kmem_data_alloc(size);	/* zeroed */
+		bp->b_data = kmem_data_alloc(size); /* zeroed */
 		if (bp->b_data == NULL) {
 			kmem_free(bp, sizeof(*bp));
 			return RUMP_ENOMEM;
@@ -464,14 +467,14 @@ bread_ahead(struct blkdev *bd, uint64_t blkno, size_t size, size_t n)
 			brelse(bp);
 			break;
 		}
-		bp->b_flags = B_READING;	/* before the CPU can go */
+		bp->b_flags = B_READING; /* before the CPU can go */
 		run[k++] = bp;
 	}
 	if (k == 0)
 		return;
 	data = bounce_get(k * size);
 	err = data == NULL ? RUMP_ENOMEM :
-	    blkdev_read(bd, data, k * size, blkno * size);
+			     blkdev_read(bd, data, k * size, blkno * size);
 	for (i = 0; i < k; i++) {
 		bp = run[i];
 		bp->b_flags &= ~B_READING;
@@ -564,7 +567,7 @@ write_all(struct blkdev *bd)
 	n = 0;
 	for (bp = lru_head; bp != NULL; bp = bp->b_next) {
 		if (bp->b_dev == bd && (bp->b_flags & B_DIRTY)) {
-			bp->b_refs++;		/* kept while the CPU is away */
+			bp->b_refs++; /* kept while the CPU is away */
 			list[n++] = bp;
 		}
 	}
@@ -621,8 +624,8 @@ binval(struct blkdev *bd)
 	struct buf *bp, *next;
 
 	for (bp = lru_head; bp != NULL; bp = bp->b_next)
-		if (bp->b_dev == bd && (bp->b_refs != 0 ||
-		    (bp->b_flags & (B_READING | B_WRITING))))
+		if (bp->b_dev == bd &&
+		    (bp->b_refs != 0 || (bp->b_flags & (B_READING | B_WRITING))))
 			return RUMP_EBUSY;
 	for (bp = lru_head; bp != NULL; bp = next) {
 		next = bp->b_next;

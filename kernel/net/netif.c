@@ -21,7 +21,7 @@
 #include "lwip/tcpip.h"
 #include "netif/ethernet.h"
 
-#define ETH_HDR		14
+#define ETH_HDR 14
 
 static struct netif vn0;
 static bool have_dev, use_dhcp;
@@ -97,7 +97,8 @@ vn_receiver(void *arg)
 			pbuf_free(p);
 			if (error == RUMP_ETIMEDOUT)
 				continue;
-			kern_printf("net: vn0: receiving stopped: error %d\n", error);
+			kern_printf("net: vn0: receiving stopped: error %d\n",
+			    error);
 			return;
 		}
 		pbuf_realloc(p, (u16_t)len);
@@ -183,13 +184,14 @@ static_config(ip4_addr_t *ip, ip4_addr_t *mask, ip4_addr_t *gw)
 	if (rumpuser_getparam("RUMP_NET_GW", buf, sizeof(buf)) == 0 &&
 	    !parse_ip4(buf, gw)) {
 		kern_printf("net: parameter RUMP_NET_GW: invalid value '%s' "
-		    "(expected a.b.c.d); no gateway\n", buf);
+			    "(expected a.b.c.d); no gateway\n",
+		    buf);
 		ip4_addr_set_zero(gw);
 	}
 	return true;
 bad:
 	kern_printf("net: parameter RUMP_NET_IPV4: invalid value (expected "
-	    "a.b.c.d/len); using DHCP\n");
+		    "a.b.c.d/len); using DHCP\n");
 	return false;
 }
 
@@ -237,8 +239,8 @@ net_start(void)
 		kern_printf("net: cannot set up the network device\n");
 		return RUMP_ENXIO;
 	}
-	kern_printf("net: vn0 %02x:%02x:%02x:%02x:%02x:%02x mtu %d%s\n",
-	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], mtu,
+	kern_printf("net: vn0 %02x:%02x:%02x:%02x:%02x:%02x mtu %d%s\n", mac[0],
+	    mac[1], mac[2], mac[3], mac[4], mac[5], mtu,
 	    use_dhcp ? ", asking DHCP" : "");
 	netif_set_status_callback(&vn0, vn_status);
 	netif_set_default(&vn0);

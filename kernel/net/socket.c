@@ -15,7 +15,7 @@
 #include "net.h"
 #include "socket.h"
 
-#define EVHASH		64
+#define EVHASH 64
 static struct sockev *evhash[EVHASH];
 
 static struct sockev **
@@ -178,8 +178,8 @@ addr_out(const ip_addr_t *ip, u16_t port, void *uaddr, uint32_t *ulenp)
 		return 0;
 	if ((error = copyin(ulenp, &have, sizeof(have))) != 0)
 		return error;
-	if ((error = copyout(&sin, uaddr, have < sizeof(sin) ? have :
-	    sizeof(sin))) != 0)
+	if ((error = copyout(&sin, uaddr,
+		 have < sizeof(sin) ? have : sizeof(sin))) != 0)
 		return error;
 	have = sizeof(sin);
 	return copyout(&have, ulenp, sizeof(have));
@@ -259,7 +259,7 @@ so_sliced_wait(struct ksocket *so, struct sockwait *w, int64_t timeout_ms,
 		if (err != ERR_TIMEOUT && err != ERR_WOULDBLOCK)
 			return err;
 		if (so_draining())
-			return ERR_ABRT;	/* EINTR below */
+			return ERR_ABRT; /* EINTR below */
 		if (w->restart)
 			return ERR_SO_RESTART;
 		if (!send && so->rdshut)
@@ -321,12 +321,12 @@ so_recv(struct file *fp, struct recv_args *ra, size_t *done)
 			return RUMP_EINTR;
 		if (err != ERR_OK)
 			return lwip_errno(err);
-		*done = netbuf_copy(nb, ra->buf, (u16_t)(ra->len > 0xffff ?
-		    0xffff : ra->len));
+		*done = netbuf_copy(nb, ra->buf,
+		    (u16_t)(ra->len > 0xffff ? 0xffff : ra->len));
 		ra->from = *netbuf_fromaddr(nb);
 		ra->port = netbuf_fromport(nb);
 		ra->fromset = true;
-		netbuf_delete(nb);	/* a datagram's rest is dropped */
+		netbuf_delete(nb); /* a datagram's rest is dropped */
 		return 0;
 	}
 	if (so->listening)
@@ -339,7 +339,8 @@ so_recv(struct file *fp, struct recv_args *ra, size_t *done)
 			err = netconn_recv_tcp_pbuf_flags(so->conn, &p,
 			    NETCONN_DONTBLOCK);
 		} else {
-			err = so_sliced(so, so->rcvtimeo_ms, false, op_recv_tcp, &p);
+			err = so_sliced(so, so->rcvtimeo_ms, false, op_recv_tcp,
+			    &p);
 		}
 		if (err == ERR_ABRT && so_draining())
 			return RUMP_EINTR;
@@ -354,8 +355,8 @@ so_recv(struct file *fp, struct recv_args *ra, size_t *done)
 		so->rxp = p;
 		so->rxoff = 0;
 	}
-	*done = pbuf_copy_partial(so->rxp, ra->buf, (u16_t)(ra->len > 0xffff ?
-	    0xffff : ra->len), so->rxoff);
+	*done = pbuf_copy_partial(so->rxp, ra->buf,
+	    (u16_t)(ra->len > 0xffff ? 0xffff : ra->len), so->rxoff);
 	if (!(ra->flags & RUMP_MSG_PEEK)) {
 		so->rxoff = (uint16_t)(so->rxoff + *done);
 		if (so->rxoff >= so->rxp->tot_len) {
@@ -394,7 +395,7 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 		}
 		memcpy(nb->p->payload, buf, len);
 		err = to != NULL ? netconn_sendto(so->conn, nb, to, port) :
-		    netconn_send(so->conn, nb);
+				   netconn_send(so->conn, nb);
 		netbuf_delete(nb);
 		if (err == ERR_OK)
 			*done = len;
@@ -404,7 +405,7 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 	while (written < len) {
 		size_t n = 0;
 
-		if (so->wrshut_pending)		/* shut under us: stop here */
+		if (so->wrshut_pending) /* shut under us: stop here */
 			break;
 		if (nonblocking(fp, flags)) {
 			err = netconn_write_partly(so->conn,
@@ -437,12 +438,12 @@ so_send(struct file *fp, const void *buf, size_t len, int flags,
 	}
 	sw_leave(so, &w);
 	*done = written;
-	if (so->wrshut_pending) {	/* shutdown(SHUT_WR) waited for us */
+	if (so->wrshut_pending) { /* shutdown(SHUT_WR) waited for us */
 		so->wrshut_pending = false;
 		netconn_shutdown(so->conn, 0, 1);
 	}
 	if (written > 0)
-		return 0;		/* a short write is a success */
+		return 0; /* a short write is a success */
 	if (err == ERR_ABRT && so_draining())
 		return RUMP_EINTR;
 	if (err == ERR_RST || err == ERR_CLSD || err == ERR_CONN ||

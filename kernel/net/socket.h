@@ -10,7 +10,7 @@
 
 /* NetBSD's values (sys/socket.h, netinet/in.h, netinet/tcp.h, poll.h). */
 
-#define SLICE_MS		200	/* blocking waits re-check draining */
+#define SLICE_MS 200 /* blocking waits re-check draining */
 
 /*
  * What lwIP told a netconn's callback: data or connections waiting, room
@@ -39,22 +39,22 @@ struct sockwait {
 struct ksocket {
 	struct netconn *conn;
 	struct sockev *ev;
-	int type;			/* RUMP_SOCK_STREAM or RUMP_SOCK_DGRAM */
+	int type; /* RUMP_SOCK_STREAM or RUMP_SOCK_DGRAM */
 	bool nosigpipe;
 	bool listening;
 	bool rdshut, eof;
-	struct pbuf *rxp;		/* TCP data not yet read */
+	struct pbuf *rxp; /* TCP data not yet read */
 	uint16_t rxoff;
-	int rcvbuf, sndbuf;		/* as set; lwIP sizes its windows */
-	int64_t rcvtimeo_ms, sndtimeo_ms;	/* 0: none */
-	struct sockwait *waits;		/* the calls blocked on it */
-	bool wrshut, wrshut_pending;	/* shutdown(SHUT_WR): FIN sent / due */
+	int rcvbuf, sndbuf;		  /* as set; lwIP sizes its windows */
+	int64_t rcvtimeo_ms, sndtimeo_ms; /* 0: none */
+	struct sockwait *waits;		  /* the calls blocked on it */
+	bool wrshut, wrshut_pending; /* shutdown(SHUT_WR): FIN sent / due */
 };
 
 /* so_sliced's answer when the descriptor was closed under the call. */
-#define ERR_SO_RESTART	((err_t)-100)
+#define ERR_SO_RESTART ((err_t)-100)
 /* ... and when shutdown(SHUT_RD) ended a receive: end of file. */
-#define ERR_SO_RDSHUT	((err_t)-101)
+#define ERR_SO_RDSHUT ((err_t)-101)
 
 extern const struct fileops socket_fileops;
 

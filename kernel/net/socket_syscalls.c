@@ -10,7 +10,7 @@
 #include "lwip/tcpip.h"
 #include "socket.h"
 
-#define MAX_BACKLOG	255
+#define MAX_BACKLOG 255
 
 /* Puts a new socket file in the table: descriptor in *fdp. */
 static int
@@ -20,12 +20,12 @@ sock_install(struct lwp *l, struct ksocket *so, int flags, int *fdp)
 	struct file *fp;
 	int error;
 
-	fp = file_alloc(&socket_fileops, FREAD | FWRITE |
-	    (flags & RUMP_SOCK_NONBLOCK ? FNONBLOCK : 0), so);
+	fp = file_alloc(&socket_fileops,
+	    FREAD | FWRITE | (flags & RUMP_SOCK_NONBLOCK ? FNONBLOCK : 0), so);
 	if (fp == NULL)
 		return RUMP_ENOMEM;
 	if ((error = fd_alloc(fdp_, 0, fp, fdp)) != 0) {
-		file_release(fp);	/* closes the socket */
+		file_release(fp); /* closes the socket */
 		return error;
 	}
 	if (flags & RUMP_SOCK_CLOEXEC)
@@ -43,13 +43,15 @@ sys_socket(struct lwp *l, const void *a, register_t *rv)
 	struct netconn *conn;
 	struct ksocket *so;
 
-	flags = type & (RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK | RUMP_SOCK_NOSIGPIPE);
+	flags = type &
+	    (RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK | RUMP_SOCK_NOSIGPIPE);
 	type &= ~(RUMP_SOCK_CLOEXEC | RUMP_SOCK_NONBLOCK | RUMP_SOCK_NOSIGPIPE);
 	if (domain != RUMP_AF_INET)
 		return RUMP_EAFNOSUPPORT;
 	if (type == RUMP_SOCK_STREAM && (proto == 0 || proto == RUMP_IPPROTO_TCP))
 		conn = netconn_new_with_callback(NETCONN_TCP, so_event);
-	else if (type == RUMP_SOCK_DGRAM && (proto == 0 || proto == RUMP_IPPROTO_UDP))
+	else if (type == RUMP_SOCK_DGRAM &&
+	    (proto == 0 || proto == RUMP_IPPROTO_UDP))
 		conn = netconn_new_with_callback(NETCONN_UDP, so_event);
 	else if (type == RUMP_SOCK_STREAM || type == RUMP_SOCK_DGRAM)
 		return RUMP_EPROTONOSUPPORT;
@@ -81,7 +83,7 @@ sys_bind(struct lwp *l, const void *a, register_t *rv)
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
 	if ((error = addr_in(ARG(a, 1, const void *), ARG(a, 2, uint32_t), &ip,
-	    &port)) != 0)
+		 &port)) != 0)
 		return error;
 	return lwip_errno(netconn_bind(so->conn, &ip, port));
 }
@@ -99,8 +101,8 @@ sys_listen(struct lwp *l, const void *a, register_t *rv)
 		return RUMP_EOPNOTSUPP;
 	if (backlog < 1 || backlog > MAX_BACKLOG)
 		backlog = MAX_BACKLOG;
-	if ((error = lwip_errno(netconn_listen_with_backlog(so->conn,
-	    (u8_t)backlog))) == 0)
+	if ((error = lwip_errno(
+		 netconn_listen_with_backlog(so->conn, (u8_t)backlog))) == 0)
 		so->listening = true;
 	return error;
 }
@@ -146,7 +148,7 @@ do_accept(struct lwp *l, const void *a, register_t *rv, int flags)
 		return error;
 	if (netconn_peer(nc, &ip, &port) == ERR_OK &&
 	    (error = addr_out(&ip, port, ARG(a, 1, void *),
-	    ARG(a, 2, uint32_t *))) != 0) {
+		 ARG(a, 2, uint32_t *))) != 0) {
 		fd_close(l->l_proc->p_fd, fd);
 		return error;
 	}
@@ -181,7 +183,7 @@ sys_connect(struct lwp *l, const void *a, register_t *rv)
 	if ((so = getsock(l, ARG(a, 0, int), &fp, &error)) == NULL)
 		return error;
 	if ((error = addr_in(ARG(a, 1, const void *), ARG(a, 2, uint32_t), &ip,
-	    &port)) != 0)
+		 &port)) != 0)
 		return error;
 	if (fp->flag & FNONBLOCK)
 		netconn_set_nonblocking(so->conn, 1);
@@ -236,8 +238,7 @@ sys_sendto(struct lwp *l, const void *a, register_t *rv)
 	if ((so = getsock(l, ARG(a, 0, int), &x.fp, &error)) == NULL)
 		return error;
 	if (to != NULL && so->type == RUMP_SOCK_DGRAM) {
-		if ((error = addr_in(to, ARG(a, 5, uint32_t), &ip,
-		    &x.port)) != 0)
+		if ((error = addr_in(to, ARG(a, 5, uint32_t), &ip, &x.port)) != 0)
 			return error;
 		x.to = &ip;
 	}
@@ -267,8 +268,7 @@ sys_recvfrom(struct lwp *l, const void *a, register_t *rv)
 		if (x.ra.fromset)
 			error = addr_out(&x.ra.from, x.ra.port,
 			    ARG(a, 4, void *), ARG(a, 5, uint32_t *));
-		else if (netconn_peer(so->conn, &x.ra.from, &x.ra.port) ==
-		    ERR_OK)
+		else if (netconn_peer(so->conn, &x.ra.from, &x.ra.port) == ERR_OK)
 			error = addr_out(&x.ra.from, x.ra.port,
 			    ARG(a, 4, void *), ARG(a, 5, uint32_t *));
 	}
@@ -301,8 +301,8 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 	if (send && mh.msg_controllen != 0)
 		return RUMP_EINVAL;
 	if (send && mh.msg_name != NULL && so->type == RUMP_SOCK_DGRAM) {
-		if ((error = addr_in(mh.msg_name, mh.msg_namelen, &ip,
-		    &x.port)) != 0)
+		if ((error = addr_in(mh.msg_name, mh.msg_namelen, &ip, &x.port)) !=
+		    0)
 			return error;
 		x.to = &ip;
 	}
@@ -310,12 +310,13 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 	for (int i = 0; i < mh.msg_iovlen; i++) {
 		/* Integer arithmetic: user addresses are not our objects. */
 		if ((error = copyin((const void *)((uintptr_t)mh.msg_iov +
-		    (size_t)i * sizeof(iov)), &iov, sizeof(iov))) != 0)
+					(size_t)i * sizeof(iov)),
+			 &iov, sizeof(iov))) != 0)
 			break;
 		done = 0;
-		error = uio_move(iov.iov_base, iov.iov_len, send, !send ||
-		    so->type == RUMP_SOCK_DGRAM, send ? xfer_send : xfer_recv,
-		    &x, &done);
+		error = uio_move(iov.iov_base, iov.iov_len, send,
+		    !send || so->type == RUMP_SOCK_DGRAM,
+		    send ? xfer_send : xfer_recv, &x, &done);
 		total += done;
 		/* Datagrams: one per call, from the first non-empty iovec. */
 		if (error != 0 || done < iov.iov_len ||
@@ -327,14 +328,14 @@ msg_io(struct lwp *l, const void *a, register_t *rv, bool send)
 	if (error == 0 && !send) {
 		if (mh.msg_name != NULL && x.ra.fromset)
 			error = addr_out(&x.ra.from, x.ra.port, mh.msg_name,
-			    (void *)(umh + offsetof(struct rump_msghdr,
-			    msg_namelen)));
+			    (void *)(umh +
+				offsetof(struct rump_msghdr, msg_namelen)));
 		mh.msg_controllen = 0;
 		mh.msg_flags = 0;
 		if (error == 0)
 			error = copyout(&mh.msg_controllen,
-			    (void *)(umh + offsetof(struct rump_msghdr,
-			    msg_controllen)),
+			    (void *)(umh +
+				offsetof(struct rump_msghdr, msg_controllen)),
 			    sizeof(mh.msg_controllen) + sizeof(mh.msg_flags));
 	}
 	*rv = (register_t)total;
@@ -420,7 +421,7 @@ sys_setsockopt(struct lwp *l, const void *a, register_t *rv)
 		/* Also EDOM where the milliseconds would overflow. */
 		if (tv.tv_sec < 0 || tv.tv_sec > INT64_MAX / 1000 - 1 ||
 		    tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-			return RUMP_EDOM;	/* as NetBSD */
+			return RUMP_EDOM; /* as NetBSD */
 		int64_t ms = tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
 		if (name == RUMP_SO_RCVTIMEO)
 			so->rcvtimeo_ms = ms;
@@ -499,13 +500,15 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 		case RUMP_SO_REUSEADDR:
 		case RUMP_SO_REUSEPORT:
 			v = so->conn->pcb.ip != NULL &&
-			    ip_get_option(so->conn->pcb.ip, SOF_REUSEADDR) ?
-			    name : 0;
+				ip_get_option(so->conn->pcb.ip, SOF_REUSEADDR) ?
+			    name :
+			    0;
 			break;
 		case RUMP_SO_KEEPALIVE:
 			v = so->conn->pcb.ip != NULL &&
-			    ip_get_option(so->conn->pcb.ip, SOF_KEEPALIVE) ?
-			    name : 0;
+				ip_get_option(so->conn->pcb.ip, SOF_KEEPALIVE) ?
+			    name :
+			    0;
 			break;
 		case RUMP_SO_TYPE:
 			v = so->type;
@@ -515,12 +518,14 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 			so->ev->errevent = false;
 			break;
 		case RUMP_SO_RCVBUF:
-			v = so->rcvbuf != 0 ? so->rcvbuf : (so->type ==
-			    RUMP_SOCK_STREAM ? TCP_WND : 65536);
+			v = so->rcvbuf != 0 ?
+			    so->rcvbuf :
+			    (so->type == RUMP_SOCK_STREAM ? TCP_WND : 65536);
 			break;
 		case RUMP_SO_SNDBUF:
-			v = so->sndbuf != 0 ? so->sndbuf : (so->type ==
-			    RUMP_SOCK_STREAM ? TCP_SND_BUF : 65536);
+			v = so->sndbuf != 0 ?
+			    so->sndbuf :
+			    (so->type == RUMP_SOCK_STREAM ? TCP_SND_BUF : 65536);
 			break;
 		case RUMP_SO_NOSIGPIPE:
 			v = so->nosigpipe;
@@ -528,7 +533,7 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 		case RUMP_SO_RCVTIMEO:
 		case RUMP_SO_SNDTIMEO: {
 			int64_t ms = name == RUMP_SO_RCVTIMEO ? so->rcvtimeo_ms :
-			    so->sndtimeo_ms;
+								so->sndtimeo_ms;
 			tv.tv_sec = ms / 1000;
 			tv.tv_usec = (int32_t)(ms % 1000) * 1000;
 			out = &tv;
@@ -541,7 +546,9 @@ sys_getsockopt(struct lwp *l, const void *a, register_t *rv)
 	} else if (level == RUMP_IPPROTO_TCP && name == RUMP_TCP_NODELAY &&
 	    so->type == RUMP_SOCK_STREAM) {
 		v = so->conn->pcb.tcp != NULL &&
-		    tcp_nagle_disabled(so->conn->pcb.tcp) ? 1 : 0;
+			tcp_nagle_disabled(so->conn->pcb.tcp) ?
+		    1 :
+		    0;
 	} else {
 		return RUMP_ENOPROTOOPT;
 	}
@@ -569,7 +576,7 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
 	{
 		struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
 		if (fp != NULL && fp->ops == &lsock_fileops)
-			return lsock_shutdown(fp, how);	/* socketpair end */
+			return lsock_shutdown(fp, how); /* socketpair end */
 	}
 	if ((so = getsock(l, ARG(a, 0, int), NULL, &error)) == NULL)
 		return error;
@@ -582,7 +589,7 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
 	if (how != RUMP_SHUT_RD && !so->wrshut) {
 		so->wrshut = true;
 		err = netconn_shutdown(so->conn, 0, 1);
-		if (err == ERR_INPROGRESS) {	/* a write is under way */
+		if (err == ERR_INPROGRESS) { /* a write is under way */
 			so->wrshut_pending = true;
 			err = ERR_OK;
 		}
@@ -597,20 +604,19 @@ sys_shutdown(struct lwp *l, const void *a, register_t *rv)
  * (sock_restart) and the call blocked through that table ends with EBADF
  * within a slice.
  */
-#define HELD(name)							\
-int									\
-name##_held(struct lwp *l, const void *a, register_t *rv)		\
-{									\
-	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));	\
-	int error;							\
-									\
-	if (fp != NULL)							\
-		file_hold(fp);						\
-	error = name(l, a, rv);						\
-	if (fp != NULL)							\
-		file_release(fp);					\
-	return error;							\
-}
+#define HELD(name)                                                         \
+	int name##_held(struct lwp *l, const void *a, register_t *rv)      \
+	{                                                                  \
+		struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int)); \
+		int error;                                                 \
+                                                                           \
+		if (fp != NULL)                                            \
+			file_hold(fp);                                     \
+		error = name(l, a, rv);                                    \
+		if (fp != NULL)                                            \
+			file_release(fp);                                  \
+		return error;                                              \
+	}
 HELD(sys_recvmsg)
 HELD(sys_sendmsg)
 HELD(sys_recvfrom)
@@ -625,4 +631,3 @@ HELD(sys_getsockopt)
 HELD(sys_sendto)
 HELD(sys_shutdown)
 HELD(sys_paccept)
-

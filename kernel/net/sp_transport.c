@@ -14,21 +14,21 @@
 #include "lwip/tcpip.h"
 #include "rump/rumpuser_sp.h"
 
-#define SEND_SLICE_MS	1000
-#define RECV_SLICE_MS	200
-#define SEND_TIMEOUT_S	30	/* a client that reads nothing: dropped */
-#define ACCEPT_PAUSE_NS	10000000	/* after a failed accept: 10 ms */
-#define ACCEPT_SAY_EVERY 100		/* console line per failed accepts */
+#define SEND_SLICE_MS	 1000
+#define RECV_SLICE_MS	 200
+#define SEND_TIMEOUT_S	 30	  /* a client that reads nothing: dropped */
+#define ACCEPT_PAUSE_NS	 10000000 /* after a failed accept: 10 ms */
+#define ACCEPT_SAY_EVERY 100	  /* console line per failed accepts */
 
 struct sp_listener {
 	struct netconn *conn;
 	bool closed;
-	unsigned long failures;		/* connections lost before accept */
+	unsigned long failures; /* connections lost before accept */
 };
 
 struct sp_sock {
 	struct netconn *conn;
-	struct pbuf *rx;		/* received, not yet taken */
+	struct pbuf *rx; /* received, not yet taken */
 	uint16_t rxoff;
 	bool dead;
 };
@@ -41,10 +41,10 @@ parse_tcp(const char *url, ip_addr_t *ip, u16_t *port)
 	unsigned long v = 0;
 
 	if (strncmp(url, "tcp://", 6) != 0)
-		return strstr(url, "://") == NULL ? RUMP_EINVAL :
-		    RUMP_EOPNOTSUPP;
+		return strstr(url, "://") == NULL ? RUMP_EINVAL : RUMP_EOPNOTSUPP;
 	a = url + 6;
-	if ((colon = strchr(a, ':')) == NULL || (size_t)(colon - a) >= sizeof(host))
+	if ((colon = strchr(a, ':')) == NULL ||
+	    (size_t)(colon - a) >= sizeof(host))
 		return RUMP_EINVAL;
 	memcpy(host, a, (size_t)(colon - a));
 	host[colon - a] = '\0';
@@ -137,8 +137,9 @@ nc_accept(struct sp_listener *l, struct sp_sock **sp)
 			break;
 		if (l->failures++ % ACCEPT_SAY_EVERY == 0)
 			kern_printf("rump_sp: a connection failed before it was "
-			    "accepted (lwIP error %d, %lu so far); still "
-			    "listening\n", (int)err, l->failures);
+				    "accepted (lwIP error %d, %lu so far); still "
+				    "listening\n",
+			    (int)err, l->failures);
 		rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, ACCEPT_PAUSE_NS);
 	}
 	s->conn = nc;
@@ -208,7 +209,7 @@ nc_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 	while (i < n && !s->dead) {
 		int m = 0;
 
-		if (iov[i].len == skip) {	/* empty or done: lwIP wants neither */
+		if (iov[i].len == skip) { /* empty or done: lwIP wants neither */
 			i++;
 			skip = 0;
 			continue;
@@ -216,7 +217,8 @@ nc_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 		for (k = 0; i + k < n && m < 8; k++) {
 			if (iov[i + k].len == (k == 0 ? skip : 0))
 				continue;
-			v[m].ptr = (const char *)iov[i + k].base + (k == 0 ? skip : 0);
+			v[m].ptr = (const char *)iov[i + k].base +
+			    (k == 0 ? skip : 0);
 			v[m].len = iov[i + k].len - (k == 0 ? skip : 0);
 			m++;
 		}
@@ -224,8 +226,9 @@ nc_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 		netconn_set_sendtimeout(s->conn, SEND_SLICE_MS);
 		err = netconn_write_vectors_partly(s->conn, v, (u16_t)m,
 		    NETCONN_COPY, &w);
-		if (w == 0 && (err == ERR_OK || err == ERR_WOULDBLOCK ||
-		    err == ERR_TIMEOUT)) {
+		if (w == 0 &&
+		    (err == ERR_OK || err == ERR_WOULDBLOCK ||
+			err == ERR_TIMEOUT)) {
 			if (++stuck >= SEND_TIMEOUT_S) {
 				err = ERR_TIMEOUT;
 				break;

@@ -20,7 +20,7 @@
 #include "lwip/err.h"
 #include "lwip/sys.h"
 
-#define NSEC	1000000000ULL
+#define NSEC 1000000000ULL
 
 /*
  * Waits on cv (m held) until *ready or timeout_ms passes (0: forever).
@@ -165,9 +165,9 @@ sys_mutex_unlock(sys_mutex_t *mutex)
 
 struct sys_mbox {
 	struct rumpuser_mtx *m;
-	struct rumpuser_cv *cv;		/* a message came, or room was made */
+	struct rumpuser_cv *cv; /* a message came, or room was made */
 	int size, head, count;
-	int nonempty, nonfull;		/* count > 0, count < size */
+	int nonempty, nonfull; /* count > 0, count < size */
 	void *msgs[];
 };
 
@@ -324,7 +324,7 @@ sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int stacksize,
 	struct thread_start *s = malloc(sizeof(*s));
 	int error;
 
-	(void)stacksize;	/* every thread has the hypercall layer's stack */
+	(void)stacksize; /* every thread has the hypercall layer's stack */
 	if (s == NULL)
 		kpanic("lwip: no memory for thread %s", name);
 	s->fn = fn;
@@ -337,7 +337,7 @@ sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int stacksize,
 
 /* ---- lightweight protection: the virtual CPU, checked ---- */
 
-static struct lwp *prot_owner;	/* who is inside a protected region */
+static struct lwp *prot_owner; /* who is inside a protected region */
 static int prot_depth;
 
 sys_prot_t

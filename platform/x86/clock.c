@@ -14,12 +14,12 @@
 #include "plat/console.h"
 #include "plat/cpu.h"
 
-#define PIT_HZ		1193182ULL
-#define NSEC		1000000000ULL
+#define PIT_HZ 1193182ULL
+#define NSEC   1000000000ULL
 
-static uint64_t tsc_hz, tsc_boot, ns_mult;	/* ns = ticks * ns_mult >> 32 */
+static uint64_t tsc_hz, tsc_boot, ns_mult; /* ns = ticks * ns_mult >> 32 */
 static const char *tsc_source = "unknown";
-static uint64_t wall_at_boot;			/* ns since the epoch at tsc_boot */
+static uint64_t wall_at_boot; /* ns since the epoch at tsc_boot */
 
 uint64_t
 plat_tsc_to_ns(uint64_t ticks)
@@ -64,14 +64,14 @@ tsc_hz_from_cpuid(void)
 
 	cpuid(0, 0, r);
 	if (r[0] >= 0x15) {
-		cpuid(0x15, 0, r);	/* TSC/crystal ratio eax:ebx, crystal Hz ecx */
+		cpuid(0x15, 0, r); /* TSC/crystal ratio eax:ebx, crystal Hz ecx */
 		if (r[0] != 0 && r[1] != 0 && r[2] != 0) {
 			tsc_source = "CPUID leaf 0x15";
 			return (uint64_t)r[2] * r[1] / r[0];
 		}
 	}
 	cpuid(1, 0, r);
-	if (r[2] & (1u << 31)) {	/* running under a hypervisor */
+	if (r[2] & (1u << 31)) { /* running under a hypervisor */
 		cpuid(0x40000000, 0, r);
 		if (r[0] >= 0x40000010) {
 			cpuid(0x40000010, 0, r);
@@ -97,7 +97,7 @@ pit_read(uint64_t *tsc, uint32_t *count)
 	uint32_t lo, hi;
 
 	a = rdtsc();
-	outb(0x43, 0x80);			/* latch channel 2's count */
+	outb(0x43, 0x80); /* latch channel 2's count */
 	b = rdtsc();
 	lo = inb(0x42);
 	hi = inb(0x42);
@@ -139,7 +139,7 @@ pit_span(uint64_t *error)
 	long spins = 0;
 	bool wrapped;
 
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* speaker off, gate on */
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* speaker off, gate on */
 	outb(0x43, 0xb0);			/* ch 2, lo/hi, mode 0 */
 	outb(0x42, 0xff);
 	outb(0x42, 0xff);
@@ -218,13 +218,13 @@ rtc_read(void)
 			;
 		for (int pass = 0; pass < 2; pass++) {
 			uint8_t *d = pass ? again : r;
-			d[0] = cmos(0x00);	/* seconds */
-			d[1] = cmos(0x02);	/* minutes */
-			d[2] = cmos(0x04);	/* hours */
-			d[3] = cmos(0x07);	/* day */
-			d[4] = cmos(0x08);	/* month */
-			d[5] = cmos(0x09);	/* year */
-			d[6] = cmos(0x32);	/* century (ACPI FADT default) */
+			d[0] = cmos(0x00); /* seconds */
+			d[1] = cmos(0x02); /* minutes */
+			d[2] = cmos(0x04); /* hours */
+			d[3] = cmos(0x07); /* day */
+			d[4] = cmos(0x08); /* month */
+			d[5] = cmos(0x09); /* year */
+			d[6] = cmos(0x32); /* century (ACPI FADT default) */
 		}
 		bool same = true;
 		for (int i = 0; i < 7; i++)
@@ -239,7 +239,7 @@ rtc_read(void)
 	unsigned day = bcd(r[3], is_bcd), mon = bcd(r[4], is_bcd);
 	unsigned year = bcd(r[5], is_bcd), cent = bcd(r[6], is_bcd);
 
-	if (!(regb & 0x02) && (r[2] & 0x80))	/* 12-hour mode, PM */
+	if (!(regb & 0x02) && (r[2] & 0x80)) /* 12-hour mode, PM */
 		hour = (hour % 12) + 12;
 	else if (!(regb & 0x02) && hour == 12)
 		hour = 0;
@@ -263,14 +263,16 @@ clock_init(void)
 	if (tsc_hz == 0) {
 		tsc_hz = 1000000000;
 		tsc_source = "none (no PIT answered); assuming 1 GHz";
-		klog(LOG_WARN, "clock: could not measure the TSC rate; "
+		klog(LOG_WARN,
+		    "clock: could not measure the TSC rate; "
 		    "assuming 1 GHz, times will be wrong\n");
 	}
 	ns_mult = (NSEC << 32) / tsc_hz;
 
 	rtc = rtc_read();
 	if (rtc < 0) {
-		klog(LOG_WARN, "clock: the RTC reads as nonsense; wall clock "
+		klog(LOG_WARN,
+		    "clock: the RTC reads as nonsense; wall clock "
 		    "starts at the epoch\n");
 		rtc = 0;
 	}

@@ -13,9 +13,8 @@ is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static void
-problem(struct cmdline *cl, cmdline_report_fn report, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void problem(struct cmdline *cl, cmdline_report_fn report,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void
 problem(struct cmdline *cl, cmdline_report_fn report, const char *fmt, ...)
@@ -37,15 +36,19 @@ add_param(struct cmdline *cl, cmdline_report_fn report, const char *name,
 {
 	for (int i = 0; i < cl->nparams; i++) {
 		if (strcmp(cl->params[i].name, name) == 0) {
-			problem(cl, report, "parameter '%s' given twice; using the "
-			    "last value '%s'", name, value);
+			problem(cl, report,
+			    "parameter '%s' given twice; using the "
+			    "last value '%s'",
+			    name, value);
 			cl->params[i].value = value;
 			return;
 		}
 	}
 	if (cl->nparams == CMDLINE_MAX_PARAMS) {
-		problem(cl, report, "too many parameters (at most %d): '%s' "
-		    "ignored", CMDLINE_MAX_PARAMS, name);
+		problem(cl, report,
+		    "too many parameters (at most %d): '%s' "
+		    "ignored",
+		    CMDLINE_MAX_PARAMS, name);
 		return;
 	}
 	cl->params[cl->nparams].name = name;
@@ -57,8 +60,10 @@ static void
 add_arg(struct cmdline *cl, cmdline_report_fn report, const char *word)
 {
 	if (cl->nargs == CMDLINE_MAX_ARGS) {
-		problem(cl, report, "too many program arguments (at most %d): "
-		    "'%s' ignored", CMDLINE_MAX_ARGS, word);
+		problem(cl, report,
+		    "too many program arguments (at most %d): "
+		    "'%s' ignored",
+		    CMDLINE_MAX_ARGS, word);
 		return;
 	}
 	cl->args[cl->nargs++] = word;
@@ -72,21 +77,27 @@ add_env(struct cmdline *cl, cmdline_report_fn report, const char *var,
 	size_t nlen = (size_t)(eq - var);
 
 	if (nlen == 0) {
-		problem(cl, report, "malformed argument 'env.%s': empty "
-		    "variable name (ignored)", var);
+		problem(cl, report,
+		    "malformed argument 'env.%s': empty "
+		    "variable name (ignored)",
+		    var);
 		return;
 	}
 	for (int i = 0; i < cl->nenv; i++) {
 		if (strncmp(cl->env[i], var, nlen + 1) == 0) {
-			problem(cl, report, "variable '%.*s' given twice; using "
-			    "the last value '%s'", (int)nlen, var, eq + 1);
+			problem(cl, report,
+			    "variable '%.*s' given twice; using "
+			    "the last value '%s'",
+			    (int)nlen, var, eq + 1);
 			cl->env[i] = var;
 			return;
 		}
 	}
 	if (cl->nenv == CMDLINE_MAX_ENV) {
-		problem(cl, report, "too many environment variables (at most "
-		    "%d): 'env.%s' ignored", CMDLINE_MAX_ENV, var);
+		problem(cl, report,
+		    "too many environment variables (at most "
+		    "%d): 'env.%s' ignored",
+		    CMDLINE_MAX_ENV, var);
 		return;
 	}
 	cl->env[cl->nenv++] = var;
@@ -103,8 +114,10 @@ apply_option(struct cmdline *cl, cmdline_report_fn report, const char *name,
 			continue;
 		why[0] = '\0';
 		if (opts[i].set(value, why, sizeof(why)) != 0)
-			problem(cl, report, "option %s: invalid value '%s': %s "
-			    "(ignored)", name, value, why);
+			problem(cl, report,
+			    "option %s: invalid value '%s': %s "
+			    "(ignored)",
+			    name, value, why);
 		return;
 	}
 	problem(cl, report, "unknown option '%s' (ignored)", name);
@@ -120,8 +133,10 @@ cmdline_parse(struct cmdline *cl, const char *text,
 
 	memset(cl, 0, sizeof(*cl));
 	if (len >= sizeof(cl->buf)) {
-		problem(cl, report, "command line is %zu bytes; only the first "
-		    "%zu are read", len, sizeof(cl->buf) - 1);
+		problem(cl, report,
+		    "command line is %zu bytes; only the first "
+		    "%zu are read",
+		    len, sizeof(cl->buf) - 1);
 		len = sizeof(cl->buf) - 1;
 	}
 	memcpy(cl->buf, text != NULL ? text : "", len);
@@ -159,13 +174,17 @@ cmdline_parse(struct cmdline *cl, const char *text,
 		}
 		first = false;
 		if (eq == NULL) {
-			problem(cl, report, "malformed argument '%s': expected "
-			    "name=value (ignored)", word);
+			problem(cl, report,
+			    "malformed argument '%s': expected "
+			    "name=value (ignored)",
+			    word);
 			continue;
 		}
 		if (eq == word) {
-			problem(cl, report, "malformed argument '%s': empty name "
-			    "(ignored)", word);
+			problem(cl, report,
+			    "malformed argument '%s': empty name "
+			    "(ignored)",
+			    word);
 			continue;
 		}
 		if (strncmp(word, "env.", 4) == 0) {
@@ -205,11 +224,25 @@ cmdline_parse_size(const char *s, uint64_t *out)
 		v = v * 10 + d;
 	}
 	switch (*s) {
-	case '\0':			break;
-	case 'k': case 'K':	shift = 10; s++; break;
-	case 'm': case 'M':	shift = 20; s++; break;
-	case 'g': case 'G':	shift = 30; s++; break;
-	default:		return -1;
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		s++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		s++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		s++;
+		break;
+	default:
+		return -1;
 	}
 	if (*s != '\0' || (shift != 0 && v > (UINT64_MAX >> shift)))
 		return -1;

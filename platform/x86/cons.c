@@ -10,16 +10,16 @@
 #include "plat/string.h"
 
 #ifdef CONFIG_CONSOLE_SERIAL
-#define COM		CONFIG_CONSOLE_SERIAL_PORT
-#define COM_THR		(COM + 0)
-#define COM_DLL		(COM + 0)
-#define COM_IER		(COM + 1)
-#define COM_DLM		(COM + 1)
-#define COM_FCR		(COM + 2)
-#define COM_LCR		(COM + 3)
-#define COM_MCR		(COM + 4)
-#define COM_LSR		(COM + 5)
-#define LSR_THRE	0x20
+#define COM	 CONFIG_CONSOLE_SERIAL_PORT
+#define COM_THR	 (COM + 0)
+#define COM_DLL	 (COM + 0)
+#define COM_IER	 (COM + 1)
+#define COM_DLM	 (COM + 1)
+#define COM_FCR	 (COM + 2)
+#define COM_LCR	 (COM + 3)
+#define COM_MCR	 (COM + 4)
+#define COM_LSR	 (COM + 5)
+#define LSR_THRE 0x20
 
 /* 0: not set up yet, 1: working, -1: no UART answers at that port. */
 static int serial_state;
@@ -34,13 +34,13 @@ serial_init(void)
 		serial_state = -1;
 		return;
 	}
-	outb(COM_IER, 0x00);		/* no interrupts */
-	outb(COM_LCR, 0x80);		/* DLAB: set the divisor */
+	outb(COM_IER, 0x00); /* no interrupts */
+	outb(COM_LCR, 0x80); /* DLAB: set the divisor */
 	outb(COM_DLL, div & 0xff);
 	outb(COM_DLM, div >> 8);
-	outb(COM_LCR, 0x03);		/* 8N1 */
-	outb(COM_FCR, 0x07);		/* FIFOs on and cleared */
-	outb(COM_MCR, 0x03);		/* DTR, RTS */
+	outb(COM_LCR, 0x03); /* 8N1 */
+	outb(COM_FCR, 0x07); /* FIFOs on and cleared */
+	outb(COM_MCR, 0x03); /* DTR, RTS */
 	serial_state = 1;
 }
 
@@ -56,9 +56,9 @@ serial_putc(int c)
 #endif
 
 #ifdef CONFIG_CONSOLE_VGA
-#define VGA_COLS	80
-#define VGA_ROWS	25
-#define VGA_ATTR	0x0700
+#define VGA_COLS 80
+#define VGA_ROWS 25
+#define VGA_ATTR 0x0700
 
 static volatile uint16_t *const vga = (volatile uint16_t *)0xb8000;
 static int vga_row, vga_col;

@@ -10,7 +10,7 @@
 struct spec {
 	bool left, zero, plus, space, alt;
 	int width;
-	int prec;		/* -1: none given */
+	int prec; /* -1: none given */
 };
 
 struct out {
@@ -101,14 +101,22 @@ static intmax_t
 signed_arg(va_list *ap, enum len l)
 {
 	switch (l) {
-	case L_CHAR:	return (signed char)va_arg(*ap, int);
-	case L_SHORT:	return (short)va_arg(*ap, int);
-	case L_LONG:	return va_arg(*ap, long);
-	case L_LLONG:	return va_arg(*ap, long long);
-	case L_SIZE:	return va_arg(*ap, long);	/* ssize_t */
-	case L_PTRDIFF:	return va_arg(*ap, ptrdiff_t);
-	case L_MAX:	return va_arg(*ap, intmax_t);
-	default:	return va_arg(*ap, int);
+	case L_CHAR:
+		return (signed char)va_arg(*ap, int);
+	case L_SHORT:
+		return (short)va_arg(*ap, int);
+	case L_LONG:
+		return va_arg(*ap, long);
+	case L_LLONG:
+		return va_arg(*ap, long long);
+	case L_SIZE:
+		return va_arg(*ap, long); /* ssize_t */
+	case L_PTRDIFF:
+		return va_arg(*ap, ptrdiff_t);
+	case L_MAX:
+		return va_arg(*ap, intmax_t);
+	default:
+		return va_arg(*ap, int);
 	}
 }
 
@@ -116,14 +124,22 @@ static uintmax_t
 unsigned_arg(va_list *ap, enum len l)
 {
 	switch (l) {
-	case L_CHAR:	return (unsigned char)va_arg(*ap, unsigned int);
-	case L_SHORT:	return (unsigned short)va_arg(*ap, unsigned int);
-	case L_LONG:	return va_arg(*ap, unsigned long);
-	case L_LLONG:	return va_arg(*ap, unsigned long long);
-	case L_SIZE:	return va_arg(*ap, size_t);
-	case L_PTRDIFF:	return (uintmax_t)va_arg(*ap, ptrdiff_t);
-	case L_MAX:	return va_arg(*ap, uintmax_t);
-	default:	return va_arg(*ap, unsigned int);
+	case L_CHAR:
+		return (unsigned char)va_arg(*ap, unsigned int);
+	case L_SHORT:
+		return (unsigned short)va_arg(*ap, unsigned int);
+	case L_LONG:
+		return va_arg(*ap, unsigned long);
+	case L_LLONG:
+		return va_arg(*ap, unsigned long long);
+	case L_SIZE:
+		return va_arg(*ap, size_t);
+	case L_PTRDIFF:
+		return (uintmax_t)va_arg(*ap, ptrdiff_t);
+	case L_MAX:
+		return va_arg(*ap, uintmax_t);
+	default:
+		return va_arg(*ap, unsigned int);
 	}
 }
 
@@ -187,10 +203,20 @@ parse_spec(const char *f, struct spec *sp, enum len *l, va_list *ap)
 			*l = L_LLONG;
 		}
 		break;
-	case 'z': f++; *l = L_SIZE; break;
-	case 't': f++; *l = L_PTRDIFF; break;
-	case 'j': f++; *l = L_MAX; break;
-	default: break;
+	case 'z':
+		f++;
+		*l = L_SIZE;
+		break;
+	case 't':
+		f++;
+		*l = L_PTRDIFF;
+		break;
+	case 'j':
+		f++;
+		*l = L_MAX;
+		break;
+	default:
+		break;
 	}
 	return f;
 }
@@ -220,7 +246,8 @@ fmt_vformat(fmt_put_fn put, void *arg, const char *fmt, va_list ap0)
 			break;
 		}
 		case 'u':
-			emit_num(&o, &sp, unsigned_arg(&ap, l), false, 10, false, NULL);
+			emit_num(&o, &sp, unsigned_arg(&ap, l), false, 10,
+			    false, NULL);
 			break;
 		case 'o': {
 			uintmax_t v = unsigned_arg(&ap, l);

@@ -9,9 +9,9 @@
 #include "plat/string.h"
 #include "plat/trap.h"
 
-#define IST_DF		1
-#define IST_NMI		2
-#define IST_MC		3
+#define IST_DF	1
+#define IST_NMI 2
+#define IST_MC	3
 
 struct tss {
 	uint32_t reserved0;
@@ -39,10 +39,9 @@ struct desc_ptr {
 } __attribute__((packed));
 
 static uint64_t gdt[5] = {
-	0,
-	0x00209a0000000000,	/* SEL_KCODE: 64-bit code, DPL 0 */
-	0x0000920000000000,	/* SEL_KDATA */
-	0, 0,			/* SEL_TSS: 16-byte system descriptor */
+	0, 0x00209a0000000000, /* SEL_KCODE: 64-bit code, DPL 0 */
+	0x0000920000000000,    /* SEL_KDATA */
+	0, 0,		       /* SEL_TSS: 16-byte system descriptor */
 };
 static struct tss tss;
 static struct idt_gate idt[256];
@@ -57,7 +56,7 @@ set_gate(int vec, uint64_t handler, int ist)
 		.off_lo = handler & 0xffff,
 		.sel = SEL_KCODE,
 		.ist = (uint8_t)ist,
-		.type = 0x8e,		/* present, DPL 0, 64-bit interrupt gate */
+		.type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
 		.off_mid = (handler >> 16) & 0xffff,
 		.off_hi = (uint32_t)(handler >> 32),
 	};
@@ -83,21 +82,25 @@ trap_init(void)
 		if (isr_table[v] == 0)
 			continue;
 		set_gate(v, isr_table[v],
-		    v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0);
+		    v == 8	? IST_DF :
+			v == 2	? IST_NMI :
+			v == 18 ? IST_MC :
+				  0);
 	}
 
-	__asm__ volatile(
-	    "lgdt %0\n\t"
-	    "movw %w2, %%ds\n\t"
-	    "movw %w2, %%es\n\t"
-	    "movw %w2, %%ss\n\t"
-	    "pushq %1\n\t"
-	    "leaq 1f(%%rip), %%rax\n\t"
-	    "pushq %%rax\n\t"
-	    "lretq\n"
-	    "1:\n\t"
-	    "ltr %w3\n\t"
-	    "lidt %4"
-	    : : "m"(gp), "i"((uint64_t)SEL_KCODE), "r"(SEL_KDATA), "r"(SEL_TSS),
-	    "m"(ip) : "rax", "memory");
+	__asm__ volatile("lgdt %0\n\t"
+			 "movw %w2, %%ds\n\t"
+			 "movw %w2, %%es\n\t"
+			 "movw %w2, %%ss\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "ltr %w3\n\t"
+			 "lidt %4"
+			 :
+			 : "m"(gp), "i"((uint64_t)SEL_KCODE), "r"(SEL_KDATA),
+			 "r"(SEL_TSS), "m"(ip)
+			 : "rax", "memory");
 }

@@ -11,18 +11,18 @@
 #include "plat/panic.h"
 #include "plat/trap.h"
 
-#define PIC1_CMD	0x20
-#define PIC1_DATA	0x21
-#define PIC2_CMD	0xa0
-#define PIC2_DATA	0xa1
-#define PIC_EOI		0x20
-#define PIC_READ_ISR	0x0b
+#define PIC1_CMD     0x20
+#define PIC1_DATA    0x21
+#define PIC2_CMD     0xa0
+#define PIC2_DATA    0xa1
+#define PIC_EOI	     0x20
+#define PIC_READ_ISR 0x0b
 
 /* PCI devices share INTx lines: every handler of a line runs on it. */
-#define NSHARE		4
+#define NSHARE 4
 static plat_intr_fn handlers[16][NSHARE];
 static void *handler_args[16][NSHARE];
-static uint16_t mask = 0xffff & ~(1 << 2);	/* the cascade line stays open */
+static uint16_t mask = 0xffff & ~(1 << 2); /* the cascade line stays open */
 static uint64_t spurious;
 
 static void
@@ -35,13 +35,13 @@ write_mask(void)
 void
 intr_init(void)
 {
-	outb(PIC1_CMD, 0x11);		/* ICW1: init, expect ICW4 */
+	outb(PIC1_CMD, 0x11); /* ICW1: init, expect ICW4 */
 	outb(PIC2_CMD, 0x11);
-	outb(PIC1_DATA, IRQ_BASE);	/* ICW2: vector base */
+	outb(PIC1_DATA, IRQ_BASE); /* ICW2: vector base */
 	outb(PIC2_DATA, IRQ_BASE + 8);
-	outb(PIC1_DATA, 0x04);		/* ICW3: slave on IRQ2 */
+	outb(PIC1_DATA, 0x04); /* ICW3: slave on IRQ2 */
 	outb(PIC2_DATA, 0x02);
-	outb(PIC1_DATA, 0x01);		/* ICW4: 8086 mode */
+	outb(PIC1_DATA, 0x01); /* ICW4: 8086 mode */
 	outb(PIC2_DATA, 0x01);
 	write_mask();
 }
@@ -78,7 +78,7 @@ intr_dispatch(unsigned irq)
 	if ((irq == 7 || irq == 15) && !in_service(irq)) {
 		spurious++;
 		if (irq == 15)
-			outb(PIC1_CMD, PIC_EOI);	/* the master did see it */
+			outb(PIC1_CMD, PIC_EOI); /* the master did see it */
 		return;
 	}
 	for (int i = 0; i < NSHARE && handlers[irq][i] != NULL; i++)

@@ -31,7 +31,7 @@ extern const plat_initcall_fn _initcalls_start[], _initcalls_end[];
 
 static struct cmdline cmdline;
 static uint64_t mem_reserve = (uint64_t)CONFIG_PLAT_MEM_RESERVE_KB * 1024;
-static bool mem_reserve_given;		/* on the command line: taken as is */
+static bool mem_reserve_given; /* on the command line: taken as is */
 #ifdef CONFIG_TESTS
 static const char *tests_requested;
 #endif
@@ -147,7 +147,8 @@ opt_mount(const char *v, char *why, size_t len)
 	size_t n = strlen(boot_mounts);
 
 	if (v[0] == '\0') {
-		fmt_snprintf(why, len, "expected DEVICE:/PATH such as /dev/ld0:/data");
+		fmt_snprintf(why, len,
+		    "expected DEVICE:/PATH such as /dev/ld0:/data");
 		return -1;
 	}
 	/* Both fit: the words come from one command line of CMDLINE_MAX. */
@@ -181,7 +182,8 @@ app_main(void)
 static void
 print_wall(uint64_t ns)
 {
-	int64_t z = (int64_t)(ns / 1000000000ULL), days = z / 86400, rem = z % 86400;
+	int64_t z = (int64_t)(ns / 1000000000ULL), days = z / 86400,
+		rem = z % 86400;
 	/* civil_from_days, inverse of clock.c's days_from_civil */
 	days += 719468;
 	int64_t era = days / 146097;
@@ -204,7 +206,7 @@ plat_main(uint32_t magic, uint32_t mbi_pa)
 	const char *text = "";
 	int rc;
 
-	clock_init();		/* first: the boot time is measured from here */
+	clock_init(); /* first: the boot time is measured from here */
 	kprintf("rumpimg " RUMPIMG_VERSION " (x86-64) booting\n");
 	if (magic != MB_BOOT_MAGIC)
 		panic("not started by a multiboot loader (EAX=%#x, expected %#x)",
@@ -219,10 +221,12 @@ plat_main(uint32_t magic, uint32_t mbi_pa)
 		klog(LOG_INFO, "loader: %s\n",
 		    (const char *)(uintptr_t)mbi->boot_loader_name);
 	klog(LOG_INFO, "command line: '%s'\n", text);
-	klog(LOG_DEBUG, "boot: cmdline done at %lu us\n", (unsigned long)(plat_clock_monotonic() / 1000));
+	klog(LOG_DEBUG, "boot: cmdline done at %lu us\n",
+	    (unsigned long)(plat_clock_monotonic() / 1000));
 
 	mem_init(mbi, mem_reserve, !mem_reserve_given);
-	klog(LOG_DEBUG, "boot: mem done at %lu us\n", (unsigned long)(plat_clock_monotonic() / 1000));
+	klog(LOG_DEBUG, "boot: mem done at %lu us\n",
+	    (unsigned long)(plat_clock_monotonic() / 1000));
 	intr_init();
 	timer_init();
 	cpu_intr_enable();
@@ -243,8 +247,8 @@ plat_main(uint32_t magic, uint32_t mbi_pa)
 
 #ifdef CONFIG_TESTS
 	if (tests_requested != NULL)
-		plat_exit(tests_run(tests_requested) == 0 ?
-		    PLAT_EXIT_OK : PLAT_EXIT_FAIL);
+		plat_exit(tests_run(tests_requested) == 0 ? PLAT_EXIT_OK :
+							    PLAT_EXIT_FAIL);
 #endif
 	if (app_off) {
 		klog(LOG_INFO, "boot: app=off, exiting without the workload\n");

@@ -14,13 +14,13 @@
 #include "plat/power.h"
 #include "plat/string.h"
 
-#define MAX_RANGES	64
-#define MAX_MODULES	16
+#define MAX_RANGES  64
+#define MAX_MODULES 16
 
 extern char _load_start[], _bss_end[];
 
 static struct pa pa;
-static uint8_t *page_tags;		/* one byte per frame, for the layers above */
+static uint8_t *page_tags; /* one byte per frame, for the layers above */
 static struct plat_range usable[MAX_RANGES];
 static int nusable;
 static struct plat_range reserved[MAX_RANGES];
@@ -44,15 +44,16 @@ add_usable(uint64_t start, uint64_t end)
 	start = (start + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 	end &= ~(uint64_t)(PAGE_SIZE - 1);
 	if (start < PLAT_LOW_GUARD)
-		start = PLAT_LOW_GUARD;	/* page 0 unmapped, the rest unused */
+		start = PLAT_LOW_GUARD; /* page 0 unmapped, the rest unused */
 	if (end > PLAT_MAPPED_TOP)
 		end = PLAT_MAPPED_TOP;
 	if (end <= start)
 		return;
 	if (nusable == MAX_RANGES) {
-		klog(LOG_WARN, "mem: more than %d usable ranges; ignoring "
-		    "%#lx-%#lx\n", MAX_RANGES, (unsigned long)start,
-		    (unsigned long)end);
+		klog(LOG_WARN,
+		    "mem: more than %d usable ranges; ignoring "
+		    "%#lx-%#lx\n",
+		    MAX_RANGES, (unsigned long)start, (unsigned long)end);
 		return;
 	}
 	usable[nusable++] = (struct plat_range){ start, end, "ram" };
@@ -62,12 +63,18 @@ static const char *
 mmap_type(uint32_t t)
 {
 	switch (t) {
-	case 1: return "available";
-	case 2: return "reserved";
-	case 3: return "ACPI reclaimable";
-	case 4: return "ACPI NVS";
-	case 5: return "bad";
-	default: return "unknown";
+	case 1:
+		return "available";
+	case 2:
+		return "reserved";
+	case 3:
+		return "ACPI reclaimable";
+	case 4:
+		return "ACPI NVS";
+	case 5:
+		return "bad";
+	default:
+		return "unknown";
 	}
 }
 
@@ -91,12 +98,14 @@ read_memory_map(const struct mb_info *mbi)
 				if (e->addr + e->len > PLAT_MAPPED_TOP)
 					above += e->addr + e->len -
 					    (e->addr > PLAT_MAPPED_TOP ?
-					    e->addr : PLAT_MAPPED_TOP);
+						    e->addr :
+						    PLAT_MAPPED_TOP);
 			}
 			p += e->size + sizeof(e->size);
 		}
 	} else if (mbi->flags & MB_INFO_MEM) {
-		klog(LOG_WARN, "mem: loader gave no memory map; using "
+		klog(LOG_WARN,
+		    "mem: loader gave no memory map; using "
 		    "mem_lower/mem_upper\n");
 		add_usable(0, (uint64_t)mbi->mem_lower << 10);
 		add_usable(1 << 20, (1 << 20) + ((uint64_t)mbi->mem_upper << 10));
@@ -104,8 +113,10 @@ read_memory_map(const struct mb_info *mbi)
 		panic("mem: the boot loader reported no memory at all");
 	}
 	if (above != 0)
-		klog(LOG_WARN, "mem: ignoring %lu MiB of RAM above 4 GiB "
-		    "(not mapped)\n", (unsigned long)(above >> 20));
+		klog(LOG_WARN,
+		    "mem: ignoring %lu MiB of RAM above 4 GiB "
+		    "(not mapped)\n",
+		    (unsigned long)(above >> 20));
 }
 
 static void
@@ -114,24 +125,28 @@ read_modules(const struct mb_info *mbi)
 	if (!(mbi->flags & MB_INFO_MODS) || mbi->mods_count == 0)
 		return;
 	const struct mb_module *m = (const void *)(uintptr_t)mbi->mods_addr;
-	reserve(mbi->mods_addr, mbi->mods_addr +
-	    (uint64_t)mbi->mods_count * sizeof(*m), "multiboot module list");
+	reserve(mbi->mods_addr,
+	    mbi->mods_addr + (uint64_t)mbi->mods_count * sizeof(*m),
+	    "multiboot module list");
 	for (uint32_t i = 0; i < mbi->mods_count; i++) {
 		const char *s = m[i].string ?
-		    (const char *)(uintptr_t)m[i].string : "";
+		    (const char *)(uintptr_t)m[i].string :
+		    "";
 		reserve(m[i].mod_start, m[i].mod_end, "module");
 		if (m[i].string)
 			reserve(m[i].string, m[i].string + strlen(s) + 1,
 			    "module name");
 		if (nmodules < MAX_MODULES)
-			modules[nmodules++] = (struct plat_module){
-			    m[i].mod_start, m[i].mod_end, s };
+			modules[nmodules++] = (struct plat_module){ m[i].mod_start,
+				m[i].mod_end, s };
 		else
-			klog(LOG_WARN, "mem: module %u (%s) not listed: more "
-			    "than %d modules\n", i, s, MAX_MODULES);
+			klog(LOG_WARN,
+			    "mem: module %u (%s) not listed: more "
+			    "than %d modules\n",
+			    i, s, MAX_MODULES);
 		klog(LOG_INFO, "module %u: %#x-%#x (%u bytes) '%s'\n", i,
-		    m[i].mod_start, m[i].mod_end,
-		    m[i].mod_end - m[i].mod_start, s);
+		    m[i].mod_start, m[i].mod_end, m[i].mod_end - m[i].mod_start,
+		    s);
 	}
 }
 
@@ -196,12 +211,14 @@ mem_init(const struct mb_info *mbi, uint64_t reserve_bytes, bool scale)
 	reserve((uintptr_t)_load_start, (uintptr_t)_bss_end, "kernel image");
 	reserve((uintptr_t)mbi, (uintptr_t)mbi + sizeof(*mbi), "multiboot info");
 	if (mbi->flags & MB_INFO_CMDLINE)
-		reserve(mbi->cmdline, mbi->cmdline +
-		    strlen((const char *)(uintptr_t)mbi->cmdline) + 1,
+		reserve(mbi->cmdline,
+		    mbi->cmdline +
+			strlen((const char *)(uintptr_t)mbi->cmdline) + 1,
 		    "command line");
 	if (mbi->flags & MB_INFO_LOADER_NAME)
-		reserve(mbi->boot_loader_name, mbi->boot_loader_name +
-		    strlen((const char *)(uintptr_t)mbi->boot_loader_name) + 1,
+		reserve(mbi->boot_loader_name,
+		    mbi->boot_loader_name +
+			strlen((const char *)(uintptr_t)mbi->boot_loader_name) + 1,
 		    "loader name");
 	read_memory_map(mbi);
 	read_modules(mbi);
@@ -215,7 +232,8 @@ mem_init(const struct mb_info *mbi, uint64_t reserve_bytes, bool scale)
 	if (nusable == 0)
 		goto too_small;
 	meta_len = pa_meta_size(lo >> PAGE_SHIFT, hi >> PAGE_SHIFT);
-	meta = find_hole((2 * meta_len + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1));
+	meta = find_hole(
+	    (2 * meta_len + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1));
 	if (meta == 0)
 		goto too_small;
 	reserve(meta, meta + 2 * meta_len, "page allocator metadata");
@@ -237,10 +255,12 @@ mem_init(const struct mb_info *mbi, uint64_t reserve_bytes, bool scale)
 	if ((uint64_t)pa.free_pages * PAGE_SIZE < need)
 		goto too_small;
 	pa_set_reserve(&pa, (size_t)(reserve_bytes / PAGE_SIZE));
-	klog(LOG_INFO, "memory: %lu KiB usable, %lu KiB free after the image "
+	klog(LOG_INFO,
+	    "memory: %lu KiB usable, %lu KiB free after the image "
 	    "(%lu KiB kernel image, %lu KiB kept in reserve)\n",
-	    (unsigned long)(pa.managed_pages + (((uintptr_t)_bss_end -
-	    (uintptr_t)_load_start) >> PAGE_SHIFT)) * 4,
+	    (unsigned long)(pa.managed_pages +
+		(((uintptr_t)_bss_end - (uintptr_t)_load_start) >> PAGE_SHIFT)) *
+		4,
 	    (unsigned long)pa.free_pages * 4,
 	    (unsigned long)((uintptr_t)_bss_end - (uintptr_t)_load_start) / 1024,
 	    (unsigned long)reserve_bytes / 1024);
@@ -248,8 +268,8 @@ mem_init(const struct mb_info *mbi, uint64_t reserve_bytes, bool scale)
 
 too_small:
 	kprintf("error: not enough memory to boot: %lu KiB free, the kernel "
-	    "needs at least %lu KiB (mem.reserve=%luK plus 64K for the "
-	    "workload); give the machine more memory (QEMU -m)\n",
+		"needs at least %lu KiB (mem.reserve=%luK plus 64K for the "
+		"workload); give the machine more memory (QEMU -m)\n",
 	    (unsigned long)pa.free_pages * 4,
 	    (unsigned long)(reserve_bytes / 1024 + 64),
 	    (unsigned long)(reserve_bytes / 1024));

@@ -11,14 +11,14 @@
 #include "plat/string.h"
 #include "rump/rumpdefs.h"
 
-#define PTE_P		0x001ULL
-#define PTE_W		0x002ULL
-#define PTE_PWT		0x008ULL
-#define PTE_PCD		0x010ULL
-#define PTE_PS		0x080ULL
-#define PTE_NX		(1ULL << 63)
-#define LARGE		0x200000ULL	/* 2 MiB */
-#define PTE_ADDR	0x000ffffffffff000ULL
+#define PTE_P	 0x001ULL
+#define PTE_W	 0x002ULL
+#define PTE_PWT	 0x008ULL
+#define PTE_PCD	 0x010ULL
+#define PTE_PS	 0x080ULL
+#define PTE_NX	 (1ULL << 63)
+#define LARGE	 0x200000ULL /* 2 MiB */
+#define PTE_ADDR 0x000ffffffffff000ULL
 
 static uint64_t *
 table(uint64_t entry)
@@ -34,13 +34,13 @@ pd_entry(uintptr_t va)
 	uint64_t e;
 
 	if ((va >> 47) != 0)
-		return NULL;	/* non-canonical or upper half: never mapped */
+		return NULL; /* non-canonical or upper half: never mapped */
 	e = pml4[(va >> 39) & 511];
 	if (!(e & PTE_P))
 		return NULL;
 	e = table(e)[(va >> 30) & 511];
 	if (!(e & PTE_P) || (e & PTE_PS))
-		return NULL;	/* 1 GiB pages are not used */
+		return NULL; /* 1 GiB pages are not used */
 	return &table(e)[(va >> 21) & 511];
 }
 
@@ -59,7 +59,10 @@ plat_mmu_is_mapped(uintptr_t va)
 static void
 flush_tlb(void)
 {
-	__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" : : : "rax", "memory");
+	__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3"
+			 :
+			 :
+			 : "rax", "memory");
 }
 
 /*
@@ -70,7 +73,7 @@ static int
 split_large(uint64_t *pde)
 {
 	uint64_t base = *pde & PTE_ADDR & ~(LARGE - 1);
-	uint64_t flags = *pde & 0x1f;	/* P, W, U, PWT, PCD */
+	uint64_t flags = *pde & 0x1f; /* P, W, U, PWT, PCD */
 	uint64_t *pt = plat_page_alloc(0, PLAT_PAGE_RESERVE);
 
 	if (pt == NULL)
@@ -153,7 +156,7 @@ pd_entry_alloc(uintptr_t va)
 			*e = (uint64_t)(uintptr_t)t | PTE_P | PTE_W;
 		}
 		if (*e & PTE_PS)
-			return NULL;	/* 1 GiB pages are not used */
+			return NULL; /* 1 GiB pages are not used */
 		e = &table(*e)[(va >> shift) & 511];
 	}
 	return e;
@@ -168,7 +171,7 @@ plat_mmu_map_mmio(uint64_t phys, size_t len)
 	if (len == 0 || end < phys || (end - 1) >> 47 != 0 || phys < PAGE_SIZE)
 		return NULL;
 	if (plat_mem_is_ram(phys, end))
-		return NULL;	/* a BAR over RAM is a firmware bug: refuse */
+		return NULL; /* a BAR over RAM is a firmware bug: refuse */
 	for (a = phys & ~(LARGE - 1); a < end; a = next) {
 		next = a + LARGE;
 		if ((pde = pd_entry_alloc(a)) == NULL)
@@ -180,7 +183,7 @@ plat_mmu_map_mmio(uint64_t phys, size_t len)
 			continue;
 		}
 		if ((*pde & PTE_PS) && (*pde & PTE_PCD))
-			continue;	/* already uncached (the top 32 MiB) */
+			continue; /* already uncached (the top 32 MiB) */
 		if ((*pde & PTE_PS) && phys <= a && end >= next) {
 			*pde |= PTE_PCD | PTE_PWT;
 			continue;
@@ -188,8 +191,9 @@ plat_mmu_map_mmio(uint64_t phys, size_t len)
 		/* Part of a 2 MiB page: only the device's 4 KiB pages change. */
 		if ((*pde & PTE_PS) && split_large(pde) != 0)
 			return NULL;
-		for (uint64_t p = a > phys ? a : phys & ~(uint64_t)(PAGE_SIZE - 1);
-		    p < end && p < next; p += PAGE_SIZE) {
+		for (uint64_t p = a > phys ? a :
+					     phys & ~(uint64_t)(PAGE_SIZE - 1);
+		     p < end && p < next; p += PAGE_SIZE) {
 			pte = &table(*pde)[(p >> 12) & 511];
 			*pte = p | PTE_P | PTE_W | PTE_PCD | PTE_PWT | PTE_NX;
 		}

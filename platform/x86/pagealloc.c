@@ -14,9 +14,9 @@
 #include "plat/panic.h"
 #include "plat/string.h"
 
-#define META_FREE	0x80
-#define META_USED	0x40
-#define META_ORDER	0x3f
+#define META_FREE  0x80
+#define META_USED  0x40
+#define META_ORDER 0x3f
 
 struct pa_free {
 	struct pa_free *next;
@@ -168,7 +168,8 @@ pa_free(struct pa *pa, void *p, unsigned order)
 		panic("pa_free: double free of %p (order %u)", p, order);
 	if (m != (META_USED | order))
 		panic("pa_free: %p is not an allocated block of order %u "
-		    "(metadata %#x)", p, order, m);
+		      "(metadata %#x)",
+		    p, order, m);
 	pa->meta[pfn - pa->base_pfn] = 0;
 	free_block(pa, pfn, order);
 }

@@ -13,12 +13,12 @@
 #include "plat/init.h"
 #include "plat/pci.h"
 
-#define CFG_ADDR	0xcf8
-#define CFG_DATA	0xcfc
-#define CFG_ENABLE	0x80000000u
+#define CFG_ADDR   0xcf8
+#define CFG_DATA   0xcfc
+#define CFG_ENABLE 0x80000000u
 
-#define MAX_DEVS	64
-#define MAX_CAPS	48	/* 192 bytes of capability space / 4 */
+#define MAX_DEVS 64
+#define MAX_CAPS 48 /* 192 bytes of capability space / 4 */
 
 static struct pci_dev devs[MAX_DEVS];
 static int ndevs;
@@ -136,7 +136,7 @@ bar_probe(struct pci_dev *d, int i)
 		hi_mask = pci_cfg_read32(d, off + 4);
 		pci_cfg_write32(d, off + 4, hi);
 	} else if (b->mem64) {
-		b->mem64 = false;	/* malformed: a 64-bit BAR in slot 5 */
+		b->mem64 = false; /* malformed: a 64-bit BAR in slot 5 */
 	}
 	b->addr = ((uint64_t)hi << 32) | (lo & ~0xfu);
 	mask = ((uint64_t)(b->mem64 ? hi_mask : 0xffffffffu) << 32) |
@@ -152,7 +152,7 @@ bars_probe(struct pci_dev *d)
 
 	pci_cfg_write16(d, PCI_COMMAND,
 	    cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEM));
-	for (int i = 0; i < PCI_NBARS; )
+	for (int i = 0; i < PCI_NBARS;)
 		i += bar_probe(d, i);
 	pci_cfg_write16(d, PCI_COMMAND, cmd);
 }
@@ -165,7 +165,7 @@ pci_cap_find(const struct pci_dev *d, uint8_t id, unsigned after)
 	if (!(pci_cfg_read16(d, PCI_STATUS) & PCI_STATUS_CAPS))
 		return 0;
 	off = after != 0 ? pci_cfg_read8(d, after + 1) :
-	    pci_cfg_read8(d, PCI_CAP_PTR);
+			   pci_cfg_read8(d, PCI_CAP_PTR);
 	for (int n = 0; n < MAX_CAPS && off >= 0x40; n++) {
 		off &= 0xfc;
 		if (pci_cfg_read8(d, off) == id)
@@ -179,9 +179,19 @@ static const char *
 class_name(uint8_t class, uint8_t sub)
 {
 	static const char *const names[] = {
-		"legacy", "storage", "network", "display", "multimedia",
-		"memory", "bridge", "communication", "system", "input",
-		"docking", "processor", "serial bus",
+		"legacy",
+		"storage",
+		"network",
+		"display",
+		"multimedia",
+		"memory",
+		"bridge",
+		"communication",
+		"system",
+		"input",
+		"docking",
+		"processor",
+		"serial bus",
 	};
 
 	if (class == 0x06 && sub == 0x00)
@@ -209,8 +219,8 @@ print_size(uint64_t n)
 static void
 report(const struct pci_dev *d)
 {
-	kprintf("pci %02x:%02x.%x %04x:%04x %s (%02x.%02x.%02x) rev %u",
-	    d->bus, d->dev, d->fn, d->vendor, d->device,
+	kprintf("pci %02x:%02x.%x %04x:%04x %s (%02x.%02x.%02x) rev %u", d->bus,
+	    d->dev, d->fn, d->vendor, d->device,
 	    class_name(d->class, d->subclass), d->class, d->subclass, d->progif,
 	    d->revision);
 	if (d->irq_pin != 0 && d->irq_line < 16)
@@ -221,7 +231,9 @@ report(const struct pci_dev *d)
 		if (b->size == 0)
 			continue;
 		kprintf("    bar%d %s%s 0x%lx size ", i,
-		    b->io ? "io" : b->mem64 ? "mem64" : "mem32",
+		    b->io	 ? "io" :
+			b->mem64 ? "mem64" :
+				   "mem32",
 		    b->prefetch ? " prefetchable" : "", (unsigned long)b->addr);
 		print_size(b->size);
 		kprintf("\n");

@@ -7,7 +7,7 @@
 #include "plat/cpu.h"
 #include "plat/power.h"
 
-#define DEBUG_EXIT_PORT	0xf4
+#define DEBUG_EXIT_PORT 0xf4
 
 void
 plat_halt(void)
@@ -28,7 +28,10 @@ plat_exit(int value)
 void
 plat_reboot(void)
 {
-	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) none = { 0, 0 };
 
 	kprintf("rebooting\n");
 	cpu_intr_disable();

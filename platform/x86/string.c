@@ -9,7 +9,10 @@ memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
 
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsb"
+			 : "+D"(dst), "+S"(src), "+c"(n)
+			 :
+			 : "memory");
 	return ret;
 }
 

@@ -10,8 +10,8 @@
 #include "plat/cpu.h"
 #include "plat/intr.h"
 
-#define PIT_HZ		1193182ULL
-#define PIT_MAX		0xffffULL
+#define PIT_HZ	1193182ULL
+#define PIT_MAX 0xffffULL
 
 static volatile uint64_t irqs;
 
@@ -39,13 +39,14 @@ plat_timer_arm(uint64_t deadline)
 {
 	uint64_t now = plat_clock_monotonic(), ticks;
 
-	ticks = deadline > now ? ((deadline - now) * PIT_HZ + 999999999) /
-	    1000000000ULL : 1;
+	ticks = deadline > now ?
+	    ((deadline - now) * PIT_HZ + 999999999) / 1000000000ULL :
+	    1;
 	if (ticks > PIT_MAX)
 		ticks = PIT_MAX;
 	if (ticks < 1)
 		ticks = 1;
-	outb(0x43, 0x30);			/* ch 0, lo/hi, mode 0: one shot */
+	outb(0x43, 0x30); /* ch 0, lo/hi, mode 0: one shot */
 	outb(0x40, ticks & 0xff);
 	outb(0x40, (ticks >> 8) & 0xff);
 }

@@ -161,8 +161,9 @@ report_exception(struct trapframe *tf)
 
 	report_begin(PLAT_EXIT_TRAP);
 	kprintf("\n*** CPU exception %s (vector %lu), error code 0x%lx, "
-	    "thread %s\n", name != NULL ? name : "reserved",
-	    (unsigned long)tf->vector, (unsigned long)tf->err, thread_name());
+		"thread %s\n",
+	    name != NULL ? name : "reserved", (unsigned long)tf->vector,
+	    (unsigned long)tf->err, thread_name());
 	kprintf("RIP=0x%016lx ", (unsigned long)tf->rip);
 	print_sym(tf->rip);
 	kprintf("  CS=%#lx RFLAGS=%#lx\n", (unsigned long)tf->cs,
@@ -181,16 +182,17 @@ report_exception(struct trapframe *tf)
 		const char *who = fault_hint_fn(read_cr2());
 		if (who != NULL)
 			kprintf("*** stack overflow: thread %s ran into the guard "
-			    "page below its stack\n", who);
+				"page below its stack\n",
+			    who);
 	}
-	kprintf("RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n",
-	    tf->rax, tf->rbx, tf->rcx, tf->rdx);
-	kprintf("RSI=%016lx RDI=%016lx RBP=%016lx RSP=%016lx\n",
-	    tf->rsi, tf->rdi, tf->rbp, tf->rsp);
-	kprintf("R8 =%016lx R9 =%016lx R10=%016lx R11=%016lx\n",
-	    tf->r8, tf->r9, tf->r10, tf->r11);
-	kprintf("R12=%016lx R13=%016lx R14=%016lx R15=%016lx\n",
-	    tf->r12, tf->r13, tf->r14, tf->r15);
+	kprintf("RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n", tf->rax,
+	    tf->rbx, tf->rcx, tf->rdx);
+	kprintf("RSI=%016lx RDI=%016lx RBP=%016lx RSP=%016lx\n", tf->rsi,
+	    tf->rdi, tf->rbp, tf->rsp);
+	kprintf("R8 =%016lx R9 =%016lx R10=%016lx R11=%016lx\n", tf->r8, tf->r9,
+	    tf->r10, tf->r11);
+	kprintf("R12=%016lx R13=%016lx R14=%016lx R15=%016lx\n", tf->r12,
+	    tf->r13, tf->r14, tf->r15);
 	backtrace(tf->rip, tf->rbp, tf->rsp, 0);
 	kprintf("*** stopping: unhandled exception (exit status %d)\n",
 	    PLAT_EXIT_TRAP * 2 + 1);

@@ -36,7 +36,7 @@ virtio_find_caps(const struct pci_dev *d, struct vtransport *t)
 	uint32_t len;
 
 	for (unsigned cap = pci_cap_find(d, PCI_CAP_VENDOR, 0); cap != 0;
-	    cap = pci_cap_find(d, PCI_CAP_VENDOR, cap)) {
+	     cap = pci_cap_find(d, PCI_CAP_VENDOR, cap)) {
 		/* The first capability of each type is the preferred one. */
 		switch (pci_cfg_read8(d, cap + VCAP_CFG_TYPE)) {
 		case VCAP_COMMON:
@@ -70,7 +70,7 @@ virtio_find_caps(const struct pci_dev *d, struct vtransport *t)
 bool
 virtio_reset(struct vtransport *t)
 {
-	t->common->status = 0;		/* done when it reads back 0 */
+	t->common->status = 0; /* done when it reads back 0 */
 	for (int i = 0; t->common->status != 0; i++)
 		if (i == 1000000)
 			return false;

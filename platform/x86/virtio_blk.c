@@ -34,26 +34,26 @@
 #include "rump/rumpdefs.h"
 #include "virtio.h"
 
-#define VIRTIO_ID_BLK_MODERN	0x1042
-#define VIRTIO_SUBSYS_BLK	2
+#define VIRTIO_ID_BLK_MODERN 0x1042
+#define VIRTIO_SUBSYS_BLK    2
 
 /* Feature bits (virtio 1.0, 5.2.3). */
-#define F_BLK_SIZE_MAX		1
-#define F_BLK_SEG_MAX		2
-#define F_BLK_RO		5
-#define F_BLK_FLUSH		9
+#define F_BLK_SIZE_MAX 1
+#define F_BLK_SEG_MAX  2
+#define F_BLK_RO       5
+#define F_BLK_FLUSH    9
 
 /* Device configuration: capacity in 512-byte sectors, then the limits. */
-#define CFG_CAPACITY		0
-#define CFG_SIZE_MAX		8
-#define CFG_SEG_MAX		12
+#define CFG_CAPACITY 0
+#define CFG_SIZE_MAX 8
+#define CFG_SEG_MAX  12
 
-#define T_IN			0
-#define T_OUT			1
-#define T_FLUSH			4
-#define S_OK			0
+#define T_IN	0
+#define T_OUT	1
+#define T_FLUSH 4
+#define S_OK	0
 
-#define QSIZE_MAX		256
+#define QSIZE_MAX 256
 
 struct blkhdr {
 	uint32_t type;
@@ -62,9 +62,9 @@ struct blkhdr {
 };
 
 struct blkreq {
-	struct blkhdr hdr;		/* the device reads it */
-	volatile uint8_t status;	/* the device writes it */
-	uint16_t ndesc;			/* descriptors in the chain */
+	struct blkhdr hdr;	 /* the device reads it */
+	volatile uint8_t status; /* the device writes it */
+	uint16_t ndesc;		 /* descriptors in the chain */
 	void *cookie;
 };
 
@@ -73,8 +73,8 @@ struct vblk {
 	struct vtransport t;
 	uint64_t features;
 	uint64_t bytes;
-	uint32_t size_max;		/* bytes per segment; 0: no limit */
-	uint32_t seg_max;		/* segments per request; 0: no limit */
+	uint32_t size_max; /* bytes per segment; 0: no limit */
+	uint32_t seg_max;  /* segments per request; 0: no limit */
 	/* The request queue, a split virtqueue as in virtio_net.c. */
 	uint16_t qsize;
 	struct vdesc *desc;
@@ -82,10 +82,10 @@ struct vblk {
 	volatile struct vused *used;
 	uint16_t avail_idx, used_last;
 	volatile uint16_t *doorbell;
-	uint16_t free_head, nfree;	/* descriptors linked through next */
-	struct blkreq *reqs;		/* by head descriptor */
+	uint16_t free_head, nfree; /* descriptors linked through next */
+	struct blkreq *reqs;	   /* by head descriptor */
 	uint64_t irqs;
-	uint64_t flushes;		/* flush requests queued */
+	uint64_t flushes; /* flush requests queued */
 	unsigned inflight, maxinflight;
 };
 
@@ -116,9 +116,11 @@ read_config(struct vblk *v)
 		v->bytes = ((uint64_t)cfg32(v, CFG_CAPACITY) |
 		    (uint64_t)cfg32(v, CFG_CAPACITY + 4) << 32);
 		v->size_max = (v->features & (1ULL << F_BLK_SIZE_MAX)) ?
-		    cfg32(v, CFG_SIZE_MAX) : 0;
+		    cfg32(v, CFG_SIZE_MAX) :
+		    0;
 		v->seg_max = (v->features & (1ULL << F_BLK_SEG_MAX)) ?
-		    cfg32(v, CFG_SEG_MAX) : 0;
+		    cfg32(v, CFG_SEG_MAX) :
+		    0;
 	} while (gen != v->t.common->config_gen);
 	/* A capacity past what 64 bits of bytes hold is cut there. */
 	v->bytes = v->bytes > UINT64_MAX / PLAT_BLK_SECSIZE ?
@@ -175,8 +177,8 @@ vblk_intr(void *arg)
 	struct vblk *v = arg;
 	void (*fn)(void *);
 
-	if (*v->t.isr == 0)	/* reading acknowledges and lowers INTx */
-		return;		/* not ours (a shared line) */
+	if (*v->t.isr == 0) /* reading acknowledges and lowers INTx */
+		return;	    /* not ours (a shared line) */
 	v->irqs++;
 	fn = notify_fn;
 	if (fn != NULL)
@@ -193,38 +195,47 @@ device_init(struct vblk *v, int n)
 	int err;
 
 	if (!virtio_find_caps(d, &v->t) || v->t.devcfg_len < CFG_SEG_MAX + 4) {
-		klog(LOG_WARN, "virtio-blk%d: %02x:%02x.%x has no usable modern "
+		klog(LOG_WARN,
+		    "virtio-blk%d: %02x:%02x.%x has no usable modern "
 		    "capabilities (a legacy-only device is not supported)\n",
 		    n, d->bus, d->dev, d->fn);
 		return false;
 	}
 	if (d->irq_pin == 0 || d->irq_line >= 16 || d->irq_line == 2) {
-		klog(LOG_WARN, "virtio-blk%d: no usable interrupt line "
-		    "(pin %u, line %u)\n", n, d->irq_pin, d->irq_line);
+		klog(LOG_WARN,
+		    "virtio-blk%d: no usable interrupt line "
+		    "(pin %u, line %u)\n",
+		    n, d->irq_pin, d->irq_line);
 		return false;
 	}
 	pci_command(d, PCI_COMMAND_MEM | PCI_COMMAND_MASTER,
 	    PCI_COMMAND_INTX_OFF);
 	c = v->t.common;
 	if (!virtio_reset(&v->t)) {
-		klog(LOG_WARN, "virtio-blk%d: the device does not finish its "
-		    "reset\n", n);
+		klog(LOG_WARN,
+		    "virtio-blk%d: the device does not finish its "
+		    "reset\n",
+		    n);
 		return false;
 	}
 	c->status = ST_ACKNOWLEDGE;
 	c->status = ST_ACKNOWLEDGE | ST_DRIVER;
 	v->features = virtio_read_features(&v->t);
 	if (!(v->features & (1ULL << F_VERSION_1))) {
-		klog(LOG_WARN, "virtio-blk%d: the device does not offer "
-		    "VIRTIO_F_VERSION_1\n", n);
+		klog(LOG_WARN,
+		    "virtio-blk%d: the device does not offer "
+		    "VIRTIO_F_VERSION_1\n",
+		    n);
 		goto fail;
 	}
 	v->features &= want;
 	virtio_write_features(&v->t, v->features);
 	c->status = ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK;
 	if (!(c->status & ST_FEATURES_OK)) {
-		klog(LOG_WARN, "virtio-blk%d: the device refused features "
-		    "%#lx\n", n, (unsigned long)v->features);
+		klog(LOG_WARN,
+		    "virtio-blk%d: the device refused features "
+		    "%#lx\n",
+		    n, (unsigned long)v->features);
 		goto fail;
 	}
 	c->msix_config = NO_VECTOR;
@@ -248,7 +259,8 @@ is_blk(const struct pci_dev *d)
 {
 	return d->vendor == VIRTIO_VENDOR &&
 	    (d->device == VIRTIO_ID_BLK_MODERN ||
-	    (d->device == VIRTIO_ID_TRANSITIONAL && d->subsys == VIRTIO_SUBSYS_BLK));
+		(d->device == VIRTIO_ID_TRANSITIONAL &&
+		    d->subsys == VIRTIO_SUBSYS_BLK));
 }
 
 static void
@@ -260,23 +272,27 @@ virtio_blk_init(void)
 		if (!is_blk(d))
 			continue;
 		if (ndisks == PLAT_BLK_MAX) {
-			klog(LOG_WARN, "virtio-blk: more than %d disks; "
-			    "%02x:%02x.%x left alone\n", PLAT_BLK_MAX,
-			    d->bus, d->dev, d->fn);
+			klog(LOG_WARN,
+			    "virtio-blk: more than %d disks; "
+			    "%02x:%02x.%x left alone\n",
+			    PLAT_BLK_MAX, d->bus, d->dev, d->fn);
 			continue;
 		}
 		memset(v, 0, sizeof(*v));
 		v->pci = d;
 		if (!device_init(v, ndisks))
 			continue;
-		klog(LOG_INFO, "virtio-blk%d: %02x:%02x.%x, %lu bytes "
-		    "(%lu sectors), %s, %s, queue %u, irq %u\n", ndisks,
-		    d->bus, d->dev, d->fn, (unsigned long)v->bytes,
+		klog(LOG_INFO,
+		    "virtio-blk%d: %02x:%02x.%x, %lu bytes "
+		    "(%lu sectors), %s, %s, queue %u, irq %u\n",
+		    ndisks, d->bus, d->dev, d->fn, (unsigned long)v->bytes,
 		    (unsigned long)(v->bytes / PLAT_BLK_SECSIZE),
 		    (v->features & (1ULL << F_BLK_RO)) ? "read-only" :
-		    "read-write", (v->features & (1ULL << F_BLK_FLUSH)) ?
-		    "write cache with flush" : "no write cache", v->qsize,
-		    d->irq_line);
+							 "read-write",
+		    (v->features & (1ULL << F_BLK_FLUSH)) ?
+			"write cache with flush" :
+			"no write cache",
+		    v->qsize, d->irq_line);
 		ndisks++;
 	}
 }
@@ -335,8 +351,7 @@ desc_get(struct vblk *v)
 }
 
 int
-plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off,
-    void *cookie)
+plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off, void *cookie)
 {
 	struct vblk *v;
 	struct blkreq *r;
@@ -370,8 +385,9 @@ plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off,
 
 	head = desc_get(v);
 	r = &v->reqs[head];
-	r->hdr.type = op == PLAT_BLK_READ ? T_IN : op == PLAT_BLK_WRITE ?
-	    T_OUT : T_FLUSH;
+	r->hdr.type = op == PLAT_BLK_READ ? T_IN :
+	    op == PLAT_BLK_WRITE	  ? T_OUT :
+					    T_FLUSH;
 	r->hdr.reserved = 0;
 	r->hdr.sector = op == PLAT_BLK_FLUSH ? 0 : off / PLAT_BLK_SECSIZE;
 	r->status = 0xff;
@@ -401,7 +417,7 @@ plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off,
 	if (++v->inflight > v->maxinflight)
 		v->maxinflight = v->inflight;
 	v->avail->ring[v->avail_idx % v->qsize] = head;
-	compiler_barrier();	/* x86 keeps stores in order; the compiler must too */
+	compiler_barrier(); /* x86 keeps stores in order; the compiler must too */
 	v->avail->idx = ++v->avail_idx;
 	full_barrier();
 	if (!(v->used->flags & USED_F_NO_NOTIFY))

@@ -30,19 +30,19 @@
 #include "rump/rumpdefs.h"
 #include "virtio.h"
 
-#define VIRTIO_ID_NET_MODERN	0x1041
-#define VIRTIO_SUBSYS_NET	1
+#define VIRTIO_ID_NET_MODERN 0x1041
+#define VIRTIO_SUBSYS_NET    1
 
 /* Feature bits. */
-#define F_NET_MAC		5
-#define F_NET_STATUS		16
-#define NET_S_LINK_UP		1
+#define F_NET_MAC     5
+#define F_NET_STATUS  16
+#define NET_S_LINK_UP 1
 
-#define Q_RX			0	/* receiveq1 */
-#define Q_TX			1	/* transmitq1 */
-#define QSIZE_MAX		256
-#define BUF_SIZE		2048
-#define HDR_SIZE		12	/* virtio_net_hdr with VERSION_1 */
+#define Q_RX	  0 /* receiveq1 */
+#define Q_TX	  1 /* transmitq1 */
+#define QSIZE_MAX 256
+#define BUF_SIZE  2048
+#define HDR_SIZE  12 /* virtio_net_hdr with VERSION_1 */
 
 /*
  * A split virtqueue in one 16 KiB block (descriptors, available ring and
@@ -54,12 +54,12 @@ struct vq {
 	struct vdesc *desc;
 	volatile struct vavail *avail;
 	volatile struct vused *used;
-	uint16_t avail_idx;		/* what we last published */
-	uint16_t used_last;		/* next used entry to take */
+	uint16_t avail_idx; /* what we last published */
+	uint16_t used_last; /* next used entry to take */
 	volatile uint16_t *doorbell;
 	uint8_t *bufs;
 	unsigned bufs_order;
-	uint16_t free[QSIZE_MAX];	/* transmit: idle descriptors */
+	uint16_t free[QSIZE_MAX]; /* transmit: idle descriptors */
 	uint16_t nfree;
 };
 
@@ -91,7 +91,7 @@ static void
 vq_post(struct vq *q, uint16_t id)
 {
 	q->avail->ring[q->avail_idx % q->size] = id;
-	compiler_barrier();	/* x86 keeps stores in order; the compiler must too */
+	compiler_barrier(); /* x86 keeps stores in order; the compiler must too */
 	q->avail->idx = ++q->avail_idx;
 }
 
@@ -207,9 +207,9 @@ vn_intr(void *arg)
 	void (*fn)(void *);
 
 	(void)arg;
-	isr = *vn.t.isr;	/* reading acknowledges and lowers INTx */
+	isr = *vn.t.isr; /* reading acknowledges and lowers INTx */
 	if (isr == 0)
-		return;		/* not ours (a shared line) */
+		return; /* not ours (a shared line) */
 	vn.irqs++;
 	fn = vn.notify;
 	if (fn != NULL)
@@ -226,7 +226,7 @@ find_device(void)
 	if ((d = pci_find(VIRTIO_VENDOR, VIRTIO_ID_NET_MODERN, NULL)) != NULL)
 		return d;
 	for (d = pci_find(VIRTIO_VENDOR, VIRTIO_ID_TRANSITIONAL, NULL);
-	    d != NULL; d = pci_find(VIRTIO_VENDOR, VIRTIO_ID_TRANSITIONAL, d))
+	     d != NULL; d = pci_find(VIRTIO_VENDOR, VIRTIO_ID_TRANSITIONAL, d))
 		if (d->subsys == VIRTIO_SUBSYS_NET)
 			return d;
 	return NULL;
@@ -249,7 +249,7 @@ static bool
 link_up(void)
 {
 	if (!(vn.features & (1ULL << F_NET_STATUS)))
-		return true;	/* no status field: always up */
+		return true; /* no status field: always up */
 	return ((vn.t.devcfg[6] | vn.t.devcfg[7] << 8) & NET_S_LINK_UP) != 0;
 }
 
@@ -263,21 +263,25 @@ device_init(const struct pci_dev *d)
 	int err;
 
 	if (!virtio_find_caps(d, &vn.t)) {
-		klog(LOG_WARN, "virtio-net: %02x:%02x.%x has no usable modern "
+		klog(LOG_WARN,
+		    "virtio-net: %02x:%02x.%x has no usable modern "
 		    "capabilities (a legacy-only device is not supported)\n",
 		    d->bus, d->dev, d->fn);
 		return false;
 	}
 	if (d->irq_pin == 0 || d->irq_line >= 16 || d->irq_line == 2) {
-		klog(LOG_WARN, "virtio-net: no usable interrupt line "
-		    "(pin %u, line %u)\n", d->irq_pin, d->irq_line);
+		klog(LOG_WARN,
+		    "virtio-net: no usable interrupt line "
+		    "(pin %u, line %u)\n",
+		    d->irq_pin, d->irq_line);
 		return false;
 	}
 	pci_command(d, PCI_COMMAND_MEM | PCI_COMMAND_MASTER,
 	    PCI_COMMAND_INTX_OFF);
 	c = vn.t.common;
 	if (!virtio_reset(&vn.t)) {
-		klog(LOG_WARN, "virtio-net: the device does not finish its "
+		klog(LOG_WARN,
+		    "virtio-net: the device does not finish its "
 		    "reset\n");
 		return false;
 	}
@@ -285,7 +289,8 @@ device_init(const struct pci_dev *d)
 	c->status = ST_ACKNOWLEDGE | ST_DRIVER;
 	vn.features = virtio_read_features(&vn.t);
 	if (!(vn.features & (1ULL << F_VERSION_1))) {
-		klog(LOG_WARN, "virtio-net: the device does not offer "
+		klog(LOG_WARN,
+		    "virtio-net: the device does not offer "
 		    "VIRTIO_F_VERSION_1\n");
 		goto fail;
 	}
@@ -293,8 +298,10 @@ device_init(const struct pci_dev *d)
 	virtio_write_features(&vn.t, vn.features);
 	c->status = ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK;
 	if (!(c->status & ST_FEATURES_OK)) {
-		klog(LOG_WARN, "virtio-net: the device refused features "
-		    "%#lx\n", (unsigned long)vn.features);
+		klog(LOG_WARN,
+		    "virtio-net: the device refused features "
+		    "%#lx\n",
+		    (unsigned long)vn.features);
 		goto fail;
 	}
 	if (c->num_queues < 2) {
@@ -306,7 +313,7 @@ device_init(const struct pci_dev *d)
 	    (err = vq_init(&vn.tx, Q_TX, false)) != 0) {
 		klog(LOG_WARN, "virtio-net: queue setup failed (error %d)\n",
 		    err);
-		c->status = 0;		/* reset: the device forgets the queues */
+		c->status = 0; /* reset: the device forgets the queues */
 		vq_free(&vn.rx);
 		vq_free(&vn.tx);
 		goto fail;
@@ -342,7 +349,8 @@ virtio_net_init(void)
 	if (!device_init(d))
 		return;
 	vn.present = true;
-	klog(LOG_INFO, "virtio-net: %02x:%02x.%x "
+	klog(LOG_INFO,
+	    "virtio-net: %02x:%02x.%x "
 	    "%02x:%02x:%02x:%02x:%02x:%02x, link %s, rx %u tx %u, irq %u\n",
 	    d->bus, d->dev, d->fn, vn.mac[0], vn.mac[1], vn.mac[2], vn.mac[3],
 	    vn.mac[4], vn.mac[5], link_up() ? "up" : "down", vn.rx.size,
@@ -433,10 +441,10 @@ plat_net_recv(void *buf, size_t size, size_t *lenp)
 		if (!vq_take(q, &id, &len))
 			return RUMP_EAGAIN;
 		if (id >= q->size)
-			continue;	/* a broken device; nothing to repost */
+			continue; /* a broken device; nothing to repost */
 		if (len >= HDR_SIZE && len <= BUF_SIZE)
 			break;
-		vq_post(q, id);		/* runt: drop it */
+		vq_post(q, id); /* runt: drop it */
 		vq_kick(q, Q_RX);
 	}
 	len -= HDR_SIZE;

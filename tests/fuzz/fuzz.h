@@ -35,6 +35,6 @@ bool fuzz_known_bug(const char *name);
  * under FUZZ_OFFSET_MASK (see tests/fuzz/README.md).
  */
 int fuzz_offset_slot(int num);
-#define FUZZ_OFFSET_MASK	0xffffffL
+#define FUZZ_OFFSET_MASK 0xffffffL
 
 #endif

@@ -33,12 +33,12 @@ int
 fuzz_offset_slot(int num)
 {
 	switch (num) {
-	case 173:		/* pread(fd, buf, n, PAD, offset) */
-	case 174:		/* pwrite */
+	case 173: /* pread(fd, buf, n, PAD, offset) */
+	case 174: /* pwrite */
 		return 4;
-	case 199:		/* lseek(fd, PAD, offset, whence) */
-	case 200:		/* truncate(path, PAD, length) */
-	case 201:		/* ftruncate(fd, PAD, length) */
+	case 199: /* lseek(fd, PAD, offset, whence) */
+	case 200: /* truncate(path, PAD, length) */
+	case 201: /* ftruncate(fd, PAD, length) */
 		return 2;
 	default:
 		return -1;

@@ -29,19 +29,19 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpuser.h"
 
-#define MAXKEEP		64	/* boot-time entries kept */
-#define MAXNAMES	256	/* entries handled per directory pass */
-#define NAMELEN		256
+#define MAXKEEP	 64  /* boot-time entries kept */
+#define MAXNAMES 256 /* entries handled per directory pass */
+#define NAMELEN	 256
 
-static char keep[MAXKEEP][NAMELEN];	/* "dir/name" paths from boot */
-static struct rump_stat keepst[MAXKEEP];	/* their attributes at boot */
-static struct rump_stat keepnow[MAXKEEP];	/* the top ones' after the last reset */
+static char keep[MAXKEEP][NAMELEN];	 /* "dir/name" paths from boot */
+static struct rump_stat keepst[MAXKEEP]; /* their attributes at boot */
+static struct rump_stat keepnow[MAXKEEP]; /* the top ones' after the last reset */
 static int nkeep;
-static struct rump_stat rootnow;	/* "/" after the last reset */
-static bool mounted;		/* file systems above "/" are left */
+static struct rump_stat rootnow; /* "/" after the last reset */
+static bool mounted;		 /* file systems above "/" are left */
 static int mounts_left_said;
 static struct rump_stat rootst;
-static const int mib_hostname[2] = { 1, 10 };	/* CTL_KERN, KERN_HOSTNAME */
+static const int mib_hostname[2] = { 1, 10 }; /* CTL_KERN, KERN_HOSTNAME */
 static char hostname[256];
 static size_t hostnamelen;
 
@@ -141,7 +141,7 @@ unmount_all(void)
 				continue;
 			sv[i].f_mntonname[sizeof(sv[i].f_mntonname) - 1] = '\0';
 			if (rump_sys_unmount(sv[i].f_mntonname,
-			    RUMP_MNT_FORCE) == 0)
+				RUMP_MNT_FORCE) == 0)
 				progress = 1;
 		}
 	}
@@ -231,8 +231,8 @@ walk(bool record)
 		n = list_names(top, MAXNAMES);
 	for (int i = 0; i < n; i++) {
 		if (record) {
-			if (nkeep < MAXKEEP && rump_sys_lstat(top[i],
-			    &keepst[nkeep]) == 0)
+			if (nkeep < MAXKEEP &&
+			    rump_sys_lstat(top[i], &keepst[nkeep]) == 0)
 				snprintf(keep[nkeep++], NAMELEN, "%s", top[i]);
 		} else if (!kept("", top[i])) {
 			remove_tree(top[i], 0);
@@ -252,8 +252,8 @@ walk(bool record)
 		m = list_names(sub, MAXNAMES);
 		for (int j = 0; j < m; j++) {
 			if (record) {
-				if (nkeep < MAXKEEP && rump_sys_lstat(sub[j],
-				    &keepst[nkeep]) == 0)
+				if (nkeep < MAXKEEP &&
+				    rump_sys_lstat(sub[j], &keepst[nkeep]) == 0)
 					snprintf(keep[nkeep++], NAMELEN, "%s%s",
 					    prefix, sub[j]);
 			} else if (!kept(prefix, sub[j])) {
@@ -276,7 +276,7 @@ remember(void)
 
 		memset(&keepnow[i], 0, sizeof(keepnow[i]));
 		if (strchr(keep[i], '/') != NULL)
-			continue;	/* only the walk's directories matter */
+			continue; /* only the walk's directories matter */
 		snprintf(path, sizeof(path), "/%s", keep[i]);
 		rump_sys_lstat(path, &keepnow[i]);
 	}
@@ -305,7 +305,8 @@ fuzz_reset_init(void)
 	rump_sys_lstat("/", &rootst);
 	hostnamelen = sizeof(hostname);
 	if (rump_sys___sysctl(mib_hostname, 2, hostname, &hostnamelen, NULL,
-	    0) != 0 || hostnamelen == 0) {
+		0) != 0 ||
+	    hostnamelen == 0) {
 		fprintf(stderr, "fuzz: cannot read the host name\n");
 		abort();
 	}
@@ -331,8 +332,10 @@ fuzz_reset(void)
 	walk(false);
 	if (nmounts() > 1 && !mounts_left_said) {
 		/* Out of the reset's reach (say, on a removed directory). */
-		fprintf(stderr, "fuzz: %d file systems left mounted after the "
-		    "reset\n", nmounts() - 1);
+		fprintf(stderr,
+		    "fuzz: %d file systems left mounted after the "
+		    "reset\n",
+		    nmounts() - 1);
 		mounts_left_said = 1;
 	}
 	rump_sys_chdir("/");
@@ -342,8 +345,7 @@ fuzz_reset(void)
 	}
 	restore("/", &rootst);
 	/* The length without the NUL, as sysctl(3) takes a new string. */
-	rump_sys___sysctl(mib_hostname, 2, NULL, NULL, hostname,
-	    hostnamelen - 1);
+	rump_sys___sysctl(mib_hostname, 2, NULL, NULL, hostname, hostnamelen - 1);
 	/* The wall clock: the host's again (to the microsecond). */
 	if (rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &sec, &nsec) == 0) {
 		tv.tv_sec = sec;

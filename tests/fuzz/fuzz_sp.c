@@ -31,7 +31,7 @@
 #include "sp_proto.h"
 #include "sp_server.h"
 
-int proc_count(void);		/* kernel/proc.c */
+int proc_count(void); /* kernel/proc.c */
 
 static int proc_base;
 
@@ -142,8 +142,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Preforks nobody claimed (the server keeps them): cancel them. */
 	fsp_cancel_preforks();
 	if ((n = kernel_procs()) != proc_base) {
-		fprintf(stderr, "fuzz: %d processes left after the input, "
-		    "%d before\n", n, proc_base);
+		fprintf(stderr,
+		    "fuzz: %d processes left after the input, "
+		    "%d before\n",
+		    n, proc_base);
 		abort();
 	}
 	fuzz_reset();

@@ -12,9 +12,9 @@
 #include "sp_proto.h"
 #include "rump/rumpuser_sp.h"
 
-#define FSP_NCONN	4		/* connections an input drives */
-#define FSP_MEMBASE	0x20000000UL	/* each fake client's memory */
-#define FSP_MEMSIZE	4096
+#define FSP_NCONN   4		 /* connections an input drives */
+#define FSP_MEMBASE 0x20000000UL /* each fake client's memory */
+#define FSP_MEMSIZE 4096
 
 extern const struct sp_transport fsp_transport;
 

@@ -22,11 +22,11 @@
 #include "rump/rumpuser.h"
 #include "sp_server.h"
 
-#define MAXFRAME	(1024 * 1024 + SP_HDRSIZE)	/* as sp/server.c */
-#define MAXCOOKIES	16
-#define MAXSOCKS	64		/* connections of one input */
-#define SETTLE_NS	(100 * 1000 * 1000ULL)	/* 100 ms */
-#define END_NS		(20 * 1000 * 1000 * 1000ULL)
+#define MAXFRAME   (1024 * 1024 + SP_HDRSIZE) /* as sp/server.c */
+#define MAXCOOKIES 16
+#define MAXSOCKS   64			  /* connections of one input */
+#define SETTLE_NS  (100 * 1000 * 1000ULL) /* 100 ms */
+#define END_NS	   (20 * 1000 * 1000 * 1000ULL)
 
 struct buf {
 	uint8_t *p;
@@ -34,19 +34,19 @@ struct buf {
 };
 
 struct sp_sock {
-	struct buf in;		/* the input's bytes */
-	struct buf rep;		/* answers to copy requests, whole frames */
+	struct buf in;	/* the input's bytes */
+	struct buf rep; /* answers to copy requests, whole frames */
 	bool accepted, eof, shut, closed;
-	bool bannered;		/* the server sent its banner */
-	int waiting;		/* server threads in recv, nothing to read */
-	size_t want;		/* bytes the last of them waits for */
-	bool running;		/* handshake answered: calls get replies */
-	int pending;		/* system calls read, not yet answered */
-	int unanswered;		/* copy requests this client never answers */
+	bool bannered;	/* the server sent its banner */
+	int waiting;	/* server threads in recv, nothing to read */
+	size_t want;	/* bytes the last of them waits for */
+	bool running;	/* handshake answered: calls get replies */
+	int pending;	/* system calls read, not yet answered */
+	int unanswered; /* copy requests this client never answers */
 	bool body_next, body_from_rep;
-	struct rsp_hdr hdr;	/* the frame being read */
+	struct rsp_hdr hdr; /* the frame being read */
 	int mode;
-	pthread_cond_t rcv;	/* its readers wait here */
+	pthread_cond_t rcv; /* its readers wait here */
 	uint8_t mem[FSP_MEMSIZE];
 };
 
@@ -63,13 +63,13 @@ struct sp_listener {
 static pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t accept_cv = PTHREAD_COND_INITIALIZER;
-static struct sp_sock *socks[MAXSOCKS];	/* this input's, in order */
+static struct sp_sock *socks[MAXSOCKS]; /* this input's, in order */
 static int nsocks, naccepted;
 static struct sp_sock *conns[FSP_NCONN];
 static uint32_t cookies[MAXCOOKIES][SP_AUTHLEN];
 static int ncookies;
-static unsigned long events;		/* changes the settling waits for */
-static int asleep;			/* threads sleeping in the kernel */
+static unsigned long events; /* changes the settling waits for */
+static int asleep;	     /* threads sleeping in the kernel */
 static fsp_filter_fn *filter;
 static struct sp_listener the_listener;
 
@@ -200,7 +200,9 @@ t_recv(struct sp_sock *s, void *out, size_t len)
 		}
 		header = !s->body_next;
 		b = (header && buf_avail(&s->rep) > 0) ||
-		    (!header && s->body_from_rep) ? &s->rep : &s->in;
+			(!header && s->body_from_rep) ?
+		    &s->rep :
+		    &s->in;
 		if (buf_avail(b) >= len)
 			break;
 		if (b == &s->in && s->eof) {
@@ -253,13 +255,13 @@ t_recv(struct sp_sock *s, void *out, size_t len)
 }
 
 static void
-reply(struct sp_sock *s, const struct rsp_hdr *req, int class,
-    const void *data, size_t len)
+reply(struct sp_sock *s, const struct rsp_hdr *req, int class, const void *data,
+    size_t len)
 {
 	struct rsp_hdr h = {
 		.rsp_len = SP_HDRSIZE + len,
 		.rsp_reqno = req->rsp_reqno,
-		.rsp_class = (uint16_t)class,
+		.rsp_class = (uint16_t) class,
 		.rsp_type = req->rsp_type,
 	};
 
@@ -295,8 +297,8 @@ client_answer(struct sp_sock *s, const struct rsp_hdr *h, const uint8_t *body,
 		return;
 	case RUMPSP_COPYINSTR:
 		if (src != NULL && memchr(src, '\0', n) != NULL)
-			n = (size_t)((const uint8_t *)memchr(src, '\0', n) -
-			    src) + 1;
+			n = (size_t)((const uint8_t *)memchr(src, '\0', n) - src) +
+			    1;
 		break;
 	case RUMPSP_COPYIN:
 		break;
@@ -305,7 +307,7 @@ client_answer(struct sp_sock *s, const struct rsp_hdr *h, const uint8_t *body,
 		src = (const uint8_t *)&addr;
 		n = sizeof(addr);
 		break;
-	default:		/* RAISE and anything new: no answer */
+	default: /* RAISE and anything new: no answer */
 		return;
 	}
 	switch (s->mode) {
@@ -354,8 +356,10 @@ trace(const struct sp_sock *s, const struct rsp_hdr *h, const uint8_t *body,
 		return;
 	while (idx < nsocks && socks[idx] != s)
 		idx++;
-	fprintf(stderr, "fuzz: conn %d <- class %u type %u u %u reqno %llu, "
-	    "%zu bytes", idx, h->rsp_class, h->rsp_type, h->rsp_u,
+	fprintf(stderr,
+	    "fuzz: conn %d <- class %u type %u u %u reqno %llu, "
+	    "%zu bytes",
+	    idx, h->rsp_class, h->rsp_type, h->rsp_u,
 	    (unsigned long long)h->rsp_reqno, len);
 	if (h->rsp_class == RUMPSP_RESP && h->rsp_type == RUMPSP_SYSCALL &&
 	    len == sizeof(r)) {
@@ -383,9 +387,10 @@ t_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 	} else if (f.len >= SP_HDRSIZE) {
 		memcpy(&h, f.p, sizeof(h));
 		if (h.rsp_len != f.len) {
-			fprintf(stderr, "fuzz: server sent a frame of %zu bytes "
-			    "saying %llu\n", f.len,
-			    (unsigned long long)h.rsp_len);
+			fprintf(stderr,
+			    "fuzz: server sent a frame of %zu bytes "
+			    "saying %llu\n",
+			    f.len, (unsigned long long)h.rsp_len);
 			abort();
 		}
 		trace(s, &h, f.p + SP_HDRSIZE, f.len - SP_HDRSIZE);
@@ -512,7 +517,8 @@ fsp_memory(int k, const uint8_t *data, size_t len)
 {
 	pthread_mutex_lock(&mtx);
 	if (conn(k) != NULL)
-		memcpy(conns[k]->mem, data, len < FSP_MEMSIZE ? len : FSP_MEMSIZE);
+		memcpy(conns[k]->mem, data,
+		    len < FSP_MEMSIZE ? len : FSP_MEMSIZE);
 	pthread_mutex_unlock(&mtx);
 }
 
@@ -540,8 +546,7 @@ quiet(void)
 		 * Copy answers wait behind a frame of the input that is not
 		 * whole yet: the calls that asked wait until more input comes.
 		 */
-		if (buf_avail(&s->rep) > 0 && s->body_next &&
-		    !s->body_from_rep)
+		if (buf_avail(&s->rep) > 0 && s->body_next && !s->body_from_rep)
 			continue;
 		if (buf_avail(&s->rep) > 0)
 			return false;
@@ -614,10 +619,11 @@ fsp_settle(void)
 		fprintf(stderr, "fuzz: not settled after %llu ms, %d asleep:",
 		    SETTLE_NS / 1000000, asleep);
 		for (int i = 0; i < nsocks; i++)
-			fprintf(stderr, " [conn %d: pending %d unanswered %d "
-			    "waiting %d shut %d eof %d]", i, socks[i]->pending,
-			    socks[i]->unanswered, socks[i]->waiting,
-			    socks[i]->shut, socks[i]->eof);
+			fprintf(stderr,
+			    " [conn %d: pending %d unanswered %d "
+			    "waiting %d shut %d eof %d]",
+			    i, socks[i]->pending, socks[i]->unanswered,
+			    socks[i]->waiting, socks[i]->shut, socks[i]->eof);
 		fprintf(stderr, "\n");
 		pthread_mutex_unlock(&mtx);
 	}
@@ -642,7 +648,8 @@ end_all(void)
 		if (!open)
 			break;
 		if (now_ns() > deadline) {
-			fprintf(stderr, "fuzz: the server still holds a "
+			fprintf(stderr,
+			    "fuzz: the server still holds a "
 			    "connection 20 s after its client closed\n");
 			abort();
 		}

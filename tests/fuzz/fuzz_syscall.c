@@ -29,12 +29,12 @@
 #include "rump/rumpuser.h"
 #include "rump/rumpuser_sp.h"
 
-#define VM_BASE		0x10000000UL
-#define VM_SIZE		8192
-#define MAXCALLS	16
-#define RECSIZE		68
-#define SYS_REBOOT	208
-#define NSLOTS		8	/* argument slots, as the server passes */
+#define VM_BASE	   0x10000000UL
+#define VM_SIZE	   8192
+#define MAXCALLS   16
+#define RECSIZE	   68
+#define SYS_REBOOT 208
+#define NSLOTS	   8 /* argument slots, as the server passes */
 
 
 /*
@@ -160,7 +160,7 @@ rumpuser_sp_setkey(const void *key, size_t keylen)
 {
 	(void)key;
 	(void)keylen;
-	return 45;			/* EOPNOTSUPP */
+	return 45; /* EOPNOTSUPP */
 }
 
 int
@@ -178,13 +178,13 @@ enum cmd { CMD_NONE, CMD_BEGIN, CMD_CALL, CMD_END };
 static struct {
 	pthread_mutex_t mtx;
 	pthread_cond_t cv;
-	enum cmd cmd;		/* for the caller thread; CMD_NONE: done */
-	bool blocked;		/* the running call is about to sleep */
+	enum cmd cmd; /* for the caller thread; CMD_NONE: done */
+	bool blocked; /* the running call is about to sleep */
 	int num;
 	long args[NSLOTS];
-	struct proc *proc;	/* the client process of this input */
-} run = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, CMD_NONE,
-    false, 0, { 0 }, NULL };
+	struct proc *proc; /* the client process of this input */
+} run = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, CMD_NONE, false,
+	0, { 0 }, NULL };
 
 static __thread bool is_caller;
 
@@ -223,7 +223,7 @@ do_cmd(enum cmd cmd)
 		break;
 	case CMD_END:
 		hyp->hyp_schedule();
-		hyp->hyp_lwproc_release();	/* the process goes with it */
+		hyp->hyp_lwproc_release(); /* the process goes with it */
 		hyp->hyp_unschedule();
 		run.proc = NULL;
 		break;

@@ -24,7 +24,7 @@
 struct badaddr {
 	const char *what;
 	void *p;
-	size_t fill;	/* bytes at p that are memory: 'a's before each call */
+	size_t fill; /* bytes at p that are memory: 'a's before each call */
 };
 
 /* NetBSD's struct timeval, as utimes(2) reads it (16 bytes each). */
@@ -39,21 +39,21 @@ struct badaddr_tv {
 	int32_t pad;
 };
 
-#define BADADDR_DIR	"/tmp/badaddr"
-#define BADADDR_FILE	BADADDR_DIR "/f"
+#define BADADDR_DIR  "/tmp/badaddr"
+#define BADADDR_FILE BADADDR_DIR "/f"
 
-#define EFAULT_FOR(b, call)						\
-	do {								\
-		if ((b)->fill > 0)					\
-			memset((b)->p, 'a', (b)->fill);			\
-		errno = 0;						\
-		long r_ = (long)(call);					\
-		if (r_ != -1 || errno != RUMP_EFAULT) {			\
-			printf("  %s:%d: %s: %s returned %ld, errno %d, " \
-			    "expected EFAULT\n", __FILE__, __LINE__,	\
-			    (b)->what, #call, r_, errno);		\
-			check_case_failed = 1;				\
-		}							\
+#define EFAULT_FOR(b, call)                                                   \
+	do {                                                                  \
+		if ((b)->fill > 0)                                            \
+			memset((b)->p, 'a', (b)->fill);                       \
+		errno = 0;                                                    \
+		long r_ = (long)(call);                                       \
+		if (r_ != -1 || errno != RUMP_EFAULT) {                       \
+			printf("  %s:%d: %s: %s returned %ld, errno %d, "     \
+			       "expected EFAULT\n",                           \
+			    __FILE__, __LINE__, (b)->what, #call, r_, errno); \
+			check_case_failed = 1;                                \
+		}                                                             \
 	} while (0)
 
 /* A directory and a file with data, cwd in the directory. */
@@ -85,7 +85,7 @@ static void
 badaddr_utimes_valid(void)
 {
 	struct badaddr_tv tv[2] = { { 1000000000, 250000, 0 },
-	    { 1200000000, 999999, 0 } };
+		{ 1200000000, 999999, 0 } };
 	struct rump_stat st;
 
 	badaddr_setup();
@@ -95,7 +95,7 @@ badaddr_utimes_valid(void)
 	CHECK_EQ_INT(st.st_atim.tv_nsec, 250000000);
 	CHECK_EQ_INT(st.st_mtim.tv_sec, 1200000000);
 	CHECK_EQ_INT(st.st_mtim.tv_nsec, 999999000);
-	tv[1].tv_usec = 1000000;	/* out of range: utimes(2) EINVAL */
+	tv[1].tv_usec = 1000000; /* out of range: utimes(2) EINVAL */
 	CHECK_EQ_INT(rump_sys_utimes(BADADDR_FILE, tv), -1);
 	CHECK_EQ_INT(errno, RUMP_EINVAL);
 	CHECK_EQ_INT(rump_sys_utimes(BADADDR_FILE, NULL), 0);
@@ -130,8 +130,8 @@ badaddr_files(const struct badaddr *b, bool remote)
 	EFAULT_FOR(b, rump_sys_readlink(p, buf, sizeof(buf)));
 	EFAULT_FOR(b, rump_sys___getcwd(p, 64));
 	EFAULT_FOR(b, rump_sys_pipe2((int *)p, 0));
-	EFAULT_FOR(b, rump_sys_socketpair(RUMP_AF_LOCAL,
-	    RUMP_SOCK_STREAM, 0, (int *)p));
+	EFAULT_FOR(b,
+	    rump_sys_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_STREAM, 0, (int *)p));
 
 	fd = rump_sys_open(BADADDR_FILE, RUMP_O_RDWR);
 	CHECK(fd >= 0);
@@ -143,7 +143,7 @@ badaddr_files(const struct badaddr *b, bool remote)
 	EFAULT_FOR(b, rump_sys_fstat(fd, p));
 	EFAULT_FOR(b, rump_sys_readv(fd, p, 1));
 	EFAULT_FOR(b, rump_sys_writev(fd, p, 1));
-	EFAULT_FOR(b, rump_sys_ioctl(fd, 0x4004667fUL, p));	/* FIONREAD */
+	EFAULT_FOR(b, rump_sys_ioctl(fd, 0x4004667fUL, p)); /* FIONREAD */
 	CHECK_EQ_INT(rump_sys_close(fd), 0);
 
 	dfd = rump_sys_open(BADADDR_DIR, RUMP_O_RDONLY | RUMP_O_DIRECTORY);
@@ -182,7 +182,7 @@ badaddr_kern(const struct badaddr *b)
 	EFAULT_FOR(b, rump_sys___sysctl(mib, 2, NULL, NULL, p, 8));
 	len = sizeof(host);
 	CHECK_EQ_INT(rump_sys___sysctl(mib, 2, host, &len, NULL, 0), 0);
-	CHECK(len > 1 && strlen(host) == len - 1);	/* still its name */
+	CHECK(len > 1 && strlen(host) == len - 1); /* still its name */
 
 	CHECK_EQ_INT(rump_sys_pipe2(fds, 0), 0);
 	EFAULT_FOR(b, rump_sys_poll(p, 1, 0));
@@ -222,7 +222,7 @@ badaddr_sockets(const struct badaddr *b)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_len = sizeof(sin);
 	sin.sin_family = RUMP_AF_INET;
-	sin.sin_addr = 0x0100007f;	/* 127.0.0.1, network order */
+	sin.sin_addr = 0x0100007f; /* 127.0.0.1, network order */
 	EFAULT_FOR(b, rump_sys_bind(s, p, sizeof(sin)));
 	CHECK_EQ_INT(rump_sys_bind(s, &sin, sizeof(sin)), 0);
 	EFAULT_FOR(b, rump_sys_getsockname(s, p, &slen));
@@ -231,13 +231,13 @@ badaddr_sockets(const struct badaddr *b)
 	EFAULT_FOR(b, rump_sys_sendto(s, msg, 3, 0, p, sizeof(sin)));
 	EFAULT_FOR(b, rump_sys_sendto(s, p, 16, 0, &sin, sizeof(sin)));
 	EFAULT_FOR(b, rump_sys_sendmsg(s, p, 0));
-	EFAULT_FOR(b, rump_sys_setsockopt(s, RUMP_SOL_SOCKET,
-	    RUMP_SO_RCVTIMEO, p, 16));
+	EFAULT_FOR(b,
+	    rump_sys_setsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_RCVTIMEO, p, 16));
 	slen = 16;
-	EFAULT_FOR(b, rump_sys_getsockopt(s, RUMP_SOL_SOCKET,
-	    RUMP_SO_RCVTIMEO, p, &slen));
-	EFAULT_FOR(b, rump_sys_getsockopt(s, RUMP_SOL_SOCKET,
-	    RUMP_SO_RCVTIMEO, &sin, p));
+	EFAULT_FOR(b,
+	    rump_sys_getsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_RCVTIMEO, p, &slen));
+	EFAULT_FOR(b,
+	    rump_sys_getsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_RCVTIMEO, &sin, p));
 	CHECK_EQ_INT(rump_sys_close(s), 0);
 }
 

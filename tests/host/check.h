@@ -20,39 +20,39 @@
 
 static int check_passed, check_failed, check_case_failed;
 
-#define TEST(name)	static void name(void)
+#define TEST(name) static void name(void)
 
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			printf("  %s:%d: check failed: %s\n", __FILE__,	\
-			    __LINE__, #cond);				\
-			check_case_failed = 1;				\
-		}							\
+#define CHECK(cond)                                                     \
+	do {                                                            \
+		if (!(cond)) {                                          \
+			printf("  %s:%d: check failed: %s\n", __FILE__, \
+			    __LINE__, #cond);                           \
+			check_case_failed = 1;                          \
+		}                                                       \
 	} while (0)
 
-#define CHECK_EQ_INT(a, b)						\
-	do {								\
-		long long a_ = (long long)(a), b_ = (long long)(b);	\
-		if (a_ != b_) {						\
+#define CHECK_EQ_INT(a, b)                                                   \
+	do {                                                                 \
+		long long a_ = (long long)(a), b_ = (long long)(b);          \
+		if (a_ != b_) {                                              \
 			printf("  %s:%d: %s == %lld, expected %s == %lld\n", \
-			    __FILE__, __LINE__, #a, a_, #b, b_);	\
-			check_case_failed = 1;				\
-		}							\
+			    __FILE__, __LINE__, #a, a_, #b, b_);             \
+			check_case_failed = 1;                               \
+		}                                                            \
 	} while (0)
 
-#define CHECK_EQ_STR(a, b)						\
-	do {								\
-		const char *a_ = (a), *b_ = (b);			\
-		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {	\
+#define CHECK_EQ_STR(a, b)                                                 \
+	do {                                                               \
+		const char *a_ = (a), *b_ = (b);                           \
+		if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0) {     \
 			printf("  %s:%d: %s is \"%s\", expected \"%s\"\n", \
-			    __FILE__, __LINE__, #a, a_ ? a_ : "(null)",	\
-			    b_ ? b_ : "(null)");			\
-			check_case_failed = 1;				\
-		}							\
+			    __FILE__, __LINE__, #a, a_ ? a_ : "(null)",    \
+			    b_ ? b_ : "(null)");                           \
+			check_case_failed = 1;                             \
+		}                                                          \
 	} while (0)
 
-#define RUN(name)	check_run(#name, name)
+#define RUN(name) check_run(#name, name)
 
 #ifndef __NEWLIB__
 #include <sys/wait.h>
@@ -69,10 +69,10 @@ static int check_passed, check_failed, check_case_failed;
  * behind and each passes alone and in any order (as NetBSD's ATF runs
  * its test programs). A case that crashes fails with its signal.
  */
-static const char *check_only;		/* --case NAME */
+static const char *check_only; /* --case NAME */
 static int check_list, check_matched;
-static char *check_self;		/* argv[0]: isolating every case */
-static int check_child;			/* a case of check_spawn's */
+static char *check_self; /* argv[0]: isolating every case */
+static int check_child;	 /* a case of check_spawn's */
 
 static inline void
 check_args(int argc, char **argv)
@@ -103,14 +103,17 @@ check_spawn(const char *name)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		char *args[] = { check_self, (char *)"--case", (char *)name, NULL };
+		char *args[] = { check_self, (char *)"--case", (char *)name,
+			NULL };
 		setenv("CHECK_CHILD", "1", 1);
 		execv("/proc/self/exe", args);
-		printf("  cannot run %s again: %s\n", check_self, strerror(errno));
+		printf("  cannot run %s again: %s\n", check_self,
+		    strerror(errno));
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		printf("  cannot run case %s in a process: %s\n", name, strerror(errno));
+		printf("  cannot run case %s in a process: %s\n", name,
+		    strerror(errno));
 		return 0;
 	}
 	if (WIFSIGNALED(status))
@@ -142,7 +145,7 @@ check_run(const char *name, void (*fn)(void))
 		failed = check_case_failed;
 	}
 #ifndef __NEWLIB__
-	if (check_child)		/* the parent reports it */
+	if (check_child) /* the parent reports it */
 		return;
 #endif
 	printf("%s %s\n", failed ? "FAIL" : "PASS", name);
@@ -189,17 +192,17 @@ panic(const char *fmt, ...)
 }
 
 /* Checks that stmt panics (and recovers from the panic). */
-#define CHECK_PANICS(stmt)						\
-	do {								\
-		check_panic_armed = 1;					\
-		if (setjmp(check_panic_jmp) == 0) {			\
-			stmt;						\
-			check_panic_armed = 0;				\
+#define CHECK_PANICS(stmt)                                               \
+	do {                                                             \
+		check_panic_armed = 1;                                   \
+		if (setjmp(check_panic_jmp) == 0) {                      \
+			stmt;                                            \
+			check_panic_armed = 0;                           \
 			printf("  %s:%d: did not panic: %s\n", __FILE__, \
-			    __LINE__, #stmt);				\
-			check_case_failed = 1;				\
-		}							\
-		check_panic_armed = 0;					\
+			    __LINE__, #stmt);                            \
+			check_case_failed = 1;                           \
+		}                                                        \
+		check_panic_armed = 0;                                   \
 	} while (0)
 #endif
 

@@ -3,7 +3,7 @@
  */
 #include <stdbool.h>
 
-#include "rump/rumpdefs.h"	/* NetBSD's numbers, as rumpuser returns */
+#include "rump/rumpdefs.h" /* NetBSD's numbers, as rumpuser returns */
 #include "sync_cases.h"
 
 struct sync_upcall_counts sync_upcalls;
@@ -15,7 +15,7 @@ up_unsched(int nlocks, int *countp, void *interlock)
 	(void)interlock;
 	/* Atomic: on the POSIX backend host threads call this concurrently. */
 	__atomic_fetch_add(&sync_upcalls.unsched, 1, __ATOMIC_RELAXED);
-	*countp = 7;			/* must come back in up_sched */
+	*countp = 7; /* must come back in up_sched */
 }
 
 static void
@@ -67,12 +67,12 @@ spawn(void *(*fn)(void *), void *arg, const char *name)
 
 /* ---- ping-pong: two threads alternate through a mutex and two cvs ---- */
 
-#define ROUNDS	1000
+#define ROUNDS 1000
 
 struct pp {
 	struct rumpuser_mtx *mtx;
 	struct rumpuser_cv *cv;
-	int turn;			/* 0: ping's, 1: pong's */
+	int turn; /* 0: ping's, 1: pong's */
 	int count[2];
 	int order_errors;
 };
@@ -94,8 +94,16 @@ pp_side(struct pp *p, int me)
 	return NULL;
 }
 
-static void *pp_ping(void *a) { return pp_side(a, 0); }
-static void *pp_pong(void *a) { return pp_side(a, 1); }
+static void *
+pp_ping(void *a)
+{
+	return pp_side(a, 0);
+}
+static void *
+pp_pong(void *a)
+{
+	return pp_side(a, 1);
+}
 
 int
 sync_case_pingpong(void)
@@ -110,8 +118,8 @@ sync_case_pingpong(void)
 	SYNC_CHECK(a != NULL && b != NULL, "thread create failed");
 	rumpuser_thread_join(a);
 	rumpuser_thread_join(b);
-	SYNC_CHECK(p.count[0] == ROUNDS && p.count[1] == ROUNDS,
-	    "counts %d/%d", p.count[0], p.count[1]);
+	SYNC_CHECK(p.count[0] == ROUNDS && p.count[1] == ROUNDS, "counts %d/%d",
+	    p.count[0], p.count[1]);
 	SYNC_CHECK(p.order_errors == 0, "%d turns out of order", p.order_errors);
 	rumpuser_cv_destroy(p.cv);
 	rumpuser_mutex_destroy(p.mtx);
@@ -121,13 +129,13 @@ sync_case_pingpong(void)
 
 /* ---- 100 threads contend on one mutex ---- */
 
-#define NCONTEND	100
-#define NITER		200
+#define NCONTEND 100
+#define NITER	 200
 
 struct contend {
 	struct rumpuser_mtx *mtx;
 	volatile long counter;
-	int inside;			/* threads inside the critical section */
+	int inside; /* threads inside the critical section */
 	int overlap;
 };
 
@@ -142,7 +150,7 @@ contend_thread(void *arg)
 			c->overlap++;
 		long v = c->counter;
 		if (i % 7 == 0)
-			sync_sleep_ms(0);	/* give others a chance to barge in */
+			sync_sleep_ms(0); /* give others a chance to barge in */
 		c->counter = v + 1;
 		c->inside--;
 		rumpuser_mutex_exit(c->mtx);
@@ -166,11 +174,12 @@ sync_case_mutex_contention(void)
 	}
 	for (int i = 0; i < NCONTEND; i++)
 		rumpuser_thread_join(t[i]);
-	SYNC_CHECK(c.counter == (long)NCONTEND * NITER, "counter %ld, expected %ld",
-	    c.counter, (long)NCONTEND * NITER);
+	SYNC_CHECK(c.counter == (long)NCONTEND * NITER,
+	    "counter %ld, expected %ld", c.counter, (long)NCONTEND * NITER);
 	SYNC_CHECK(c.overlap == 0, "%d overlapping entries", c.overlap);
 	SYNC_CHECK(sync_upcalls.unsched == sync_upcalls.sched,
-	    "unschedule %ld vs schedule %ld", sync_upcalls.unsched, sync_upcalls.sched);
+	    "unschedule %ld vs schedule %ld", sync_upcalls.unsched,
+	    sync_upcalls.sched);
 	SYNC_CHECK(sync_upcalls.unsched > unsched0,
 	    "blocking never released the virtual CPU");
 	SYNC_CHECK(sync_upcalls.errors == 0, "nlocks not passed back");
@@ -210,7 +219,8 @@ sync_case_mutex_kinds(void)
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, fake);
 	SYNC_CHECK(rumpuser_mutex_tryenter(m) == 0, "tryenter of a free mutex");
 	rumpuser_mutex_owner(m, &owner);
-	SYNC_CHECK(owner == fake, "owner %p, expected the current lwp", (void *)owner);
+	SYNC_CHECK(owner == fake, "owner %p, expected the current lwp",
+	    (void *)owner);
 	t = spawn(try_and_record, m, "tryenter");
 	rumpuser_thread_join(t);
 	SYNC_CHECK(try_result == RUMP_EBUSY, "tryenter of a held mutex gave %d",
@@ -229,7 +239,8 @@ sync_case_mutex_kinds(void)
 	rumpuser_mutex_enter_nowrap(spin);
 	rumpuser_mutex_exit(spin);
 	rumpuser_mutex_destroy(spin);
-	SYNC_CHECK(sync_upcalls.unsched == u0, "uncontended locking released the CPU");
+	SYNC_CHECK(sync_upcalls.unsched == u0,
+	    "uncontended locking released the CPU");
 	return 0;
 }
 
@@ -256,8 +267,9 @@ rw_reader(void *arg)
 		if (__atomic_load_n(&r->writers_in, __ATOMIC_SEQ_CST) != 0)
 			__atomic_add_fetch(&r->violations, 1, __ATOMIC_SEQ_CST);
 		int max = __atomic_load_n(&r->max_readers, __ATOMIC_SEQ_CST);
-		while (in > max && !__atomic_compare_exchange_n(&r->max_readers,
-		    &max, in, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		while (in > max &&
+		    !__atomic_compare_exchange_n(&r->max_readers, &max, in,
+			false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 			;
 		sync_sleep_ms(0);
 		__atomic_sub_fetch(&r->readers_in, 1, __ATOMIC_SEQ_CST);
@@ -276,7 +288,8 @@ rw_writer(void *arg)
 		rumpuser_rw_enter(RUMPUSER_RW_WRITER, r->rw);
 		rumpuser_rw_held(RUMPUSER_RW_WRITER, r->rw, &held);
 		if (__atomic_fetch_add(&r->writers_in, 1, __ATOMIC_SEQ_CST) != 0 ||
-		    __atomic_load_n(&r->readers_in, __ATOMIC_SEQ_CST) != 0 || !held)
+		    __atomic_load_n(&r->readers_in, __ATOMIC_SEQ_CST) != 0 ||
+		    !held)
 			__atomic_add_fetch(&r->violations, 1, __ATOMIC_SEQ_CST);
 		long v = r->value;
 		sync_sleep_ms(0);
@@ -301,7 +314,8 @@ sync_case_rwlock(void)
 		rumpuser_thread_join(t[i]);
 	SYNC_CHECK(r.violations == 0, "%d exclusion violations", r.violations);
 	SYNC_CHECK(r.value == 4 * 50, "writers counted %ld", r.value);
-	SYNC_CHECK(r.max_readers > 1, "readers never overlapped (max %d)", r.max_readers);
+	SYNC_CHECK(r.max_readers > 1, "readers never overlapped (max %d)",
+	    r.max_readers);
 
 	/* upgrade, downgrade, tryenter, held */
 	rumpuser_rw_enter(RUMPUSER_RW_READER, r.rw);
@@ -309,7 +323,8 @@ sync_case_rwlock(void)
 	SYNC_CHECK(held, "READER not held after enter");
 	SYNC_CHECK(rumpuser_rw_tryenter(RUMPUSER_RW_WRITER, r.rw) == RUMP_EBUSY,
 	    "writer tryenter beside a reader succeeded");
-	SYNC_CHECK(rumpuser_rw_tryupgrade(r.rw) == 0, "sole reader could not upgrade");
+	SYNC_CHECK(rumpuser_rw_tryupgrade(r.rw) == 0,
+	    "sole reader could not upgrade");
 	rumpuser_rw_held(RUMPUSER_RW_WRITER, r.rw, &held);
 	SYNC_CHECK(held, "WRITER not held after upgrade");
 	SYNC_CHECK(rumpuser_rw_tryenter(RUMPUSER_RW_READER, r.rw) == RUMP_EBUSY,
@@ -387,7 +402,8 @@ sync_case_cv_timedwait(void)
 	}
 	dt = sync_now_ns() - t0;
 	/* rv == 0 above says the signal beat each 5 s timeout. */
-	SYNC_CHECK(dt < 60000 * 1000000ULL, "signal took %lu ms", (unsigned long)(dt / 1000000));
+	SYNC_CHECK(dt < 60000 * 1000000ULL, "signal took %lu ms",
+	    (unsigned long)(dt / 1000000));
 	rumpuser_cv_has_waiters(w.cv, &waiters);
 	SYNC_CHECK(waiters == 0, "%d waiters left", waiters);
 	rumpuser_mutex_exit(w.mtx);
@@ -431,7 +447,7 @@ sync_case_cv_broadcast(void)
 		t[i] = spawn(bc_waiter, &b, "waiter");
 	/* Until all ten wait: a state, however long a loaded host takes. */
 	for (uint64_t end = sync_now_ns() + 30000 * 1000000ULL;
-	    waiters < 10 && sync_now_ns() < end;) {
+	     waiters < 10 && sync_now_ns() < end;) {
 		sync_sleep_ms(1);
 		rumpuser_mutex_enter(b.mtx);
 		rumpuser_cv_has_waiters(b.cv, &waiters);
@@ -523,8 +539,8 @@ static struct {
 	struct rumpuser_mtx *mtx;
 	struct rumpuser_cv *cv;
 	int ready;
-	uint64_t base;		/* 0 until given */
-	uint64_t late;		/* sleepers that started sleeping past base */
+	uint64_t base; /* 0 until given */
+	uint64_t late; /* sleepers that started sleeping past base */
 	int log[5], nwoke;
 } so;
 static const int sleep_ms[5] = { 40, 10, 30, 0, 20 };
@@ -542,10 +558,11 @@ sleeper(void *arg)
 		rumpuser_cv_wait(so.cv, so.mtx);
 	deadline = so.base + (uint64_t)sleep_ms[i] * 1000000ULL;
 	rumpuser_mutex_exit(so.mtx);
-	if (sync_now_ns() >= so.base)	/* as close to the sleep as can be */
+	if (sync_now_ns() >= so.base) /* as close to the sleep as can be */
 		__atomic_fetch_add(&so.late, 1, __ATOMIC_RELAXED);
 	rumpuser_clock_sleep(RUMPUSER_CLOCK_ABSMONO,
-	    (int64_t)(deadline / 1000000000ULL), (long)(deadline % 1000000000ULL));
+	    (int64_t)(deadline / 1000000000ULL),
+	    (long)(deadline % 1000000000ULL));
 	rumpuser_mutex_enter(so.mtx);
 	so.log[so.nwoke++] = i;
 	rumpuser_mutex_exit(so.mtx);
@@ -578,15 +595,17 @@ sync_case_sleep_order(void)
 		if (so.late == 0)
 			break;
 		SYNC_LOG("sleep_order: round %d disturbed by the host, again "
-		    "with %lu ms to start", round, (unsigned long)(margin * 2 / 1000000));
+			 "with %lu ms to start",
+		    round, (unsigned long)(margin * 2 / 1000000));
 	}
 	rumpuser_cv_destroy(so.cv);
 	rumpuser_mutex_destroy(so.mtx);
 	SYNC_CHECK(so.late == 0, "every round had a sleeper start late");
 	for (int i = 0; i < 5; i++)
-		SYNC_CHECK(so.log[i] == expect[i], "wake %d was sleeper %d "
-		    "(%d ms), expected %d", i, so.log[i], sleep_ms[so.log[i]],
-		    expect[i]);
+		SYNC_CHECK(so.log[i] == expect[i],
+		    "wake %d was sleeper %d "
+		    "(%d ms), expected %d",
+		    i, so.log[i], sleep_ms[so.log[i]], expect[i]);
 	return 0;
 }
 
@@ -625,7 +644,8 @@ sync_case_curlwp(void)
 	SYNC_CHECK(rumpuser_curlwp() == NULL, "main thread has an lwp");
 	lwp_bad = 0;
 	for (int i = 0; i < 4; i++)
-		t[i] = spawn(lwp_wrap, (void *)(uintptr_t)(0x1000 * (i + 1)), "lwp");
+		t[i] = spawn(lwp_wrap, (void *)(uintptr_t)(0x1000 * (i + 1)),
+		    "lwp");
 	for (int i = 0; i < 4; i++)
 		rumpuser_thread_join(t[i]);
 	SYNC_CHECK(lwp_bad == 0, "%d threads saw another's curlwp", lwp_bad);

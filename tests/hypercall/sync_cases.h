@@ -16,8 +16,8 @@
 /* Upcall counters of the test hyperup table (sync_cases.c). */
 struct sync_upcall_counts {
 	long unsched, sched;
-	int depth;			/* unsched minus sched, must stay 0 or 1 per thread */
-	int errors;			/* protocol violations seen */
+	int depth;  /* unsched minus sched, must stay 0 or 1 per thread */
+	int errors; /* protocol violations seen */
 };
 extern struct sync_upcall_counts sync_upcalls;
 

@@ -42,7 +42,7 @@ sendsig(const char *arg)
 	while (rump_sys_kill(-1, 0) == -1) {
 		if (errno != ESRCH)
 			err(1, "kill(-1, 0)");
-		usleep(10000);	/* as NetBSD's helper, one tick at a time */
+		usleep(10000); /* as NetBSD's helper, one tick at a time */
 	}
 	if (rump_sys_kill(-1, (int)signo) == -1)
 		err(1, "kill(-1, %ld)", signo);
@@ -54,7 +54,11 @@ main(int argc, char **argv)
 	int error;
 
 	/* errc(3) is not in every C library: errno, then err(3). */
-#define FAIL(e, ...)	do { errno = (e); err(1, __VA_ARGS__); } while (0)
+#define FAIL(e, ...)                 \
+	do {                         \
+		errno = (e);         \
+		err(1, __VA_ARGS__); \
+	} while (0)
 	if (argc < 2 || argc > 4)
 		exit(1);
 	if ((error = rump_daemonize_begin()) != 0)

@@ -30,8 +30,9 @@ run_one(const struct testcase *t, int *passed, int *failed)
 	kprintf("test %s: start\n", t->name);
 	rc = t->fn();
 	dt = plat_clock_monotonic() - t0;
-	kprintf("test %s: %s (%lu.%03lu ms)\n", t->name, rc == 0 ? "PASS" : "FAIL",
-	    (unsigned long)(dt / 1000000), (unsigned long)(dt / 1000 % 1000));
+	kprintf("test %s: %s (%lu.%03lu ms)\n", t->name,
+	    rc == 0 ? "PASS" : "FAIL", (unsigned long)(dt / 1000000),
+	    (unsigned long)(dt / 1000 % 1000));
 	if (rc == 0)
 		(*passed)++;
 	else
@@ -52,7 +53,8 @@ tests_run(const char *names)
 		if (t != NULL) {
 			run_one(t, &passed, &failed);
 		} else {
-			kprintf("test %.*s: FAIL (no such test; known:", (int)len, p);
+			kprintf("test %.*s: FAIL (no such test; known:", (int)len,
+			    p);
 			for (t = _testcases_start; t < _testcases_end; t++)
 				kprintf(" %s", t->name);
 			kprintf(")\n");

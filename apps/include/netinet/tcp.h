@@ -2,6 +2,6 @@
 #ifndef RUMPIMG_NETINET_TCP_H
 #define RUMPIMG_NETINET_TCP_H
 
-#define TCP_NODELAY	1
+#define TCP_NODELAY 1
 
 #endif

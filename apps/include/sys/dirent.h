@@ -8,23 +8,23 @@
 
 #include <sys/types.h>
 
-#define MAXNAMLEN	511
+#define MAXNAMLEN 511
 
 struct dirent {
-	ino_t		d_ino;
-	unsigned char	d_type;		/* DT_* */
-	unsigned short	d_namlen;
-	char		d_name[MAXNAMLEN + 1];
+	ino_t d_ino;
+	unsigned char d_type; /* DT_* */
+	unsigned short d_namlen;
+	char d_name[MAXNAMLEN + 1];
 };
 
-#define DT_UNKNOWN	0
-#define DT_FIFO		1
-#define DT_CHR		2
-#define DT_DIR		4
-#define DT_BLK		6
-#define DT_REG		8
-#define DT_LNK		10
-#define DT_SOCK		12
+#define DT_UNKNOWN 0
+#define DT_FIFO	   1
+#define DT_CHR	   2
+#define DT_DIR	   4
+#define DT_BLK	   6
+#define DT_REG	   8
+#define DT_LNK	   10
+#define DT_SOCK	   12
 
 typedef struct rumpimg_dir DIR;
 

@@ -7,6 +7,6 @@
 
 #include_next <sys/stat.h>
 
-int	lstat(const char *__restrict __path, struct stat *__restrict __buf);
+int lstat(const char *__restrict __path, struct stat *__restrict __buf);
 
 #endif

@@ -5,11 +5,11 @@
 #include <sys/types.h>
 
 struct iovec {
-	void	*iov_base;
-	size_t	 iov_len;
+	void *iov_base;
+	size_t iov_len;
 };
 
-ssize_t	readv(int fd, const struct iovec *iov, int iovcnt);
-ssize_t	writev(int fd, const struct iovec *iov, int iovcnt);
+ssize_t readv(int fd, const struct iovec *iov, int iovcnt);
+ssize_t writev(int fd, const struct iovec *iov, int iovcnt);
 
 #endif

@@ -14,11 +14,11 @@
 
 struct thread;
 
-#define THREAD_MUSTJOIN		0x1	/* exit leaves it for sched_join() */
+#define THREAD_MUSTJOIN 0x1 /* exit leaves it for sched_join() */
 
 /* Why sched_block() returned. */
-#define SCHED_WOKEN		0
-#define SCHED_TIMEDOUT		1
+#define SCHED_WOKEN    0
+#define SCHED_TIMEDOUT 1
 
 /* Turns the boot context into the thread "main"; called once. */
 void sched_init(void);
@@ -57,10 +57,10 @@ void sched_join(struct thread *t);
 
 /* Per-thread slots the hypercall layer keeps (curlwp, errno, libc state). */
 void **sched_tls(struct thread *t, int slot);
-#define TLS_CURLWP		0
-#define TLS_ERRNO		1
-#define TLS_LIBC		2
-#define TLS_NSLOTS		3
+#define TLS_CURLWP 0
+#define TLS_ERRNO  1
+#define TLS_LIBC   2
+#define TLS_NSLOTS 3
 
 /*
  * Hooks for the C library's per-thread state: on_switch(next) runs just

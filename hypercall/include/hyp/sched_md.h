@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SCHED_GUARD_SIZE	4096
+#define SCHED_GUARD_SIZE 4096
 
 /*
  * A stack block of *size bytes whose lowest SCHED_GUARD_SIZE bytes are made
@@ -17,7 +17,7 @@
 void *sched_md_stack_alloc(size_t *size);
 void sched_md_stack_free(void *block, size_t size);
 
-uint64_t sched_md_now(void);			/* monotonic ns */
+uint64_t sched_md_now(void); /* monotonic ns */
 
 /*
  * Waits for an interrupt or until deadline (monotonic ns, UINT64_MAX for
@@ -25,7 +25,7 @@ uint64_t sched_md_now(void);			/* monotonic ns */
  */
 void sched_md_idle(uint64_t deadline);
 
-uint64_t sched_md_intr_save(void);		/* disable; return previous state */
+uint64_t sched_md_intr_save(void); /* disable; return previous state */
 void sched_md_intr_restore(uint64_t s);
 
 /* switch.S */

@@ -21,31 +21,31 @@ struct blkdev;
 struct buf;
 
 /* ext2_mount flags */
-#define E2_MNT_RDONLY	0x1
-#define E2_MNT_FORCE	0x2	/* read-write even when not cleanly unmounted */
+#define E2_MNT_RDONLY 0x1
+#define E2_MNT_FORCE  0x2 /* read-write even when not cleanly unmounted */
 
 struct e2fs {
 	struct blkdev *fs_dev;
-	struct ext2_super fs_sb;	/* in memory; written at sync */
-	struct ext2_gd *fs_gd;		/* fs_ngroups descriptors */
+	struct ext2_super fs_sb; /* in memory; written at sync */
+	struct ext2_gd *fs_gd;	 /* fs_ngroups descriptors */
 	uint32_t fs_ngroups;
 	uint32_t fs_bsize;
-	uint32_t fs_gdblocks;		/* blocks of descriptors */
-	uint32_t fs_isize;		/* bytes per on-disk inode */
-	uint32_t fs_ipb;		/* inodes per block */
-	uint32_t fs_nindir;		/* block numbers per block */
+	uint32_t fs_gdblocks; /* blocks of descriptors */
+	uint32_t fs_isize;    /* bytes per on-disk inode */
+	uint32_t fs_ipb;      /* inodes per block */
+	uint32_t fs_nindir;   /* block numbers per block */
 	uint32_t fs_first_ino;
 	bool fs_ronly;
-	bool fs_sbdirty;		/* superblock or descriptors changed */
-	bool fs_busy;			/* the lock */
-	bool fs_errored;		/* damage seen: reported once */
+	bool fs_sbdirty; /* superblock or descriptors changed */
+	bool fs_busy;	 /* the lock */
+	bool fs_errored; /* damage seen: reported once */
 	struct kcv fs_kcv;
-	struct e2inode **fs_ihash;	/* inodes in memory */
+	struct e2inode **fs_ihash; /* inodes in memory */
 	uint32_t fs_nihash;
-	uint32_t fs_ninodes;		/* in memory */
-	struct e2inode *fs_deferred;	/* last ext2_iputs left to the lock holder */
+	uint32_t fs_ninodes;	     /* in memory */
+	struct e2inode *fs_deferred; /* last ext2_iputs left to the lock holder */
 	/* Unreferenced directories kept for their name caches, oldest first. */
-#define E2_NKEEP	16
+#define E2_NKEEP 16
 	struct e2inode *fs_keep[E2_NKEEP];
 	int fs_nkeep;
 };
@@ -54,49 +54,49 @@ struct e2fs {
 struct e2inode {
 	struct e2fs *i_fs;
 	struct e2inode *i_hnext;
-	struct e2inode *i_dnext;	/* fs_deferred */
+	struct e2inode *i_dnext; /* fs_deferred */
 	uint32_t i_number;
-	int i_refs;			/* holders (ext2_iget to ext2_iput) */
-	bool i_dirty;			/* to be written to the inode table */
+	int i_refs;   /* holders (ext2_iget to ext2_iput) */
+	bool i_dirty; /* to be written to the inode table */
 	uint16_t i_mode;
 	uint32_t i_uid, i_gid;
 	uint16_t i_nlink;
 	uint64_t i_size;
 	uint32_t i_atime, i_mtime, i_ctime, i_dtime;
-	uint32_t i_blocks;		/* 512-byte units */
+	uint32_t i_blocks; /* 512-byte units */
 	uint32_t i_flags;
 	uint32_t i_block[E2_NBLOCK];
 	uint32_t i_file_acl;
 	uint32_t i_generation;
-	uint64_t i_lastblk;		/* allocation goal: the last block given */
-	uint64_t i_nextread;		/* the file block a sequential read wants next */
-	struct e2dcache *i_dcache;	/* a large directory's names (ext2_dcache.c) */
-	uint64_t i_dfree;		/* directory: the first block an add tries */
-	void *i_vnode;			/* the VFS's, if any */
+	uint64_t i_lastblk;  /* allocation goal: the last block given */
+	uint64_t i_nextread; /* the file block a sequential read wants next */
+	struct e2dcache *i_dcache; /* a large directory's names (ext2_dcache.c) */
+	uint64_t i_dfree;	   /* directory: the first block an add tries */
+	void *i_vnode;		   /* the VFS's, if any */
 };
 
 /* What ext2_getattr reports and ext2_setattr changes. */
 struct e2attr {
-	uint32_t mode;			/* type | 07777 */
+	uint32_t mode; /* type | 07777 */
 	uint32_t uid, gid;
 	uint32_t nlink;
 	uint64_t ino;
 	uint64_t size;
-	uint64_t bytes;			/* disk space used */
-	uint64_t rdev;			/* device numbers of VCHR/VBLK */
+	uint64_t bytes; /* disk space used */
+	uint64_t rdev;	/* device numbers of VCHR/VBLK */
 	struct ktimespec atime, mtime, ctime;
-	uint32_t flags;			/* NetBSD's UF_APPEND, UF_IMMUTABLE */
+	uint32_t flags; /* NetBSD's UF_APPEND, UF_IMMUTABLE */
 };
-#define E2_SETATTR_MODE		0x1
-#define E2_SETATTR_UID		0x2
-#define E2_SETATTR_GID		0x4
-#define E2_SETATTR_ATIME	0x8
-#define E2_SETATTR_MTIME	0x10
-#define E2_SETATTR_FLAGS	0x20
+#define E2_SETATTR_MODE	 0x1
+#define E2_SETATTR_UID	 0x2
+#define E2_SETATTR_GID	 0x4
+#define E2_SETATTR_ATIME 0x8
+#define E2_SETATTR_MTIME 0x10
+#define E2_SETATTR_FLAGS 0x20
 
 struct e2statfs {
 	uint32_t bsize;
-	uint64_t blocks, bfree, bavail;	/* bavail: less the reserved blocks */
+	uint64_t blocks, bfree, bavail; /* bavail: less the reserved blocks */
 	uint64_t files, ffree;
 };
 
@@ -139,8 +139,8 @@ int ext2_create(struct e2inode *dp, const char *name, size_t namelen,
     struct e2inode **ipp);
 /* A symbolic link to target (fast under 60 bytes, else in a block). */
 int ext2_symlink(struct e2inode *dp, const char *name, size_t namelen,
-    const char *target, size_t tlen, uint32_t mode, uint32_t uid,
-    uint32_t gid, struct e2inode **ipp);
+    const char *target, size_t tlen, uint32_t mode, uint32_t uid, uint32_t gid,
+    struct e2inode **ipp);
 /* Another name for ip (not a directory): EEXIST, EMLINK, EPERM. */
 int ext2_link(struct e2inode *dp, const char *name, size_t namelen,
     struct e2inode *ip);
@@ -149,8 +149,7 @@ int ext2_link(struct e2inode *dp, const char *name, size_t namelen,
  * with isdir an empty directory (ENOTEMPTY, ENOTDIR). "." and ".." are
  * EINVAL.
  */
-int ext2_remove(struct e2inode *dp, const char *name, size_t namelen,
-    bool isdir);
+int ext2_remove(struct e2inode *dp, const char *name, size_t namelen, bool isdir);
 /*
  * Renames fname in fdp to tname in tdp, replacing what tname named (a
  * directory only by an empty one, a file only by a file). EINVAL when a
@@ -163,8 +162,8 @@ int ext2_rename(struct e2inode *fdp, const char *fname, size_t fnamelen,
  * start), with the offset after it, until fn returns non-zero (that entry
  * is not consumed) or the end. 0 or EIO.
  */
-typedef int (*e2_dirfn)(void *arg, uint32_t ino, uint8_t type,
-    const char *name, size_t namelen, uint64_t nextoff);
+typedef int (*e2_dirfn)(void *arg, uint32_t ino, uint8_t type, const char *name,
+    size_t namelen, uint64_t nextoff);
 int ext2_readdir(struct e2inode *dp, uint64_t *offp, e2_dirfn fn, void *arg);
 
 int ext2_read(struct e2inode *ip, void *buf, size_t len, uint64_t off,
@@ -196,7 +195,7 @@ void e2_unlock(struct e2fs *fs);
 /* Reports damage once per mount; returns EIO for the caller to pass on. */
 int e2_corrupt(struct e2fs *fs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-bool e2_blk_ok(struct e2fs *fs, uint32_t blk);	/* a data block number */
+bool e2_blk_ok(struct e2fs *fs, uint32_t blk); /* a data block number */
 int e2_bread(struct e2fs *fs, uint32_t blk, struct buf **bpp);
 int e2_bget(struct e2fs *fs, uint32_t blk, struct buf **bpp);
 uint32_t e2_now(void);
@@ -236,7 +235,7 @@ int e2_dirempty(struct e2inode *dp, bool *emptyp);
 int e2_dirinit(struct e2inode *dp, uint32_t parent);
 
 /* ext2_dcache.c */
-#define DC_MIN_BLOCKS	8
+#define DC_MIN_BLOCKS 8
 struct e2dcache;
 bool e2_dc_start(struct e2inode *dp);
 /* 1 with *lbnp, 0 (not in the directory), -1 (no cache). */

@@ -56,15 +56,17 @@ alloc_in_group(struct e2fs *fs, uint32_t g, uint32_t from, uint32_t *blkp)
 		bit = find_clear(bp->b_data, 0, from);
 	if (bit < 0) {
 		brelse(bp);
-		return e2_corrupt(fs, "group %u: free block count %u but a "
-		    "full bitmap", g, gd->bg_free_blocks_count);
+		return e2_corrupt(fs,
+		    "group %u: free block count %u but a "
+		    "full bitmap",
+		    g, gd->bg_free_blocks_count);
 	}
-	*blkp = fs->fs_sb.s_first_data_block + g * fs->fs_sb.s_blocks_per_group +
-	    (uint32_t)bit;
+	*blkp = fs->fs_sb.s_first_data_block +
+	    g * fs->fs_sb.s_blocks_per_group + (uint32_t)bit;
 	if (!e2_blk_ok(fs, *blkp)) {
 		brelse(bp);
-		return e2_corrupt(fs, "group %u: bitmap frees metadata block %u",
-		    g, *blkp);
+		return e2_corrupt(fs,
+		    "group %u: bitmap frees metadata block %u", g, *blkp);
 	}
 	bp->b_data[bit >> 3] |= (uint8_t)(1u << (bit & 7));
 	bdirty(bp);
@@ -107,7 +109,8 @@ e2_bfree(struct e2fs *fs, uint32_t blk)
 	int err;
 
 	if (!e2_blk_ok(fs, blk))
-		return e2_corrupt(fs, "freeing block %u outside the data area", blk);
+		return e2_corrupt(fs, "freeing block %u outside the data area",
+		    blk);
 	g = (blk - sb->s_first_data_block) / sb->s_blocks_per_group;
 	bit = (blk - sb->s_first_data_block) % sb->s_blocks_per_group;
 	gd = &fs->fs_gd[g];
@@ -118,7 +121,7 @@ e2_bfree(struct e2fs *fs, uint32_t blk)
 		brelse(bp);
 		return e2_corrupt(fs, "freeing free block %u", blk);
 	}
-	bp->b_data[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
+	bp->b_data[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
 	bdirty(bp);
 	brelse(bp);
 	gd->bg_free_blocks_count++;
@@ -145,7 +148,8 @@ pick_group(struct e2fs *fs, uint32_t dirino, bool isdir)
 		const struct ext2_gd *gd = &fs->fs_gd[(parent + g) % ng];
 		const struct ext2_gd *bgd = &fs->fs_gd[best];
 
-		if (gd->bg_free_inodes_count < avg || gd->bg_free_inodes_count == 0)
+		if (gd->bg_free_inodes_count < avg ||
+		    gd->bg_free_inodes_count == 0)
 			continue;
 		if (bgd->bg_free_inodes_count < avg ||
 		    gd->bg_used_dirs_count < bgd->bg_used_dirs_count)
@@ -180,11 +184,14 @@ e2_ialloc(struct e2fs *fs, uint32_t dirino, bool isdir, uint32_t *inop)
 		if (from >= sb->s_inodes_per_group)
 			bit = -1;
 		else
-			bit = find_clear(bp->b_data, from, sb->s_inodes_per_group);
+			bit = find_clear(bp->b_data, from,
+			    sb->s_inodes_per_group);
 		if (bit < 0) {
 			brelse(bp);
-			return e2_corrupt(fs, "group %u: free inode count %u but "
-			    "a full bitmap", g, gd->bg_free_inodes_count);
+			return e2_corrupt(fs,
+			    "group %u: free inode count %u but "
+			    "a full bitmap",
+			    g, gd->bg_free_inodes_count);
 		}
 		bp->b_data[bit >> 3] |= (uint8_t)(1u << (bit & 7));
 		bdirty(bp);
@@ -221,7 +228,7 @@ e2_ifree(struct e2fs *fs, uint32_t ino, bool isdir)
 		brelse(bp);
 		return e2_corrupt(fs, "freeing free inode %u", ino);
 	}
-	bp->b_data[bit >> 3] &= (uint8_t)~(1u << (bit & 7));
+	bp->b_data[bit >> 3] &= (uint8_t) ~(1u << (bit & 7));
 	bdirty(bp);
 	brelse(bp);
 	gd->bg_free_inodes_count++;

@@ -92,7 +92,7 @@ e2_dc_add(struct e2inode *dp, const char *name, size_t len, uint32_t lbn)
 	}
 	n = kmem_zalloc(sizeof(*n) + len);
 	if (n == NULL) {
-		e2_dc_free(dp);		/* incomplete would be wrong */
+		e2_dc_free(dp); /* incomplete would be wrong */
 		return;
 	}
 	n->lbn = lbn;
@@ -112,8 +112,8 @@ e2_dc_remove(struct e2inode *dp, const char *name, size_t len)
 
 	if (dc == NULL)
 		return;
-	for (pp = &dc->tab[hashname(name, len) % dc->nbuckets]; (n = *pp) != NULL;
-	    pp = &n->next) {
+	for (pp = &dc->tab[hashname(name, len) % dc->nbuckets];
+	     (n = *pp) != NULL; pp = &n->next) {
 		if (n->len == len && memcmp(n->name, name, len) == 0) {
 			*pp = n->next;
 			kmem_free(n, sizeof(*n) + n->len);
@@ -132,7 +132,7 @@ e2_dc_lookup(struct e2inode *dp, const char *name, size_t len, uint32_t *lbnp)
 	if (dc == NULL)
 		return -1;
 	for (n = dc->tab[hashname(name, len) % dc->nbuckets]; n != NULL;
-	    n = n->next) {
+	     n = n->next) {
 		if (n->len == len && memcmp(n->name, name, len) == 0) {
 			*lbnp = n->lbn;
 			return 1;

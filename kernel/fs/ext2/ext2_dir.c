@@ -26,12 +26,14 @@ check_block(struct e2inode *dp, struct buf *bp, uint64_t lbn)
 		de = (const struct ext2_dirent *)(bp->b_data + off);
 		if (de->rec_len < E2_DIRENT_HDR || de->rec_len % 4 != 0 ||
 		    de->rec_len > fs->fs_bsize - off ||
-		    (de->inode != 0 && (de->name_len == 0 ||
-		    E2_DIRENT_LEN(de->name_len) > de->rec_len ||
-		    de->inode > fs->fs_sb.s_inodes_count)))
-			return e2_corrupt(fs, "directory %u block %llu: bad "
-			    "entry at %u", dp->i_number,
-			    (unsigned long long)lbn, off);
+		    (de->inode != 0 &&
+			(de->name_len == 0 ||
+			    E2_DIRENT_LEN(de->name_len) > de->rec_len ||
+			    de->inode > fs->fs_sb.s_inodes_count)))
+			return e2_corrupt(fs,
+			    "directory %u block %llu: bad "
+			    "entry at %u",
+			    dp->i_number, (unsigned long long)lbn, off);
 		off += de->rec_len;
 	}
 	return 0;
@@ -65,8 +67,8 @@ dir_nblocks(struct e2inode *dp, uint64_t *nbp)
 	struct e2fs *fs = dp->i_fs;
 
 	if (dp->i_size % fs->fs_bsize != 0 || dp->i_size == 0)
-		return e2_corrupt(fs, "directory %u has size %llu", dp->i_number,
-		    (unsigned long long)dp->i_size);
+		return e2_corrupt(fs, "directory %u has size %llu",
+		    dp->i_number, (unsigned long long)dp->i_size);
 	*nbp = dp->i_size / fs->fs_bsize;
 	return 0;
 }
@@ -76,7 +78,7 @@ struct dirpos {
 	struct buf *bp;
 	uint64_t lbn;
 	uint32_t off;
-	int64_t prev;			/* -1: first in its block */
+	int64_t prev; /* -1: first in its block */
 };
 
 /* Whether block bp (lbn) holds name; *pos then says where. */
@@ -88,8 +90,8 @@ scan_block(struct e2inode *dp, struct buf *bp, uint64_t lbn, const char *name,
 	uint32_t off;
 	int64_t prev;
 
-	for (off = 0, prev = -1; off < dp->i_fs->fs_bsize; prev = off,
-	    off += de->rec_len) {
+	for (off = 0, prev = -1; off < dp->i_fs->fs_bsize;
+	     prev = off, off += de->rec_len) {
 		de = (const struct ext2_dirent *)(bp->b_data + off);
 		if (de->inode != 0 && de->name_len == namelen &&
 		    memcmp(de->name, name, namelen) == 0) {
@@ -121,10 +123,11 @@ build_cache(struct e2inode *dp, uint64_t nb)
 			return;
 		}
 		for (off = 0; off < fs->fs_bsize && dp->i_dcache != NULL;
-		    off += de->rec_len) {
+		     off += de->rec_len) {
 			de = (const struct ext2_dirent *)(bp->b_data + off);
 			if (de->inode != 0)
-				e2_dc_add(dp, de->name, de->name_len, (uint32_t)lbn);
+				e2_dc_add(dp, de->name, de->name_len,
+				    (uint32_t)lbn);
 		}
 		brelse(bp);
 	}
@@ -155,7 +158,7 @@ find(struct e2inode *dp, const char *name, size_t namelen, struct dirpos *pos)
 				return 0;
 			brelse(bp);
 		}
-		e2_dc_free(dp);		/* wrong: the disk decides */
+		e2_dc_free(dp); /* wrong: the disk decides */
 	}
 	for (lbn = 0; lbn < nb; lbn++) {
 		err = dir_bread(dp, lbn, &bp);
@@ -177,8 +180,7 @@ dir_changed(struct e2inode *dp)
 }
 
 int
-e2_dirlookup(struct e2inode *dp, const char *name, size_t namelen,
-    uint32_t *inop)
+e2_dirlookup(struct e2inode *dp, const char *name, size_t namelen, uint32_t *inop)
 {
 	struct dirpos pos;
 	int err;
@@ -195,7 +197,8 @@ static uint8_t
 ftype_byte(struct e2fs *fs, uint8_t type)
 {
 	return (fs->fs_sb.s_feature_incompat & E2_FEATURE_INCOMPAT_FILETYPE) ?
-	    type : 0;
+	    type :
+	    0;
 }
 
 static void
@@ -208,8 +211,8 @@ fill(struct ext2_dirent *de, uint32_t ino, uint16_t reclen, const char *name,
 	de->file_type = type;
 	memcpy(de->name, name, namelen);
 	/* The padding is zeroed as e2fsck's own writes leave it. */
-	memset(de->name + namelen, 0, E2_DIRENT_LEN(namelen) - E2_DIRENT_HDR -
-	    namelen);
+	memset(de->name + namelen, 0,
+	    E2_DIRENT_LEN(namelen) - E2_DIRENT_HDR - namelen);
 }
 
 int
@@ -240,9 +243,10 @@ e2_diradd(struct e2inode *dp, const char *name, size_t namelen, uint32_t ino,
 			if (de->inode == 0) {
 				fill(de, ino, de->rec_len, name, namelen, type);
 			} else {
-				nde = (struct ext2_dirent *)(bp->b_data + off + used);
-				fill(nde, ino, (uint16_t)(de->rec_len - used), name,
-				    namelen, type);
+				nde = (struct ext2_dirent *)(bp->b_data + off +
+				    used);
+				fill(nde, ino, (uint16_t)(de->rec_len - used),
+				    name, namelen, type);
 				de->rec_len = (uint16_t)used;
 			}
 			bdirty(bp);
@@ -266,8 +270,8 @@ e2_diradd(struct e2inode *dp, const char *name, size_t namelen, uint32_t ino,
 		return err;
 	}
 	memset(bp->b_data, 0, fs->fs_bsize);
-	fill((struct ext2_dirent *)bp->b_data, ino, (uint16_t)fs->fs_bsize, name,
-	    namelen, type);
+	fill((struct ext2_dirent *)bp->b_data, ino, (uint16_t)fs->fs_bsize,
+	    name, namelen, type);
 	bdirty(bp);
 	brelse(bp);
 	dp->i_size += fs->fs_bsize;
@@ -304,8 +308,8 @@ e2_dirremove(struct e2inode *dp, const char *name, size_t namelen)
 }
 
 int
-e2_dirsetino(struct e2inode *dp, const char *name, size_t namelen,
-    uint32_t ino, uint8_t type)
+e2_dirsetino(struct e2inode *dp, const char *name, size_t namelen, uint32_t ino,
+    uint8_t type)
 {
 	struct ext2_dirent *de;
 	struct dirpos pos;
@@ -346,7 +350,7 @@ e2_dirempty(struct e2inode *dp, bool *emptyp)
 				continue;
 			if ((de->name_len == 1 && de->name[0] == '.') ||
 			    (de->name_len == 2 && de->name[0] == '.' &&
-			    de->name[1] == '.'))
+				de->name[1] == '.'))
 				continue;
 			brelse(bp);
 			*emptyp = false;
@@ -413,7 +417,7 @@ ext2_readdir(struct e2inode *dp, uint64_t *offp, e2_dirfn fn, void *arg)
 			if (pos < *offp || de->inode == 0)
 				continue;
 			if (fn(arg, de->inode, de->file_type, de->name,
-			    de->name_len, pos + de->rec_len) != 0) {
+				de->name_len, pos + de->rec_len) != 0) {
 				brelse(bp);
 				*offp = pos;
 				e2_unlock(fs);

@@ -8,36 +8,36 @@
 
 #include <stdint.h>
 
-#define E2_SBOFF		1024	/* the superblock's byte offset */
-#define E2_SBSIZE		1024
-#define E2_MAGIC		0xef53
-#define E2_ROOTINO		2
-#define E2_GOOD_OLD_FIRST_INO	11
-#define E2_GOOD_OLD_INODE_SIZE	128
-#define E2_NDADDR		12	/* direct block pointers */
-#define E2_IND			12	/* i_block[] slots of the indirect trees */
-#define E2_DIND			13
-#define E2_TIND			14
-#define E2_NBLOCK		15
-#define E2_MAXNAMLEN		255
-#define E2_LINK_MAX		32000
-#define E2_FAST_SYMLINK_MAX	59	/* longer targets take a block */
+#define E2_SBOFF	       1024 /* the superblock's byte offset */
+#define E2_SBSIZE	       1024
+#define E2_MAGIC	       0xef53
+#define E2_ROOTINO	       2
+#define E2_GOOD_OLD_FIRST_INO  11
+#define E2_GOOD_OLD_INODE_SIZE 128
+#define E2_NDADDR	       12 /* direct block pointers */
+#define E2_IND		       12 /* i_block[] slots of the indirect trees */
+#define E2_DIND		       13
+#define E2_TIND		       14
+#define E2_NBLOCK	       15
+#define E2_MAXNAMLEN	       255
+#define E2_LINK_MAX	       32000
+#define E2_FAST_SYMLINK_MAX    59 /* longer targets take a block */
 
 /* s_state */
-#define E2_VALID_FS		0x0001	/* cleanly unmounted */
-#define E2_ERROR_FS		0x0002
+#define E2_VALID_FS 0x0001 /* cleanly unmounted */
+#define E2_ERROR_FS 0x0002
 
 /* Features this code knows. */
-#define E2_FEATURE_COMPAT_EXT_ATTR	0x0008
-#define E2_FEATURE_COMPAT_RESIZE_INODE	0x0010
-#define E2_FEATURE_COMPAT_DIR_INDEX	0x0020
+#define E2_FEATURE_COMPAT_EXT_ATTR	  0x0008
+#define E2_FEATURE_COMPAT_RESIZE_INODE	  0x0010
+#define E2_FEATURE_COMPAT_DIR_INDEX	  0x0020
 #define E2_FEATURE_RO_COMPAT_SPARSE_SUPER 0x0001
-#define E2_FEATURE_RO_COMPAT_LARGE_FILE	0x0002
-#define E2_FEATURE_INCOMPAT_FILETYPE	0x0002
+#define E2_FEATURE_RO_COMPAT_LARGE_FILE	  0x0002
+#define E2_FEATURE_INCOMPAT_FILETYPE	  0x0002
 /* Read-only mounts are fine with unknown ro_compat features, not incompat. */
-#define E2_RO_COMPAT_SUPP	(E2_FEATURE_RO_COMPAT_SPARSE_SUPER | \
-				 E2_FEATURE_RO_COMPAT_LARGE_FILE)
-#define E2_INCOMPAT_SUPP	E2_FEATURE_INCOMPAT_FILETYPE
+#define E2_RO_COMPAT_SUPP \
+	(E2_FEATURE_RO_COMPAT_SPARSE_SUPER | E2_FEATURE_RO_COMPAT_LARGE_FILE)
+#define E2_INCOMPAT_SUPP E2_FEATURE_INCOMPAT_FILETYPE
 
 struct ext2_super {
 	uint32_t s_inodes_count;
@@ -46,7 +46,7 @@ struct ext2_super {
 	uint32_t s_free_blocks_count;
 	uint32_t s_free_inodes_count;
 	uint32_t s_first_data_block;
-	uint32_t s_log_block_size;	/* block size = 1024 << this */
+	uint32_t s_log_block_size; /* block size = 1024 << this */
 	uint32_t s_log_frag_size;
 	uint32_t s_blocks_per_group;
 	uint32_t s_frags_per_group;
@@ -100,12 +100,12 @@ struct ext2_dinode {
 	uint32_t i_dtime;
 	uint16_t i_gid;
 	uint16_t i_links_count;
-	uint32_t i_blocks;		/* 512-byte units, indirect blocks too */
+	uint32_t i_blocks; /* 512-byte units, indirect blocks too */
 	uint32_t i_flags;
 	uint32_t i_version;
 	uint32_t i_block[E2_NBLOCK];
 	uint32_t i_generation;
-	uint32_t i_file_acl;		/* the extended attribute block */
+	uint32_t i_file_acl; /* the extended attribute block */
 	uint32_t i_size_high;
 	uint32_t i_faddr;
 	uint16_t i_blocks_hi;
@@ -118,45 +118,45 @@ struct ext2_dinode {
 _Static_assert(sizeof(struct ext2_dinode) == 128, "inode size");
 
 /* i_flags */
-#define E2_IMMUTABLE_FL		0x00000010	/* chflags(2): UF_IMMUTABLE */
-#define E2_APPEND_FL		0x00000020	/* chflags(2): UF_APPEND */
-#define E2_INDEX_FL		0x00001000	/* hashed-indexed directory */
-#define E2_EXTENTS_FL		0x00080000
-#define E2_INLINE_DATA_FL	0x10000000
+#define E2_IMMUTABLE_FL	  0x00000010 /* chflags(2): UF_IMMUTABLE */
+#define E2_APPEND_FL	  0x00000020 /* chflags(2): UF_APPEND */
+#define E2_INDEX_FL	  0x00001000 /* hashed-indexed directory */
+#define E2_EXTENTS_FL	  0x00080000
+#define E2_INLINE_DATA_FL 0x10000000
 
 /* i_mode's file types */
-#define E2_IFMT		0170000
-#define E2_IFSOCK	0140000
-#define E2_IFLNK	0120000
-#define E2_IFREG	0100000
-#define E2_IFBLK	0060000
-#define E2_IFDIR	0040000
-#define E2_IFCHR	0020000
-#define E2_IFIFO	0010000
+#define E2_IFMT	  0170000
+#define E2_IFSOCK 0140000
+#define E2_IFLNK  0120000
+#define E2_IFREG  0100000
+#define E2_IFBLK  0060000
+#define E2_IFDIR  0040000
+#define E2_IFCHR  0020000
+#define E2_IFIFO  0010000
 
 /* A directory entry: 8 bytes, then the name, the record 4-byte aligned. */
 struct ext2_dirent {
-	uint32_t inode;			/* 0: an unused record */
+	uint32_t inode; /* 0: an unused record */
 	uint16_t rec_len;
 	uint8_t name_len;
 	uint8_t file_type;
 	char name[];
 };
-#define E2_DIRENT_HDR		8
-#define E2_DIRENT_LEN(namelen)	((E2_DIRENT_HDR + (namelen) + 3) & ~3u)
+#define E2_DIRENT_HDR	       8
+#define E2_DIRENT_LEN(namelen) ((E2_DIRENT_HDR + (namelen) + 3) & ~3u)
 
 /* file_type (filetype feature) */
-#define E2_FT_UNKNOWN	0
-#define E2_FT_REG_FILE	1
-#define E2_FT_DIR	2
-#define E2_FT_CHRDEV	3
-#define E2_FT_BLKDEV	4
-#define E2_FT_FIFO	5
-#define E2_FT_SOCK	6
-#define E2_FT_SYMLINK	7
+#define E2_FT_UNKNOWN  0
+#define E2_FT_REG_FILE 1
+#define E2_FT_DIR      2
+#define E2_FT_CHRDEV   3
+#define E2_FT_BLKDEV   4
+#define E2_FT_FIFO     5
+#define E2_FT_SOCK     6
+#define E2_FT_SYMLINK  7
 
 /* The header of an extended attribute block (its reference count). */
-#define E2_XATTR_MAGIC		0xea020000
-#define E2_XATTR_REFCOUNT_OFF	4
+#define E2_XATTR_MAGIC	      0xea020000
+#define E2_XATTR_REFCOUNT_OFF 4
 
 #endif

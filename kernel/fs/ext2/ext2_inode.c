@@ -29,13 +29,20 @@ uint8_t
 e2_ftype(uint16_t mode)
 {
 	switch (mode & E2_IFMT) {
-	case E2_IFREG: return E2_FT_REG_FILE;
-	case E2_IFDIR: return E2_FT_DIR;
-	case E2_IFCHR: return E2_FT_CHRDEV;
-	case E2_IFBLK: return E2_FT_BLKDEV;
-	case E2_IFIFO: return E2_FT_FIFO;
-	case E2_IFSOCK: return E2_FT_SOCK;
-	case E2_IFLNK: return E2_FT_SYMLINK;
+	case E2_IFREG:
+		return E2_FT_REG_FILE;
+	case E2_IFDIR:
+		return E2_FT_DIR;
+	case E2_IFCHR:
+		return E2_FT_CHRDEV;
+	case E2_IFBLK:
+		return E2_FT_BLKDEV;
+	case E2_IFIFO:
+		return E2_FT_FIFO;
+	case E2_IFSOCK:
+		return E2_FT_SOCK;
+	case E2_IFLNK:
+		return E2_FT_SYMLINK;
 	}
 	return E2_FT_UNKNOWN;
 }
@@ -152,8 +159,10 @@ e2_iget(struct e2fs *fs, uint32_t ino, struct e2inode **ipp)
 	if (di->i_links_count == 0 || !itype_ok(di->i_mode) ||
 	    (di->i_flags & (E2_EXTENTS_FL | E2_INLINE_DATA_FL))) {
 		brelse(bp);
-		return e2_corrupt(fs, "inode %u is free, of no known type or "
-		    "uses unsupported features", ino);
+		return e2_corrupt(fs,
+		    "inode %u is free, of no known type or "
+		    "uses unsupported features",
+		    ino);
 	}
 	ip = kmem_zalloc(sizeof(*ip));
 	if (ip == NULL) {
@@ -183,7 +192,8 @@ e2_iget(struct e2fs *fs, uint32_t ino, struct e2inode **ipp)
 	if (ip->i_size > e2_maxfilesize(fs) ||
 	    (ip->i_file_acl != 0 && !e2_blk_ok(fs, ip->i_file_acl))) {
 		kmem_free(ip, sizeof(*ip));
-		return e2_corrupt(fs, "inode %u: bad size or attribute block", ino);
+		return e2_corrupt(fs, "inode %u: bad size or attribute block",
+		    ino);
 	}
 	ip->i_hnext = fs->fs_ihash[h];
 	fs->fs_ihash[h] = ip;
@@ -267,7 +277,8 @@ free_xattr(struct e2inode *ip)
 		return err;
 	if (get32(bp->b_data) != E2_XATTR_MAGIC) {
 		brelse(bp);
-		return e2_corrupt(fs, "inode %u: bad attribute block", ip->i_number);
+		return e2_corrupt(fs, "inode %u: bad attribute block",
+		    ip->i_number);
 	}
 	refs = get32(bp->b_data + E2_XATTR_REFCOUNT_OFF);
 	if (refs > 1) {
@@ -281,7 +292,7 @@ free_xattr(struct e2inode *ip)
 			return err;
 	}
 	ip->i_blocks -= fs->fs_bsize / 512 <= ip->i_blocks ? fs->fs_bsize / 512 :
-	    ip->i_blocks;
+							     ip->i_blocks;
 	ip->i_file_acl = 0;
 	ip->i_dirty = true;
 	return 0;
@@ -292,8 +303,9 @@ has_blocks(const struct e2inode *ip)
 {
 	/* A fast symlink keeps its target in i_block[]. */
 	if ((ip->i_mode & E2_IFMT) == E2_IFLNK)
-		return ip->i_blocks - (ip->i_file_acl != 0 ?
-		    ip->i_fs->fs_bsize / 512 : 0) != 0;
+		return ip->i_blocks -
+		    (ip->i_file_acl != 0 ? ip->i_fs->fs_bsize / 512 : 0) !=
+		    0;
 	return (ip->i_mode & E2_IFMT) == E2_IFREG ||
 	    (ip->i_mode & E2_IFMT) == E2_IFDIR;
 }
@@ -351,7 +363,8 @@ alloc_block(struct e2inode *ip, bool zero, uint32_t *blkp)
 	goal = (uint32_t)ip->i_lastblk + 1;
 	if (ip->i_lastblk == 0) {
 		uint32_t g = (ip->i_number - 1) / fs->fs_sb.s_inodes_per_group;
-		goal = fs->fs_sb.s_first_data_block + g * fs->fs_sb.s_blocks_per_group;
+		goal = fs->fs_sb.s_first_data_block +
+		    g * fs->fs_sb.s_blocks_per_group;
 	}
 	err = e2_balloc(fs, goal, blkp);
 	if (err != 0)
@@ -373,8 +386,7 @@ alloc_block(struct e2inode *ip, bool zero, uint32_t *blkp)
 }
 
 int
-e2_bmap(struct e2inode *ip, uint64_t lbn, bool alloc, bool nozero,
-    uint32_t *blkp)
+e2_bmap(struct e2inode *ip, uint64_t lbn, bool alloc, bool nozero, uint32_t *blkp)
 {
 	struct e2fs *fs = ip->i_fs;
 	uint64_t n = fs->fs_nindir, span = 1;
@@ -385,8 +397,10 @@ e2_bmap(struct e2inode *ip, uint64_t lbn, bool alloc, bool nozero,
 	if (lbn < E2_NDADDR) {
 		blk = ip->i_block[lbn];
 		if (blk != 0 && !e2_blk_ok(fs, blk))
-			return e2_corrupt(fs, "inode %u: block %u outside the "
-			    "data area", ip->i_number, blk);
+			return e2_corrupt(fs,
+			    "inode %u: block %u outside the "
+			    "data area",
+			    ip->i_number, blk);
 		if (blk == 0 && alloc) {
 			err = alloc_block(ip, !nozero, &blk);
 			if (err != 0)
@@ -424,16 +438,20 @@ e2_bmap(struct e2inode *ip, uint64_t lbn, bool alloc, bool nozero,
 	}
 	for (i = 0; i < depth; i++) {
 		if (!e2_blk_ok(fs, blk))
-			return e2_corrupt(fs, "inode %u: block %u outside the "
-			    "data area", ip->i_number, blk);
+			return e2_corrupt(fs,
+			    "inode %u: block %u outside the "
+			    "data area",
+			    ip->i_number, blk);
 		err = e2_bread(fs, blk, &bp);
 		if (err != 0)
 			return err;
 		nb = get32(bp->b_data + 4 * idx[i]);
 		if (nb != 0 && !e2_blk_ok(fs, nb)) {
 			brelse(bp);
-			return e2_corrupt(fs, "inode %u: block %u outside the "
-			    "data area", ip->i_number, nb);
+			return e2_corrupt(fs,
+			    "inode %u: block %u outside the "
+			    "data area",
+			    ip->i_number, nb);
 		}
 		if (nb == 0) {
 			if (!alloc) {
@@ -487,8 +505,8 @@ trunc_tree(struct e2inode *ip, uint8_t *slot, int depth, uint64_t base,
 
 			if (cbase + span <= nb)
 				continue;
-			err = trunc_tree(ip, bp->b_data + 4 * i, depth - 1, cbase,
-			    span / fs->fs_nindir, nb, &dirty);
+			err = trunc_tree(ip, bp->b_data + 4 * i, depth - 1,
+			    cbase, span / fs->fs_nindir, nb, &dirty);
 		}
 		if (dirty)
 			bdirty(bp);
@@ -503,7 +521,8 @@ trunc_tree(struct e2inode *ip, uint8_t *slot, int depth, uint64_t base,
 		put32(slot, 0);
 		*changed = true;
 		ip->i_blocks -= fs->fs_bsize / 512 <= ip->i_blocks ?
-		    fs->fs_bsize / 512 : ip->i_blocks;
+		    fs->fs_bsize / 512 :
+		    ip->i_blocks;
 		ip->i_dirty = true;
 	}
 	return 0;
@@ -541,29 +560,29 @@ e2_itrunc(struct e2inode *ip, uint64_t size)
 		for (i = 0; i < E2_NDADDR; i++) {
 			if (i < nb || ip->i_block[i] == 0)
 				continue;
-			err = trunc_tree(ip, (uint8_t *)&ip->i_block[i], 0, i, 1,
-			    nb, &changed);
+			err = trunc_tree(ip, (uint8_t *)&ip->i_block[i], 0, i,
+			    1, nb, &changed);
 			if (err != 0)
 				return err;
 		}
 		base = E2_NDADDR;
-		err = trunc_tree(ip, (uint8_t *)&ip->i_block[E2_IND], 1, base, 1,
-		    nb, &changed);
+		err = trunc_tree(ip, (uint8_t *)&ip->i_block[E2_IND], 1, base,
+		    1, nb, &changed);
 		base += n;
 		if (err == 0)
-			err = trunc_tree(ip, (uint8_t *)&ip->i_block[E2_DIND], 2,
-			    base, n, nb, &changed);
+			err = trunc_tree(ip, (uint8_t *)&ip->i_block[E2_DIND],
+			    2, base, n, nb, &changed);
 		base += n * n;
 		if (err == 0)
-			err = trunc_tree(ip, (uint8_t *)&ip->i_block[E2_TIND], 3,
-			    base, n * n, nb, &changed);
+			err = trunc_tree(ip, (uint8_t *)&ip->i_block[E2_TIND],
+			    3, base, n * n, nb, &changed);
 		if (err != 0)
 			return err;
 	}
 	ip->i_size = size;
 	ip->i_lastblk = 0;
-	if (size > 0x7fffffffULL && !(fs->fs_sb.s_feature_ro_compat &
-	    E2_FEATURE_RO_COMPAT_LARGE_FILE)) {
+	if (size > 0x7fffffffULL &&
+	    !(fs->fs_sb.s_feature_ro_compat & E2_FEATURE_RO_COMPAT_LARGE_FILE)) {
 		fs->fs_sb.s_feature_ro_compat |= E2_FEATURE_RO_COMPAT_LARGE_FILE;
 		fs->fs_sbdirty = true;
 	}

@@ -11,7 +11,7 @@
 #include "fs/buf.h"
 #include "ext2.h"
 
-#define IHASH_SIZE	512
+#define IHASH_SIZE 512
 
 int
 e2_lock(struct e2fs *fs)
@@ -130,7 +130,8 @@ e2_write_super(struct e2fs *fs)
 		n = fs->fs_ngroups - i * per;
 		if (n > per)
 			n = per;
-		memcpy(bp->b_data, &fs->fs_gd[i * per], n * sizeof(struct ext2_gd));
+		memcpy(bp->b_data, &fs->fs_gd[i * per],
+		    n * sizeof(struct ext2_gd));
 		bdirty(bp);
 		brelse(bp);
 	}
@@ -166,7 +167,8 @@ check_super(struct e2fs *fs, int flags)
 		return refuse(bd, RUMP_EINVAL, "bad first data block");
 	if (sb->s_blocks_count <= sb->s_first_data_block + 2 ||
 	    (uint64_t)sb->s_blocks_count * fs->fs_bsize > blkdev_size(bd))
-		return refuse(bd, RUMP_EINVAL, "block count larger than the disk");
+		return refuse(bd, RUMP_EINVAL,
+		    "block count larger than the disk");
 	if (sb->s_blocks_per_group == 0 || sb->s_blocks_per_group % 8 != 0 ||
 	    sb->s_blocks_per_group > 8 * fs->fs_bsize ||
 	    sb->s_inodes_per_group == 0 || sb->s_inodes_per_group % 8 != 0 ||
@@ -183,21 +185,27 @@ check_super(struct e2fs *fs, int flags)
 	    (fs->fs_isize & (fs->fs_isize - 1)) != 0)
 		return refuse(bd, RUMP_EINVAL, "bad inode size");
 	groups = (sb->s_blocks_count - sb->s_first_data_block +
-	    sb->s_blocks_per_group - 1) / sb->s_blocks_per_group;
+		     sb->s_blocks_per_group - 1) /
+	    sb->s_blocks_per_group;
 	if ((uint64_t)sb->s_inodes_per_group * groups != sb->s_inodes_count)
-		return refuse(bd, RUMP_EINVAL, "inode count does not match groups");
-	if (fs->fs_first_ino <= E2_ROOTINO || fs->fs_first_ino >= sb->s_inodes_count)
+		return refuse(bd, RUMP_EINVAL,
+		    "inode count does not match groups");
+	if (fs->fs_first_ino <= E2_ROOTINO ||
+	    fs->fs_first_ino >= sb->s_inodes_count)
 		return refuse(bd, RUMP_EINVAL, "bad first inode");
 	fs->fs_ngroups = (uint32_t)groups;
 	fs->fs_ipb = fs->fs_bsize / fs->fs_isize;
 	fs->fs_nindir = fs->fs_bsize / 4;
 	fs->fs_gdblocks = (uint32_t)((groups * sizeof(struct ext2_gd) +
-	    fs->fs_bsize - 1) / fs->fs_bsize);
+					 fs->fs_bsize - 1) /
+	    fs->fs_bsize);
 	if (sb->s_rev_level == 0)
 		return 0;
 	if (sb->s_feature_incompat & ~E2_INCOMPAT_SUPP)
-		return refuse(bd, RUMP_EINVAL, "unsupported incompatible features");
-	if (!(flags & E2_MNT_RDONLY) && (sb->s_feature_ro_compat & ~E2_RO_COMPAT_SUPP))
+		return refuse(bd, RUMP_EINVAL,
+		    "unsupported incompatible features");
+	if (!(flags & E2_MNT_RDONLY) &&
+	    (sb->s_feature_ro_compat & ~E2_RO_COMPAT_SUPP))
 		return refuse(bd, RUMP_EROFS,
 		    "features only supported read-only (mount it read-only)");
 	return 0;
@@ -251,11 +259,14 @@ check_root(struct e2fs *fs)
 	if (err != 0)
 		return refuse(fs->fs_dev, err, "cannot read the root directory");
 	ok = (ip->i_mode & E2_IFMT) == E2_IFDIR;
-	fs->fs_ronly = true;		/* the put writes nothing */
+	fs->fs_ronly = true; /* the put writes nothing */
 	e2_iput(ip);
 	if (!ok)
-		return refuse(fs->fs_dev, e2_corrupt(fs, "the root inode is no "
-		    "directory"), "its root directory is damaged");
+		return refuse(fs->fs_dev,
+		    e2_corrupt(fs,
+			"the root inode is no "
+			"directory"),
+		    "its root directory is damaged");
 	return 0;
 }
 
@@ -269,7 +280,8 @@ ext2_mount(struct blkdev *bd, int flags, struct e2fs **fsp)
 	int err;
 
 	if (!(flags & E2_MNT_RDONLY) && blkdev_readonly(bd))
-		return refuse(bd, RUMP_EROFS, "read-write asked of a read-only disk");
+		return refuse(bd, RUMP_EROFS,
+		    "read-write asked of a read-only disk");
 	if (blkdev_size(bd) < E2_SBOFF + E2_SBSIZE)
 		return refuse(bd, RUMP_EINVAL, "disk too small");
 	fs = kmem_zalloc(sizeof(*fs));
@@ -307,14 +319,17 @@ ext2_mount(struct blkdev *bd, int flags, struct e2fs **fsp)
 	err = check_groups(fs);
 	if (err != 0)
 		goto fail;
-	if (!(fs->fs_sb.s_state & E2_VALID_FS) || (fs->fs_sb.s_state & E2_ERROR_FS)) {
+	if (!(fs->fs_sb.s_state & E2_VALID_FS) ||
+	    (fs->fs_sb.s_state & E2_ERROR_FS)) {
 		if (!fs->fs_ronly && !(flags & E2_MNT_FORCE)) {
-			err = refuse(bd, RUMP_EROFS, "not cleanly unmounted: run "
+			err = refuse(bd, RUMP_EROFS,
+			    "not cleanly unmounted: run "
 			    "e2fsck, or mount read-only or forced");
 			goto fail;
 		}
 		kern_printf("ext2 %s: warning: mounting a file system that was "
-		    "not cleanly unmounted\n", blkdev_name(bd));
+			    "not cleanly unmounted\n",
+		    blkdev_name(bd));
 	}
 	ronly = fs->fs_ronly;
 	err = check_root(fs);
@@ -429,7 +444,8 @@ ext2_statfs(struct e2fs *fs, struct e2statfs *st)
 	st->blocks = sb->s_blocks_count - overhead;
 	st->bfree = sb->s_free_blocks_count;
 	st->bavail = sb->s_free_blocks_count > sb->s_r_blocks_count ?
-	    sb->s_free_blocks_count - sb->s_r_blocks_count : 0;
+	    sb->s_free_blocks_count - sb->s_r_blocks_count :
+	    0;
 	st->files = sb->s_inodes_count;
 	st->ffree = sb->s_free_inodes_count;
 }

@@ -31,12 +31,18 @@ static enum vtype
 mode_vtype(uint32_t mode)
 {
 	switch (mode & E2_IFMT) {
-	case E2_IFREG: return VREG;
-	case E2_IFDIR: return VDIR;
-	case E2_IFLNK: return VLNK;
-	case E2_IFCHR: return VCHR;
-	case E2_IFBLK: return VBLK;
-	case E2_IFIFO: return VFIFO;
+	case E2_IFREG:
+		return VREG;
+	case E2_IFDIR:
+		return VDIR;
+	case E2_IFLNK:
+		return VLNK;
+	case E2_IFCHR:
+		return VCHR;
+	case E2_IFBLK:
+		return VBLK;
+	case E2_IFIFO:
+		return VFIFO;
 	}
 	return VNON;
 }
@@ -45,12 +51,18 @@ static enum vtype
 ft_vtype(uint8_t ft)
 {
 	switch (ft) {
-	case E2_FT_REG_FILE: return VREG;
-	case E2_FT_DIR: return VDIR;
-	case E2_FT_SYMLINK: return VLNK;
-	case E2_FT_CHRDEV: return VCHR;
-	case E2_FT_BLKDEV: return VBLK;
-	case E2_FT_FIFO: return VFIFO;
+	case E2_FT_REG_FILE:
+		return VREG;
+	case E2_FT_DIR:
+		return VDIR;
+	case E2_FT_SYMLINK:
+		return VLNK;
+	case E2_FT_CHRDEV:
+		return VCHR;
+	case E2_FT_BLKDEV:
+		return VBLK;
+	case E2_FT_FIFO:
+		return VFIFO;
 	}
 	return VNON;
 }
@@ -59,13 +71,20 @@ static uint32_t
 vtype_mode(enum vtype t)
 {
 	switch (t) {
-	case VREG: return E2_IFREG;
-	case VDIR: return E2_IFDIR;
-	case VLNK: return E2_IFLNK;
-	case VCHR: return E2_IFCHR;
-	case VBLK: return E2_IFBLK;
-	case VFIFO: return E2_IFIFO;
-	default: return 0;
+	case VREG:
+		return E2_IFREG;
+	case VDIR:
+		return E2_IFDIR;
+	case VLNK:
+		return E2_IFLNK;
+	case VCHR:
+		return E2_IFCHR;
+	case VBLK:
+		return E2_IFBLK;
+	case VFIFO:
+		return E2_IFIFO;
+	default:
+		return 0;
 	}
 }
 
@@ -90,7 +109,7 @@ load(struct vnode *vp)
 	vp->v_atime = va.atime;
 	vp->v_mtime = va.mtime;
 	vp->v_ctime = va.ctime;
-	vp->v_btime = va.ctime;		/* ext2 keeps no birth time */
+	vp->v_btime = va.ctime; /* ext2 keeps no birth time */
 }
 
 /* The vnode of held inode ip (the hold passes to it), referenced. */
@@ -261,8 +280,8 @@ struct filldir {
 };
 
 static int
-filldir(void *arg, uint32_t ino, uint8_t type, const char *name,
-    size_t namelen, uint64_t nextoff)
+filldir(void *arg, uint32_t ino, uint8_t type, const char *name, size_t namelen,
+    uint64_t nextoff)
 {
 	struct filldir *fd = arg;
 
@@ -307,7 +326,7 @@ ext2v_inactive(struct vnode *vp)
 	struct e2inode *ip = VTOI(vp);
 
 	if (ip != NULL)
-		ip->i_vnode = NULL;	/* before anything may sleep */
+		ip->i_vnode = NULL; /* before anything may sleep */
 	return true;
 }
 
@@ -321,7 +340,7 @@ ext2v_reclaim(struct vnode *vp)
 	if (ip->i_vnode == vp)
 		ip->i_vnode = NULL;
 	vp->v_data = NULL;
-	ext2_iput(ip);			/* frees an unlinked inode */
+	ext2_iput(ip); /* frees an unlinked inode */
 }
 
 static const struct vnodeops ext2_vnodeops = {
@@ -342,8 +361,7 @@ static const struct vnodeops ext2_vnodeops = {
 };
 
 static int
-ext2fs_mount(struct mount *mp, struct blkdev *bd, const void *args,
-    size_t argslen)
+ext2fs_mount(struct mount *mp, struct blkdev *bd, const void *args, size_t argslen)
 {
 	struct e2inode *ip;
 	struct e2fs *fs;

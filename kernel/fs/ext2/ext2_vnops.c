@@ -37,8 +37,8 @@ checkname(const char *name, size_t len)
 
 /* The inode that name in directory dp names (fs locked); ENOENT if none. */
 static int
-name_iget(struct e2inode *dp, const char *name, size_t namelen,
-    uint32_t *inop, struct e2inode **ipp)
+name_iget(struct e2inode *dp, const char *name, size_t namelen, uint32_t *inop,
+    struct e2inode **ipp)
 {
 	int err = e2_dirlookup(dp, name, namelen, inop);
 
@@ -67,7 +67,7 @@ ext2_iput(struct e2inode *ip)
 	struct e2fs *fs = ip->i_fs;
 
 	if (ip->i_refs > 1) {
-		ip->i_refs--;		/* memory only: no lock needed */
+		ip->i_refs--; /* memory only: no lock needed */
 		return;
 	}
 	/*
@@ -177,8 +177,8 @@ set_target(struct e2inode *ip, const char *target, size_t tlen)
 
 static int
 make(struct e2inode *dp, const char *name, size_t namelen, uint32_t mode,
-    uint32_t uid, uint32_t gid, uint64_t rdev, const char *target,
-    size_t tlen, struct e2inode **ipp)
+    uint32_t uid, uint32_t gid, uint64_t rdev, const char *target, size_t tlen,
+    struct e2inode **ipp)
 {
 	struct e2fs *fs = dp->i_fs;
 	bool dir = (mode & E2_IFMT) == E2_IFDIR;
@@ -199,7 +199,7 @@ make(struct e2inode *dp, const char *name, size_t namelen, uint32_t mode,
 	if (err != 0)
 		return err;
 	if (dp->i_nlink == 0) {
-		err = RUMP_ENOENT;	/* a removed directory */
+		err = RUMP_ENOENT; /* a removed directory */
 		goto out;
 	}
 	err = e2_dirlookup(dp, name, namelen, &ino);
@@ -236,7 +236,7 @@ make(struct e2inode *dp, const char *name, size_t namelen, uint32_t mode,
 		err = e2_diradd(dp, name, namelen, ino, e2_ftype((uint16_t)mode));
 	if (err != 0) {
 		ip->i_nlink = 0;
-		e2_iput(ip);		/* frees it and what it got */
+		e2_iput(ip); /* frees it and what it got */
 		goto out;
 	}
 	if (dir) {
@@ -251,9 +251,8 @@ out:
 }
 
 int
-ext2_create(struct e2inode *dp, const char *name, size_t namelen,
-    uint32_t mode, uint32_t uid, uint32_t gid, uint64_t rdev,
-    struct e2inode **ipp)
+ext2_create(struct e2inode *dp, const char *name, size_t namelen, uint32_t mode,
+    uint32_t uid, uint32_t gid, uint64_t rdev, struct e2inode **ipp)
 {
 	if ((mode & E2_IFMT) == E2_IFLNK)
 		return RUMP_EINVAL;
@@ -262,16 +261,15 @@ ext2_create(struct e2inode *dp, const char *name, size_t namelen,
 
 int
 ext2_symlink(struct e2inode *dp, const char *name, size_t namelen,
-    const char *target, size_t tlen, uint32_t mode, uint32_t uid,
-    uint32_t gid, struct e2inode **ipp)
+    const char *target, size_t tlen, uint32_t mode, uint32_t uid, uint32_t gid,
+    struct e2inode **ipp)
 {
 	return make(dp, name, namelen, E2_IFLNK | (mode & 07777), uid, gid, 0,
 	    target, tlen, ipp);
 }
 
 int
-ext2_link(struct e2inode *dp, const char *name, size_t namelen,
-    struct e2inode *ip)
+ext2_link(struct e2inode *dp, const char *name, size_t namelen, struct e2inode *ip)
 {
 	struct e2fs *fs = dp->i_fs;
 	uint32_t ino;
@@ -341,7 +339,7 @@ ext2_remove(struct e2inode *dp, const char *name, size_t namelen, bool rmdir)
 		err = e2_dirremove(dp, name, namelen);
 	if (err == 0) {
 		if (rmdir) {
-			ip->i_nlink = 0;	/* its name and its "." */
+			ip->i_nlink = 0; /* its name and its "." */
 			if (dp->i_nlink > 1)
 				dp->i_nlink--;
 		} else if (ip->i_nlink > 0) {
@@ -375,12 +373,16 @@ is_ancestor(struct e2inode *ip, struct e2inode *dp, bool *yes)
 		err = e2_iget(fs, ino, &cur);
 		if (err != 0)
 			return err;
-		err = isdir(cur) ? e2_dirlookup(cur, "..", 2, &parent) :
+		err = isdir(cur) ?
+		    e2_dirlookup(cur, "..", 2, &parent) :
 		    e2_corrupt(fs, "inode %u is a parent but no directory", ino);
 		e2_iput(cur);
 		if (err != 0)
-			return err == RUMP_ENOENT ? e2_corrupt(fs, "directory %u "
-			    "has no \"..\"", ino) : err;
+			return err == RUMP_ENOENT ? e2_corrupt(fs,
+							"directory %u "
+							"has no \"..\"",
+							ino) :
+						    err;
 		ino = parent;
 	}
 	return e2_corrupt(fs, "a loop of \"..\" entries");
@@ -527,8 +529,7 @@ read_ahead(struct e2inode *ip, uint64_t lbn, uint32_t blk, uint64_t want)
 }
 
 int
-ext2_read(struct e2inode *ip, void *buf, size_t len, uint64_t off,
-    size_t *done)
+ext2_read(struct e2inode *ip, void *buf, size_t len, uint64_t off, size_t *done)
 {
 	struct e2fs *fs = ip->i_fs;
 	uint32_t bs = fs->fs_bsize, blk, boff, n;
@@ -616,8 +617,9 @@ ext2_write(struct e2inode *ip, const void *buf, size_t len, uint64_t off,
 		off += n;
 		if (off > ip->i_size) {
 			ip->i_size = off;
-			if (off > 0x7fffffffULL && !(fs->fs_sb.s_feature_ro_compat &
-			    E2_FEATURE_RO_COMPAT_LARGE_FILE)) {
+			if (off > 0x7fffffffULL &&
+			    !(fs->fs_sb.s_feature_ro_compat &
+				E2_FEATURE_RO_COMPAT_LARGE_FILE)) {
 				fs->fs_sb.s_feature_ro_compat |=
 				    E2_FEATURE_RO_COMPAT_LARGE_FILE;
 				fs->fs_sbdirty = true;
@@ -731,7 +733,8 @@ ext2_setattr(struct e2inode *ip, int which, const struct e2attr *va)
 	if (err != 0)
 		return err;
 	if (which & E2_SETATTR_MODE)
-		ip->i_mode = (uint16_t)((ip->i_mode & E2_IFMT) | (va->mode & 07777));
+		ip->i_mode = (uint16_t)((ip->i_mode & E2_IFMT) |
+		    (va->mode & 07777));
 	if (which & E2_SETATTR_UID)
 		ip->i_uid = va->uid;
 	if (which & E2_SETATTR_GID)

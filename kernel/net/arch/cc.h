@@ -14,7 +14,7 @@
 
 /* newlib's limits.h has no SSIZE_MAX; lwIP's arch.h needs it. */
 #ifndef SSIZE_MAX
-#define SSIZE_MAX	LONG_MAX
+#define SSIZE_MAX LONG_MAX
 #endif
 
 /*
@@ -31,9 +31,12 @@ void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kpanic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 uint32_t lwip_port_rand(void);
 
-#define LWIP_PLATFORM_DIAG(x)	do { kern_printf x; } while (0)
+#define LWIP_PLATFORM_DIAG(x)  \
+	do {                   \
+		kern_printf x; \
+	} while (0)
 #define LWIP_PLATFORM_ASSERT(x) \
 	kpanic("lwip assertion \"%s\" failed: %s:%d", x, __FILE__, __LINE__)
-#define LWIP_RAND()		lwip_port_rand()
+#define LWIP_RAND() lwip_port_rand()
 
 #endif

@@ -16,14 +16,14 @@ typedef struct sys_mbox *sys_mbox_t;
 typedef void *sys_thread_t;
 typedef int sys_prot_t;
 
-#define SYS_MBOX_NULL	NULL
-#define SYS_SEM_NULL	NULL
+#define SYS_MBOX_NULL NULL
+#define SYS_SEM_NULL  NULL
 
-#define sys_sem_valid(s)		((s) != NULL && *(s) != NULL)
-#define sys_sem_set_invalid(s)		(*(s) = NULL)
-#define sys_mutex_valid(m)		((m) != NULL && *(m) != NULL)
-#define sys_mutex_set_invalid(m)	(*(m) = NULL)
-#define sys_mbox_valid(b)		((b) != NULL && *(b) != NULL)
-#define sys_mbox_set_invalid(b)		(*(b) = NULL)
+#define sys_sem_valid(s)	 ((s) != NULL && *(s) != NULL)
+#define sys_sem_set_invalid(s)	 (*(s) = NULL)
+#define sys_mutex_valid(m)	 ((m) != NULL && *(m) != NULL)
+#define sys_mutex_set_invalid(m) (*(m) = NULL)
+#define sys_mbox_valid(b)	 ((b) != NULL && *(b) != NULL)
+#define sys_mbox_set_invalid(b)	 (*(b) = NULL)
 
 #endif

@@ -25,10 +25,12 @@ main(int argc, char **argv)
 			continue;
 		}
 		printf("%s type=%c mode=%04o uid=%u gid=%u mtime=%lld", argv[i],
-		    S_ISDIR(st.st_mode) ? 'd' : S_ISLNK(st.st_mode) ? 'l' :
-		    S_ISREG(st.st_mode) ? 'f' : '?', (unsigned)(st.st_mode & 07777),
-		    (unsigned)st.st_uid, (unsigned)st.st_gid,
-		    (long long)st.st_mtime);
+		    S_ISDIR(st.st_mode)	    ? 'd' :
+			S_ISLNK(st.st_mode) ? 'l' :
+			S_ISREG(st.st_mode) ? 'f' :
+					      '?',
+		    (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+		    (unsigned)st.st_gid, (long long)st.st_mtime);
 		if (S_ISLNK(st.st_mode)) {
 			ssize_t n = readlink(argv[i], buf, sizeof(buf) - 1);
 
@@ -39,7 +41,8 @@ main(int argc, char **argv)
 			ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
 
 			buf[n > 0 ? n : 0] = '\0';
-			printf(" size=%lld data=<%s>", (long long)st.st_size, buf);
+			printf(" size=%lld data=<%s>", (long long)st.st_size,
+			    buf);
 			if (fd >= 0)
 				close(fd);
 		}

@@ -18,16 +18,17 @@
 
 static int failed;
 
-#define CHECK(name, cond, ...) do {					\
-	if (cond) {							\
-		printf("ok %s\n", name);				\
-	} else {							\
-		failed++;						\
-		printf("not ok %s: ", name);				\
-		printf(__VA_ARGS__);					\
-		printf(" (errno %d %s)\n", errno, strerror(errno));	\
-	}								\
-} while (0)
+#define CHECK(name, cond, ...)                                              \
+	do {                                                                \
+		if (cond) {                                                 \
+			printf("ok %s\n", name);                            \
+		} else {                                                    \
+			failed++;                                           \
+			printf("not ok %s: ", name);                        \
+			printf(__VA_ARGS__);                                \
+			printf(" (errno %d %s)\n", errno, strerror(errno)); \
+		}                                                           \
+	} while (0)
 
 static void
 errors(void)
@@ -37,15 +38,17 @@ errors(void)
 	errno = 0;
 	fd = open("/no/such/file", O_RDONLY);
 	CHECK("errno_enoent", fd == -1 && errno == ENOENT, "open gave %d", fd);
-	CHECK("strerror_enoent", strcmp(strerror(errno),
-	    "No such file or directory") == 0, "'%s'", strerror(errno));
+	CHECK("strerror_enoent",
+	    strcmp(strerror(errno), "No such file or directory") == 0, "'%s'",
+	    strerror(errno));
 	errno = 0;
 	CHECK("errno_eexist", mkdir("/tmp", 0755) == -1 && errno == EEXIST,
 	    "mkdir /tmp");
 	close(open("/tmp/plain", O_WRONLY | O_CREAT, 0644));
 	errno = 0;
-	CHECK("errno_enotdir", open("/tmp/plain/x", O_RDONLY) == -1 &&
-	    errno == ENOTDIR, "open below a file");
+	CHECK("errno_enotdir",
+	    open("/tmp/plain/x", O_RDONLY) == -1 && errno == ENOTDIR,
+	    "open below a file");
 	errno = 0;
 	CHECK("errno_ebadf", close(99) == -1 && errno == EBADF, "close(99)");
 	errno = 0;
@@ -101,8 +104,10 @@ descriptors(void)
 
 	CHECK("pipe", pipe(p) == 0, "pipe");
 	fl = fcntl(p[0], F_GETFL);
-	CHECK("fcntl_setfl", fcntl(p[0], F_SETFL, fl | O_NONBLOCK) == 0 &&
-	    (fcntl(p[0], F_GETFL) & O_NONBLOCK), "O_NONBLOCK did not stick");
+	CHECK("fcntl_setfl",
+	    fcntl(p[0], F_SETFL, fl | O_NONBLOCK) == 0 &&
+		(fcntl(p[0], F_GETFL) & O_NONBLOCK),
+	    "O_NONBLOCK did not stick");
 	errno = 0;
 	CHECK("nonblock_eagain", read(p[0], &c, 1) == -1 && errno == EAGAIN,
 	    "read of an empty pipe");
@@ -119,18 +124,22 @@ descriptors(void)
 	FD_ZERO(&rs);
 	FD_SET(p[0], &rs);
 	tv.tv_sec = 1;
-	CHECK("select_ready", select(p[0] + 1, &rs, NULL, NULL, &tv) == 1 &&
-	    FD_ISSET(p[0], &rs), "select");
+	CHECK("select_ready",
+	    select(p[0] + 1, &rs, NULL, NULL, &tv) == 1 && FD_ISSET(p[0], &rs),
+	    "select");
 	CHECK("dup2", dup2(p[0], 20) == 20 && read(20, &c, 1) == 1 && c == 'x',
 	    "read through the dup");
-	CHECK("fcntl_cloexec", fcntl(20, F_SETFD, FD_CLOEXEC) == 0 &&
-	    fcntl(20, F_GETFD) == FD_CLOEXEC, "FD_CLOEXEC");
+	CHECK("fcntl_cloexec",
+	    fcntl(20, F_SETFD, FD_CLOEXEC) == 0 &&
+		fcntl(20, F_GETFD) == FD_CLOEXEC,
+	    "FD_CLOEXEC");
 	errno = 0;
-	CHECK("fcntl_lock_enosys", fcntl(20, F_GETLK, NULL) == -1 &&
-	    errno == ENOSYS, "F_GETLK");
+	CHECK("fcntl_lock_enosys",
+	    fcntl(20, F_GETLK, NULL) == -1 && errno == ENOSYS, "F_GETLK");
 	CHECK("isatty_console", isatty(1) == 1, "isatty(1)");
 	errno = 0;
-	CHECK("isatty_pipe", isatty(p[0]) == 0 && errno == ENOTTY, "isatty(pipe)");
+	CHECK("isatty_pipe", isatty(p[0]) == 0 && errno == ENOTTY,
+	    "isatty(pipe)");
 }
 
 static void
@@ -141,19 +150,23 @@ timing(void)
 	time_t t = time(NULL);
 
 	CHECK("time", t > 1500000000, "time() = %lld", (long long)t);
-	CHECK("gettimeofday", gettimeofday(&tv, NULL) == 0 &&
-	    tv.tv_sec >= t - 5, "%lld", (long long)tv.tv_sec);
-	CHECK("clock_realtime", clock_gettime(CLOCK_REALTIME, &a) == 0 &&
-	    a.tv_sec >= t - 5, "%lld", (long long)a.tv_sec);
+	CHECK("gettimeofday", gettimeofday(&tv, NULL) == 0 && tv.tv_sec >= t - 5,
+	    "%lld", (long long)tv.tv_sec);
+	CHECK("clock_realtime",
+	    clock_gettime(CLOCK_REALTIME, &a) == 0 && a.tv_sec >= t - 5, "%lld",
+	    (long long)a.tv_sec);
 	CHECK("clock_monotonic", clock_gettime(CLOCK_MONOTONIC, &a) == 0,
 	    "monotonic");
 	CHECK("nanosleep", nanosleep(&s, NULL) == 0, "nanosleep");
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	CHECK("nanosleep_waited", (b.tv_sec - a.tv_sec) * 1000000000LL +
-	    (b.tv_nsec - a.tv_nsec) >= 20000000LL, "slept too little");
+	CHECK("nanosleep_waited",
+	    (b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec) >=
+		20000000LL,
+	    "slept too little");
 	errno = 0;
-	CHECK("clock_bad_id", clock_gettime((clockid_t)77, &a) == -1 &&
-	    errno == EINVAL, "clock 77");
+	CHECK("clock_bad_id",
+	    clock_gettime((clockid_t)77, &a) == -1 && errno == EINVAL,
+	    "clock 77");
 }
 
 static void
@@ -161,9 +174,9 @@ system_(int argc, char **argv)
 {
 	int opt, v = 0, n = 0;
 
-	CHECK("getenv", getenv("COLOR") != NULL &&
-	    strcmp(getenv("COLOR"), "blue") == 0, "COLOR=%s",
-	    getenv("COLOR") ? getenv("COLOR") : "(unset)");
+	CHECK("getenv",
+	    getenv("COLOR") != NULL && strcmp(getenv("COLOR"), "blue") == 0,
+	    "COLOR=%s", getenv("COLOR") ? getenv("COLOR") : "(unset)");
 	while ((opt = getopt(argc, argv, "vn:")) != -1) {
 		if (opt == 'v')
 			v = 1;

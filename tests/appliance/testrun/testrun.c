@@ -40,7 +40,7 @@ test_snprintf(void)
 static int
 test_fails(void)
 {
-	return strlen("deliberately") == 3;	/* the example's failing case */
+	return strlen("deliberately") == 3; /* the example's failing case */
 }
 
 static const struct {

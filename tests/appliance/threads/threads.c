@@ -17,16 +17,17 @@
 
 static int failed;
 
-#define CHECK(name, cond, ...) do {					\
-	if (cond) {							\
-		printf("ok %s\n", name);				\
-	} else {							\
-		failed++;						\
-		printf("not ok %s: ", name);				\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
+#define CHECK(name, cond, ...)                       \
+	do {                                         \
+		if (cond) {                          \
+			printf("ok %s\n", name);     \
+		} else {                             \
+			failed++;                    \
+			printf("not ok %s: ", name); \
+			printf(__VA_ARGS__);         \
+			printf("\n");                \
+		}                                    \
+	} while (0)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
@@ -51,7 +52,7 @@ adder(void *arg)
 		long v = counter;
 
 		if (i % 100 == 0)
-			sched_yield();	/* others must wait for the lock */
+			sched_yield(); /* others must wait for the lock */
 		counter = v + 1;
 		pthread_mutex_unlock(&lock);
 	}
@@ -124,7 +125,8 @@ main(void)
 	CHECK("join_values", ok, "a join failed or returned the wrong value");
 	CHECK("mutex_counts", counter == 4000, "counter %ld", counter);
 	CHECK("once", once_runs == 1, "ran %d times", once_runs);
-	CHECK("join_twice_esrch", pthread_join(t[0], NULL) == ESRCH, "joined twice");
+	CHECK("join_twice_esrch", pthread_join(t[0], NULL) == ESRCH,
+	    "joined twice");
 
 	pthread_create(&p, NULL, producer, NULL);
 	pthread_mutex_lock(&lock);
@@ -150,8 +152,7 @@ main(void)
 	}
 	pthread_mutex_lock(&lock);
 	CHECK("cond_timedwait_times_out",
-	    pthread_cond_timedwait(&cv, &lock, &ts) == ETIMEDOUT,
-	    "no ETIMEDOUT");
+	    pthread_cond_timedwait(&cv, &lock, &ts) == ETIMEDOUT, "no ETIMEDOUT");
 	CHECK("mutex_held_after_timedwait", pthread_mutex_unlock(&lock) == 0,
 	    "unlock after the wait");
 	CHECK("unlock_unowned_eperm", pthread_mutex_unlock(&lock) == EPERM,
@@ -163,14 +164,17 @@ main(void)
 
 	pthread_key_create(&key, dtor);
 	pthread_create(&p, NULL, keyed, (void *)1);
-	CHECK("keys", pthread_join(p, &r) == 0 && r == (void *)1 &&
-	    destroyed == 1 && pthread_getspecific(key) == NULL,
+	CHECK("keys",
+	    pthread_join(p, &r) == 0 && r == (void *)1 && destroyed == 1 &&
+		pthread_getspecific(key) == NULL,
 	    "value or destructor wrong (%d)", destroyed);
 
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	CHECK("detached", pthread_create(&d, &a, keyed, NULL) == 0 &&
-	    pthread_join(d, NULL) == EINVAL, "join of a detached thread");
+	CHECK("detached",
+	    pthread_create(&d, &a, keyed, NULL) == 0 &&
+		pthread_join(d, NULL) == EINVAL,
+	    "join of a detached thread");
 	usleep(10000);
 
 	fd = open("/tmp/shared", O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -180,9 +184,10 @@ main(void)
 		char buf[32] = "";
 
 		lseek(fd, 0, SEEK_SET);
-		CHECK("shared_descriptors", r == (void *)1 &&
-		    read(fd, buf, sizeof(buf)) == 12 &&
-		    strcmp(buf, "from thread\n") == 0, "read '%s'", buf);
+		CHECK("shared_descriptors",
+		    r == (void *)1 && read(fd, buf, sizeof(buf)) == 12 &&
+			strcmp(buf, "from thread\n") == 0,
+		    "read '%s'", buf);
 	}
 	printf("threads: %d failed\n", failed);
 	return failed;

@@ -16,10 +16,10 @@
 #include "hyp/upcall.h"
 #include "rump/rumpuser.h"
 
-#define STACK_SIZE	(64 * 1024)
+#define STACK_SIZE (64 * 1024)
 
 const struct rumpuser_hyperup *rumpuser__hyp;
-void (*rumpuser__sp_willblock)(void);	/* no rump_sp server here */
+void (*rumpuser__sp_willblock)(void); /* no rump_sp server here */
 size_t coop_stacks_live;
 uint64_t coop_idle_calls;
 
@@ -65,7 +65,7 @@ sched_md_idle(uint64_t deadline)
 
 	coop_idle_calls++;
 	if (wait > 10000000)
-		wait = 10000000;	/* no interrupts here: re-check often */
+		wait = 10000000; /* no interrupts here: re-check often */
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)wait;
 	nanosleep(&ts, NULL);
@@ -121,4 +121,3 @@ rumpuser_clock_gettime(int clk, int64_t *sec, long *nsec)
 	*nsec = (long)(t % 1000000000ULL);
 	return 0;
 }
-

@@ -15,20 +15,25 @@ static int failed_checks;
 extern size_t coop_stacks_live;
 extern uint64_t coop_idle_calls;
 
-#define SYNC_LOG(...)	do { printf("  "); printf(__VA_ARGS__); printf("\n"); } while (0)
-#define SYNC_CHECK(c, ...)						\
-	do {								\
-		if (!(c)) {						\
-			printf("  %s:%d: check failed: %s: ", __FILE__,	\
-			    __LINE__, #c);				\
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-			failed_checks++;				\
-			return 1;					\
-		}							\
+#define SYNC_LOG(...)                \
+	do {                         \
+		printf("  ");        \
+		printf(__VA_ARGS__); \
+		printf("\n");        \
+	} while (0)
+#define SYNC_CHECK(c, ...)                                              \
+	do {                                                            \
+		if (!(c)) {                                             \
+			printf("  %s:%d: check failed: %s: ", __FILE__, \
+			    __LINE__, #c);                              \
+			printf(__VA_ARGS__);                            \
+			printf("\n");                                   \
+			failed_checks++;                                \
+			return 1;                                       \
+		}                                                       \
 	} while (0)
 
-#include "sync_cases.c"		/* tests/hypercall/ */
+#include "sync_cases.c" /* tests/hypercall/ */
 
 void
 panic(const char *fmt, ...)
@@ -92,12 +97,13 @@ static int
 test_block_wake_and_timeout(void)
 {
 	uint64_t none = 0, soon = sched_md_now() + 5000000;
-	struct thread *t = sched_create("blocker", blocker, &none, THREAD_MUSTJOIN);
+	struct thread *t = sched_create("blocker", blocker, &none,
+	    THREAD_MUSTJOIN);
 
-	sched_relinquish();			/* let it block */
+	sched_relinquish(); /* let it block */
 	SYNC_CHECK(blocked == t, "thread did not run");
 	sched_wake(t);
-	sched_wake(t);			/* a second wake is harmless */
+	sched_wake(t); /* a second wake is harmless */
 	sched_join(t);
 	SYNC_CHECK(block_result == SCHED_WOKEN, "result %d", block_result);
 
@@ -124,10 +130,11 @@ test_detached_threads_are_reaped(void)
 	size_t live0 = coop_stacks_live;
 
 	for (int i = 0; i < 1000; i++)
-		SYNC_CHECK(sched_create("d", detached, NULL, 0) != NULL, "create %d", i);
+		SYNC_CHECK(sched_create("d", detached, NULL, 0) != NULL,
+		    "create %d", i);
 	while (detached_ran < 1000)
 		sched_relinquish();
-	sched_relinquish();			/* the last one's stack goes on the next switch */
+	sched_relinquish(); /* the last one's stack goes on the next switch */
 	SYNC_CHECK(coop_stacks_live == live0, "%zu stacks live, was %zu",
 	    coop_stacks_live, live0);
 	SYNC_CHECK(sched_nthreads() == 1, "%d threads", sched_nthreads());

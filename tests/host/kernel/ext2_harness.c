@@ -202,7 +202,8 @@ blkdev_write(struct blkdev *bd, const void *buf, size_t len, uint64_t off)
 	if (bd->fail_writes_after >= 0 && bd->nwrites >= bd->fail_writes_after)
 		return RUMP_EIO;
 	bd->nwrites++;
-	return pwrite(bd->fd, buf, len, (off_t)off) == (ssize_t)len ? 0 : RUMP_EIO;
+	return pwrite(bd->fd, buf, len, (off_t)off) == (ssize_t)len ? 0 :
+								      RUMP_EIO;
 }
 
 int
@@ -249,15 +250,18 @@ mkimage(const char *path, int bsize, const char *size, const char *srcdir)
 	if (srcdir != NULL)
 		snprintf(d, sizeof(d), "-d '%s'", srcdir);
 	return sh("rm -f '%s' && PATH=$PATH:/sbin:/usr/sbin mke2fs -q -F "
-	    "-t ext2 -b %d %s '%s' %s >/dev/null", path, bsize, d, path,
-	    size) == 0 ? 0 : -1;
+		  "-t ext2 -b %d %s '%s' %s >/dev/null",
+		   path, bsize, d, path, size) == 0 ?
+	    0 :
+	    -1;
 }
 
 int
 fsck(const char *path)
 {
 	int st = sh("PATH=$PATH:/sbin:/usr/sbin e2fsck -fn '%s' > '%s.fsck' "
-	    "2>&1", path, path);
+		    "2>&1",
+	    path, path);
 
 	if (st != 0)
 		sh("cat '%s.fsck'", path);
@@ -409,7 +413,7 @@ dump_same(const char *path, size_t len, uint64_t seed)
 
 	snprintf(out, sizeof(out), "%s/dump", scratch());
 	if (sh("debugfs -R 'dump -p \"%s\" %s' '%s' >/dev/null 2>&1", path, out,
-	    img) != 0)
+		img) != 0)
 		return false;
 	fd = open(out, O_RDONLY);
 	if (fd < 0 || fstat(fd, &st) != 0 || (size_t)st.st_size != len) {
@@ -450,4 +454,3 @@ envnum(const char *name, size_t dflt)
 
 	return v != NULL && *v != '\0' ? (size_t)strtoull(v, NULL, 10) : dflt;
 }
-

@@ -22,9 +22,9 @@ struct blkdev {
 	uint64_t size;
 	bool ro;
 	char name[16];
-	long fail_writes_after;		/* -1: never; else fail the next after n */
+	long fail_writes_after; /* -1: never; else fail the next after n */
 	long nwrites;
-	uint64_t fail_read_off;		/* reads covering it fail (0: none) */
+	uint64_t fail_read_off; /* reads covering it fail (0: none) */
 };
 
 /* The console's text since the last console_clear(). */

@@ -13,8 +13,7 @@
 #include <sys/wait.h>
 
 /* Runs the printf-formatted command with sh: its exit status, or -1. */
-static inline int __attribute__((format(printf, 1, 2)))
-sh(const char *fmt, ...)
+static inline int __attribute__((format(printf, 1, 2))) sh(const char *fmt, ...)
 {
 	char cmd[2048];
 	va_list ap;

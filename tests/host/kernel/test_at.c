@@ -17,14 +17,14 @@
 #include "rump/rumpdefs.h"
 
 /* expr must fail with NetBSD's errno e. */
-#define CHECK_ERR(expr, e)						\
-	do {								\
-		errno = 0;						\
-		CHECK_EQ_INT((expr), -1);				\
-		CHECK_EQ_INT(errno, (e));				\
+#define CHECK_ERR(expr, e)                \
+	do {                              \
+		errno = 0;                \
+		CHECK_EQ_INT((expr), -1); \
+		CHECK_EQ_INT(errno, (e)); \
 	} while (0)
 
-#define BADFD	40		/* never open in these cases */
+#define BADFD 40 /* never open in these cases */
 
 struct iov {
 	void *base;
@@ -70,7 +70,8 @@ make_file(int dfd, const char *name, const char *text)
 
 	if (fd < 0)
 		return -1;
-	if (text != NULL && rump_sys_write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+	if (text != NULL &&
+	    rump_sys_write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		return -1;
 	return rump_sys_close(fd);
 }
@@ -87,9 +88,10 @@ TEST(fstatat_from_a_directory_descriptor)
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "f", &st, 0), 0);
 	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFREG);
 	CHECK_EQ_INT(st.st_size, 5);
-	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st2, 0), 0);	/* followed */
+	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st2, 0), 0); /* followed */
 	CHECK_EQ_INT(st2.st_ino, st.st_ino);
-	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st2, RUMP_AT_SYMLINK_NOFOLLOW), 0);
+	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st2, RUMP_AT_SYMLINK_NOFOLLOW),
+	    0);
 	CHECK_EQ_INT(st2.st_mode & RUMP_S_IFMT, RUMP_S_IFLNK);
 	CHECK_EQ_INT(st2.st_size, 1);
 	/* AT_FDCWD is the working directory; an absolute path ignores fd. */
@@ -125,24 +127,27 @@ TEST(fchmodat_and_lchmod_change_the_link_or_the_target)
 	CHECK(dfd >= 0);
 	CHECK_EQ_INT(make_file(dfd, "f", NULL), 0);
 	CHECK_EQ_INT(rump_sys_symlinkat("f", dfd, "l"), 0);
-	CHECK_EQ_INT(rump_sys_fchmodat(dfd, "l", 0600, 0), 0);	/* the target */
+	CHECK_EQ_INT(rump_sys_fchmodat(dfd, "l", 0600, 0), 0); /* the target */
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "f", &st, 0), 0);
 	CHECK_EQ_INT(st.st_mode & 07777, 0600);
-	CHECK_EQ_INT(rump_sys_fchmodat(dfd, "l", 0700, RUMP_AT_SYMLINK_NOFOLLOW), 0);
-	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st, RUMP_AT_SYMLINK_NOFOLLOW), 0);
+	CHECK_EQ_INT(rump_sys_fchmodat(dfd, "l", 0700, RUMP_AT_SYMLINK_NOFOLLOW),
+	    0);
+	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st, RUMP_AT_SYMLINK_NOFOLLOW),
+	    0);
 	CHECK_EQ_INT(st.st_mode, RUMP_S_IFLNK | 0700);
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "f", &st, 0), 0);
-	CHECK_EQ_INT(st.st_mode & 07777, 0600);			/* unchanged */
+	CHECK_EQ_INT(st.st_mode & 07777, 0600); /* unchanged */
 	CHECK_EQ_INT(rump_sys_lchmod("/tmp/at_chmod/l", 0711), 0);
 	CHECK_EQ_INT(rump_sys_lstat("/tmp/at_chmod/l", &st), 0);
 	CHECK_EQ_INT(st.st_mode, RUMP_S_IFLNK | 0711);
-	CHECK_EQ_INT(rump_sys_lchmod("/tmp/at_chmod/f", 04755), 0);	/* no link: itself */
+	CHECK_EQ_INT(rump_sys_lchmod("/tmp/at_chmod/f", 04755),
+	    0); /* no link: itself */
 	CHECK_EQ_INT(rump_sys_stat("/tmp/at_chmod/f", &st), 0);
 	CHECK_EQ_INT(st.st_mode & 07777, 04755);
 	CHECK_ERR(rump_sys_fchmodat(BADFD, "f", 0600, 0), RUMP_EBADF);
 	CHECK_ERR(rump_sys_fchmodat(dfd, "none", 0600, 0), RUMP_ENOENT);
 	CHECK_ERR(rump_sys_lchmod("/tmp/at_chmod/none", 0600), RUMP_ENOENT);
-	CHECK_EQ_INT(rump_sys_setuid(1000), 0);			/* not the owner */
+	CHECK_EQ_INT(rump_sys_setuid(1000), 0); /* not the owner */
 	CHECK_ERR(rump_sys_fchmodat(dfd, "f", 0600, 0), RUMP_EPERM);
 	CHECK_ERR(rump_sys_lchmod("/tmp/at_chmod/l", 0600), RUMP_EPERM);
 	leave("/tmp/at_chmod", names);
@@ -161,10 +166,13 @@ TEST(fchownat_and_lchown_change_the_link_or_the_target)
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "f", &st, 0), 0);
 	CHECK_EQ_INT(st.st_uid, 7);
 	CHECK_EQ_INT(st.st_gid, 8);
-	CHECK_EQ_INT(rump_sys_fchownat(dfd, "l", 9, (gid_t)-1, RUMP_AT_SYMLINK_NOFOLLOW), 0);
-	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st, RUMP_AT_SYMLINK_NOFOLLOW), 0);
+	CHECK_EQ_INT(
+	    rump_sys_fchownat(dfd, "l", 9, (gid_t)-1, RUMP_AT_SYMLINK_NOFOLLOW),
+	    0);
+	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st, RUMP_AT_SYMLINK_NOFOLLOW),
+	    0);
 	CHECK_EQ_INT(st.st_uid, 9);
-	CHECK_EQ_INT(st.st_gid, 0);				/* -1: kept */
+	CHECK_EQ_INT(st.st_gid, 0); /* -1: kept */
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "f", &st, 0), 0);
 	CHECK_EQ_INT(st.st_uid, 7);
 	CHECK_EQ_INT(rump_sys_lchown("/tmp/at_chown/l", 10, 11), 0);
@@ -175,7 +183,7 @@ TEST(fchownat_and_lchown_change_the_link_or_the_target)
 	CHECK_EQ_INT(st.st_uid, 7);
 	CHECK_ERR(rump_sys_fchownat(BADFD, "f", 1, 1, 0), RUMP_EBADF);
 	CHECK_ERR(rump_sys_lchown("/tmp/at_chown/none", 1, 1), RUMP_ENOENT);
-	CHECK_EQ_INT(rump_sys_setuid(7), 0);		/* the owner may not give it away */
+	CHECK_EQ_INT(rump_sys_setuid(7), 0); /* the owner may not give it away */
 	CHECK_ERR(rump_sys_fchownat(dfd, "f", 1000, (gid_t)-1, 0), RUMP_EPERM);
 	CHECK_ERR(rump_sys_lchown("/tmp/at_chown/l", 7, (gid_t)-1), RUMP_EPERM);
 	leave("/tmp/at_chown", names);
@@ -183,21 +191,26 @@ TEST(fchownat_and_lchown_change_the_link_or_the_target)
 
 TEST(linkat_follows_only_with_at_symlink_follow)
 {
-	static const char *const names[] = { "f", "l", "hard", "hardl", "d", NULL };
+	static const char *const names[] = { "f", "l", "hard", "hardl", "d",
+		NULL };
 	struct rump_stat st, fst;
 	int dfd = enter("/tmp/at_link"), ffd;
 
 	CHECK(dfd >= 0);
 	CHECK_EQ_INT(make_file(dfd, "f", "x"), 0);
 	CHECK_EQ_INT(rump_sys_symlinkat("f", dfd, "l"), 0);
-	CHECK_EQ_INT(rump_sys_linkat(dfd, "l", dfd, "hard", RUMP_AT_SYMLINK_FOLLOW), 0);
-	CHECK_EQ_INT(rump_sys_fstatat(dfd, "hard", &st, RUMP_AT_SYMLINK_NOFOLLOW), 0);
+	CHECK_EQ_INT(
+	    rump_sys_linkat(dfd, "l", dfd, "hard", RUMP_AT_SYMLINK_FOLLOW), 0);
+	CHECK_EQ_INT(
+	    rump_sys_fstatat(dfd, "hard", &st, RUMP_AT_SYMLINK_NOFOLLOW), 0);
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "f", &fst, 0), 0);
 	CHECK_EQ_INT(st.st_ino, fst.st_ino);
 	CHECK_EQ_INT(fst.st_nlink, 2);
-	CHECK_EQ_INT(rump_sys_linkat(dfd, "l", RUMP_AT_FDCWD, "/tmp/at_link/hardl", 0), 0);
-	CHECK_EQ_INT(rump_sys_fstatat(dfd, "hardl", &st, RUMP_AT_SYMLINK_NOFOLLOW), 0);
-	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFLNK);	/* the link itself */
+	CHECK_EQ_INT(
+	    rump_sys_linkat(dfd, "l", RUMP_AT_FDCWD, "/tmp/at_link/hardl", 0), 0);
+	CHECK_EQ_INT(
+	    rump_sys_fstatat(dfd, "hardl", &st, RUMP_AT_SYMLINK_NOFOLLOW), 0);
+	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFLNK); /* the link itself */
 	CHECK_ERR(rump_sys_linkat(dfd, "f", dfd, "hard", 0), RUMP_EEXIST);
 	CHECK_ERR(rump_sys_linkat(dfd, "none", dfd, "new", 0), RUMP_ENOENT);
 	CHECK_EQ_INT(rump_sys_mkdirat(dfd, "d", 0755), 0);
@@ -214,7 +227,8 @@ TEST(linkat_follows_only_with_at_symlink_follow)
 
 TEST(renameat_between_two_directory_descriptors)
 {
-	static const char *const names[] = { "a/f", "b/g", "b/f2", "a", "b", NULL };
+	static const char *const names[] = { "a/f", "b/g", "b/f2", "a", "b",
+		NULL };
 	struct rump_stat st;
 	int dfd = enter("/tmp/at_rename"), a, b, ffd;
 
@@ -235,9 +249,12 @@ TEST(renameat_between_two_directory_descriptors)
 	CHECK_ERR(rump_sys_renameat(b, "f2", BADFD, "x"), RUMP_EBADF);
 	ffd = rump_sys_openat(b, "g", RUMP_O_RDONLY);
 	CHECK_ERR(rump_sys_renameat(ffd, "x", b, "y"), RUMP_ENOTDIR);
-	CHECK_ERR(rump_sys_renameat(dfd, "a", b, "f2"), RUMP_ENOTDIR);	/* dir onto file */
-	CHECK_ERR(rump_sys_renameat(b, "f2", dfd, "a"), RUMP_EISDIR);	/* file onto dir */
-	CHECK_ERR(rump_sys_renameat(dfd, "a", a, "in"), RUMP_EINVAL);	/* under itself */
+	CHECK_ERR(rump_sys_renameat(dfd, "a", b, "f2"),
+	    RUMP_ENOTDIR); /* dir onto file */
+	CHECK_ERR(rump_sys_renameat(b, "f2", dfd, "a"),
+	    RUMP_EISDIR); /* file onto dir */
+	CHECK_ERR(rump_sys_renameat(dfd, "a", a, "in"),
+	    RUMP_EINVAL); /* under itself */
 	leave("/tmp/at_rename", names);
 }
 
@@ -252,16 +269,19 @@ TEST(symlinkat_and_readlinkat)
 	memset(buf, 0, sizeof(buf));
 	CHECK_EQ_INT(rump_sys_readlinkat(dfd, "l", buf, sizeof(buf)), 11);
 	CHECK_EQ_STR(buf, "some/target");
-	CHECK_EQ_INT(rump_sys_readlinkat(dfd, "l", buf, 4), 4);	/* truncated */
-	CHECK_EQ_INT(rump_sys_readlink("/tmp/at_symlink/l", buf, sizeof(buf)), 11);
+	CHECK_EQ_INT(rump_sys_readlinkat(dfd, "l", buf, 4), 4); /* truncated */
+	CHECK_EQ_INT(rump_sys_readlink("/tmp/at_symlink/l", buf, sizeof(buf)),
+	    11);
 	CHECK_ERR(rump_sys_symlinkat("x", dfd, "l"), RUMP_EEXIST);
 	CHECK_ERR(rump_sys_symlinkat("x", BADFD, "m"), RUMP_EBADF);
 	CHECK_ERR(rump_sys_symlinkat("x", dfd, "no/m"), RUMP_ENOENT);
 	CHECK_ERR(rump_sys_readlinkat(BADFD, "l", buf, sizeof(buf)), RUMP_EBADF);
 	CHECK_EQ_INT(make_file(dfd, "f", NULL), 0);
 	CHECK_ERR(rump_sys_readlinkat(dfd, "f", buf, sizeof(buf)), RUMP_EINVAL);
-	CHECK_ERR(rump_sys_readlinkat(dfd, "none", buf, sizeof(buf)), RUMP_ENOENT);
-	CHECK_ERR(rump_sys_readlinkat(dfd, "l", (char *)8, sizeof(buf)), RUMP_EFAULT);
+	CHECK_ERR(rump_sys_readlinkat(dfd, "none", buf, sizeof(buf)),
+	    RUMP_ENOENT);
+	CHECK_ERR(rump_sys_readlinkat(dfd, "l", (char *)8, sizeof(buf)),
+	    RUMP_EFAULT);
 	leave("/tmp/at_symlink", names);
 }
 
@@ -272,18 +292,20 @@ TEST(faccessat_real_or_effective_ids)
 
 	CHECK(dfd >= 0);
 	CHECK_EQ_INT(make_file(dfd, "f", NULL), 0);
-	CHECK_EQ_INT(rump_sys_fchmodat(dfd, "f", 0600, 0), 0);	/* root's only */
+	CHECK_EQ_INT(rump_sys_fchmodat(dfd, "f", 0600, 0), 0); /* root's only */
 	CHECK_EQ_INT(rump_sys_symlinkat("none", dfd, "dangling"), 0);
 	CHECK_EQ_INT(rump_sys_faccessat(dfd, "f", RUMP_R_OK | RUMP_W_OK, 0), 0);
 	CHECK_ERR(rump_sys_faccessat(dfd, "dangling", RUMP_F_OK, 0), RUMP_ENOENT);
 	CHECK_EQ_INT(rump_sys_faccessat(dfd, "dangling", RUMP_F_OK,
-	    RUMP_AT_SYMLINK_NOFOLLOW), 0);
+			 RUMP_AT_SYMLINK_NOFOLLOW),
+	    0);
 	CHECK_ERR(rump_sys_faccessat(dfd, "f", 8, 0), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_faccessat(BADFD, "f", RUMP_F_OK, 0), RUMP_EBADF);
 	/* Real uid 0, effective 1000: the flag picks which one is checked. */
 	CHECK_EQ_INT(rump_sys_seteuid(1000), 0);
 	CHECK_EQ_INT(rump_sys_faccessat(dfd, "f", RUMP_R_OK, 0), 0);
-	CHECK_ERR(rump_sys_faccessat(dfd, "f", RUMP_R_OK, RUMP_AT_EACCESS), RUMP_EACCES);
+	CHECK_ERR(rump_sys_faccessat(dfd, "f", RUMP_R_OK, RUMP_AT_EACCESS),
+	    RUMP_EACCES);
 	CHECK_EQ_INT(rump_sys_faccessat(dfd, "f", RUMP_F_OK, RUMP_AT_EACCESS), 0);
 	CHECK_EQ_INT(rump_sys_access("/tmp/at_access/f", RUMP_W_OK), 0);
 	CHECK_EQ_INT(rump_sys_seteuid(0), 0);
@@ -300,15 +322,17 @@ TEST(utimensat_and_futimens_now_omit_and_permissions)
 	CHECK(dfd >= 0);
 	CHECK_EQ_INT(make_file(dfd, "f", NULL), 0);
 	CHECK_EQ_INT(rump_sys_symlinkat("f", dfd, "l"), 0);
-	ts[0].tv_sec = 1000; ts[0].tv_nsec = 5;
-	ts[1].tv_sec = 2000; ts[1].tv_nsec = 999999999;
-	CHECK_EQ_INT(rump_sys_utimensat(dfd, "l", ts, 0), 0);	/* the target */
+	ts[0].tv_sec = 1000;
+	ts[0].tv_nsec = 5;
+	ts[1].tv_sec = 2000;
+	ts[1].tv_nsec = 999999999;
+	CHECK_EQ_INT(rump_sys_utimensat(dfd, "l", ts, 0), 0); /* the target */
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "f", &st, 0), 0);
 	CHECK_EQ_INT(st.st_atim.tv_sec, 1000);
 	CHECK_EQ_INT(st.st_atim.tv_nsec, 5);
 	CHECK_EQ_INT(st.st_mtim.tv_sec, 2000);
 	CHECK_EQ_INT(st.st_mtim.tv_nsec, 999999999);
-	CHECK_EQ_INT(st.st_birthtim.tv_sec, 2000);	/* moved back with mtime */
+	CHECK_EQ_INT(st.st_birthtim.tv_sec, 2000); /* moved back with mtime */
 	/* UTIME_OMIT keeps a time; UTIME_NOW takes the clock. */
 	ts[0].tv_nsec = RUMP_UTIME_OMIT;
 	ts[1].tv_nsec = RUMP_UTIME_NOW;
@@ -317,10 +341,14 @@ TEST(utimensat_and_futimens_now_omit_and_permissions)
 	CHECK_EQ_INT(st.st_atim.tv_sec, 1000);
 	CHECK(st.st_mtim.tv_sec > 2000);
 	/* NOFOLLOW: the link's own times. */
-	ts[0].tv_sec = 3000; ts[0].tv_nsec = 0;
-	ts[1].tv_sec = 4000; ts[1].tv_nsec = 0;
-	CHECK_EQ_INT(rump_sys_utimensat(dfd, "l", ts, RUMP_AT_SYMLINK_NOFOLLOW), 0);
-	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st, RUMP_AT_SYMLINK_NOFOLLOW), 0);
+	ts[0].tv_sec = 3000;
+	ts[0].tv_nsec = 0;
+	ts[1].tv_sec = 4000;
+	ts[1].tv_nsec = 0;
+	CHECK_EQ_INT(rump_sys_utimensat(dfd, "l", ts, RUMP_AT_SYMLINK_NOFOLLOW),
+	    0);
+	CHECK_EQ_INT(rump_sys_fstatat(dfd, "l", &st, RUMP_AT_SYMLINK_NOFOLLOW),
+	    0);
 	CHECK_EQ_INT(st.st_mtim.tv_sec, 4000);
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "f", &st, 0), 0);
 	CHECK(st.st_mtim.tv_sec != 4000);
@@ -352,10 +380,11 @@ TEST(utimensat_and_futimens_now_omit_and_permissions)
 	CHECK_EQ_INT(rump_sys_utimensat(dfd, "f", NULL, 0), 0);
 	ts[0].tv_nsec = ts[1].tv_nsec = RUMP_UTIME_NOW;
 	CHECK_EQ_INT(rump_sys_utimensat(dfd, "f", ts, 0), 0);
-	ts[0].tv_sec = 5; ts[0].tv_nsec = 0;
+	ts[0].tv_sec = 5;
+	ts[0].tv_nsec = 0;
 	CHECK_ERR(rump_sys_utimensat(dfd, "f", ts, 0), RUMP_EPERM);
 	CHECK_ERR(rump_sys_utimensat(dfd, "ro", NULL, 0), RUMP_EACCES);
-	ts[0].tv_nsec = ts[1].tv_nsec = RUMP_UTIME_OMIT;	/* nothing to check */
+	ts[0].tv_nsec = ts[1].tv_nsec = RUMP_UTIME_OMIT; /* nothing to check */
 	CHECK_EQ_INT(rump_sys_utimensat(dfd, "ro", ts, 0), 0);
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "ro", &st, 0), 0);
 	CHECK_EQ_INT(st.st_ctim.tv_sec, before.st_ctim.tv_sec);
@@ -374,21 +403,24 @@ TEST(futimes_and_lutimes_take_timevals)
 	CHECK_EQ_INT(make_file(dfd, "f", NULL), 0);
 	CHECK_EQ_INT(rump_sys_symlinkat("f", dfd, "l"), 0);
 	memset(tv, 0, sizeof(tv));
-	tv[0].tv_sec = 100; tv[0].tv_usec = 7;
-	tv[1].tv_sec = 200; tv[1].tv_usec = 999999;
+	tv[0].tv_sec = 100;
+	tv[0].tv_usec = 7;
+	tv[1].tv_sec = 200;
+	tv[1].tv_usec = 999999;
 	fd = rump_sys_openat(dfd, "f", RUMP_O_RDONLY);
 	CHECK_EQ_INT(rump_sys_futimes(fd, tv), 0);
 	CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
 	CHECK_EQ_INT(st.st_atim.tv_sec, 100);
 	CHECK_EQ_INT(st.st_atim.tv_nsec, 7000);
 	CHECK_EQ_INT(st.st_mtim.tv_nsec, 999999000);
-	tv[0].tv_sec = 300; tv[0].tv_usec = 0;
+	tv[0].tv_sec = 300;
+	tv[0].tv_usec = 0;
 	tv[1].tv_usec = RUMP_UTIME_OMIT;
 	CHECK_EQ_INT(rump_sys_lutimes("/tmp/at_utimes/l", tv), 0);
 	CHECK_EQ_INT(rump_sys_lstat("/tmp/at_utimes/l", &st), 0);
 	CHECK_EQ_INT(st.st_atim.tv_sec, 300);
 	CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
-	CHECK_EQ_INT(st.st_atim.tv_sec, 100);		/* the target is untouched */
+	CHECK_EQ_INT(st.st_atim.tv_sec, 100); /* the target is untouched */
 	CHECK_EQ_INT(st.st_mtim.tv_sec, 200);
 	tv[0].tv_usec = 1000000;
 	CHECK_ERR(rump_sys_futimes(fd, tv), RUMP_EINVAL);
@@ -399,7 +431,7 @@ TEST(futimes_and_lutimes_take_timevals)
 	CHECK_EQ_INT(rump_sys_setuid(1000), 0);
 	tv[0].tv_usec = 0;
 	CHECK_ERR(rump_sys_futimes(fd, tv), RUMP_EPERM);
-	CHECK_ERR(rump_sys_futimes(fd, NULL), RUMP_EACCES);	/* 0644, not ours */
+	CHECK_ERR(rump_sys_futimes(fd, NULL), RUMP_EACCES); /* 0644, not ours */
 	leave("/tmp/at_utimes", names);
 }
 
@@ -407,7 +439,8 @@ TEST(preadv_and_pwritev_leave_the_offset)
 {
 	static const char *const names[] = { "f", NULL };
 	char a[4] = "abcd", b[3] = "xyz", r1[2], r2[8];
-	struct iov wv[2] = { { a, 4 }, { b, 3 } }, rv[2] = { { r1, 2 }, { r2, 8 } };
+	struct iov wv[2] = { { a, 4 }, { b, 3 } },
+		   rv[2] = { { r1, 2 }, { r2, 8 } };
 	struct iov bad[2] = { { a, SIZE_MAX / 2 }, { b, SIZE_MAX / 2 } };
 	int dfd = enter("/tmp/at_pvio"), fd, ro, fds[2];
 
@@ -417,15 +450,15 @@ TEST(preadv_and_pwritev_leave_the_offset)
 	CHECK_EQ_INT(rump_sys_pwritev(fd, wv, 2, 4096), 7);
 	CHECK_EQ_INT(rump_sys_lseek(fd, 0, RUMP_SEEK_CUR), 0);
 	memset(r2, 0, sizeof(r2));
-	CHECK_EQ_INT(rump_sys_preadv(fd, rv, 2, 4097), 6);	/* to the end */
+	CHECK_EQ_INT(rump_sys_preadv(fd, rv, 2, 4097), 6); /* to the end */
 	CHECK(memcmp(r1, "bc", 2) == 0);
 	CHECK(memcmp(r2, "dxyz", 4) == 0);
 	CHECK_EQ_INT(rump_sys_lseek(fd, 0, RUMP_SEEK_CUR), 0);
-	CHECK_EQ_INT(rump_sys_preadv(fd, rv, 2, 1 << 20), 0);	/* past the end */
+	CHECK_EQ_INT(rump_sys_preadv(fd, rv, 2, 1 << 20), 0); /* past the end */
 	CHECK_ERR(rump_sys_preadv(fd, rv, 2, -1), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_pwritev(fd, wv, 0, 0), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_pwritev(fd, wv, 1025, 0), RUMP_EINVAL);
-	CHECK_ERR(rump_sys_pwritev(fd, bad, 2, 0), RUMP_EINVAL);	/* past SSIZE_MAX */
+	CHECK_ERR(rump_sys_pwritev(fd, bad, 2, 0), RUMP_EINVAL); /* past SSIZE_MAX */
 	CHECK_ERR(rump_sys_preadv(fd, (void *)8, 2, 0), RUMP_EFAULT);
 	CHECK_ERR(rump_sys_preadv(BADFD, rv, 2, 0), RUMP_EBADF);
 	ro = rump_sys_openat(dfd, "f", RUMP_O_RDONLY);

@@ -34,7 +34,10 @@ TEST(utimes_sets_times)
 TEST(values_that_would_overflow_are_refused)
 {
 	struct rump_timeval tv = { INT64_MAX, 0, 0 };
-	struct { int64_t sec; long nsec; } ts = { INT64_MAX / 1000, 0 };
+	struct {
+		int64_t sec;
+		long nsec;
+	} ts = { INT64_MAX / 1000, 0 };
 
 	CHECK_EQ_INT(rump_sys_settimeofday(&tv, NULL), -1);
 	CHECK_EQ_INT(errno, RUMP_EINVAL);

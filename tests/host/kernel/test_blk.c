@@ -19,9 +19,13 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
+#define ERR(call, e)                      \
+	do {                              \
+		CHECK_EQ_INT((call), -1); \
+		CHECK_EQ_INT(errno, (e)); \
+	} while (0)
 
-#define DISK_SIZE	(1024 * 1024 + 512 * 3)		/* odd number of pieces */
+#define DISK_SIZE (1024 * 1024 + 512 * 3) /* odd number of pieces */
 
 /* kernel/blk.h and kernel/kern.h, as the file system code uses them. */
 struct blkdev;
@@ -98,7 +102,8 @@ TEST(raw_write_reads_back_and_lands_in_the_file)
 	host_read(img, host, 1024, 512 * 7);
 	CHECK(memcmp(in, host, 1024) == 0);
 	fill(out, sizeof(out), 5);
-	CHECK_EQ_INT(rump_sys_pwrite(fd, out, sizeof(out), 4096), (long)sizeof(out));
+	CHECK_EQ_INT(rump_sys_pwrite(fd, out, sizeof(out), 4096),
+	    (long)sizeof(out));
 	memset(in, 0, sizeof(in));
 	CHECK_EQ_INT(rump_sys_pread(fd, in, sizeof(in), 4096), (long)sizeof(in));
 	CHECK(memcmp(in, out, sizeof(in)) == 0);
@@ -124,11 +129,11 @@ TEST(nodes_size_and_sector_size)
 	uint32_t secsize = 0;
 	int fd, one = 1;
 
-	make_image(img, sizeof(img), DISK_SIZE + 100, 2);	/* a partial sector */
+	make_image(img, sizeof(img), DISK_SIZE + 100, 2); /* a partial sector */
 	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld1", img, RUMP_ETFS_BLK), 0);
 	CHECK_EQ_INT(rump_sys_stat("/dev/ld1", &st), 0);
 	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFBLK);
-	CHECK_EQ_INT(st.st_rdev, (19 << 8) | (1 * 16 + 3));	/* ld, unit 1, 'd' */
+	CHECK_EQ_INT(st.st_rdev, (19 << 8) | (1 * 16 + 3)); /* ld, unit 1, 'd' */
 	CHECK_EQ_INT(rump_sys_stat("/dev/rld1", &st), 0);
 	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFCHR);
 	CHECK_EQ_INT(st.st_rdev, (69 << 8) | (1 * 16 + 3));
@@ -138,12 +143,14 @@ TEST(nodes_size_and_sector_size)
 		CHECK(fd >= 0);
 		CHECK_EQ_INT(rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size), 0);
 		CHECK_EQ_INT(size, DISK_SIZE);
-		CHECK_EQ_INT(rump_sys_ioctl(fd, RUMP_DIOCGSECTORSIZE, &secsize), 0);
+		CHECK_EQ_INT(rump_sys_ioctl(fd, RUMP_DIOCGSECTORSIZE, &secsize),
+		    0);
 		CHECK_EQ_INT(secsize, 512);
 		ERR(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one), RUMP_EBADF);
 		ERR(rump_sys_ioctl(fd, 0x40047400UL, &one), RUMP_ENOTTY);
 		CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
-		CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, i ? RUMP_S_IFBLK : RUMP_S_IFCHR);
+		CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT,
+		    i ? RUMP_S_IFBLK : RUMP_S_IFCHR);
 		CHECK_EQ_INT(rump_sys_close(fd), 0);
 	}
 	fd = rump_sys_open("/dev/rld1", RUMP_O_RDWR);
@@ -153,7 +160,7 @@ TEST(nodes_size_and_sector_size)
 	fd = rump_sys_open("/dev/null", RUMP_O_RDONLY);
 	ERR(rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size), RUMP_ENOTTY);
 	rump_sys_close(fd);
-	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/rld1"), 0);	/* either node */
+	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/rld1"), 0); /* either node */
 	ERR(rump_sys_stat("/dev/ld1", &st), RUMP_ENOENT);
 	ERR(rump_sys_stat("/dev/rld1", &st), RUMP_ENOENT);
 }
@@ -228,8 +235,9 @@ TEST(read_only_disks_refuse_writes)
 	int fd;
 
 	make_image(img, sizeof(img), DISK_SIZE, 5);
-	CHECK_EQ_INT(rump_pub_etfs_register_rdonly("/dev/ld4", img, RUMP_ETFS_BLK,
-	    0, RUMP_ETFS_SIZE_ENDOFF), 0);
+	CHECK_EQ_INT(rump_pub_etfs_register_rdonly("/dev/ld4", img,
+			 RUMP_ETFS_BLK, 0, RUMP_ETFS_SIZE_ENDOFF),
+	    0);
 	fd = rump_sys_open("/dev/rld4", RUMP_O_RDWR);
 	CHECK(fd >= 0);
 	memset(buf, 'w', sizeof(buf));
@@ -255,15 +263,22 @@ TEST(registration_errors)
 
 	make_image(img, sizeof(img), DISK_SIZE, 6);
 	snprintf(path, sizeof(path), "%s/absent.img", dir);
-	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld5", path, RUMP_ETFS_BLK), RUMP_ENOENT);
-	CHECK_EQ_INT(rump_pub_etfs_register("/nodir/ld5", img, RUMP_ETFS_BLK), RUMP_ENOENT);
-	CHECK_EQ_INT(rump_pub_etfs_register("dev/ld5", img, RUMP_ETFS_BLK), RUMP_EINVAL);
-	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld5", img, RUMP_ETFS_REG), RUMP_EOPNOTSUPP);
-	CHECK_EQ_INT(rump_pub_etfs_register("/dev/null", img, RUMP_ETFS_BLK), RUMP_EEXIST);
-	CHECK_EQ_INT(rump_pub_etfs_register_withsize("/dev/ld5", img, RUMP_ETFS_BLK,
-	    DISK_SIZE - 512, 1024), RUMP_EINVAL);
+	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld5", path, RUMP_ETFS_BLK),
+	    RUMP_ENOENT);
+	CHECK_EQ_INT(rump_pub_etfs_register("/nodir/ld5", img, RUMP_ETFS_BLK),
+	    RUMP_ENOENT);
+	CHECK_EQ_INT(rump_pub_etfs_register("dev/ld5", img, RUMP_ETFS_BLK),
+	    RUMP_EINVAL);
+	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld5", img, RUMP_ETFS_REG),
+	    RUMP_EOPNOTSUPP);
+	CHECK_EQ_INT(rump_pub_etfs_register("/dev/null", img, RUMP_ETFS_BLK),
+	    RUMP_EEXIST);
+	CHECK_EQ_INT(rump_pub_etfs_register_withsize("/dev/ld5", img,
+			 RUMP_ETFS_BLK, DISK_SIZE - 512, 1024),
+	    RUMP_EINVAL);
 	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld5", img, RUMP_ETFS_BLK), 0);
-	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld5", img, RUMP_ETFS_BLK), RUMP_EEXIST);
+	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld5", img, RUMP_ETFS_BLK),
+	    RUMP_EEXIST);
 	/* Busy while open; gone after. */
 	fd = rump_sys_open("/dev/ld5", RUMP_O_RDONLY);
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld5"), RUMP_EBUSY);
@@ -272,12 +287,14 @@ TEST(registration_errors)
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld5"), RUMP_ENOENT);
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/null"), RUMP_ENOENT);
 	/* Another name takes a free unit; a raw-only disk. */
-	CHECK_EQ_INT(rump_pub_etfs_register("/dev/harddisk", img, RUMP_ETFS_BLK), 0);
+	CHECK_EQ_INT(rump_pub_etfs_register("/dev/harddisk", img, RUMP_ETFS_BLK),
+	    0);
 	fd = rump_sys_open("/dev/rharddisk", RUMP_O_RDONLY);
 	CHECK(fd >= 0);
 	rump_sys_close(fd);
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/harddisk"), 0);
-	CHECK_EQ_INT(rump_pub_etfs_register("/tmp/rawonly", img, RUMP_ETFS_CHR), 0);
+	CHECK_EQ_INT(rump_pub_etfs_register("/tmp/rawonly", img, RUMP_ETFS_CHR),
+	    0);
 	fd = rump_sys_open("/tmp/rawonly", RUMP_O_RDONLY);
 	CHECK(fd >= 0);
 	ERR(rump_sys_pread(fd, buf, 10, 0), RUMP_EINVAL);
@@ -293,18 +310,19 @@ TEST(a_range_of_the_file)
 	int fd;
 
 	make_image(img, sizeof(img), DISK_SIZE, 7);
-	CHECK_EQ_INT(rump_pub_etfs_register_withsize("/dev/ld6", img, RUMP_ETFS_BLK,
-	    8192, 64 * 1024 + 100), 0);
+	CHECK_EQ_INT(rump_pub_etfs_register_withsize("/dev/ld6", img,
+			 RUMP_ETFS_BLK, 8192, 64 * 1024 + 100),
+	    0);
 	fd = rump_sys_open("/dev/rld6", RUMP_O_RDWR);
 	CHECK_EQ_INT(rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size), 0);
-	CHECK_EQ_INT(size, 64 * 1024);		/* whole sectors */
+	CHECK_EQ_INT(size, 64 * 1024); /* whole sectors */
 	fill(buf, sizeof(buf), 11);
 	CHECK_EQ_INT(rump_sys_pwrite(fd, buf, 1024, 0), 1024);
 	host_read(img, host, 1024, 8192);
 	CHECK(memcmp(buf, host, 1024) == 0);
 	CHECK_EQ_INT(rump_sys_pwrite(fd, buf, 1024, 64 * 1024 - 512), 512);
 	host_read(img, host, 512, 8192 + 64 * 1024);
-	CHECK_EQ_INT(host[0], image_byte(8192 + 64 * 1024, 7));	/* untouched */
+	CHECK_EQ_INT(host[0], image_byte(8192 + 64 * 1024, 7)); /* untouched */
 	rump_sys_close(fd);
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld6"), 0);
 }
@@ -333,9 +351,11 @@ TEST(kernel_interface)
 		CHECK_EQ_INT(blkdev_flush(bd), 0);
 		CHECK_EQ_INT(blkdev_read(bd, buf, 100, 0), RUMP_EINVAL);
 		CHECK_EQ_INT(blkdev_read(bd, buf, 512, 1), RUMP_EINVAL);
-		CHECK_EQ_INT(blkdev_read(bd, buf, 1024, DISK_SIZE - 512), RUMP_EINVAL);
+		CHECK_EQ_INT(blkdev_read(bd, buf, 1024, DISK_SIZE - 512),
+		    RUMP_EINVAL);
 		CHECK_EQ_INT(blkdev_write(bd, buf, 512, DISK_SIZE), RUMP_EINVAL);
-		CHECK_EQ_INT(blkdev_read(bd, buf, 512, UINT64_MAX - 511), RUMP_EINVAL);
+		CHECK_EQ_INT(blkdev_read(bd, buf, 512, UINT64_MAX - 511),
+		    RUMP_EINVAL);
 		CHECK_EQ_INT(blkdev_read(bd, buf, 0, DISK_SIZE), 0);
 	}
 	rump_unschedule();
@@ -348,8 +368,8 @@ TEST(kernel_interface)
 }
 
 /* Threads on different sectors of one disk at once, each reading back its own. */
-#define NTHREADS	4
-#define ROUNDS		50
+#define NTHREADS 4
+#define ROUNDS	 50
 
 static void *
 worker(void *arg)
@@ -361,8 +381,10 @@ worker(void *arg)
 	for (int r = 0; r < ROUNDS; r++) {
 		off_t off = (off_t)(t * ROUNDS + r) * 4096;
 		fill(out, sizeof(out), t * 1000 + r);
-		if (rump_sys_pwrite(fd, out, sizeof(out), off) != (ssize_t)sizeof(out) ||
-		    rump_sys_pread(fd, in, sizeof(in), off) != (ssize_t)sizeof(in) ||
+		if (rump_sys_pwrite(fd, out, sizeof(out), off) !=
+			(ssize_t)sizeof(out) ||
+		    rump_sys_pread(fd, in, sizeof(in), off) !=
+			(ssize_t)sizeof(in) ||
 		    memcmp(in, out, sizeof(in)) != 0)
 			bad++;
 	}
@@ -388,7 +410,8 @@ TEST(threads_at_once)
 	for (int t = 0; t < NTHREADS; t++) {
 		for (int r = 0; r < ROUNDS; r += 7) {
 			fill(want, sizeof(want), t * 1000 + r);
-			host_read(img, host, sizeof(host), (off_t)(t * ROUNDS + r) * 4096);
+			host_read(img, host, sizeof(host),
+			    (off_t)(t * ROUNDS + r) * 4096);
 			CHECK(memcmp(want, host, sizeof(host)) == 0);
 		}
 	}
@@ -400,7 +423,7 @@ TEST(threads_at_once)
  * node: each partial sector is read, patched and written back, and none
  * may undo another's bytes.
  */
-#define NBYTES		64
+#define NBYTES 64
 
 static void *
 byte_writer(void *arg)
@@ -435,7 +458,8 @@ TEST(block_node_partial_writes_keep_each_others_bytes)
 	}
 	host_read(img, host, sizeof(host), 0);
 	for (int i = 0; i < NBYTES * 8; i++)
-		CHECK_EQ_INT(host[(i / NTHREADS) % 8 * 512 + i], 0x80 | (i % NTHREADS));
+		CHECK_EQ_INT(host[(i / NTHREADS) % 8 * 512 + i],
+		    0x80 | (i % NTHREADS));
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld9"), 0);
 }
 

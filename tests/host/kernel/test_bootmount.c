@@ -18,7 +18,7 @@
 #include "rump/rump.h"
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
-#include "bootmount.h"			/* kernel/ */
+#include "bootmount.h" /* kernel/ */
 
 static char dir[64], img[128];
 
@@ -57,7 +57,7 @@ TEST(mount_words_parse)
 	CHECK_EQ_STR(bm.path, "/srv/db");
 	CHECK(bm.ro);
 	CHECK_EQ_INT(parse("/dev/ld1:/x:ro,ext2fs:rw", false, &bm, why), 0);
-	CHECK(!bm.ro);				/* the last word wins */
+	CHECK(!bm.ro); /* the last word wins */
 	CHECK_EQ_INT(parse("/dev/ld0", true, &bm, why), 0);
 	CHECK_EQ_STR(bm.path, "/");
 	CHECK_EQ_INT(parse("/dev/ld0:ro", true, &bm, why), 0);
@@ -84,8 +84,8 @@ TEST(bad_mount_words_say_why)
 	CHECK_EQ_INT(parse("/dev/ld0:/data:", false, &bm, why), -1);
 	CHECK_EQ_INT(parse("/dev/ld0:ffs", true, &bm, why), -1);
 	CHECK_EQ_INT(parse("/dev/ld0/", true, &bm, why), -1);
-	CHECK_EQ_INT(parse("/dev/ld0123456789012345678901234567890", true,
-	    &bm, why), -1);
+	CHECK_EQ_INT(
+	    parse("/dev/ld0123456789012345678901234567890", true, &bm, why), -1);
 }
 
 /* rump_init() in a child with the parameter set: its exit status. */
@@ -99,7 +99,7 @@ boot_child(const char *name, const char *value)
 	if ((pid = fork()) == 0) {
 		setenv(name, value, 1);
 		rump_init();
-		_exit(0);		/* went on: the word was ignored */
+		_exit(0); /* went on: the word was ignored */
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
@@ -121,26 +121,30 @@ TEST(shutdown_leaves_a_clean_disk)
 	struct rump_ufs_args ua = { .fspec = (char *)"/dev/ld6" };
 	int fd;
 
-	CHECK_EQ_INT(sh("mkdir -p %s/src && printf 'from the host' > %s/src/hello"
-	    " && mke2fs -q -F -t ext2 -b 4096 -d %s/src %s 8M >/dev/null 2>&1",
-	    dir, dir, dir, img), 0);
+	CHECK_EQ_INT(
+	    sh("mkdir -p %s/src && printf 'from the host' > %s/src/hello"
+	       " && mke2fs -q -F -t ext2 -b 4096 -d %s/src %s 8M >/dev/null 2>&1",
+		dir, dir, dir, img),
+	    0);
 	CHECK_EQ_INT(rump_init(), 0);
 	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld6", img, RUMP_ETFS_BLK), 0);
 	CHECK_EQ_INT(rump_sys_mkdir("/sd", 0755), 0);
-	CHECK_EQ_INT(rump_sys_mount(RUMP_MOUNT_EXT2FS, "/sd", 0, &ua,
-	    sizeof(ua)), 0);
+	CHECK_EQ_INT(
+	    rump_sys_mount(RUMP_MOUNT_EXT2FS, "/sd", 0, &ua, sizeof(ua)), 0);
 	fd = rump_sys_open("/sd/written", RUMP_O_WRONLY | RUMP_O_CREAT, 0644);
 	CHECK(fd >= 0);
 	CHECK_EQ_INT(rump_sys_write(fd, "before the halt\n", 16), 16);
 	/* Still mounted, written in the cache only: marked not clean. */
-	CHECK(sh("dumpe2fs -h %s 2>/dev/null | grep -q 'state: *clean$'",
-	    img) != 0);
+	CHECK(sh("dumpe2fs -h %s 2>/dev/null | grep -q 'state: *clean$'", img) !=
+	    0);
 	rump_pub_vfs_shutdown();
-	CHECK_EQ_INT(sh("dumpe2fs -h %s 2>/dev/null | grep -q 'state: *clean$'",
-	    img), 0);
+	CHECK_EQ_INT(
+	    sh("dumpe2fs -h %s 2>/dev/null | grep -q 'state: *clean$'", img), 0);
 	CHECK_EQ_INT(sh("e2fsck -fn %s >/dev/null 2>&1", img), 0);
 	CHECK_EQ_INT(sh("debugfs -R 'cat /written' %s 2>/dev/null | "
-	    "grep -qx 'before the halt'", img), 0);
+			"grep -qx 'before the halt'",
+			 img),
+	    0);
 	CHECK_EQ_INT(rump_sys_write(fd, "x", 1), -1);
 	CHECK_EQ_INT(errno, RUMP_EIO);
 }

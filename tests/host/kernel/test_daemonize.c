@@ -22,12 +22,12 @@
 #include "rump/rumpdefs.h"
 #include "rump/rump_syscalls.h"
 
-#define WAIT_SECS	60
+#define WAIT_SECS 60
 
 struct daemon {
-	pid_t d_parent;		/* P, the caller of begin */
-	int d_up[2];		/* D -> test: one byte per step */
-	int d_down[2];		/* test -> D: go on */
+	pid_t d_parent; /* P, the caller of begin */
+	int d_up[2];	/* D -> test: one byte per step */
+	int d_down[2];	/* test -> D: go on */
 };
 
 /* Read one byte from fd within WAIT_SECS; -1 on end of file or time out. */
@@ -104,18 +104,23 @@ ready_on_word(struct daemon *d)
 {
 	struct stat nul, out;
 
-	say(d, getppid() == d->d_parent && getsid(0) == getpid() &&
-	    rump_init() == 0 ? 'b' : 'x');
+	say(d,
+	    getppid() == d->d_parent && getsid(0) == getpid() && rump_init() == 0 ?
+		'b' :
+		'x');
 	if (getbyte(d->d_down[0]) != 'g')
 		_exit(1);
 	say(d, rump_daemonize_done(RUMP_DAEMONIZE_SUCCESS) == 0 ? 'd' : 'x');
 	/* stdout is /dev/null now */
-	say(d, stat("/dev/null", &nul) == 0 && fstat(1, &out) == 0 &&
-	    out.st_rdev == nul.st_rdev && S_ISCHR(out.st_mode) ? 'n' : 'x');
+	say(d,
+	    stat("/dev/null", &nul) == 0 && fstat(1, &out) == 0 &&
+		    out.st_rdev == nul.st_rdev && S_ISCHR(out.st_mode) ?
+		'n' :
+		'x');
 	/* one begin per process, one done */
 	say(d, rump_daemonize_begin() == RUMP_EALREADY ? 'a' : 'x');
 	say(d, rump_daemonize_done(0) == RUMP_EPIPE ? 'p' : 'x');
-	say(d, rump_sys_getpid() == 1 ? 'k' : 'x');	/* the kernel serves */
+	say(d, rump_sys_getpid() == 1 ? 'k' : 'x'); /* the kernel serves */
 }
 
 TEST(parent_returns_only_after_done_with_status_0)
@@ -186,7 +191,7 @@ child_dies(const char *word)
 	CHECK_EQ_INT(write(d.d_down[1], word, 1), 1);
 	status = waitfor(p);
 	CHECK(status != -1 && WIFEXITED(status));
-	CHECK_EQ_INT(WEXITSTATUS(status), 3);	/* ESRCH */
+	CHECK_EQ_INT(WEXITSTATUS(status), 3); /* ESRCH */
 	finish(&d);
 }
 

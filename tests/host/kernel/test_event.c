@@ -18,14 +18,14 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define CHECK_ERR(expr, e)						\
-	do {								\
-		errno = 0;						\
-		CHECK_EQ_INT((expr), -1);				\
-		CHECK_EQ_INT(errno, (e));				\
+#define CHECK_ERR(expr, e)                \
+	do {                              \
+		errno = 0;                \
+		CHECK_EQ_INT((expr), -1); \
+		CHECK_EQ_INT(errno, (e)); \
 	} while (0)
 
-#define BADFD	40
+#define BADFD 40
 
 static const struct rump_timespec zero = { 0, 0 };
 
@@ -47,7 +47,9 @@ kev(uint64_t ident, uint32_t filter, uint32_t flags, int64_t data, uint64_t udat
 static int
 change(int kq, uint64_t ident, uint32_t filter, uint32_t flags, int64_t data)
 {
-	struct rump_kevent ch = kev(ident, filter, flags | RUMP_EV_RECEIPT, data, 0), out;
+	struct rump_kevent ch = kev(ident, filter, flags | RUMP_EV_RECEIPT,
+			       data, 0),
+			   out;
 
 	if (rump_sys_kevent(kq, &ch, 1, &out, 1, &zero) != 1 ||
 	    !(out.flags & RUMP_EV_ERROR))
@@ -89,10 +91,10 @@ TEST(read_and_write_on_a_pipe_then_eof)
 	CHECK_EQ_INT(ev[0].data, 3);
 	CHECK_EQ_INT(ev[0].udata, 77);
 	CHECK_EQ_INT(ev[0].flags & RUMP_EV_EOF, 0);
-	CHECK_EQ_INT(pending(kq, ev, 4), 1);		/* level-triggered */
+	CHECK_EQ_INT(pending(kq, ev, 4), 1); /* level-triggered */
 	ch[0] = kev((uint64_t)fds[1], RUMP_EVFILT_WRITE, RUMP_EV_ADD, 0, 0);
 	CHECK_EQ_INT(rump_sys_kevent(kq, ch, 1, ev, 4, &zero), 2);
-	CHECK_EQ_INT(rump_sys_close(fds[1]), 0);	/* its knote goes too */
+	CHECK_EQ_INT(rump_sys_close(fds[1]), 0); /* its knote goes too */
 	CHECK_EQ_INT(pending(kq, ev, 4), 1);
 	CHECK(ev[0].flags & RUMP_EV_EOF);
 	CHECK_EQ_INT(ev[0].data, 3);
@@ -101,11 +103,16 @@ TEST(read_and_write_on_a_pipe_then_eof)
 	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
 	CHECK_EQ_INT(rump_sys_write(fds[1], "x", 1), 1);
 	CHECK_EQ_INT(pending(kq, ev, 4), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_DELETE, 0),
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_DELETE, 0),
 	    RUMP_ENOENT);
 	/* The kqueue itself polls readable while an event is pending. */
-	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
-	struct { int fd; short events, revents; } pfd = { kq, RUMP_POLLIN, 0 };
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	struct {
+		int fd;
+		short events, revents;
+	} pfd = { kq, RUMP_POLLIN, 0 };
 	CHECK_EQ_INT(rump_sys_poll(&pfd, 1, 0), 1);
 	rump_pub_lwproc_releaselwp();
 }
@@ -122,14 +129,17 @@ TEST(oneshot_clear_disable_dispatch)
 	CHECK_EQ_INT(rump_sys_write(fds[1], "abc", 3), 3);
 	/* EV_ONESHOT: once, then the knote is gone. */
 	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ,
-	    RUMP_EV_ADD | RUMP_EV_ONESHOT, 0), 0);
+			 RUMP_EV_ADD | RUMP_EV_ONESHOT, 0),
+	    0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 1);
 	CHECK_EQ_INT(pending(kq, ev, 4), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_DELETE, 0),
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_DELETE, 0),
 	    RUMP_ENOENT);
 	/* EV_CLEAR: once per change of state. */
 	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ,
-	    RUMP_EV_ADD | RUMP_EV_CLEAR, 0), 0);
+			 RUMP_EV_ADD | RUMP_EV_CLEAR, 0),
+	    0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 1);
 	CHECK_EQ_INT(pending(kq, ev, 4), 0);
 	CHECK_EQ_INT(rump_sys_write(fds[1], "def", 3), 3);
@@ -137,20 +147,25 @@ TEST(oneshot_clear_disable_dispatch)
 	CHECK_EQ_INT(ev[0].data, 6);
 	/* EV_DISABLE silences it, EV_ENABLE brings it back. */
 	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ,
-	    RUMP_EV_ADD | RUMP_EV_DISABLE, 0), 0);
+			 RUMP_EV_ADD | RUMP_EV_DISABLE, 0),
+	    0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ENABLE, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ENABLE, 0), 0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 1);
 	/* EV_DISPATCH: reported, then disabled until enabled again. */
 	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ,
-	    RUMP_EV_ADD | RUMP_EV_DISPATCH, 0), 0);
+			 RUMP_EV_ADD | RUMP_EV_DISPATCH, 0),
+	    0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 1);
 	CHECK_EQ_INT(pending(kq, ev, 4), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ENABLE, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ENABLE, 0), 0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 1);
 	/* Drained: not readable any more. */
 	CHECK_EQ_INT(rump_sys_read(fds[0], buf, sizeof(buf)), 6);
-	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 0);
 	rump_pub_lwproc_releaselwp();
 }
@@ -164,8 +179,8 @@ TEST(errors_as_events_or_errno)
 	enter();
 	kq = rump_sys_kqueue();
 	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
-	ch[0] = kev(99, 99, RUMP_EV_ADD, 0, 0);			/* no such filter */
-	ch[1] = kev(BADFD, RUMP_EVFILT_READ, RUMP_EV_ADD, 0, 0);	/* no such fd */
+	ch[0] = kev(99, 99, RUMP_EV_ADD, 0, 0); /* no such filter */
+	ch[1] = kev(BADFD, RUMP_EVFILT_READ, RUMP_EV_ADD, 0, 0); /* no such fd */
 	ch[2] = kev((uint64_t)fds[0], RUMP_EVFILT_WRITE, RUMP_EV_DELETE, 0, 0);
 	CHECK_EQ_INT(rump_sys_kevent(kq, ch, 3, ev, 4, &zero), 3);
 	CHECK_EQ_INT(ev[0].flags, RUMP_EV_ERROR);
@@ -175,7 +190,8 @@ TEST(errors_as_events_or_errno)
 	/* Without room in the eventlist the call fails with the errno. */
 	CHECK_ERR(rump_sys_kevent(kq, ch, 3, NULL, 0, &zero), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_kevent(kq, &ch[1], 1, NULL, 0, &zero), RUMP_EBADF);
-	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_TIMER, RUMP_EV_ADD, -5), RUMP_EINVAL);
+	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_TIMER, RUMP_EV_ADD, -5),
+	    RUMP_EINVAL);
 	CHECK_ERR(rump_sys_kevent(fds[0], NULL, 0, ev, 4, &zero), RUMP_EBADF);
 	CHECK_ERR(rump_sys_kevent(BADFD, NULL, 0, ev, 4, &zero), RUMP_EBADF);
 	CHECK_ERR(rump_sys_kevent(kq, NULL, 0, ev, 4, &bad), RUMP_EINVAL);
@@ -206,19 +222,20 @@ TEST(timers_fire_periodically_or_once)
 	CHECK_EQ_INT(rump_sys_clock_gettime(RUMP_CLOCK_MONOTONIC, &t1), 0);
 	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec) >=
 	    20000000LL);
-	ch = kev(7, RUMP_EVFILT_TIMER, RUMP_EV_ADD, 5, 0);	/* every 5 ms */
+	ch = kev(7, RUMP_EVFILT_TIMER, RUMP_EV_ADD, 5, 0); /* every 5 ms */
 	CHECK_EQ_INT(rump_sys_kevent(kq, &ch, 1, ev, 4, NULL), 1);
 	CHECK_EQ_INT(ev[0].ident, 7);
 	CHECK_EQ_INT(ev[0].filter, RUMP_EVFILT_TIMER);
 	CHECK(ev[0].data >= 1);
-	CHECK_EQ_INT(rump_sys_kevent(kq, NULL, 0, ev, 4, NULL), 1);	/* again */
+	CHECK_EQ_INT(rump_sys_kevent(kq, NULL, 0, ev, 4, NULL), 1); /* again */
 	CHECK(ev[0].data >= 1);
 	CHECK_EQ_INT(change(kq, 7, RUMP_EVFILT_TIMER, RUMP_EV_DELETE, 0), 0);
 	ch = kev(8, RUMP_EVFILT_TIMER, RUMP_EV_ADD | RUMP_EV_ONESHOT, 1, 0);
 	CHECK_EQ_INT(rump_sys_kevent(kq, &ch, 1, ev, 4, NULL), 1);
 	CHECK_EQ_INT(ev[0].ident, 8);
-	CHECK_EQ_INT(rump_sys_kevent(kq, NULL, 0, ev, 4, &wait), 0);	/* gone */
-	CHECK_EQ_INT(change(kq, 8, RUMP_EVFILT_TIMER, RUMP_EV_DELETE, 0), RUMP_ENOENT);
+	CHECK_EQ_INT(rump_sys_kevent(kq, NULL, 0, ev, 4, &wait), 0); /* gone */
+	CHECK_EQ_INT(change(kq, 8, RUMP_EVFILT_TIMER, RUMP_EV_DELETE, 0),
+	    RUMP_ENOENT);
 	rump_pub_lwproc_releaselwp();
 }
 
@@ -229,23 +246,30 @@ TEST(sockets_and_files)
 
 	enter();
 	kq = rump_sys_kqueue();
-	CHECK_EQ_INT(rump_sys_socketpair(1, 1, 0, sv), 0);	/* AF_LOCAL, SOCK_STREAM */
-	CHECK_EQ_INT(change(kq, (uint64_t)sv[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(rump_sys_socketpair(1, 1, 0, sv),
+	    0); /* AF_LOCAL, SOCK_STREAM */
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)sv[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 0);
 	CHECK_EQ_INT(rump_sys_write(sv[1], "hello", 5), 5);
 	CHECK_EQ_INT(pending(kq, ev, 4), 1);
 	CHECK_EQ_INT(ev[0].data, 5);
-	CHECK_EQ_INT(change(kq, (uint64_t)sv[0], RUMP_EVFILT_WRITE, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)sv[0], RUMP_EVFILT_WRITE, RUMP_EV_ADD, 0), 0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 2);
-	fd = rump_sys_open("/tmp/kq_file", RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
+	fd = rump_sys_open("/tmp/kq_file",
+	    RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	CHECK_EQ_INT(rump_sys_write(fd, "0123456789", 10), 10);
 	CHECK_EQ_INT(rump_sys_lseek(fd, 4, RUMP_SEEK_SET), 4);
-	CHECK_EQ_INT(change(kq, (uint64_t)fd, RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)sv[0], RUMP_EVFILT_READ, RUMP_EV_DELETE, 0), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)sv[0], RUMP_EVFILT_WRITE, RUMP_EV_DELETE, 0), 0);
+	CHECK_EQ_INT(change(kq, (uint64_t)fd, RUMP_EVFILT_READ, RUMP_EV_ADD, 0),
+	    0);
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)sv[0], RUMP_EVFILT_READ, RUMP_EV_DELETE, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)sv[0], RUMP_EVFILT_WRITE, RUMP_EV_DELETE, 0), 0);
 	CHECK_EQ_INT(pending(kq, ev, 4), 1);
 	CHECK_EQ_INT(ev[0].ident, fd);
-	CHECK_EQ_INT(ev[0].data, 6);			/* what is left to read */
+	CHECK_EQ_INT(ev[0].data, 6); /* what is left to read */
 	rump_sys_unlink("/tmp/kq_file");
 	rump_pub_lwproc_releaselwp();
 }
@@ -276,11 +300,13 @@ TEST(a_wait_ends_when_a_pipe_gets_data)
 	enter();
 	kq = rump_sys_kqueue();
 	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
 	w.pid = rump_sys_getpid();
 	w.fd = fds[1];
-	CHECK_EQ_INT(rumpuser_thread_create(writer_main, &w, "writer", 1, 0, -1, &th), 0);
-	CHECK_EQ_INT(rump_sys_kevent(kq, NULL, 0, ev, 2, NULL), 1);	/* no timeout */
+	CHECK_EQ_INT(
+	    rumpuser_thread_create(writer_main, &w, "writer", 1, 0, -1, &th), 0);
+	CHECK_EQ_INT(rump_sys_kevent(kq, NULL, 0, ev, 2, NULL), 1); /* no timeout */
 	CHECK_EQ_INT(ev[0].ident, fds[0]);
 	CHECK_EQ_INT(ev[0].data, 1);
 	rumpuser_thread_join(th);
@@ -301,19 +327,23 @@ TEST(kqueues_watching_kqueues_do_not_recurse)
 	kq2 = rump_sys_kqueue();
 	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
 	/* Nested: kq2 is readable when its pipe knote is pending. */
-	CHECK_EQ_INT(change(kq2, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)kq2, RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq2, (uint64_t)fds[0], RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(change(kq, (uint64_t)kq2, RUMP_EVFILT_READ, RUMP_EV_ADD, 0),
+	    0);
 	CHECK_EQ_INT(pending(kq, ev, 2), 0);
 	CHECK_EQ_INT(rump_sys_write(fds[1], "x", 1), 1);
 	CHECK_EQ_INT(pending(kq, ev, 2), 1);
 	CHECK_EQ_INT(ev[0].ident, kq2);
 	/* A cycle and a kqueue watching itself: answers, never recurses. */
-	CHECK_EQ_INT(change(kq2, (uint64_t)kq, RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)kq, RUMP_EVFILT_READ, RUMP_EV_ADD, 0), 0);
+	CHECK_EQ_INT(change(kq2, (uint64_t)kq, RUMP_EVFILT_READ, RUMP_EV_ADD, 0),
+	    0);
+	CHECK_EQ_INT(change(kq, (uint64_t)kq, RUMP_EVFILT_READ, RUMP_EV_ADD, 0),
+	    0);
 	CHECK(pending(kq, ev, 2) >= 1);
 	CHECK(pending(kq2, ev, 2) >= 1);
 	CHECK_EQ_INT(rump_sys_close(kq), 0);
-	CHECK_EQ_INT(pending(kq2, ev, 2), 1);	/* the pipe; kq's knote went */
+	CHECK_EQ_INT(pending(kq2, ev, 2), 1); /* the pipe; kq's knote went */
 	CHECK_EQ_INT(ev[0].ident, fds[0]);
 	rump_pub_lwproc_releaselwp();
 }

@@ -35,9 +35,10 @@ scenario(int bs, size_t ndirents, size_t bigmb)
 
 	snprintf(src, sizeof(src), "%s/src", scratch());
 	CHECK_EQ_INT(sh("rm -rf %s && mkdir -p %s/sub && printf 'hello\\n' > "
-	    "%s/hello.txt && head -c 50000 /dev/zero | tr '\\0' x > "
-	    "%s/sub/inner && ln -s hello.txt %s/fastlink", src, src, src, src,
-	    src), 0);
+			"%s/hello.txt && head -c 50000 /dev/zero | tr '\\0' x > "
+			"%s/sub/inner && ln -s hello.txt %s/fastlink",
+			 src, src, src, src, src),
+	    0);
 	snprintf(img, sizeof(img), "%s/scen%d.img", scratch(), bs);
 	CHECK_EQ_INT(mkimage(img, bs, bigmb > 16 ? "160M" : "32M", src), 0);
 	bd = open_mount(0, &fs, &err);
@@ -126,11 +127,11 @@ scenario(int bs, size_t ndirents, size_t bigmb)
 	ext2_iput(ip);
 	memset(longtarget, 'L', 200);
 	longtarget[200] = '\0';
-	CHECK_EQ_INT(ext2_symlink(dp, "slow", 4, longtarget, 200, 0777, 0, 0,
-	    &ip), 0);
+	CHECK_EQ_INT(
+	    ext2_symlink(dp, "slow", 4, longtarget, 200, 0777, 0, 0, &ip), 0);
 	ext2_iput(ip);
-	CHECK_EQ_INT(ext2_symlink(dp, "fast", 4, "d1/d2/f1moved", 13, 0777, 0,
-	    0, &ip), 0);
+	CHECK_EQ_INT(
+	    ext2_symlink(dp, "fast", 4, "d1/d2/f1moved", 13, 0777, 0, 0, &ip), 0);
 	ext2_iput(ip);
 	CHECK_EQ_INT(walk(fs, "/slow", &ip), 0);
 	CHECK_EQ_INT(ext2_readlink(ip, link, sizeof(link), &done), 0);
@@ -162,7 +163,8 @@ scenario(int bs, size_t ndirents, size_t bigmb)
 	ext2_iput(fp);
 	CHECK_EQ_INT(walk(fs, "/big/entry-3", &fp), RUMP_ENOENT);
 	snprintf(name, sizeof(name), "/big/entry-%zu", ndirents - 1);
-	CHECK_EQ_INT(walk(fs, name, &fp), (ndirents - 1) % 3 == 0 ? RUMP_ENOENT : 0);
+	CHECK_EQ_INT(walk(fs, name, &fp),
+	    (ndirents - 1) % 3 == 0 ? RUMP_ENOENT : 0);
 	if ((ndirents - 1) % 3 != 0)
 		ext2_iput(fp);
 	CHECK_EQ_INT(walk(fs, "/big", &ip), 0);
@@ -188,27 +190,46 @@ scenario(int bs, size_t ndirents, size_t bigmb)
 	CHECK(dump_same("/victim", 6000, 14));
 	CHECK(dump_same("/bigfile", bigmb << 20, 17));
 	CHECK_EQ_INT(sh("debugfs -R 'cat /hello2.txt' '%s' 2>/dev/null | grep -qx "
-	    "hello", img), 0);
+			"hello",
+			 img),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'cat /d1/hardlink' '%s' 2>&1 | grep -q "
-	    "'not found'", img), 0);
+			"'not found'",
+			 img),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'stat /hardlink' '%s' 2>/dev/null | grep -q "
-	    "'Links: 2'", img), 0);
+			"'Links: 2'",
+			 img),
+	    0);
 	/* debugfs lists records whose inode is 0 (removed) too: not those. */
 	CHECK_EQ_INT(sh("test \"$(debugfs -R 'ls /big' '%s' 2>/dev/null | grep "
-	    "-o ' [1-9][0-9]*  ([0-9]*) entry-[0-9]*' | wc -l)\" = %zu", img,
-	    ndirents - (ndirents + 2) / 3 - 2), 0);
+			"-o ' [1-9][0-9]*  ([0-9]*) entry-[0-9]*' | wc -l)\" = %zu",
+			 img, ndirents - (ndirents + 2) / 3 - 2),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'ls /big' '%s' 2>/dev/null | grep -q "
-	    "' [1-9][0-9]*  ([0-9]*) entry-0 '", img), 1);
+			"' [1-9][0-9]*  ([0-9]*) entry-0 '",
+			 img),
+	    1);
 	CHECK_EQ_INT(sh("debugfs -R 'ls /big' '%s' 2>/dev/null | grep -q "
-	    "' [1-9][0-9]*  ([0-9]*) entry-4 '", img), 0);
+			"' [1-9][0-9]*  ([0-9]*) entry-4 '",
+			 img),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'ls /big' '%s' 2>/dev/null | grep -q "
-	    "' [1-9][0-9]*  ([0-9]*) renamed-1 '", img), 0);
+			"' [1-9][0-9]*  ([0-9]*) renamed-1 '",
+			 img),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'ls /d1/d2/mvd' '%s' 2>/dev/null | grep -q "
-	    "'\\.\\.'", img), 0);
+			"'\\.\\.'",
+			 img),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'stat /slow' '%s' 2>/dev/null | grep -q "
-	    "'Fast link dest'", img), 1);
+			"'Fast link dest'",
+			 img),
+	    1);
 	CHECK_EQ_INT(sh("debugfs -R 'stat /fast' '%s' 2>/dev/null | grep -q "
-	    "'Fast link dest: \"d1/d2/f1moved\"'", img), 0);
+			"'Fast link dest: \"d1/d2/f1moved\"'",
+			 img),
+	    0);
 
 	/* A second mount reads what the first wrote. */
 	bd = open_mount(E2_MNT_RDONLY, &fs, &err);
@@ -239,7 +260,7 @@ main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setenv("PATH", "/usr/sbin:/sbin:/usr/bin:/bin", 1);
 	if (sh("PATH=$PATH:/sbin:/usr/sbin command -v mke2fs >/dev/null && "
-	    "PATH=$PATH:/sbin:/usr/sbin command -v e2fsck >/dev/null") != 0) {
+	       "PATH=$PATH:/sbin:/usr/sbin command -v e2fsck >/dev/null") != 0) {
 		printf("FAIL e2fsprogs missing (scripts/deps installs it)\n");
 		printf("0 passed, 1 failed\n");
 		return 1;

@@ -23,8 +23,9 @@ image(int bs, const char *size)
 	snprintf(src, sizeof(src), "%s/esrc", scratch());
 	snprintf(img, sizeof(img), "%s/err.img", scratch());
 	CHECK_EQ_INT(sh("rm -rf %s && mkdir -p %s/d/sub && printf 'hello\\n' > "
-	    "%s/hello && head -c 3000 /dev/zero | tr '\\0' x > %s/d/f", src, src,
-	    src, src), 0);
+			"%s/hello && head -c 3000 /dev/zero | tr '\\0' x > %s/d/f",
+			 src, src, src, src),
+	    0);
 	CHECK_EQ_INT(mkimage(img, bs, size, src), 0);
 	console_clear();
 }
@@ -69,8 +70,8 @@ TEST(full_disk_enospc)
 	CHECK_EQ_INT(walk(fs, "/", &dp), 0);
 	for (err = 0; err == 0 && files < 100000; files++) {
 		snprintf(name, sizeof(name), "n%zu", files);
-		err = ext2_create(dp, name, strlen(name), E2_IFREG | 0644, 0, 0, 0,
-		    &ip);
+		err = ext2_create(dp, name, strlen(name), E2_IFREG | 0644, 0, 0,
+		    0, &ip);
 		if (err == 0)
 			ext2_iput(ip);
 	}
@@ -137,14 +138,18 @@ TEST(damaged_superblock_refused)
 
 	image(1024, "4M");
 	CHECK_EQ_INT(sh("head -c 1024 /dev/urandom | dd of='%s' bs=1024 seek=1 "
-	    "conv=notrunc status=none", img), 0);
+			"conv=notrunc status=none",
+			 img),
+	    0);
 	bd = open_mount(0, &fs, &err);
 	CHECK(bd == NULL && err == RUMP_EINVAL);
 	CHECK(strstr(console, "not mounted") != NULL);
 	/* A block count larger than the disk. */
 	image(1024, "4M");
 	CHECK_EQ_INT(sh("debugfs -w -R 'ssv blocks_count 99999999' '%s' "
-	    ">/dev/null 2>&1", img), 0);
+			">/dev/null 2>&1",
+			 img),
+	    0);
 	bd = open_mount(0, &fs, &err);
 	CHECK(bd == NULL && err == RUMP_EINVAL);
 	CHECK(strstr(console, "larger than the disk") != NULL);
@@ -159,21 +164,27 @@ TEST(damaged_inode_table_gives_eio)
 
 	image(1024, "4M");
 	/* Garbage (fixed, so the run repeats) over the root inode's block. */
-	CHECK_EQ_INT(sh("blk=$(debugfs -R 'imap <2>' '%s' 2>/dev/null | sed -n "
-	    "'s/.*located at block \\([0-9]*\\).*/\\1/p') && test -n \"$blk\" && "
-	    "yes 'garbage!' | head -c 1024 | dd of='%s' bs=1024 seek=$blk "
-	    "conv=notrunc status=none", img, img), 0);
+	CHECK_EQ_INT(
+	    sh("blk=$(debugfs -R 'imap <2>' '%s' 2>/dev/null | sed -n "
+	       "'s/.*located at block \\([0-9]*\\).*/\\1/p') && test -n \"$blk\" && "
+	       "yes 'garbage!' | head -c 1024 | dd of='%s' bs=1024 seek=$blk "
+	       "conv=notrunc status=none",
+		img, img),
+	    0);
 	/* The mount reads the root inode: it is no directory now. */
 	bd = open_mount(0, &fs, &err);
 	CHECK(bd == NULL && err == RUMP_EIO);
 	CHECK(strstr(console, "damaged file system") != NULL);
 	/* Another inode of that block: the mount works, the lookup fails. */
 	image(1024, "4M");
-	CHECK_EQ_INT(sh("off=$(debugfs -R 'imap /hello' '%s' 2>/dev/null | sed "
-	    "-n 's/.*located at block \\([0-9]*\\), offset \\(0x[0-9a-f]*\\).*/"
-	    "\\1 \\2/p') && test -n \"$off\" && set -- $off && yes 'garbage!' | "
-	    "head -c 128 | dd of='%s' bs=1 seek=$(($1 * 1024 + $2)) conv=notrunc "
-	    "status=none", img, img), 0);
+	CHECK_EQ_INT(
+	    sh("off=$(debugfs -R 'imap /hello' '%s' 2>/dev/null | sed "
+	       "-n 's/.*located at block \\([0-9]*\\), offset \\(0x[0-9a-f]*\\).*/"
+	       "\\1 \\2/p') && test -n \"$off\" && set -- $off && yes 'garbage!' | "
+	       "head -c 128 | dd of='%s' bs=1 seek=$(($1 * 1024 + $2)) conv=notrunc "
+	       "status=none",
+		img, img),
+	    0);
 	bd = open_mount(0, &fs, &err);
 	CHECK_EQ_INT(err, 0);
 	if (bd == NULL)
@@ -186,7 +197,9 @@ TEST(damaged_inode_table_gives_eio)
 	disk_close(bd);
 	/* Left marked with errors, so e2fsck runs and the next mount warns. */
 	CHECK_EQ_INT(sh("debugfs -R stats '%s' 2>/dev/null | grep -q "
-	    "'Filesystem state:.*error'", img), 0);
+			"'Filesystem state:.*error'",
+			 img),
+	    0);
 }
 
 TEST(block_pointers_outside_the_disk_give_eio)
@@ -200,8 +213,10 @@ TEST(block_pointers_outside_the_disk_give_eio)
 
 	image(1024, "4M");
 	CHECK_EQ_INT(sh("debugfs -w -R 'sif /d block[0] 3999999' '%s' >/dev/null "
-	    "2>&1 && debugfs -w -R 'sif /hello block[0] 77777777' '%s' "
-	    ">/dev/null 2>&1", img, img), 0);
+			"2>&1 && debugfs -w -R 'sif /hello block[0] 77777777' '%s' "
+			">/dev/null 2>&1",
+			 img, img),
+	    0);
 	bd = open_mount(0, &fs, &err);
 	CHECK_EQ_INT(err, 0);
 	if (bd == NULL)
@@ -226,15 +241,17 @@ TEST(bad_directory_record_gives_eio)
 	image(4096, "8M");
 	/* rec_len 0 in /d's first record ("."). */
 	CHECK_EQ_INT(sh("blk=$(debugfs -R 'bmap /d 0' '%s' 2>/dev/null) && "
-	    "test -n \"$blk\" && printf '\\000\\000' | dd of='%s' bs=1 "
-	    "seek=$((blk * 4096 + 4)) conv=notrunc status=none", img, img), 0);
+			"test -n \"$blk\" && printf '\\000\\000' | dd of='%s' bs=1 "
+			"seek=$((blk * 4096 + 4)) conv=notrunc status=none",
+			 img, img),
+	    0);
 	bd = open_mount(0, &fs, &err);
 	CHECK_EQ_INT(err, 0);
 	if (bd == NULL)
 		return;
 	CHECK_EQ_INT(walk(fs, "/d/f", &ip), RUMP_EIO);
 	CHECK(strstr(console, "bad entry") != NULL);
-	CHECK_EQ_INT(walk(fs, "/hello", &ip), 0);	/* the rest still works */
+	CHECK_EQ_INT(walk(fs, "/hello", &ip), 0); /* the rest still works */
 	ext2_iput(ip);
 	CHECK_EQ_INT(ext2_unmount(fs), 0);
 	disk_close(bd);
@@ -265,7 +282,9 @@ TEST(not_clean_refused_read_write_unless_forced)
 	CHECK_EQ_INT(put(fs, "/forced", 0, 5000, 8), 0);
 	/* While mounted the disk says "not clean". */
 	CHECK_EQ_INT(sh("debugfs -R stats '%s' 2>/dev/null | grep -q "
-	    "'Filesystem state:.*not clean'", img), 0);
+			"'Filesystem state:.*not clean'",
+			 img),
+	    0);
 	done(bd, fs);
 	CHECK_EQ_INT(fsck(img), 0);
 	CHECK(dump_same("/forced", 5000, 8));
@@ -278,8 +297,8 @@ TEST(unsupported_features)
 	int err;
 
 	image(1024, "4M");
-	CHECK_EQ_INT(sh("debugfs -w -R 'feature huge_file' '%s' >/dev/null 2>&1",
-	    img), 0);
+	CHECK_EQ_INT(
+	    sh("debugfs -w -R 'feature huge_file' '%s' >/dev/null 2>&1", img), 0);
 	bd = open_mount(0, &fs, &err);
 	CHECK(bd == NULL && err == RUMP_EROFS);
 	bd = open_mount(E2_MNT_RDONLY, &fs, &err);
@@ -289,8 +308,8 @@ TEST(unsupported_features)
 		done(bd, fs);
 	}
 	image(1024, "4M");
-	CHECK_EQ_INT(sh("debugfs -w -R 'feature extent' '%s' >/dev/null 2>&1",
-	    img), 0);
+	CHECK_EQ_INT(
+	    sh("debugfs -w -R 'feature extent' '%s' >/dev/null 2>&1", img), 0);
 	bd = open_mount(E2_MNT_RDONLY, &fs, &err);
 	CHECK(bd == NULL && err == RUMP_EINVAL);
 	CHECK(strstr(console, "unsupported") != NULL);
@@ -335,7 +354,7 @@ TEST(write_errors_reach_fsync)
 	CHECK_EQ_INT(walk(fs, "/w", &ip), 0);
 	bd->fail_writes_after = 0;
 	CHECK_EQ_INT(ext2_fsync(ip), RUMP_EIO);
-	CHECK_EQ_INT(ext2_fsync(ip), RUMP_EIO);	/* still not on the disk */
+	CHECK_EQ_INT(ext2_fsync(ip), RUMP_EIO); /* still not on the disk */
 	bd->fail_writes_after = -1;
 	CHECK_EQ_INT(ext2_fsync(ip), 0);
 	ext2_iput(ip);
@@ -433,12 +452,16 @@ TEST(indexed_directory_changed_as_linear)
 	snprintf(src, sizeof(src), "%s/hsrc", scratch());
 	snprintf(img, sizeof(img), "%s/htree.img", scratch());
 	CHECK_EQ_INT(sh("rm -rf %s && mkdir -p %s/h && cd %s/h && seq -f "
-	    "'name-with-some-length-%%g' 1 600 | xargs touch", src, src, src), 0);
+			"'name-with-some-length-%%g' 1 600 | xargs touch",
+			 src, src, src),
+	    0);
 	CHECK_EQ_INT(mkimage(img, 1024, "8M", src), 0);
 	/* e2fsck -D indexes the directory. */
 	sh("e2fsck -fyD '%s' >/dev/null 2>&1", img);
 	CHECK_EQ_INT(sh("debugfs -R 'htree /h' '%s' 2>/dev/null | grep -q "
-	    "'Root node'", img), 0);
+			"'Root node'",
+			 img),
+	    0);
 	bd = open_mount(0, &fs, &err);
 	CHECK_EQ_INT(err, 0);
 	if (bd == NULL)
@@ -448,8 +471,9 @@ TEST(indexed_directory_changed_as_linear)
 	CHECK_EQ_INT(walk(fs, "/h", &dp), 0);
 	for (int i = 0; i < 50; i++) {
 		snprintf(name, sizeof(name), "added-%d", i);
-		CHECK_EQ_INT(ext2_create(dp, name, strlen(name), E2_IFREG | 0644,
-		    0, 0, 0, &ip), 0);
+		CHECK_EQ_INT(ext2_create(dp, name, strlen(name),
+				 E2_IFREG | 0644, 0, 0, 0, &ip),
+		    0);
 		ext2_iput(ip);
 		snprintf(name, sizeof(name), "name-with-some-length-%d", i + 1);
 		CHECK_EQ_INT(ext2_remove(dp, name, strlen(name), false), 0);
@@ -458,7 +482,9 @@ TEST(indexed_directory_changed_as_linear)
 	done(bd, fs);
 	CHECK_EQ_INT(fsck(img), 0);
 	CHECK_EQ_INT(sh("debugfs -R 'ls /h' '%s' 2>/dev/null | grep -q "
-	    "' [1-9][0-9]*  ([0-9]*) added-49 '", img), 0);
+			"' [1-9][0-9]*  ([0-9]*) added-49 '",
+			 img),
+	    0);
 }
 
 struct names {
@@ -467,8 +493,8 @@ struct names {
 };
 
 static int
-collect(void *arg, uint32_t ino, uint8_t type, const char *name,
-    size_t namelen, uint64_t nextoff)
+collect(void *arg, uint32_t ino, uint8_t type, const char *name, size_t namelen,
+    uint64_t nextoff)
 {
 	struct names *nm = arg;
 
@@ -494,7 +520,8 @@ visit(struct e2inode *dp, int depth)
 
 	(void)ext2_readdir(dp, &off, collect, nm);
 	for (int i = 0; i < nm->n; i++) {
-		if (strcmp(nm->name[i], ".") == 0 || strcmp(nm->name[i], "..") == 0)
+		if (strcmp(nm->name[i], ".") == 0 ||
+		    strcmp(nm->name[i], "..") == 0)
 			continue;
 		if (ext2_lookup(dp, nm->name[i], strlen(nm->name[i]), &ip) != 0)
 			continue;
@@ -520,7 +547,7 @@ visit(struct e2inode *dp, int depth)
  * refused, or every call returns (an error or not); never a crash (the
  * sanitizers) or a hang.
  */
-#define DAMAGE_RUNS	100
+#define DAMAGE_RUNS 100
 
 TEST(random_damage_never_crashes)
 {
@@ -539,10 +566,12 @@ TEST(random_damage_never_crashes)
 	char cmd[2048];
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "a=$(debugfs -R 'imap <2>' '%s' 2>/dev/null | "
+	snprintf(cmd, sizeof(cmd),
+	    "a=$(debugfs -R 'imap <2>' '%s' 2>/dev/null | "
 	    "sed -n 's/.*located at block \\([0-9]*\\).*/\\1/p'); b=$(debugfs "
 	    "-R 'bmap / 0' '%s' 2>/dev/null); c=$(debugfs -R 'bmap /d 0' '%s' "
-	    "2>/dev/null); echo $a $b $c", img, img, img);
+	    "2>/dev/null); echo $a $b $c",
+	    img, img, img);
 	p = popen(cmd, "r");
 	if (p != NULL) {
 		if (fscanf(p, "%ld %ld %ld", &itab, &rootdir, &ddir) != 3)
@@ -556,8 +585,8 @@ TEST(random_damage_never_crashes)
 	size_t imgsize = 4 << 20;
 	uint8_t *pristine = malloc(imgsize);
 	bd = disk_open(img, true);
-	CHECK(bd != NULL && pread(bd->fd, pristine, imgsize, 0) ==
-	    (ssize_t)imgsize);
+	CHECK(bd != NULL &&
+	    pread(bd->fd, pristine, imgsize, 0) == (ssize_t)imgsize);
 	if (bd != NULL)
 		disk_close(bd);
 	for (unsigned run = 1; run <= DAMAGE_RUNS; run++) {
@@ -570,15 +599,19 @@ TEST(random_damage_never_crashes)
 		for (int k = 0; k < 6; k++) {
 			/* Mostly the inode table and directories, rarely the rest. */
 			int which = rand_r(&seed) % 10;
-			off_t at = which < 1 ? spots[which % 2] + rand_r(&seed) % 1024 :
-			    which < 5 ? spots[2] + rand_r(&seed) % 2048 :
-			    which < 8 ? (rand_r(&seed) % 2 ? spots[3] : ddir * 1024) +
-			    rand_r(&seed) % 1024 : rand_r(&seed) % (300 * 1024);
+			off_t at = which < 1 ?
+			    spots[which % 2] + rand_r(&seed) % 1024 :
+			    which < 5 ?
+			    spots[2] + rand_r(&seed) % 2048 :
+			    which < 8 ?
+			    (rand_r(&seed) % 2 ? spots[3] : ddir * 1024) +
+				rand_r(&seed) % 1024 :
+			    rand_r(&seed) % (300 * 1024);
 
 			for (size_t j = 0; j < sizeof(junk); j++)
 				junk[j] = (uint8_t)rand_r(&seed);
-			CHECK(pwrite(bd->fd, junk, 1 + rand_r(&seed) % sizeof(junk),
-			    at) > 0);
+			CHECK(pwrite(bd->fd, junk,
+				  1 + rand_r(&seed) % sizeof(junk), at) > 0);
 		}
 		err = ext2_mount(bd, E2_MNT_FORCE, &fs);
 		if (err != 0) {
@@ -589,8 +622,9 @@ TEST(random_damage_never_crashes)
 		if (ext2_iget(fs, E2_ROOTINO, &dp) == 0) {
 			visit(dp, 0);
 			if (ext2_create(dp, "new", 3, E2_IFREG | 0644, 0, 0, 0,
-			    &ip) == 0) {
-				(void)ext2_write(ip, junk, sizeof(junk), 70000, &n);
+				&ip) == 0) {
+				(void)ext2_write(ip, junk, sizeof(junk), 70000,
+				    &n);
 				(void)ext2_truncate(ip, 10);
 				ext2_iput(ip);
 			}
@@ -606,7 +640,8 @@ TEST(random_damage_never_crashes)
 	}
 	free(pristine);
 	printf("  of %d damaged images: %d refused at mount, %d reported "
-	    "damage later\n", DAMAGE_RUNS, refused, reported);
+	       "damage later\n",
+	    DAMAGE_RUNS, refused, reported);
 }
 
 int

@@ -37,7 +37,8 @@ write_file(const char *path, size_t size, int seed, int do_fsync)
 	int fd, ok;
 
 	pattern(buf, size, seed);
-	fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
+	fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC,
+	    0644);
 	if (fd < 0)
 		return -1;
 	ok = rump_sys_write(fd, buf, size) == (ssize_t)size &&
@@ -76,13 +77,15 @@ TEST(fsync_leaves_a_consistent_image_with_the_file)
 	char path[64], copy[160];
 
 	snprintf(copy, sizeof(copy), "%s/copy.img", dir);
-	CHECK_EQ_INT(sh("mke2fs -q -F -t ext2 -b 1024 %s 8M >/dev/null 2>&1", img), 0);
+	CHECK_EQ_INT(
+	    sh("mke2fs -q -F -t ext2 -b 1024 %s 8M >/dev/null 2>&1", img), 0);
 	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld6", img, RUMP_ETFS_BLK), 0);
 	CHECK_EQ_INT(rump_sys_mkdir("/fs", 0755), 0);
 	{
 		struct rump_ufs_args ua = { .fspec = (char *)"/dev/ld6" };
 		CHECK_EQ_INT(rump_sys_mount(RUMP_MOUNT_EXT2FS, "/fs", 0, &ua,
-		    sizeof(ua)), 0);
+				 sizeof(ua)),
+		    0);
 	}
 	/* The mount itself is on the disk: a clean copy to start from. */
 	CHECK_EQ_INT(rump_sys_mkdir("/fs/dir", 0755), 0);
@@ -93,7 +96,9 @@ TEST(fsync_leaves_a_consistent_image_with_the_file)
 	CHECK_EQ_INT(write_file("/fs/dir/last", 30000, 77, 1), 0);
 	CHECK_EQ_INT(sh("cp %s %s", img, copy), 0);
 	CHECK_EQ_INT(sh("e2fsck -fn %s >%s/fsck.out 2>&1 || { cat %s/fsck.out; "
-	    "exit 1; }", copy, dir, dir), 0);
+			"exit 1; }",
+			 copy, dir, dir),
+	    0);
 	CHECK(dumped_matches(copy, "/dir/last", 30000, 77));
 	CHECK(dumped_matches(copy, "/dir/file-number-150", 250, 150));
 
@@ -101,7 +106,9 @@ TEST(fsync_leaves_a_consistent_image_with_the_file)
 	CHECK_EQ_INT(write_file("/fs/dir/last", 12345, 9, 1), 0);
 	CHECK_EQ_INT(sh("cp %s %s", img, copy), 0);
 	CHECK_EQ_INT(sh("e2fsck -fn %s >%s/fsck.out 2>&1 || { cat %s/fsck.out; "
-	    "exit 1; }", copy, dir, dir), 0);
+			"exit 1; }",
+			 copy, dir, dir),
+	    0);
 	CHECK(dumped_matches(copy, "/dir/last", 12345, 9));
 
 	CHECK_EQ_INT(rump_sys_unmount("/fs", 0), 0);

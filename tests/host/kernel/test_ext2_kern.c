@@ -21,9 +21,9 @@
 #include "fs/buf.h"
 #include "fs/ext2/ext2.h"
 
-#define NTHREADS	4
-#define NFILES		6
-#define FILESIZE	(200 * 1024)
+#define NTHREADS 4
+#define NFILES	 6
+#define FILESIZE (200 * 1024)
 
 static char dir[64], img[128];
 static struct e2fs *fs;
@@ -49,13 +49,13 @@ work(unsigned t)
 	snprintf(name, sizeof(name), "t%u", t);
 	err = ext2_iget(fs, E2_ROOTINO, &root);
 	if (err == 0)
-		err = ext2_create(root, name, strlen(name), E2_IFDIR | 0755, 0, 0,
-		    0, &dp);
+		err = ext2_create(root, name, strlen(name), E2_IFDIR | 0755, 0,
+		    0, 0, &dp);
 	for (unsigned f = 0; err == 0 && f < NFILES; f++) {
 		snprintf(name, sizeof(name), "f%u", f);
 		pattern(buf, FILESIZE, t * 100 + f);
-		err = ext2_create(dp, name, strlen(name), E2_IFREG | 0644, 0, 0, 0,
-		    &ip);
+		err = ext2_create(dp, name, strlen(name), E2_IFREG | 0644, 0, 0,
+		    0, &ip);
 		/* In pieces, so that the threads' writes interleave. */
 		for (size_t off = 0; err == 0 && off < FILESIZE; off += 8192)
 			err = ext2_write(ip, buf + off, 8192, off, &done);
@@ -75,10 +75,11 @@ work(unsigned t)
 		if (err == 0) {
 			ext2_iput(ip);
 			if (f % 3 == 0)
-				err = ext2_remove(root, name2, strlen(name2), false);
+				err = ext2_remove(root, name2, strlen(name2),
+				    false);
 			else if (f % 3 == 1)
-				err = ext2_rename(root, name2, strlen(name2), dp,
-				    name2, strlen(name2));
+				err = ext2_rename(root, name2, strlen(name2),
+				    dp, name2, strlen(name2));
 		}
 	}
 	if (err != 0) {
@@ -113,7 +114,7 @@ TEST(threads_share_one_file_system)
 	rump_schedule();
 	bd = blkdev_lookup("ld0");
 	CHECK(bd != NULL);
-	bcache_setlimit(128 * 1024);	/* evictions while others work */
+	bcache_setlimit(128 * 1024); /* evictions while others work */
 	CHECK_EQ_INT(bd == NULL ? -1 : ext2_mount(bd, 0, &fs), 0);
 	rump_unschedule();
 	if (fs == NULL)
@@ -128,27 +129,36 @@ TEST(threads_share_one_file_system)
 	bcache_setlimit(64 << 20);
 	rump_unschedule();
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld0"), 0);
-	CHECK_EQ_INT(sh("e2fsck -fn '%s' > '%s.fsck' 2>&1 || cat '%s.fsck'", img,
-	    img, img), 0);
+	CHECK_EQ_INT(sh("e2fsck -fn '%s' > '%s.fsck' 2>&1 || cat '%s.fsck'",
+			 img, img, img),
+	    0);
 	CHECK_EQ_INT(sh("e2fsck -fn '%s' >/dev/null 2>&1", img), 0);
 	/* Every thread's files, by size and name, as debugfs sees them. */
 	for (t = 0; t < NTHREADS; t++) {
 		CHECK_EQ_INT(sh("debugfs -R 'stat /t%u/f%u' '%s' 2>/dev/null | grep "
-		    "-q 'Size: %u'", t, NFILES - 1, img, FILESIZE), 0);
+				"-q 'Size: %u'",
+				 t, NFILES - 1, img, FILESIZE),
+		    0);
 		CHECK_EQ_INT(sh("debugfs -R 'ls /t%u' '%s' 2>/dev/null | grep -q "
-		    "'r%u-1'", t, img, t), 0);
+				"'r%u-1'",
+				 t, img, t),
+		    0);
 		CHECK_EQ_INT(sh("debugfs -R 'ls /' '%s' 2>/dev/null | grep -q "
-		    "' r%u-2 '", img, t), 0);
+				"' r%u-2 '",
+				 img, t),
+		    0);
 		CHECK_EQ_INT(sh("debugfs -R 'ls /' '%s' 2>/dev/null | grep -q "
-		    "' [1-9][0-9]*  ([0-9]*) r%u-0 '", img, t), 1);
+				"' [1-9][0-9]*  ([0-9]*) r%u-0 '",
+				 img, t),
+		    1);
 	}
 	/* One file's bytes. */
 	uint8_t *want = malloc(FILESIZE), *got = malloc(FILESIZE);
 	char out[200];
 	FILE *f;
 	snprintf(out, sizeof(out), "%s/dump", dir);
-	CHECK_EQ_INT(sh("debugfs -R 'dump /t2/f3 %s' '%s' >/dev/null 2>&1", out,
-	    img), 0);
+	CHECK_EQ_INT(
+	    sh("debugfs -R 'dump /t2/f3 %s' '%s' >/dev/null 2>&1", out, img), 0);
 	pattern(want, FILESIZE, 203);
 	f = fopen(out, "rb");
 	CHECK(f != NULL && fread(got, 1, FILESIZE, f) == FILESIZE &&

@@ -20,7 +20,11 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
+#define ERR(call, e)                      \
+	do {                              \
+		CHECK_EQ_INT((call), -1); \
+		CHECK_EQ_INT(errno, (e)); \
+	} while (0)
 
 static char dir[64], img[128];
 
@@ -39,8 +43,11 @@ TEST(ext2_mounted_written_and_checked)
 	char buf[4096], big[65536];
 	int fd, n, names = 0;
 
-	CHECK_EQ_INT(sh("mkdir -p %s/src/sub && printf 'from the host' > %s/src/hello"
-	    " && mke2fs -q -F -t ext2 -b 1024 -d %s/src %s 8M >/dev/null 2>&1", dir, dir, dir, img), 0);
+	CHECK_EQ_INT(
+	    sh("mkdir -p %s/src/sub && printf 'from the host' > %s/src/hello"
+	       " && mke2fs -q -F -t ext2 -b 1024 -d %s/src %s 8M >/dev/null 2>&1",
+		dir, dir, dir, img),
+	    0);
 	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld7", img, RUMP_ETFS_BLK), 0);
 	CHECK_EQ_INT(rump_sys_mkdir("/data", 0755), 0);
 	ERR(mount_ext2("/dev/null", "/data", 0), RUMP_ENOTBLK);
@@ -104,7 +111,8 @@ TEST(ext2_mounted_written_and_checked)
 	/* The host's tools agree. */
 	CHECK_EQ_INT(sh("e2fsck -fn %s >/dev/null 2>&1", img), 0);
 	CHECK_EQ_INT(sh("debugfs -R 'dump /newdir/big %s/big' %s >/dev/null 2>&1",
-	    dir, img), 0);
+			 dir, img),
+	    0);
 	{
 		FILE *f;
 		char path[128];
@@ -119,13 +127,17 @@ TEST(ext2_mounted_written_and_checked)
 			fclose(f);
 		}
 	}
-	CHECK_EQ_INT(sh("debugfs -R 'stat /link' %s 2>/dev/null | grep -q 'Fast link dest: \"newdir/big\"'",
-	    img), 0);
-	CHECK(sh("debugfs -R 'stat /hello' %s 2>&1 | grep -q 'File not found'", img) == 0);
+	CHECK_EQ_INT(
+	    sh("debugfs -R 'stat /link' %s 2>/dev/null | grep -q 'Fast link dest: \"newdir/big\"'",
+		img),
+	    0);
+	CHECK(sh("debugfs -R 'stat /hello' %s 2>&1 | grep -q 'File not found'",
+		  img) == 0);
 
 	/* Read-only: EROFS, reads work. */
 	CHECK_EQ_INT(mount_ext2("/dev/ld7", "/data", RUMP_MNT_RDONLY), 0);
-	ERR(rump_sys_open("/data/new", RUMP_O_WRONLY | RUMP_O_CREAT, 0644), RUMP_EROFS);
+	ERR(rump_sys_open("/data/new", RUMP_O_WRONLY | RUMP_O_CREAT, 0644),
+	    RUMP_EROFS);
 	ERR(rump_sys_open("/data/newdir/big", RUMP_O_WRONLY), RUMP_EROFS);
 	ERR(rump_sys_unlink("/data/link"), RUMP_EROFS);
 	ERR(rump_sys_mkdir("/data/d2", 0755), RUMP_EROFS);

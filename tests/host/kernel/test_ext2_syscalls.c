@@ -20,7 +20,11 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
+#define ERR(call, e)                      \
+	do {                              \
+		CHECK_EQ_INT((call), -1); \
+		CHECK_EQ_INT(errno, (e)); \
+	} while (0)
 
 static char dir[64], img[128];
 
@@ -36,8 +40,8 @@ mount_ext2(const char *dev, const char *on, int flags)
 static int
 put(const char *path, const char *s)
 {
-	int fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC,
-	    0644);
+	int fd = rump_sys_open(path,
+	    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	int n;
 
 	if (fd < 0)
@@ -86,8 +90,9 @@ TEST(files_through_the_system_calls)
 	snprintf(src, sizeof(src), "%s/src", dir);
 	snprintf(img, sizeof(img), "%s/m.img", dir);
 	CHECK_EQ_INT(sh("mkdir -p %s && printf 'hello\\n' > %s/hello && "
-	    "mke2fs -q -F -t ext2 -b 4096 -d %s '%s' 32M >/dev/null", src, src,
-	    src, img), 0);
+			"mke2fs -q -F -t ext2 -b 4096 -d %s '%s' 32M >/dev/null",
+			 src, src, src, img),
+	    0);
 	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld0", img, RUMP_ETFS_BLK), 0);
 	CHECK_EQ_INT(mount_ext2("/dev/ld0", "/mnt", 0), 0);
 
@@ -121,7 +126,7 @@ TEST(files_through_the_system_calls)
 	CHECK_EQ_INT(st.st_nlink, 2);
 	CHECK_EQ_INT(rump_sys_symlink("d/b", "/mnt/l"), 0);
 	CHECK_EQ_INT(rump_sys_readlink("/mnt/l", buf, sizeof(buf)), 3);
-	CHECK_EQ_INT(rump_sys_stat("/mnt/l", &st), 0);	/* followed */
+	CHECK_EQ_INT(rump_sys_stat("/mnt/l", &st), 0); /* followed */
 	CHECK_EQ_INT(st.st_size, sizeof(big));
 	CHECK_EQ_INT(rump_sys_stat("/mnt/d", &st), 0);
 	CHECK_EQ_INT(st.st_nlink, 2);
@@ -149,14 +154,18 @@ TEST(files_through_the_system_calls)
 	CHECK_EQ_INT(rump_sys_stat("/mnt/h", &st), 0);
 	CHECK_EQ_INT(rump_sys_unmount("/mnt", 0), 0);
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld0"), 0);
-	CHECK_EQ_INT(sh("e2fsck -fn '%s' >/dev/null 2>&1 || e2fsck -fn '%s'", img,
-	    img), 0);
-	CHECK_EQ_INT(sh("debugfs -R 'dump /h %s/h.out' '%s' >/dev/null 2>&1",
-	    dir, img), 0);
+	CHECK_EQ_INT(
+	    sh("e2fsck -fn '%s' >/dev/null 2>&1 || e2fsck -fn '%s'", img, img),
+	    0);
+	CHECK_EQ_INT(
+	    sh("debugfs -R 'dump /h %s/h.out' '%s' >/dev/null 2>&1", dir, img),
+	    0);
 	CHECK_EQ_INT(sh("test $(stat -c %%s %s/h.out) = %zu", dir, sizeof(big)),
 	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'stat /l' '%s' 2>/dev/null | grep -q "
-	    "'Fast link dest: \"d/b\"'", img), 0);
+			"'Fast link dest: \"d/b\"'",
+			 img),
+	    0);
 }
 
 TEST(a_disk_without_ext2_is_refused)
@@ -215,7 +224,7 @@ TEST(at_calls_reach_the_ext2_disk)
 	CHECK_EQ_INT(st.st_nlink, 2);
 	CHECK_EQ_INT(st.st_mode & 07777, 0604);
 	CHECK_EQ_INT(st.st_mtim.tv_sec, 1000000000);
-	CHECK(st.st_atim.tv_sec != 1000000000);		/* UTIME_OMIT */
+	CHECK(st.st_atim.tv_sec != 1000000000); /* UTIME_OMIT */
 	ERR(rump_sys_utimensat(RUMP_AT_FDCWD, "/mnt3/d/sub/h", NULL, 0),
 	    RUMP_EROFS);
 	ERR(rump_sys_mkfifoat(RUMP_AT_FDCWD, "/mnt3/d/f2", 0600), RUMP_EROFS);
@@ -223,9 +232,12 @@ TEST(at_calls_reach_the_ext2_disk)
 	CHECK_EQ_INT(rump_sys_unmount("/mnt3", 0), 0);
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld2"), 0);
 	CHECK_EQ_INT(sh("e2fsck -fn '%s' >/dev/null 2>&1 || e2fsck -fn '%s'",
-	    path, path), 0);
+			 path, path),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'stat /d/fifo' '%s' 2>/dev/null | "
-	    "grep -q 'Type: FIFO'", path), 0);
+			"grep -q 'Type: FIFO'",
+			 path),
+	    0);
 }
 
 /*
@@ -245,14 +257,16 @@ TEST(device_nodes_and_file_flags_reach_the_ext2_disk)
 	CHECK_EQ_INT(rump_pub_etfs_register("/dev/ld3", path, RUMP_ETFS_BLK), 0);
 	CHECK_EQ_INT(mount_ext2("/dev/ld3", "/mnt4", 0), 0);
 	CHECK_EQ_INT(rump_sys_mknod("/mnt4/zero", RUMP_S_IFCHR | 0644,
-	    RUMP_MAKEDEV(2, 12)), 0);
+			 RUMP_MAKEDEV(2, 12)),
+	    0);
 	CHECK_EQ_INT(rump_sys_mknod("/mnt4/big", RUMP_S_IFBLK | 0600,
-	    RUMP_MAKEDEV(300, 70000)), 0);
+			 RUMP_MAKEDEV(300, 70000)),
+	    0);
 	CHECK_EQ_INT(put("/mnt4/a", "ab"), 0);
 	CHECK_EQ_INT(put("/mnt4/i", "ij"), 0);
 	CHECK_EQ_INT(rump_sys_chflags("/mnt4/a", RUMP_UF_APPEND), 0);
-	CHECK_EQ_INT(rump_sys_chflags("/mnt4/i", RUMP_UF_IMMUTABLE |
-	    RUMP_UF_NODUMP), 0);
+	CHECK_EQ_INT(
+	    rump_sys_chflags("/mnt4/i", RUMP_UF_IMMUTABLE | RUMP_UF_NODUMP), 0);
 	CHECK_EQ_INT(rump_sys_unmount("/mnt4", 0), 0);
 
 	CHECK_EQ_INT(mount_ext2("/dev/ld3", "/mnt4", 0), 0);
@@ -271,7 +285,7 @@ TEST(device_nodes_and_file_flags_reach_the_ext2_disk)
 	CHECK_EQ_INT(rump_sys_stat("/mnt4/a", &st), 0);
 	CHECK_EQ_INT(st.st_flags, RUMP_UF_APPEND);
 	CHECK_EQ_INT(rump_sys_stat("/mnt4/i", &st), 0);
-	CHECK_EQ_INT(st.st_flags, RUMP_UF_IMMUTABLE);	/* no NODUMP on ext2 */
+	CHECK_EQ_INT(st.st_flags, RUMP_UF_IMMUTABLE); /* no NODUMP on ext2 */
 	ERR(rump_sys_open("/mnt4/a", RUMP_O_WRONLY), RUMP_EPERM);
 	ERR(rump_sys_unlink("/mnt4/i"), RUMP_EPERM);
 	fd = rump_sys_open("/mnt4/a", RUMP_O_WRONLY | RUMP_O_APPEND);
@@ -280,14 +294,21 @@ TEST(device_nodes_and_file_flags_reach_the_ext2_disk)
 	CHECK_EQ_INT(rump_sys_unmount("/mnt4", 0), 0);
 	CHECK_EQ_INT(rump_pub_etfs_remove("/dev/ld3"), 0);
 	CHECK_EQ_INT(sh("e2fsck -fn '%s' >/dev/null 2>&1 || e2fsck -fn '%s'",
-	    path, path), 0);
+			 path, path),
+	    0);
 	/* e2fsprogs agree: Linux's numbers (major 2 minor 12), the flags. */
 	CHECK_EQ_INT(sh("debugfs -R 'stat /zero' '%s' 2>/dev/null | "
-	    "grep -q 'Device major/minor number: 02:12'", path), 0);
+			"grep -q 'Device major/minor number: 02:12'",
+			 path),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'stat /i' '%s' 2>/dev/null | "
-	    "grep -q 'Flags: 0x10$'", path), 0);
+			"grep -q 'Flags: 0x10$'",
+			 path),
+	    0);
 	CHECK_EQ_INT(sh("debugfs -R 'stat /a' '%s' 2>/dev/null | "
-	    "grep -q 'Flags: 0x20$'", path), 0);
+			"grep -q 'Flags: 0x20$'",
+			 path),
+	    0);
 }
 
 

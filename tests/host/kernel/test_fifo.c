@@ -17,14 +17,14 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define CHECK_ERR(expr, e)						\
-	do {								\
-		errno = 0;						\
-		CHECK_EQ_INT((expr), -1);				\
-		CHECK_EQ_INT(errno, (e));				\
+#define CHECK_ERR(expr, e)                \
+	do {                              \
+		errno = 0;                \
+		CHECK_EQ_INT((expr), -1); \
+		CHECK_EQ_INT(errno, (e)); \
 	} while (0)
 
-#define BADFD	40
+#define BADFD 40
 
 static void
 enter(void)
@@ -57,10 +57,11 @@ TEST(mkfifo_and_mkfifoat_make_fifos)
 	CHECK_ERR(rump_sys_mkfifoat(BADFD, "g", 0600), RUMP_EBADF);
 	fd = rump_sys_open("/tmp/ff_d/f", RUMP_O_RDWR);
 	CHECK(fd >= 0);
-	CHECK_ERR(rump_sys_mkfifoat(fd, "g", 0600), RUMP_ENOTDIR);	/* not a directory */
+	CHECK_ERR(rump_sys_mkfifoat(fd, "g", 0600),
+	    RUMP_ENOTDIR); /* not a directory */
 	CHECK_EQ_INT(rump_sys_close(fd), 0);
 	CHECK_EQ_INT(rump_sys_setuid(1000), 0);
-	CHECK_ERR(rump_sys_mkfifoat(dfd, "g", 0600), RUMP_EACCES);	/* 0755, root's */
+	CHECK_ERR(rump_sys_mkfifoat(dfd, "g", 0600), RUMP_EACCES); /* 0755, root's */
 	rump_pub_lwproc_releaselwp();
 	rump_sys_unlink("/tmp/ff_a");
 	rump_sys_unlink("/tmp/ff_d/f");
@@ -76,13 +77,14 @@ TEST(nonblocking_opens_and_data)
 	enter();
 	CHECK_EQ_INT(rump_sys_mkfifo("/tmp/ff_nb", 0666), 0);
 	CHECK_ERR(rump_sys_open("/tmp/ff_nb", RUMP_O_WRONLY | RUMP_O_NONBLOCK),
-	    RUMP_ENXIO);				/* no reader */
+	    RUMP_ENXIO); /* no reader */
 	r = rump_sys_open("/tmp/ff_nb", RUMP_O_RDONLY | RUMP_O_NONBLOCK);
 	CHECK(r >= 0);
-	CHECK_EQ_INT(rump_sys_read(r, buf, sizeof(buf)), 0);	/* no writer: EOF */
+	CHECK_EQ_INT(rump_sys_read(r, buf, sizeof(buf)), 0); /* no writer: EOF */
 	w = rump_sys_open("/tmp/ff_nb", RUMP_O_WRONLY | RUMP_O_NONBLOCK);
 	CHECK(w >= 0);
-	CHECK_ERR(rump_sys_read(r, buf, sizeof(buf)), RUMP_EAGAIN);	/* a writer, no data */
+	CHECK_ERR(rump_sys_read(r, buf, sizeof(buf)),
+	    RUMP_EAGAIN); /* a writer, no data */
 	CHECK_EQ_INT(rump_sys_write(w, "abc", 3), 3);
 	CHECK_EQ_INT(rump_sys_ioctl(r, RUMP_FIONREAD, &n), 0);
 	CHECK_EQ_INT(n, 3);
@@ -93,7 +95,7 @@ TEST(nonblocking_opens_and_data)
 	CHECK_EQ_INT(rump_sys_fstat(r, &st), 0);
 	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFIFO);
 	CHECK_EQ_INT(rump_sys_close(w), 0);
-	CHECK_EQ_INT(rump_sys_read(r, buf, sizeof(buf)), 0);	/* EOF again */
+	CHECK_EQ_INT(rump_sys_read(r, buf, sizeof(buf)), 0); /* EOF again */
 	/* Read-write never waits; data left at the last close goes. */
 	rw = rump_sys_open("/tmp/ff_nb", RUMP_O_RDWR);
 	CHECK(rw >= 0);
@@ -129,8 +131,9 @@ reader_main(void *arg)
 		return NULL;
 	o->fd = rump_sys_open("/tmp/ff_bl", RUMP_O_RDONLY);
 	o->nread = 0;
-	while (o->fd >= 0 && (n = (int)rump_sys_read(o->fd, o->buf + o->nread,
-	    sizeof(o->buf) - 1 - (size_t)o->nread)) > 0)
+	while (o->fd >= 0 &&
+	    (n = (int)rump_sys_read(o->fd, o->buf + o->nread,
+		 sizeof(o->buf) - 1 - (size_t)o->nread)) > 0)
 		o->nread += n;
 	rump_pub_lwproc_releaselwp();
 	return NULL;
@@ -147,7 +150,8 @@ TEST(blocking_opens_wait_for_the_other_end)
 	memset(&o, 0, sizeof(o));
 	o.pid = rump_sys_getpid();
 	o.fd = -2;
-	CHECK_EQ_INT(rumpuser_thread_create(reader_main, &o, "reader", 1, 0, -1, &th), 0);
+	CHECK_EQ_INT(
+	    rumpuser_thread_create(reader_main, &o, "reader", 1, 0, -1, &th), 0);
 	/* Whichever opens first waits for the other. */
 	w = rump_sys_open("/tmp/ff_bl", RUMP_O_WRONLY);
 	CHECK(w >= 0);

@@ -21,9 +21,9 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define NB_SIGUSR1		30	/* NetBSD's numbers */
-#define NB_SIGUSR2		31
-#define BADFD		40
+#define NB_SIGUSR1 30 /* NetBSD's numbers */
+#define NB_SIGUSR2 31
+#define BADFD	   40
 
 /* What a program built with NetBSD 10's rump headers calls for kevent. */
 int rump___sysimpl_kevent100(int, const void *, size_t, void *, size_t,
@@ -32,8 +32,7 @@ int rump___sysimpl_kevent100(int, const void *, size_t, void *, size_t,
 static const struct rump_timespec zero = { 0, 0 };
 
 static struct rump_kevent100
-kev(uint64_t ident, uint32_t filter, uint32_t flags, uint32_t fflags,
-    int64_t data)
+kev(uint64_t ident, uint32_t filter, uint32_t flags, uint32_t fflags, int64_t data)
 {
 	struct rump_kevent100 k;
 
@@ -48,11 +47,12 @@ kev(uint64_t ident, uint32_t filter, uint32_t flags, uint32_t fflags,
 
 /* Applies one change; its result with EV_RECEIPT (0 or the errno). */
 static int
-change(int kq, uint64_t ident, uint32_t filter, uint32_t flags,
-    uint32_t fflags, int64_t data)
+change(int kq, uint64_t ident, uint32_t filter, uint32_t flags, uint32_t fflags,
+    int64_t data)
 {
 	struct rump_kevent100 ch = kev(ident, filter, flags | RUMP_EV_RECEIPT,
-	    fflags, data), out;
+				  fflags, data),
+			      out;
 
 	if (rump_sys_kevent100(kq, &ch, 1, &out, 1, &zero) != 1 ||
 	    !(out.flags & RUMP_EV_ERROR))
@@ -159,7 +159,8 @@ TEST(timer_units_count_expirations)
 	 */
 	t0 = now_ns();
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_TIMER, RUMP_EV_ADD,
-	    RUMP_NOTE_USECONDS, 10000), 0);
+			 RUMP_NOTE_USECONDS, 10000),
+	    0);
 	t1 = now_ns();
 	CHECK_EQ_INT(rump_sys_nanosleep(&pause, NULL), 0);
 	t2 = now_ns();
@@ -212,7 +213,7 @@ TEST(absolute_timer_fires_once_at_its_wall_clock_time)
 	CHECK_EQ_INT(rump_sys_clock_gettime(RUMP_CLOCK_REALTIME, &later), 0);
 	CHECK(later.tv_sec >= wall.tv_sec + 1);
 	CHECK_EQ_INT(ev[0].data, 1);
-	CHECK_EQ_INT(pending(kq, ev, 2), 0);		/* once */
+	CHECK_EQ_INT(pending(kq, ev, 2), 0); /* once */
 	/* A time already past fires at once. */
 	ch = kev(10, RUMP_EVFILT_TIMER, RUMP_EV_ADD,
 	    RUMP_NOTE_SECONDS | RUMP_NOTE_ABSTIME, wall.tv_sec - 5);
@@ -253,25 +254,30 @@ TEST(user_events_trigger_and_apply_fflags)
 	enter();
 	kq = rump_sys_kqueue();
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_USER, RUMP_EV_ADD | RUMP_EV_CLEAR,
-	    RUMP_NOTE_FFCOPY | 0x11, 0), 0);
-	CHECK_EQ_INT(pending(kq, ev, 2), 0);		/* not triggered yet */
+			 RUMP_NOTE_FFCOPY | 0x11, 0),
+	    0);
+	CHECK_EQ_INT(pending(kq, ev, 2), 0); /* not triggered yet */
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_USER, 0, RUMP_NOTE_TRIGGER, 7), 0);
 	CHECK_EQ_INT(pending(kq, ev, 2), 1);
 	CHECK_EQ_INT(ev[0].fflags, 0x11);
 	CHECK_EQ_INT(ev[0].data, 7);
-	CHECK_EQ_INT(pending(kq, ev, 2), 0);		/* EV_CLEAR */
+	CHECK_EQ_INT(pending(kq, ev, 2), 0); /* EV_CLEAR */
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_USER, 0,
-	    RUMP_NOTE_TRIGGER | RUMP_NOTE_FFOR | 0x100, 0), 0);
+			 RUMP_NOTE_TRIGGER | RUMP_NOTE_FFOR | 0x100, 0),
+	    0);
 	CHECK_EQ_INT(notes(kq), 0x111);
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_USER, 0,
-	    RUMP_NOTE_TRIGGER | RUMP_NOTE_FFAND | 0x101, 0), 0);
+			 RUMP_NOTE_TRIGGER | RUMP_NOTE_FFAND | 0x101, 0),
+	    0);
 	CHECK_EQ_INT(notes(kq), 0x101);
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_USER, 0,
-	    RUMP_NOTE_TRIGGER | RUMP_NOTE_FFNOP | 0x2, 0), 0);
+			 RUMP_NOTE_TRIGGER | RUMP_NOTE_FFNOP | 0x2, 0),
+	    0);
 	CHECK_EQ_INT(notes(kq), 0x101);
 	/* Without EV_CLEAR a trigger stays until the knote goes. */
-	CHECK_EQ_INT(change(kq, 2, RUMP_EVFILT_USER, RUMP_EV_ADD,
-	    RUMP_NOTE_TRIGGER, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq, 2, RUMP_EVFILT_USER, RUMP_EV_ADD, RUMP_NOTE_TRIGGER, 0),
+	    0);
 	CHECK_EQ_INT(pending(kq, ev, 2), 1);
 	CHECK_EQ_INT(pending(kq, ev, 2), 1);
 	CHECK_EQ_INT(change(kq, 2, RUMP_EVFILT_USER, RUMP_EV_DISABLE, 0, 0), 0);
@@ -310,18 +316,21 @@ TEST(a_wait_ends_when_another_thread_triggers)
 	enter();
 	t.kq = rump_sys_kqueue();
 	t.pid = rump_sys_getpid();
-	CHECK_EQ_INT(change(t.kq, 1, RUMP_EVFILT_USER, RUMP_EV_ADD | RUMP_EV_CLEAR,
-	    0, 0), 0);
-	CHECK_EQ_INT(rumpuser_thread_create(trigger_main, &t, "trigger", 1, 0, -1,
-	    &th), 0);
+	CHECK_EQ_INT(change(t.kq, 1, RUMP_EVFILT_USER,
+			 RUMP_EV_ADD | RUMP_EV_CLEAR, 0, 0),
+	    0);
+	CHECK_EQ_INT(
+	    rumpuser_thread_create(trigger_main, &t, "trigger", 1, 0, -1, &th),
+	    0);
 	CHECK_EQ_INT(rump_sys_kevent100(t.kq, NULL, 0, ev, 2, NULL), 1);
 	CHECK_EQ_INT(ev[0].filter, RUMP_EVFILT_USER);
 	rumpuser_thread_join(th);
 	rump_pub_lwproc_releaselwp();
 }
 
-#define ALLNOTES	(RUMP_NOTE_DELETE | RUMP_NOTE_WRITE | RUMP_NOTE_EXTEND | \
-	RUMP_NOTE_ATTRIB | RUMP_NOTE_LINK | RUMP_NOTE_RENAME)
+#define ALLNOTES                                                 \
+	(RUMP_NOTE_DELETE | RUMP_NOTE_WRITE | RUMP_NOTE_EXTEND | \
+	    RUMP_NOTE_ATTRIB | RUMP_NOTE_LINK | RUMP_NOTE_RENAME)
 
 TEST(vnode_notes_on_a_file)
 {
@@ -329,16 +338,17 @@ TEST(vnode_notes_on_a_file)
 
 	enter();
 	kq = rump_sys_kqueue();
-	fd = rump_sys_open("/tmp/kqv", RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC,
-	    0644);
+	fd = rump_sys_open("/tmp/kqv",
+	    RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	CHECK(fd >= 0);
 	CHECK_EQ_INT(change(kq, (uint64_t)fd, RUMP_EVFILT_VNODE,
-	    RUMP_EV_ADD | RUMP_EV_CLEAR, ALLNOTES, 0), 0);
+			 RUMP_EV_ADD | RUMP_EV_CLEAR, ALLNOTES, 0),
+	    0);
 	CHECK_EQ_INT(notes(kq), 0);
 	CHECK_EQ_INT(rump_sys_write(fd, "abcd", 4), 4);
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_WRITE | RUMP_NOTE_EXTEND);
-	CHECK_EQ_INT(notes(kq), 0);			/* EV_CLEAR */
-	CHECK_EQ_INT(rump_sys_pwrite(fd, "x", 1, 0), 1);	/* no growth */
+	CHECK_EQ_INT(notes(kq), 0);			 /* EV_CLEAR */
+	CHECK_EQ_INT(rump_sys_pwrite(fd, "x", 1, 0), 1); /* no growth */
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_WRITE);
 	CHECK_EQ_INT(rump_sys_chmod("/tmp/kqv", 0600), 0);
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_ATTRIB);
@@ -349,27 +359,31 @@ TEST(vnode_notes_on_a_file)
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_LINK);
 	CHECK_EQ_INT(rump_sys_rename("/tmp/kqv", "/tmp/kqv3"), 0);
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_RENAME);
-	CHECK_EQ_INT(rump_sys_unlink("/tmp/kqv2"), 0);	/* one name left */
+	CHECK_EQ_INT(rump_sys_unlink("/tmp/kqv2"), 0); /* one name left */
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_LINK);
 	CHECK_EQ_INT(rump_sys_unlink("/tmp/kqv3"), 0);
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_DELETE);
 	/* Only what was asked for is reported. */
 	CHECK_EQ_INT(change(kq, (uint64_t)fd, RUMP_EVFILT_VNODE,
-	    RUMP_EV_ADD | RUMP_EV_CLEAR, RUMP_NOTE_ATTRIB, 0), 0);
+			 RUMP_EV_ADD | RUMP_EV_CLEAR, RUMP_NOTE_ATTRIB, 0),
+	    0);
 	CHECK_EQ_INT(rump_sys_write(fd, "e", 1), 1);
 	CHECK_EQ_INT(notes(kq), 0);
 	/* Without EV_CLEAR what was seen stays reported. */
 	CHECK_EQ_INT(change(kq, (uint64_t)fd, RUMP_EVFILT_VNODE, RUMP_EV_ADD,
-	    RUMP_NOTE_WRITE, 0), 0);
+			 RUMP_NOTE_WRITE, 0),
+	    0);
 	CHECK_EQ_INT(rump_sys_write(fd, "f", 1), 1);
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_WRITE);
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_WRITE);
 	/* NetBSD's errors: not a file, not a descriptor. */
 	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_VNODE, RUMP_EV_ADD,
-	    RUMP_NOTE_WRITE, 0), RUMP_EINVAL);
+	CHECK_EQ_INT(change(kq, (uint64_t)fds[0], RUMP_EVFILT_VNODE,
+			 RUMP_EV_ADD, RUMP_NOTE_WRITE, 0),
+	    RUMP_EINVAL);
 	CHECK_EQ_INT(change(kq, BADFD, RUMP_EVFILT_VNODE, RUMP_EV_ADD,
-	    RUMP_NOTE_WRITE, 0), RUMP_EBADF);
+			 RUMP_NOTE_WRITE, 0),
+	    RUMP_EBADF);
 	/* Closing the file takes its knote. */
 	CHECK_EQ_INT(rump_sys_close(fd), 0);
 	CHECK_EQ_INT(notes(kq), 0);
@@ -387,11 +401,12 @@ TEST(vnode_notes_on_a_directory)
 	dfd = rump_sys_open("/tmp/kqd", RUMP_O_RDONLY | RUMP_O_DIRECTORY);
 	CHECK(dfd >= 0);
 	CHECK_EQ_INT(change(kq, (uint64_t)dfd, RUMP_EVFILT_VNODE,
-	    RUMP_EV_ADD | RUMP_EV_CLEAR, ALLNOTES, 0), 0);
+			 RUMP_EV_ADD | RUMP_EV_CLEAR, ALLNOTES, 0),
+	    0);
 	fd = rump_sys_open("/tmp/kqd/f", RUMP_O_RDWR | RUMP_O_CREAT, 0644);
 	CHECK(fd >= 0);
-	CHECK_EQ_INT(notes(kq), RUMP_NOTE_WRITE);	/* a new entry */
-	CHECK_EQ_INT(rump_sys_write(fd, "z", 1), 1);	/* the file's, not ours */
+	CHECK_EQ_INT(notes(kq), RUMP_NOTE_WRITE);    /* a new entry */
+	CHECK_EQ_INT(rump_sys_write(fd, "z", 1), 1); /* the file's, not ours */
 	CHECK_EQ_INT(notes(kq), 0);
 	CHECK_EQ_INT(rump_sys_mkdir("/tmp/kqd/sub", 0755), 0);
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_WRITE | RUMP_NOTE_LINK);
@@ -428,19 +443,22 @@ TEST(proc_notes_fork_and_exit_of_a_process)
 	pid = rump_sys_getpid();
 	rump_pub_lwproc_switch(parent);
 	CHECK_EQ_INT(change(kq, (uint64_t)pid, RUMP_EVFILT_PROC, RUMP_EV_ADD,
-	    RUMP_NOTE_EXIT | RUMP_NOTE_FORK, 0), 0);
+			 RUMP_NOTE_EXIT | RUMP_NOTE_FORK, 0),
+	    0);
 	CHECK_EQ_INT(pending(kq, ev, 2), 0);
 	/* The child forks: NOTE_FORK. */
 	rump_pub_lwproc_switch(child);
 	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
-	rump_pub_lwproc_releaselwp();			/* the grandchild exits */
+	rump_pub_lwproc_releaselwp(); /* the grandchild exits */
 	rump_pub_lwproc_switch(parent);
 	CHECK_EQ_INT(notes(kq), RUMP_NOTE_FORK);
-	CHECK_EQ_INT(notes(kq), RUMP_NOTE_FORK);	/* no EV_CLEAR: stays */
-	CHECK_EQ_INT(change(kq, (uint64_t)pid, RUMP_EVFILT_PROC, RUMP_EV_DELETE,
-	    0, 0), 0);
+	CHECK_EQ_INT(notes(kq), RUMP_NOTE_FORK); /* no EV_CLEAR: stays */
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)pid, RUMP_EVFILT_PROC, RUMP_EV_DELETE, 0, 0), 0);
 	CHECK_EQ_INT(change(kq, (uint64_t)pid, RUMP_EVFILT_PROC,
-	    RUMP_EV_ADD | RUMP_EV_CLEAR, RUMP_NOTE_EXIT | RUMP_NOTE_FORK, 0), 0);
+			 RUMP_EV_ADD | RUMP_EV_CLEAR,
+			 RUMP_NOTE_EXIT | RUMP_NOTE_FORK, 0),
+	    0);
 	/* The child exits: NOTE_EXIT with its status, EV_EOF, and no more. */
 	rump_pub_lwproc_switch(child);
 	rump_pub_lwproc_releaselwp();
@@ -451,17 +469,21 @@ TEST(proc_notes_fork_and_exit_of_a_process)
 	CHECK(ev[0].flags & RUMP_EV_EOF);
 	CHECK_EQ_INT(ev[0].data, 0);
 	CHECK_EQ_INT(pending(kq, ev, 2), 0);
-	CHECK_EQ_INT(change(kq, (uint64_t)pid, RUMP_EVFILT_PROC, RUMP_EV_DELETE,
-	    0, 0), RUMP_ENOENT);
+	CHECK_EQ_INT(
+	    change(kq, (uint64_t)pid, RUMP_EVFILT_PROC, RUMP_EV_DELETE, 0, 0),
+	    RUMP_ENOENT);
 	/* NetBSD's errors: a process that does not exist (any more). */
 	CHECK_EQ_INT(change(kq, (uint64_t)pid, RUMP_EVFILT_PROC, RUMP_EV_ADD,
-	    RUMP_NOTE_EXIT, 0), RUMP_ESRCH);
+			 RUMP_NOTE_EXIT, 0),
+	    RUMP_ESRCH);
 	CHECK_EQ_INT(change(kq, 1ULL << 40, RUMP_EVFILT_PROC, RUMP_EV_ADD,
-	    RUMP_NOTE_EXIT, 0), RUMP_ESRCH);
+			 RUMP_NOTE_EXIT, 0),
+	    RUMP_ESRCH);
 	/* A user may not watch another user's process. */
 	CHECK_EQ_INT(rump_sys_setuid(1000), 0);
-	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_PROC, RUMP_EV_ADD, RUMP_NOTE_EXIT,
-	    0), RUMP_EACCES);
+	CHECK_EQ_INT(
+	    change(kq, 1, RUMP_EVFILT_PROC, RUMP_EV_ADD, RUMP_NOTE_EXIT, 0),
+	    RUMP_EACCES);
 	rump_pub_lwproc_releaselwp();
 }
 
@@ -472,10 +494,11 @@ TEST(signal_events_count_signals_posted_to_the_process)
 
 	enter();
 	kq = rump_sys_kqueue();
-	CHECK_EQ_INT(change(kq, NB_SIGUSR1, RUMP_EVFILT_SIGNAL, RUMP_EV_ADD, 0, 0), 0);
+	CHECK_EQ_INT(
+	    change(kq, NB_SIGUSR1, RUMP_EVFILT_SIGNAL, RUMP_EV_ADD, 0, 0), 0);
 	CHECK_EQ_INT(pending(kq, ev, 2), 0);
 	CHECK_EQ_INT(rump_sys_kill(rump_sys_getpid(), NB_SIGUSR1), 0);
-	CHECK_EQ_INT(rump_sys_kill(rump_sys_getpid(), NB_SIGUSR2), 0);	/* not ours */
+	CHECK_EQ_INT(rump_sys_kill(rump_sys_getpid(), NB_SIGUSR2), 0); /* not ours */
 	CHECK_EQ_INT(rump_sys_kill(rump_sys_getpid(), NB_SIGUSR1), 0);
 	CHECK_EQ_INT(rump_sys_kill(rump_sys_getpid(), NB_SIGUSR1), 0);
 	CHECK_EQ_INT(pending(kq, ev, 2), 1);
@@ -483,7 +506,7 @@ TEST(signal_events_count_signals_posted_to_the_process)
 	CHECK_EQ_INT(ev[0].filter, RUMP_EVFILT_SIGNAL);
 	CHECK_EQ_INT(ev[0].data, 3);
 	CHECK(ev[0].flags & RUMP_EV_CLEAR);
-	CHECK_EQ_INT(pending(kq, ev, 2), 0);		/* counted since reported */
+	CHECK_EQ_INT(pending(kq, ev, 2), 0); /* counted since reported */
 	/* Another process's signals are not counted here. */
 	{
 		struct lwp *me = rump_pub_lwproc_curlwp();
@@ -497,8 +520,8 @@ TEST(signal_events_count_signals_posted_to_the_process)
 		CHECK_EQ_INT(pending(kq, ev, 2), 0);
 	}
 	/* As NetBSD, a number no signal has is taken, and stays silent. */
-	CHECK_EQ_INT(change(kq, RUMP_NSIG, RUMP_EVFILT_SIGNAL, RUMP_EV_ADD, 0, 0),
-	    0);
+	CHECK_EQ_INT(
+	    change(kq, RUMP_NSIG, RUMP_EVFILT_SIGNAL, RUMP_EV_ADD, 0, 0), 0);
 	CHECK_EQ_INT(pending(kq, ev, 2), 0);
 	/* NetBSD's errors: no such filter. */
 	CHECK_EQ_INT(change(kq, 1, RUMP_EVFILT_AIO, RUMP_EV_ADD, 0, 0),

@@ -18,14 +18,14 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define CHECK_ERR(expr, e)						\
-	do {								\
-		errno = 0;						\
-		CHECK_EQ_INT((expr), -1);				\
-		CHECK_EQ_INT(errno, (e));				\
+#define CHECK_ERR(expr, e)                \
+	do {                              \
+		errno = 0;                \
+		CHECK_EQ_INT((expr), -1); \
+		CHECK_EQ_INT(errno, (e)); \
 	} while (0)
 
-#define BADFD	40
+#define BADFD 40
 
 /* A process of its own, bound to this thread; its lwp, or NULL. */
 static struct lwp *
@@ -96,24 +96,29 @@ TEST(flock_shared_exclusive_dup_and_errors)
 	CHECK(f1 >= 0 && f2 >= 0);
 	CHECK_EQ_INT(rump_sys_flock(f1, RUMP_LOCK_EX), 0);
 	/* Two opens are two owners, even in one process. */
-	CHECK_ERR(rump_sys_flock(f2, RUMP_LOCK_EX | RUMP_LOCK_NB), RUMP_EWOULDBLOCK);
-	CHECK_ERR(rump_sys_flock(f2, RUMP_LOCK_SH | RUMP_LOCK_NB), RUMP_EWOULDBLOCK);
-	f3 = rump_sys_dup(f1);			/* a dup shares the lock */
+	CHECK_ERR(rump_sys_flock(f2, RUMP_LOCK_EX | RUMP_LOCK_NB),
+	    RUMP_EWOULDBLOCK);
+	CHECK_ERR(rump_sys_flock(f2, RUMP_LOCK_SH | RUMP_LOCK_NB),
+	    RUMP_EWOULDBLOCK);
+	f3 = rump_sys_dup(f1); /* a dup shares the lock */
 	CHECK_EQ_INT(rump_sys_flock(f3, RUMP_LOCK_EX | RUMP_LOCK_NB), 0);
-	CHECK_EQ_INT(rump_sys_close(f1), 0);	/* f3 still holds it */
-	CHECK_ERR(rump_sys_flock(f2, RUMP_LOCK_SH | RUMP_LOCK_NB), RUMP_EWOULDBLOCK);
-	CHECK_EQ_INT(rump_sys_flock(f3, RUMP_LOCK_SH), 0);	/* downgrade */
+	CHECK_EQ_INT(rump_sys_close(f1), 0); /* f3 still holds it */
+	CHECK_ERR(rump_sys_flock(f2, RUMP_LOCK_SH | RUMP_LOCK_NB),
+	    RUMP_EWOULDBLOCK);
+	CHECK_EQ_INT(rump_sys_flock(f3, RUMP_LOCK_SH), 0); /* downgrade */
 	CHECK_EQ_INT(rump_sys_flock(f2, RUMP_LOCK_SH | RUMP_LOCK_NB), 0);
-	CHECK_ERR(rump_sys_flock(f2, RUMP_LOCK_EX | RUMP_LOCK_NB), RUMP_EWOULDBLOCK);
+	CHECK_ERR(rump_sys_flock(f2, RUMP_LOCK_EX | RUMP_LOCK_NB),
+	    RUMP_EWOULDBLOCK);
 	CHECK_EQ_INT(rump_sys_flock(f2, RUMP_LOCK_UN), 0);
-	CHECK_EQ_INT(rump_sys_close(f3), 0);	/* the last close drops it */
+	CHECK_EQ_INT(rump_sys_close(f3), 0); /* the last close drops it */
 	CHECK_EQ_INT(rump_sys_flock(f2, RUMP_LOCK_EX | RUMP_LOCK_NB), 0);
 	/* flock and fcntl locks see each other; F_GETLK says pid -1. */
 	ro = rump_sys_open("/tmp/lk_flock", RUMP_O_RDONLY);
 	CHECK_EQ_INT(rump_sys_flock(ro, RUMP_LOCK_SH | RUMP_LOCK_NB), -1);
 	new_proc();
 	f1 = open_rw("/tmp/lk_flock");
-	CHECK_ERR(lk(f1, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 0, 1), RUMP_EAGAIN);
+	CHECK_ERR(lk(f1, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 0, 1),
+	    RUMP_EAGAIN);
 	CHECK_EQ_INT(getlk(f1, 10, 1, &fl), 0);
 	CHECK_EQ_INT(fl.l_type, RUMP_F_WRLCK);
 	CHECK_EQ_INT(fl.l_pid, -1);
@@ -148,7 +153,8 @@ TEST(fcntl_record_locks_ranges_and_getlk)
 	fb = open_rw("/tmp/lk_range");
 	CHECK(fa >= 0 && fb >= 0);
 	rump_pub_lwproc_switch(a);
-	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 0, 100), 0);
+	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 0, 100),
+	    0);
 	rump_pub_lwproc_switch(b);
 	CHECK_EQ_INT(getlk(fb, 50, 10, &fl), 0);
 	CHECK_EQ_INT(fl.l_type, RUMP_F_WRLCK);
@@ -157,14 +163,18 @@ TEST(fcntl_record_locks_ranges_and_getlk)
 	CHECK_EQ_INT(fl.l_pid, apid);
 	CHECK_EQ_INT(fl.l_whence, RUMP_SEEK_SET);
 	CHECK_EQ_INT(getlk(fb, 100, 0, &fl), 0);
-	CHECK_EQ_INT(fl.l_type, RUMP_F_UNLCK);		/* nothing in the way */
-	CHECK_EQ_INT(lk(fb, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 100, 10), 0);
-	CHECK_ERR(lk(fb, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 99, 1), RUMP_EAGAIN);
+	CHECK_EQ_INT(fl.l_type, RUMP_F_UNLCK); /* nothing in the way */
+	CHECK_EQ_INT(lk(fb, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 100, 10),
+	    0);
+	CHECK_ERR(lk(fb, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 99, 1),
+	    RUMP_EAGAIN);
 	/* A unlocks the middle: its lock splits in two. */
 	rump_pub_lwproc_switch(a);
-	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_UNLCK, RUMP_SEEK_SET, 10, 10), 0);
+	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_UNLCK, RUMP_SEEK_SET, 10, 10),
+	    0);
 	rump_pub_lwproc_switch(b);
-	CHECK_EQ_INT(lk(fb, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 10, 10), 0);
+	CHECK_EQ_INT(lk(fb, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 10, 10),
+	    0);
 	CHECK_EQ_INT(getlk(fb, 0, 0, &fl), 0);
 	CHECK_EQ_INT(fl.l_start, 0);
 	CHECK_EQ_INT(fl.l_len, 10);
@@ -173,9 +183,12 @@ TEST(fcntl_record_locks_ranges_and_getlk)
 	CHECK_EQ_INT(fl.l_len, 80);
 	/* Touching locks of one type merge; a negative length goes back. */
 	rump_pub_lwproc_switch(a);
-	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 200, 10), 0);
-	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 210, 10), 0);
-	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 500, -100), 0);
+	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 200, 10),
+	    0);
+	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 210, 10),
+	    0);
+	CHECK_EQ_INT(
+	    lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 500, -100), 0);
 	CHECK_EQ_INT(rump_sys_lseek(fa, 1000, RUMP_SEEK_SET), 1000);
 	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_CUR, 0, 1), 0);
 	rump_pub_lwproc_switch(b);
@@ -188,27 +201,37 @@ TEST(fcntl_record_locks_ranges_and_getlk)
 	CHECK_EQ_INT(getlk(fb, 1000, 1, &fl), 0);
 	CHECK_EQ_INT(fl.l_type, RUMP_F_RDLCK);
 	/* Read locks share. */
-	CHECK_EQ_INT(lk(fb, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 1000, 1), 0);
-	CHECK_ERR(lk(fb, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 1000, 1), RUMP_EAGAIN);
+	CHECK_EQ_INT(lk(fb, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 1000, 1),
+	    0);
+	CHECK_ERR(lk(fb, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 1000, 1),
+	    RUMP_EAGAIN);
 	/* One owner's locks never conflict: A upgrades its read lock. */
 	rump_pub_lwproc_switch(a);
-	CHECK_ERR(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 1000, 1), RUMP_EAGAIN);
+	CHECK_ERR(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 1000, 1),
+	    RUMP_EAGAIN);
 	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 0, 1), 0);
 	/* Failures */
 	CHECK_ERR(lk(fa, RUMP_F_SETLK, 7, RUMP_SEEK_SET, 0, 1), RUMP_EINVAL);
 	CHECK_ERR(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, 3, 0, 1), RUMP_EINVAL);
-	CHECK_ERR(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, -1, 1), RUMP_EINVAL);
-	CHECK_ERR(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 5, -6), RUMP_EINVAL);
+	CHECK_ERR(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, -1, 1),
+	    RUMP_EINVAL);
+	CHECK_ERR(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 5, -6),
+	    RUMP_EINVAL);
 	CHECK_ERR(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, INT64_MAX, 2),
 	    RUMP_EINVAL);
 	ro = rump_sys_open("/tmp/lk_range", RUMP_O_RDONLY);
 	wo = rump_sys_open("/tmp/lk_range", RUMP_O_WRONLY);
-	CHECK_ERR(lk(ro, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 3000, 1), RUMP_EBADF);
-	CHECK_ERR(lk(wo, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 3000, 1), RUMP_EBADF);
-	CHECK_EQ_INT(lk(ro, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 3000, 1), 0);
-	CHECK_ERR(lk(BADFD, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 0, 1), RUMP_EBADF);
+	CHECK_ERR(lk(ro, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 3000, 1),
+	    RUMP_EBADF);
+	CHECK_ERR(lk(wo, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 3000, 1),
+	    RUMP_EBADF);
+	CHECK_EQ_INT(lk(ro, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 3000, 1),
+	    0);
+	CHECK_ERR(lk(BADFD, RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 0, 1),
+	    RUMP_EBADF);
 	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
-	CHECK_ERR(lk(fds[0], RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 0, 1), RUMP_EINVAL);
+	CHECK_ERR(lk(fds[0], RUMP_F_SETLK, RUMP_F_RDLCK, RUMP_SEEK_SET, 0, 1),
+	    RUMP_EINVAL);
 	CHECK_ERR(rump_sys_fcntl(fa, RUMP_F_GETLK, (void *)8), RUMP_EFAULT);
 	rump_sys_unlink("/tmp/lk_range");
 	release(a, b);
@@ -228,7 +251,8 @@ TEST(fcntl_locks_go_at_any_close_and_at_exit)
 	CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 0, 0), 0);
 	fa2 = rump_sys_open("/tmp/lk_close", RUMP_O_RDONLY);
 	rump_pub_lwproc_switch(b);
-	CHECK_ERR(lk(fb, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 0, 1), RUMP_EAGAIN);
+	CHECK_ERR(lk(fb, RUMP_F_SETLK, RUMP_F_WRLCK, RUMP_SEEK_SET, 0, 1),
+	    RUMP_EAGAIN);
 	/* Closing any descriptor of the file drops the process's locks on it. */
 	rump_pub_lwproc_switch(a);
 	CHECK_EQ_INT(rump_sys_close(fa2), 0);
@@ -256,7 +280,7 @@ TEST(fcntl_locks_go_at_any_close_and_at_exit)
 /* A thread attached to another process makes one locking call. */
 struct locker {
 	struct lwp *l;
-	int fd, cmd, type, how;	/* how: flock(2) when cmd is 0 */
+	int fd, cmd, type, how; /* how: flock(2) when cmd is 0 */
 	bool yield_on_edeadlk;	/* then unlock everything, as a program would */
 	int64_t start, len;
 	volatile int result, error;
@@ -271,7 +295,8 @@ locker_main(void *arg)
 	if (k->cmd == 0)
 		k->result = rump_sys_flock(k->fd, k->how);
 	else
-		k->result = lk(k->fd, k->cmd, k->type, RUMP_SEEK_SET, k->start, k->len);
+		k->result = lk(k->fd, k->cmd, k->type, RUMP_SEEK_SET, k->start,
+		    k->len);
 	k->error = errno;
 	if (k->result == -1 && k->error == RUMP_EDEADLK && k->yield_on_edeadlk)
 		lk(k->fd, RUMP_F_SETLK, RUMP_F_UNLCK, RUMP_SEEK_SET, 0, 0);
@@ -285,7 +310,8 @@ start_locker(struct locker *k)
 	void *cookie = NULL;
 
 	k->result = 99;
-	if (rumpuser_thread_create(locker_main, k, "locker", 1, 0, -1, &cookie) != 0)
+	if (rumpuser_thread_create(locker_main, k, "locker", 1, 0, -1,
+		&cookie) != 0)
 		return NULL;
 	return cookie;
 }
@@ -326,7 +352,8 @@ TEST(setlkw_between_two_processes_deadlock_is_edeadlk)
 	 */
 	if (ra == -1) {
 		CHECK_EQ_INT(ea, RUMP_EDEADLK);
-		CHECK_EQ_INT(lk(fa, RUMP_F_SETLK, RUMP_F_UNLCK, RUMP_SEEK_SET, 0, 0), 0);
+		CHECK_EQ_INT(
+		    lk(fa, RUMP_F_SETLK, RUMP_F_UNLCK, RUMP_SEEK_SET, 0, 0), 0);
 		rumpuser_thread_join(th);
 		CHECK_EQ_INT(k.result, 0);
 	} else {
@@ -376,7 +403,8 @@ TEST(waiters_get_the_lock_when_it_goes)
 	CHECK_EQ_INT(fl.l_start, 5);
 	CHECK_EQ_INT(fl.l_len, 5);
 	/* flock: the holder's unlock ends the wait. */
-	CHECK_EQ_INT(rump_sys_flock(fa, RUMP_LOCK_EX | RUMP_LOCK_NB), -1);	/* B's read lock */
+	CHECK_EQ_INT(rump_sys_flock(fa, RUMP_LOCK_EX | RUMP_LOCK_NB),
+	    -1); /* B's read lock */
 	rump_pub_lwproc_switch(b);
 	CHECK_EQ_INT(lk(fb, RUMP_F_SETLK, RUMP_F_UNLCK, RUMP_SEEK_SET, 0, 0), 0);
 	CHECK_EQ_INT(rump_sys_flock(fb, RUMP_LOCK_EX), 0);
@@ -392,7 +420,8 @@ TEST(waiters_get_the_lock_when_it_goes)
 	CHECK_EQ_INT(rump_sys_flock(fb, RUMP_LOCK_UN), 0);
 	rumpuser_thread_join(th);
 	CHECK_EQ_INT(k.result, 0);
-	CHECK_ERR(rump_sys_flock(fb, RUMP_LOCK_EX | RUMP_LOCK_NB), RUMP_EWOULDBLOCK);
+	CHECK_ERR(rump_sys_flock(fb, RUMP_LOCK_EX | RUMP_LOCK_NB),
+	    RUMP_EWOULDBLOCK);
 	rump_sys_unlink("/tmp/lk_wait");
 	release(a, b);
 }

@@ -15,9 +15,13 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
-#define MIB		(1024 * 1024)
-#define LIMIT		(64LL * MIB)
+#define ERR(call, e)                      \
+	do {                              \
+		CHECK_EQ_INT((call), -1); \
+		CHECK_EQ_INT(errno, (e)); \
+	} while (0)
+#define MIB   (1024 * 1024)
+#define LIMIT (64LL * MIB)
 
 uint64_t kmem_inuse(void);
 uint64_t kmem_reserve(void);
@@ -45,7 +49,8 @@ TEST(tmpfs_fills_to_enospc_and_recovers)
 	/* Files of 8 MiB in 1 MiB writes until a write comes back short. */
 	for (files = 0; files < 64 && n >= 0; files++) {
 		snprintf(path, sizeof(path), "/tmp/fill%d", files);
-		fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
+		fd = rump_sys_open(path,
+		    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 		CHECK(fd >= 0);
 		for (int i = 0; i < 8; i++) {
 			n = rump_sys_write(fd, chunk, sizeof(chunk));
@@ -115,8 +120,8 @@ TEST(kernel_objects_stop_at_the_limit)
 	CHECK(n < 2000000);
 	CHECK(e == RUMP_ENOSPC || e == RUMP_ENOMEM);
 	CHECK((long long)kmem_inuse() <= LIMIT);
-	printf("  %d directories until errno %d, kernel memory %llu bytes\n",
-	    n, e, (unsigned long long)kmem_inuse());
+	printf("  %d directories until errno %d, kernel memory %llu bytes\n", n,
+	    e, (unsigned long long)kmem_inuse());
 	/* With the reserve taken, file data has no room but the kernel runs. */
 	fd = rump_sys_open("/tmp/many-data", RUMP_O_RDWR | RUMP_O_CREAT, 0644);
 	if (fd >= 0) {

@@ -16,16 +16,22 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
+#define ERR(call, e)                      \
+	do {                              \
+		CHECK_EQ_INT((call), -1); \
+		CHECK_EQ_INT(errno, (e)); \
+	} while (0)
 
-_Static_assert(sizeof(struct rump_statvfs) == 2256, "NetBSD statvfs is 2256 bytes");
+_Static_assert(sizeof(struct rump_statvfs) == 2256,
+    "NetBSD statvfs is 2256 bytes");
 
 /* A tmpfs at dir (made if missing), with flags; 0 or -1. */
 static int
 mount_tmpfs(const char *dir, int flags)
 {
 	struct rump_tmpfs_args ta = {
-		.ta_version = 1, .ta_root_mode = 0755,
+		.ta_version = 1,
+		.ta_root_mode = 0755,
 	};
 
 	rump_sys_mkdir(dir, 0755);
@@ -36,7 +42,8 @@ mount_tmpfs(const char *dir, int flags)
 static int
 put(const char *path, const char *s)
 {
-	int fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
+	int fd = rump_sys_open(path,
+	    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	int n;
 
 	if (fd < 0)
@@ -121,7 +128,8 @@ TEST(statvfs_and_getvfsstat)
 	n = rump_sys_getvfsstat(NULL, 0, RUMP_ST_WAIT);
 	CHECK(n >= 2);
 	all = calloc((size_t)n, sizeof(*all));
-	CHECK_EQ_INT(rump_sys_getvfsstat(all, (size_t)n * sizeof(*all), RUMP_ST_WAIT), n);
+	CHECK_EQ_INT(
+	    rump_sys_getvfsstat(all, (size_t)n * sizeof(*all), RUMP_ST_WAIT), n);
 	CHECK_EQ_STR(all[0].f_mntonname, "/");
 	for (int i = 0; i < n; i++)
 		if (strcmp(all[i].f_mntonname, "/m2") == 0)
@@ -144,7 +152,8 @@ TEST(read_only_mount_is_erofs)
 	CHECK_EQ_INT(mount_tmpfs("/m3", RUMP_MNT_RDONLY), 0);
 	CHECK_EQ_INT(rump_sys_statvfs1("/m3", &sv, RUMP_ST_WAIT), 0);
 	CHECK(sv.f_flag & RUMP_MNT_RDONLY);
-	ERR(rump_sys_open("/m3/f", RUMP_O_WRONLY | RUMP_O_CREAT, 0644), RUMP_EROFS);
+	ERR(rump_sys_open("/m3/f", RUMP_O_WRONLY | RUMP_O_CREAT, 0644),
+	    RUMP_EROFS);
 	ERR(rump_sys_mkdir("/m3/d", 0755), RUMP_EROFS);
 	ERR(rump_sys_symlink("x", "/m3/l"), RUMP_EROFS);
 	ERR(rump_sys_chmod("/m3", 0700), RUMP_EROFS);
@@ -190,14 +199,17 @@ TEST(mount_errors_and_permissions)
 	    RUMP_ENOTDIR);
 	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/nonexistent", 0, &ta, sizeof(ta)),
 	    RUMP_ENOENT);
-	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m5", 0, &bad, sizeof(bad)), RUMP_EINVAL);
-	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m5", RUMP_MNT_UPDATE, &ta, sizeof(ta)),
+	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m5", 0, &bad, sizeof(bad)),
+	    RUMP_EINVAL);
+	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m5", RUMP_MNT_UPDATE, &ta,
+		sizeof(ta)),
 	    RUMP_EOPNOTSUPP);
 	/* As NetBSD, a mount on "/" stacks (it used to be EBUSY here). */
-	CHECK_EQ_INT(rump_sys_mount(RUMP_MOUNT_TMPFS, "/", 0, &ta, sizeof(ta)), 0);
-	ERR(rump_sys_rmdir("/m5"), RUMP_ENOENT);	/* hidden below */
+	CHECK_EQ_INT(rump_sys_mount(RUMP_MOUNT_TMPFS, "/", 0, &ta, sizeof(ta)),
+	    0);
+	ERR(rump_sys_rmdir("/m5"), RUMP_ENOENT); /* hidden below */
 	CHECK_EQ_INT(rump_sys_unmount("/", 0), 0);
-	ERR(rump_sys_unmount("/", 0), RUMP_EBUSY);	/* the root file system */
+	ERR(rump_sys_unmount("/", 0), RUMP_EBUSY); /* the root file system */
 	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m5", 0, (void *)8, sizeof(ta)),
 	    RUMP_EFAULT);
 	/* Only root mounts and unmounts. */
@@ -205,7 +217,8 @@ TEST(mount_errors_and_permissions)
 	me = rump_pub_lwproc_curlwp();
 	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
 	CHECK_EQ_INT(rump_sys_setuid(1000), 0);
-	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/tmp", 0, &ta, sizeof(ta)), RUMP_EPERM);
+	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/tmp", 0, &ta, sizeof(ta)),
+	    RUMP_EPERM);
 	ERR(rump_sys_unmount("/m5", 0), RUMP_EPERM);
 	rump_pub_lwproc_releaselwp();
 	rump_pub_lwproc_switch(me);
@@ -221,8 +234,10 @@ TEST(mount_errors_and_permissions)
  */
 TEST(tmpfs_args_limits_are_enforced)
 {
-	struct rump_tmpfs_args ta = { .ta_version = 1, .ta_root_mode = 0755,
-	    .ta_size_max = 3 * 4096 + 1, .ta_nodes_max = 4 };
+	struct rump_tmpfs_args ta = { .ta_version = 1,
+		.ta_root_mode = 0755,
+		.ta_size_max = 3 * 4096 + 1,
+		.ta_nodes_max = 4 };
 	struct rump_tmpfs_args neg = { .ta_version = 1, .ta_size_max = -1 };
 	struct rump_statvfs sv;
 	/* On the heap: 24 KiB of bss would cost the -m 2M image cases. */
@@ -233,8 +248,10 @@ TEST(tmpfs_args_limits_are_enforced)
 	if (big == NULL)
 		return;
 	CHECK_EQ_INT(rump_sys_mkdir("/m6", 0755), 0);
-	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m6", 0, &neg, sizeof(neg)), RUMP_EINVAL);
-	CHECK_EQ_INT(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m6", 0, &ta, sizeof(ta)), 0);
+	ERR(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m6", 0, &neg, sizeof(neg)),
+	    RUMP_EINVAL);
+	CHECK_EQ_INT(rump_sys_mount(RUMP_MOUNT_TMPFS, "/m6", 0, &ta, sizeof(ta)),
+	    0);
 	/* 3 * 4096 + 1 bytes: four blocks. A 24 KiB write stops at 16 KiB. */
 	fd = rump_sys_open("/m6/a", RUMP_O_RDWR | RUMP_O_CREAT, 0644);
 	CHECK(fd >= 0);
@@ -244,7 +261,7 @@ TEST(tmpfs_args_limits_are_enforced)
 	CHECK_EQ_INT(sv.f_blocks, 4);
 	CHECK_EQ_INT(sv.f_bfree, 0);
 	CHECK_EQ_INT(sv.f_files, 4);
-	CHECK_EQ_INT(sv.f_ffree, 2);		/* the root and a */
+	CHECK_EQ_INT(sv.f_ffree, 2); /* the root and a */
 	/* Rewriting blocks it has is fine; truncating gives them back. */
 	CHECK_EQ_INT(rump_sys_pwrite(fd, big, 4096, 0), 4096);
 	CHECK_EQ_INT(rump_sys_ftruncate(fd, 4096), 0);
@@ -253,10 +270,11 @@ TEST(tmpfs_args_limits_are_enforced)
 	/* Four nodes: the root, a, b, c; d is one too many, of any type. */
 	CHECK_EQ_INT(put("/m6/b", ""), 0);
 	CHECK_EQ_INT(rump_sys_mkdir("/m6/c", 0755), 0);
-	ERR(rump_sys_open("/m6/d", RUMP_O_WRONLY | RUMP_O_CREAT, 0644), RUMP_ENOSPC);
+	ERR(rump_sys_open("/m6/d", RUMP_O_WRONLY | RUMP_O_CREAT, 0644),
+	    RUMP_ENOSPC);
 	ERR(rump_sys_mkdir("/m6/d", 0755), RUMP_ENOSPC);
 	ERR(rump_sys_symlink("a", "/m6/d"), RUMP_ENOSPC);
-	CHECK_EQ_INT(rump_sys_link("/m6/a", "/m6/d"), 0);	/* no new node */
+	CHECK_EQ_INT(rump_sys_link("/m6/a", "/m6/d"), 0); /* no new node */
 	/* Elsewhere: no limit. */
 	CHECK_EQ_INT(put("/tmp/m6-free", "x"), 0);
 	CHECK_EQ_INT(rump_sys_unlink("/tmp/m6-free"), 0);

@@ -18,14 +18,14 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define CHECK_ERR(expr, e)						\
-	do {								\
-		errno = 0;						\
-		CHECK_EQ_INT((expr), -1);				\
-		CHECK_EQ_INT(errno, (e));				\
+#define CHECK_ERR(expr, e)                \
+	do {                              \
+		errno = 0;                \
+		CHECK_EQ_INT((expr), -1); \
+		CHECK_EQ_INT(errno, (e)); \
 	} while (0)
 
-#define BADFD	40
+#define BADFD 40
 
 static void
 enter(void)
@@ -37,8 +37,8 @@ enter(void)
 static int
 put(const char *path, const char *text)
 {
-	int fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT |
-	    RUMP_O_TRUNC, 0644);
+	int fd = rump_sys_open(path,
+	    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	ssize_t n;
 
 	if (fd < 0)
@@ -61,7 +61,8 @@ TEST(mknod_makes_device_nodes_that_reach_the_devices)
 	CHECK_EQ_INT(rump_sys_mkdir("/tmp/mk", 0755), 0);
 	/* /dev/null's and /dev/zero's numbers: mem, minor 2 and 12. */
 	CHECK_EQ_INT(rump_sys_mknod("/tmp/mk/null", RUMP_S_IFCHR | 0666,
-	    RUMP_MAKEDEV(2, 2)), 0);
+			 RUMP_MAKEDEV(2, 2)),
+	    0);
 	CHECK_EQ_INT(rump_sys_stat("/tmp/mk/null", &st), 0);
 	CHECK_EQ_INT(st.st_mode, RUMP_S_IFCHR | 0644);
 	CHECK_EQ_INT(st.st_rdev, RUMP_MAKEDEV(2, 2));
@@ -73,7 +74,8 @@ TEST(mknod_makes_device_nodes_that_reach_the_devices)
 	dfd = rump_sys_open("/tmp/mk", RUMP_O_RDONLY | RUMP_O_DIRECTORY);
 	CHECK(dfd >= 0);
 	CHECK_EQ_INT(rump_sys_mknodat(dfd, "zero", RUMP_S_IFCHR | 0600,
-	    RUMP_MAKEDEV(2, 12)), 0);
+			 RUMP_MAKEDEV(2, 12)),
+	    0);
 	fd = rump_sys_openat(dfd, "zero", RUMP_O_RDONLY);
 	CHECK(fd >= 0);
 	memset(buf, 'x', sizeof(buf));
@@ -82,10 +84,12 @@ TEST(mknod_makes_device_nodes_that_reach_the_devices)
 	rump_sys_close(fd);
 	/* A number no driver has: made, but ENXIO at open. */
 	CHECK_EQ_INT(rump_sys_mknod("/tmp/mk/nodrv", RUMP_S_IFCHR | 0600,
-	    RUMP_MAKEDEV(200, 1)), 0);
+			 RUMP_MAKEDEV(200, 1)),
+	    0);
 	CHECK_ERR(rump_sys_open("/tmp/mk/nodrv", RUMP_O_RDONLY), RUMP_ENXIO);
 	CHECK_EQ_INT(rump_sys_mknodat(dfd, "blk", RUMP_S_IFBLK | 0600,
-	    RUMP_MAKEDEV(19, 63 * 16 + 3)), 0);
+			 RUMP_MAKEDEV(19, 63 * 16 + 3)),
+	    0);
 	CHECK_EQ_INT(rump_sys_fstatat(dfd, "blk", &st, 0), 0);
 	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFBLK);
 	CHECK_EQ_INT(st.st_rdev, RUMP_MAKEDEV(19, 63 * 16 + 3));
@@ -99,8 +103,9 @@ TEST(mknod_makes_device_nodes_that_reach_the_devices)
 	    RUMP_EINVAL);
 	CHECK_ERR(rump_sys_mknod("/tmp/mk/l", RUMP_S_IFLNK | 0700, 0),
 	    RUMP_EINVAL);
-	CHECK_ERR(rump_sys_mknod("/tmp/mk/nodev", RUMP_S_IFCHR | 0600,
-	    (uint64_t)-1), RUMP_EINVAL);
+	CHECK_ERR(
+	    rump_sys_mknod("/tmp/mk/nodev", RUMP_S_IFCHR | 0600, (uint64_t)-1),
+	    RUMP_EINVAL);
 	CHECK_ERR(rump_sys_mknod((const char *)8, RUMP_S_IFCHR | 0600, 0),
 	    RUMP_EFAULT);
 	CHECK_ERR(rump_sys_mknodat(BADFD, "x", RUMP_S_IFCHR | 0600, 0),
@@ -213,10 +218,10 @@ TEST(chroot_confines_lookups_and_getcwd)
 	dfd = rump_sys_open("/tmp/cr/sub", RUMP_O_RDONLY | RUMP_O_DIRECTORY);
 	CHECK(dfd >= 0);
 	CHECK_EQ_INT(rump_sys_fchroot(dfd), 0);
-	CHECK_EQ_INT(rump_sys_lstat("abs", &st2), 0);	/* cwd is the root */
+	CHECK_EQ_INT(rump_sys_lstat("abs", &st2), 0); /* cwd is the root */
 	CHECK(rump_sys___getcwd(buf, sizeof(buf)) > 0);
 	CHECK_EQ_STR(buf, "/");
-	CHECK_ERR(rump_sys_stat("/abs", &st2), RUMP_ENOENT);	/* /file: gone */
+	CHECK_ERR(rump_sys_stat("/abs", &st2), RUMP_ENOENT); /* /file: gone */
 	rump_pub_lwproc_releaselwp();
 
 	enter();
@@ -273,17 +278,19 @@ TEST(chflags_sets_st_flags_and_who_may)
 	CHECK_EQ_INT(rump_sys_lstat("/tmp/fl_l", &st), 0);
 	CHECK_EQ_INT(st.st_flags, RUMP_UF_OPAQUE);
 	CHECK_EQ_INT(rump_sys_stat("/tmp/fl_l", &st), 0);
-	CHECK_EQ_INT(st.st_flags, RUMP_UF_NODUMP);	/* the target's */
-	CHECK_EQ_INT(rump_sys_chflags("/tmp/fl", RUMP_SF_ARCHIVED | RUMP_UF_NODUMP), 0);
+	CHECK_EQ_INT(st.st_flags, RUMP_UF_NODUMP); /* the target's */
+	CHECK_EQ_INT(
+	    rump_sys_chflags("/tmp/fl", RUMP_SF_ARCHIVED | RUMP_UF_NODUMP), 0);
 	/* The owner changes the user flags; the system ones stay. */
 	CHECK_EQ_INT(rump_sys_setuid(1000), 0);
 	fd = rump_sys_open("/tmp/fl", RUMP_O_RDONLY);
 	CHECK(fd >= 0);
 	CHECK_EQ_INT(rump_sys_fchflags(fd, RUMP_UF_NODUMP | RUMP_UF_OPAQUE), 0);
 	CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
-	CHECK_EQ_INT(st.st_flags, RUMP_SF_ARCHIVED | RUMP_UF_NODUMP | RUMP_UF_OPAQUE);
+	CHECK_EQ_INT(st.st_flags,
+	    RUMP_SF_ARCHIVED | RUMP_UF_NODUMP | RUMP_UF_OPAQUE);
 	CHECK_ERR(rump_sys_fchflags(fd, RUMP_SF_IMMUTABLE), RUMP_EPERM);
-	CHECK_ERR(rump_sys_lchflags("/tmp/fl_l", 0), RUMP_EPERM);	/* root's link */
+	CHECK_ERR(rump_sys_lchflags("/tmp/fl_l", 0), RUMP_EPERM); /* root's link */
 	CHECK_ERR(rump_sys_fchflags(BADFD, 0), RUMP_EBADF);
 	CHECK_ERR(rump_sys_chflags("/tmp/none", 0), RUMP_ENOENT);
 	rump_sys_close(fd);
@@ -295,7 +302,7 @@ TEST(chflags_sets_st_flags_and_who_may)
 	CHECK_ERR(rump_sys_chflags("/tmp/fl", 0), RUMP_EPERM);
 	rump_pub_lwproc_releaselwp();
 	enter();
-	CHECK_EQ_INT(rump_sys_chflags("/tmp/fl", 0), 0);	/* root: securelevel 0 */
+	CHECK_EQ_INT(rump_sys_chflags("/tmp/fl", 0), 0); /* root: securelevel 0 */
 	CHECK_EQ_INT(rump_sys_stat("/tmp/fl", &st), 0);
 	CHECK_EQ_INT(st.st_flags, 0);
 	CHECK_EQ_INT(rump_sys_unlink("/tmp/fl_l"), 0);
@@ -314,7 +321,8 @@ TEST(immutable_and_append_only_are_enforced)
 	CHECK_EQ_INT(rump_sys_chflags("/tmp/im/f", RUMP_UF_IMMUTABLE), 0);
 	/* Immutable: no writing, no change, no name removed or added. */
 	CHECK_ERR(rump_sys_open("/tmp/im/f", RUMP_O_WRONLY), RUMP_EPERM);
-	CHECK_ERR(rump_sys_open("/tmp/im/f", RUMP_O_RDWR | RUMP_O_APPEND), RUMP_EPERM);
+	CHECK_ERR(rump_sys_open("/tmp/im/f", RUMP_O_RDWR | RUMP_O_APPEND),
+	    RUMP_EPERM);
 	CHECK_ERR(rump_sys_unlink("/tmp/im/f"), RUMP_EPERM);
 	CHECK_ERR(rump_sys_rename("/tmp/im/f", "/tmp/im/g"), RUMP_EPERM);
 	CHECK_ERR(rump_sys_link("/tmp/im/f", "/tmp/im/g"), RUMP_EPERM);
@@ -325,7 +333,7 @@ TEST(immutable_and_append_only_are_enforced)
 	CHECK_EQ_INT(put("/tmp/im/other", "o"), 0);
 	CHECK_ERR(rump_sys_rename("/tmp/im/other", "/tmp/im/f"), RUMP_EPERM);
 	fd = rump_sys_open("/tmp/im/f", RUMP_O_RDONLY);
-	CHECK(fd >= 0);				/* reading is fine */
+	CHECK(fd >= 0); /* reading is fine */
 	rump_sys_close(fd);
 	/* An immutable directory gets no new names and loses none. */
 	CHECK_EQ_INT(rump_sys_chflags("/tmp/im", RUMP_SF_IMMUTABLE), 0);
@@ -339,8 +347,9 @@ TEST(immutable_and_append_only_are_enforced)
 	/* Append-only: writes at the end only, nothing else. */
 	CHECK_EQ_INT(rump_sys_chflags("/tmp/im/f", RUMP_UF_APPEND), 0);
 	CHECK_ERR(rump_sys_open("/tmp/im/f", RUMP_O_WRONLY), RUMP_EPERM);
-	CHECK_ERR(rump_sys_open("/tmp/im/f", RUMP_O_WRONLY | RUMP_O_APPEND |
-	    RUMP_O_TRUNC), RUMP_EPERM);
+	CHECK_ERR(rump_sys_open("/tmp/im/f",
+		      RUMP_O_WRONLY | RUMP_O_APPEND | RUMP_O_TRUNC),
+	    RUMP_EPERM);
 	fd = rump_sys_open("/tmp/im/f", RUMP_O_WRONLY | RUMP_O_APPEND);
 	CHECK(fd >= 0);
 	CHECK_EQ_INT(rump_sys_write(fd, "de", 2), 2);
@@ -402,7 +411,7 @@ TEST(mounts_stack_on_a_mount_point_and_on_the_root)
 	CHECK_EQ_INT(rump_sys_stat("../x", &st), 0);
 	CHECK_ERR(rump_sys_chdir("/tmp"), RUMP_ENOENT);
 	rump_pub_lwproc_releaselwp();
-	enter();	/* a cwd in it keeps it busy: a new process */
+	enter(); /* a cwd in it keeps it busy: a new process */
 	CHECK_EQ_INT(rump_sys_rmdir("/x"), 0);
 	CHECK_EQ_INT(rump_sys_unmount("/", 0), 0);
 	CHECK_EQ_INT(rump_sys_stat("/tmp", &st), 0);

@@ -17,11 +17,11 @@
 #include "rump/rumpdefs.h"
 
 /* expr must fail with NetBSD's errno e. */
-#define CHECK_ERR(expr, e)						\
-	do {								\
-		errno = 0;						\
-		CHECK_EQ_INT((expr), -1);				\
-		CHECK_EQ_INT(errno, (e));				\
+#define CHECK_ERR(expr, e)                \
+	do {                              \
+		errno = 0;                \
+		CHECK_EQ_INT((expr), -1); \
+		CHECK_EQ_INT(errno, (e)); \
 	} while (0)
 
 /* A new process, child of the current one, bound to this thread. */
@@ -48,33 +48,33 @@ TEST(groups_and_sessions_follow_netbsd_rules)
 	int p, c;
 
 	CHECK_EQ_INT(rump_init(), 0);
-	CHECK_EQ_INT(rump_sys_getpgrp(), 1);		/* init's own session */
+	CHECK_EQ_INT(rump_sys_getpgrp(), 1); /* init's own session */
 	CHECK_EQ_INT(rump_sys_getsid(0), 1);
 	pl = fork_bound(RUMP_RFFDG);
 	CHECK(pl != NULL);
 	p = rump_sys_getpid();
-	CHECK_EQ_INT(rump_sys_getpgrp(), 1);		/* inherited */
+	CHECK_EQ_INT(rump_sys_getpgrp(), 1); /* inherited */
 	CHECK_EQ_INT(rump_sys_getsid(p), 1);
 	CHECK_EQ_INT(rump_sys_setsid(), p);
 	CHECK_EQ_INT(rump_sys_getpgrp(), p);
 	CHECK_EQ_INT(rump_sys_getsid(0), p);
-	CHECK_ERR(rump_sys_setsid(), RUMP_EPERM);	/* a group leader */
-	CHECK_ERR(rump_sys_setpgid(0, 0), RUMP_EPERM);	/* a session leader */
+	CHECK_ERR(rump_sys_setsid(), RUMP_EPERM);      /* a group leader */
+	CHECK_ERR(rump_sys_setpgid(0, 0), RUMP_EPERM); /* a session leader */
 
 	cl = fork_bound(RUMP_RFFDG);
 	c = rump_sys_getpid();
 	CHECK_EQ_INT(rump_sys_getpgrp(), p);
 	CHECK_EQ_INT(rump_sys_getsid(0), p);
-	CHECK_EQ_INT(rump_sys_setpgid(0, 0), 0);	/* a group of its own */
+	CHECK_EQ_INT(rump_sys_setpgid(0, 0), 0); /* a group of its own */
 	CHECK_EQ_INT(rump_sys_getpgrp(), c);
-	CHECK_ERR(rump_sys_setsid(), RUMP_EPERM);	/* now a leader */
+	CHECK_ERR(rump_sys_setsid(), RUMP_EPERM); /* now a leader */
 	rump_pub_lwproc_switch(pl);
 	CHECK_EQ_INT(rump_sys_getpgid(c), c);
-	CHECK_EQ_INT(rump_sys_setpgid(c, p), 0);	/* back into p's group */
+	CHECK_EQ_INT(rump_sys_setpgid(c, p), 0); /* back into p's group */
 	CHECK_EQ_INT(rump_sys_getpgid(c), p);
-	CHECK_ERR(rump_sys_setpgid(c, 29999), RUMP_EPERM);	/* no such group */
+	CHECK_ERR(rump_sys_setpgid(c, 29999), RUMP_EPERM); /* no such group */
 	CHECK_ERR(rump_sys_setpgid(c, -1), RUMP_EINVAL);
-	CHECK_ERR(rump_sys_setpgid(1, 1), RUMP_ESRCH);	/* not a child */
+	CHECK_ERR(rump_sys_setpgid(1, 1), RUMP_ESRCH); /* not a child */
 	CHECK_ERR(rump_sys_setpgid(29999, 0), RUMP_ESRCH);
 	CHECK_ERR(rump_sys_getpgid(29999), RUMP_ESRCH);
 	CHECK_ERR(rump_sys_getsid(29999), RUMP_ESRCH);
@@ -96,7 +96,7 @@ TEST(login_names_belong_to_the_session)
 	CHECK_EQ_INT(rump_sys___getlogin(name, sizeof(name)), 0);
 	CHECK_EQ_STR(name, "");
 	CHECK_EQ_INT(rump_sys___setlogin("alice"), 0);
-	fork_bound(RUMP_RFFDG);			/* same session */
+	fork_bound(RUMP_RFFDG); /* same session */
 	CHECK_EQ_INT(rump_sys___getlogin(name, sizeof(name)), 0);
 	CHECK_EQ_STR(name, "alice");
 	release_to(pl);
@@ -119,7 +119,7 @@ TEST(issetugid_after_changing_ids)
 	CHECK_EQ_INT(rump_sys_seteuid(1000), 0);
 	CHECK_EQ_INT(rump_sys_issetugid(), 1);
 	fork_bound(RUMP_RFFDG);
-	CHECK_EQ_INT(rump_sys_issetugid(), 1);		/* inherited */
+	CHECK_EQ_INT(rump_sys_issetugid(), 1); /* inherited */
 	release_to(pl);
 	release_to(NULL);
 }
@@ -130,7 +130,7 @@ TEST(descriptor_limit_is_enforced)
 	int n = 0;
 
 	CHECK_EQ_INT(rump_init(), 0);
-	fork_bound(RUMP_RFCFDG);			/* an empty table */
+	fork_bound(RUMP_RFCFDG); /* an empty table */
 	CHECK_EQ_INT(rump_sys_getrlimit(RUMP_RLIMIT_NOFILE, &rl), 0);
 	CHECK_EQ_INT((long long)rl.rlim_cur, 64);
 	CHECK_EQ_INT((long long)rl.rlim_max, 64);
@@ -141,9 +141,9 @@ TEST(descriptor_limit_is_enforced)
 	CHECK_EQ_INT(n, 8);
 	CHECK_EQ_INT(errno, RUMP_EMFILE);
 	CHECK_ERR(rump_sys_dup2(0, 8), RUMP_EBADF);
-	rl.rlim_cur = 1000;				/* above the maximum */
+	rl.rlim_cur = 1000; /* above the maximum */
 	CHECK_ERR(rump_sys_setrlimit(RUMP_RLIMIT_NOFILE, &rl), RUMP_EINVAL);
-	rl.rlim_cur = rl.rlim_max = 1000;		/* capped to the table */
+	rl.rlim_cur = rl.rlim_max = 1000; /* capped to the table */
 	CHECK_EQ_INT(rump_sys_setrlimit(RUMP_RLIMIT_NOFILE, &rl), 0);
 	CHECK_EQ_INT(rump_sys_getrlimit(RUMP_RLIMIT_NOFILE, &rl), 0);
 	CHECK_EQ_INT((long long)rl.rlim_max, 64);
@@ -166,14 +166,14 @@ TEST(process_limit_is_enforced_except_for_root)
 
 	CHECK_EQ_INT(rump_init(), 0);
 	a = fork_bound(RUMP_RFFDG);
-	CHECK_EQ_INT(rump_sys_setuid(4242), 0);		/* one process of 4242 */
+	CHECK_EQ_INT(rump_sys_setuid(4242), 0); /* one process of 4242 */
 	CHECK_EQ_INT(rump_sys_setrlimit(RUMP_RLIMIT_NPROC, &rl), 0);
-	b = fork_bound(RUMP_RFFDG);			/* two */
+	b = fork_bound(RUMP_RFFDG); /* two */
 	CHECK(b != NULL);
 	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), RUMP_EAGAIN);
-	CHECK(rump_pub_lwproc_curlwp() == b);		/* nothing changed */
+	CHECK(rump_pub_lwproc_curlwp() == b); /* nothing changed */
 	release_to(a);
-	CHECK(fork_bound(RUMP_RFFDG) != NULL);		/* room again */
+	CHECK(fork_bound(RUMP_RFFDG) != NULL); /* room again */
 	release_to(a);
 	release_to(NULL);
 	/* root is not counted against its limit */
@@ -194,14 +194,14 @@ TEST(kill_checks_target_signal_and_permission)
 	a = fork_bound(RUMP_RFFDG);
 	pa = rump_sys_getpid();
 	CHECK_EQ_INT(rump_sys_kill(pa, 0), 0);
-	CHECK_EQ_INT(rump_sys_kill(0, 0), 0);		/* its own group */
+	CHECK_EQ_INT(rump_sys_kill(0, 0), 0); /* its own group */
 	CHECK_ERR(rump_sys_kill(29999, 0), RUMP_ESRCH);
 	CHECK_ERR(rump_sys_kill(-29999, 0), RUMP_ESRCH);
 	CHECK_ERR(rump_sys_kill(pa, RUMP_NSIG), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_kill(pa, -1), RUMP_EINVAL);
 	CHECK_EQ_INT(rump_sys_setuid(1000), 0);
-	CHECK_ERR(rump_sys_kill(1, 0), RUMP_EPERM);	/* init is root's */
-	CHECK_EQ_INT(rump_sys_kill(pa, RUMP_SIGTERM), 0);	/* itself */
+	CHECK_ERR(rump_sys_kill(1, 0), RUMP_EPERM);	  /* init is root's */
+	CHECK_EQ_INT(rump_sys_kill(pa, RUMP_SIGTERM), 0); /* itself */
 	(void)a;
 	release_to(NULL);
 }
@@ -274,8 +274,8 @@ TEST(setreuid_and_setregid_follow_netbsd_rules)
 	CHECK_EQ_INT(rump_init(), 0);
 	a = fork_bound(RUMP_RFFDG);
 	CHECK_EQ_INT(rump_sys_setreuid(-1, -1), 0);
-	CHECK_EQ_INT(rump_sys_issetugid(), 0);		/* nothing changed */
-	CHECK_EQ_INT(rump_sys_setreuid(100, 200), 0);	/* root: anything */
+	CHECK_EQ_INT(rump_sys_issetugid(), 0);	      /* nothing changed */
+	CHECK_EQ_INT(rump_sys_setreuid(100, 200), 0); /* root: anything */
 	CHECK_EQ_INT(rump_sys_getuid(), 100);
 	CHECK_EQ_INT(rump_sys_geteuid(), 200);
 	CHECK_EQ_INT(rump_sys_issetugid(), 1);
@@ -285,10 +285,10 @@ TEST(setreuid_and_setregid_follow_netbsd_rules)
 	CHECK_EQ_INT(rump_sys_geteuid(), 100);
 	CHECK_ERR(rump_sys_setreuid(300, -1), RUMP_EPERM);
 	CHECK_ERR(rump_sys_setreuid(-1, 300), RUMP_EPERM);
-	CHECK_EQ_INT(rump_sys_setreuid(-1, 200), 0);	/* effective = real */
+	CHECK_EQ_INT(rump_sys_setreuid(-1, 200), 0); /* effective = real */
 	CHECK_EQ_INT(rump_sys_geteuid(), 200);
 	CHECK_EQ_INT(rump_sys_setregid(-1, -1), 0);
-	CHECK_ERR(rump_sys_setregid(5, 6), RUMP_EPERM);	/* not root now */
+	CHECK_ERR(rump_sys_setregid(5, 6), RUMP_EPERM); /* not root now */
 	(void)a;
 	release_to(NULL);
 	a = fork_bound(RUMP_RFFDG);
@@ -310,7 +310,7 @@ TEST(dup3_sets_close_on_exec_and_checks_range)
 	CHECK_EQ_INT(fl, RUMP_FD_CLOEXEC);
 	CHECK_EQ_INT(rump_sys_dup3(0, 6, 0), 6);
 	CHECK_EQ_INT(rump_sys_fcntl(6, RUMP_F_GETFD), 0);
-	CHECK_EQ_INT(rump_sys_dup3(0, 0, RUMP_O_CLOEXEC), 0);	/* same: no change */
+	CHECK_EQ_INT(rump_sys_dup3(0, 0, RUMP_O_CLOEXEC), 0); /* same: no change */
 	CHECK_EQ_INT(rump_sys_fcntl(0, RUMP_F_GETFD), 0);
 	CHECK_ERR(rump_sys_dup3(9, 10, 0), RUMP_EBADF);
 	CHECK_ERR(rump_sys_dup3(0, 64, 0), RUMP_EBADF);
@@ -324,16 +324,16 @@ TEST(pathconf_answers_tmpfs_limits)
 
 	CHECK_EQ_INT(rump_init(), 0);
 	fork_bound(RUMP_RFCFDG);
-	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 4), 255);	/* _PC_NAME_MAX */
-	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 5), 1024);	/* _PC_PATH_MAX */
-	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 1), 32767);	/* _PC_LINK_MAX */
-	CHECK_EQ_INT(rump_sys_pathconf("/", 11), 64);	/* _PC_FILESIZEBITS */
+	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 4), 255);   /* _PC_NAME_MAX */
+	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 5), 1024);  /* _PC_PATH_MAX */
+	CHECK_EQ_INT(rump_sys_pathconf("/tmp", 1), 32767); /* _PC_LINK_MAX */
+	CHECK_EQ_INT(rump_sys_pathconf("/", 11), 64); /* _PC_FILESIZEBITS */
 	CHECK_ERR(rump_sys_pathconf("/tmp", 9999), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_pathconf("/nonexistent", 4), RUMP_ENOENT);
 	fd = rump_sys_open("/tmp", RUMP_O_RDONLY);
-	CHECK_EQ_INT(rump_sys_fpathconf(fd, 8), 1);		/* _PC_NO_TRUNC */
+	CHECK_EQ_INT(rump_sys_fpathconf(fd, 8), 1); /* _PC_NO_TRUNC */
 	CHECK_EQ_INT(rump_sys_pipe2(fds, 0), 0);
-	CHECK_EQ_INT(rump_sys_fpathconf(fds[0], 6), 512);	/* _PC_PIPE_BUF */
+	CHECK_EQ_INT(rump_sys_fpathconf(fds[0], 6), 512); /* _PC_PIPE_BUF */
 	CHECK_ERR(rump_sys_fpathconf(fds[0], 4), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_fpathconf(40, 4), RUMP_EBADF);
 	release_to(NULL);
@@ -350,10 +350,10 @@ TEST(sync_calls_check_their_arguments)
 	ro = rump_sys_open("/tmp/synced", RUMP_O_RDONLY);
 	CHECK_EQ_INT(rump_sys_pipe2(fds, 0), 0);
 	CHECK_EQ_INT(rump_sys_fdatasync(rw), 0);
-	CHECK_ERR(rump_sys_fdatasync(fds[0]), RUMP_EINVAL);	/* not a file */
+	CHECK_ERR(rump_sys_fdatasync(fds[0]), RUMP_EINVAL); /* not a file */
 	CHECK_ERR(rump_sys_fdatasync(40), RUMP_EBADF);
-	CHECK_EQ_INT(rump_sys_fsync_range(rw, 0x10, 0, 0), 0);	/* FDATASYNC */
-	CHECK_EQ_INT(rump_sys_fsync_range(rw, 0x20, 4096, 100), 0);	/* FFILESYNC */
+	CHECK_EQ_INT(rump_sys_fsync_range(rw, 0x10, 0, 0), 0); /* FDATASYNC */
+	CHECK_EQ_INT(rump_sys_fsync_range(rw, 0x20, 4096, 100), 0); /* FFILESYNC */
 	CHECK_ERR(rump_sys_fsync_range(rw, 0, 0, 0), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_fsync_range(rw, 0x30, 0, 0), RUMP_EINVAL);
 	CHECK_ERR(rump_sys_fsync_range(rw, 0x10, 10, -20), RUMP_EINVAL);

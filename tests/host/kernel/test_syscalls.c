@@ -19,16 +19,22 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
+#define ERR(call, e)                      \
+	do {                              \
+		CHECK_EQ_INT((call), -1); \
+		CHECK_EQ_INT(errno, (e)); \
+	} while (0)
 
 static int
 mkfile(const char *path, const char *text, int mode)
 {
-	int fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, mode);
+	int fd = rump_sys_open(path,
+	    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, mode);
 
 	if (fd < 0)
 		return -1;
-	if (text != NULL && rump_sys_write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+	if (text != NULL &&
+	    rump_sys_write(fd, text, strlen(text)) != (ssize_t)strlen(text))
 		return -1;
 	return rump_sys_close(fd);
 }
@@ -68,17 +74,20 @@ TEST(files_read_write_seek_holes_truncate)
 {
 	struct rump_stat st;
 	char buf[64];
-	int fd = rump_sys_open("/tmp/f", RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_EXCL, 0644);
+	int fd = rump_sys_open("/tmp/f",
+	    RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_EXCL, 0644);
 
 	CHECK(fd >= 0);
-	ERR(rump_sys_open("/tmp/f", RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_EXCL, 0644), RUMP_EEXIST);
+	ERR(rump_sys_open("/tmp/f", RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_EXCL,
+		0644),
+	    RUMP_EEXIST);
 	CHECK_EQ_INT(rump_sys_write(fd, "hello", 5), 5);
 	CHECK_EQ_INT(rump_sys_lseek(fd, 0, RUMP_SEEK_CUR), 5);
 	CHECK_EQ_INT(rump_sys_lseek(fd, 100000, RUMP_SEEK_SET), 100000);
-	CHECK_EQ_INT(rump_sys_write(fd, "end", 3), 3);	/* a hole in between */
+	CHECK_EQ_INT(rump_sys_write(fd, "end", 3), 3); /* a hole in between */
 	CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
 	CHECK_EQ_INT(st.st_size, 100003);
-	CHECK(st.st_blocks < 100003 / 512);		/* the hole takes no space */
+	CHECK(st.st_blocks < 100003 / 512); /* the hole takes no space */
 	CHECK_EQ_INT(rump_sys_pread(fd, buf, 5, 0), 5);
 	CHECK(memcmp(buf, "hello", 5) == 0);
 	memset(buf, 'x', sizeof(buf));
@@ -91,7 +100,7 @@ TEST(files_read_write_seek_holes_truncate)
 	CHECK_EQ_INT(rump_sys_ftruncate(fd, 3), 0);
 	CHECK_EQ_INT(rump_sys_pread(fd, buf, 64, 0), 3);
 	CHECK(memcmp(buf, "hXY", 3) == 0);
-	CHECK_EQ_INT(rump_sys_ftruncate(fd, 10), 0);	/* grows with zeros */
+	CHECK_EQ_INT(rump_sys_ftruncate(fd, 10), 0); /* grows with zeros */
 	CHECK_EQ_INT(rump_sys_pread(fd, buf, 64, 0), 10);
 	CHECK(buf[3] == 0 && buf[9] == 0);
 	CHECK_EQ_INT(rump_sys_truncate("/tmp/f", 2), 0);
@@ -118,7 +127,8 @@ TEST(files_read_write_seek_holes_truncate)
 	ERR(rump_sys_open("", RUMP_O_RDONLY), RUMP_ENOENT);
 	ERR(rump_sys_open("/tmp", RUMP_O_WRONLY), RUMP_EISDIR);
 	ERR(rump_sys_open("/tmp/f/x", RUMP_O_RDONLY), RUMP_ENOTDIR);
-	ERR(rump_sys_open("/tmp/f", RUMP_O_RDONLY | RUMP_O_DIRECTORY), RUMP_ENOTDIR);
+	ERR(rump_sys_open("/tmp/f", RUMP_O_RDONLY | RUMP_O_DIRECTORY),
+	    RUMP_ENOTDIR);
 	CHECK_EQ_INT(rump_sys_unlink("/tmp/f"), 0);
 }
 
@@ -131,7 +141,7 @@ TEST(directories_links_rename)
 	ERR(rump_sys_mkdir("/tmp/none/d", 0755), RUMP_ENOENT);
 	CHECK_EQ_INT(rump_sys_mkdir("/tmp/d/sub", 0700), 0);
 	CHECK_EQ_INT(rump_sys_stat("/tmp/d", &st), 0);
-	CHECK_EQ_INT(st.st_nlink, 3);			/* ".", its name, sub's ".." */
+	CHECK_EQ_INT(st.st_nlink, 3); /* ".", its name, sub's ".." */
 	ERR(rump_sys_rmdir("/tmp/d"), RUMP_ENOTEMPTY);
 	CHECK_EQ_INT(mkfile("/tmp/d/a", "data", 0644), 0);
 	ERR(rump_sys_rmdir("/tmp/d/a"), RUMP_ENOTDIR);
@@ -151,7 +161,7 @@ TEST(directories_links_rename)
 	CHECK_EQ_INT(rump_sys_stat("/tmp/d/b", &st), 0);
 	CHECK_EQ_INT(st.st_nlink, 2);
 	CHECK_EQ_INT(mkfile("/tmp/d/other", "o", 0644), 0);
-	CHECK_EQ_INT(rump_sys_rename("/tmp/d/other", "/tmp/d/b"), 0);	/* replaces */
+	CHECK_EQ_INT(rump_sys_rename("/tmp/d/other", "/tmp/d/b"), 0); /* replaces */
 	CHECK_EQ_INT(rump_sys_stat("/tmp/d/sub/moved", &st), 0);
 	CHECK_EQ_INT(st.st_nlink, 1);
 	ERR(rump_sys_stat("/tmp/d/other", &st), RUMP_ENOENT);
@@ -193,14 +203,15 @@ TEST(symlinks_loops_and_long_names)
 	CHECK_EQ_INT(rump_sys_symlink("target", "/tmp/ln"), 0);
 	CHECK_EQ_INT(rump_sys_readlink("/tmp/ln", buf, sizeof(buf)), 6);
 	CHECK(memcmp(buf, "target", 6) == 0);
-	CHECK_EQ_INT(rump_sys_readlink("/tmp/ln", buf, 3), 3);	/* truncated */
+	CHECK_EQ_INT(rump_sys_readlink("/tmp/ln", buf, 3), 3); /* truncated */
 	ERR(rump_sys_readlink("/tmp/target", buf, sizeof(buf)), RUMP_EINVAL);
 	CHECK_EQ_INT(rump_sys_stat("/tmp/ln", &st), 0);
 	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFREG);
 	CHECK_EQ_INT(rump_sys_lstat("/tmp/ln", &st), 0);
 	CHECK_EQ_INT(st.st_mode & RUMP_S_IFMT, RUMP_S_IFLNK);
 	CHECK_EQ_INT(st.st_size, 6);
-	ERR(rump_sys_open("/tmp/ln", RUMP_O_RDONLY | RUMP_O_NOFOLLOW), RUMP_ELOOP);
+	ERR(rump_sys_open("/tmp/ln", RUMP_O_RDONLY | RUMP_O_NOFOLLOW),
+	    RUMP_ELOOP);
 	CHECK_EQ_INT(rump_sys_symlink("/tmp", "/tmp/dirln"), 0);
 	CHECK_EQ_INT(rump_sys_stat("/tmp/dirln/target", &st), 0);
 	CHECK_EQ_INT(rump_sys_symlink("loop2", "/tmp/loop1"), 0);
@@ -211,9 +222,9 @@ TEST(symlinks_loops_and_long_names)
 	CHECK_EQ_INT(rump_sys_lstat("/tmp/dangling", &st), 0);
 	memset(longname, 'n', sizeof(longname));
 	memcpy(longname, "/tmp/", 5);
-	longname[261] = '\0';				/* a 256-byte component */
+	longname[261] = '\0'; /* a 256-byte component */
 	ERR(rump_sys_mkdir(longname, 0755), RUMP_ENAMETOOLONG);
-	longname[260] = '\0';				/* 255: fine */
+	longname[260] = '\0'; /* 255: fine */
 	CHECK_EQ_INT(rump_sys_mkdir(longname, 0755), 0);
 	CHECK_EQ_INT(rump_sys_rmdir(longname), 0);
 	char *huge = malloc(2000);
@@ -223,7 +234,7 @@ TEST(symlinks_loops_and_long_names)
 	ERR(rump_sys_stat(huge, &st), RUMP_ENAMETOOLONG);
 	free(huge);
 	CHECK_EQ_INT(rump_sys_stat("/tmp/../tmp/./target", &st), 0);
-	CHECK_EQ_INT(rump_sys_stat("/../../tmp", &st), 0);	/* "/.." is "/" */
+	CHECK_EQ_INT(rump_sys_stat("/../../tmp", &st), 0); /* "/.." is "/" */
 	rump_sys_unlink("/tmp/ln");
 	rump_sys_unlink("/tmp/dirln");
 	rump_sys_unlink("/tmp/loop1");
@@ -239,7 +250,8 @@ TEST(cwd_umask_getdents)
 
 	CHECK_EQ_INT(rump_sys_mkdir("/tmp/w", 0777), 0);
 	CHECK_EQ_INT(rump_sys_chdir("/tmp/w"), 0);
-	CHECK_EQ_INT(rump_sys___getcwd(buf, sizeof(buf)), 7);	/* its length, NUL included */
+	CHECK_EQ_INT(rump_sys___getcwd(buf, sizeof(buf)),
+	    7); /* its length, NUL included */
 	CHECK_EQ_STR(buf, "/tmp/w");
 	ERR(rump_sys___getcwd(buf, 3), RUMP_ERANGE);
 	CHECK_EQ_INT(rump_sys_umask(027), 022);
@@ -267,7 +279,7 @@ TEST(cwd_umask_getdents)
 		off += reclen;
 	}
 	CHECK_EQ_INT(seen, 4);
-	CHECK_EQ_INT(rump_sys_getdents(fd, buf, sizeof(buf)), 0);	/* at the end */
+	CHECK_EQ_INT(rump_sys_getdents(fd, buf, sizeof(buf)), 0); /* at the end */
 	rump_sys_close(fd);
 	fd = rump_sys_open("rel", RUMP_O_RDONLY);
 	ERR(rump_sys_getdents(fd, buf, sizeof(buf)), RUMP_ENOTDIR);
@@ -308,14 +320,14 @@ TEST(permissions_as_non_root)
 	CHECK_EQ_INT(rump_sys_read(fd, buf, 4), 4);
 	rump_sys_close(fd);
 	ERR(rump_sys_open("/tmp/public", RUMP_O_WRONLY), RUMP_EACCES);
-	ERR(rump_sys_stat("/tmp/closed/in", &st), RUMP_EACCES);	/* no search */
+	ERR(rump_sys_stat("/tmp/closed/in", &st), RUMP_EACCES); /* no search */
 	ERR(rump_sys_chdir("/tmp/closed"), RUMP_EACCES);
-	ERR(rump_sys_mkdir("/mine", 0755), RUMP_EACCES);		/* / is 0755 root */
+	ERR(rump_sys_mkdir("/mine", 0755), RUMP_EACCES); /* / is 0755 root */
 	ERR(rump_sys_chmod("/tmp/public", 0777), RUMP_EPERM);
 	ERR(rump_sys_chown("/tmp/public", 1000, 100), RUMP_EPERM);
 	ERR(rump_sys_truncate("/tmp/public", 0), RUMP_EACCES);
 	ERR(rump_sys_utimes("/tmp/public", NULL), RUMP_EACCES);
-	CHECK_EQ_INT(rump_sys_utimes("/tmp/rootfile", NULL), 0);	/* writable */
+	CHECK_EQ_INT(rump_sys_utimes("/tmp/rootfile", NULL), 0); /* writable */
 	ERR(rump_sys_access("/tmp/rootonly", RUMP_R_OK), RUMP_EACCES);
 	CHECK_EQ_INT(rump_sys_access("/tmp/public", RUMP_R_OK), 0);
 	ERR(rump_sys_access("/tmp/public", RUMP_W_OK), RUMP_EACCES);
@@ -325,8 +337,8 @@ TEST(permissions_as_non_root)
 	CHECK_EQ_INT(mkfile("/tmp/mine", "m", 0600), 0);
 	CHECK_EQ_INT(rump_sys_stat("/tmp/mine", &st), 0);
 	CHECK_EQ_INT(st.st_uid, 1000);
-	CHECK_EQ_INT(rump_sys_chmod("/tmp/mine", 0644), 0);	/* the owner may */
-	CHECK_EQ_INT(rump_sys_chown("/tmp/mine", (uid_t)-1, 100), 0);	/* own group */
+	CHECK_EQ_INT(rump_sys_chmod("/tmp/mine", 0644), 0); /* the owner may */
+	CHECK_EQ_INT(rump_sys_chown("/tmp/mine", (uid_t)-1, 100), 0); /* own group */
 	ERR(rump_sys_chown("/tmp/mine", 0, (gid_t)-1), RUMP_EPERM);
 	CHECK_EQ_INT(rump_sys_unlink("/tmp/mine"), 0);
 	ERR(rump_sys_reboot(RUMP_RB_HALT, NULL), RUMP_EPERM);
@@ -379,14 +391,15 @@ TEST(pipes_block_eof_epipe_nonblock)
 	struct reader r = { rump_sys_getpid(), fds[0], 0 };
 	memset(data, 'p', sizeof(data));
 	pthread_create(&t, NULL, pipe_reader, &r);
-	while (w < (ssize_t)sizeof(data)) {		/* blocks while full */
-		ssize_t k = rump_sys_write(fds[1], data + w, sizeof(data) - (size_t)w);
+	while (w < (ssize_t)sizeof(data)) { /* blocks while full */
+		ssize_t k = rump_sys_write(fds[1], data + w,
+		    sizeof(data) - (size_t)w);
 		CHECK(k > 0);
 		if (k <= 0)
 			break;
 		w += k;
 	}
-	CHECK_EQ_INT(rump_sys_close(fds[1]), 0);	/* the reader sees EOF */
+	CHECK_EQ_INT(rump_sys_close(fds[1]), 0); /* the reader sees EOF */
 	pthread_join(t, NULL);
 	CHECK_EQ_INT(r.total, (ssize_t)sizeof(data));
 	CHECK_EQ_INT(rump_sys_close(fds[0]), 0);
@@ -402,8 +415,10 @@ TEST(pipes_block_eof_epipe_nonblock)
 	CHECK_EQ_INT(rump_sys_write(fds[1], "abc", 3), 3);
 	CHECK_EQ_INT(rump_sys_ioctl(fds[0], RUMP_FIONREAD, &n), 0);
 	CHECK_EQ_INT(n, 3);
-	struct { int fd; short events, revents; } pfd[2] = {
-		{ fds[0], RUMP_POLLIN, 0 }, { fds[1], RUMP_POLLOUT, 0 } };
+	struct {
+		int fd;
+		short events, revents;
+	} pfd[2] = { { fds[0], RUMP_POLLIN, 0 }, { fds[1], RUMP_POLLOUT, 0 } };
 	CHECK_EQ_INT(rump_sys_poll(pfd, 2, 0), 2);
 	CHECK(pfd[0].revents & RUMP_POLLIN);
 	CHECK(pfd[1].revents & RUMP_POLLOUT);
@@ -421,7 +436,10 @@ TEST(pipes_block_eof_epipe_nonblock)
 TEST(poll_waits_and_times_out)
 {
 	int fds[2];
-	struct { int fd; short events, revents; } pfd = { 0, RUMP_POLLIN, 0 };
+	struct {
+		int fd;
+		short events, revents;
+	} pfd = { 0, RUMP_POLLIN, 0 };
 	struct rump_timespec t0, t1;
 
 	CHECK_EQ_INT(rump_sys_pipe(fds), 0);
@@ -429,7 +447,8 @@ TEST(poll_waits_and_times_out)
 	rump_sys_clock_gettime(RUMP_CLOCK_MONOTONIC, &t0);
 	CHECK_EQ_INT(rump_sys_poll(&pfd, 1, 50), 0);
 	rump_sys_clock_gettime(RUMP_CLOCK_MONOTONIC, &t1);
-	int64_t ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	int64_t ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	CHECK(ms >= 45 && ms < 2000);
 	pfd.fd = 63;
 	CHECK_EQ_INT(rump_sys_poll(&pfd, 1, 0), 1);
@@ -452,17 +471,17 @@ TEST(select_on_pipes)
 	rd[0] = 1U << fds[0];
 	wr[0] = 1U << fds[1];
 	CHECK_EQ_INT(rump_sys_select(fds[1] + 1, rd, wr, NULL, &tv), 1);
-	CHECK_EQ_INT(rd[0], 0);			/* nothing to read yet */
-	CHECK_EQ_INT(wr[0], 1U << fds[1]);	/* room to write */
+	CHECK_EQ_INT(rd[0], 0);		   /* nothing to read yet */
+	CHECK_EQ_INT(wr[0], 1U << fds[1]); /* room to write */
 	CHECK_EQ_INT(rump_sys_write(fds[1], "x", 1), 1);
 	rd[0] = 1U << fds[0];
 	CHECK_EQ_INT(rump_sys_select(fds[0] + 1, rd, NULL, NULL, &tv), 1);
 	CHECK_EQ_INT(rd[0], 1U << fds[0]);
 	rd[0] = 0;
-	rd[1] = 1U << (40 - 32);		/* descriptor 40, closed: EBADF */
+	rd[1] = 1U << (40 - 32); /* descriptor 40, closed: EBADF */
 	ERR(rump_sys_select(41, rd, NULL, NULL, &tv), RUMP_EBADF);
 	rd[1] = 0;
-	CHECK_EQ_INT(rump_sys_select(0, NULL, NULL, NULL, &tv), 0);	/* a sleep */
+	CHECK_EQ_INT(rump_sys_select(0, NULL, NULL, NULL, &tv), 0); /* a sleep */
 	rump_sys_close(fds[0]);
 	rump_sys_close(fds[1]);
 }
@@ -470,11 +489,15 @@ TEST(select_on_pipes)
 /* socketpair(AF_LOCAL, SOCK_STREAM): both ways, shutdown, EPIPE, poll. */
 TEST(socketpair_local_stream)
 {
-	struct { int fd; short events, revents; } pfd;
+	struct {
+		int fd;
+		short events, revents;
+	} pfd;
 	int sv[2], nb[2];
 	char buf[8];
 
-	CHECK_EQ_INT(rump_sys_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_STREAM, 0, sv), 0);
+	CHECK_EQ_INT(rump_sys_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_STREAM, 0, sv),
+	    0);
 	CHECK_EQ_INT(rump_sys_write(sv[0], "ping", 4), 4);
 	CHECK_EQ_INT(rump_sys_read(sv[1], buf, sizeof(buf)), 4);
 	CHECK(memcmp(buf, "ping", 4) == 0);
@@ -485,16 +508,17 @@ TEST(socketpair_local_stream)
 	CHECK_EQ_INT(rump_sys_read(sv[0], buf, sizeof(buf)), 4);
 	CHECK(memcmp(buf, "pong", 4) == 0);
 	CHECK_EQ_INT(rump_sys_shutdown(sv[0], RUMP_SHUT_WR), 0);
-	CHECK_EQ_INT(rump_sys_read(sv[1], buf, sizeof(buf)), 0);	/* EOF */
+	CHECK_EQ_INT(rump_sys_read(sv[1], buf, sizeof(buf)), 0); /* EOF */
 	ERR(rump_sys_write(sv[0], "x", 1), RUMP_EPIPE);
-	CHECK_EQ_INT(rump_sys_write(sv[1], "back", 4), 4);	/* other way on */
+	CHECK_EQ_INT(rump_sys_write(sv[1], "back", 4), 4); /* other way on */
 	CHECK_EQ_INT(rump_sys_read(sv[0], buf, sizeof(buf)), 4);
 	rump_sys_close(sv[0]);
-	ERR(rump_sys_write(sv[1], "x", 1), RUMP_EPIPE);	/* peer gone */
+	ERR(rump_sys_write(sv[1], "x", 1), RUMP_EPIPE); /* peer gone */
 	rump_sys_close(sv[1]);
-	CHECK_EQ_INT(rump_sys_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_STREAM |
-	    RUMP_SOCK_NONBLOCK, 0, nb), 0);
-	ERR(rump_sys_read(nb[0], buf, 1), RUMP_EAGAIN);	/* SOCK_NONBLOCK */
+	CHECK_EQ_INT(rump_sys_socketpair(RUMP_AF_LOCAL,
+			 RUMP_SOCK_STREAM | RUMP_SOCK_NONBLOCK, 0, nb),
+	    0);
+	ERR(rump_sys_read(nb[0], buf, 1), RUMP_EAGAIN); /* SOCK_NONBLOCK */
 	rump_sys_close(nb[0]);
 	rump_sys_close(nb[1]);
 	ERR(rump_sys_socketpair(RUMP_AF_INET, RUMP_SOCK_STREAM, 0, sv),
@@ -506,11 +530,17 @@ TEST(socketpair_local_stream)
 
 TEST(fcntl_ioctl_dup_vectored)
 {
-	int fd = rump_sys_open("/tmp/v", RUMP_O_RDWR | RUMP_O_CREAT, 0644), fd2, on = 1;
-	struct { const void *base; size_t len; } iov[3] = {
-		{ "ab", 2 }, { "", 0 }, { "cde", 3 } };
+	int fd = rump_sys_open("/tmp/v", RUMP_O_RDWR | RUMP_O_CREAT, 0644), fd2,
+	    on = 1;
+	struct {
+		const void *base;
+		size_t len;
+	} iov[3] = { { "ab", 2 }, { "", 0 }, { "cde", 3 } };
 	char a[2], b[3];
-	struct { void *base; size_t len; } riov[2] = { { a, 2 }, { b, 3 } };
+	struct {
+		void *base;
+		size_t len;
+	} riov[2] = { { a, 2 }, { b, 3 } };
 
 	CHECK_EQ_INT(rump_sys_writev(fd, iov, 3), 5);
 	CHECK_EQ_INT(rump_sys_lseek(fd, 0, RUMP_SEEK_SET), 0);
@@ -518,7 +548,8 @@ TEST(fcntl_ioctl_dup_vectored)
 	CHECK(memcmp(a, "ab", 2) == 0 && memcmp(b, "cde", 3) == 0);
 	ERR(rump_sys_readv(fd, riov, 0), RUMP_EINVAL);
 	ERR(rump_sys_readv(fd, riov, 5000), RUMP_EINVAL);
-	CHECK_EQ_INT(rump_sys_fcntl(fd, RUMP_F_GETFL) & RUMP_O_ACCMODE, RUMP_O_RDWR);
+	CHECK_EQ_INT(rump_sys_fcntl(fd, RUMP_F_GETFL) & RUMP_O_ACCMODE,
+	    RUMP_O_RDWR);
 	CHECK_EQ_INT(rump_sys_fcntl(fd, RUMP_F_SETFL, RUMP_O_APPEND), 0);
 	CHECK(rump_sys_fcntl(fd, RUMP_F_GETFL) & RUMP_O_APPEND);
 	CHECK_EQ_INT(rump_sys_fcntl(fd, RUMP_F_GETFD), 0);
@@ -526,7 +557,7 @@ TEST(fcntl_ioctl_dup_vectored)
 	CHECK_EQ_INT(rump_sys_fcntl(fd, RUMP_F_GETFD), RUMP_FD_CLOEXEC);
 	fd2 = rump_sys_fcntl(fd, RUMP_F_DUPFD, 20);
 	CHECK_EQ_INT(fd2, 20);
-	CHECK_EQ_INT(rump_sys_fcntl(fd2, RUMP_F_GETFD), 0);	/* dup clears it */
+	CHECK_EQ_INT(rump_sys_fcntl(fd2, RUMP_F_GETFD), 0); /* dup clears it */
 	CHECK_EQ_INT(rump_sys_fcntl(fd, RUMP_F_DUPFD_CLOEXEC, 0) >= 0, 1);
 	ERR(rump_sys_fcntl(fd, 99), RUMP_EINVAL);
 	ERR(rump_sys_fcntl(99, RUMP_F_GETFD), RUMP_EBADF);
@@ -557,7 +588,7 @@ TEST(sysctl_values_and_errors)
 	CHECK_EQ_INT(len, 7);
 	len = 0;
 	CHECK_EQ_INT(rump_sys___sysctl(hn, 2, NULL, &len, NULL, 0), 0);
-	CHECK(len > 5);				/* the size, nothing copied */
+	CHECK(len > 5); /* the size, nothing copied */
 	CHECK_EQ_INT(rump_sys___sysctl(hn, 2, NULL, NULL, "testhost", 8), 0);
 	len = sizeof(buf);
 	CHECK_EQ_INT(rump_sys___sysctl(hn, 2, buf, &len, NULL, 0), 0);
@@ -589,7 +620,8 @@ TEST(time_calls)
 	CHECK_EQ_INT(rump_sys_clock_gettime(RUMP_CLOCK_MONOTONIC, &t0), 0);
 	CHECK_EQ_INT(rump_sys_nanosleep(&req, NULL), 0);
 	rump_sys_clock_gettime(RUMP_CLOCK_MONOTONIC, &t1);
-	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec) >= 20000000);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec) >=
+	    20000000);
 	ERR(rump_sys_nanosleep(&bad, NULL), RUMP_EINVAL);
 	ERR(rump_sys_nanosleep(NULL, NULL), RUMP_EFAULT);
 	ERR(rump_sys_clock_gettime(99, &ts), RUMP_EINVAL);
@@ -599,10 +631,14 @@ TEST(time_calls)
 TEST(fd_attributes_times_and_pipes)
 {
 	struct rump_stat st;
-	int fds[2], fd = rump_sys_open("/tmp/attr", RUMP_O_RDWR | RUMP_O_CREAT, 0600);
+	int fds[2],
+	    fd = rump_sys_open("/tmp/attr", RUMP_O_RDWR | RUMP_O_CREAT, 0600);
 	/* NetBSD struct timeval: int64 sec, int32 usec, padding: 16 bytes each. */
-	struct { int64_t sec; int32_t usec; int32_t pad; } tv[2] = {
-		{ 1000000000, 5, 0 }, { 1200000000, 7, 0 } };
+	struct {
+		int64_t sec;
+		int32_t usec;
+		int32_t pad;
+	} tv[2] = { { 1000000000, 5, 0 }, { 1200000000, 7, 0 } };
 
 	CHECK(fd >= 0);
 	CHECK_EQ_INT(rump_sys_fchmod(fd, 0640), 0);
@@ -667,7 +703,7 @@ reboot_child(int howto)
 	pid = fork();
 	if (pid == 0) {
 		rump_sys_reboot(howto, NULL);
-		_exit(99);		/* not reached */
+		_exit(99); /* not reached */
 	}
 	return pid;
 }
@@ -683,7 +719,7 @@ TEST(reboot_halts_the_kernel)
 
 	pid = reboot_child(RUMP_RB_HALT);
 	usleep(300 * 1000);
-	CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);	/* still there */
+	CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0); /* still there */
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	CHECK(WIFSIGNALED(status));

@@ -16,14 +16,18 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define ERR(call, e)	do { CHECK_EQ_INT((call), -1); CHECK_EQ_INT(errno, (e)); } while (0)
+#define ERR(call, e)                      \
+	do {                              \
+		CHECK_EQ_INT((call), -1); \
+		CHECK_EQ_INT(errno, (e)); \
+	} while (0)
 
 /* The kernel's own count of its memory (kernel/kmem.c). */
 uint64_t kmem_inuse(void);
 
-#define TB		(1LL << 40)
-#define MAXSIZE		(INT64_MAX - 4096 + 1)	/* TMPFS_MAXSIZE */
-#define NFILES		30000
+#define TB	(1LL << 40)
+#define MAXSIZE (INT64_MAX - 4096 + 1) /* TMPFS_MAXSIZE */
+#define NFILES	30000
 
 TEST(sparse_files_cost_what_they_hold)
 {
@@ -33,18 +37,20 @@ TEST(sparse_files_cost_what_they_hold)
 	int fd;
 
 	memset(zero, 0, sizeof(zero));
-	fd = rump_sys_open("/tmp/sparse", RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
+	fd = rump_sys_open("/tmp/sparse",
+	    RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	CHECK(fd >= 0);
 	mem0 = kmem_inuse();
 	CHECK_EQ_INT(rump_sys_pwrite(fd, "x", 1, TB), 1);
 	CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
 	CHECK_EQ_INT(st.st_size, TB + 1);
-	CHECK_EQ_INT(st.st_blocks, 4096 / 512);		/* one block held */
+	CHECK_EQ_INT(st.st_blocks, 4096 / 512); /* one block held */
 	/* One block and a few tree nodes: far below an array up to 2^40. */
 	mem = kmem_inuse() - mem0;
 	CHECK(mem < 64 * 1024);
 	if (mem >= 64 * 1024)
-		printf("  one byte at 2^40 costs %llu bytes\n", (unsigned long long)mem);
+		printf("  one byte at 2^40 costs %llu bytes\n",
+		    (unsigned long long)mem);
 
 	/* The hole reads as zeros, up to the byte, which reads back. */
 	memset(buf, 'z', sizeof(buf));
@@ -66,7 +72,7 @@ TEST(sparse_files_cost_what_they_hold)
 	CHECK_EQ_INT(rump_sys_pread(fd, buf, 4, (1LL << 62) - 3), 4);
 	CHECK(memcmp(buf, "\0\0\0y", 4) == 0);
 	CHECK(kmem_inuse() - mem0 < 128 * 1024);
-	CHECK_EQ_INT(rump_sys_pwrite(fd, "ab", 2, MAXSIZE - 1), 1);	/* short */
+	CHECK_EQ_INT(rump_sys_pwrite(fd, "ab", 2, MAXSIZE - 1), 1); /* short */
 	ERR(rump_sys_pwrite(fd, "ab", 2, MAXSIZE), RUMP_EFBIG);
 	ERR(rump_sys_pwrite(fd, "ab", 2, INT64_MAX), RUMP_EFBIG);
 	CHECK_EQ_INT(rump_sys_fstat(fd, &st), 0);
@@ -114,7 +120,8 @@ list_some(int fd, unsigned char *seen, int *dups, int *others, int calls)
 					(*others)++;
 				else if (seen[i]++ != 0)
 					(*dups)++;
-			} else if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+			} else if (strcmp(name, ".") != 0 &&
+			    strcmp(name, "..") != 0)
 				(*others)++;
 			off += reclen;
 		}
@@ -136,7 +143,8 @@ TEST(directory_of_30000_names)
 	CHECK_EQ_INT(rump_sys_mkdir("/tmp/big", 0755), 0);
 	for (int i = 0; i < NFILES; i++) {
 		snprintf(path, sizeof(path), "/tmp/big/f%05d", i);
-		fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_EXCL, 0644);
+		fd = rump_sys_open(path,
+		    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_EXCL, 0644);
 		if (fd < 0) {
 			bad++;
 			continue;
@@ -153,7 +161,8 @@ TEST(directory_of_30000_names)
 	}
 	CHECK_EQ_INT(missing, 0);
 	ERR(rump_sys_stat("/tmp/big/f99999", &st), RUMP_ENOENT);
-	ERR(rump_sys_open("/tmp/big/f00007", RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_EXCL, 0644),
+	ERR(rump_sys_open("/tmp/big/f00007",
+		RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_EXCL, 0644),
 	    RUMP_EEXIST);
 
 	/*
@@ -164,7 +173,8 @@ TEST(directory_of_30000_names)
 	memset(seen, 0, 2 * NFILES);
 	fd = rump_sys_open("/tmp/big", RUMP_O_RDONLY);
 	CHECK(fd >= 0);
-	while ((n = list_some(fd, seen, &dups, &others, 1)) > 0 && seen[NFILES / 2] == 0)
+	while ((n = list_some(fd, seen, &dups, &others, 1)) > 0 &&
+	    seen[NFILES / 2] == 0)
 		;
 	CHECK(n > 0);
 	memset(gone, 0, NFILES);
@@ -172,13 +182,13 @@ TEST(directory_of_30000_names)
 		if (seen[i])
 			continue;
 		snprintf(path, sizeof(path), "/tmp/big/f%05d", i);
-		CHECK_EQ_INT(rump_sys_unlink(path), 0);		/* not yet listed */
+		CHECK_EQ_INT(rump_sys_unlink(path), 0); /* not yet listed */
 		gone[i] = 1;
 	}
 	for (int i = 1; i < NFILES / 4; i += 10) {
 		CHECK(seen[i]);
 		snprintf(path, sizeof(path), "/tmp/big/f%05d", i);
-		CHECK_EQ_INT(rump_sys_unlink(path), 0);		/* listed */
+		CHECK_EQ_INT(rump_sys_unlink(path), 0); /* listed */
 		gone[i] = 2;
 	}
 	for (int i = NFILES; i < NFILES + 100; i++) {

@@ -46,7 +46,8 @@ dies_saying(void (*fn)(void), const char *msg)
 	buf[got] = '\0';
 	close(fds[0]);
 	waitpid(pid, &status, 0);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT || strstr(buf, msg) == NULL) {
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT ||
+	    strstr(buf, msg) == NULL) {
 		printf("  child: status %#x, stderr: %s\n", status, buf);
 		return 0;
 	}
@@ -71,7 +72,7 @@ TEST(init_twice_and_implicit_context_is_pid_1)
 	CHECK_EQ_INT(rump_sys_getpid(), 1);
 	CHECK_EQ_INT(rump_sys_getppid(), 0);
 	CHECK_EQ_INT(rump_sys_getuid(), 0);
-	CHECK_EQ_INT(rump_sys_write(1, "", 0), 0);	/* init has the console */
+	CHECK_EQ_INT(rump_sys_write(1, "", 0), 0); /* init has the console */
 }
 
 TEST(pid_sequence_and_reparenting)
@@ -97,14 +98,14 @@ TEST(pid_sequence_and_reparenting)
 	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFD_SHARE), 0);
 	l4 = rump_pub_lwproc_curlwp();
 	CHECK_EQ_INT(rump_sys_getpid(), p2 + 2);
-	rump_pub_lwproc_releaselwp();			/* p2 + 2 goes */
+	rump_pub_lwproc_releaselwp(); /* p2 + 2 goes */
 	CHECK(rump_pub_lwproc_curlwp() == NULL);
 	CHECK_EQ_INT(rump_pub_lwproc_newlwp(p2 + 2), RUMP_ESRCH);
 	CHECK_EQ_INT(rump_pub_lwproc_rfork(0), 0);
-	CHECK_EQ_INT(rump_sys_getpid(), p2 + 3);	/* not p2 + 2 again */
+	CHECK_EQ_INT(rump_sys_getpid(), p2 + 3); /* not p2 + 2 again */
 	rump_pub_lwproc_releaselwp();
 	rump_pub_lwproc_switch(l2);
-	rump_pub_lwproc_releaselwp();			/* p2 goes; p2 + 1 goes to init */
+	rump_pub_lwproc_releaselwp(); /* p2 goes; p2 + 1 goes to init */
 	rump_pub_lwproc_switch(l3);
 	CHECK_EQ_INT(rump_sys_getpid(), p2 + 1);
 	CHECK_EQ_INT(rump_sys_getppid(), 1);
@@ -180,22 +181,22 @@ TEST(newlwp_lids_and_switching)
 	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
 	a = rump_pub_lwproc_curlwp();
 	pid_t pa = rump_sys_getpid();
-	CHECK_EQ_INT(rump_pub_lwproc_newlwp(pa), 0);	/* a stays, unbound */
+	CHECK_EQ_INT(rump_pub_lwproc_newlwp(pa), 0); /* a stays, unbound */
 	b = rump_pub_lwproc_curlwp();
 	CHECK(b != NULL && b != a);
 	CHECK_EQ_INT(rump_sys_getpid(), pa);
-	CHECK_EQ_INT(rump_pub_lwproc_newlwp(1), 0);	/* attach to init */
+	CHECK_EQ_INT(rump_pub_lwproc_newlwp(1), 0); /* attach to init */
 	c = rump_pub_lwproc_curlwp();
 	CHECK_EQ_INT(rump_sys_getpid(), 1);
-	rump_pub_lwproc_releaselwp();			/* init survives */
+	rump_pub_lwproc_releaselwp(); /* init survives */
 	CHECK_EQ_INT(rump_sys_getpid(), 1);
 	rump_pub_lwproc_switch(a);
 	CHECK_EQ_INT(rump_sys_getpid(), pa);
-	rump_pub_lwproc_releaselwp();			/* b keeps the process */
+	rump_pub_lwproc_releaselwp(); /* b keeps the process */
 	CHECK_EQ_INT(rump_pub_lwproc_newlwp(pa), 0);
 	rump_pub_lwproc_releaselwp();
 	rump_pub_lwproc_switch(b);
-	rump_pub_lwproc_releaselwp();			/* the last: process goes */
+	rump_pub_lwproc_releaselwp(); /* the last: process goes */
 	CHECK_EQ_INT(rump_pub_lwproc_newlwp(pa), RUMP_ESRCH);
 	(void)c;
 }
@@ -213,7 +214,7 @@ TEST(hundred_twenty_eight_lwps_in_one_process)
 		CHECK(l[i] != l[i - 1]);
 	}
 	for (int i = 127; i >= 0; i--) {
-		if (i != 127)		/* l[127] is bound already: no self-switch */
+		if (i != 127) /* l[127] is bound already: no self-switch */
 			rump_pub_lwproc_switch(l[i]);
 		CHECK_EQ_INT(rump_sys_getpid(), pid);
 		rump_pub_lwproc_releaselwp();
@@ -227,10 +228,11 @@ TEST(ten_thousand_processes_created_and_released)
 
 	for (int i = 0; i < 10000; i++) {
 		if (rump_pub_lwproc_rfork(i % 3 == 0 ? RUMP_RFFDG :
-		    i % 3 == 1 ? RUMP_RFCFDG : RUMP_RFFD_SHARE) != 0)
+			    i % 3 == 1		     ? RUMP_RFCFDG :
+						       RUMP_RFFD_SHARE) != 0)
 			break;
 		pid_t p = rump_sys_getpid();
-		CHECK(p > last || last > 29000);	/* increasing until the wrap */
+		CHECK(p > last || last > 29000); /* increasing until the wrap */
 		last = p;
 		rump_pub_lwproc_releaselwp();
 	}
@@ -252,22 +254,22 @@ TEST(credentials_as_root_and_not)
 	CHECK(out[0] == 5 && out[3] == 8);
 	CHECK_EQ_INT(rump_sys_setgid(100), 0);
 	CHECK_EQ_INT(rump_sys_getegid(), 100);
-	CHECK_EQ_INT(rump_sys_setuid(1000), 0);		/* root may */
+	CHECK_EQ_INT(rump_sys_setuid(1000), 0); /* root may */
 	CHECK_EQ_INT(rump_sys_getuid(), 1000);
 	CHECK_EQ_INT(rump_sys_geteuid(), 1000);
-	CHECK_EQ_INT(rump_sys_setuid(0), -1);		/* no longer */
+	CHECK_EQ_INT(rump_sys_setuid(0), -1); /* no longer */
 	CHECK_EQ_INT(errno, RUMP_EPERM);
 	CHECK_EQ_INT(rump_sys_seteuid(0), -1);
 	CHECK_EQ_INT(rump_sys_setgid(0), -1);
 	CHECK_EQ_INT(rump_sys_setegid(0), -1);
 	CHECK_EQ_INT(rump_sys_setgroups(1, g), -1);
 	CHECK_EQ_INT(errno, RUMP_EPERM);
-	CHECK_EQ_INT(rump_sys_setuid(1000), 0);		/* to one's own id */
+	CHECK_EQ_INT(rump_sys_setuid(1000), 0); /* to one's own id */
 	/* A child inherits the credentials; the parent of the test, init, kept root. */
 	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
 	CHECK_EQ_INT(rump_sys_getuid(), 1000);
 	rump_pub_lwproc_releaselwp();
-	CHECK_EQ_INT(rump_sys_getuid(), 0);		/* implicit: init */
+	CHECK_EQ_INT(rump_sys_getuid(), 0); /* implicit: init */
 	CHECK_EQ_INT(rump_sys_setgroups(-1, g), -1);
 	CHECK_EQ_INT(errno, RUMP_EINVAL);
 }
@@ -282,17 +284,17 @@ TEST(resources_follow_curlwp)
 	CHECK_EQ_INT(rump_sys_setuid(1234), 0);
 	CHECK_EQ_INT(rump_sys_chdir("/dev"), 0);
 	CHECK_EQ_INT(rump_sys_close(2), 0);
-	rump_pub_lwproc_switch(NULL);			/* back to implicit: init */
+	rump_pub_lwproc_switch(NULL); /* back to implicit: init */
 	CHECK(rump_pub_lwproc_curlwp() == NULL);
 	CHECK_EQ_INT(rump_sys_getpid(), 1);
 	CHECK_EQ_INT(rump_sys_getuid(), 0);
 	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
 	b = rump_pub_lwproc_curlwp();
-	rump_pub_lwproc_switch(a);			/* a survived switch(NULL) */
+	rump_pub_lwproc_switch(a); /* a survived switch(NULL) */
 	CHECK_EQ_INT(rump_sys_getuid(), 1234);
-	CHECK_EQ_INT(rump_sys___getcwd(cwd, sizeof(cwd)), 5);	/* "/dev" and NUL */
+	CHECK_EQ_INT(rump_sys___getcwd(cwd, sizeof(cwd)), 5); /* "/dev" and NUL */
 	CHECK_EQ_STR(cwd, "/dev");
-	CHECK_EQ_INT(rump_sys_write(2, "", 0), -1);	/* a's table: 2 closed */
+	CHECK_EQ_INT(rump_sys_write(2, "", 0), -1); /* a's table: 2 closed */
 	rump_pub_lwproc_switch(b);
 	CHECK_EQ_INT(rump_sys_getuid(), 0);
 	CHECK_EQ_INT(rump_sys___getcwd(cwd, sizeof(cwd)), 2);
@@ -356,7 +358,7 @@ static void *
 hold_lwp(void *arg)
 {
 	(void)arg;
-	rump_pub_lwproc_switch(shared_lwp);		/* bound in this thread */
+	rump_pub_lwproc_switch(shared_lwp); /* bound in this thread */
 	bound_ready = 1;
 	while (!may_leave)
 		usleep(1000);
@@ -374,7 +376,7 @@ use_lwp_in_two_threads(void)
 	pthread_create(&t, NULL, hold_lwp, NULL);
 	while (!bound_ready)
 		usleep(1000);
-	rump_pub_lwproc_switch(shared_lwp);		/* running elsewhere: fatal */
+	rump_pub_lwproc_switch(shared_lwp); /* running elsewhere: fatal */
 }
 
 static void

@@ -28,14 +28,14 @@
 #include "rump/rumpdefs.h"
 #include "net/net_util.h"
 
-#define BIG	(128 * 1024)
+#define BIG (128 * 1024)
 
 static int
 xfer(int s, unsigned char *p, size_t len, bool out)
 {
 	while (len > 0) {
 		ssize_t n = out ? rump_sys_write(s, p, len) :
-		    rump_sys_read(s, p, len);
+				  rump_sys_read(s, p, len);
 		if (n <= 0)
 			return -1;
 		p += n;
@@ -162,7 +162,7 @@ TEST(forked_remote_process_connects_to_listener)
 
 		if (rumpclient_fork_init(rf) != 0)
 			_exit(10);
-		rump_sys_close(l);	/* the listener stays the parent's */
+		rump_sys_close(l); /* the listener stays the parent's */
 		if ((s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0)) == -1)
 			_exit(11);
 		a = sin_of(INADDR_LOOPBACK, port);
@@ -172,7 +172,7 @@ TEST(forked_remote_process_connects_to_listener)
 			_exit(13);
 		_exit(rump_sys_close(s) == 0 ? 0 : 14);
 	}
-	free(rf);	/* the parent's copy: its process lives on */
+	free(rf); /* the parent's copy: its process lives on */
 	c = rump_sys_accept(l, NULL, NULL);
 	CHECK(c >= 0);
 	CHECK_EQ_INT(xfer(c, (unsigned char *)buf, 5, false), 0);
@@ -192,7 +192,7 @@ main(int argc, char **argv)
 	bool only_fork = argc > 1 && strcmp(argv[1], "fork") == 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	alarm(120);	/* a remote call that never returns ends us */
+	alarm(120); /* a remote call that never returns ends us */
 	if (rumpclient_init() != 0) {
 		printf("rumpclient_init: %s\n", strerror(errno));
 		return 1;

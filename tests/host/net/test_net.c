@@ -22,15 +22,15 @@
 #include "rump/rumpdefs.h"
 #include "net/net_util.h"
 
-#define CHECK_ERR(expr, e)						\
-	do {								\
-		errno = 0;						\
-		CHECK_EQ_INT((expr), -1);				\
-		CHECK_EQ_INT(errno, (e));				\
+#define CHECK_ERR(expr, e)                \
+	do {                              \
+		errno = 0;                \
+		CHECK_EQ_INT((expr), -1); \
+		CHECK_EQ_INT(errno, (e)); \
 	} while (0)
 
-#define BIG		(256 * 1024)
-#define WAIT_MS		30000
+#define BIG	(256 * 1024)
+#define WAIT_MS 30000
 
 /* A new process of init's, bound to the calling thread. */
 static int
@@ -105,8 +105,8 @@ TEST(bind_and_getsockname_on_loopback)
 struct tcp_pair {
 	pthread_mutex_t m;
 	pthread_cond_t cv;
-	uint16_t port;		/* set once the server listens */
-	int server_failed;	/* a step that failed, 0 for none */
+	uint16_t port;	   /* set once the server listens */
+	int server_failed; /* a step that failed, 0 for none */
 	int got_eof;
 };
 
@@ -121,8 +121,9 @@ tcp_server(void *arg)
 	int s, c, step = 0;
 	char one;
 
-	if (new_process() != 0 || (step = 1, s = bound_socket(RUMP_SOCK_STREAM,
-	    &port)) == -1 || (step = 2, rump_sys_listen(s, 4)) == -1) {
+	if (new_process() != 0 ||
+	    (step = 1, s = bound_socket(RUMP_SOCK_STREAM, &port)) == -1 ||
+	    (step = 2, rump_sys_listen(s, 4)) == -1) {
 		pthread_mutex_lock(&tp->m);
 		tp->server_failed = step + 1;
 		pthread_cond_broadcast(&tp->cv);
@@ -153,7 +154,7 @@ tcp_server(void *arg)
 	if (write_all(c, buf, BIG) != 0)
 		goto out;
 	step = 8;
-	if (rump_sys_read(c, &one, 1) != 0)	/* the client's close */
+	if (rump_sys_read(c, &one, 1) != 0) /* the client's close */
 		goto out;
 	tp->got_eof = 1;
 	step = 0;
@@ -170,7 +171,7 @@ out:
 TEST(tcp_server_and_client_lwps_exchange_data)
 {
 	struct tcp_pair tp = { PTHREAD_MUTEX_INITIALIZER,
-	    PTHREAD_COND_INITIALIZER, 0, 0, 0 };
+		PTHREAD_COND_INITIALIZER, 0, 0, 0 };
 	static unsigned char buf[BIG];
 	struct rump_sockaddr_in a, me, peer;
 	unsigned len = sizeof(me), plen = sizeof(peer);
@@ -204,7 +205,7 @@ TEST(tcp_server_and_client_lwps_exchange_data)
 	CHECK_EQ_INT(read_all(s, buf, BIG), 0);
 	for (size_t i = 0; i < BIG; i++)
 		if (buf[i] != pattern(i, 2)) {
-			CHECK_EQ_INT(i, -1);	/* the first wrong byte */
+			CHECK_EQ_INT(i, -1); /* the first wrong byte */
 			break;
 		}
 	CHECK_EQ_INT(rump_sys_close(s), 0);
@@ -268,7 +269,8 @@ TEST(udp_datagrams_between_processes)
 	CHECK_EQ_INT(rump_sys_recvfrom(r, buf, 3, 0, NULL, NULL), 3);
 	CHECK(memcmp(buf, "sec", 3) == 0);
 	CHECK_ERR(rump_sys_recvfrom(r, buf, sizeof(buf), RUMP_MSG_DONTWAIT,
-	    NULL, NULL), RUMP_EAGAIN);
+		      NULL, NULL),
+	    RUMP_EAGAIN);
 	/* The reply goes back to the sender's address. */
 	CHECK_EQ_INT(rump_sys_sendto(r, "reply", 5, 0, &from, sizeof(from)), 5);
 	CHECK_EQ_INT(rump_sys_close(r), 0);
@@ -319,7 +321,7 @@ TEST(poll_and_select_on_sockets)
 	l = bound_socket(RUMP_SOCK_STREAM, &port);
 	CHECK(l >= 0);
 	CHECK_EQ_INT(rump_sys_listen(l, 4), 0);
-	CHECK_EQ_INT(poll1(l, RUMP_POLLIN, 0), 0);	/* nobody yet */
+	CHECK_EQ_INT(poll1(l, RUMP_POLLIN, 0), 0); /* nobody yet */
 	CHECK_EQ_INT(select_readable(l, 0), 0);
 
 	c = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
@@ -389,12 +391,13 @@ TEST(close_in_a_forked_table_leaves_our_calls_alone)
 	me = rump_pub_lwproc_curlwp();
 	CHECK_EQ_INT(connected_pair(&c, &s), 0);
 	CHECK_EQ_INT(rump_sys_setsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_RCVTIMEO,
-	    &tv, sizeof(tv)), 0);
+			 &tv, sizeof(tv)),
+	    0);
 
-	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);	/* a copy */
+	CHECK_EQ_INT(rump_pub_lwproc_rfork(RUMP_RFFDG), 0); /* a copy */
 	CHECK_EQ_INT(rump_sys_close(s), 0);
 	CHECK_EQ_INT(rump_sys_close(c), 0);
-	rump_pub_lwproc_releaselwp();				/* and gone */
+	rump_pub_lwproc_releaselwp(); /* and gone */
 	rump_pub_lwproc_switch(me);
 
 	CHECK_ERR(rump_sys_read(s, buf, sizeof(buf)), RUMP_EAGAIN);

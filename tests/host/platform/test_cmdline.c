@@ -47,14 +47,16 @@ parse(const char *text)
 
 TEST(image_name_options_and_params)
 {
-	CHECK_EQ_INT(parse("/boot/rumpimg.elf log=debug FOO=bar _RUMPUSER_NCPU=2 EMPTY="), 0);
+	CHECK_EQ_INT(
+	    parse("/boot/rumpimg.elf log=debug FOO=bar _RUMPUSER_NCPU=2 EMPTY="),
+	    0);
 	CHECK_EQ_STR(cl.argv0, "/boot/rumpimg.elf");
 	CHECK_EQ_STR(opt_log, "debug");
 	CHECK_EQ_STR(cmdline_param(&cl, "FOO"), "bar");
 	CHECK_EQ_STR(cmdline_param(&cl, "_RUMPUSER_NCPU"), "2");
 	CHECK_EQ_STR(cmdline_param(&cl, "EMPTY"), "");
 	CHECK(cmdline_param(&cl, "MISSING") == NULL);
-	CHECK(cmdline_param(&cl, "log") == NULL);	/* options are not params */
+	CHECK(cmdline_param(&cl, "log") == NULL); /* options are not params */
 	CHECK_EQ_INT(nreports, 0);
 }
 
@@ -71,9 +73,11 @@ TEST(malformed_words_reported_by_name)
 	CHECK_EQ_INT(parse("img bogus =x log=loud frob=1 GOOD=yes"), 4);
 	CHECK(strstr(reports, "'bogus'") != NULL);
 	CHECK(strstr(reports, "'=x'") != NULL);
-	CHECK(strstr(reports, "option log: invalid value 'loud': expected debug or info") != NULL);
+	CHECK(strstr(reports,
+		  "option log: invalid value 'loud': expected debug or info") !=
+	    NULL);
 	CHECK(strstr(reports, "unknown option 'frob'") != NULL);
-	CHECK_EQ_STR(cmdline_param(&cl, "GOOD"), "yes");	/* parsing went on */
+	CHECK_EQ_STR(cmdline_param(&cl, "GOOD"), "yes"); /* parsing went on */
 	CHECK_EQ_INT(cl.nerrors, 4);
 	CHECK_EQ_INT(nreports, 4);
 }
@@ -91,7 +95,8 @@ TEST(too_many_params_reported)
 	size_t off = (size_t)snprintf(text, sizeof(text), "img");
 
 	for (int i = 0; i < CMDLINE_MAX_PARAMS + 3; i++)
-		off += (size_t)snprintf(text + off, sizeof(text) - off, " P%d=%d", i, i);
+		off += (size_t)snprintf(text + off, sizeof(text) - off,
+		    " P%d=%d", i, i);
 	CHECK_EQ_INT(parse(text), 3);
 	CHECK_EQ_INT(cl.nparams, CMDLINE_MAX_PARAMS);
 	CHECK(strstr(reports, "too many parameters") != NULL);
@@ -139,7 +144,8 @@ TEST(sizes)
 	CHECK(cmdline_parse_size("-1", &v) != 0);
 	CHECK(cmdline_parse_size("99999999999999999999", &v) != 0);
 	CHECK(cmdline_parse_size("17179869184G", &v) != 0);
-	CHECK(cmdline_parse_size("18446744073709551615", &v) == 0 && v == UINT64_MAX);
+	CHECK(cmdline_parse_size("18446744073709551615", &v) == 0 &&
+	    v == UINT64_MAX);
 }
 
 TEST(program_arguments_after_double_dash)
@@ -150,7 +156,7 @@ TEST(program_arguments_after_double_dash)
 	CHECK_EQ_INT(cl.nargs, 5);
 	CHECK_EQ_STR(cl.args[0], "-v");
 	CHECK_EQ_STR(cl.args[1], "x=1");
-	CHECK_EQ_STR(cl.args[2], "log=debug");	/* the program's, not an option */
+	CHECK_EQ_STR(cl.args[2], "log=debug"); /* the program's, not an option */
 	CHECK_EQ_STR(cl.args[3], "--");
 	CHECK_EQ_STR(cl.args[4], "last");
 	CHECK(cl.args[5] == NULL);
@@ -166,14 +172,15 @@ TEST(program_arguments_after_double_dash)
 
 TEST(environment_words)
 {
-	CHECK_EQ_INT(parse("img env.HOME=/ env.A=x=y env.EMPTY= B=2 -- env.C=3"), 0);
+	CHECK_EQ_INT(parse("img env.HOME=/ env.A=x=y env.EMPTY= B=2 -- env.C=3"),
+	    0);
 	CHECK_EQ_INT(cl.nenv, 3);
 	CHECK_EQ_STR(cl.env[0], "HOME=/");
 	CHECK_EQ_STR(cl.env[1], "A=x=y");
 	CHECK_EQ_STR(cl.env[2], "EMPTY=");
 	CHECK(cl.env[3] == NULL);
 	CHECK_EQ_STR(cl.args[0], "env.C=3");
-	CHECK(cmdline_param(&cl, "HOME") == NULL);	/* not a parameter */
+	CHECK(cmdline_param(&cl, "HOME") == NULL); /* not a parameter */
 	CHECK_EQ_STR(cmdline_param(&cl, "B"), "2");
 }
 

@@ -12,13 +12,13 @@
 #include "check.h"
 #include "plat/fmt.h"
 
-#define SAME(...)							\
-	do {								\
-		char ours_[256], libc_[256];				\
+#define SAME(...)                                                          \
+	do {                                                               \
+		char ours_[256], libc_[256];                               \
 		int n1_ = fmt_snprintf(ours_, sizeof(ours_), __VA_ARGS__); \
-		int n2_ = snprintf(libc_, sizeof(libc_), __VA_ARGS__);	\
-		CHECK_EQ_STR(ours_, libc_);				\
-		CHECK_EQ_INT(n1_, n2_);					\
+		int n2_ = snprintf(libc_, sizeof(libc_), __VA_ARGS__);     \
+		CHECK_EQ_STR(ours_, libc_);                                \
+		CHECK_EQ_INT(n1_, n2_);                                    \
 	} while (0)
 
 TEST(integers_match_libc)
@@ -28,7 +28,8 @@ TEST(integers_match_libc)
 	SAME("%ld %lld", LONG_MIN, LLONG_MIN);
 	SAME("%lu %llu", ULONG_MAX, ULLONG_MAX);
 	SAME("%hhd %hd %hhu %hu", 300, 70000, 300, 70000);
-	SAME("%zu %zd %td %jd", (size_t)123, (ssize_t)-5, (ptrdiff_t)-7, (intmax_t)-9);
+	SAME("%zu %zd %td %jd", (size_t)123, (ssize_t)-5, (ptrdiff_t)-7,
+	    (intmax_t)-9);
 	SAME("%x %X %o", 0xdeadbeefu, 0xabcdefu, 0777u);
 	SAME("%#x %#X %#o %#x %#o %#.5o %#3o", 255u, 255u, 8u, 0u, 0u, 8u, 1u);
 }
@@ -46,7 +47,8 @@ TEST(flags_width_precision_match_libc)
 
 TEST(strings_and_chars_match_libc)
 {
-	SAME("[%s] [%10s] [%-10s] [%.2s] [%5.1s]", "abc", "abc", "abc", "abc", "abc");
+	SAME("[%s] [%10s] [%-10s] [%.2s] [%5.1s]", "abc", "abc", "abc", "abc",
+	    "abc");
 	SAME("[%*.*s]", 8, 3, "abcdef");
 	SAME("[%c] [%3c] [%-3c]", 'x', 'y', 'z');
 	SAME("100%% [%%]");
@@ -71,12 +73,12 @@ TEST(truncation_like_c99)
 	memset(buf, 'X', sizeof(buf));
 	CHECK_EQ_INT(fmt_snprintf(buf, 5, "%s", "abcdefgh"), 8);
 	CHECK_EQ_STR(buf, "abcd");
-	CHECK(buf[5] == 'X');			/* nothing written past size */
+	CHECK(buf[5] == 'X'); /* nothing written past size */
 	CHECK_EQ_INT(fmt_snprintf(buf, 1, "%d", 12345), 5);
 	CHECK_EQ_STR(buf, "");
 	memset(buf, 'X', sizeof(buf));
 	CHECK_EQ_INT(fmt_snprintf(buf, 0, "%d", 12345), 5);
-	CHECK(buf[0] == 'X');			/* size 0 writes nothing */
+	CHECK(buf[0] == 'X'); /* size 0 writes nothing */
 	CHECK_EQ_INT(fmt_snprintf(NULL, 0, "%s-%d", "ab", 7), 4);
 }
 

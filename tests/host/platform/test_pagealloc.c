@@ -7,8 +7,8 @@
 #include "check.h"
 #include "plat/pagealloc.h"
 
-#define NPAGES		1024			/* 4 MiB */
-#define PG		PA_PAGE_SIZE
+#define NPAGES 1024 /* 4 MiB */
+#define PG     PA_PAGE_SIZE
 
 static char *mem;
 static uintptr_t first_pfn;
@@ -39,13 +39,15 @@ TEST(exhaust_no_double_handout_and_restore)
 
 	setup();
 	/* Unaligned ends are rounded inward. */
-	pa_add_range(&pa, (uintptr_t)mem + 100, (uintptr_t)mem + NPAGES * PG - 100);
+	pa_add_range(&pa, (uintptr_t)mem + 100,
+	    (uintptr_t)mem + NPAGES * PG - 100);
 	CHECK_EQ_INT(pa.free_pages, NPAGES - 2);
 	int order0 = pa_largest_free_order(&pa);
 	memset(seen, 0, sizeof(seen));
 	while ((p = pa_alloc(&pa, 0, 0)) != NULL) {
 		size_t i = ((uintptr_t)p - (uintptr_t)mem) / PG;
-		CHECK(inside(p, PG, (uintptr_t)mem + PG, (uintptr_t)mem + (NPAGES - 1) * PG));
+		CHECK(inside(p, PG, (uintptr_t)mem + PG,
+		    (uintptr_t)mem + (NPAGES - 1) * PG));
 		CHECK(seen[i] == 0);
 		seen[i] = 1;
 		got[n++] = p;
@@ -79,7 +81,7 @@ TEST(split_coalesce_and_alignment)
 		pa_free(&pa, p[i], 0);
 	CHECK_EQ_INT(pa_largest_free_order(&pa), 10);
 	CHECK(pa_alloc(&pa, PA_MAX_ORDER + 1, PA_RESERVE) == NULL);
-	CHECK(pa_alloc(&pa, 11, PA_RESERVE) == NULL);	/* larger than all memory */
+	CHECK(pa_alloc(&pa, 11, PA_RESERVE) == NULL); /* larger than all memory */
 }
 
 TEST(reserve_pool)
@@ -106,11 +108,11 @@ TEST(bad_frees_panic)
 	setup();
 	pa_add_range(&pa, (uintptr_t)mem, (uintptr_t)mem + 64 * PG);
 	p = pa_alloc(&pa, 1, 0);
-	CHECK_PANICS(pa_free(&pa, p, 0));		/* wrong order */
-	CHECK_PANICS(pa_free(&pa, (char *)p + 1, 1));	/* unaligned */
-	CHECK_PANICS(pa_free(&pa, (char *)mem + 2 * NPAGES * PG, 0));	/* foreign */
+	CHECK_PANICS(pa_free(&pa, p, 0));	      /* wrong order */
+	CHECK_PANICS(pa_free(&pa, (char *)p + 1, 1)); /* unaligned */
+	CHECK_PANICS(pa_free(&pa, (char *)mem + 2 * NPAGES * PG, 0)); /* foreign */
 	pa_free(&pa, p, 1);
-	CHECK_PANICS(pa_free(&pa, p, 1));		/* double free */
+	CHECK_PANICS(pa_free(&pa, p, 1)); /* double free */
 	CHECK_PANICS(pa_add_range(&pa, (uintptr_t)mem - PG, (uintptr_t)mem + PG));
 }
 
@@ -130,7 +132,10 @@ TEST(gap_never_merged)
 
 TEST(random_stress_against_shadow_map)
 {
-	static struct { void *p; unsigned order; } live[4096];
+	static struct {
+		void *p;
+		unsigned order;
+	} live[4096];
 	static uint8_t shadow[NPAGES];
 	int nlive = 0;
 	unsigned seed = 12345;
@@ -142,7 +147,8 @@ TEST(random_stress_against_shadow_map)
 		seed = seed * 1103515245 + 12345;
 		if (nlive > 0 && ((seed >> 16) % 3 == 0 || nlive == 4096)) {
 			int i = (int)((seed >> 8) % (unsigned)nlive);
-			size_t first = ((uintptr_t)live[i].p - (uintptr_t)mem) / PG;
+			size_t first = ((uintptr_t)live[i].p - (uintptr_t)mem) /
+			    PG;
 			for (size_t k = 0; k < (1u << live[i].order); k++)
 				shadow[first + k] = 0;
 			pa_free(&pa, live[i].p, live[i].order);
@@ -155,7 +161,7 @@ TEST(random_stress_against_shadow_map)
 			size_t first = ((uintptr_t)p - (uintptr_t)mem) / PG;
 			CHECK(((uintptr_t)p & ((PG << order) - 1)) == 0);
 			for (size_t k = 0; k < (1u << order); k++) {
-				CHECK(shadow[first + k] == 0);	/* overlap */
+				CHECK(shadow[first + k] == 0); /* overlap */
 				shadow[first + k] = 1;
 			}
 			live[nlive].p = p;

@@ -23,16 +23,18 @@
 
 static int failed;
 
-#define EXPECT(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "client_fake: %s:%d: failed: %s "\
-			    "(errno %d)\n", __FILE__, __LINE__, #cond, errno); \
-			failed = 1;					\
-		}							\
+#define EXPECT(cond)                                           \
+	do {                                                   \
+		if (!(cond)) {                                 \
+			fprintf(stderr,                        \
+			    "client_fake: %s:%d: failed: %s "  \
+			    "(errno %d)\n",                    \
+			    __FILE__, __LINE__, #cond, errno); \
+			failed = 1;                            \
+		}                                              \
 	} while (0)
 
-#define BIG	(1024 * 1024)
+#define BIG (1024 * 1024)
 
 static void
 init(void)
@@ -147,8 +149,7 @@ thr_main(void *arg)
 static void
 sc_threads(void)
 {
-	struct thr t[3] = { { 100, 1000, 0 }, { 101, 1001, 0 },
-	    { 102, 1002, 0 } };
+	struct thr t[3] = { { 100, 1000, 0 }, { 101, 1001, 0 }, { 102, 1002, 0 } };
 	pthread_t tid[3];
 
 	init();
@@ -178,7 +179,7 @@ sc_reconnect(void)
 {
 	int error;
 
-	rumpclient_setconnretry(-4);		/* ignored */
+	rumpclient_setconnretry(-4); /* ignored */
 	rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_ONCE);
 	init();
 	EXPECT(call(20, &error) == 42 && error == 0);
@@ -193,7 +194,7 @@ sc_die(void)
 	rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_DIE);
 	init();
 	(void)call(20, &error);
-	exit(5);		/* not reached: the library exits with 1 */
+	exit(5); /* not reached: the library exits with 1 */
 }
 
 static void
@@ -258,7 +259,7 @@ sc_exec(char *self, const char *parsed)
 	init();
 	EXPECT(rumpclient_exec("/nonexistent/prog", av, environ) == -1);
 	EXPECT(errno == ENOENT);
-	EXPECT(rump_sys_getpid() == 2);	/* still connected */
+	EXPECT(rump_sys_getpid() == 2); /* still connected */
 	rumpclient_exec(self, av, environ);
 	EXPECT(0);
 }

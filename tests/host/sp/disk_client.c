@@ -24,7 +24,7 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define CHUNK		(256 * 1024)
+#define CHUNK (256 * 1024)
 
 static uint8_t buf[CHUNK], back[CHUNK];
 
@@ -45,16 +45,16 @@ pattern(uint8_t *p, size_t n, uint64_t from, int seed)
 static int
 region(const char *dev, uint64_t off, uint64_t len, int seed, bool write)
 {
-	int fd = rump_sys_open(dev, write ? RUMP_O_RDWR | RUMP_O_CREAT :
-	    RUMP_O_RDONLY, 0644);
+	int fd = rump_sys_open(dev,
+	    write ? RUMP_O_RDWR | RUMP_O_CREAT : RUMP_O_RDONLY, 0644);
 
 	if (fd == -1)
 		return fail("open");
-	for (uint64_t done = 0; done < len; ) {
+	for (uint64_t done = 0; done < len;) {
 		size_t n = len - done < CHUNK ? (size_t)(len - done) : CHUNK;
 		pattern(buf, n, done, seed);
-		if (write && rump_sys_pwrite(fd, buf, n, (off_t)(off + done)) !=
-		    (ssize_t)n)
+		if (write &&
+		    rump_sys_pwrite(fd, buf, n, (off_t)(off + done)) != (ssize_t)n)
 			return fail("pwrite");
 		if (rump_sys_pread(fd, back, n, (off_t)(off + done)) != (ssize_t)n)
 			return fail("pread");
@@ -80,11 +80,10 @@ main(int argc, char **argv)
 
 	if (rumpclient_init() != 0)
 		return fail("rumpclient_init");
-	if (argc == 6 && (strcmp(argv[1], "write") == 0 ||
-	    strcmp(argv[1], "check") == 0))
+	if (argc == 6 &&
+	    (strcmp(argv[1], "write") == 0 || strcmp(argv[1], "check") == 0))
 		return region(argv[2], strtoull(argv[3], NULL, 0),
-		    strtoull(argv[4], NULL, 0), atoi(argv[5]),
-		    argv[1][0] == 'w');
+		    strtoull(argv[4], NULL, 0), atoi(argv[5]), argv[1][0] == 'w');
 	if (argc == 3 && strcmp(argv[1], "mkdir") == 0) {
 		if (rump_sys_mkdir(argv[2], 0755) == -1)
 			return fail("mkdir");
@@ -97,18 +96,20 @@ main(int argc, char **argv)
 		if (rump_sys_mkdir(argv[3], 0755) == -1 && errno != EEXIST)
 			return fail("mkdir");
 		if (rump_sys_mount(RUMP_MOUNT_EXT2FS, argv[3], 0, &ua,
-		    sizeof(ua)) == -1)
+			sizeof(ua)) == -1)
 			return fail("mount");
 		printf("mount %s on %s: ok\n", argv[2], argv[3]);
 		return 0;
 	}
 	if (argc != 3) {
-		fprintf(stderr, "usage: disk_client write|check DEV OFF LEN SEED "
+		fprintf(stderr,
+		    "usage: disk_client write|check DEV OFF LEN SEED "
 		    "| size|rofs|misaligned|mkdir DEV | mount DEV PATH\n");
 		return 2;
 	}
-	if ((fd = rump_sys_open(argv[2], strcmp(argv[1], "size") == 0 ?
-	    RUMP_O_RDONLY : RUMP_O_RDWR)) == -1)
+	if ((fd = rump_sys_open(argv[2],
+		 strcmp(argv[1], "size") == 0 ? RUMP_O_RDONLY : RUMP_O_RDWR)) ==
+	    -1)
 		return fail("open");
 	if (strcmp(argv[1], "size") == 0) {
 		if (rump_sys_ioctl(fd, RUMP_DIOCGMEDIASIZE, &size) == -1 ||

@@ -19,7 +19,7 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define MIB	(1024 * 1024)
+#define MIB (1024 * 1024)
 
 static char buf[MIB], back[MIB];
 
@@ -40,7 +40,8 @@ do_rw(size_t len)
 		len = sizeof(buf);
 	for (size_t i = 0; i < len; i++)
 		buf[i] = (char)(i * 7 + i / 251);
-	if ((fd = rump_sys_open(path, RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644)) < 0)
+	if ((fd = rump_sys_open(path, RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC,
+		 0644)) < 0)
 		return fail("open");
 	if (rump_sys_write(fd, buf, len) != (ssize_t)len)
 		return fail("write");
@@ -64,9 +65,11 @@ do_fill(const char *path, long long max)
 	int fd;
 
 	memset(buf, 0x5a, sizeof(buf));
-	if ((fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644)) < 0)
+	if ((fd = rump_sys_open(path,
+		 RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644)) < 0)
 		return fail("open");
-	while ((n = rump_sys_write(fd, buf, sizeof(buf))) == (ssize_t)sizeof(buf)) {
+	while ((n = rump_sys_write(fd, buf, sizeof(buf))) ==
+	    (ssize_t)sizeof(buf)) {
 		total += n;
 		if (total > max) {
 			printf("FAIL: %lld bytes written and no ENOSPC\n", total);
@@ -77,7 +80,8 @@ do_fill(const char *path, long long max)
 	}
 	if (n > 0) {
 		total += n;
-		printf("fill: short write of %zd bytes after %lld\n", n, total - n);
+		printf("fill: short write of %zd bytes after %lld\n", n,
+		    total - n);
 		n = rump_sys_write(fd, buf, sizeof(buf));
 	}
 	if (n != -1 || errno != RUMP_ENOSPC)
@@ -98,7 +102,8 @@ do_again(const char *path)
 	memset(buf, 0xa5, sizeof(buf));
 	if (rump_sys_unlink(path) != 0)
 		return fail("unlink");
-	if ((fd = rump_sys_open(path, RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644)) < 0)
+	if ((fd = rump_sys_open(path, RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC,
+		 0644)) < 0)
 		return fail("open");
 	if (rump_sys_write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
 		return fail("write after unlink");
@@ -133,7 +138,8 @@ main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc < 2) {
-		fprintf(stderr, "usage: mem_client rw | fill PATH | again PATH | "
+		fprintf(stderr,
+		    "usage: mem_client rw | fill PATH | again PATH | "
 		    "physmem MIN MAX\n");
 		return 2;
 	}
@@ -142,7 +148,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "rw") == 0)
 		return do_rw(argc > 2 ? strtoul(argv[2], NULL, 0) : 64 * 1024);
 	if (strcmp(argv[1], "fill") == 0 && (argc == 3 || argc == 4))
-		return do_fill(argv[2], argc == 4 ? strtoll(argv[3], NULL, 0) : 1LL << 30);
+		return do_fill(argv[2],
+		    argc == 4 ? strtoll(argv[3], NULL, 0) : 1LL << 30);
 	if (strcmp(argv[1], "again") == 0 && argc == 3)
 		return do_again(argv[2]);
 	if (strcmp(argv[1], "physmem") == 0 && argc == 4)

@@ -16,10 +16,10 @@
 
 #ifdef REMOTE
 int rumpclient_init(void);
-#define START()	rumpclient_init()
+#define START() rumpclient_init()
 #else
 int rump_init(void);
-#define START()	rump_init()
+#define START() rump_init()
 #endif
 
 /* The renamed calls, as NetBSD's header declares them. */
@@ -81,8 +81,9 @@ TEST(renamed_sysctl_and_descriptor_pairs)
 	CHECK_EQ_INT((int)rump___sysimpl_write(fds[1], "x", 1), 1);
 	rump___sysimpl_close(fds[0]);
 	rump___sysimpl_close(fds[1]);
-	CHECK_EQ_INT(rump___sysimpl_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_STREAM,
-	    0, fds), 0);
+	CHECK_EQ_INT(
+	    rump___sysimpl_socketpair(RUMP_AF_LOCAL, RUMP_SOCK_STREAM, 0, fds),
+	    0);
 	rump___sysimpl_close(fds[0]);
 	rump___sysimpl_close(fds[1]);
 }

@@ -20,10 +20,10 @@
 #include "rump/rumpuser.h"
 #include "sp_server.h"
 
-int proc_count(void);		/* kernel/proc.c */
+int proc_count(void); /* kernel/proc.c */
 extern char **environ;
 
-#define SCRIPT_MAXCASES	64	/* cases of one script */
+#define SCRIPT_MAXCASES 64 /* cases of one script */
 #define SCRIPT_NAMELEN	80
 
 /* The kernel's live processes. Any thread outside the kernel. */
@@ -46,8 +46,9 @@ kernel_procs(void)
 static inline void
 check_no_clients_left(int procs)
 {
-	for (int i = 0; i < 500 &&
-	    (rumpuser_sp_nconn() != 0 || kernel_procs() != procs); i++)
+	for (int i = 0;
+	     i < 500 && (rumpuser_sp_nconn() != 0 || kernel_procs() != procs);
+	     i++)
 		usleep(10 * 1000);
 	CHECK_EQ_INT(rumpuser_sp_nconn(), 0);
 	CHECK_EQ_INT(kernel_procs(), procs);

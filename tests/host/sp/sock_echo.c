@@ -35,12 +35,12 @@
 
 /* NetBSD's values and layouts, as the remote kernel takes them. */
 
-#define NB_FDSET_WORDS	(RUMP_FD_SETSIZE / 32)
-#define NCONN		16
-#define CONN_BYTES	(64 * 1024)
-#define CONN_CHUNK	(8 * 1024)
-#define BIG_BYTES	(1024 * 1024)
-#define WAIT_MS		30000
+#define NB_FDSET_WORDS (RUMP_FD_SETSIZE / 32)
+#define NCONN	       16
+#define CONN_BYTES     (64 * 1024)
+#define CONN_CHUNK     (8 * 1024)
+#define BIG_BYTES      (1024 * 1024)
+#define WAIT_MS	       30000
 
 static int tcp_port, udp_port;
 
@@ -57,7 +57,7 @@ static struct rump_sockaddr_in
 nb_addr(uint32_t addr, int port)
 {
 	struct rump_sockaddr_in a = { .sin_len = sizeof(a),
-	    .sin_family = RUMP_AF_INET };
+		.sin_family = RUMP_AF_INET };
 
 	a.sin_port = htons((uint16_t)port);
 	a.sin_addr = htonl(addr);
@@ -77,7 +77,8 @@ remote_listen(int port)
 	s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
 	CHECK(s >= 0);
 	CHECK_EQ_INT(rump_sys_setsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_REUSEADDR,
-	    &one, sizeof(one)), 0);
+			 &one, sizeof(one)),
+	    0);
 	CHECK_EQ_INT(rump_sys_bind(s, &a, sizeof(a)), 0);
 	CHECK_EQ_INT(rump_sys_listen(s, NCONN), 0);
 	memset(&got, 0, sizeof(got));
@@ -295,15 +296,15 @@ TEST(poll_loop_echoes_16_host_connections)
 				if (a < 0 || np > NCONN)
 					goto out;
 				p[np++] = (struct rump_pollfd){ .fd = a,
-				    .events = RUMP_POLLIN };
+					.events = RUMP_POLLIN };
 				accepted++;
 				continue;
 			}
 			got = rump_sys_read(p[i].fd, buf, sizeof(buf));
-			if (got > 0 && remote_write_all(p[i].fd, buf,
-			    (size_t)got) == 0)
+			if (got > 0 &&
+			    remote_write_all(p[i].fd, buf, (size_t)got) == 0)
 				continue;
-			CHECK(got == 0);	/* EOF, not an error */
+			CHECK(got == 0); /* EOF, not an error */
 			CHECK_EQ_INT(rump_sys_close(p[i].fd), 0);
 			p[i] = p[--np];
 			closed++;
@@ -326,8 +327,8 @@ out:
 
 struct big {
 	int b_sock;
-	int b_sent;		/* all of it, then shutdown */
-	int b_received;		/* all of it, then EOF */
+	int b_sent;	/* all of it, then shutdown */
+	int b_received; /* all of it, then EOF */
 	char *b_in;
 };
 
@@ -400,7 +401,7 @@ TEST(one_mib_echoed_through_remote_read_and_write)
 	pthread_join(ts, NULL);
 	pthread_join(tr, NULL);
 	CHECK(b.b_sent);
-	CHECK(b.b_received);	/* and then EOF: the image's close */
+	CHECK(b.b_received); /* and then EOF: the image's close */
 	for (i = 0; i < BIG_BYTES; i++)
 		bad += in[i] != pattern(99, i);
 	CHECK_EQ_INT(bad, 0);
@@ -429,13 +430,11 @@ TEST(udp_datagram_echoed_by_recvfrom_and_sendto)
 	CHECK_EQ_INT(remote_poll1(s, RUMP_POLLIN, WAIT_MS), RUMP_POLLIN);
 	memset(buf, 0, sizeof(buf));
 	memset(&from, 0, sizeof(from));
-	CHECK_EQ_INT(rump_sys_recvfrom(s, buf, sizeof(buf), 0, &from, &flen),
-	    8);
+	CHECK_EQ_INT(rump_sys_recvfrom(s, buf, sizeof(buf), 0, &from, &flen), 8);
 	CHECK_EQ_STR(buf, "datagram");
 	CHECK_EQ_INT(from.sin_family, RUMP_AF_INET);
 	CHECK(from.sin_port != 0);
-	CHECK_EQ_INT(rump_sys_sendto(s, "reply", 5, 0, &from, sizeof(from)),
-	    5);
+	CHECK_EQ_INT(rump_sys_sendto(s, "reply", 5, 0, &from, sizeof(from)), 5);
 	memset(buf, 0, sizeof(buf));
 	CHECK_EQ_INT(host_recv_all(h, buf, 5), 0);
 	CHECK_EQ_STR(buf, "reply");
@@ -450,11 +449,12 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2 || argc > 3 || (tcp_port = atoi(argv[1])) <= 0 ||
 	    (argc == 3 && (udp_port = atoi(argv[2])) <= 0)) {
-		fprintf(stderr, "usage: RUMP_SERVER=URL sock_echo TCP_PORT "
+		fprintf(stderr,
+		    "usage: RUMP_SERVER=URL sock_echo TCP_PORT "
 		    "[UDP_PORT]\n");
 		return 2;
 	}
-	alarm(120);	/* a remote call that never returns ends us */
+	alarm(120); /* a remote call that never returns ends us */
 	if (rumpclient_init() != 0) {
 		printf("rumpclient_init: %s\n", strerror(errno));
 		return 1;

@@ -32,9 +32,9 @@
 extern char **environ;
 
 static const char *keyhex = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
-    "00112233445566778899aabbccddeeff";
+			    "00112233445566778899aabbccddeeff";
 static const char wronghex[] = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
-    "00112233445566778899aabbccddeefe";
+			       "00112233445566778899aabbccddeefe";
 
 /* How a client gets its key. */
 enum keyhow { KEY_ENV, KEY_FILE, KEY_WRONG, KEY_NONE, KEY_BAD };
@@ -50,8 +50,7 @@ keyed_server(struct server *sv, bool tcp, bool keyless)
 	if (server_init(sv, tcp) != 0)
 		goto fail;
 	if (!keyless)
-		snprintf(sv->sv_keyfile, sizeof(sv->sv_keyfile), "%s",
-		    keyfile);
+		snprintf(sv->sv_keyfile, sizeof(sv->sv_keyfile), "%s", keyfile);
 	if (server_start(sv) == 0)
 		return true;
 fail:
@@ -73,7 +72,7 @@ setkey(enum keyhow how)
 	else if (how == KEY_WRONG)
 		setenv("RUMP_SP_KEY", wronghex, 1);
 	else if (how == KEY_BAD)
-		setenv("RUMP_SP_KEY", "0123", 1);	/* too short */
+		setenv("RUMP_SP_KEY", "0123", 1); /* too short */
 }
 
 /* What a client child reports through a pipe: its pid there or -errno. */
@@ -127,7 +126,7 @@ raw_guest(const struct server *sv, char *why, size_t size)
 	if ((s = raw_connect(sv, WAIT_LONG * 1000)) == -1)
 		return -1;
 	if (raw_send(s, 1, RUMPSP_REQ, RUMPSP_HANDSHAKE, HANDSHAKE_GUEST,
-	    "netbsd\0", 7) == 0 &&
+		"netbsd\0", 7) == 0 &&
 	    raw_recv(s, &h, body, sizeof(body) - 1, &len, WAIT_LONG * 1000) == 0 &&
 	    h.rsp_class == RUMPSP_ERROR) {
 		code = (int)h.rsp_u;
@@ -175,9 +174,11 @@ TEST(wrong_key_no_key_and_netbsd_client_are_refused_without_a_process)
 	CHECK_EQ_INT(last, first + 1);
 	if (test_server_url == NULL) {
 		CHECK_EQ_INT(server_logcontains(&sv,
-		    "rump_sp: refused a client: wrong key"), 1);
+				 "rump_sp: refused a client: wrong key"),
+		    1);
 		CHECK_EQ_INT(server_logcontains(&sv,
-		    "rump_sp: refused a client: no key"), 1);
+				 "rump_sp: refused a client: no key"),
+		    1);
 	}
 	CHECK_EQ_INT(server_stop(&sv), 0);
 	server_cleanup(&sv, check_case_failed);
@@ -246,8 +247,7 @@ TEST(fork_and_fork_cancel_authenticate_their_connections)
 static void
 exec_client(void *arg)
 {
-	char pid[16], *argv[] = { "test_auth_client", "--exec-image", pid,
-	    NULL };
+	char pid[16], *argv[] = { "test_auth_client", "--exec-image", pid, NULL };
 	char **env;
 	size_t n = 0, j = 0;
 
@@ -323,7 +323,7 @@ TEST(reconnection_authenticates_again)
 	CHECK_EQ_INT(server_start(&sv), 0);
 	CHECK(write(go[1], "g", 1) == 1);
 	CHECK(read(rep[0], &b, sizeof(b)) == sizeof(b));
-	CHECK(b > 1);			/* a fresh kernel: pids start again */
+	CHECK(b > 1); /* a fresh kernel: pids start again */
 	CHECK_EQ_INT(child_wait(pid, WAIT_LONG), 0);
 	CHECK_EQ_INT(server_logcontains(&sv, "refused"), 0);
 	for (int i = 0; i < 2; i++) {
@@ -342,7 +342,7 @@ TEST(reconnection_authenticates_again)
 TEST(client_refuses_a_server_that_cannot_prove_the_key)
 {
 	static const char banner[] = "RUMPSP-0.4-NetBSD-10.0/amd64 auth=hmac-"
-	    "sha256:00112233445566778899aabbccddeeff\n";
+				     "sha256:00112233445566778899aabbccddeeff\n";
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct server sv;
 	struct rsp_hdr h;
@@ -373,7 +373,7 @@ TEST(client_refuses_a_server_that_cannot_prove_the_key)
 	CHECK_EQ_INT(len, 48);
 	memset(reply, 0, sizeof(reply));
 	CHECK(raw_send(s, h.rsp_reqno, RUMPSP_RESP, RUMPSP_HANDSHAKE, 0, reply,
-	    sizeof(reply)) == 0);
+		  sizeof(reply)) == 0);
 	/* No GUEST follows: the client hangs up. */
 	CHECK(raw_recv(s, &h, body, sizeof(body), &len, WAIT_LONG * 1000) != 0);
 	CHECK_EQ_INT(child_wait(pid, WAIT_LONG), 0);
@@ -407,8 +407,8 @@ unprivileged_client(void *arg)
 	CHECK_EQ_INT(rump_sys_open("/dev/console", RUMP_O_RDWR), -1);
 	CHECK_EQ_INT(errno, RUMP_EACCES);
 	if ((child = rumpclient_fork()) == 0)
-		_exit(rump_sys_getuid() == 1000 && rump_sys_getgid() == 100 ?
-		    0 : 1);
+		_exit(rump_sys_getuid() == 1000 && rump_sys_getgid() == 100 ? 0 :
+									      1);
 	CHECK(child > 0 && waitpid(child, &status, 0) == child);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
@@ -425,10 +425,12 @@ TEST(unprivileged_mode_from_the_option_and_the_parameter)
 	snprintf(sv.sv_keyfile, sizeof(sv.sv_keyfile), "%s", keyfile);
 	snprintf(sv.sv_user, sizeof(sv.sv_user), "1000:100");
 	CHECK(server_start(&sv) == 0);
-	CHECK_EQ_INT(client_run(&sv, unprivileged_client,
-	    (void *)(intptr_t)KEY_ENV), 0);
-	CHECK_EQ_INT(server_logcontains(&sv, "remote processes run as uid "
-	    "1000 gid 100"), 1);
+	CHECK_EQ_INT(
+	    client_run(&sv, unprivileged_client, (void *)(intptr_t)KEY_ENV), 0);
+	CHECK_EQ_INT(server_logcontains(&sv,
+			 "remote processes run as uid "
+			 "1000 gid 100"),
+	    1);
 	CHECK_EQ_INT(server_stop(&sv), 0);
 	server_cleanup(&sv, check_case_failed);
 
@@ -440,8 +442,8 @@ TEST(unprivileged_mode_from_the_option_and_the_parameter)
 	setenv("RUMP_SP_CRED", "1000:100", 1);
 	CHECK(server_start(&sv) == 0);
 	unsetenv("RUMP_SP_CRED");
-	CHECK_EQ_INT(client_run(&sv, unprivileged_client,
-	    (void *)(intptr_t)KEY_NONE), 0);
+	CHECK_EQ_INT(
+	    client_run(&sv, unprivileged_client, (void *)(intptr_t)KEY_NONE), 0);
 	CHECK_EQ_INT(server_stop(&sv), 0);
 	server_cleanup(&sv, check_case_failed);
 

@@ -20,15 +20,15 @@
 #include "sp_server.h"
 #include "sp/server_harness.h"
 
-#define AUTH_FRAMES	"tests/host/sp/auth_frames.py"
+#define AUTH_FRAMES "tests/host/sp/auth_frames.py"
 
 static const char keyhex[] = "8f3c1a5e2b7d4f6081a9c3e5b7d9f1a3"
-    "c5e7092b4d6f8193a5c7e9fb1d3f5a7c";
+			     "c5e7092b4d6f8193a5c7e9fb1d3f5a7c";
 static char url[128];
 static int proc_base;
 static char frame_names[SCRIPT_MAXCASES][SCRIPT_NAMELEN];
 static int nframes;
-static const char *frame_current;	/* the case of frame_case() */
+static const char *frame_current; /* the case of frame_case() */
 
 /*
  * The kernel, the key and the server on url, and the process baseline:
@@ -59,7 +59,7 @@ static int
 run_auth_frames(const char *name)
 {
 	char *argv[] = { "python3", AUTH_FRAMES, url, (char *)keyhex,
-	    (char *)name, NULL };
+		(char *)name, NULL };
 	unsigned long before = sp_auth_refused();
 	int passed, failed, refused = -1;
 

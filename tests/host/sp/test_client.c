@@ -32,9 +32,9 @@
 #include "rump/rumpdefs.h"
 #include "test_client.h"
 
-#define NB_SYS_READ	3
-#define NB_SYS_OPEN	5
-#define BIGFILE		(64L * 1024 * 1024)
+#define NB_SYS_READ 3
+#define NB_SYS_OPEN 5
+#define BIGFILE	    (64L * 1024 * 1024)
 
 /* ---- clients ---- */
 
@@ -69,7 +69,7 @@ simple_client(void *arg)
 	static char big[4 * 1024 * 1024], back[sizeof(big)];
 	struct rump_stat st;
 	char buf[64];
-	long args[2] = { 2, 0 }, rv[2];	/* ptrace(2, 0): not in the table */
+	long args[2] = { 2, 0 }, rv[2]; /* ptrace(2, 0): not in the table */
 	int mib[2] = { RUMP_CTL_HW, 3 }, ncpu = 0, fd;
 	size_t len = sizeof(ncpu), i;
 
@@ -83,8 +83,8 @@ simple_client(void *arg)
 	}
 	CHECK_EQ_INT(rump_sys_getppid(), 1);
 
-	fd = rump_sys_open("/tmp/simple", RUMP_O_RDWR | RUMP_O_CREAT |
-	    RUMP_O_EXCL, 0600);
+	fd = rump_sys_open("/tmp/simple",
+	    RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_EXCL, 0600);
 	CHECK_EQ_INT(fd, 3);
 	CHECK_EQ_INT(rump_sys_write(fd, "hello, rump", 11), 11);
 	CHECK_EQ_INT(rump_sys_lseek(fd, 0, RUMP_SEEK_SET), 0);
@@ -104,8 +104,7 @@ simple_client(void *arg)
 	/* Errors come back as NetBSD numbers. */
 	CHECK_EQ_INT(rump_sys_open("/nonexistent", RUMP_O_RDONLY), -1);
 	CHECK_EQ_INT(errno, RUMP_ENOENT);
-	CHECK_EQ_INT(rumpclient_syscall(26, args, sizeof(args), rv),
-	    RUMP_ENOSYS);
+	CHECK_EQ_INT(rumpclient_syscall(26, args, sizeof(args), rv), RUMP_ENOSYS);
 	CHECK_EQ_INT(rumpclient_syscall(600, NULL, 0, rv), RUMP_ENOSYS);
 	CHECK_EQ_INT(rump_sys_read(0, buf, 1), -1);
 	CHECK_EQ_INT(errno, RUMP_EBADF);
@@ -119,7 +118,7 @@ simple_client(void *arg)
 	CHECK_EQ_STR(buf, "clienthost");
 	CHECK_EQ_INT(rump_sys___sysctl(mib, 2, &ncpu, &len, NULL, 0), 0);
 	if (test_server_url == NULL)
-		CHECK_EQ_INT(ncpu, 2);	/* rump_server -c 2 */
+		CHECK_EQ_INT(ncpu, 2); /* rump_server -c 2 */
 	else
 		CHECK(ncpu >= 1);
 
@@ -170,12 +169,12 @@ TEST(simple_client_over_tcp)
 #define STRESS_THREADS	8
 #define STRESS_SECS	2.5
 #define STRESS_KILLS	16
-#define STRESS_MAXPROCS	64	/* test_client --stress: at most */
+#define STRESS_MAXPROCS 64 /* test_client --stress: at most */
 /* Against a running server (the image's: ~150 us a call under TCG). */
-#define REMOTE_PROCS	8
-#define REMOTE_THREADS	4
-#define REMOTE_KILLS	4
-#define REMOTE_CONNS	16
+#define REMOTE_PROCS   8
+#define REMOTE_THREADS 4
+#define REMOTE_KILLS   4
+#define REMOTE_CONNS   16
 
 static int stress_procs = STRESS_PROCS, stress_threads = STRESS_THREADS;
 static int stress_kills = STRESS_KILLS;
@@ -221,8 +220,7 @@ stress_client(void *arg)
 
 	(void)arg;
 	if (rumpclient_init() != 0) {
-		printf("  stress client: rumpclient_init: %s\n",
-		    strerror(errno));
+		printf("  stress client: rumpclient_init: %s\n", strerror(errno));
 		fflush(stdout);
 		_exit(1);
 	}
@@ -304,8 +302,7 @@ stress_case(int sig)
 	for (i = 0; i < stress_procs; i++)
 		pids[i] = client_start(&sv, stress_client, NULL);
 	start = now();
-	for (k = 0; k < stress_kills && now() - start < STRESS_SECS - 0.3;
-	    k++) {
+	for (k = 0; k < stress_kills && now() - start < STRESS_SECS - 0.3; k++) {
 		msleep(20 + (int)(random() % 100));
 		i = (int)(random() % stress_procs);
 		while (killed[i])
@@ -319,18 +316,18 @@ stress_case(int sig)
 		status = child_wait(pids[i], WAIT_LONG);
 		if (!killed[i])
 			CHECK_EQ_INT(status, 0);
-		else	/* or it was done before the signal came */
-			CHECK(status == 0 || (WIFSIGNALED(status) &&
-			    WTERMSIG(status) == sig));
+		else /* or it was done before the signal came */
+			CHECK(status == 0 ||
+			    (WIFSIGNALED(status) && WTERMSIG(status) == sig));
 	}
 	printf("  %d clients of %d threads, %d killed by signal %d, all gone "
-	    "after %.1f s\n", stress_procs, stress_threads, nkilled, sig,
-	    now() - start);
+	       "after %.1f s\n",
+	    stress_procs, stress_threads, nkilled, sig, now() - start);
 	CHECK(server_alive(&sv));
 	CHECK_EQ_INT(client_run(&sv, fresh_client, "stress"), 0);
 	/* Dead clients' slots come back as their last calls finish. */
-	for (end = now() + WAIT_LONG; !(freed = all_slots_free(&sv)) &&
-	    now() < end; msleep(100))
+	for (end = now() + WAIT_LONG;
+	     !(freed = all_slots_free(&sv)) && now() < end; msleep(100))
 		continue;
 	CHECK(freed);
 	CHECK_EQ_INT(server_stop(&sv), 0);
@@ -501,7 +498,7 @@ TEST(reboot_from_client_halts_server)
 struct blocked_read {
 	int br_fd;
 	ssize_t br_n;
-	int br_done;		/* atomic */
+	int br_done; /* atomic */
 	char br_buf[16];
 };
 
@@ -548,7 +545,7 @@ out_of_order_client(void *arg)
 	b.br_fd = p2[0];
 	CHECK_EQ_INT(pthread_create(&ta, NULL, blocked_read, &a), 0);
 	CHECK_EQ_INT(pthread_create(&tb, NULL, blocked_read, &b), 0);
-	msleep(200);	/* not needed for correctness: they block anyway */
+	msleep(200); /* not needed for correctness: they block anyway */
 	for (i = 0; i < 20; i++)
 		CHECK_EQ_INT(rump_sys_getpid(), pid);
 	CHECK(!__atomic_load_n(&a.br_done, __ATOMIC_ACQUIRE));
@@ -635,26 +632,26 @@ raw_open(int s, const char *path)
 	size_t len;
 
 	if (raw_send(s, 1, RUMPSP_REQ, RUMPSP_HANDSHAKE, HANDSHAKE_GUEST,
-	    "stuck", 6) != 0 ||
+		"stuck", 6) != 0 ||
 	    raw_recv(s, &h, body, sizeof(body), &len, WAIT_LONG * 1000) != 0 ||
 	    h.rsp_class != RUMPSP_RESP || len != 4 || body[0] != 0)
 		return -1;
 	if (raw_send(s, 2, RUMPSP_REQ, RUMPSP_SYSCALL, NB_SYS_OPEN, args,
-	    sizeof(args)) != 0)
+		sizeof(args)) != 0)
 		return -1;
 	for (;;) {
 		if (raw_recv(s, &h, body, sizeof(body), &len,
-		    WAIT_LONG * 1000) != 0)
+			WAIT_LONG * 1000) != 0)
 			return -1;
 		if (h.rsp_class == RUMPSP_REQ && h.rsp_type == RUMPSP_COPYINSTR) {
 			if (raw_send(s, h.rsp_reqno, RUMPSP_RESP, RUMPSP_COPYIN,
-			    0, path, strlen(path) + 1) != 0)
+				0, path, strlen(path) + 1) != 0)
 				return -1;
 		} else if (h.rsp_class == RUMPSP_RESP && h.rsp_reqno == 2 &&
 		    len == sizeof(resp)) {
 			memcpy(&resp, body, sizeof(resp));
 			return resp.rsys_error == 0 ? (int)resp.rsys_retval[0] :
-			    -1;
+						      -1;
 		} else
 			return -1;
 	}
@@ -677,13 +674,12 @@ stuck_client(const struct server *sv)
 	if ((fd = raw_open(s, "/tmp/big")) < 0)
 		goto fail;
 	args[0] = (uint64_t)fd;
-	args[1] = 0x100000;	/* never dereferenced: we take no copyout */
+	args[1] = 0x100000; /* never dereferenced: we take no copyout */
 	args[2] = BIGFILE;
 	if (raw_send(s, 3, RUMPSP_REQ, RUMPSP_SYSCALL, NB_SYS_READ, args,
-	    sizeof(args)) != 0)
+		sizeof(args)) != 0)
 		goto fail;
-	for (end = now() + WAIT_LONG; queued < 65536 && now() < end;
-	    msleep(10))
+	for (end = now() + WAIT_LONG; queued < 65536 && now() < end; msleep(10))
 		ioctl(s, FIONREAD, &queued);
 	if (queued >= 65536)
 		return s;
@@ -758,9 +754,9 @@ remote_tests(void)
 	check_passed += passed;
 	check_failed += failed;
 	printf("not run: rump_sysctl_and_rump_halt, "
-	    "reboot_from_client_halts_server, "
-	    "client_that_stops_reading_stalls_nobody, reconnect_* (they stop "
-	    "or restart the server)\n");
+	       "reboot_from_client_halts_server, "
+	       "client_that_stops_reading_stalls_nobody, reconnect_* (they stop "
+	       "or restart the server)\n");
 	return check_done();
 }
 
@@ -805,8 +801,8 @@ stress_only(char **argv)
 	    stress_threads > STRESS_THREADS || stress_kills < 0 ||
 	    stress_kills > stress_procs) {
 		printf("usage: RUMP_TEST_SERVER=URL test_client --stress PROCS "
-		    "(1-%d) THREADS (1-%d) KILLS (0-PROCS)\n", STRESS_MAXPROCS,
-		    STRESS_THREADS);
+		       "(1-%d) THREADS (1-%d) KILLS (0-PROCS)\n",
+		    STRESS_MAXPROCS, STRESS_THREADS);
 		return 2;
 	}
 	RUN(stress_clients_killed_by_sigkill);
@@ -832,7 +828,7 @@ main(int argc, char **argv)
 		return remote_tests();
 	test_server_url = NULL;
 	if (argc == 2 && strcmp(argv[1], "--signal") == 0) {
-		signal_tests(&passed, &failed);	/* these cases alone */
+		signal_tests(&passed, &failed); /* these cases alone */
 		check_passed += passed;
 		check_failed += failed;
 		return check_done();

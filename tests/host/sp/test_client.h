@@ -20,17 +20,17 @@
 
 #include "sp_proto.h"
 
-#define WAIT_LONG	60	/* seconds: anything that should take < 1 s */
+#define WAIT_LONG 60 /* seconds: anything that should take < 1 s */
 
 struct server {
-	pid_t sv_pid;		/* 0 when not running */
-	char sv_dir[64];	/* fresh mkdtemp directory, removed at the end */
+	pid_t sv_pid;	 /* 0 when not running */
+	char sv_dir[64]; /* fresh mkdtemp directory, removed at the end */
 	char sv_url[160];
-	char sv_sock[100];	/* the unix socket's file, or "" for tcp */
-	char sv_log[128];	/* the server's stdout and stderr */
-	int sv_port;		/* tcp port, or 0 for unix */
-	char sv_keyfile[128];	/* server_start passes -k this, if set */
-	char sv_user[32];	/* and -u this, if set */
+	char sv_sock[100];    /* the unix socket's file, or "" for tcp */
+	char sv_log[128];     /* the server's stdout and stderr */
+	int sv_port;	      /* tcp port, or 0 for unix */
+	char sv_keyfile[128]; /* server_start passes -k this, if set */
+	char sv_user[32];     /* and -u this, if set */
 };
 
 /*
@@ -63,8 +63,8 @@ int raw_recv(int, struct rsp_hdr *, void *, size_t, size_t *, int);
 
 int fork_tests(int *, int *);
 int fault_tests(int *, int *);
-int stress_tests(int *, int *);
-int signal_tests(int *, int *);	/* test_client_signal.c */	/* test_client_stress.c; own server only */
+int stress_tests(int *, int *); /* test_client_stress.c; own server only */
+int signal_tests(int *, int *); /* test_client_signal.c */
 int exec_image(int, char **);
 
 #ifdef TESTS_HOST_CHECK_H

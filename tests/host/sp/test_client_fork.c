@@ -18,7 +18,7 @@
 #include "rump/rumpdefs.h"
 #include "test_client.h"
 
-#define COOKIE_BYTES	(SP_AUTHLEN * 4)	/* first in the opaque prefork */
+#define COOKIE_BYTES (SP_AUTHLEN * 4) /* first in the opaque prefork */
 
 extern char **environ;
 
@@ -40,8 +40,8 @@ fork_fd_client(void *arg)
 	(void)arg;
 	CHECK_EQ_INT(rumpclient_init(), 0);
 	me = rump_sys_getpid();
-	fd = rump_sys_open("/tmp/shared", RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC,
-	    0644);
+	fd = rump_sys_open("/tmp/shared",
+	    RUMP_O_RDWR | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	CHECK_EQ_INT(fd, 3);
 	CHECK_EQ_INT(rump_sys_write(fd, "parent:", 7), 7);
 
@@ -115,12 +115,14 @@ orphan_fork_client(void *arg)
 		CHECK(!"fork");
 		return;
 	case 0:
-		alarm(WAIT_LONG);	/* nobody waits for us */
-		while (getppid() == parent)	/* the parent has exited */
+		alarm(WAIT_LONG);	    /* nobody waits for us */
+		while (getppid() == parent) /* the parent has exited */
 			msleep(10);
 		ok = rumpclient_fork_init(rf) == 0 &&
-		    rump_sys_pread(fd, buf, sizeof(buf), 0) == 4 &&
-		    memcmp(buf, "data", 4) == 0 ? 'y' : 'n';
+			rump_sys_pread(fd, buf, sizeof(buf), 0) == 4 &&
+			memcmp(buf, "data", 4) == 0 ?
+		    'y' :
+		    'n';
 		/*
 		 * The server notices the parent's connection close in its
 		 * own time (a loaded host: any time): wait for init to be
@@ -133,7 +135,7 @@ orphan_fork_client(void *arg)
 	default:
 		free(rf);
 		fflush(stdout);
-		_exit(check_case_failed);	/* closes our connection */
+		_exit(check_case_failed); /* closes our connection */
 	}
 }
 
@@ -274,8 +276,9 @@ read_forever(void *arg)
 static void
 exec_client(void *arg)
 {
-	char pid[16], *argv[] = { "test_client", "--exec-image", pid, "3", "4",
-	    "5", "6", NULL };
+	char pid[16],
+	    *argv[] = { "test_client", "--exec-image", pid, "3", "4", "5", "6",
+		    NULL };
 	char *nope[] = { "nope", NULL };
 	pthread_t t;
 	int fd, cloexec, p[2];
@@ -301,7 +304,7 @@ exec_client(void *arg)
 	CHECK_EQ_INT(rump_sys_pipe(p), 0);
 	CHECK(p[0] == 5 && p[1] == 6);
 	CHECK_EQ_INT(pthread_create(&t, NULL, read_forever, &p[0]), 0);
-	msleep(100);	/* most likely blocked by now; either way is fine */
+	msleep(100); /* most likely blocked by now; either way is fine */
 
 	if (check_case_failed)
 		return;
@@ -313,17 +316,17 @@ exec_client(void *arg)
 /* ---- reconnection ---- */
 
 enum restart {
-	BEFORE_CALL,	/* the server is back before the client calls */
-	DURING_CALL,	/* the client calls, the server comes back later */
-	NOT_AGAIN,	/* the server stays down */
+	BEFORE_CALL, /* the server is back before the client calls */
+	DURING_CALL, /* the client calls, the server comes back later */
+	NOT_AGAIN,   /* the server stays down */
 };
 
 struct recon {
 	time_t rc_mode;
 	enum restart rc_when;
-	int rc_expect;		/* 0: success, else the call's errno */
-	int rc_ready[2];	/* host pipes: client -> test */
-	int rc_go[2];		/* test -> client */
+	int rc_expect;	 /* 0: success, else the call's errno */
+	int rc_ready[2]; /* host pipes: client -> test */
+	int rc_go[2];	 /* test -> client */
 };
 
 static void
@@ -342,8 +345,8 @@ recon_client(void *arg)
 	CHECK_EQ_INT(rumpclient_init(), 0);
 	pid = rump_sys_getpid();
 	CHECK(pid > 2);
-	CHECK_EQ_INT(rump_sys_open("/tmp/r", RUMP_O_RDWR | RUMP_O_CREAT,
-	    0644), 3);
+	CHECK_EQ_INT(rump_sys_open("/tmp/r", RUMP_O_RDWR | RUMP_O_CREAT, 0644),
+	    3);
 	CHECK_EQ_INT(rump_sys___sysctl(mib, 2, NULL, NULL, "old", 4), 0);
 	if (rc->rc_mode == RUMPCLIENT_RETRYCONN_DIE && check_case_failed)
 		_exit(2);
@@ -371,7 +374,7 @@ recon_client(void *arg)
 		CHECK(now() - t >= (double)rc->rc_mode - 0.5);
 	if (rc->rc_mode == RUMPCLIENT_RETRYCONN_DIE) {
 		fflush(stdout);
-		_exit(check_case_failed ? 2 : 3);	/* not 1: we lived */
+		_exit(check_case_failed ? 2 : 3); /* not 1: we lived */
 	}
 }
 
@@ -382,8 +385,7 @@ recon_client(void *arg)
 static int
 recon_case(struct server *sv, time_t mode, enum restart when, int expect)
 {
-	struct recon rc = { .rc_mode = mode, .rc_when = when,
-	    .rc_expect = expect };
+	struct recon rc = { .rc_mode = mode, .rc_when = when, .rc_expect = expect };
 	pid_t pid;
 	char c;
 	int status;
@@ -448,7 +450,7 @@ TEST(fork_completes_after_parent_exit)
 	}
 	CHECK_EQ_INT(client_run(&sv, orphan_fork_client, report), 0);
 	close(report[1]);
-	CHECK_EQ_INT(read(report[0], &ok, 1), 1);	/* EOF if it died */
+	CHECK_EQ_INT(read(report[0], &ok, 1), 1); /* EOF if it died */
 	CHECK_EQ_INT(ok, 'y');
 	close(report[0]);
 	CHECK_EQ_INT(server_stop(&sv), 0);
@@ -480,12 +482,12 @@ TEST(reconnect_after_server_restart)
 	CHECK_EQ_INT(recon_case(&sv, 0, BEFORE_CALL, ENOTCONN), 0);
 	CHECK_EQ_INT(recon_case(&sv, RUMPCLIENT_RETRYCONN_ONCE, BEFORE_CALL, 0),
 	    0);
-	CHECK_EQ_INT(recon_case(&sv, RUMPCLIENT_RETRYCONN_ONCE, NOT_AGAIN,
-	    ENOTCONN), 0);
+	CHECK_EQ_INT(
+	    recon_case(&sv, RUMPCLIENT_RETRYCONN_ONCE, NOT_AGAIN, ENOTCONN), 0);
 	CHECK_EQ_INT(recon_case(&sv, 30, DURING_CALL, 0), 0);
 	CHECK_EQ_INT(recon_case(&sv, 1, NOT_AGAIN, ENOTCONN), 0);
-	CHECK_EQ_INT(recon_case(&sv, RUMPCLIENT_RETRYCONN_INFTIME, DURING_CALL,
-	    0), 0);
+	CHECK_EQ_INT(
+	    recon_case(&sv, RUMPCLIENT_RETRYCONN_INFTIME, DURING_CALL, 0), 0);
 	/* DIE: _exit(1) from inside the call. */
 	CHECK_EQ_INT(recon_case(&sv, RUMPCLIENT_RETRYCONN_DIE, BEFORE_CALL, 0),
 	    1 << 8);
@@ -516,7 +518,7 @@ TEST(reconnect_over_tcp)
  * ends. A stale connection must not touch the descriptor number once
  * another socket has it (it read the new connection's banner: a hang).
  */
-#define CLOSER_SECS	2.0
+#define CLOSER_SECS 2.0
 
 static volatile int closer_quit;
 
@@ -564,7 +566,8 @@ closefrom_client(void *arg)
 	CHECK_EQ_INT(rumpclient_init(), 0);
 	CHECK_EQ_INT(pthread_create(&closer, NULL, closer_thread, NULL), 0);
 	for (int i = 0; i < 4; i++)
-		CHECK_EQ_INT(pthread_create(&t[i], NULL, closed_caller, &bad[i]), 0);
+		CHECK_EQ_INT(pthread_create(&t[i], NULL, closed_caller, &bad[i]),
+		    0);
 	for (int i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
 		CHECK_EQ_INT(bad[i], 0);

@@ -26,15 +26,20 @@
 #include "rump/rumpdefs.h"
 #include "test_client.h"
 
-#define NB_SIGPROF	27	/* NetBSD's number, t_sp.sh's "sendsig 27" */
-#define DEATH_SECS	30	/* a killed client is gone well within this */
+#define NB_SIGPROF 27 /* NetBSD's number, t_sp.sh's "sendsig 27" */
+#define DEATH_SECS 30 /* a killed client is gone well within this */
 
-enum block { B_GETPID_LOOP, B_PIPE_READ, B_FIFO_OPEN, B_KEVENT,
-	B_PIPE_READ_HANDLER };
+enum block {
+	B_GETPID_LOOP,
+	B_PIPE_READ,
+	B_FIFO_OPEN,
+	B_KEVENT,
+	B_PIPE_READ_HANDLER
+};
 
 struct victim {
 	enum block v_how;
-	int v_report;		/* host pipe: the rump pid, then handler marks */
+	int v_report; /* host pipe: the rump pid, then handler marks */
 };
 
 static int handler_fd = -1;
@@ -43,7 +48,7 @@ static void
 onusr1(int sig)
 {
 	(void)sig;
-	(void)write(handler_fd, "h", 1);	/* async-signal-safe */
+	(void)write(handler_fd, "h", 1); /* async-signal-safe */
 }
 
 /*
@@ -64,9 +69,8 @@ victim_client(void *arg)
 	pid = rump_sys_getpid();
 	switch (v->v_how) {
 	case B_GETPID_LOOP:
-		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)),
-		    sizeof(pid));
-		for (;;) {		/* as t_sp's h_simplecli block */
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)), sizeof(pid));
+		for (;;) { /* as t_sp's h_simplecli block */
 			(void)rump_sys_getpid();
 			usleep(10000);
 		}
@@ -79,15 +83,13 @@ victim_client(void *arg)
 		/* FALLTHROUGH */
 	case B_PIPE_READ:
 		CHECK_EQ_INT(rump_sys_pipe(p), 0);
-		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)),
-		    sizeof(pid));
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)), sizeof(pid));
 		(void)rump_sys_read(p[0], &c, 1);
 		break;
 	case B_FIFO_OPEN:
-		(void)rump_sys_unlink("/tmp/sigfifo");	/* a shared server's */
+		(void)rump_sys_unlink("/tmp/sigfifo"); /* a shared server's */
 		CHECK_EQ_INT(rump_sys_mkfifo("/tmp/sigfifo", 0600), 0);
-		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)),
-		    sizeof(pid));
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)), sizeof(pid));
 		(void)rump_sys_open("/tmp/sigfifo", RUMP_O_RDONLY);
 		break;
 	case B_KEVENT:
@@ -98,8 +100,7 @@ victim_client(void *arg)
 		ch.filter = RUMP_EVFILT_READ;
 		ch.flags = RUMP_EV_ADD;
 		CHECK_EQ_INT(rump_sys_kevent(kq, &ch, 1, NULL, 0, NULL), 0);
-		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)),
-		    sizeof(pid));
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)), sizeof(pid));
 		(void)rump_sys_kevent(kq, NULL, 0, &ev, 1, NULL);
 		break;
 	}
@@ -108,10 +109,10 @@ victim_client(void *arg)
 
 /* What a probe client waits for. */
 struct probe {
-	int pr_sleeping;	/* kern.nsleeping to wait for, or -1 */
-	pid_t pr_gone;		/* a pid whose process must go, or 0 */
-	int pr_report;		/* host pipe for kern.nsleeping, or -1 */
-	pid_t pr_kill;		/* kill(pr_kill, pr_sig) first, if set */
+	int pr_sleeping; /* kern.nsleeping to wait for, or -1 */
+	pid_t pr_gone;	 /* a pid whose process must go, or 0 */
+	int pr_report;	 /* host pipe for kern.nsleeping, or -1 */
+	pid_t pr_kill;	 /* kill(pr_kill, pr_sig) first, if set */
 	int pr_sig;
 };
 
@@ -156,7 +157,7 @@ probe_client(void *arg)
 		CHECK_EQ_INT(rump_sys_kill(pr->pr_gone, 0), -1);
 		CHECK_EQ_INT(errno, RUMP_ESRCH);
 	}
-	CHECK(rump_sys_getpid() > 1);	/* and the server serves */
+	CHECK(rump_sys_getpid() > 1); /* and the server serves */
 }
 
 static bool
@@ -217,9 +218,13 @@ died_of(int status, int sig, double secs)
 		return true;
 	}
 	printf("  wait status %d (%s %d), wanted death by signal %d\n", status,
-	    status == -1 ? "still running" : WIFSIGNALED(status) ? "signal" :
-	    "exit", status == -1 ? 0 : WIFSIGNALED(status) ?
-	    WTERMSIG(status) : WEXITSTATUS(status), sig);
+	    status == -1	    ? "still running" :
+		WIFSIGNALED(status) ? "signal" :
+				      "exit",
+	    status == -1	    ? 0 :
+		WIFSIGNALED(status) ? WTERMSIG(status) :
+				      WEXITSTATUS(status),
+	    sig);
 	return false;
 }
 
@@ -318,8 +323,8 @@ TEST(handler_runs_during_a_sleeping_call_which_goes_on)
 		CHECK_EQ_INT(kill(pid, SIGUSR1), 0);
 		if (fd_ready(report[0], POLLIN, DEATH_SECS * 1000))
 			CHECK_EQ_INT(read(report[0], &c, 1), 1);
-		CHECK_EQ_INT(c, 'h');	/* the handler ran */
-		pr.pr_sleeping = base + 1;	/* the read sleeps on */
+		CHECK_EQ_INT(c, 'h');	   /* the handler ran */
+		pr.pr_sleeping = base + 1; /* the read sleeps on */
 		CHECK(probe(&sv, pr));
 		CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);
 		CHECK_EQ_INT(kill(pid, SIGTERM), 0);

@@ -24,15 +24,15 @@
 #include "rump/rumpdefs.h"
 #include "test_client.h"
 
-#define VICTIMS		8	/* clients killed while two calls wait */
-#define WORKERS		24	/* clients at work, every third killed */
-#define WORK_THREADS	4
-#define WORK_ITERS	40
-#define IDLE_CACHE	16	/* idle worker threads the server keeps */
+#define VICTIMS	     8	/* clients killed while two calls wait */
+#define WORKERS	     24 /* clients at work, every third killed */
+#define WORK_THREADS 4
+#define WORK_ITERS   40
+#define IDLE_CACHE   16 /* idle worker threads the server keeps */
 
 struct counts {
-	int procs, lwps, files;		/* the kernel's */
-	int threads, fds;		/* the server process's on the host */
+	int procs, lwps, files; /* the kernel's */
+	int threads, fds;	/* the server process's on the host */
 };
 
 /* Entries of a /proc directory (not . and ..), or -1. */
@@ -113,8 +113,8 @@ static void
 counts_print(const char *what, const struct counts *c)
 {
 	printf("  %s: %d processes, %d lwps, %d files; %d threads, %d "
-	    "descriptors\n", what, c->procs, c->lwps, c->files, c->threads,
-	    c->fds);
+	       "descriptors\n",
+	    what, c->procs, c->lwps, c->files, c->threads, c->fds);
 }
 
 /* ---- the clients ---- */
@@ -124,14 +124,17 @@ block_in_read(void *arg)
 {
 	char c;
 
-	rump_sys_read(*(int *)arg, &c, 1);	/* nobody writes: forever */
+	rump_sys_read(*(int *)arg, &c, 1); /* nobody writes: forever */
 	return NULL;
 }
 
 static void *
 block_in_nanosleep(void *arg)
 {
-	struct { int64_t sec; long nsec; } ts = { 60, 0 };
+	struct {
+		int64_t sec;
+		long nsec;
+	} ts = { 60, 0 };
 
 	(void)arg;
 	rump_sys_nanosleep(&ts, NULL);
@@ -276,15 +279,15 @@ TEST(clients_killed_mid_call_leave_nothing_behind)
 	}
 	for (i = 0; i < WORKERS; i++) {
 		status = child_wait(workers[i], WAIT_LONG);
-		if (i % 3 == 0)	/* or it was done before the signal came */
-			CHECK(status == 0 || (WIFSIGNALED(status) &&
-			    WTERMSIG(status) == SIGKILL));
+		if (i % 3 == 0) /* or it was done before the signal came */
+			CHECK(status == 0 ||
+			    (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
 		else
 			CHECK_EQ_INT(status, 0);
 	}
 	printf("  %d clients of %d threads and %d waiting in calls, %d + %d "
-	    "killed, done after %.1f s\n", WORKERS, WORK_THREADS, VICTIMS,
-	    VICTIMS, killed, now() - start);
+	       "killed, done after %.1f s\n",
+	    WORKERS, WORK_THREADS, VICTIMS, VICTIMS, killed, now() - start);
 
 	CHECK(server_alive(&sv));
 	CHECK_EQ_INT(client_run(&sv, fresh_client, NULL), 0);
@@ -300,8 +303,8 @@ TEST(clients_killed_mid_call_leave_nothing_behind)
 
 /* ---- no client stalls another ---- */
 
-#define HOGS		9	/* clients holding calls that wait */
-#define HOG_CALLS	60	/* each: within maxlwp (64), 540 in all */
+#define HOGS	  9  /* clients holding calls that wait */
+#define HOG_CALLS 60 /* each: within maxlwp (64), 540 in all */
 
 /* HOG_CALLS threads waiting in pipe reads until the process is killed. */
 static void
@@ -324,7 +327,10 @@ hog_client(void *arg)
 static void
 polite_client(void *arg)
 {
-	struct { int64_t sec; long nsec; } ts = { 0, 1000000 };
+	struct {
+		int64_t sec;
+		long nsec;
+	} ts = { 0, 1000000 };
 	char buf[4];
 	int p[2], fd;
 
@@ -332,9 +338,9 @@ polite_client(void *arg)
 	CHECK_EQ_INT(rumpclient_init(), 0);
 	CHECK(rump_sys_getpid() > 1);
 	CHECK_EQ_INT(rump_sys_pipe(p), 0);
-	CHECK_EQ_INT(rump_sys_write(p[1], "abc", 3), 3);	/* copyin */
-	CHECK_EQ_INT(rump_sys_read(p[0], buf, 3), 3);	/* copyout */
-	CHECK_EQ_INT(rump_sys_nanosleep(&ts, NULL), 0);	/* a sleep */
+	CHECK_EQ_INT(rump_sys_write(p[1], "abc", 3), 3); /* copyin */
+	CHECK_EQ_INT(rump_sys_read(p[0], buf, 3), 3);	 /* copyout */
+	CHECK_EQ_INT(rump_sys_nanosleep(&ts, NULL), 0);	 /* a sleep */
 	fd = rump_sys_open("/polite", RUMP_O_RDWR | RUMP_O_CREAT, 0644);
 	CHECK(fd >= 0);
 	CHECK_EQ_INT(rump_sys_close(fd), 0);
@@ -382,7 +388,7 @@ TEST(clients_holding_waiting_calls_stall_nobody)
 	server_cleanup(&sv, check_case_failed);
 }
 
-#define SLOTS		255	/* connections the server serves at once */
+#define SLOTS 255 /* connections the server serves at once */
 
 /*
  * 255 connections that never shake hands take every slot; with a
@@ -396,7 +402,7 @@ TEST(silent_connections_are_closed_at_the_handshake_timeout)
 	char ch;
 	bool up;
 
-	setenv("RUMP_SP_HSTIMEOUT", "5", 1);	/* as -L hstimeout=5 */
+	setenv("RUMP_SP_HSTIMEOUT", "5", 1); /* as -L hstimeout=5 */
 	up = server_up(&sv, false);
 	unsetenv("RUMP_SP_HSTIMEOUT");
 	if (!up)
@@ -416,7 +422,7 @@ TEST(silent_connections_are_closed_at_the_handshake_timeout)
 		close(extra);
 	/* Each silent connection sees its end of stream. */
 	for (end = now() + WAIT_LONG, open = n; open > 0 && now() < end;
-	    msleep(20)) {
+	     msleep(20)) {
 		for (i = 0, open = 0; i < SLOTS; i++) {
 			if (fds[i] < 0)
 				continue;
@@ -434,8 +440,7 @@ TEST(silent_connections_are_closed_at_the_handshake_timeout)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	CHECK_EQ_INT(client_run(&sv, fresh_client, NULL), 0);
-	CHECK_EQ_INT(server_logcontains(&sv, "sent no handshake within 5 s"),
-	    1);
+	CHECK_EQ_INT(server_logcontains(&sv, "sent no handshake within 5 s"), 1);
 	CHECK_EQ_INT(server_stop(&sv), 0);
 	server_cleanup(&sv, check_case_failed);
 }
@@ -485,8 +490,10 @@ TEST(prefork_limit_is_eio_and_the_client_goes_on)
 	if (!up)
 		return;
 	CHECK_EQ_INT(client_run(&sv, prefork_limit_client, NULL), 0);
-	CHECK_EQ_INT(server_logcontains(&sv, "connection holds 2 unclaimed "
-	    "preforks, the limit"), 1);
+	CHECK_EQ_INT(server_logcontains(&sv,
+			 "connection holds 2 unclaimed "
+			 "preforks, the limit"),
+	    1);
 	CHECK_EQ_INT(server_stop(&sv), 0);
 	server_cleanup(&sv, check_case_failed);
 }

@@ -81,7 +81,7 @@ child_wait(pid_t pid, int secs)
 	int status;
 	pid_t r;
 
-	if (pid <= 0)		/* a failed fork; never kill(-1) */
+	if (pid <= 0) /* a failed fork; never kill(-1) */
 		return -1;
 	for (;;) {
 		r = waitpid(pid, &status, WNOHANG);
@@ -93,8 +93,7 @@ child_wait(pid_t pid, int secs)
 			break;
 		msleep(5);
 	}
-	printf("  child %d still running after %d s: killed\n", (int)pid,
-	    secs);
+	printf("  child %d still running after %d s: killed\n", (int)pid, secs);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	return -1;
@@ -129,7 +128,7 @@ server_init(struct server *sv, bool tcp)
 	memset(sv, 0, sizeof(*sv));
 	snprintf(sv->sv_dir, sizeof(sv->sv_dir), "/tmp/rumpclient.XXXXXX");
 	if (mkdtemp(sv->sv_dir) == NULL) {
-		sv->sv_dir[0] = '\0';	/* nothing to remove */
+		sv->sv_dir[0] = '\0'; /* nothing to remove */
 		return -1;
 	}
 	snprintf(sv->sv_log, sizeof(sv->sv_log), "%s/log", sv->sv_dir);
@@ -139,8 +138,7 @@ server_init(struct server *sv, bool tcp)
 		snprintf(sv->sv_url, sizeof(sv->sv_url), "tcp://127.0.0.1:%d",
 		    sv->sv_port);
 	} else {
-		snprintf(sv->sv_sock, sizeof(sv->sv_sock), "%s/sock",
-		    sv->sv_dir);
+		snprintf(sv->sv_sock, sizeof(sv->sv_sock), "%s/sock", sv->sv_dir);
 		snprintf(sv->sv_url, sizeof(sv->sv_url), "unix://%s",
 		    sv->sv_sock);
 	}
@@ -362,15 +360,14 @@ raw_connect(const struct server *sv, int ms)
 		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		sin.sin_port = htons((uint16_t)sv->sv_port);
 		s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (s == -1 || connect(s, (struct sockaddr *)&sin,
-		    sizeof(sin)) == -1)
+		if (s == -1 ||
+		    connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 			goto fail;
 	} else {
-		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
-		    sv->sv_sock);
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sv->sv_sock);
 		s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (s == -1 || connect(s, (struct sockaddr *)&sun,
-		    sizeof(sun)) == -1)
+		if (s == -1 ||
+		    connect(s, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 			goto fail;
 	}
 	do {
@@ -392,7 +389,7 @@ raw_send(int s, uint64_t reqno, int class, int type, uint32_t u,
 	struct rsp_hdr h = {
 		.rsp_len = SP_HDRSIZE + len,
 		.rsp_reqno = reqno,
-		.rsp_class = (uint16_t)class,
+		.rsp_class = (uint16_t) class,
 		.rsp_type = (uint16_t)type,
 		.rsp_u = u,
 	};
@@ -423,8 +420,7 @@ readn(int s, void *buf, size_t len, int ms)
 
 /* Receive one frame with a body of at most max bytes; 0 or -1. */
 int
-raw_recv(int s, struct rsp_hdr *h, void *body, size_t max, size_t *lenp,
-    int ms)
+raw_recv(int s, struct rsp_hdr *h, void *body, size_t max, size_t *lenp, int ms)
 {
 	size_t len;
 

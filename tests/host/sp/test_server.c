@@ -30,18 +30,18 @@
 #include "sp_server.h"
 #include "sp/server_harness.h"
 
-int kern_count(int, int *);	/* kernel/proc.c */
+int kern_count(int, int *); /* kernel/proc.c */
 /* ASan's own count of live heap bytes (no header for it in gcc 12). */
 size_t __sanitizer_get_current_allocated_bytes(void);
 
-#define FRAMES		"tests/host/sp/frames.py"
+#define FRAMES "tests/host/sp/frames.py"
 
 static char url[128];
 static int proc_base;
 static size_t mem_base;
 static char raw_names[SCRIPT_MAXCASES][SCRIPT_NAMELEN];
 static int nraw;
-static const char *raw_current;	/* the frames.py case of raw_case() */
+static const char *raw_current; /* the frames.py case of raw_case() */
 
 /*
  * The kernel and its server on url, with small limits (frames.py reads
@@ -74,8 +74,8 @@ run_frames(const char *name)
 	char *argv[] = { "python3", FRAMES, url, (char *)name, NULL };
 	int passed, failed;
 
-	return run_frame_script(argv, &passed, &failed, NULL) &&
-	    failed == 0 && passed == (name != NULL ? 1 : nraw);
+	return run_frame_script(argv, &passed, &failed, NULL) && failed == 0 &&
+	    passed == (name != NULL ? 1 : nraw);
 }
 
 /*
@@ -139,8 +139,8 @@ raw_send(int s, uint64_t reqno, int class, int type, uint32_t u,
     const void *body, size_t len)
 {
 	uint8_t buf[SP_HDRSIZE + 64];
-	struct rsp_hdr h = { SP_HDRSIZE + len, reqno, (uint16_t)class,
-	    (uint16_t)type, u };
+	struct rsp_hdr h = { SP_HDRSIZE + len, reqno, (uint16_t) class,
+		(uint16_t)type, u };
 
 	if (len > sizeof(buf) - SP_HDRSIZE)
 		return false;
@@ -153,7 +153,7 @@ raw_send(int s, uint64_t reqno, int class, int type, uint32_t u,
 static bool
 raw_read(int s, void *buf, size_t len)
 {
-	for (size_t got = 0; got < len; ) {
+	for (size_t got = 0; got < len;) {
 		ssize_t n = read(s, (char *)buf + got, len - got);
 		if (n <= 0)
 			return false;
@@ -175,7 +175,7 @@ raw_frame(int s, struct rsp_hdr *h, void *body, size_t size, size_t *lenp)
 	take = len < size ? len : size;
 	if (take > 0 && !raw_read(s, body, take))
 		return false;
-	for (size_t left = len - take; left > 0; ) {
+	for (size_t left = len - take; left > 0;) {
 		size_t n = left < sizeof(junk) ? left : sizeof(junk);
 		if (!raw_read(s, junk, n))
 			return false;
@@ -194,7 +194,8 @@ raw_guest(int s)
 	int32_t rv = -1;
 
 	return raw_send(s, 1, RUMPSP_REQ, RUMPSP_HANDSHAKE, HANDSHAKE_GUEST,
-	    "race\0", 5) && raw_frame(s, &h, &rv, sizeof(rv), NULL) &&
+		   "race\0", 5) &&
+	    raw_frame(s, &h, &rv, sizeof(rv), NULL) &&
 	    h.rsp_class == RUMPSP_RESP && rv == 0;
 }
 
@@ -232,10 +233,9 @@ static struct {
 	pthread_mutex_t mtx;
 	pthread_cond_t cv;
 	bool armed;
-	int handshakes;		/* RESP/HANDSHAKE frames sent */
-	int watched;		/* PREFORK replies read again after a fork */
-} watch = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false,
-	0, 0 };
+	int handshakes; /* RESP/HANDSHAKE frames sent */
+	int watched;	/* PREFORK replies read again after a fork */
+} watch = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0, 0 };
 
 ssize_t
 sendmsg(int fd, const struct msghdr *msg, int flags)
@@ -248,8 +248,8 @@ sendmsg(int fd, const struct msghdr *msg, int flags)
 	int before;
 
 	if (real == NULL)
-		real = (ssize_t (*)(int, const struct msghdr *, int))
-		    dlsym(RTLD_NEXT, "sendmsg");
+		real = (ssize_t(*)(int, const struct msghdr *, int))dlsym(
+		    RTLD_NEXT, "sendmsg");
 	/* Counted before sending: the fork's reply may beat our return. */
 	pthread_mutex_lock(&watch.mtx);
 	before = watch.handshakes;
@@ -287,11 +287,13 @@ race_once(int a, uint64_t reqno)
 	int b = raw_connect();
 	bool ok;
 
-	ok = b >= 0 && raw_send(a, reqno, RUMPSP_REQ, RUMPSP_PREFORK, 0,
-	    NULL, 0) && raw_frame(a, &h, hf.rf_auth, sizeof(hf.rf_auth),
-	    NULL) && h.rsp_class == RUMPSP_RESP &&
+	ok = b >= 0 &&
+	    raw_send(a, reqno, RUMPSP_REQ, RUMPSP_PREFORK, 0, NULL, 0) &&
+	    raw_frame(a, &h, hf.rf_auth, sizeof(hf.rf_auth), NULL) &&
+	    h.rsp_class == RUMPSP_RESP &&
 	    raw_send(b, 1, RUMPSP_REQ, RUMPSP_HANDSHAKE, HANDSHAKE_FORK, &hf,
-	    sizeof(hf)) && raw_frame(b, &h, &rv, sizeof(rv), NULL) &&
+		sizeof(hf)) &&
+	    raw_frame(b, &h, &rv, sizeof(rv), NULL) &&
 	    h.rsp_class == RUMPSP_RESP && rv == 0;
 	if (b >= 0)
 		close(b);
@@ -382,16 +384,15 @@ TEST(out_of_pids_a_handshake_gets_an_error_frame)
 static int threads_refused;
 
 int
-pthread_create(pthread_t *t, const pthread_attr_t *attr,
-    void *(*fn)(void *), void *arg)
+pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *),
+    void *arg)
 {
 	static int (*real)(pthread_t *, const pthread_attr_t *,
 	    void *(*)(void *), void *);
 
 	if (real == NULL)
 		real = (int (*)(pthread_t *, const pthread_attr_t *,
-		    void *(*)(void *), void *))dlsym(RTLD_NEXT,
-		    "pthread_create");
+		    void *(*)(void *), void *))dlsym(RTLD_NEXT, "pthread_create");
 	if (__atomic_load_n(&threads_refused, __ATOMIC_ACQUIRE))
 		return EAGAIN;
 	return real(t, attr, fn, arg);
@@ -424,7 +425,7 @@ raw_pipe(int s, uint64_t reqno, long fds[2])
 	return true;
 }
 
-#define HELD	12	/* waiting reads per connection: 24 > 16 idle */
+#define HELD 12 /* waiting reads per connection: 24 > 16 idle */
 
 /*
  * Every worker is busy (24 reads wait in the kernel: more than the idle
@@ -445,8 +446,7 @@ TEST(no_thread_for_a_job_is_an_answer_not_a_wait)
 	a[0] = raw_connect();
 	a[1] = raw_connect();
 	for (k = 0; k < 2; k++)
-		CHECK(a[k] >= 0 && raw_guest(a[k]) &&
-		    raw_pipe(a[k], 2, fds[k]));
+		CHECK(a[k] >= 0 && raw_guest(a[k]) && raw_pipe(a[k], 2, fds[k]));
 	base = kernel_lwps();
 	for (k = 0; k < 2; k++) {
 		/* read(fds[0], 0x1000, 1): nobody writes, it waits. */
@@ -454,8 +454,8 @@ TEST(no_thread_for_a_job_is_an_answer_not_a_wait)
 		args[1] = 0x1000;
 		args[2] = 1;
 		for (i = 0; i < HELD; i++)
-			CHECK(raw_send(a[k], 10 + i, RUMPSP_REQ,
-			    RUMPSP_SYSCALL, 3, args, sizeof(args)));
+			CHECK(raw_send(a[k], 10 + i, RUMPSP_REQ, RUMPSP_SYSCALL,
+			    3, args, sizeof(args)));
 	}
 	for (i = 0; i < 2000 && kernel_lwps() != base + 2 * HELD; i++)
 		usleep(10 * 1000);

@@ -30,12 +30,14 @@ check_sha(const void *msg, size_t len, const char *want)
 
 TEST(sha256_fips_examples)
 {
-	check_sha("abc", 3, "ba7816bf8f01cfea414140de5dae2223"
+	check_sha("abc", 3,
+	    "ba7816bf8f01cfea414140de5dae2223"
 	    "b00361a396177a9cb410ff61f20015ad");
-	check_sha("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	    56, "248d6a61d20638b8e5c026930c3e6039"
+	check_sha("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+	    "248d6a61d20638b8e5c026930c3e6039"
 	    "a33ce45964ff2167f6ecedd419db06c1");
-	check_sha("", 0, "e3b0c44298fc1c149afbf4c8996fb924"
+	check_sha("", 0,
+	    "e3b0c44298fc1c149afbf4c8996fb924"
 	    "27ae41e4649b934ca495991b7852b855");
 }
 
@@ -54,11 +56,12 @@ TEST(sha256_million_a_in_pieces)
 		size_t n = step < 1000000 - done ? step : 1000000 - done;
 		sha256_update(&s, a, n);
 		done += n;
-		step = step % 987 + 13;	/* 13..999 */
+		step = step % 987 + 13; /* 13..999 */
 	}
 	sha256_final(&s, d);
 	tohex(d, sizeof(d), hex);
-	CHECK_EQ_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
+	CHECK_EQ_STR(hex,
+	    "cdc76e5c9914fb9281a1c7e284d73e67"
 	    "f1809a48a497200e046d39ccc7112cd0");
 }
 
@@ -69,13 +72,17 @@ TEST(sha256_padding_boundaries)
 		size_t len;
 		const char *want;
 	} v[] = {
-		{ 55, "9f4390f8d30c2dd92ec9f095b65e2b9a"
+		{ 55,
+		    "9f4390f8d30c2dd92ec9f095b65e2b9a"
 		    "e9b0a925a5258e241c9f1e910f734318" },
-		{ 56, "b35439a4ac6f0948b6d6f9e3c6af0f5f"
+		{ 56,
+		    "b35439a4ac6f0948b6d6f9e3c6af0f5f"
 		    "590ce20f1bde7090ef7970686ec6738a" },
-		{ 63, "7d3e74a05d7db15bce4ad9ec0658ea98"
+		{ 63,
+		    "7d3e74a05d7db15bce4ad9ec0658ea98"
 		    "e3f06eeecf16b4c6fff2da457ddc2f34" },
-		{ 64, "ffe054fe7ae0cb6dc65c3af9b61d5209"
+		{ 64,
+		    "ffe054fe7ae0cb6dc65c3af9b61d5209"
 		    "f439851db43d0ba5997337df154668eb" },
 	};
 	char a[64];
@@ -104,29 +111,37 @@ TEST(hmac_sha256_rfc4231_cases_1_to_7)
 	uint8_t k[131], d[50];
 
 	memset(k, 0x0b, 20);
-	check_hmac(k, 20, "Hi There", 8, "b0344c61d8db38535ca8afceaf0bf12b"
+	check_hmac(k, 20, "Hi There", 8,
+	    "b0344c61d8db38535ca8afceaf0bf12b"
 	    "881dc200c9833da726e9376c2e32cff7");
 	check_hmac("Jefe", 4, "what do ya want for nothing?", 28,
 	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 	memset(k, 0xaa, 20);
 	memset(d, 0xdd, 50);
-	check_hmac(k, 20, d, 50, "773ea91e36800e46854db8ebd09181a7"
+	check_hmac(k, 20, d, 50,
+	    "773ea91e36800e46854db8ebd09181a7"
 	    "2959098b3ef8c122d9635514ced565fe");
 	for (int i = 0; i < 25; i++)
 		k[i] = (uint8_t)(i + 1);
 	memset(d, 0xcd, 50);
-	check_hmac(k, 25, d, 50, "82558a389a443c0ea4cc819899f2083a"
+	check_hmac(k, 25, d, 50,
+	    "82558a389a443c0ea4cc819899f2083a"
 	    "85f0faa3e578f8077a2e3ff46729665b");
 	memset(k, 0x0c, 20);
 	check_hmac(k, 20, "Test With Truncation", 20,
 	    "a3b6167473100ee06e0c796c2955552b");
 	memset(k, 0xaa, 131);
-	check_hmac(k, 131, "Test Using Larger Than Block-Size Key - Hash Key "
-	    "First", 54, "60e431591ee0b67f0d8a26aacbf5b77f"
+	check_hmac(k, 131,
+	    "Test Using Larger Than Block-Size Key - Hash Key "
+	    "First",
+	    54,
+	    "60e431591ee0b67f0d8a26aacbf5b77f"
 	    "8e0bc6213728c5140546040f0ee37f54");
-	check_hmac(k, 131, "This is a test using a larger than block-size key "
+	check_hmac(k, 131,
+	    "This is a test using a larger than block-size key "
 	    "and a larger than block-size data. The key needs to be hashed "
-	    "before being used by the HMAC algorithm.", 152,
+	    "before being used by the HMAC algorithm.",
+	    152,
 	    "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
 }
 
@@ -154,32 +169,32 @@ TEST(keys_are_16_to_64_bytes_of_hex)
 	size_t len = 0;
 
 	CHECK(sp_auth_parsekey("  00112233445566778899AABBccddeeff\n", 35, key,
-	    &len) == NULL);
+		  &len) == NULL);
 	CHECK_EQ_INT(len, 16);
 	CHECK_EQ_INT(key[0], 0x00);
 	CHECK_EQ_INT(key[10], 0xaa);
 	CHECK_EQ_INT(key[15], 0xff);
 	CHECK(sp_auth_parsekey("00112233445566778899aabbccddeef", 31, key,
-	    &len) != NULL);				/* odd */
+		  &len) != NULL); /* odd */
 	CHECK(sp_auth_parsekey("00112233445566778899aabbccddee", 30, key,
-	    &len) != NULL);				/* 15 bytes */
+		  &len) != NULL); /* 15 bytes */
 	CHECK(sp_auth_parsekey("0011223344556677889xaabbccddeeff", 32, key,
-	    &len) != NULL);				/* not hex */
+		  &len) != NULL); /* not hex */
 	CHECK(sp_auth_parsekey("", 0, key, &len) != NULL);
 	memset(hex, 'a', 128);
 	CHECK(sp_auth_parsekey(hex, 128, key, &len) == NULL);
 	CHECK_EQ_INT(len, 64);
 	memset(hex, 'a', 130);
-	CHECK(sp_auth_parsekey(hex, 130, key, &len) != NULL);	/* 65 bytes */
+	CHECK(sp_auth_parsekey(hex, 130, key, &len) != NULL); /* 65 bytes */
 }
 
 TEST(banner_challenge_is_found_or_absent)
 {
 	static const char netbsd[] = "RUMPSP-0.4-NetBSD-10.0/amd64\n";
 	static const char keyed[] = "RUMPSP-0.4-NetBSD-10.0/amd64 auth=hmac-"
-	    "sha256:000102030405060708090a0b0c0d0eff\n";
+				    "sha256:000102030405060708090a0b0c0d0eff\n";
 	static const char cut[] = "RUMPSP-0.4-NetBSD-10.0/amd64 auth=hmac-"
-	    "sha256:000102030405060708090a0b0c0d0e\n";
+				  "sha256:000102030405060708090a0b0c0d0e\n";
 	uint8_t n[SP_AUTH_NONCELEN];
 
 	CHECK_EQ_INT(sp_auth_banner_nonce(netbsd, sizeof(netbsd) - 1, n), 0);

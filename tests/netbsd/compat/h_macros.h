@@ -10,15 +10,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <atf-c.h>
-#define RL(x)	ATF_REQUIRE_MSG((x) != -1, "%s: %s", #x, strerror(errno))
-#define RZ(x)								\
-	do {								\
-		int rz_rv_ = (x);					\
-		ATF_REQUIRE_MSG(rz_rv_ == 0, "%s: %s", #x,		\
-		    strerror(rz_rv_));					\
+#define RL(x) ATF_REQUIRE_MSG((x) != -1, "%s: %s", #x, strerror(errno))
+#define RZ(x)                                                                 \
+	do {                                                                  \
+		int rz_rv_ = (x);                                             \
+		ATF_REQUIRE_MSG(rz_rv_ == 0, "%s: %s", #x, strerror(rz_rv_)); \
 	} while (0)
-#define atf_tc_fail_errno(...)						\
-	atf_tc_fail("%s: %s", (snprintf(nbcompat_msg_, sizeof(nbcompat_msg_), \
-	    __VA_ARGS__), nbcompat_msg_), strerror(errno))
+#define atf_tc_fail_errno(...)                                            \
+	atf_tc_fail("%s: %s",                                             \
+	    (snprintf(nbcompat_msg_, sizeof(nbcompat_msg_), __VA_ARGS__), \
+		nbcompat_msg_),                                           \
+	    strerror(errno))
 static char nbcompat_msg_[512] __attribute__((unused));
 #endif

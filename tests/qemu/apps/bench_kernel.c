@@ -13,11 +13,12 @@ bench_ns(void)
 	return plat_clock_monotonic();
 }
 
-#define BENCH_OUT(name, total, count, unit)				\
-	do {								\
-		uint64_t x100_ = (uint64_t)(total) * 100 / (uint64_t)(count); \
-		kprintf("bench %s %lu.%02lu %s\n", name,		\
-		    (unsigned long)(x100_ / 100), (unsigned long)(x100_ % 100), unit); \
+#define BENCH_OUT(name, total, count, unit)                                 \
+	do {                                                                \
+		uint64_t x100_ = (uint64_t)(total)*100 / (uint64_t)(count); \
+		kprintf("bench %s %lu.%02lu %s\n", name,                    \
+		    (unsigned long)(x100_ / 100),                           \
+		    (unsigned long)(x100_ % 100), unit);                    \
 	} while (0)
 
 #include "../../../bench/kernel/cases.c"
@@ -26,6 +27,7 @@ TESTCASE(bench_kernel)
 {
 	bench_kernel_all();
 	/* So that bench/run.py can give the figures in guest cycles too. */
-	kprintf("bench tsc_mhz %lu MHz\n", (unsigned long)(plat_tsc_hz() / 1000000));
+	kprintf("bench tsc_mhz %lu MHz\n",
+	    (unsigned long)(plat_tsc_hz() / 1000000));
 	return 0;
 }

@@ -16,16 +16,17 @@ bench_ns(void)
 	return plat_clock_monotonic();
 }
 
-#define BENCH_OUT(name, total, count, unit)				\
-	do {								\
-		uint64_t x100_ = (uint64_t)(total) * 100 / (uint64_t)(count); \
-		kprintf("bench %s %lu.%02lu %s\n", name,		\
-		    (unsigned long)(x100_ / 100), (unsigned long)(x100_ % 100), unit); \
+#define BENCH_OUT(name, total, count, unit)                                 \
+	do {                                                                \
+		uint64_t x100_ = (uint64_t)(total)*100 / (uint64_t)(count); \
+		kprintf("bench %s %lu.%02lu %s\n", name,                    \
+		    (unsigned long)(x100_ / 100),                           \
+		    (unsigned long)(x100_ % 100), unit);                    \
 	} while (0)
 
 #include "../../../bench/storage/cases.c"
 
-#define ROUNDS	3
+#define ROUNDS 3
 
 TESTCASE(bench_storage)
 {

@@ -21,14 +21,13 @@
 #include "badaddr.h"
 
 static struct badaddr bad[] = {
-	{ "0x2000", (void *)0x2000, 0 },
-	{ "page 0", (void *)0x10, 0 },
+	{ "0x2000", (void *)0x2000, 0 }, { "page 0", (void *)0x10, 0 },
 	{ "below 64 KiB", (void *)0xfff0, 0 },
 	{ "non-canonical", (void *)0x8000000000000000UL, 0 },
 	{ "beyond the page tables", (void *)0x8000000000UL, 0 },
 	{ "runs off 4 GiB", (void *)0xfffffffeUL, 0 },
 	{ "the LAPIC", (void *)0xfee00000UL, 0 },
-	{ "runs into an unmapped page", NULL, 2 },	/* set below */
+	{ "runs into an unmapped page", NULL, 2 }, /* set below */
 };
 
 TEST(utimes_sets_times)

@@ -20,11 +20,12 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define NDIRS		4
-#define NFILES		100000		/* more than the disk holds */
-#define MAXSIZE		(48 * 1024)
-#define LONGNAME	"a-file-name-of-a-hundred-bytes-or-so-so-that-every-" \
-			"directory-block-holds-few-of-them-and-fills-soon"
+#define NDIRS	4
+#define NFILES	100000 /* more than the disk holds */
+#define MAXSIZE (48 * 1024)
+#define LONGNAME                                              \
+	"a-file-name-of-a-hundred-bytes-or-so-so-that-every-" \
+	"directory-block-holds-few-of-them-and-fills-soon"
 
 static long
 rerr(void)
@@ -49,8 +50,8 @@ TESTCASE(ext2_crash_stream)
 	TCHECK(buf != NULL, "no memory");
 	TCHECK(rump_init() == 0, "rump_init");
 	TCHECK(rump_sys_mkdir("/data", 0755) == 0, "mkdir /data: %ld", rerr());
-	TCHECK(rump_sys_mount(RUMP_MOUNT_EXT2FS, "/data", 0, &ua,
-	    sizeof(ua)) == 0, "mount: %ld", rerr());
+	TCHECK(rump_sys_mount(RUMP_MOUNT_EXT2FS, "/data", 0, &ua, sizeof(ua)) == 0,
+	    "mount: %ld", rerr());
 	/*
 	 * The directories stay open all along, as a database keeps its
 	 * own: their inodes are never released (which would write them),
@@ -90,14 +91,15 @@ TESTCASE(ext2_crash_stream)
 			break;
 		}
 		TCHECK(n == (ssize_t)size, "write %s: %zd, %ld", path, n, rerr());
-		if (i % 5 == 2) {	/* in every directory in turn */
+		if (i % 5 == 2) { /* in every directory in turn */
 			flushes = plat_blk_flushes(0);
 			TCHECK(rump_sys_fsync(fd) == 0, "fsync %s: %ld", path,
 			    rerr());
 			/* The device's write cache too, not only the queue. */
 			TCHECK(plat_blk_flushes(0) > flushes,
 			    "fsync queued no flush");
-			kprintf("crash: fsynced %s %zu %d\n", path + 5, size, seed);
+			kprintf("crash: fsynced %s %zu %d\n", path + 5, size,
+			    seed);
 			fsynced++;
 		}
 		TCHECK(rump_sys_close(fd) == 0, "close: %ld", rerr());

@@ -16,7 +16,7 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define MIB		(1024 * 1024)
+#define MIB (1024 * 1024)
 
 static long
 rerr(void)
@@ -56,7 +56,8 @@ TESTCASE(disk_raw_rw)
 	size = disk_size(fd);
 	TCHECK(rump_sys_ioctl(fd, RUMP_DIOCGSECTORSIZE, &sec) == 0 && sec == 512,
 	    "sector size %u", sec);
-	kprintf("disk: /dev/rld0 has %lld bytes, sector %u\n", (long long)size, sec);
+	kprintf("disk: /dev/rld0 has %lld bytes, sector %u\n", (long long)size,
+	    sec);
 	TCHECK(size >= 2 * MIB, "disk of %lld bytes", (long long)size);
 	pattern(out, MIB, 1);
 	TCHECK(rump_sys_pwrite(fd, out, MIB, MIB) == MIB, "pwrite: %ld", rerr());
@@ -69,11 +70,12 @@ TESTCASE(disk_raw_rw)
 	    "misaligned write: %ld", rerr());
 	TCHECK(rump_sys_pread(fd, in, 512, size) == 0, "read at the end");
 	TCHECK(rump_sys_pread(fd, in, 512, size + 512) == -1 &&
-	    rerr() == RUMP_EINVAL, "read past the end: %ld", rerr());
+		rerr() == RUMP_EINVAL,
+	    "read past the end: %ld", rerr());
 	TCHECK(rump_sys_pread(fd, in, 4096, size - 1024) == 1024,
 	    "read across the end");
-	TCHECK(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one) == 0, "cache sync: %ld",
-	    rerr());
+	TCHECK(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one) == 0,
+	    "cache sync: %ld", rerr());
 	TCHECK(rump_sys_close(fd) == 0, "close");
 	kprintf("disk: wrote and read back %d bytes on /dev/rld0\n", MIB);
 	{
@@ -91,9 +93,9 @@ TESTCASE(disk_raw_rw)
 }
 
 /* Threads at once on their own regions of /dev/rld0 (after its first 2 MiB). */
-#define NTHREADS	4
-#define ROUNDS		16
-#define REGION		(64 * 1024)
+#define NTHREADS 4
+#define ROUNDS	 16
+#define REGION	 (64 * 1024)
 
 static volatile int thread_failures;
 
@@ -168,7 +170,8 @@ TESTCASE(disk_persist_write)
 	pattern(buf, sizeof(buf), 42);
 	TCHECK(rump_sys_pwrite(fd, buf, sizeof(buf), 1536) == sizeof(buf),
 	    "pwrite: %ld", rerr());
-	TCHECK(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one) == 0, "sync: %ld", rerr());
+	TCHECK(rump_sys_ioctl(fd, RUMP_DIOCCACHESYNC, &one) == 0, "sync: %ld",
+	    rerr());
 	rump_sys_close(fd);
 	kprintf("disk: first boot wrote 8192 bytes at 1536\n");
 	return 0;
@@ -225,7 +228,7 @@ TESTCASE(disk_throughput)
 	rump_sys_close(fd);
 	hyp_free(buf, MIB);
 	kprintf("disk: /dev/rld0 sequential 1 MiB transfers: write %llu MiB/s, "
-	    "read %llu MiB/s\n",
+		"read %llu MiB/s\n",
 	    (unsigned long long)(16ULL * 1000000000ULL / (t1 - t0 + 1)),
 	    (unsigned long long)(16ULL * 1000000000ULL / (t2 - t1 + 1)));
 	return 0;

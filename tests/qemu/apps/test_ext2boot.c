@@ -18,15 +18,16 @@
 #include "rump/rump_syscalls.h"
 #include "rump/rumpdefs.h"
 
-#define KIB		1024
-#define MIB		(1024 * 1024)
-#define CHUNK		(64 * KIB)
-#define NMANY		300
-#define BIG		(3 * MIB)
-#define SPARSE_OFF	(5 * MIB)
-#define SLOW_TARGET	"long/long/long/long/long/long/long/long/long/long/" \
-			"long/long/long/long/long/long/long/long/long/long/" \
-			"long/long/long/long/long/long/long/long/long/long"
+#define KIB	   1024
+#define MIB	   (1024 * 1024)
+#define CHUNK	   (64 * KIB)
+#define NMANY	   300
+#define BIG	   (3 * MIB)
+#define SPARSE_OFF (5 * MIB)
+#define SLOW_TARGET                                          \
+	"long/long/long/long/long/long/long/long/long/long/" \
+	"long/long/long/long/long/long/long/long/long/long/" \
+	"long/long/long/long/long/long/long/long/long/long"
 
 static uint8_t *buf, *ref;
 
@@ -47,7 +48,7 @@ byte_at(enum kind k, int seed, uint64_t off)
 		return off < 1234 ? (uint8_t)(off * 7 + 4) : 0;
 	case K_SPARSE:
 		return off < SPARSE_OFF ? 0 :
-		    (uint8_t)((off - SPARSE_OFF) * 7 + 5);
+					  (uint8_t)((off - SPARSE_OFF) * 7 + 5);
 	default:
 		return (uint8_t)(off * 7 + (uint64_t)seed);
 	}
@@ -64,8 +65,8 @@ fill(enum kind k, int seed, uint64_t off, uint8_t *p, size_t n)
 static int
 put(const char *path, int seed, size_t n)
 {
-	int fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT |
-	    RUMP_O_TRUNC, 0644);
+	int fd = rump_sys_open(path,
+	    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 
 	if (fd < 0) {
 		kprintf("ext2boot: create %s: errno %ld\n", path, rerr());
@@ -125,8 +126,8 @@ same_text(const char *path, const char *text)
 static int
 put_text(const char *path, const char *text)
 {
-	int fd = rump_sys_open(path, RUMP_O_WRONLY | RUMP_O_CREAT |
-	    RUMP_O_TRUNC, 0644);
+	int fd = rump_sys_open(path,
+	    RUMP_O_WRONLY | RUMP_O_CREAT | RUMP_O_TRUNC, 0644);
 	ssize_t n = (ssize_t)strlen(text);
 
 	if (fd < 0)
@@ -211,13 +212,15 @@ TESTCASE(ext2_scenario)
 	/* hard and symbolic links, fast and slow */
 	TCHECK(rump_sys_link("/data/w/b", "/data/w/b.link") == 0, "link");
 	TCHECK(rump_sys_stat("/data/w/b", &st) == 0 && st.st_nlink == 2 &&
-	    rump_sys_stat("/data/w/b.link", &st2) == 0 &&
-	    st.st_ino == st2.st_ino, "hard link");
+		rump_sys_stat("/data/w/b.link", &st2) == 0 &&
+		st.st_ino == st2.st_ino,
+	    "hard link");
 	TCHECK(rump_sys_symlink("b", "/data/w/sym") == 0, "symlink");
 	TCHECK(rump_sys_symlink(SLOW_TARGET, "/data/w/slowsym") == 0,
 	    "slow symlink");
 	TCHECK(rump_sys_readlink("/data/w/slowsym", target, sizeof(target)) ==
-	    (ssize_t)strlen(SLOW_TARGET), "readlink");
+		(ssize_t)strlen(SLOW_TARGET),
+	    "readlink");
 	TCHECK(same("/data/w/sym", K_PATTERN, 3, 10000), "through sym");
 	/* unlink, and unlink of an open file */
 	TCHECK(put("/data/w/gone", 1, 5000) == 0, "put gone");
@@ -233,17 +236,18 @@ TESTCASE(ext2_scenario)
 	TCHECK(put("/data/w/trunc", 4, 50000) == 0, "put trunc");
 	fd = rump_sys_open("/data/w/trunc", RUMP_O_RDWR);
 	TCHECK(fd >= 0 && rump_sys_ftruncate(fd, 1234) == 0 &&
-	    rump_sys_ftruncate(fd, 70000) == 0 && rump_sys_fsync(fd) == 0 &&
-	    rump_sys_close(fd) == 0, "truncate: %ld", rerr());
+		rump_sys_ftruncate(fd, 70000) == 0 && rump_sys_fsync(fd) == 0 &&
+		rump_sys_close(fd) == 0,
+	    "truncate: %ld", rerr());
 	TCHECK(same("/data/w/trunc", K_TRUNC, 0, 70000), "trunc");
 	/* sparse: 4 KiB at 5 MiB */
 	fd = rump_sys_open("/data/w/sparse", RUMP_O_WRONLY | RUMP_O_CREAT, 0600);
 	fill(K_SPARSE, 0, SPARSE_OFF, buf, 4096);
 	TCHECK(fd >= 0 && rump_sys_pwrite(fd, buf, 4096, SPARSE_OFF) == 4096 &&
-	    rump_sys_close(fd) == 0, "sparse: %ld", rerr());
-	TCHECK(rump_sys_stat("/data/w/sparse", &st) == 0 &&
-	    st.st_blocks < 64, "sparse file has %lld blocks",
-	    (long long)st.st_blocks);
+		rump_sys_close(fd) == 0,
+	    "sparse: %ld", rerr());
+	TCHECK(rump_sys_stat("/data/w/sparse", &st) == 0 && st.st_blocks < 64,
+	    "sparse file has %lld blocks", (long long)st.st_blocks);
 	TCHECK(same("/data/w/sparse", K_SPARSE, 0, SPARSE_OFF + 4096), "sparse");
 	/* a directory of a few hundred entries */
 	TCHECK(rump_sys_mkdir("/data/w/many", 0755) == 0, "mkdir many");
@@ -260,7 +264,8 @@ TESTCASE(ext2_scenario)
 	TCHECK(same("/data/w/big", K_PATTERN, 9, BIG), "big");
 	/* a directory made and removed */
 	TCHECK(rump_sys_mkdir("/data/w/tmpdir", 0700) == 0 &&
-	    rump_sys_rmdir("/data/w/tmpdir") == 0, "rmdir");
+		rump_sys_rmdir("/data/w/tmpdir") == 0,
+	    "rmdir");
 	kprintf("ext2boot: scenario written on /data\n");
 	return 0;
 }
@@ -275,15 +280,18 @@ TESTCASE(ext2_readback)
 	TCHECK(is_ext2("/data", "/dev/ld0", 0), "/data is not ld0's ext2fs");
 	TCHECK(same("/data/w/b", K_PATTERN, 3, 10000), "b");
 	TCHECK(rump_sys_stat("/data/w/b", &st) == 0 && st.st_nlink == 2 &&
-	    rump_sys_stat("/data/w/b.link", &st2) == 0 &&
-	    st.st_ino == st2.st_ino, "hard link");
+		rump_sys_stat("/data/w/b.link", &st2) == 0 &&
+		st.st_ino == st2.st_ino,
+	    "hard link");
 	TCHECK(rump_sys_readlink("/data/w/slowsym", target, sizeof(target)) ==
-	    (ssize_t)strlen(SLOW_TARGET) &&
-	    memcmp(target, SLOW_TARGET, strlen(SLOW_TARGET)) == 0, "slowsym");
+		    (ssize_t)strlen(SLOW_TARGET) &&
+		memcmp(target, SLOW_TARGET, strlen(SLOW_TARGET)) == 0,
+	    "slowsym");
 	TCHECK(same("/data/w/sym", K_PATTERN, 3, 10000), "through sym");
 	TCHECK(rump_sys_stat("/data/w/gone", &st) == -1 &&
-	    rump_sys_stat("/data/w/open", &st) == -1 &&
-	    rump_sys_stat("/data/w/tmpdir", &st) == -1, "removed names back");
+		rump_sys_stat("/data/w/open", &st) == -1 &&
+		rump_sys_stat("/data/w/tmpdir", &st) == -1,
+	    "removed names back");
 	TCHECK(same("/data/w/trunc", K_TRUNC, 0, 70000), "trunc");
 	TCHECK(same("/data/w/sparse", K_SPARSE, 0, SPARSE_OFF + 4096), "sparse");
 	TCHECK(count_entries("/data/w/many") == NMANY, "many");
@@ -319,14 +327,16 @@ TESTCASE(ext2_readonly)
 		fmt_snprintf(p, sizeof(p), "%s/host/hello", dirs[i]);
 		TCHECK(same_text(p, "from the host\n"), "%s", p);
 		TCHECK(rump_sys_open(p, RUMP_O_WRONLY) == -1 &&
-		    rerr() == RUMP_EROFS, "open for writing: %ld", rerr());
+			rerr() == RUMP_EROFS,
+		    "open for writing: %ld", rerr());
 		TCHECK(rump_sys_unlink(p) == -1 && rerr() == RUMP_EROFS,
 		    "unlink: %ld", rerr());
 		TCHECK(rump_sys_chmod(p, 0600) == -1 && rerr() == RUMP_EROFS,
 		    "chmod: %ld", rerr());
 		fmt_snprintf(p, sizeof(p), "%s/new", dirs[i]);
-		TCHECK(rump_sys_open(p, RUMP_O_WRONLY | RUMP_O_CREAT, 0644) ==
-		    -1 && rerr() == RUMP_EROFS, "create: %ld", rerr());
+		TCHECK(rump_sys_open(p, RUMP_O_WRONLY | RUMP_O_CREAT, 0644) == -1 &&
+			rerr() == RUMP_EROFS,
+		    "create: %ld", rerr());
 		TCHECK(rump_sys_mkdir(p, 0755) == -1 && rerr() == RUMP_EROFS,
 		    "mkdir: %ld", rerr());
 		TCHECK(rump_sys_stat(p, &st) == -1 && rerr() == RUMP_ENOENT,
@@ -365,11 +375,12 @@ TESTCASE(ext2_full)
 	/* Room again: half the file goes. */
 	fd = rump_sys_open("/data/fill", RUMP_O_RDWR);
 	TCHECK(fd >= 0 && rump_sys_ftruncate(fd, written / 2) == 0 &&
-	    rump_sys_close(fd) == 0, "truncate: %ld", rerr());
+		rump_sys_close(fd) == 0,
+	    "truncate: %ld", rerr());
 	TCHECK(put_text("/data/small", "after ENOSPC\n") == 0, "small: %ld",
 	    rerr());
-	TCHECK(rump_sys_stat("/data/fill", &st) == 0 &&
-	    st.st_size == written / 2, "size");
+	TCHECK(rump_sys_stat("/data/fill", &st) == 0 && st.st_size == written / 2,
+	    "size");
 	TCHECK(same_text("/data/host/hello", "from the host\n"), "host file");
 	kprintf("ext2boot: still serving after ENOSPC\n");
 	return 0;
@@ -413,7 +424,7 @@ walk(const char *dir, int depth, int *files, int *errors)
 			continue;
 		fmt_snprintf(path, sizeof(path), "%s/%.*s", dir, (int)namlen,
 		    name);
-		if (type == 4 && depth < 4) {		/* DT_DIR */
+		if (type == 4 && depth < 4) { /* DT_DIR */
 			walk(path, depth + 1, files, errors);
 			continue;
 		}
@@ -466,19 +477,23 @@ TESTCASE(ext2_root)
 	    "write on /: %ld", rerr());
 	fd = rump_sys_open("/dev/null", RUMP_O_WRONLY);
 	TCHECK(fd >= 0 && rump_sys_write(fd, "x", 1) == 1 &&
-	    rump_sys_close(fd) == 0, "/dev/null: %ld", rerr());
+		rump_sys_close(fd) == 0,
+	    "/dev/null: %ld", rerr());
 	TCHECK(rump_sys_stat("/dev/ld0", &st) == 0 &&
-	    (st.st_mode & RUMP_S_IFMT) == RUMP_S_IFBLK, "/dev/ld0");
+		(st.st_mode & RUMP_S_IFMT) == RUMP_S_IFBLK,
+	    "/dev/ld0");
 	TCHECK(rump_sys_statvfs1("/dev", sv, RUMP_ST_WAIT) == 0 &&
-	    strcmp(sv->f_fstypename, "tmpfs") == 0 &&
-	    strcmp(sv->f_mntonname, "/dev") == 0, "/dev is the kernel's tmpfs");
+		strcmp(sv->f_fstypename, "tmpfs") == 0 &&
+		strcmp(sv->f_mntonname, "/dev") == 0,
+	    "/dev is the kernel's tmpfs");
 	TCHECK(rump_sys_unmount("/dev", 0) == -1 && rerr() == RUMP_EBUSY,
 	    "unmount /dev: %ld", rerr());
 	TCHECK(rump_sys_unmount("/", 0) == -1 && rerr() == RUMP_EBUSY,
 	    "unmount /: %ld", rerr());
 	TCHECK(rump_sys_stat("/dev/..", &st) == 0 &&
-	    rump_sys_stat("/", &st2) == 0 && st.st_ino == st2.st_ino &&
-	    st.st_ino == 2, "/dev/.. is not the disk's root");
+		rump_sys_stat("/", &st2) == 0 && st.st_ino == st2.st_ino &&
+		st.st_ino == 2,
+	    "/dev/.. is not the disk's root");
 	kprintf("ext2boot: the root disk serves /, /dev is the kernel's\n");
 	return 0;
 }

@@ -24,17 +24,22 @@ TESTCASE(kernel_boot_and_lwproc)
 {
 	TCHECK(rump_init() == 0, "rump_init failed");
 	TCHECK(rump_init() == 0, "second rump_init failed");
-	TCHECK(rump_sys_getpid() == 1, "implicit context is pid %d", rump_sys_getpid());
+	TCHECK(rump_sys_getpid() == 1, "implicit context is pid %d",
+	    rump_sys_getpid());
 	TCHECK(rump_pub_lwproc_curlwp() == NULL, "implicit context has an lwp");
 	TCHECK(rump_sys_write(1, "kernel: hello through fd 1\n", 27) == 27,
 	    "console write failed");
 	TCHECK(rump_pub_lwproc_rfork(RUMP_RFFDG) == 0, "rfork");
-	TCHECK(rump_sys_getpid() == 2, "first process is pid %d", rump_sys_getpid());
+	TCHECK(rump_sys_getpid() == 2, "first process is pid %d",
+	    rump_sys_getpid());
 	TCHECK(rump_sys_getppid() == 1, "ppid %d", rump_sys_getppid());
-	TCHECK(rump_pub_lwproc_rfork(3) == RUMP_EINVAL, "bad rfork flags accepted");
-	TCHECK(rump_pub_lwproc_newlwp(4242) == RUMP_ESRCH, "newlwp of a missing pid");
+	TCHECK(rump_pub_lwproc_rfork(3) == RUMP_EINVAL,
+	    "bad rfork flags accepted");
+	TCHECK(rump_pub_lwproc_newlwp(4242) == RUMP_ESRCH,
+	    "newlwp of a missing pid");
 	rump_pub_lwproc_releaselwp();
-	TCHECK(rump_pub_lwproc_newlwp(2) == RUMP_ESRCH, "released process still there");
+	TCHECK(rump_pub_lwproc_newlwp(2) == RUMP_ESRCH,
+	    "released process still there");
 	return 0;
 }
 
@@ -50,16 +55,20 @@ TESTCASE(kernel_files_on_tmpfs)
 	TCHECK(fd >= 0, "open: %ld", rerr());
 	TCHECK(rump_sys_write(fd, "bare metal", 10) == 10, "write");
 	TCHECK(rump_sys_pread(fd, buf, sizeof(buf), 5) == 5 &&
-	    memcmp(buf, "metal", 5) == 0, "pread");
+		memcmp(buf, "metal", 5) == 0,
+	    "pread");
 	TCHECK(rump_sys_fstat(fd, &st) == 0 && st.st_size == 10, "fstat");
 	TCHECK(rump_sys_close(fd) == 0, "close");
 	TCHECK(rump_sys_mkdir("/tmp/dir", 0755) == 0, "mkdir");
 	TCHECK(rump_sys_symlink("/tmp/x", "/tmp/dir/ln") == 0, "symlink");
-	TCHECK(rump_sys_stat("/tmp/dir/ln", &st) == 0 && st.st_size == 10, "stat via link");
-	TCHECK(rump_sys_open("/tmp/none", RUMP_O_RDONLY) == -1 && rerr() == RUMP_ENOENT,
+	TCHECK(rump_sys_stat("/tmp/dir/ln", &st) == 0 && st.st_size == 10,
+	    "stat via link");
+	TCHECK(rump_sys_open("/tmp/none", RUMP_O_RDONLY) == -1 &&
+		rerr() == RUMP_ENOENT,
 	    "missing file: %ld", rerr());
 	TCHECK(rump_sys_setuid(1000) == 0, "setuid");
-	TCHECK(rump_sys_open("/tmp/x", RUMP_O_WRONLY) == -1 && rerr() == RUMP_EACCES,
+	TCHECK(rump_sys_open("/tmp/x", RUMP_O_WRONLY) == -1 &&
+		rerr() == RUMP_EACCES,
 	    "non-root wrote a 0644 root file: %ld", rerr());
 	rump_pub_lwproc_releaselwp();
 	kprintf("kernel: tmpfs, links and permissions work in the image\n");
@@ -131,15 +140,17 @@ TESTCASE(kernel_10000_processes_memory_baseline)
 	pages0 = plat_pages_free();
 	mem0 = hyp_malloc_inuse();
 	for (int i = 0; i < 10000; i++) {
-		TCHECK(rump_pub_lwproc_rfork(i % 2 ? RUMP_RFFDG : RUMP_RFCFDG) == 0,
+		TCHECK(rump_pub_lwproc_rfork(i % 2 ? RUMP_RFFDG : RUMP_RFCFDG) ==
+			0,
 		    "rfork %d", i);
 		rump_pub_lwproc_releaselwp();
 	}
-	TCHECK(hyp_malloc_inuse() == mem0, "kernel memory %zu bytes, baseline %zu",
-	    hyp_malloc_inuse(), mem0);
+	TCHECK(hyp_malloc_inuse() == mem0,
+	    "kernel memory %zu bytes, baseline %zu", hyp_malloc_inuse(), mem0);
 	TCHECK(plat_pages_free() == pages0, "%zu pages free, baseline %zu",
 	    plat_pages_free(), pages0);
-	kprintf("kernel: 10000 processes created and released, memory at baseline\n");
+	kprintf(
+	    "kernel: 10000 processes created and released, memory at baseline\n");
 	return 0;
 }
 
@@ -176,17 +187,22 @@ TESTCASE(kernel_switch_null_in_implicit_panics)
 
 TESTCASE(kernel_unmapped_pointers_efault)
 {
-	void *wild = (void *)0x8000000000ULL;	/* beyond the page tables */
+	void *wild = (void *)0x8000000000ULL; /* beyond the page tables */
 	struct rump_stat st;
 	char buf[8];
 
 	TCHECK(rump_init() == 0, "rump_init");
-	TCHECK(rump_sys_read(0, wild, 8) == -1 && rerr() == RUMP_EFAULT, "read: %ld", rerr());
-	TCHECK(rump_sys_write(1, wild, 8) == -1 && rerr() == RUMP_EFAULT, "write: %ld", rerr());
-	TCHECK(rump_sys_stat(wild, &st) == -1 && rerr() == RUMP_EFAULT, "stat path: %ld", rerr());
-	TCHECK(rump_sys_stat("/tmp", wild) == -1 && rerr() == RUMP_EFAULT, "stat buf: %ld", rerr());
+	TCHECK(rump_sys_read(0, wild, 8) == -1 && rerr() == RUMP_EFAULT,
+	    "read: %ld", rerr());
+	TCHECK(rump_sys_write(1, wild, 8) == -1 && rerr() == RUMP_EFAULT,
+	    "write: %ld", rerr());
+	TCHECK(rump_sys_stat(wild, &st) == -1 && rerr() == RUMP_EFAULT,
+	    "stat path: %ld", rerr());
+	TCHECK(rump_sys_stat("/tmp", wild) == -1 && rerr() == RUMP_EFAULT,
+	    "stat buf: %ld", rerr());
 	TCHECK(rump_sys_readlink("/tmp", (char *)4096 - 8, 8) == -1, "readlink");
-	TCHECK(rump_sys___getcwd((char *)8, sizeof(buf)) == -1 && rerr() == RUMP_EFAULT,
+	TCHECK(rump_sys___getcwd((char *)8, sizeof(buf)) == -1 &&
+		rerr() == RUMP_EFAULT,
 	    "getcwd into page 0: %ld", rerr());
 	kprintf("kernel: unmapped pointers answered EFAULT\n");
 	return 0;

@@ -20,9 +20,9 @@
 #include "lwip/netif.h"
 #include "rump/rumpuser_sp.h"
 
-#define ECHO_TOTAL	65536
-#define ECHO_CHUNK	16384
-#define LOOP_PORT	7
+#define ECHO_TOTAL 65536
+#define ECHO_CHUNK 16384
+#define LOOP_PORT  7
 
 static unsigned char
 pattern(size_t i)
@@ -82,7 +82,8 @@ echo_through(const ip_addr_t *addr, u16_t port, uint64_t *ns)
 	while (sent < ECHO_TOTAL && err == ERR_OK) {
 		for (size_t i = 0; i < ECHO_CHUNK; i++)
 			out[i] = pattern(sent + i);
-		if ((err = netconn_write(c, out, ECHO_CHUNK, NETCONN_COPY)) != ERR_OK)
+		if ((err = netconn_write(c, out, ECHO_CHUNK, NETCONN_COPY)) !=
+		    ERR_OK)
 			break;
 		sent += ECHO_CHUNK;
 		while (got < sent && (err = netconn_recv(c, &nb)) == ERR_OK) {
@@ -92,8 +93,10 @@ echo_through(const ip_addr_t *addr, u16_t port, uint64_t *ns)
 
 				netbuf_data(nb, &data, &len);
 				for (u16_t i = 0; i < len; i++)
-					if (((unsigned char *)data)[i] != pattern(got + i)) {
-						kprintf("  byte %zu differs\n", got + i);
+					if (((unsigned char *)data)[i] !=
+					    pattern(got + i)) {
+						kprintf("  byte %zu differs\n",
+						    got + i);
 						err = ERR_VAL;
 					}
 				got += len;
@@ -127,7 +130,8 @@ TESTCASE(net_tcp_loopback)
 	TCHECK(netconn_bind(lis, &lo, LOOP_PORT) == ERR_OK, "bind");
 	TCHECK(netconn_listen(lis) == ERR_OK, "listen");
 	TCHECK(rumpuser_thread_create(loop_server, lis, "echo-server", 1, 0, -1,
-	    &server) == 0, "server thread");
+		   &server) == 0,
+	    "server thread");
 	err = echo_through(&lo, LOOP_PORT, &ns);
 	/* Blocking hypercalls are made from inside the kernel. */
 	rumpuser_thread_join(server);
@@ -171,7 +175,8 @@ TESTCASE(net_tcp_echo_host)
 	rump_schedule();
 	err = echo_through(&host, (u16_t)port, &ns);
 	rump_unschedule();
-	TCHECK(err == ERR_OK, "echo through 10.0.2.2:%ld: lwIP error %d", port, err);
+	TCHECK(err == ERR_OK, "echo through 10.0.2.2:%ld: lwIP error %d", port,
+	    err);
 	kprintf("net: tcp echoed %d bytes through 10.0.2.2:%ld in %lu ms\n",
 	    ECHO_TOTAL, port, (unsigned long)(ns / 1000000));
 	return 0;
@@ -179,9 +184,9 @@ TESTCASE(net_tcp_echo_host)
 
 /* ---- the rump_sp transport's accept goes on after failed connections ---- */
 
-#define SP_TEST_PORT	4711
-#define STR_(x)		#x
-#define STR(x)		STR_(x)
+#define SP_TEST_PORT 4711
+#define STR_(x)	     #x
+#define STR(x)	     STR_(x)
 
 struct accept_result {
 	const struct sp_transport *tr;
@@ -217,7 +222,8 @@ TESTCASE(net_sp_accept_goes_on_after_failures)
 	    "listen");
 	net_sp_listener_fail(a.l, 3);
 	TCHECK(rumpuser_thread_create(sp_acceptor, &a, "acceptor", 1, 0, -1,
-	    &t) == 0, "acceptor thread");
+		   &t) == 0,
+	    "acceptor thread");
 	rump_schedule();
 	IP_ADDR4(&lo, 127, 0, 0, 1);
 	c = netconn_new(NETCONN_TCP);

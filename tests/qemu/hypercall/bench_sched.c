@@ -6,12 +6,13 @@
 #include "plat/cpu.h"
 #include "plat/testcase.h"
 
-#define bench_cycles()	rdtsc()
-#define BENCH_OUT(name, total, count, unit)				\
-	do {								\
-		uint64_t x100_ = (uint64_t)(total) * 100 / (uint64_t)(count); \
-		kprintf("bench %s %lu.%02lu %s\n", name,		\
-		    (unsigned long)(x100_ / 100), (unsigned long)(x100_ % 100), unit); \
+#define bench_cycles() rdtsc()
+#define BENCH_OUT(name, total, count, unit)                                 \
+	do {                                                                \
+		uint64_t x100_ = (uint64_t)(total)*100 / (uint64_t)(count); \
+		kprintf("bench %s %lu.%02lu %s\n", name,                    \
+		    (unsigned long)(x100_ / 100),                           \
+		    (unsigned long)(x100_ % 100), unit);                    \
 	} while (0)
 
 #include "../../../bench/sched/cases.c"

@@ -3,7 +3,11 @@
  */
 #include "plat/testcase.h"
 
-#define SYNC_LOG(...)	do { kprintf(__VA_ARGS__); kprintf("\n"); } while (0)
+#define SYNC_LOG(...)                 \
+	do {                          \
+		kprintf(__VA_ARGS__); \
+		kprintf("\n");        \
+	} while (0)
 #define SYNC_CHECK(c, ...) TCHECK(c, __VA_ARGS__)
 
 #include "../../hypercall/sync_cases.c"
@@ -19,11 +23,11 @@ init_once(void)
 	return 0;
 }
 
-#define SYNC_TESTCASE(n)						\
-	TESTCASE(sync_##n)						\
-	{								\
-		TCHECK(init_once() == 0, "rumpuser_init failed");	\
-		return sync_case_##n();					\
+#define SYNC_TESTCASE(n)                                          \
+	TESTCASE(sync_##n)                                        \
+	{                                                         \
+		TCHECK(init_once() == 0, "rumpuser_init failed"); \
+		return sync_case_##n();                           \
 	}
 
 SYNC_TESTCASE(pingpong)

@@ -47,17 +47,19 @@ TESTCASE(threads_10000)
 	for (int b = 0; b < 100; b++)
 		TCHECK(batch(100) == 0, "batch %d: create failed", b);
 	TCHECK(ran == 10000, "%d of 10000 threads ran", ran);
-	TCHECK(sched_nthreads() == n0, "%d threads left, was %d", sched_nthreads(), n0);
+	TCHECK(sched_nthreads() == n0, "%d threads left, was %d",
+	    sched_nthreads(), n0);
 	TCHECK(plat_pages_free() == free0, "%zu pages free, baseline %zu",
 	    plat_pages_free(), free0);
 	TCHECK(hyp_malloc_inuse() == mem0, "malloc in use %zu, baseline %zu",
 	    hyp_malloc_inuse(), mem0);
 	kprintf("threads: 10000 created, run and joined; %zu pages free as "
-	    "before\n", free0);
+		"before\n",
+	    free0);
 	return 0;
 }
 
-static volatile int limit = 1 << 30;	/* never reached: the guard page stops it */
+static volatile int limit = 1 << 30; /* never reached: the guard page stops it */
 
 static int
 recurse(int depth)
@@ -84,13 +86,13 @@ TESTCASE(stack_overflow)
 
 	TCHECK(t != NULL, "create failed");
 	sched_join(t);
-	return 1;		/* the overflow must have stopped the machine */
+	return 1; /* the overflow must have stopped the machine */
 }
 
 TESTCASE(malloc_alignment_exhaustion)
 {
 	static const size_t lens[] = { 1, 7, 16, 24, 100, 2048, 2049, 4096,
-	    5000, 65536 };
+		5000, 65536 };
 	static const int aligns[] = { 0, 8, 16, 64, 256, 4096, 65536 };
 	void *ptrs[64], *p;
 	size_t free0 = plat_pages_free(), mem0 = hyp_malloc_inuse(), got = 0;
@@ -102,7 +104,8 @@ TESTCASE(malloc_alignment_exhaustion)
 			TCHECK(rumpuser_malloc(lens[i], aligns[j], &p) == 0,
 			    "malloc(%zu, %d) failed", lens[i], aligns[j]);
 			TCHECK(((uintptr_t)p & (a - 1)) == 0,
-			    "malloc(%zu, %d) = %p misaligned", lens[i], aligns[j], p);
+			    "malloc(%zu, %d) = %p misaligned", lens[i],
+			    aligns[j], p);
 			for (size_t k = 0; k < lens[i]; k++)
 				((volatile char *)p)[k] = (char)k;
 			rumpuser_free(p, lens[i]);
@@ -116,15 +119,17 @@ TESTCASE(malloc_alignment_exhaustion)
 		n++;
 	}
 	TCHECK(n < 64, "64 MiB allocated from a smaller machine?");
-	TCHECK(rumpuser_malloc(1 << 20, 0, &p) == RUMP_ENOMEM, "no ENOMEM when exhausted");
+	TCHECK(rumpuser_malloc(1 << 20, 0, &p) == RUMP_ENOMEM,
+	    "no ENOMEM when exhausted");
 	while (n > 0)
 		rumpuser_free(ptrs[--n], 1 << 20);
-	TCHECK(plat_pages_free() >= free0 - 8, "%zu pages free after, %zu before",
-	    plat_pages_free(), free0);
+	TCHECK(plat_pages_free() >= free0 - 8,
+	    "%zu pages free after, %zu before", plat_pages_free(), free0);
 	TCHECK(hyp_malloc_inuse() == mem0, "malloc in use %zu, was %zu",
 	    hyp_malloc_inuse(), mem0);
 	kprintf("malloc: alignments kept; exhausted after %zu MiB with ENOMEM; "
-	    "all returned\n", got >> 20);
+		"all returned\n",
+	    got >> 20);
 	return 0;
 }
 
@@ -143,10 +148,12 @@ TESTCASE(random_and_params)
 		same += a[i] == b[i];
 	TCHECK(same < 16, "two random draws share %d of 64 bytes", same);
 	TCHECK(rumpuser_getparam(RUMPUSER_PARAM_NCPU, buf, sizeof(buf)) == 0 &&
-	    buf[0] == '1' && buf[1] == '\0', "NCPU '%s'", buf);
+		buf[0] == '1' && buf[1] == '\0',
+	    "NCPU '%s'", buf);
 	TCHECK(rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, sizeof(buf)) == 0,
 	    "no hostname");
-	TCHECK(rumpuser_getparam("_RUMPUSER_BOGUS", buf, sizeof(buf)) == RUMP_EINVAL,
+	TCHECK(rumpuser_getparam("_RUMPUSER_BOGUS", buf, sizeof(buf)) ==
+		RUMP_EINVAL,
 	    "unknown _ parameter not EINVAL");
 	TCHECK(rumpuser_getparam("NOT_GIVEN", buf, sizeof(buf)) == RUMP_ENOENT,
 	    "missing parameter not ENOENT");
@@ -168,11 +175,14 @@ TESTCASE(hyp_misc)
 	TCHECK(*(long *)sched_tls(sched_current(), TLS_ERRNO) == 77,
 	    "seterrno did not reach the thread's errno slot");
 	/* No host files under the image: honest errors, no pretending. */
-	TCHECK(rumpuser_open("/etc/passwd", RUMPUSER_OPEN_RDONLY, &fd) == RUMP_ENXIO,
+	TCHECK(rumpuser_open("/etc/passwd", RUMPUSER_OPEN_RDONLY, &fd) ==
+		RUMP_ENXIO,
 	    "open of a host file did not fail with ENXIO");
-	TCHECK(rumpuser_getfileinfo("/x", &size, &type) == RUMP_ENOENT, "getfileinfo");
+	TCHECK(rumpuser_getfileinfo("/x", &size, &type) == RUMP_ENOENT,
+	    "getfileinfo");
 	TCHECK(rumpuser_iovread(0, &iov, 1, 0, &got) == RUMP_ENXIO, "iovread");
-	TCHECK(rumpuser_clock_gettime(7, (int64_t *)&size, (long *)&type) == RUMP_EINVAL,
+	TCHECK(rumpuser_clock_gettime(7, (int64_t *)&size, (long *)&type) ==
+		RUMP_EINVAL,
 	    "bad clock accepted");
 	TCHECK(rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, -1) == RUMP_EINVAL,
 	    "negative sleep accepted");

@@ -13,8 +13,10 @@ TESTCASE(cmdline)
 	const char *v = cmdline_param(cl, "GREETING");
 	const char *n = cmdline_param(cl, "_RUMPUSER_NCPU");
 
-	TCHECK(v != NULL && strcmp(v, "hello") == 0, "GREETING=%s", v ? v : "(unset)");
-	TCHECK(n != NULL && strcmp(n, "1") == 0, "_RUMPUSER_NCPU=%s", n ? n : "(unset)");
+	TCHECK(v != NULL && strcmp(v, "hello") == 0, "GREETING=%s",
+	    v ? v : "(unset)");
+	TCHECK(n != NULL && strcmp(n, "1") == 0, "_RUMPUSER_NCPU=%s",
+	    n ? n : "(unset)");
 	TCHECK(cmdline_param(cl, "MISSING") == NULL, "MISSING is set");
 	TCHECK(log_get_level() == LOG_DEBUG, "log=debug not applied");
 	TCHECK(cl->nerrors == 5, "%d problems reported, expected 5", cl->nerrors);

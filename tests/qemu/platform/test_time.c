@@ -7,9 +7,9 @@
 #include "plat/cpu.h"
 #include "plat/testcase.h"
 
-#define MS	1000000ULL
+#define MS 1000000ULL
 /* The PIT one-shot's longest reach: 65535 ticks of 1193182 Hz. */
-#define PIT_PERIOD_NS	54925000ULL
+#define PIT_PERIOD_NS 54925000ULL
 
 TESTCASE(sleep)
 {
@@ -22,11 +22,12 @@ TESTCASE(sleep)
 		uint64_t got = plat_tsc_to_ns(rdtsc() - t0);
 		uint64_t irqs = plat_timer_irqs() - irq0;
 		kprintf("sleep %lu ms: %lu.%03lu ms by the TSC, %lu timer "
-		    "interrupts\n", (unsigned long)lengths[i],
-		    (unsigned long)(got / MS), (unsigned long)(got / 1000 % 1000),
-		    (unsigned long)irqs);
+			"interrupts\n",
+		    (unsigned long)lengths[i], (unsigned long)(got / MS),
+		    (unsigned long)(got / 1000 % 1000), (unsigned long)irqs);
 		/* The deadline's meaning: never early, however loaded. */
-		TCHECK(got >= want, "woke %lu ns early", (unsigned long)(want - got));
+		TCHECK(got >= want, "woke %lu ns early",
+		    (unsigned long)(want - got));
 		/*
 		 * Late is the host's doing (it may keep QEMU from running for
 		 * as long as it likes): this only catches a sleep that lost its
@@ -46,8 +47,10 @@ TESTCASE(sleep)
 		 * loaded host lets the deadline pass before the timer was armed.
 		 */
 		uint64_t periods = (want + PIT_PERIOD_NS - 1) / PIT_PERIOD_NS;
-		TCHECK(irqs <= periods + 2, "%lu timer interrupts, at most %lu "
-		    "expected", (unsigned long)irqs, (unsigned long)(periods + 2));
+		TCHECK(irqs <= periods + 2,
+		    "%lu timer interrupts, at most %lu "
+		    "expected",
+		    (unsigned long)irqs, (unsigned long)(periods + 2));
 	}
 	return 0;
 }

@@ -17,9 +17,9 @@
 #include "rump/rumpdefs.h"
 #include "rump/rumpuser.h"
 
-#define MS		1000000ULL
-#define ETHERTYPE_ARP	0x0806
-#define ETHERTYPE_TEST	0x88b5	/* IEEE local experimental: slirp drops it */
+#define MS	       1000000ULL
+#define ETHERTYPE_ARP  0x0806
+#define ETHERTYPE_TEST 0x88b5 /* IEEE local experimental: slirp drops it */
 
 static const uint8_t qemu_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t guest_ip[4] = { 10, 0, 2, 15 };
@@ -46,11 +46,11 @@ arp_request(uint8_t *f, const uint8_t mac[6])
 	memset(f, 0xff, 6);
 	memcpy(f + 6, mac, 6);
 	put16(f + 12, ETHERTYPE_ARP);
-	put16(f + 14, 1);		/* Ethernet */
-	put16(f + 16, 0x0800);		/* IPv4 */
+	put16(f + 14, 1);      /* Ethernet */
+	put16(f + 16, 0x0800); /* IPv4 */
 	f[18] = 6;
 	f[19] = 4;
-	put16(f + 20, 1);		/* request */
+	put16(f + 20, 1); /* request */
 	memcpy(f + 22, mac, 6);
 	memcpy(f + 28, guest_ip, 4);
 	memcpy(f + 38, gw_ip, 4);
@@ -131,9 +131,9 @@ TESTCASE(virtio_net_arp)
 			best = rtt;
 	}
 	kprintf("virtio-net: 10.0.2.2 is at %02x:%02x:%02x:%02x:%02x:%02x; "
-	    "ARP round trip %lu us best, %lu us mean of 10\n", gw[0], gw[1],
-	    gw[2], gw[3], gw[4], gw[5], (unsigned long)(best / 1000),
-	    (unsigned long)(sum / 10 / 1000));
+		"ARP round trip %lu us best, %lu us mean of 10\n",
+	    gw[0], gw[1], gw[2], gw[3], gw[4], gw[5],
+	    (unsigned long)(best / 1000), (unsigned long)(sum / 10 / 1000));
 	return 0;
 }
 
@@ -162,7 +162,7 @@ TESTCASE(virtio_net_tx_burst)
 	kprintf("virtio-net: %d frames of %u bytes sent in %lu ms (%lu Mbit/s)\n",
 	    n, PLAT_NET_FRAME_MAX, (unsigned long)(dt / MS),
 	    (unsigned long)((uint64_t)n * PLAT_NET_FRAME_MAX * 8 /
-	    (dt / 1000 + 1)));
+		(dt / 1000 + 1)));
 	TCHECK(rumpuser_ext_net_send(frame, arp_request(frame, mac)) == 0,
 	    "send");
 	TCHECK((err = await_arp_reply(gw, mac)) == 0, "no ARP reply (%d)", err);
@@ -199,10 +199,11 @@ TESTCASE(virtio_net_two_receivers)
 		    THREAD_MUSTJOIN);
 		TCHECK(t[i] != NULL, "sched_create");
 	}
-	sched_relinquish();	/* both are now blocked in recv */
+	sched_relinquish(); /* both are now blocked in recv */
 	for (int i = 0; i < 2; i++)
-		TCHECK(rumpuser_ext_net_send(frame, arp_request(frame,
-		    qemu_mac)) == 0, "send");
+		TCHECK(rumpuser_ext_net_send(frame,
+			   arp_request(frame, qemu_mac)) == 0,
+		    "send");
 	for (int i = 0; i < 2; i++)
 		sched_join(t[i]);
 	TCHECK(results[0] == 0 && results[1] == 0, "receivers: %d %d",
@@ -222,6 +223,7 @@ TESTCASE(virtio_net_absent)
 	TCHECK(rumpuser_ext_net_send(buf, 60) == RUMP_ENXIO, "net_send");
 	TCHECK(rumpuser_ext_net_recv(buf, sizeof(buf), &len, 0) == RUMP_ENXIO,
 	    "net_recv");
-	TCHECK(plat_net_recv(buf, sizeof(buf), &len) == RUMP_ENXIO, "plat_net_recv");
+	TCHECK(plat_net_recv(buf, sizeof(buf), &len) == RUMP_ENXIO,
+	    "plat_net_recv");
 	return 0;
 }

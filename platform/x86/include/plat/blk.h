@@ -14,12 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PLAT_BLK_MAX		8
-#define PLAT_BLK_SECSIZE	512
+#define PLAT_BLK_MAX	 8
+#define PLAT_BLK_SECSIZE 512
 
-#define PLAT_BLK_READ		0
-#define PLAT_BLK_WRITE		1
-#define PLAT_BLK_FLUSH		2
+#define PLAT_BLK_READ  0
+#define PLAT_BLK_WRITE 1
+#define PLAT_BLK_FLUSH 2
 
 /* Disks set up at boot. */
 int plat_blk_count(void);
@@ -40,7 +40,7 @@ void plat_blk_info(int i, uint64_t *bytes, bool *ro, bool *flush);
  * out-of-range request; EROFS for a write to a read-only disk; ENXIO for
  * no such disk; EOPNOTSUPP for a flush the device cannot do.
  */
-#define PLAT_BLK_MAXIO		(1024 * 1024)
+#define PLAT_BLK_MAXIO (1024 * 1024)
 int plat_blk_submit(int i, int op, void *buf, size_t len, uint64_t off,
     void *cookie);
 

@@ -11,11 +11,11 @@
 
 void clock_init(void);
 
-uint64_t plat_clock_monotonic(void);		/* ns since boot */
-uint64_t plat_clock_wall(void);			/* ns since 1970-01-01 UTC */
+uint64_t plat_clock_monotonic(void); /* ns since boot */
+uint64_t plat_clock_wall(void);	     /* ns since 1970-01-01 UTC */
 uint64_t plat_tsc_hz(void);
-const char *plat_tsc_source(void);		/* how the TSC rate was found */
-uint64_t plat_boot_tsc(void);			/* TSC at the first C instruction */
+const char *plat_tsc_source(void); /* how the TSC rate was found */
+uint64_t plat_boot_tsc(void);	   /* TSC at the first C instruction */
 
 /* Converts TSC ticks to ns with the calibrated rate. */
 uint64_t plat_tsc_to_ns(uint64_t ticks);

@@ -16,10 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CMDLINE_MAX		2048
-#define CMDLINE_MAX_PARAMS	64
-#define CMDLINE_MAX_ARGS	64	/* program arguments after -- */
-#define CMDLINE_MAX_ENV		64	/* env.NAME=value words */
+#define CMDLINE_MAX	   2048
+#define CMDLINE_MAX_PARAMS 64
+#define CMDLINE_MAX_ARGS   64 /* program arguments after -- */
+#define CMDLINE_MAX_ENV	   64 /* env.NAME=value words */
 
 struct cmdline_opt {
 	const char *name;
@@ -43,7 +43,7 @@ struct cmdline {
 	/* The program's environment, "NAME=value" each, NULL-terminated. */
 	const char *env[CMDLINE_MAX_ENV + 1];
 	int nenv;
-	int nerrors;		/* words reported as malformed or rejected */
+	int nerrors; /* words reported as malformed or rejected */
 };
 
 typedef void (*cmdline_report_fn)(const char *msg);

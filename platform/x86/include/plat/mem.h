@@ -13,10 +13,10 @@
 
 #include "plat/multiboot.h"
 
-#define PLAT_PAGE_RESERVE	0x1	/* may dip into the kernel's reserve */
+#define PLAT_PAGE_RESERVE 0x1 /* may dip into the kernel's reserve */
 
 struct plat_range {
-	uint64_t start, end;		/* [start, end) in bytes */
+	uint64_t start, end; /* [start, end) in bytes */
 	const char *what;
 };
 

@@ -6,17 +6,17 @@
 
 #include <stdint.h>
 
-#define MB_BOOT_MAGIC		0x2BADB002
+#define MB_BOOT_MAGIC 0x2BADB002
 
-#define MB_INFO_MEM		(1 << 0)
-#define MB_INFO_CMDLINE		(1 << 2)
-#define MB_INFO_MODS		(1 << 3)
-#define MB_INFO_MMAP		(1 << 6)
-#define MB_INFO_LOADER_NAME	(1 << 9)
+#define MB_INFO_MEM	    (1 << 0)
+#define MB_INFO_CMDLINE	    (1 << 2)
+#define MB_INFO_MODS	    (1 << 3)
+#define MB_INFO_MMAP	    (1 << 6)
+#define MB_INFO_LOADER_NAME (1 << 9)
 
 struct mb_info {
 	uint32_t flags;
-	uint32_t mem_lower, mem_upper;	/* KiB below 1 MiB / above 1 MiB */
+	uint32_t mem_lower, mem_upper; /* KiB below 1 MiB / above 1 MiB */
 	uint32_t boot_device;
 	uint32_t cmdline;
 	uint32_t mods_count, mods_addr;
@@ -28,9 +28,9 @@ struct mb_info {
 } __attribute__((packed));
 
 struct mb_mmap_entry {
-	uint32_t size;			/* of the rest of the entry */
+	uint32_t size; /* of the rest of the entry */
 	uint64_t addr, len;
-	uint32_t type;			/* 1: available RAM */
+	uint32_t type; /* 1: available RAM */
 } __attribute__((packed));
 
 struct mb_module {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PLAT_NET_FRAME_MAX	1514	/* Ethernet header + 1500 */
+#define PLAT_NET_FRAME_MAX 1514 /* Ethernet header + 1500 */
 
 /* True when a device was found and set up at boot. */
 bool plat_net_present(void);

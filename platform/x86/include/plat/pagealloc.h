@@ -12,22 +12,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PA_PAGE_SHIFT	12
-#define PA_PAGE_SIZE	((uintptr_t)1 << PA_PAGE_SHIFT)
-#define PA_MAX_ORDER	18		/* 1 GiB blocks */
+#define PA_PAGE_SHIFT 12
+#define PA_PAGE_SIZE  ((uintptr_t)1 << PA_PAGE_SHIFT)
+#define PA_MAX_ORDER  18 /* 1 GiB blocks */
 
 /* pa_alloc flags */
-#define PA_RESERVE	0x1		/* may take pages from the reserve pool */
+#define PA_RESERVE 0x1 /* may take pages from the reserve pool */
 
 struct pa_free;
 
 struct pa {
-	uintptr_t base_pfn;		/* first frame the metadata describes */
-	size_t npages;			/* frames the metadata describes */
-	uint8_t *meta;			/* one byte per frame, see pagealloc.c */
+	uintptr_t base_pfn; /* first frame the metadata describes */
+	size_t npages;	    /* frames the metadata describes */
+	uint8_t *meta;	    /* one byte per frame, see pagealloc.c */
 	struct pa_free *free[PA_MAX_ORDER + 1];
 	size_t free_pages;
-	size_t managed_pages;		/* pages ever added */
+	size_t managed_pages; /* pages ever added */
 	size_t reserve_pages;
 };
 

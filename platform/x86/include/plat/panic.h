@@ -9,11 +9,11 @@
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 #ifdef CONFIG_DEBUG_ASSERTS
-#define KASSERT(e)							\
-	((e) ? (void)0 :						\
-	    panic("assertion \"%s\" failed at %s:%d", #e, __FILE__, __LINE__))
+#define KASSERT(e)       \
+	((e) ? (void)0 : \
+	       panic("assertion \"%s\" failed at %s:%d", #e, __FILE__, __LINE__))
 #else
-#define KASSERT(e)	((void)0)
+#define KASSERT(e) ((void)0)
 #endif
 
 #endif

@@ -11,35 +11,35 @@
 #include <stdint.h>
 
 /* Standard configuration header offsets (type 0). */
-#define PCI_VENDOR		0x00
-#define PCI_DEVICE		0x02
-#define PCI_COMMAND		0x04
-#define PCI_STATUS		0x06
-#define PCI_REVISION		0x08
-#define PCI_CLASS		0x09	/* prog-if, subclass, class: 3 bytes */
-#define PCI_HEADER_TYPE		0x0e
-#define PCI_BAR0		0x10
-#define PCI_SUBSYS_ID		0x2e
-#define PCI_CAP_PTR		0x34
-#define PCI_INTR_LINE		0x3c
-#define PCI_INTR_PIN		0x3d
+#define PCI_VENDOR	0x00
+#define PCI_DEVICE	0x02
+#define PCI_COMMAND	0x04
+#define PCI_STATUS	0x06
+#define PCI_REVISION	0x08
+#define PCI_CLASS	0x09 /* prog-if, subclass, class: 3 bytes */
+#define PCI_HEADER_TYPE 0x0e
+#define PCI_BAR0	0x10
+#define PCI_SUBSYS_ID	0x2e
+#define PCI_CAP_PTR	0x34
+#define PCI_INTR_LINE	0x3c
+#define PCI_INTR_PIN	0x3d
 
-#define PCI_COMMAND_IO		0x0001
-#define PCI_COMMAND_MEM		0x0002
-#define PCI_COMMAND_MASTER	0x0004
-#define PCI_COMMAND_INTX_OFF	0x0400
-#define PCI_STATUS_CAPS		0x0010
+#define PCI_COMMAND_IO	     0x0001
+#define PCI_COMMAND_MEM	     0x0002
+#define PCI_COMMAND_MASTER   0x0004
+#define PCI_COMMAND_INTX_OFF 0x0400
+#define PCI_STATUS_CAPS	     0x0010
 
-#define PCI_CAP_VENDOR		0x09	/* vendor-specific capability */
-#define PCI_CAP_MSIX		0x11
+#define PCI_CAP_VENDOR 0x09 /* vendor-specific capability */
+#define PCI_CAP_MSIX   0x11
 
-#define PCI_NBARS		6
+#define PCI_NBARS 6
 
 struct pci_bar {
-	uint64_t addr;		/* bus address (= physical here); 0: unassigned */
-	uint64_t size;		/* bytes; 0: the BAR is not implemented */
-	bool io;		/* an I/O port range, else memory */
-	bool mem64;		/* 64-bit memory BAR (takes two slots) */
+	uint64_t addr; /* bus address (= physical here); 0: unassigned */
+	uint64_t size; /* bytes; 0: the BAR is not implemented */
+	bool io;       /* an I/O port range, else memory */
+	bool mem64;    /* 64-bit memory BAR (takes two slots) */
 	bool prefetch;
 };
 
@@ -47,9 +47,9 @@ struct pci_dev {
 	uint8_t bus, dev, fn;
 	uint16_t vendor, device;
 	uint8_t class, subclass, progif, revision;
-	uint16_t subsys;	/* subsystem id (virtio: the device type) */
-	uint8_t irq_line;	/* PIC line the firmware routed INTx to; 0xff none */
-	uint8_t irq_pin;	/* 1..4 = INTA..INTD; 0 none */
+	uint16_t subsys;  /* subsystem id (virtio: the device type) */
+	uint8_t irq_line; /* PIC line the firmware routed INTx to; 0xff none */
+	uint8_t irq_pin;  /* 1..4 = INTA..INTD; 0 none */
 	struct pci_bar bar[PCI_NBARS];
 };
 

@@ -13,23 +13,22 @@ struct testcase {
 	int (*fn)(void);
 };
 
-#define TESTCASE(n)							\
-	static int test_##n(void);					\
-	static const struct testcase testcase_##n			\
-	    __attribute__((used, section(".testcases"), aligned(8))) =	\
-	    { #n, test_##n };						\
+#define TESTCASE(n)                                                    \
+	static int test_##n(void);                                     \
+	static const struct testcase testcase_##n __attribute__((used, \
+	    section(".testcases"), aligned(8))) = { #n, test_##n };    \
 	static int test_##n(void)
 
 /* Fails the current test with a message naming the failed check. */
-#define TCHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			kprintf("  check failed at %s:%d: %s: ",	\
-			    __FILE__, __LINE__, #cond);			\
-			kprintf(__VA_ARGS__);				\
-			kprintf("\n");					\
-			return 1;					\
-		}							\
+#define TCHECK(cond, ...)                                                  \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			kprintf("  check failed at %s:%d: %s: ", __FILE__, \
+			    __LINE__, #cond);                              \
+			kprintf(__VA_ARGS__);                              \
+			kprintf("\n");                                     \
+			return 1;                                          \
+		}                                                          \
 	} while (0)
 
 #endif

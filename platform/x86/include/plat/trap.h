@@ -12,11 +12,11 @@ struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector, err;
-	uint64_t rip, cs, rflags, rsp, ss;	/* pushed by the CPU */
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
 
-#define IRQ_BASE	32	/* legacy PIC IRQ n arrives as vector IRQ_BASE + n */
-#define VEC_SPURIOUS	255
+#define IRQ_BASE     32 /* legacy PIC IRQ n arrives as vector IRQ_BASE + n */
+#define VEC_SPURIOUS 255
 
 /* Loads the GDT with a TSS (separate stacks for #DF, NMI and #MC) and the IDT. */
 void trap_init(void);

@@ -10,25 +10,33 @@
 
 #include "check.h"
 
-#define SYNC_LOG(...)	do { printf("  "); printf(__VA_ARGS__); printf("\n"); } while (0)
-#define SYNC_CHECK(c, ...)						\
-	do {								\
-		if (!(c)) {						\
-			printf("  %s:%d: check failed: %s: ", __FILE__,	\
-			    __LINE__, #c);				\
-			printf(__VA_ARGS__);				\
-			printf("\n");					\
-			check_case_failed = 1;				\
-			return 1;					\
-		}							\
+#define SYNC_LOG(...)                \
+	do {                         \
+		printf("  ");        \
+		printf(__VA_ARGS__); \
+		printf("\n");        \
+	} while (0)
+#define SYNC_CHECK(c, ...)                                              \
+	do {                                                            \
+		if (!(c)) {                                             \
+			printf("  %s:%d: check failed: %s: ", __FILE__, \
+			    __LINE__, #c);                              \
+			printf(__VA_ARGS__);                            \
+			printf("\n");                                   \
+			check_case_failed = 1;                          \
+			return 1;                                       \
+		}                                                       \
 	} while (0)
 
-#include "sync_cases.c"		/* tests/hypercall/ */
+#include "sync_cases.c" /* tests/hypercall/ */
 
 int posix_errno(int host);
 
-#define SYNC_RUN(n)							\
-	static void posix_sync_##n(void) { (void)sync_case_##n(); }
+#define SYNC_RUN(n)                      \
+	static void posix_sync_##n(void) \
+	{                                \
+		(void)sync_case_##n();   \
+	}
 SYNC_RUN(pingpong)
 SYNC_RUN(mutex_contention)
 SYNC_RUN(mutex_kinds)
@@ -62,13 +70,16 @@ TEST(parameters)
 	CHECK_EQ_INT(rumpuser_getparam(RUMPUSER_PARAM_NCPU, buf, sizeof(buf)), 0);
 	CHECK(atoi(buf) >= 1);
 	unsetenv("RUMP_NCPU");
-	CHECK_EQ_INT(rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(
+	    rumpuser_getparam(RUMPUSER_PARAM_HOSTNAME, buf, sizeof(buf)), 0);
 	char want[16];
 	snprintf(want, sizeof(want), "rump-%05d", (int)getpid());
 	CHECK(strncmp(buf, want, strlen(want)) == 0);
-	CHECK_EQ_INT(rumpuser_getparam("_RUMPUSER_UNKNOWN", buf, sizeof(buf)), RUMP_EINVAL);
+	CHECK_EQ_INT(rumpuser_getparam("_RUMPUSER_UNKNOWN", buf, sizeof(buf)),
+	    RUMP_EINVAL);
 	unsetenv("RUMPIMG_TEST_ABSENT");
-	CHECK_EQ_INT(rumpuser_getparam("RUMPIMG_TEST_ABSENT", buf, sizeof(buf)), 2);
+	CHECK_EQ_INT(rumpuser_getparam("RUMPIMG_TEST_ABSENT", buf, sizeof(buf)),
+	    2);
 	setenv("RUMPIMG_TEST_VAR", "value", 1);
 	CHECK_EQ_INT(rumpuser_getparam("RUMPIMG_TEST_VAR", buf, sizeof(buf)), 0);
 	CHECK_EQ_STR(buf, "value");
@@ -103,9 +114,12 @@ TEST(init_revision_and_clocks)
 	CHECK_EQ_INT(rumpuser_clock_gettime(7, &s, &ns), RUMP_EINVAL);
 	CHECK_EQ_INT(rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &s, &ns), 0);
 	uint64_t t0 = sync_now_ns();
-	CHECK_EQ_INT(rumpuser_clock_sleep(RUMPUSER_CLOCK_ABSMONO, s > 0 ? s - 1 : 0, 0), 0);
-	CHECK(sync_now_ns() - t0 < 50000000ULL);	/* a past deadline: at once */
-	CHECK_EQ_INT(rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, -1), RUMP_EINVAL);
+	CHECK_EQ_INT(
+	    rumpuser_clock_sleep(RUMPUSER_CLOCK_ABSMONO, s > 0 ? s - 1 : 0, 0),
+	    0);
+	CHECK(sync_now_ns() - t0 < 50000000ULL); /* a past deadline: at once */
+	CHECK_EQ_INT(rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, -1),
+	    RUMP_EINVAL);
 	CHECK_EQ_INT(rumpuser_clock_gettime(RUMPUSER_CLOCK_RELWALL, &s, &ns), 0);
 	CHECK(s > 1700000000);
 }
@@ -144,8 +158,11 @@ TEST(host_files_and_bio)
 	CHECK_EQ_INT(size, 5);
 	CHECK_EQ_INT(type, RUMPUSER_FT_REG);
 	CHECK_EQ_INT(rumpuser_close(fd), 0);
-	CHECK_EQ_INT(rumpuser_open(path, RUMPUSER_OPEN_RDWR | RUMPUSER_OPEN_CREATE |
-	    RUMPUSER_OPEN_EXCL, &fd), 17);
+	CHECK_EQ_INT(
+	    rumpuser_open(path,
+		RUMPUSER_OPEN_RDWR | RUMPUSER_OPEN_CREATE | RUMPUSER_OPEN_EXCL,
+		&fd),
+	    17);
 	unlink(path);
 	CHECK_EQ_INT(rumpuser_getfileinfo(path, &size, &type), 2);
 	CHECK_EQ_INT(rumpuser_getfileinfo("/tmp", &size, &type), 0);
@@ -160,10 +177,13 @@ TEST(random_and_kill)
 
 	CHECK_EQ_INT(rumpuser_getrandom(a, sizeof(a), 0, &n), 0);
 	CHECK_EQ_INT(n, sizeof(a));
-	CHECK_EQ_INT(rumpuser_getrandom(b, sizeof(b), RUMPUSER_RANDOM_NOWAIT, &n), 0);
+	CHECK_EQ_INT(
+	    rumpuser_getrandom(b, sizeof(b), RUMPUSER_RANDOM_NOWAIT, &n), 0);
 	CHECK(memcmp(a, b, sizeof(a)) != 0);
-	CHECK_EQ_INT(rumpuser_kill(RUMPUSER_PID_SELF, 200), RUMP_EINVAL);	/* no mapping */
-	CHECK_EQ_INT(rumpuser_kill(RUMPUSER_PID_SELF, 28), 0);	/* SIGWINCH: ignored */
+	CHECK_EQ_INT(rumpuser_kill(RUMPUSER_PID_SELF, 200),
+	    RUMP_EINVAL); /* no mapping */
+	CHECK_EQ_INT(rumpuser_kill(RUMPUSER_PID_SELF, 28),
+	    0); /* SIGWINCH: ignored */
 	rumpuser_seterrno(42);
 	CHECK_EQ_INT(errno, 42);
 }

@@ -6,14 +6,14 @@
 #ifndef NBCOMPAT_NETINET_IN_H
 #define NBCOMPAT_NETINET_IN_H
 #include <stdint.h>
-#define sockaddr_in	linux_sockaddr_in
+#define sockaddr_in linux_sockaddr_in
 #include_next <netinet/in.h>
 #undef sockaddr_in
 struct sockaddr_in {
-	uint8_t		sin_len;
-	uint8_t		sin_family;
-	in_port_t	sin_port;
-	struct in_addr	sin_addr;
-	char		sin_zero[8];
+	uint8_t sin_len;
+	uint8_t sin_family;
+	in_port_t sin_port;
+	struct in_addr sin_addr;
+	char sin_zero[8];
 };
 #endif

@@ -31,5 +31,5 @@ nbcompat_fstat(int fd, struct stat *sb)
 	}
 	return rv;
 }
-#define rump_sys_fstat(fd, sb)	nbcompat_fstat((fd), (sb))
+#define rump_sys_fstat(fd, sb) nbcompat_fstat((fd), (sb))
 #endif

@@ -8,9 +8,9 @@
 #include <sys/time.h>
 #include <signal.h>
 #include <time.h>
-#define CTL_KERN		1
-#define CTL_HW			6
-#define KERN_OSTYPE		1
-#define KERN_OSRELEASE		2
-#define KERN_HOSTNAME		10
+#define CTL_KERN       1
+#define CTL_HW	       6
+#define KERN_OSTYPE    1
+#define KERN_OSRELEASE 2
+#define KERN_HOSTNAME  10
 #endif
