@@ -15,6 +15,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -443,16 +444,38 @@ static pthread_key_t watch_key;
 static pthread_once_t watch_once = PTHREAD_ONCE_INIT;
 static __thread int watch_fd = -1;
 static __thread sigset_t watch_set;
+static __thread pid_t watch_tid; /* the owner mark of watch_fd */
 
 /*
- * Whether fd is still a signalfd (the application may have closed ours,
- * closefrom(3), and the number been reused): setting its set again is
- * refused for anything else. Sets watch_set on it.
+ * Whether fd is still our signalfd: the application may have closed ours
+ * (closefrom(3)) and the number been reused, even by a signalfd of its
+ * own, whose set must never be touched. Ours carries an owner mark
+ * (F_SETOWN_EX to the creating thread: without O_ASYNC it sends nothing)
+ * that another descriptor does not have. Sets watch_set on it.
  */
 static bool
 watch_valid(int fd)
 {
-	return signalfd(fd, &watch_set, SFD_CLOEXEC | SFD_NONBLOCK) == fd;
+	struct f_owner_ex o;
+
+	return fcntl(fd, F_GETOWN_EX, &o) == 0 && o.type == F_OWNER_TID &&
+	    o.pid == watch_tid &&
+	    signalfd(fd, &watch_set, SFD_CLOEXEC | SFD_NONBLOCK) == fd;
+}
+
+/* A new signalfd for watch_set, with the owner mark; -1 if none. */
+static int
+watch_new(void)
+{
+	struct f_owner_ex o = { F_OWNER_TID, gettid() };
+	int fd = signalfd(-1, &watch_set, SFD_CLOEXEC | SFD_NONBLOCK);
+
+	if (fd != -1 && fcntl(fd, F_SETOWN_EX, &o) != 0) {
+		close(fd);
+		return -1;
+	}
+	watch_tid = o.pid;
+	return fd;
 }
 
 static void
@@ -503,7 +526,7 @@ watch_get(void)
 	if (watch_fd != -1 && watch_valid(watch_fd))
 		return watch_fd;
 	(void)pthread_once(&watch_once, watch_init);
-	watch_fd = signalfd(-1, &watch_set, SFD_CLOEXEC | SFD_NONBLOCK);
+	watch_fd = watch_new();
 	if (watch_fd != -1 &&
 	    pthread_setspecific(watch_key, (void *)(intptr_t)(watch_fd + 1)) !=
 		0) {

@@ -11,6 +11,7 @@
  *    process; a handler runs during such a call, which goes on.
  * "Asleep" is the kernel's word (sysctl kern.nsleeping), never a pause.
  */
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -339,6 +340,63 @@ TEST(handler_runs_during_a_sleeping_call_which_goes_on)
 	server_cleanup(&sv, check_case_failed);
 }
 
+/*
+ * The library's signalfd: a program that closes it (closefrom) and makes
+ * a signalfd of its own that gets the same number keeps its own set, and
+ * its signal, through the library's next calls.
+ */
+static void
+own_signalfd_client(void *arg)
+{
+	char path[64], link[128], line[256], mask[64] = "";
+	sigset_t set;
+	struct signalfd_siginfo si;
+	int fd, own;
+	ssize_t n;
+	FILE *f;
+
+	(void)arg;
+	CHECK_EQ_INT(rumpclient_init(), 0);
+	CHECK(rump_sys_getpid() > 1);
+	for (fd = 3; fd < 256; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0 && (link[n] = '\0', strstr(link, "signalfd")))
+			break;
+	}
+	CHECK(fd < 256); /* the library's watcher */
+	close(fd);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	CHECK_EQ_INT(sigprocmask(SIG_BLOCK, &set, NULL), 0);
+	own = signalfd(-1, &set, SFD_NONBLOCK);
+	CHECK_EQ_INT(own, fd); /* the lowest number: the one just freed */
+	CHECK_EQ_INT(kill(getpid(), SIGUSR2), 0);
+	CHECK(rump_sys_getpid() > 1);
+	CHECK(rump_sys_getpid() > 1);
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", own);
+	if ((f = fopen(path, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "sigmask: %63s", mask) == 1)
+				break;
+		fclose(f);
+	}
+	CHECK_EQ_STR(mask, "0000000000000800"); /* SIGUSR2 alone */
+	CHECK_EQ_INT(read(own, &si, sizeof(si)), sizeof(si));
+	CHECK_EQ_INT(si.ssi_signo, SIGUSR2);
+}
+
+TEST(a_programs_own_signalfd_on_a_reused_number_is_left_alone)
+{
+	struct server sv;
+
+	if (!server_up(&sv, false))
+		return;
+	CHECK_EQ_INT(client_run(&sv, own_signalfd_client, NULL), 0);
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
 int
 signal_tests(int *passed, int *failed)
 {
@@ -350,6 +408,7 @@ signal_tests(int *passed, int *failed)
 	RUN(sigterm_ends_a_client_asleep_in_fifo_open);
 	RUN(sigterm_ends_a_client_asleep_in_kevent);
 	RUN(handler_runs_during_a_sleeping_call_which_goes_on);
+	RUN(a_programs_own_signalfd_on_a_reused_number_is_left_alone);
 	*passed = check_passed;
 	*failed = check_failed;
 	return check_failed;
