@@ -242,10 +242,11 @@ rumpuser_daemonize_begin(void)
 			n = recv(daemon_sock[0], &err, sizeof(err), MSG_WAITALL);
 		while (n == -1 && errno == EINTR);
 		if (n == -1)
-			err = errno;
+			err = posix_errno(errno);
 		else if (n != sizeof(err))
-			err = 3; /* ESRCH: the child ended first */
-		_exit(err);
+			err = RUMP_ESRCH; /* the child ended first */
+		/* An exit status is 8 bits: no error may read as success. */
+		_exit(err == 0 ? 0 : err > 0 && err < 256 ? err : 1);
 	}
 	close(daemon_sock[0]);
 	daemon_sock[0] = -1;
@@ -279,5 +280,5 @@ rumpuser_daemonize_done(int error)
 	while (n == -1 && errno == EINTR);
 	close(daemon_sock[1]);
 	daemon_sock[1] = -1;
-	return n == sizeof(error) ? 0 : 32; /* EPIPE: the parent is gone */
+	return n == sizeof(error) ? 0 : RUMP_EPIPE; /* the parent is gone */
 }

@@ -168,6 +168,27 @@ TEST(error_given_to_done_is_the_parent_status)
 	finish(&d);
 }
 
+/* D: done with an error that is a multiple of 256. */
+static void
+fails_with_256(struct daemon *d)
+{
+	say(d, rump_daemonize_done(256) == 0 ? 'd' : 'x');
+}
+
+TEST(an_error_of_256_is_not_exit_status_0)
+{
+	struct daemon d;
+	pid_t p;
+	int status;
+
+	CHECK((p = start(&d, fails_with_256)) > 0);
+	CHECK_EQ_INT(getbyte(d.d_up[0]), 'd');
+	status = waitfor(p);
+	CHECK(status != -1 && WIFEXITED(status));
+	CHECK_EQ_INT(WEXITSTATUS(status), 1);
+	finish(&d);
+}
+
 /* D: ends (exit 0, or killed) without done. */
 static void
 dies_first(struct daemon *d)
@@ -242,6 +263,7 @@ main(int argc, char **argv)
 	RUN(done_without_begin_is_enoent);
 	RUN(parent_returns_only_after_done_with_status_0);
 	RUN(error_given_to_done_is_the_parent_status);
+	RUN(an_error_of_256_is_not_exit_status_0);
 	RUN(child_exiting_before_done_leaves_the_parent_esrch);
 	RUN(child_killed_before_done_leaves_the_parent_esrch);
 	RUN(done_after_the_parent_died_is_epipe_not_sigpipe);
