@@ -65,7 +65,10 @@ timer_attach(struct knote *kn, const struct rump_kevent100 *ch, struct file *fp,
 			kn->t_start += ns - real;
 		return 0;
 	}
-	kn->t_period = ns > 0 ? ns : 1;
+	/* A period of 0 is EINVAL, as NetBSD's (it would fire without end). */
+	if (ns == 0)
+		return RUMP_EINVAL;
+	kn->t_period = ns;
 	return 0;
 }
 

@@ -190,8 +190,13 @@ TEST(timer_units_count_expirations)
 	t1 = now_ns();
 	CHECK(t1 - t0 >= 1000000000LL);
 	CHECK(t1 - t0 < 30000000000LL);
-	/* NetBSD's errors: a negative period, an unknown fflags bit. */
+	/* NetBSD's errors: a negative or zero period, an unknown fflags bit. */
 	CHECK_EQ_INT(change(kq, 4, RUMP_EVFILT_TIMER, RUMP_EV_ADD, 0, -1),
+	    RUMP_EINVAL);
+	CHECK_EQ_INT(change(kq, 4, RUMP_EVFILT_TIMER, RUMP_EV_ADD, 0, 0),
+	    RUMP_EINVAL);
+	CHECK_EQ_INT(change(kq, 4, RUMP_EVFILT_TIMER, RUMP_EV_ADD,
+			 RUMP_NOTE_NSECONDS, 0),
 	    RUMP_EINVAL);
 	CHECK_EQ_INT(change(kq, 4, RUMP_EVFILT_TIMER, RUMP_EV_ADD, 0x100, 5),
 	    RUMP_EINVAL);
