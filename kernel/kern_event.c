@@ -45,16 +45,15 @@ static struct kqueue *kqueues;
 static int kq_nest;		    /* kq_poll calls under way */
 static int nknotes_of[KQ_NFILTERS]; /* per filter, in all kqueues */
 
-static const struct kfilterops kf_read, kf_write;
+static const struct kfilterops kf_fd;
 
 static const struct kfilterops *
 kfilter(uint32_t filter)
 {
 	switch (filter) {
 	case RUMP_EVFILT_READ:
-		return &kf_read;
 	case RUMP_EVFILT_WRITE:
-		return &kf_write;
+		return &kf_fd;
 	case RUMP_EVFILT_VNODE:
 		return &kf_vnode;
 	case RUMP_EVFILT_PROC:
@@ -193,14 +192,8 @@ fd_reported(struct knote *kn, const struct rump_kevent100 *ev)
 	kn->lastdata = ev->data;
 }
 
-static const struct kfilterops kf_read = {
-	.isfd = true,
-	.attach = fd_attach,
-	.event = fd_event,
-	.reported = fd_reported,
-};
-
-static const struct kfilterops kf_write = {
+/* EVFILT_READ and EVFILT_WRITE: fd_event tells them apart by the filter. */
+static const struct kfilterops kf_fd = {
 	.isfd = true,
 	.attach = fd_attach,
 	.event = fd_event,
