@@ -211,6 +211,23 @@ def syscall_seeds():
         call(501, 3, 0, 0, 1600, 8, 2800, ptr=(3, 5)),
         call(435, 3, 1024, 6, 1600, 8, 2800, ptr=(1, 3, 5)),
         call(435, 3, 0, 0, 1600, 8, 2800, ptr=(3, 5))])
+    # Kqueues watching kqueues (the review's crash, fixed in 36b4ba7): one
+    # registers itself, two register each other, then a user event in one
+    # makes both readable and a collect walks the cycle.
+    mq = mem_image({**P, 1024: b"".join([
+        kev100(3, 0, 0x1),                      # READ on kqueue 3 itself
+        kev100(4, 0, 0x1),                      # READ on kqueue 4
+        kev100(7, 8, 0x21, 0xc1000001)]),       # USER 7, ADD|CLEAR, TRIGGER
+        1216: kev100(3, 0, 0x1) + kev100(7, 8, 0x21, 0xc1000001)})
+    s["kqueue_cycle"] = sys_input(mq, [
+        call(344),                              # kqueue: 3
+        call(344),                              # kqueue: 4
+        call(501, 3, 1024, 3, 1600, 8, 2800, ptr=(1, 3, 5)),
+        call(501, 4, 1216, 2, 1600, 8, 2800, ptr=(1, 3, 5)),
+        call(501, 3, 0, 0, 1600, 8, 2800, ptr=(3, 5)),
+        call(501, 4, 0, 0, 1600, 8, 2800, ptr=(3, 5)),
+        call(6, 4),
+        call(501, 3, 0, 0, 1600, 8, 2800, ptr=(3, 5))])
     # mount(2): tmpfs on /fz, a file in it, a second tmpfs stacked on it
     # and one inside that, a relative mount point; all left mounted for
     # fuzz_reset.c to undo.
