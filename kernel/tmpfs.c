@@ -201,6 +201,47 @@ dhash_grow(struct vnode *dvp)
 	tn->tn_dhsize = n;
 }
 
+/*
+ * Link counts: a node has one link per name; a directory also one for
+ * its "." and one for each subdirectory's "..". vp just got a name in
+ * dvp.
+ */
+static void
+name_gained(struct vnode *dvp, struct vnode *vp)
+{
+	vp->v_nlink++;
+	if (vp->v_type == VDIR) {
+		TN(vp)->tn_parent = dvp;
+		dvp->v_nlink++; /* the child's ".." */
+	}
+	vnow(&dvp->v_mtime);
+	dvp->v_ctime = dvp->v_mtime;
+}
+
+/*
+ * vp lost its name in dvp. A directory removed loses its "." too; one
+ * that moved (rename: its new name is already counted) keeps it, and
+ * its subdirectories' links.
+ */
+static void
+name_lost(struct vnode *dvp, struct vnode *vp, bool moved)
+{
+	if (vp->v_type == VDIR) {
+		dvp->v_nlink--;
+		if (moved) {
+			vp->v_nlink--;
+		} else {
+			vp->v_nlink = 0;
+			TN(vp)->tn_parent = NULL;
+		}
+	} else {
+		vp->v_nlink--;
+	}
+	vnow(&dvp->v_mtime);
+	dvp->v_ctime = dvp->v_mtime;
+	vnow(&vp->v_ctime);
+}
+
 /* Enters name -> vp in dvp (st_size of a directory: its entries). */
 static int
 dir_add(struct vnode *dvp, const char *name, struct vnode *vp)
@@ -227,20 +268,17 @@ dir_add(struct vnode *dvp, const char *name, struct vnode *vp)
 	h = name_hash(name) & (tn->tn_dhsize - 1);
 	d->hnext = tn->tn_dhash[h];
 	tn->tn_dhash[h] = d;
-	vp->v_nlink++;
-	if (vp->v_type == VDIR) {
-		TN(vp)->tn_parent = dvp;
-		dvp->v_nlink++; /* the child's ".." */
-	}
 	dvp->v_size += 1;
-	vnow(&dvp->v_mtime);
-	dvp->v_ctime = dvp->v_mtime;
+	name_gained(dvp, vp);
 	return 0;
 }
 
-/* Removes name from dvp; the node goes at its last vrele (inactive). */
+/*
+ * Removes name from dvp; a node left without names goes at its last
+ * vrele (inactive). moved: see name_lost.
+ */
 static void
-dir_remove(struct vnode *dvp, const char *name)
+dir_remove(struct vnode *dvp, const char *name, bool moved)
 {
 	struct tmpfs_node *tn = TN(dvp);
 	struct tmpfs_dirent **pp, *d;
@@ -263,16 +301,7 @@ dir_remove(struct vnode *dvp, const char *name)
 		tn->tn_dhash = NULL;
 		tn->tn_dhsize = 0;
 	}
-	vnow(&dvp->v_mtime);
-	dvp->v_ctime = dvp->v_mtime;
-	if (vp->v_type == VDIR) {
-		dvp->v_nlink--;
-		vp->v_nlink = 0; /* its "." goes with it */
-		TN(vp)->tn_parent = NULL;
-	} else {
-		vp->v_nlink--;
-	}
-	vnow(&vp->v_ctime);
+	name_lost(dvp, vp, moved);
 }
 
 /* ---- vnode operations ---- */
@@ -331,7 +360,7 @@ static int
 tmpfs_remove(struct vnode *dvp, const char *name, struct vnode *vp)
 {
 	(void)vp;
-	dir_remove(dvp, name);
+	dir_remove(dvp, name, false);
 	return 0;
 }
 
@@ -339,14 +368,24 @@ static int
 tmpfs_rename(struct vnode *fdvp, const char *fname, struct vnode *fvp,
     struct vnode *tdvp, const char *tname, struct vnode *tvp)
 {
+	struct tmpfs_dirent *d;
 	int error;
 
-	if (tvp != NULL)
-		dir_remove(tdvp, tname);
-	/* The caller's reference keeps fvp between the two steps. */
-	dir_remove(fdvp, fname);
-	if ((error = dir_add(tdvp, tname, fvp)) != 0)
+	/*
+	 * The new name first, so that a failure (no memory for an entry)
+	 * leaves both names as they were. A name that exists changes node
+	 * in place, which needs no memory.
+	 */
+	if (tvp != NULL) {
+		d = dir_find(tdvp, tname);
+		KASSERT(d != NULL && d->vp == tvp);
+		d->vp = fvp;
+		name_lost(tdvp, tvp, false);
+		name_gained(tdvp, fvp);
+	} else if ((error = dir_add(tdvp, tname, fvp)) != 0) {
 		return error;
+	}
+	dir_remove(fdvp, fname, true);
 	return 0;
 }
 

@@ -132,6 +132,24 @@ TEST(files_through_the_system_calls)
 	CHECK_EQ_INT(st.st_nlink, 2);
 	CHECK(listed("/mnt/d", "b"));
 
+	/* A directory with a subdirectory renamed, and moved: link counts. */
+	CHECK_EQ_INT(rump_sys_mkdir("/mnt/e", 0755), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/mnt/e/sub", 0755), 0);
+	CHECK_EQ_INT(rump_sys_rename("/mnt/e", "/mnt/e2"), 0);
+	CHECK_EQ_INT(rump_sys_stat("/mnt/e2", &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 3);
+	CHECK_EQ_INT(rump_sys_rename("/mnt/e2", "/mnt/d/f"), 0);
+	CHECK_EQ_INT(rump_sys_stat("/mnt/d/f", &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 3);
+	CHECK_EQ_INT(rump_sys_stat("/mnt/d", &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 3);
+	CHECK_EQ_INT(rump_sys_rmdir("/mnt/d/f/sub"), 0);
+	CHECK_EQ_INT(rump_sys_stat("/mnt/d/f", &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 2);
+	CHECK_EQ_INT(rump_sys_rmdir("/mnt/d/f"), 0);
+	CHECK_EQ_INT(rump_sys_stat("/mnt/d", &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 2);
+
 	/* An unlinked open file, then truncate. */
 	CHECK_EQ_INT(put("/mnt/tmp", "still here"), 0);
 	fd = rump_sys_open("/mnt/tmp", RUMP_O_RDWR);

@@ -233,6 +233,76 @@ TEST(directory_of_30000_names)
 	free(gone);
 }
 
+static int
+nlink_of(const char *path)
+{
+	struct rump_stat st;
+
+	if (rump_sys_lstat(path, &st) != 0)
+		return -1;
+	return (int)st.st_nlink;
+}
+
+/*
+ * A directory has a link for its name, one for its "." and one for each
+ * subdirectory's "..", whatever renames moved it: the fuzzer found a
+ * renamed directory counted one short, so that its last subdirectory's
+ * rmdir freed it while its name still pointed to it.
+ */
+TEST(directory_link_counts_follow_renames)
+{
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/ln", 0755), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/ln/a", 0755), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/ln/other", 0755), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln"), 4);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/a"), 2);
+
+	/* Renamed in its directory, and moved to another. */
+	CHECK_EQ_INT(rump_sys_rename("/tmp/ln/a", "/tmp/ln/b"), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/b"), 2);
+	CHECK_EQ_INT(nlink_of("/tmp/ln"), 4);
+	CHECK_EQ_INT(rump_sys_rename("/tmp/ln/b", "/tmp/ln/other/b"), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/other/b"), 2);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/other"), 3);
+	CHECK_EQ_INT(nlink_of("/tmp/ln"), 3);
+
+	/* Replacing an empty directory. */
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/ln/c", 0755), 0);
+	CHECK_EQ_INT(rump_sys_rename("/tmp/ln/other/b", "/tmp/ln/c"), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/c"), 2);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/other"), 2);
+	CHECK_EQ_INT(nlink_of("/tmp/ln"), 4);
+
+	/* A subdirectory comes and goes; the renamed one stays whole. */
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/ln/c/d", 0755), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/c"), 3);
+	CHECK_EQ_INT(rump_sys_chdir("/tmp/ln/c/d"), 0);
+	CHECK_EQ_INT(rump_sys_chdir("/tmp/ln/c"), 0);
+	CHECK_EQ_INT(rump_sys_rmdir("d"), 0);
+	CHECK_EQ_INT(rump_sys_chdir("/"), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/c"), 2);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/ln/c"), 0);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/ln/other"), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln"), 2);
+
+	/*
+	 * The fuzzer's case: a directory with a subdirectory is renamed,
+	 * the subdirectory removed, the directory entered and left. It
+	 * was counted 0 and freed while its name still pointed to it.
+	 */
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/ln/e", 0755), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/ln/e/sub", 0755), 0);
+	CHECK_EQ_INT(rump_sys_rename("/tmp/ln/e", "/tmp/ln/f"), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/f"), 3);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/ln/f/sub"), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/f"), 2);
+	CHECK_EQ_INT(rump_sys_chdir("/tmp/ln/f"), 0);
+	CHECK_EQ_INT(rump_sys_chdir("/"), 0);
+	CHECK_EQ_INT(nlink_of("/tmp/ln/f"), 2);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/ln/f"), 0);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/ln"), 0);
+}
+
 #ifdef RUMPIMG_IMAGE
 int
 tmpfs_suite(void)
@@ -251,6 +321,7 @@ main(int argc, char **argv)
 	}
 	RUN(sparse_files_cost_what_they_hold);
 	RUN(directory_of_30000_names);
+	RUN(directory_link_counts_follow_renames);
 	rump_pub_lwproc_releaselwp();
 	return check_done();
 }
