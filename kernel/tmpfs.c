@@ -242,7 +242,12 @@ name_lost(struct vnode *dvp, struct vnode *vp, bool moved)
 	vnow(&vp->v_ctime);
 }
 
-/* Enters name -> vp in dvp (st_size of a directory: its entries). */
+/*
+ * Enters name -> vp in dvp (st_size of a directory: its entries). A
+ * removed directory, still open or someone's cwd, takes no names (ENOENT,
+ * as on ext2): a subdirectory would count it a link again, so that it
+ * stayed for ever, and its ".." would be a loop.
+ */
 static int
 dir_add(struct vnode *dvp, const char *name, struct vnode *vp)
 {
@@ -250,6 +255,8 @@ dir_add(struct vnode *dvp, const char *name, struct vnode *vp)
 	size_t len = strlen(name), h;
 	struct tmpfs_dirent *d;
 
+	if (dvp->v_nlink == 0)
+		return RUMP_ENOENT;
 	dhash_grow(dvp);
 	if (tn->tn_dhash == NULL)
 		return RUMP_ENOSPC;
@@ -371,6 +378,13 @@ tmpfs_rename(struct vnode *fdvp, const char *fname, struct vnode *fvp,
 	struct tmpfs_dirent *d;
 	int error;
 
+	/*
+	 * The caller looked fname up, then may have slept (copying a
+	 * client's second path in) while another call removed or replaced
+	 * it: then there is nothing to rename. Nothing here sleeps.
+	 */
+	if ((d = dir_find(fdvp, fname)) == NULL || d->vp != fvp)
+		return RUMP_ENOENT;
 	/*
 	 * The new name first, so that a failure (no memory for an entry)
 	 * leaves both names as they were. A name that exists changes node

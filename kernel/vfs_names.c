@@ -233,7 +233,8 @@ do_readlinkat(struct lwp *l, int dirfd, const char *upath, char *ubuf, size_t n,
 /*
  * Is directory a an ancestor of (or equal to) directory b, on b's file
  * system? A directory cannot move under itself. 0 (no), EINVAL (yes), or
- * the error of a lookup of "..".
+ * the error of a lookup of "..". A removed directory is its own ".." on
+ * tmpfs: the walk ends there too.
  */
 static int
 ancestor(struct vnode *a, struct vnode *b)
@@ -246,6 +247,8 @@ ancestor(struct vnode *a, struct vnode *b)
 		if ((error = v->v_op->vop_lookup(v, "..", &up)) != 0)
 			break;
 		vrele(v);
+		if (up == v)
+			break; /* still referenced: up is v */
 		v = up;
 	}
 	if (error == 0 && v == a)

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef RUMPIMG_IMAGE
+#include <unistd.h>
+#endif
 
 #include "check.h"
 #include "rump/rump.h"
@@ -303,6 +306,60 @@ TEST(directory_link_counts_follow_renames)
 	CHECK_EQ_INT(rump_sys_rmdir("/tmp/ln"), 0);
 }
 
+/*
+ * A removed directory (rmdir(2), or replaced by rename(2)) that is still
+ * open takes no new names, as rmdir(2) in POSIX says: ENOENT, as ext2
+ * gives. tmpfs let mkdir in it count it a link again, so that it never
+ * went (a leak any client could make), and a directory renamed into it
+ * looped for ever looking for the root up its "..".
+ */
+TEST(removed_directory_takes_no_names)
+{
+	struct rump_stat st;
+	int dfd, vfd, fd;
+
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/gone", 0755), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/mover", 0755), 0);
+	CHECK_EQ_INT(rump_sys_mkdir("/tmp/victim", 0755), 0);
+	fd = rump_sys_open("/tmp/file", RUMP_O_RDWR | RUMP_O_CREAT, 0644);
+	CHECK(fd >= 0);
+	CHECK_EQ_INT(rump_sys_close(fd), 0);
+	dfd = rump_sys_open("/tmp/gone", RUMP_O_RDONLY);
+	CHECK(dfd >= 0);
+	vfd = rump_sys_open("/tmp/victim", RUMP_O_RDONLY);
+	CHECK(vfd >= 0);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/gone"), 0);
+	CHECK_EQ_INT(rump_sys_rename("/tmp/mover", "/tmp/victim"), 0);
+	CHECK_EQ_INT(rump_sys_fstat(dfd, &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 0);
+	CHECK_EQ_INT(rump_sys_fstat(vfd, &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 0);
+
+	ERR(rump_sys_mkdirat(dfd, "d", 0755), RUMP_ENOENT);
+	ERR(rump_sys_mkdirat(vfd, "d", 0755), RUMP_ENOENT);
+	ERR(rump_sys_openat(dfd, "f", RUMP_O_RDWR | RUMP_O_CREAT, 0644),
+	    RUMP_ENOENT);
+	ERR(rump_sys_symlinkat("t", dfd, "l"), RUMP_ENOENT);
+	ERR(rump_sys_linkat(RUMP_AT_FDCWD, "/tmp/file", dfd, "h", 0),
+	    RUMP_ENOENT);
+	ERR(rump_sys_renameat(RUMP_AT_FDCWD, "/tmp/file", dfd, "f"), RUMP_ENOENT);
+	CHECK_EQ_INT(rump_sys_fstat(dfd, &st), 0);
+	CHECK_EQ_INT(st.st_nlink, 0);
+	CHECK_EQ_INT(st.st_size, 0);
+#ifndef RUMPIMG_IMAGE
+	alarm(60); /* it looped: fail by the signal rather than hang */
+#endif
+	ERR(rump_sys_renameat(RUMP_AT_FDCWD, "/tmp/victim", dfd, "v"),
+	    RUMP_ENOENT);
+#ifndef RUMPIMG_IMAGE
+	alarm(0);
+#endif
+	CHECK_EQ_INT(rump_sys_close(dfd), 0);
+	CHECK_EQ_INT(rump_sys_close(vfd), 0);
+	CHECK_EQ_INT(rump_sys_rmdir("/tmp/victim"), 0);
+	CHECK_EQ_INT(rump_sys_unlink("/tmp/file"), 0);
+}
+
 #ifdef RUMPIMG_IMAGE
 int
 tmpfs_suite(void)
@@ -322,6 +379,7 @@ main(int argc, char **argv)
 	RUN(sparse_files_cost_what_they_hold);
 	RUN(directory_of_30000_names);
 	RUN(directory_link_counts_follow_renames);
+	RUN(removed_directory_takes_no_names);
 	rump_pub_lwproc_releaselwp();
 	return check_done();
 }

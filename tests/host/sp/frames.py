@@ -524,6 +524,39 @@ def calls_in_flight_per_connection_are_bounded():
 
 
 @case
+def rename_whose_source_goes_while_its_target_path_is_copied():
+    # rename(2) looks its source up, then sleeps while the client sends
+    # the target path; another client removes the source meanwhile. The
+    # kernel must see the name gone (ENOENT), not remove a name that is
+    # no longer there (it asserted, or worse).
+    c, o = Conn(), Conn()
+    c.guest()
+    o.guest()
+    c.mem[0x3000] = b"/race.d\0"
+    c.mem[0x3100] = b"/race.t\0"
+    o.mem[0x3000] = b"/race.d\0"
+    o.mem[0x3100] = b"/race.t\0"
+    expect(o.syscall(136, 0x3000, 0o755)[0] == 0, "mkdir")
+    me = c.reqno
+    c.reqno += 1
+    c.send(me, REQ, SYSCALL, 128, struct.pack("<qq", 0x3000, 0x3100))
+    for addr in (0x3000, 0x3100):
+        reqno, cls, typ, u, b = c.frame()
+        expect(cls == REQ and typ == COPYINSTR and
+               struct.unpack("<QQ", b)[1] == addr, "copyinstr %#x" % addr)
+        if addr == 0x3100:
+            expect(o.syscall(137, 0x3000)[0] == 0, "rmdir meanwhile")
+        c.send(reqno, RESP, COPYIN, 0, c.mem[addr])
+    reqno, cls, typ, u, b = c.frame()
+    expect((reqno, cls, typ) == (me, RESP, SYSCALL), "rename reply")
+    err = struct.unpack("<iiqq", b)[0]
+    expect(err == 2, "rename of a source removed meanwhile: %d" % err)
+    expect(o.syscall(137, 0x3100)[0] == 2, "no target made")
+    c.close()
+    o.close()
+
+
+@case
 def a_normal_client_is_served_after_all_that():
     c = Conn()
     c.guest()
