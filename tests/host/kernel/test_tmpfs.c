@@ -342,8 +342,7 @@ TEST(removed_directory_takes_no_names)
 	ERR(rump_sys_symlinkat("t", dfd, "l"), RUMP_ENOENT);
 	ERR(rump_sys_linkat(RUMP_AT_FDCWD, "/tmp/file", dfd, "h", 0),
 	    RUMP_ENOENT);
-	ERR(rump_sys_renameat(RUMP_AT_FDCWD, "/tmp/file", dfd, "f"),
-	    RUMP_ENOENT);
+	ERR(rump_sys_renameat(RUMP_AT_FDCWD, "/tmp/file", dfd, "f"), RUMP_ENOENT);
 	CHECK_EQ_INT(rump_sys_fstat(dfd, &st), 0);
 	CHECK_EQ_INT(st.st_nlink, 0);
 	CHECK_EQ_INT(st.st_size, 0);
