@@ -16,7 +16,8 @@ class RawConn:
 
     def __init__(self, path):
         self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.s.settimeout(10)
+        # Against a hang, not a measure: a loaded machine is slow.
+        self.s.settimeout(30)
         self.s.connect(path)
         self.reqno = 1
 
