@@ -33,8 +33,9 @@ $(O)/tests/qemu/apps/test_net.o: tests/qemu/apps/test_net.c $(CONFIG_H) | $(NEWL
 	$(call cc,$(APP_CFLAGS) -Itests/host $(LWIP_INC))
 
 # The kernel suites are test code in the image's memory: built for size, so
-# that the test image keeps the room its -m 2M cases need.
+# that the test image keeps the room its -m 2M cases need; their failed
+# checks name file:line and values only (CHECK_TERSE, tests/host/check.h).
 KERNEL_SUITE_OBJS := $(addprefix $(O)/tests/qemu/apps/,suite_lwproc.o suite_syscalls.o \
 	suite_prot.o suite_tmpfs.o suite_at.o suite_lock.o suite_event.o suite_kfilter.o \
 	suite_fifo.o suite_nodes.o suite_mount.o)
-$(KERNEL_SUITE_OBJS): APP_CFLAGS += -Os
+$(KERNEL_SUITE_OBJS): APP_CFLAGS += -Os -DCHECK_TERSE

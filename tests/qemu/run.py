@@ -417,7 +417,7 @@ CASES = [
          host=lambda ports, say: sp_fill_tmpfs(ports, say), timeout=150,
          must=(r"rump_sp: listening on tcp://0:\d+", r"host: rump\.halt: ok")),
     Case("sp_server_in_image_serves_host_clients", "test=sp_server",
-         host=lambda ports, say: sp_clients(ports, say), timeout=240,
+         host=lambda ports, say: sp_clients(ports, say), timeout=420,
          must=(r"spserver: tcp echo server on port \d+",
                r"rump_sp: listening on tcp://0:\d+",
                r"console-marker",
@@ -789,7 +789,7 @@ def sp_stress(say, url, hbin, tests):
     problem, out = host_run(
         say, "stress: 40 clients x 4 threads, 12 SIGKILLed",
         [os.path.join(tests, "test_client"), "--stress", "40", "4", "12"],
-        env={"RUMP_TEST_SERVER": url}, timeout=180, show=3)
+        env={"RUMP_TEST_SERVER": url}, timeout=300, show=3)
     problems = [problem] if problem else []
     if problem is None and "1 passed, 0 failed" not in out:
         problems.append("stress: not all passed")
