@@ -151,10 +151,17 @@ elapsed(const struct timespec *start)
 	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/*
+ * Wait before reconnection attempt r. With sigok (the call takes signals;
+ * struct spc_callstate) the wait is under the caller's mask: a default
+ * action ends the program, a handler runs and the wait goes on for what
+ * is left. The handler's own calls fail with ENOTCONN (reconnect).
+ */
 static void
-backoff(int r)
+backoff(int r, bool sigok)
 {
 	struct timespec ts;
+	sigset_t all;
 
 	if (r == 0)
 		return;
@@ -165,9 +172,18 @@ backoff(int r)
 		ts.tv_sec = r - 9 < 10 ? r - 9 : 10;
 		ts.tv_nsec = 0;
 	}
+	if (sigok)
+		pthread_sigmask(SIG_SETMASK, &spc_curcall->cs_mask, NULL);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		continue;
+	if (sigok) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, NULL);
+	}
 }
+
+/* Whether this thread holds recon_lock in reconnect (see there). */
+static __thread bool recon_mine;
 
 /*
  * The connection `old' failed (doc/rump_sp.md). If another thread has already
@@ -175,7 +191,9 @@ backoff(int r)
  * gives ENOTCONN, DIE exits, ONCE tries once, a positive value tries for
  * that many seconds, INFTIME forever. A new connection is a new process
  * in the kernel (GUEST). Returns EAGAIN after a successful reconnect,
- * ENOTCONN when giving up.
+ * ENOTCONN when giving up. A signal handler that runs during the back-off
+ * in the thread that reconnects gets ENOTCONN from its own calls at once:
+ * the server is gone, and waiting for recon_lock would wait for itself.
  */
 static int
 reconnect(struct spc_conn *old)
@@ -189,6 +207,8 @@ reconnect(struct spc_conn *old)
 	bool sigok = cs != NULL && cs->cs_sigok;
 
 	spc_conn_kill(old);
+	if (recon_mine)
+		return ENOTCONN;
 	pthread_mutex_lock(&recon_lock);
 	pthread_mutex_lock(&spc_lock);
 	c = spc_cur;
@@ -197,7 +217,11 @@ reconnect(struct spc_conn *old)
 		pthread_mutex_unlock(&recon_lock);
 		return c != NULL ? EAGAIN : ENOTCONN;
 	}
-	/* No signal handler runs while recon_lock is held (client.h). */
+	/*
+	 * No signal handler runs while recon_lock is held (client.h) but in
+	 * the back-off, where the thread does nothing else.
+	 */
+	recon_mine = true;
 	if (cs != NULL)
 		cs->cs_sigok = false;
 	if (mode == RUMPCLIENT_RETRYCONN_DIE)
@@ -228,7 +252,7 @@ reconnect(struct spc_conn *old)
 			    (long long)mode);
 			goto out;
 		}
-		backoff(r);
+		backoff(r, sigok);
 		if (spc_connect(&spc_url, &c) != 0)
 			continue;
 		if (guest(c) == 0) {
@@ -244,6 +268,7 @@ reconnect(struct spc_conn *old)
 out:
 	if (cs != NULL)
 		cs->cs_sigok = sigok;
+	recon_mine = false;
 	pthread_mutex_unlock(&recon_lock);
 	return error;
 }
