@@ -93,8 +93,8 @@ struct spc_conn {
 	bool c_dead;	/* spc_lock; no more replies will come */
 	bool c_reading; /* spc_lock; a thread owns the receive side */
 	TAILQ_HEAD(, spc_waiter) c_waiters; /* spc_lock */
-	uint32_t c_gen;	  /* changed under spc_lock; futex word, see above */
-	int c_sleepers;	  /* spc_lock; threads asleep on c_gen */
+	uint32_t c_gen; /* changed under spc_lock; futex word, see above */
+	int c_sleepers; /* spc_lock; threads asleep on c_gen */
 	pthread_mutex_t c_sendmtx;
 	/* Received, not yet taken: c_rbuf[c_rpos..c_rend); the reader's own. */
 	size_t c_rpos, c_rend;

@@ -416,7 +416,7 @@ handler_case(enum block how, char mark)
 	if (pid > 0) {
 		CHECK_EQ_INT(kill(pid, SIGUSR1), 0);
 		CHECK_EQ_INT(handler_mark(report[0]), mark); /* it ran */
-		pr.pr_sleeping = base + asleep(how);	     /* and they sleep on */
+		pr.pr_sleeping = base + asleep(how); /* and they sleep on */
 		CHECK(probe(&sv, pr));
 		CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);
 		CHECK_EQ_INT(kill(pid, SIGTERM), 0);
@@ -460,8 +460,7 @@ output_has(int fd, const char *want)
 	ssize_t n;
 
 	buf[0] = '\0';
-	while (strstr(buf, want) == NULL && len < sizeof(buf) - 1 &&
-	    now() < end) {
+	while (strstr(buf, want) == NULL && len < sizeof(buf) - 1 && now() < end) {
 		if (!fd_ready(fd, POLLIN, 1000))
 			continue;
 		if ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0)
