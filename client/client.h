@@ -112,10 +112,11 @@ struct spc_conn {
  * a thread waiting for another one's reading sleeps with cs_mask, so a
  * default action (SIGTERM, SIGINT) ends the program and a handler runs;
  * the call then goes on waiting. So does the reconnection back-off
- * (rumpclient.c, backoff). cs_sigok says whether this call may do
- * that: only system calls, and not while recon_lock is held (a handler's
- * own call could need it). spc_curcall is the thread's innermost call
- * (a handler's call nests in the call it interrupted).
+ * (rumpclient.c, backoff). cs_sigok says whether this call may do that:
+ * only system calls, and not while recon_lock is held (a handler's own
+ * call could need it) but in the back-off, where such a call fails at
+ * once (rumpclient.c, reconnect). spc_curcall is the thread's innermost
+ * call (a handler's call nests in the call it interrupted).
  */
 struct spc_callstate {
 	sigset_t cs_mask;
