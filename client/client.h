@@ -111,12 +111,13 @@ struct spc_conn {
  * holding nothing, the reading thread returns to cs_mask for a moment, and
  * a thread waiting for another one's reading sleeps with cs_mask, so a
  * default action (SIGTERM, SIGINT) ends the program and a handler runs;
- * the call then goes on waiting. So does the reconnection back-off
- * (rumpclient.c, backoff). cs_sigok says whether this call may do that:
- * only system calls, and not while recon_lock is held (a handler's own
- * call could need it) but in the back-off, where such a call fails at
- * once (rumpclient.c, reconnect). spc_curcall is the thread's innermost
- * call (a handler's call nests in the call it interrupted).
+ * the call then goes on waiting. So do the reconnection back-off and
+ * the wait for another thread's reconnection (rumpclient.c). cs_sigok
+ * says whether this call may do that: only system calls, and not while
+ * recon_lock is held (a handler's own call could need it) but in the
+ * back-off, where such a call fails at once (rumpclient.c, reconnect).
+ * spc_curcall is the thread's innermost call (a handler's call nests in
+ * the call it interrupted).
  */
 struct spc_callstate {
 	sigset_t cs_mask;

@@ -8,8 +8,13 @@
  * waiter list and flags; it is never held across I/O. recon_lock
  * serialises reconnection attempts and is taken before spc_lock.
  */
+#include <sys/syscall.h>
+
+#include <linux/futex.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +35,8 @@ struct spc_url spc_url;
 bool spc_haveurl;
 
 static pthread_mutex_t recon_lock = PTHREAD_MUTEX_INITIALIZER;
-static time_t retrytime; /* rumpclient_setconnretry; atomic access */
+static uint32_t recon_gen; /* futex word: bumped after each unlock */
+static time_t retrytime;   /* rumpclient_setconnretry; atomic access */
 
 /*
  * Across a host fork() spc_lock is held, so the child finds it
@@ -186,6 +192,45 @@ backoff(int r, bool sigok)
 static __thread bool recon_mine;
 
 /*
+ * Take recon_lock. Another thread may hold it for long (a reconnect loop),
+ * so with sigok the thread waits under its caller's mask, holding nothing,
+ * as in backoff: a handler runs, and the wait goes on. No wake-up is
+ * lost: an unlock after the trylock changes recon_gen (recon_unlock), and
+ * the futex then does not sleep.
+ */
+static void
+recon_lock_wait(bool sigok)
+{
+	uint32_t gen;
+	sigset_t all;
+
+	if (!sigok) {
+		pthread_mutex_lock(&recon_lock);
+		return;
+	}
+	sigfillset(&all);
+	for (;;) {
+		gen = __atomic_load_n(&recon_gen, __ATOMIC_ACQUIRE);
+		if (pthread_mutex_trylock(&recon_lock) == 0)
+			return;
+		pthread_sigmask(SIG_SETMASK, &spc_curcall->cs_mask, NULL);
+		(void)syscall(SYS_futex, &recon_gen, FUTEX_WAIT_PRIVATE, gen,
+		    NULL, NULL, 0);
+		pthread_sigmask(SIG_SETMASK, &all, NULL);
+	}
+}
+
+/* Release recon_lock and wake the threads waiting in recon_lock_wait. */
+static void
+recon_unlock(void)
+{
+	pthread_mutex_unlock(&recon_lock);
+	__atomic_add_fetch(&recon_gen, 1, __ATOMIC_RELEASE);
+	(void)syscall(SYS_futex, &recon_gen, FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
+	    NULL, 0);
+}
+
+/*
  * The connection `old' failed (doc/rump_sp.md). If another thread has already
  * replaced it, EAGAIN: send again. Otherwise apply the retry policy: 0
  * gives ENOTCONN, DIE exits, ONCE tries once, a positive value tries for
@@ -209,12 +254,12 @@ reconnect(struct spc_conn *old)
 	spc_conn_kill(old);
 	if (recon_mine)
 		return ENOTCONN;
-	pthread_mutex_lock(&recon_lock);
+	recon_lock_wait(sigok);
 	pthread_mutex_lock(&spc_lock);
 	c = spc_cur;
 	pthread_mutex_unlock(&spc_lock);
 	if (c != old) {
-		pthread_mutex_unlock(&recon_lock);
+		recon_unlock();
 		return c != NULL ? EAGAIN : ENOTCONN;
 	}
 	/*
@@ -269,7 +314,7 @@ out:
 	if (cs != NULL)
 		cs->cs_sigok = sigok;
 	recon_mine = false;
-	pthread_mutex_unlock(&recon_lock);
+	recon_unlock();
 	return error;
 }
 
@@ -399,7 +444,7 @@ rumpclient_init(void)
 	spc_enter(&cs);
 	pthread_mutex_lock(&recon_lock);
 	error = init_locked();
-	pthread_mutex_unlock(&recon_lock);
+	recon_unlock();
 	spc_leave(&cs);
 	if (error != 0) {
 		errno = error;

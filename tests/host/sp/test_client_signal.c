@@ -14,13 +14,16 @@
  * "Asleep" is the kernel's word (sysctl kern.nsleeping), never a pause.
  */
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,14 +42,16 @@ enum block {
 	B_FIFO_OPEN,
 	B_KEVENT,
 	B_PIPE_READ_HANDLER,
-	B_WAITER_HANDLER,   /* a pipe read waiting for another's reading */
-	B_RECONNECT_HANDLER /* a pipe read, then reconnecting forever */
+	B_WAITER_HANDLER,    /* a pipe read waiting for another's reading */
+	B_RECONNECT_HANDLER, /* a pipe read, then reconnecting forever */
+	B_RECONNECT_WAITER   /* a call waiting for another's reconnection */
 };
 
 struct victim {
 	enum block v_how;
 	int v_report; /* host pipe: the rump pid, then handler marks */
 	int v_err;    /* host pipe for the victim's stderr, or -1 */
+	int v_go;     /* host pipe: B_RECONNECT_WAITER calls on a byte */
 };
 
 static int handler_fd = -1;
@@ -141,6 +146,19 @@ victim_client(void *arg)
 			(void)rump_sys_getpid();
 			usleep(10000);
 		}
+	case B_RECONNECT_WAITER:
+		handler_fd = v->v_report;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = onusr1;
+		sigemptyset(&sa.sa_mask);
+		CHECK_EQ_INT(sigaction(SIGUSR1, &sa, NULL), 0);
+		rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_INFTIME);
+		CHECK_EQ_INT(rump_sys_pipe(q), 0);
+		start_other_reader(&q[0]); /* it will reconnect */
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)), sizeof(pid));
+		CHECK_EQ_INT(read(v->v_go, &c, 1), 1);
+		(void)rump_sys_getpid();
+		break;
 	case B_PIPE_READ_HANDLER:
 	case B_WAITER_HANDLER:
 	case B_RECONNECT_HANDLER:
@@ -262,10 +280,10 @@ readint(int fd)
  */
 static pid_t
 victim_start_err(const struct server *sv, enum block how, int report[2],
-    int err, pid_t *rpid, int *base)
+    int err, int go, pid_t *rpid, int *base)
 {
 	struct probe pr = { -1, 0, report[1], 0, 0 };
-	struct victim v = { how, report[1], err };
+	struct victim v = { how, report[1], err, go };
 	pid_t pid;
 
 	if (!probe(sv, pr) || (*base = readint(report[0])) < 0)
@@ -290,7 +308,7 @@ static pid_t
 victim_start(const struct server *sv, enum block how, int report[2],
     pid_t *rpid, int *base)
 {
-	return victim_start_err(sv, how, report, -1, rpid, base);
+	return victim_start_err(sv, how, report, -1, -1, rpid, base);
 }
 
 /* Whether status is a death by sig, saying what it was otherwise. */
@@ -491,8 +509,8 @@ TEST(handler_runs_during_the_reconnection_backoff)
 		return;
 	CHECK_EQ_INT(pipe(report), 0);
 	CHECK_EQ_INT(pipe(err), 0);
-	pid = victim_start_err(&sv, B_RECONNECT_HANDLER, report, err[1], &rpid,
-	    &base);
+	pid = victim_start_err(&sv, B_RECONNECT_HANDLER, report, err[1], -1,
+	    &rpid, &base);
 	CHECK(pid > 0);
 	if (pid > 0) {
 		CHECK_EQ_INT(server_stop(&sv), 0);
@@ -510,6 +528,70 @@ TEST(handler_runs_during_the_reconnection_backoff)
 	close(err[0]);
 	close(err[1]);
 	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
+/* Whether pid's main thread gets to sleep in a futex within WAIT_LONG. */
+static bool
+main_in_futex(pid_t pid)
+{
+	char path[64], buf[32];
+	double end = now() + WAIT_LONG;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid,
+	    (int)pid);
+	do {
+		if ((fd = open(path, O_RDONLY)) == -1)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if (atoi(buf) == SYS_futex)
+			return true;
+		msleep(5);
+	} while (now() < end);
+	printf("  the victim's main thread is not waiting: \"%s\"\n", buf);
+	return false;
+}
+
+/*
+ * A call that waits for another thread's reconnection (that one retries
+ * forever, refusing SIGUSR1) takes SIGUSR1 meanwhile, and SIGTERM ends
+ * the program.
+ */
+TEST(handler_runs_while_waiting_for_anothers_reconnection)
+{
+	struct server sv;
+	int report[2], err[2], go[2], base, status;
+	pid_t pid, rpid;
+
+	if (!server_up(&sv, false))
+		return;
+	CHECK_EQ_INT(pipe(report), 0);
+	CHECK_EQ_INT(pipe(err), 0);
+	CHECK_EQ_INT(pipe(go), 0);
+	pid = victim_start_err(&sv, B_RECONNECT_WAITER, report, err[1], go[0],
+	    &rpid, &base);
+	CHECK(pid > 0);
+	if (pid > 0) {
+		CHECK_EQ_INT(server_stop(&sv), 0);
+		CHECK(output_has(err[0], "trying to reconnect"));
+		CHECK_EQ_INT(write(go[1], "g", 1), 1);
+		CHECK(main_in_futex(pid)); /* its getpid waits */
+		CHECK_EQ_INT(kill(pid, SIGUSR1), 0);
+		CHECK_EQ_INT(handler_mark(report[0]), 'h');
+		CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);
+		CHECK_EQ_INT(kill(pid, SIGTERM), 0);
+		CHECK(died_of(child_wait(pid, DEATH_SECS), SIGTERM, 0));
+	}
+	close(report[0]);
+	close(report[1]);
+	close(err[0]);
+	close(err[1]);
+	close(go[0]);
+	close(go[1]);
 	server_cleanup(&sv, check_case_failed);
 }
 
@@ -584,6 +666,8 @@ signal_tests(int *passed, int *failed)
 	RUN(handler_runs_in_a_thread_waiting_for_anothers_reading);
 	if (test_server_url == NULL) /* it stops and restarts the server */
 		RUN(handler_runs_during_the_reconnection_backoff);
+	if (test_server_url == NULL)
+		RUN(handler_runs_while_waiting_for_anothers_reconnection);
 	RUN(a_programs_own_signalfd_on_a_reused_number_is_left_alone);
 	*passed = check_passed;
 	*failed = check_failed;
