@@ -76,8 +76,12 @@ struct spc_waiter {
  *
  * Receiving: at most one thread at a time (c_reading) reads frames from
  * the socket, without spc_lock, and dispatches them; all others that wait
- * for a reply sleep on c_cv. The reader gives up the role as soon as its
- * own reply has arrived and wakes the others so that one of them takes it.
+ * for a reply sleep on the futex word c_gen (frame.c, conn_sleep), which
+ * every change they wait for bumps (a reply handed over, the reader role
+ * given up, the connection killed). The reader gives up the role as soon
+ * as its own reply has arrived and wakes the others so that one of them
+ * takes it. A futex rather than a condition variable: a sleeper may take
+ * its caller's signals while it sleeps, holding no lock.
  *
  * Sending: whole frames under c_sendmtx, never interleaved.
  */
@@ -89,7 +93,8 @@ struct spc_conn {
 	bool c_dead;	/* spc_lock; no more replies will come */
 	bool c_reading; /* spc_lock; a thread owns the receive side */
 	TAILQ_HEAD(, spc_waiter) c_waiters; /* spc_lock */
-	pthread_cond_t c_cv; /* with spc_lock: replies, reader handoff */
+	uint32_t c_gen; /* changed under spc_lock; futex word, see above */
+	int c_sleepers; /* spc_lock; threads asleep on c_gen */
 	pthread_mutex_t c_sendmtx;
 	/* Received, not yet taken: c_rbuf[c_rpos..c_rend); the reader's own. */
 	size_t c_rpos, c_rend;
@@ -103,12 +108,16 @@ struct spc_conn {
  *
  * While a system call waits for its reply, a signal the caller's own mask
  * lets through is still taken (frame.c, waitreply): between two frames,
- * holding nothing, the thread returns to cs_mask for a moment, so a
+ * holding nothing, the reading thread returns to cs_mask for a moment, and
+ * a thread waiting for another one's reading sleeps with cs_mask, so a
  * default action (SIGTERM, SIGINT) ends the program and a handler runs;
- * the call then goes on waiting. cs_sigok says whether this call may do
- * that: only system calls, and not while recon_lock is held (a handler's
- * own call could need it). spc_curcall is the thread's innermost call
- * (a handler's call nests in the call it interrupted).
+ * the call then goes on waiting. So do the reconnection back-off and
+ * the wait for another thread's reconnection (rumpclient.c). cs_sigok
+ * says whether this call may do that: only system calls, and not while
+ * recon_lock is held (a handler's own call could need it) but in the
+ * back-off, where such a call fails at once (rumpclient.c, reconnect).
+ * spc_curcall is the thread's innermost call (a handler's call nests in
+ * the call it interrupted).
  */
 struct spc_callstate {
 	sigset_t cs_mask;

@@ -166,7 +166,6 @@ spc_conn_adopt(int fd)
 	c->c_refs = 1;
 	TAILQ_INIT(&c->c_waiters);
 	pthread_mutex_init(&c->c_sendmtx, NULL);
-	pthread_cond_init(&c->c_cv, NULL);
 	return c;
 }
 

@@ -12,7 +12,10 @@
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+
+#include <linux/futex.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +42,48 @@ waitfd(const struct spc_conn *c, short events)
 	struct pollfd pfd = { .fd = c->c_fd, .events = events };
 
 	(void)poll(&pfd, 1, WAIT_SLICE_MS);
+}
+
+/*
+ * Wake every thread asleep on c (conn_sleep): the state it waits for may
+ * have changed. With spc_lock held. The system call only when one sleeps.
+ */
+static void
+conn_wake(struct spc_conn *c)
+{
+	__atomic_add_fetch(&c->c_gen, 1, __ATOMIC_RELEASE);
+	if (c->c_sleepers > 0)
+		(void)syscall(SYS_futex, &c->c_gen, FUTEX_WAKE_PRIVATE, INT_MAX,
+		    NULL, NULL, 0);
+}
+
+/*
+ * Sleep until conn_wake(c), or less (the caller checks its condition
+ * again); called and returns with spc_lock held, which is dropped
+ * meanwhile. No wake-up is lost: one after the unlock changes c_gen, and
+ * the futex then does not sleep. With sigok the thread, which holds
+ * nothing here, sleeps under its caller's mask (struct spc_callstate): a
+ * signal pending or coming is delivered, a handler runs (and may make
+ * calls of its own) and the sleep ends early; all are blocked again after.
+ */
+static void
+conn_sleep(struct spc_conn *c, bool sigok)
+{
+	uint32_t gen = c->c_gen;
+	sigset_t all;
+
+	c->c_sleepers++;
+	pthread_mutex_unlock(&spc_lock);
+	if (sigok)
+		pthread_sigmask(SIG_SETMASK, &spc_curcall->cs_mask, NULL);
+	(void)syscall(SYS_futex, &c->c_gen, FUTEX_WAIT_PRIVATE, gen, NULL, NULL,
+	    0);
+	if (sigok) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, NULL);
+	}
+	pthread_mutex_lock(&spc_lock);
+	c->c_sleepers--;
 }
 
 /*
@@ -413,7 +458,7 @@ readone(struct spc_conn *c)
 			w->w_reply = r;
 			w->w_done = true;
 			r.r_body = NULL;
-			pthread_cond_broadcast(&c->c_cv);
+			conn_wake(c);
 		}
 		pthread_mutex_unlock(&spc_lock);
 		break;
@@ -594,19 +639,27 @@ waitframe(const struct spc_conn *c, int *sigfd)
  * then hands the role over (spc_conn comment). A signal its caller takes
  * (watch_get) makes it hand the role over, take the signal without
  * holding anything (a handler may make calls of its own), and wait on,
- * as NetBSD's librumpclient does. Returns the transport error, or 0 with
- * the reply in w->w_reply.
+ * as NetBSD's librumpclient does; the others take such signals while they
+ * sleep (conn_sleep). Returns the transport error, or 0 with the reply in
+ * w->w_reply.
  */
 static int
 waitreply(struct spc_conn *c, struct spc_waiter *w)
 {
+	const struct spc_callstate *cs = spc_curcall;
+	bool sigok = cs != NULL && cs->cs_sigok, sig;
 	int sigfd = watch_get();
-	bool sig;
 
 	pthread_mutex_lock(&spc_lock);
 	while (!w->w_done) {
 		if (c->c_reading) {
-			pthread_cond_wait(&c->c_cv, &spc_lock);
+			conn_sleep(c, sigok);
+			if (sigok) {
+				/* A handler's own call may have reset it. */
+				pthread_mutex_unlock(&spc_lock);
+				sigfd = watch_get();
+				pthread_mutex_lock(&spc_lock);
+			}
 			continue;
 		}
 		c->c_reading = true;
@@ -618,7 +671,7 @@ waitreply(struct spc_conn *c, struct spc_waiter *w)
 			pthread_mutex_lock(&spc_lock);
 		}
 		c->c_reading = false;
-		pthread_cond_broadcast(&c->c_cv);
+		conn_wake(c);
 		if (sig) {
 			pthread_mutex_unlock(&spc_lock);
 			takesig();
@@ -746,7 +799,7 @@ spc_conn_kill(struct spc_conn *c)
 			w->w_error = ENOTCONN;
 			w->w_done = true;
 		}
-		pthread_cond_broadcast(&c->c_cv);
+		conn_wake(c);
 	}
 	pthread_mutex_unlock(&spc_lock);
 }
@@ -763,7 +816,6 @@ spc_conn_rele(struct spc_conn *c)
 	if (last) {
 		if (spc_fd_ours(c)) /* else closed already, maybe reused */
 			close(c->c_fd);
-		pthread_cond_destroy(&c->c_cv);
 		pthread_mutex_destroy(&c->c_sendmtx);
 		free(c);
 	}

@@ -8,8 +8,13 @@
  * waiter list and flags; it is never held across I/O. recon_lock
  * serialises reconnection attempts and is taken before spc_lock.
  */
+#include <sys/syscall.h>
+
+#include <linux/futex.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +35,8 @@ struct spc_url spc_url;
 bool spc_haveurl;
 
 static pthread_mutex_t recon_lock = PTHREAD_MUTEX_INITIALIZER;
-static time_t retrytime; /* rumpclient_setconnretry; atomic access */
+static uint32_t recon_gen; /* futex word: bumped after each unlock */
+static time_t retrytime;   /* rumpclient_setconnretry; atomic access */
 
 /*
  * Across a host fork() spc_lock is held, so the child finds it
@@ -151,10 +157,17 @@ elapsed(const struct timespec *start)
 	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/*
+ * Wait before reconnection attempt r. With sigok (the call takes signals;
+ * struct spc_callstate) the wait is under the caller's mask: a default
+ * action ends the program, a handler runs and the wait goes on for what
+ * is left. The handler's own calls fail with ENOTCONN (reconnect).
+ */
 static void
-backoff(int r)
+backoff(int r, bool sigok)
 {
 	struct timespec ts;
+	sigset_t all;
 
 	if (r == 0)
 		return;
@@ -165,8 +178,56 @@ backoff(int r)
 		ts.tv_sec = r - 9 < 10 ? r - 9 : 10;
 		ts.tv_nsec = 0;
 	}
+	if (sigok)
+		pthread_sigmask(SIG_SETMASK, &spc_curcall->cs_mask, NULL);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		continue;
+	if (sigok) {
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, NULL);
+	}
+}
+
+/* Whether this thread holds recon_lock in reconnect (see there). */
+static __thread bool recon_mine;
+
+/*
+ * Take recon_lock. Another thread may hold it for long (a reconnect loop),
+ * so with sigok the thread waits under its caller's mask, holding nothing,
+ * as in backoff: a handler runs, and the wait goes on. No wake-up is
+ * lost: an unlock after the trylock changes recon_gen (recon_unlock), and
+ * the futex then does not sleep.
+ */
+static void
+recon_lock_wait(bool sigok)
+{
+	uint32_t gen;
+	sigset_t all;
+
+	if (!sigok) {
+		pthread_mutex_lock(&recon_lock);
+		return;
+	}
+	sigfillset(&all);
+	for (;;) {
+		gen = __atomic_load_n(&recon_gen, __ATOMIC_ACQUIRE);
+		if (pthread_mutex_trylock(&recon_lock) == 0)
+			return;
+		pthread_sigmask(SIG_SETMASK, &spc_curcall->cs_mask, NULL);
+		(void)syscall(SYS_futex, &recon_gen, FUTEX_WAIT_PRIVATE, gen,
+		    NULL, NULL, 0);
+		pthread_sigmask(SIG_SETMASK, &all, NULL);
+	}
+}
+
+/* Release recon_lock and wake the threads waiting in recon_lock_wait. */
+static void
+recon_unlock(void)
+{
+	pthread_mutex_unlock(&recon_lock);
+	__atomic_add_fetch(&recon_gen, 1, __ATOMIC_RELEASE);
+	(void)syscall(SYS_futex, &recon_gen, FUTEX_WAKE_PRIVATE, INT_MAX, NULL,
+	    NULL, 0);
 }
 
 /*
@@ -175,7 +236,9 @@ backoff(int r)
  * gives ENOTCONN, DIE exits, ONCE tries once, a positive value tries for
  * that many seconds, INFTIME forever. A new connection is a new process
  * in the kernel (GUEST). Returns EAGAIN after a successful reconnect,
- * ENOTCONN when giving up.
+ * ENOTCONN when giving up. A signal handler that runs during the back-off
+ * in the thread that reconnects gets ENOTCONN from its own calls at once:
+ * the server is gone, and waiting for recon_lock would wait for itself.
  */
 static int
 reconnect(struct spc_conn *old)
@@ -189,15 +252,21 @@ reconnect(struct spc_conn *old)
 	bool sigok = cs != NULL && cs->cs_sigok;
 
 	spc_conn_kill(old);
-	pthread_mutex_lock(&recon_lock);
+	if (recon_mine)
+		return ENOTCONN;
+	recon_lock_wait(sigok);
 	pthread_mutex_lock(&spc_lock);
 	c = spc_cur;
 	pthread_mutex_unlock(&spc_lock);
 	if (c != old) {
-		pthread_mutex_unlock(&recon_lock);
+		recon_unlock();
 		return c != NULL ? EAGAIN : ENOTCONN;
 	}
-	/* No signal handler runs while recon_lock is held (client.h). */
+	/*
+	 * No signal handler runs while recon_lock is held (client.h) but in
+	 * the back-off, where the thread does nothing else.
+	 */
+	recon_mine = true;
 	if (cs != NULL)
 		cs->cs_sigok = false;
 	if (mode == RUMPCLIENT_RETRYCONN_DIE)
@@ -228,7 +297,7 @@ reconnect(struct spc_conn *old)
 			    (long long)mode);
 			goto out;
 		}
-		backoff(r);
+		backoff(r, sigok);
 		if (spc_connect(&spc_url, &c) != 0)
 			continue;
 		if (guest(c) == 0) {
@@ -244,7 +313,8 @@ reconnect(struct spc_conn *old)
 out:
 	if (cs != NULL)
 		cs->cs_sigok = sigok;
-	pthread_mutex_unlock(&recon_lock);
+	recon_mine = false;
+	recon_unlock();
 	return error;
 }
 
@@ -374,7 +444,7 @@ rumpclient_init(void)
 	spc_enter(&cs);
 	pthread_mutex_lock(&recon_lock);
 	error = init_locked();
-	pthread_mutex_unlock(&recon_lock);
+	recon_unlock();
 	spc_leave(&cs);
 	if (error != 0) {
 		errno = error;

@@ -755,8 +755,10 @@ remote_tests(void)
 	check_failed += failed;
 	printf("not run: rump_sysctl_and_rump_halt, "
 	       "reboot_from_client_halts_server, "
-	       "client_that_stops_reading_stalls_nobody, reconnect_* (they stop "
-	       "or restart the server)\n");
+	       "client_that_stops_reading_stalls_nobody, reconnect_*, "
+	       "handler_runs_during_the_reconnection_backoff, "
+	       "handler_runs_while_waiting_for_anothers_reconnection (they stop or "
+	       "restart the server)\n");
 	return check_done();
 }
 

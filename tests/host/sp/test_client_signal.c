@@ -8,16 +8,22 @@
  *    empty pipe, an open of a FIFO with no writer, a kevent without
  *    timeout) dies of a host SIGTERM or SIGINT (doc/rump_sp.md, "Signals
  *    during a call"), and the server then wakes the call and frees the
- *    process; a handler runs during such a call, which goes on.
+ *    process; a handler runs during such a call, which goes on, also in
+ *    a thread that waits for another thread's reading of the socket and
+ *    in the reconnection back-off after the server went away.
  * "Asleep" is the kernel's word (sysctl kern.nsleeping), never a pause.
  */
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,12 +41,17 @@ enum block {
 	B_PIPE_READ,
 	B_FIFO_OPEN,
 	B_KEVENT,
-	B_PIPE_READ_HANDLER
+	B_PIPE_READ_HANDLER,
+	B_WAITER_HANDLER,    /* a pipe read waiting for another's reading */
+	B_RECONNECT_HANDLER, /* a pipe read, then reconnecting forever */
+	B_RECONNECT_WAITER   /* a call waiting for another's reconnection */
 };
 
 struct victim {
 	enum block v_how;
 	int v_report; /* host pipe: the rump pid, then handler marks */
+	int v_err;    /* host pipe for the victim's stderr, or -1 */
+	int v_go;     /* host pipe: B_RECONNECT_WAITER calls on a byte */
 };
 
 static int handler_fd = -1;
@@ -50,6 +61,64 @@ onusr1(int sig)
 {
 	(void)sig;
 	(void)write(handler_fd, "h", 1); /* async-signal-safe */
+}
+
+/*
+ * A handler that makes a call of its own and reports how it went: 'p' a
+ * pid, 'n' ENOTCONN (the server is gone), 'x' anything else.
+ */
+static void
+onusr1_call(int sig)
+{
+	int e = errno;
+	pid_t pid = rump_sys_getpid();
+	char c = pid > 1 ? 'p' : pid == -1 && errno == ENOTCONN ? 'n' : 'x';
+
+	(void)sig;
+	(void)write(handler_fd, &c, 1);
+	errno = e;
+}
+
+static int nsleeping(void);
+
+/* A thread that reads an empty pipe, refusing SIGUSR1 itself. */
+static void *
+other_reader(void *arg)
+{
+	int fd = *(int *)arg;
+	sigset_t set;
+	char c;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	(void)rump_sys_read(fd, &c, 1);
+	_exit(3);
+}
+
+/*
+ * Start other_reader on rump descriptor *fd and return once its read is
+ * asleep in the kernel: that thread then reads the socket for all.
+ */
+static void
+start_other_reader(int *fd)
+{
+	double end = now() + WAIT_LONG;
+	pthread_t t;
+	int n = nsleeping();
+
+	CHECK(n >= 0);
+	CHECK_EQ_INT(pthread_create(&t, NULL, other_reader, fd), 0);
+	while (nsleeping() != n + 1 && now() < end)
+		msleep(5);
+	CHECK_EQ_INT(nsleeping(), n + 1);
+}
+
+/* How many calls of a victim blocked as how sleep in the kernel. */
+static int
+asleep(enum block how)
+{
+	return how == B_GETPID_LOOP ? 0 : how == B_WAITER_HANDLER ? 2 : 1;
 }
 
 /*
@@ -63,9 +132,11 @@ victim_client(void *arg)
 	struct rump_kevent ch, ev;
 	struct sigaction sa;
 	pid_t pid;
-	int p[2], kq;
+	int p[2], q[2], kq;
 	char c;
 
+	if (v->v_err != -1)
+		CHECK_EQ_INT(dup2(v->v_err, 2), 2);
 	CHECK_EQ_INT(rumpclient_init(), 0);
 	pid = rump_sys_getpid();
 	switch (v->v_how) {
@@ -75,12 +146,34 @@ victim_client(void *arg)
 			(void)rump_sys_getpid();
 			usleep(10000);
 		}
-	case B_PIPE_READ_HANDLER:
+	case B_RECONNECT_WAITER:
 		handler_fd = v->v_report;
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = onusr1;
 		sigemptyset(&sa.sa_mask);
 		CHECK_EQ_INT(sigaction(SIGUSR1, &sa, NULL), 0);
+		rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_INFTIME);
+		CHECK_EQ_INT(rump_sys_pipe(q), 0);
+		start_other_reader(&q[0]); /* it will reconnect */
+		CHECK_EQ_INT(write(v->v_report, &pid, sizeof(pid)), sizeof(pid));
+		CHECK_EQ_INT(read(v->v_go, &c, 1), 1);
+		(void)rump_sys_getpid();
+		break;
+	case B_PIPE_READ_HANDLER:
+	case B_WAITER_HANDLER:
+	case B_RECONNECT_HANDLER:
+		handler_fd = v->v_report;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = v->v_how == B_PIPE_READ_HANDLER ? onusr1 :
+								  onusr1_call;
+		sigemptyset(&sa.sa_mask);
+		CHECK_EQ_INT(sigaction(SIGUSR1, &sa, NULL), 0);
+		if (v->v_how == B_RECONNECT_HANDLER)
+			rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_INFTIME);
+		if (v->v_how == B_WAITER_HANDLER) {
+			CHECK_EQ_INT(rump_sys_pipe(q), 0);
+			start_other_reader(&q[0]);
+		}
 		/* FALLTHROUGH */
 	case B_PIPE_READ:
 		CHECK_EQ_INT(rump_sys_pipe(p), 0);
@@ -180,16 +273,17 @@ readint(int fd)
 }
 
 /*
- * Start a victim blocking as how; once the kernel has it asleep (unless
- * it loops), return its host pid, its pid in the kernel in *rpid and the
- * kernel's sleeper count before it in *base; -1 if it did not get there.
+ * Start a victim blocking as how (its stderr to err, unless -1); once
+ * the kernel has its calls asleep (unless it loops), return its host pid,
+ * its pid in the kernel in *rpid and the kernel's sleeper count before it
+ * in *base; -1 if it did not get there.
  */
 static pid_t
-victim_start(const struct server *sv, enum block how, int report[2],
-    pid_t *rpid, int *base)
+victim_start_err(const struct server *sv, enum block how, int report[2],
+    int err, int go, pid_t *rpid, int *base)
 {
 	struct probe pr = { -1, 0, report[1], 0, 0 };
-	struct victim v = { how, report[1] };
+	struct victim v = { how, report[1], err, go };
 	pid_t pid;
 
 	if (!probe(sv, pr) || (*base = readint(report[0])) < 0)
@@ -201,13 +295,20 @@ victim_start(const struct server *sv, enum block how, int report[2],
 		return -1;
 	}
 	pr.pr_report = -1;
-	pr.pr_sleeping = *base + 1;
+	pr.pr_sleeping = *base + asleep(how);
 	if (how != B_GETPID_LOOP && !probe(sv, pr)) {
 		printf("  the victim's call is not asleep in the kernel\n");
 		child_wait(pid, 1);
 		return -1;
 	}
 	return pid;
+}
+
+static pid_t
+victim_start(const struct server *sv, enum block how, int report[2],
+    pid_t *rpid, int *base)
+{
+	return victim_start_err(sv, how, report, -1, -1, rpid, base);
 }
 
 /* Whether status is a death by sig, saying what it was otherwise. */
@@ -302,30 +403,38 @@ TEST(sigterm_ends_a_client_asleep_in_kevent)
 	kill_case(B_KEVENT, SIGTERM, 0);
 }
 
+/* The handler's mark within DEATH_SECS, or 0. */
+static char
+handler_mark(int fd)
+{
+	char c = 0;
+
+	if (fd_ready(fd, POLLIN, DEATH_SECS * 1000))
+		CHECK_EQ_INT(read(fd, &c, 1), 1);
+	return c;
+}
+
 /*
- * A handler runs while its thread waits in a call, and the call goes on
- * waiting (as NetBSD's librumpclient): SIGUSR1's handler reports, the
- * read is still asleep, and SIGTERM then ends the program.
+ * A victim blocked as how is sent SIGUSR1: its handler runs and leaves
+ * mark, its calls go on sleeping, and SIGTERM then ends the program.
  */
-TEST(handler_runs_during_a_sleeping_call_which_goes_on)
+static void
+handler_case(enum block how, char mark)
 {
 	struct probe pr = { -1, 0, -1, 0, 0 };
 	struct server sv;
 	int report[2], base, status;
 	pid_t pid, rpid;
-	char c = 0;
 
 	if (!server_up(&sv, false))
 		return;
 	CHECK_EQ_INT(pipe(report), 0);
-	pid = victim_start(&sv, B_PIPE_READ_HANDLER, report, &rpid, &base);
+	pid = victim_start(&sv, how, report, &rpid, &base);
 	CHECK(pid > 0);
 	if (pid > 0) {
 		CHECK_EQ_INT(kill(pid, SIGUSR1), 0);
-		if (fd_ready(report[0], POLLIN, DEATH_SECS * 1000))
-			CHECK_EQ_INT(read(report[0], &c, 1), 1);
-		CHECK_EQ_INT(c, 'h');	   /* the handler ran */
-		pr.pr_sleeping = base + 1; /* the read sleeps on */
+		CHECK_EQ_INT(handler_mark(report[0]), mark); /* it ran */
+		pr.pr_sleeping = base + asleep(how); /* and they sleep on */
 		CHECK(probe(&sv, pr));
 		CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);
 		CHECK_EQ_INT(kill(pid, SIGTERM), 0);
@@ -337,6 +446,152 @@ TEST(handler_runs_during_a_sleeping_call_which_goes_on)
 	close(report[0]);
 	close(report[1]);
 	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
+/*
+ * A handler runs while its thread waits in a call, and the call goes on
+ * waiting (as NetBSD's librumpclient): SIGUSR1's handler reports, the
+ * read is still asleep, and SIGTERM then ends the program.
+ */
+TEST(handler_runs_during_a_sleeping_call_which_goes_on)
+{
+	handler_case(B_PIPE_READ_HANDLER, 'h');
+}
+
+/*
+ * The same in a thread whose call waits for another thread's reading of
+ * the socket (that one refuses SIGUSR1): the handler's own call works.
+ */
+TEST(handler_runs_in_a_thread_waiting_for_anothers_reading)
+{
+	handler_case(B_WAITER_HANDLER, 'p');
+}
+
+/* Whether the text `want' comes on fd within WAIT_LONG. */
+static bool
+output_has(int fd, const char *want)
+{
+	char buf[4096];
+	size_t len = 0;
+	double end = now() + WAIT_LONG;
+	ssize_t n;
+
+	buf[0] = '\0';
+	while (strstr(buf, want) == NULL && len < sizeof(buf) - 1 && now() < end) {
+		if (!fd_ready(fd, POLLIN, 1000))
+			continue;
+		if ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) <= 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+	}
+	if (strstr(buf, want) == NULL) {
+		printf("  no \"%s\" in the output: \"%s\"\n", want, buf);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A call whose server went away waits in the reconnection back-off (retry
+ * forever): a handler runs there, its own call fails with ENOTCONN, and
+ * the call goes on; once the server is back it is sent again (the read on
+ * a descriptor the new process lacks ends, and the victim with it).
+ */
+TEST(handler_runs_during_the_reconnection_backoff)
+{
+	struct server sv;
+	int report[2], err[2], base, status;
+	pid_t pid, rpid;
+
+	if (!server_up(&sv, false))
+		return;
+	CHECK_EQ_INT(pipe(report), 0);
+	CHECK_EQ_INT(pipe(err), 0);
+	pid = victim_start_err(&sv, B_RECONNECT_HANDLER, report, err[1], -1,
+	    &rpid, &base);
+	CHECK(pid > 0);
+	if (pid > 0) {
+		CHECK_EQ_INT(server_stop(&sv), 0);
+		CHECK(output_has(err[0], "trying to reconnect"));
+		CHECK_EQ_INT(kill(pid, SIGUSR1), 0);
+		CHECK_EQ_INT(handler_mark(report[0]), 'n');
+		CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);
+		CHECK_EQ_INT(server_start(&sv), 0);
+		status = child_wait(pid, WAIT_LONG);
+		CHECK(status != -1 && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 3);
+	}
+	close(report[0]);
+	close(report[1]);
+	close(err[0]);
+	close(err[1]);
+	CHECK_EQ_INT(server_stop(&sv), 0);
+	server_cleanup(&sv, check_case_failed);
+}
+
+/* Whether pid's main thread gets to sleep in a futex within WAIT_LONG. */
+static bool
+main_in_futex(pid_t pid)
+{
+	char path[64], buf[32];
+	double end = now() + WAIT_LONG;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid,
+	    (int)pid);
+	do {
+		if ((fd = open(path, O_RDONLY)) == -1)
+			return false;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		if (atoi(buf) == SYS_futex)
+			return true;
+		msleep(5);
+	} while (now() < end);
+	printf("  the victim's main thread is not waiting: \"%s\"\n", buf);
+	return false;
+}
+
+/*
+ * A call that waits for another thread's reconnection (that one retries
+ * forever, refusing SIGUSR1) takes SIGUSR1 meanwhile, and SIGTERM ends
+ * the program.
+ */
+TEST(handler_runs_while_waiting_for_anothers_reconnection)
+{
+	struct server sv;
+	int report[2], err[2], go[2], base, status;
+	pid_t pid, rpid;
+
+	if (!server_up(&sv, false))
+		return;
+	CHECK_EQ_INT(pipe(report), 0);
+	CHECK_EQ_INT(pipe(err), 0);
+	CHECK_EQ_INT(pipe(go), 0);
+	pid = victim_start_err(&sv, B_RECONNECT_WAITER, report, err[1], go[0],
+	    &rpid, &base);
+	CHECK(pid > 0);
+	if (pid > 0) {
+		CHECK_EQ_INT(server_stop(&sv), 0);
+		CHECK(output_has(err[0], "trying to reconnect"));
+		CHECK_EQ_INT(write(go[1], "g", 1), 1);
+		CHECK(main_in_futex(pid)); /* its getpid waits */
+		CHECK_EQ_INT(kill(pid, SIGUSR1), 0);
+		CHECK_EQ_INT(handler_mark(report[0]), 'h');
+		CHECK_EQ_INT(waitpid(pid, &status, WNOHANG), 0);
+		CHECK_EQ_INT(kill(pid, SIGTERM), 0);
+		CHECK(died_of(child_wait(pid, DEATH_SECS), SIGTERM, 0));
+	}
+	close(report[0]);
+	close(report[1]);
+	close(err[0]);
+	close(err[1]);
+	close(go[0]);
+	close(go[1]);
 	server_cleanup(&sv, check_case_failed);
 }
 
@@ -408,6 +663,11 @@ signal_tests(int *passed, int *failed)
 	RUN(sigterm_ends_a_client_asleep_in_fifo_open);
 	RUN(sigterm_ends_a_client_asleep_in_kevent);
 	RUN(handler_runs_during_a_sleeping_call_which_goes_on);
+	RUN(handler_runs_in_a_thread_waiting_for_anothers_reading);
+	if (test_server_url == NULL) /* it stops and restarts the server */
+		RUN(handler_runs_during_the_reconnection_backoff);
+	if (test_server_url == NULL)
+		RUN(handler_runs_while_waiting_for_anothers_reconnection);
 	RUN(a_programs_own_signalfd_on_a_reused_number_is_left_alone);
 	*passed = check_passed;
 	*failed = check_failed;
