@@ -5,6 +5,7 @@
  * librumpclient would never send.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -70,9 +71,56 @@ child_fork(void)
 	return pid;
 }
 
+/* The first line of /proc file path into buf (empty if unreadable). */
+static void
+proc_line(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	if (fgets(buf, (int)n, f) == NULL)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/*
+ * Where each thread of a hung child is, for the report: its kernel wait
+ * channel and its system call (/proc/PID/task/TID/syscall: the number
+ * and arguments; 202 is futex, 7 poll, 45 recvfrom, 230
+ * clock_nanosleep), so that a hang says whether the client waits for
+ * the server or for itself.
+ */
+static void
+show_threads(pid_t pid)
+{
+	char path[320], wchan[64], sc[160];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan", (int)pid,
+		    e->d_name);
+		proc_line(path, wchan, sizeof(wchan));
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/syscall",
+		    (int)pid, e->d_name);
+		proc_line(path, sc, sizeof(sc));
+		printf("    thread %s: wchan %s, syscall %s\n", e->d_name,
+		    wchan, sc);
+	}
+	closedir(d);
+}
+
 /*
  * The wait status of child pid, or -1 if it had not ended within secs
- * seconds (it is killed then).
+ * seconds (it is killed then, after its threads' places are shown).
  */
 int
 child_wait(pid_t pid, int secs)
@@ -94,6 +142,7 @@ child_wait(pid_t pid, int secs)
 		msleep(5);
 	}
 	printf("  child %d still running after %d s: killed\n", (int)pid, secs);
+	show_threads(pid);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	return -1;
