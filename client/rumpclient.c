@@ -38,11 +38,16 @@ static pthread_mutex_t recon_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t recon_gen; /* futex word: bumped after each unlock */
 static time_t retrytime;   /* rumpclient_setconnretry; atomic access */
 
+/* Whether this thread holds recon_lock in reconnect (see there). */
+static __thread bool recon_mine;
+
 /*
  * Across a host fork() spc_lock is held, so the child finds it
  * consistent; recon_lock may be held for long (a reconnect loop), so the
- * child gets a fresh one instead. The child's connection state is what
- * rumpclient_fork_init throws away.
+ * child gets a fresh one instead, held again if the forking thread held
+ * it (a handler that forks in the back-off, whose reconnect goes on in
+ * the child and unlocks it at its end). The child's connection state is
+ * what rumpclient_fork_init throws away.
  */
 static void
 atfork_prepare(void)
@@ -61,6 +66,8 @@ atfork_child(void)
 {
 	pthread_mutex_unlock(&spc_lock);
 	pthread_mutex_init(&recon_lock, NULL);
+	if (recon_mine)
+		pthread_mutex_lock(&recon_lock);
 }
 
 static void __attribute__((constructor)) spc_ctor(void)
@@ -187,9 +194,6 @@ backoff(int r, bool sigok)
 		pthread_sigmask(SIG_SETMASK, &all, NULL);
 	}
 }
-
-/* Whether this thread holds recon_lock in reconnect (see there). */
-static __thread bool recon_mine;
 
 /*
  * Take recon_lock. Another thread may hold it for long (a reconnect loop),
