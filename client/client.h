@@ -137,6 +137,8 @@ extern bool spc_haveurl;
 /* conn.c: locators and connecting. */
 int spc_parseurl(const char *, bool, struct spc_url *);
 int spc_connect(const struct spc_url *, struct spc_conn **);
+/* RUMPCLIENT_BANNER_TIMEOUT into spc_connect's limit: 0 or EINVAL. */
+int spc_banner_load(void);
 struct spc_conn *spc_conn_adopt(int);
 /* Whether c's descriptor is still its own socket (see struct spc_conn). */
 bool spc_fd_ours(const struct spc_conn *c);

@@ -18,12 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "client.h"
 
-#define SCHEME_MAX  15 /* characters before "://" */
-#define TCPADDR_MAX 63 /* characters of a tcp address */
+#define SCHEME_MAX	     15	   /* characters before "://" */
+#define TCPADDR_MAX	     63	   /* characters of a tcp address */
+#define BANNER_TIMEOUT_S     30	   /* RUMPCLIENT_BANNER_TIMEOUT's default */
+#define BANNER_TIMEOUT_MAX_S 86400 /* and its largest value */
 
 static int
 urlerr(int error, const char *msg)
@@ -198,12 +201,87 @@ connect_intr(int s, const struct spc_url *u)
 }
 
 /*
+ * How long a server may take to send the banner of a new connection, in
+ * milliseconds, 0 for no limit: RUMPCLIENT_BANNER_TIMEOUT seconds, read
+ * by rumpclient_init (spc_banner_load). A server that accepts and never
+ * greets (a full or wedged one, another program's port, a forwarder whose
+ * far side never answers) would otherwise hold the caller for ever.
+ */
+static int banner_ms = BANNER_TIMEOUT_S * 1000;
+
+int
+spc_banner_load(void)
+{
+	const char *v = getenv("RUMPCLIENT_BANNER_TIMEOUT");
+	char *end;
+	long s;
+
+	if (v == NULL) {
+		banner_ms = BANNER_TIMEOUT_S * 1000;
+		return 0;
+	}
+	errno = 0;
+	s = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || s < 0 ||
+	    s > BANNER_TIMEOUT_MAX_S) {
+		fprintf(stderr,
+		    "rump_sp: RUMPCLIENT_BANNER_TIMEOUT=\"%s\": want whole "
+		    "seconds, 0 to %d (0: no limit)\n",
+		    v, BANNER_TIMEOUT_MAX_S);
+		return EINVAL;
+	}
+	banner_ms = (int)s * 1000;
+	return 0;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The banner: one read (doc/rump_sp.md) once the socket has something,
+ * within banner_ms. Returns the count read (0 at end of stream), or -1
+ * with errno, ETIMEDOUT if the server said nothing in time.
+ */
+static ssize_t
+read_banner(int s, char *buf, size_t size)
+{
+	struct pollfd pfd = { .fd = s, .events = POLLIN };
+	long long end = now_ms() + banner_ms, left;
+	ssize_t n;
+	int r;
+
+	for (;;) {
+		left = end - now_ms();
+		if (banner_ms != 0 && left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = poll(&pfd, 1, banner_ms == 0 ? -1 : (int)left);
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (r == 1)
+			break;
+	}
+	do
+		n = read(s, buf, size);
+	while (n == -1 && errno == EINTR);
+	return n;
+}
+
+/*
  * Open a new connection to the server at *u: a socket numbered 3 or above
  * (never stdin/out/err), connected, and the banner read with a single read
  * that must end in a newline, then the key handshake if the banner or the
  * client's key calls for one. Returns 0 and the connection in *cp, or an
- * errno (EPERM: the key handshake failed). The socket is close-on-exec; rumpclient_exec lifts that for the
- * one execve that must inherit it.
+ * errno (EPERM: the key handshake failed; ETIMEDOUT: no banner in time).
+ * The socket is close-on-exec; rumpclient_exec lifts that for the one
+ * execve that must inherit it.
  */
 int
 spc_connect(const struct spc_url *u, struct spc_conn **cp)
@@ -228,10 +306,7 @@ spc_connect(const struct spc_url *u, struct spc_conn **cp)
 	if (u->u_domain == PF_INET)
 		(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 
-	do
-		n = read(s, banner, sizeof(banner) - 1);
-	while (n == -1 && errno == EINTR);
-	if (n == -1) {
+	if ((n = read_banner(s, banner, sizeof(banner) - 1)) == -1) {
 		error = errno;
 		goto fail;
 	}

@@ -389,7 +389,7 @@ init_locked(void)
 	url = getenv("RUMP__PARSEDSERVER");
 	if (url == NULL)
 		url = getenv("RUMP_SERVER");
-	if ((error = spc_key_load()) != 0)
+	if ((error = spc_key_load()) != 0 || (error = spc_banner_load()) != 0)
 		return error;
 
 	if ((fds = getenv("RUMPCLIENT__EXECFD")) != NULL) {

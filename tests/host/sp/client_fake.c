@@ -352,6 +352,57 @@ sc_url(void)
 	EXPECT(rumpclient_prefork() == NULL && errno == ENOTCONN);
 }
 
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A server that accepts and never sends its banner (fake_server.py). */
+static void
+sc_silent(void)
+{
+	double t = mono();
+
+	errno = 0;
+	EXPECT(rumpclient_init() == -1 && errno == ETIMEDOUT);
+	EXPECT(mono() - t >= 0.9); /* RUMPCLIENT_BANNER_TIMEOUT=1 */
+}
+
+/* A reconnection attempt that meets a silent server: the next one works. */
+static void
+sc_silentrecon(void)
+{
+	int error;
+
+	rumpclient_setconnretry(RUMPCLIENT_RETRYCONN_INFTIME);
+	init();
+	EXPECT(call(20, &error) == 42 && error == 0);
+}
+
+/* Values of RUMPCLIENT_BANNER_TIMEOUT that are not whole seconds. */
+static void
+sc_bannerenv(void)
+{
+	static const char *bad[] = { "", "x", "-1", "1.5", "2s", "86401",
+		"99999999999999999999" };
+	size_t i;
+
+	setenv("RUMP_SERVER", "unix:///nonexistent/sock", 1);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("RUMPCLIENT_BANNER_TIMEOUT", bad[i], 1);
+		errno = 0;
+		EXPECT(rumpclient_init() == -1 && errno == EINVAL);
+	}
+	/* A good value gets as far as connecting. */
+	setenv("RUMPCLIENT_BANNER_TIMEOUT", "0", 1);
+	errno = 0;
+	EXPECT(rumpclient_init() == -1 && errno == ENOENT);
+}
+
 static void
 sc_noinit(void)
 {
@@ -399,6 +450,12 @@ main(int argc, char *argv[])
 		sc_big();
 	else if (strcmp(sc, "url") == 0)
 		sc_url();
+	else if (strcmp(sc, "silent") == 0)
+		sc_silent();
+	else if (strcmp(sc, "silentrecon") == 0)
+		sc_silentrecon();
+	else if (strcmp(sc, "bannerenv") == 0)
+		sc_bannerenv();
 	else if (strcmp(sc, "noinit") == 0)
 		sc_noinit();
 	else {

@@ -352,6 +352,22 @@ def s_badbanner(banner):
     return script
 
 
+def s_silent(srv):
+    c = srv.accept(banner=None)                 # accepted, never greets
+    c.eof()                                     # the client gives up
+
+
+def s_silent_reconnect(srv):
+    c = guest(srv)
+    c.expect(SYSCALL, 20, 2)
+    c.close()                                   # lost while waiting
+    srv.accept(banner=None).eof()               # an attempt that times out
+    c = srv.accept()                            # and the next one
+    c.handshake(GUEST, 3)
+    c.sysreply(c.expect(SYSCALL, 20, 4).reqno, 0, 42)
+    c.eof()
+
+
 # name, scenario argument(s), script, expected exit status, options
 CASES = [
     ('guest_getpid', ['getpid'], s_getpid, 0, {}),
@@ -384,6 +400,13 @@ CASES = [
      {}),
     ('banner_eof', ['noinit'], s_badbanner(None), 0, {}),
     ('url_errors', ['url'], None, 0, {}),
+    ('banner_timeout', ['silent'], s_silent, 0,
+     {'env': {'RUMPCLIENT_BANNER_TIMEOUT': '1'}}),
+    ('banner_timeout_tcp', ['silent'], s_silent, 0,
+     {'tcp': True, 'env': {'RUMPCLIENT_BANNER_TIMEOUT': '1'}}),
+    ('banner_timeout_then_reconnect', ['silentrecon'], s_silent_reconnect,
+     0, {'env': {'RUMPCLIENT_BANNER_TIMEOUT': '1'}}),
+    ('banner_timeout_bad_values', ['bannerenv'], None, 0, {}),
 ]
 
 
@@ -392,6 +415,8 @@ def run_case(binary, name, args, script, want, opts):
     env = dict(os.environ)
     env.pop('RUMP__PARSEDSERVER', None)
     env.pop('RUMPCLIENT__EXECFD', None)
+    env.pop('RUMPCLIENT_BANNER_TIMEOUT', None)
+    env.update(opts.get('env', {}))
     cwd = None
     srv = None
     if opts.get('tcp'):
