@@ -646,7 +646,7 @@ def sp_clients(ports, say):
     # Several clients at once, each a process of its own in the image.
     t = time.monotonic()
     argv = [os.path.join(tests, "test_client"), "--getpid-loop", "1000"]
-    procs = [] if not os.path.exists(argv[0]) else [subprocess.Popen(argv, cwd=ROOT, env=dict(os.environ, **env),
+    procs = [] if not os.path.exists(argv[0]) else [subprocess.Popen(argv, cwd=ROOT, env=dict(os.environ, RUMPCLIENT_BANNER_TIMEOUT="15", **env),
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT) for _ in range(8)]
     pids, bad = set(), 0
@@ -656,7 +656,7 @@ def sp_clients(ports, say):
         except subprocess.TimeoutExpired:
             p.kill()
             out = p.communicate()[0].decode(errors="replace") + " (timeout)"
-        m = re.match(r"pid (\d+): 1000 calls", out)
+        m = re.search(r"^pid (\d+): 1000 calls", out, re.M)
         if p.returncode != 0 or not m:
             bad += 1
             say("host:   " + out.strip())
@@ -668,7 +668,7 @@ def sp_clients(ports, say):
     if not ok:
         problems.append("concurrent getpid clients: %d failed, %d pids" % (bad, len(pids)))
 
-    problems += sp_stress(say, url, hbin, tests)
+    problems += sp_stress(say, url, hbin, tests, ports)
     step("rump.halt", [os.path.join(hbin, "rump.halt")], env=env)
     return problems
 
@@ -777,7 +777,54 @@ def image_counts(say, url, hbin):
     return [int(v) for v in vals]
 
 
-def sp_stress(say, url, hbin, tests):
+HOST_TCP = ("ListenOverflows", "SyncookiesSent", "TCPReqQFullDoCookies")
+
+
+def host_tcp_counts():
+    """The host kernel's counts of connections its listeners could not queue
+    (/proc/net/netstat): QEMU's forwarder listens with a backlog of 1, and
+    the connections of a burst beyond it get SYN cookies and may be lost."""
+    counts = {}
+    try:
+        with open("/proc/net/netstat") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return counts
+    for names, values in zip(lines[::2], lines[1::2]):
+        if names.startswith("TcpExt:") and values.startswith("TcpExt:"):
+            for k, v in zip(names.split()[1:], values.split()[1:]):
+                if k in HOST_TCP:
+                    counts[k] = int(v)
+    return counts
+
+
+def usernet(ports, say):
+    """Says QEMU's view of the forwarded connections (monitor 'info
+    usernet'): which the guest never accepted (SYN_SENT) and which it did."""
+    path = ports.get("monitor")
+    if path is None:
+        return
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(10)
+            s.connect(path)
+            s.sendall(b"info usernet\n")
+            buf, end = b"", time.monotonic() + 10
+            while time.monotonic() < end and buf.count(b"(qemu)") < 2:
+                d = s.recv(65536)
+                if not d:
+                    break
+                buf += d
+    except OSError as e:
+        say("host: QEMU monitor: %s" % e)
+        return
+    for line in buf.decode(errors="replace").splitlines():
+        line = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", line).strip()
+        if line and "(qemu)" not in line and "QEMU" not in line:
+            say("host: usernet: " + line)
+
+
+def sp_stress(say, url, hbin, tests, ports=None):
     """Many clients at once, forked, with threads, some SIGKILLed mid-call
     (test_client --stress; it also checks that a newcomer is served and
     that 16 new connections get banners). Then, waited for: the image
@@ -786,13 +833,21 @@ def sp_stress(say, url, hbin, tests):
     allowed for. Returns the problems."""
     before = image_counts(say, url, hbin)
     say("host: before the stress: %s" % dict(zip(COUNTS, before or ())))
+    tcp = host_tcp_counts()
+    # A client whose connection QEMU's forwarder lost (usernet, below)
+    # times out and connects again (test_client.c, init_retrying).
     problem, out = host_run(
         say, "stress: 40 clients x 4 threads, 12 SIGKILLed",
         [os.path.join(tests, "test_client"), "--stress", "40", "4", "12"],
-        env={"RUMP_TEST_SERVER": url}, timeout=300, show=3)
+        env={"RUMP_TEST_SERVER": url, "RUMPCLIENT_BANNER_TIMEOUT": "15"},
+        timeout=300, show=3)
+    say("host: during the stress the host's TCP %s" % ", ".join(
+        "%s +%d" % (k, v - tcp.get(k, 0)) for k, v in sorted(host_tcp_counts().items())))
     problems = [problem] if problem else []
     if problem is None and "1 passed, 0 failed" not in out:
         problems.append("stress: not all passed")
+    if problems and ports is not None:
+        usernet(ports, say)
     if before is None:
         return problems + ["the image's counts were unreadable"]
     deadline, after = time.monotonic() + 60, None
@@ -985,6 +1040,10 @@ def run_case_qemu(case, image, tmpdir, echo, append=None):
             netdev += ",hostfwd=udp:127.0.0.1:%d-:%d" % (ports["udp"], ports["udp"])
         extra += ["-netdev", netdev,
                   "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+        if ports is not None:
+            # QEMU's monitor, for what its forwarder holds (usernet).
+            ports["monitor"] = os.path.join(tmpdir, case.name + ".mon")
+            extra += ["-monitor", "unix:%s,server=on,wait=off" % ports["monitor"]]
     if extra:
         cmd += ["--"] + extra
     lines = []

@@ -53,7 +53,10 @@ msleep(int ms)
 /*
  * fork() for tests: buffered output goes out first (or both processes
  * would print it), and the child dies with the test process, so that a
- * crashed test leaves no client behind.
+ * crashed test leaves no client behind. The signals the cases send get
+ * their default action back: a test run started in the background of a
+ * shell without job control inherits SIGINT and SIGQUIT ignored, and an
+ * ignored signal rightly leaves a remote call asleep.
  */
 pid_t
 child_fork(void)
@@ -67,6 +70,8 @@ child_fork(void)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (getppid() != parent)
 			_exit(127);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
 	}
 	return pid;
 }
