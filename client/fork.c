@@ -60,6 +60,21 @@ rumpclient_prefork(void)
 }
 
 /*
+ * Whether this thread is inside a remote call, that is, in a signal
+ * handler that interrupted one (spc_curcall). A child forked there would
+ * return from the handler into that call, on the connection the child
+ * throws away (forget_conn frees it): the fork calls refuse with EDEADLK.
+ */
+static bool
+in_call(void)
+{
+	if (spc_curcall == NULL)
+		return false;
+	errno = EDEADLK;
+	return true;
+}
+
+/*
  * Forget the inherited connection. In a forked child its locks may be
  * held by threads that only exist in the parent: close the socket and
  * drop the memory without touching anything else. In the process that
@@ -91,7 +106,8 @@ forget_conn(const struct rumpclient_fork *rf)
  * Complete a fork in the child (doc/rump_sp.md): a new connection and the FORK
  * handshake with rf's cookie make this process the server's copy of the
  * parent as of rumpclient_prefork. rf is consumed (freed) either way.
- * Returns 0, or -1 with errno (ESRCH: cookie unknown or used).
+ * Returns 0, or -1 with errno (ESRCH: cookie unknown or used; EDEADLK: in
+ * a signal handler that interrupted a remote call of this thread).
  */
 SPC_EXPORT int
 rumpclient_fork_init(struct rumpclient_fork *rf)
@@ -101,6 +117,10 @@ rumpclient_fork_init(struct rumpclient_fork *rf)
 	struct spc_callstate cs;
 	int error;
 
+	if (in_call()) {
+		free(rf);
+		return -1;
+	}
 	spc_enter(&cs);
 	forget_conn(rf);
 	memset(&hf, 0, sizeof(hf));
@@ -178,7 +198,7 @@ rumpclient_fork(void)
 	pid_t pid;
 	int error;
 
-	if ((rf = rumpclient_prefork()) == NULL)
+	if (in_call() || (rf = rumpclient_prefork()) == NULL)
 		return -1;
 	switch ((pid = fork())) {
 	case -1:
@@ -284,7 +304,7 @@ rumpclient_daemon(int nochdir, int noclose)
 	struct rumpclient_fork *rf;
 	int fd, error;
 
-	if ((rf = rumpclient_prefork()) == NULL)
+	if (in_call() || (rf = rumpclient_prefork()) == NULL)
 		return -1;
 	switch (fork()) {
 	case -1:

@@ -44,7 +44,8 @@ enum block {
 	B_PIPE_READ_HANDLER,
 	B_WAITER_HANDLER,    /* a pipe read waiting for another's reading */
 	B_RECONNECT_HANDLER, /* a pipe read, then reconnecting forever */
-	B_RECONNECT_WAITER   /* a call waiting for another's reconnection */
+	B_RECONNECT_WAITER,  /* a call waiting for another's reconnection */
+	B_FORK_HANDLER	     /* a pipe read; its handler tries to fork */
 };
 
 struct victim {
@@ -76,6 +77,36 @@ onusr1_call(int sig)
 
 	(void)sig;
 	(void)write(handler_fd, &c, 1);
+	errno = e;
+}
+
+/*
+ * A handler that tries the fork calls while its thread's read waits: a
+ * child would return into that read on a connection it threw away, so
+ * each must fail with EDEADLK, the low-level rumpclient_fork_init in a
+ * host child too. Reports 'd' if they all did, 'x' otherwise.
+ */
+static void
+onusr1_fork(int sig)
+{
+	struct rumpclient_fork *rf;
+	int e = errno, status = -1;
+	bool ok;
+	pid_t pid;
+
+	(void)sig;
+	ok = rumpclient_fork() == -1 && errno == EDEADLK;
+	ok = ok && rumpclient_daemon(1, 1) == -1 && errno == EDEADLK;
+	if ((rf = rumpclient_prefork()) == NULL) {
+		ok = false;
+	} else if ((pid = fork()) == 0) {
+		_exit(rumpclient_fork_init(rf) == -1 && errno == EDEADLK ? 7 : 8);
+	} else {
+		ok = ok && pid > 0 && waitpid(pid, &status, 0) == pid &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 7;
+		rumpclient_fork_cancel(rf);
+	}
+	(void)write(handler_fd, ok ? "d" : "x", 1);
 	errno = e;
 }
 
@@ -162,9 +193,11 @@ victim_client(void *arg)
 	case B_PIPE_READ_HANDLER:
 	case B_WAITER_HANDLER:
 	case B_RECONNECT_HANDLER:
+	case B_FORK_HANDLER:
 		handler_fd = v->v_report;
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = v->v_how == B_PIPE_READ_HANDLER ? onusr1 :
+		    v->v_how == B_FORK_HANDLER			? onusr1_fork :
 								  onusr1_call;
 		sigemptyset(&sa.sa_mask);
 		CHECK_EQ_INT(sigaction(SIGUSR1, &sa, NULL), 0);
@@ -460,6 +493,17 @@ TEST(handler_runs_during_a_sleeping_call_which_goes_on)
 }
 
 /*
+ * A handler that forks (rumpclient_fork, rumpclient_daemon, or a host
+ * fork and rumpclient_fork_init) while its thread's call waits is refused
+ * with EDEADLK: the child would go back into that call on a connection
+ * it had freed. The read sleeps on, and SIGTERM ends the program.
+ */
+TEST(fork_calls_in_a_handler_during_a_call_are_refused)
+{
+	handler_case(B_FORK_HANDLER, 'd');
+}
+
+/*
  * The same in a thread whose call waits for another thread's reading of
  * the socket (that one refuses SIGUSR1): the handler's own call works.
  */
@@ -663,6 +707,7 @@ signal_tests(int *passed, int *failed)
 	RUN(sigterm_ends_a_client_asleep_in_fifo_open);
 	RUN(sigterm_ends_a_client_asleep_in_kevent);
 	RUN(handler_runs_during_a_sleeping_call_which_goes_on);
+	RUN(fork_calls_in_a_handler_during_a_call_are_refused);
 	RUN(handler_runs_in_a_thread_waiting_for_anothers_reading);
 	if (test_server_url == NULL) /* it stops and restarts the server */
 		RUN(handler_runs_during_the_reconnection_backoff);
