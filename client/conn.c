@@ -201,11 +201,13 @@ connect_intr(int s, const struct spc_url *u)
 }
 
 /*
- * How long a server may take to send the banner of a new connection, in
- * milliseconds, 0 for no limit: RUMPCLIENT_BANNER_TIMEOUT seconds, read
- * by rumpclient_init (spc_banner_load). A server that accepts and never
- * greets (a full or wedged one, another program's port, a forwarder whose
- * far side never answers) would otherwise hold the caller for ever.
+ * How long a server may take to send the banner of a connection it has
+ * accepted, in milliseconds, 0 for no limit: RUMPCLIENT_BANNER_TIMEOUT
+ * seconds (unset or empty: the default), read by rumpclient_init
+ * (spc_banner_load); atomic access. A server that accepts and never
+ * greets (a wedged one, another program's port, a connection lost on the
+ * way) would otherwise hold the caller for ever. connect(2) itself has
+ * the system's limits only.
  */
 static int banner_ms = BANNER_TIMEOUT_S * 1000;
 
@@ -216,8 +218,9 @@ spc_banner_load(void)
 	char *end;
 	long s;
 
-	if (v == NULL) {
-		banner_ms = BANNER_TIMEOUT_S * 1000;
+	if (v == NULL || *v == '\0') {
+		__atomic_store_n(&banner_ms, BANNER_TIMEOUT_S * 1000,
+		    __ATOMIC_RELAXED);
 		return 0;
 	}
 	errno = 0;
@@ -230,7 +233,7 @@ spc_banner_load(void)
 		    v, BANNER_TIMEOUT_MAX_S);
 		return EINVAL;
 	}
-	banner_ms = (int)s * 1000;
+	__atomic_store_n(&banner_ms, (int)s * 1000, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -252,17 +255,18 @@ static ssize_t
 read_banner(int s, char *buf, size_t size)
 {
 	struct pollfd pfd = { .fd = s, .events = POLLIN };
-	long long end = now_ms() + banner_ms, left;
+	int ms = __atomic_load_n(&banner_ms, __ATOMIC_RELAXED);
+	long long end = now_ms() + ms, left;
 	ssize_t n;
 	int r;
 
 	for (;;) {
 		left = end - now_ms();
-		if (banner_ms != 0 && left <= 0) {
+		if (ms != 0 && left <= 0) {
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		r = poll(&pfd, 1, banner_ms == 0 ? -1 : (int)left);
+		r = poll(&pfd, 1, ms == 0 ? -1 : (int)left);
 		if (r == -1 && errno != EINTR)
 			return -1;
 		if (r == 1)

@@ -7,6 +7,8 @@
  * that do not exist in the child; rumpclient_fork_init throws that copy
  * away without using it and opens the child's own connection.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -75,6 +77,29 @@ in_call(void)
 }
 
 /*
+ * In a host child refused by rumpclient_fork_init (in_call): the
+ * connection state is still the parent's, socket included. A socket
+ * connected to nothing takes that descriptor's place, so that the
+ * interrupted call and any other fail (ENOTCONN) instead of reading and
+ * writing the parent's stream.
+ */
+static void
+disarm_conn(void)
+{
+	struct spc_conn *c;
+	int s;
+
+	pthread_mutex_lock(&spc_lock);
+	c = spc_cur;
+	if (c != NULL && spc_fd_ours(c) &&
+	    (s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) != -1) {
+		(void)dup3(s, c->c_fd, O_CLOEXEC);
+		close(s);
+	}
+	pthread_mutex_unlock(&spc_lock);
+}
+
+/*
  * Forget the inherited connection. In a forked child its locks may be
  * held by threads that only exist in the parent: close the socket and
  * drop the memory without touching anything else. In the process that
@@ -118,7 +143,10 @@ rumpclient_fork_init(struct rumpclient_fork *rf)
 	int error;
 
 	if (in_call()) {
-		free(rf);
+		if (getpid() != rf->fk_pid)
+			disarm_conn();
+		rumpclient_fork_cancel(rf); /* the server's process goes */
+		errno = EDEADLK;
 		return -1;
 	}
 	spc_enter(&cs);
@@ -151,8 +179,9 @@ rumpclient_fork_init(struct rumpclient_fork *rf)
  * Give up a prefork that no child will claim. Unlike NetBSD's (a no-op
  * that leaks the preforked process until the server exits) this connects
  * and sends the FORK handshake with cancel set, which makes the server
- * release the process; nothing is waited for and failures are ignored.
- * rf is freed; errno is preserved.
+ * release the process; no answer is waited for (only the connection and
+ * its banner, as every connection's) and failures are ignored. rf is
+ * freed; errno is preserved.
  */
 SPC_EXPORT void
 rumpclient_fork_cancel(struct rumpclient_fork *rf)

@@ -45,8 +45,9 @@ static __thread bool recon_mine;
  * Across a host fork() spc_lock is held, so the child finds it
  * consistent; recon_lock may be held for long (a reconnect loop), so the
  * child gets a fresh one instead, held again if the forking thread held
- * it (a handler that forks in the back-off, whose reconnect goes on in
- * the child and unlocks it at its end). The child's connection state is
+ * it (a handler that calls fork(2) in the back-off, whose reconnect goes
+ * on in the child and unlocks it at its end; the library's own fork
+ * calls refuse there, client/fork.c). The child's connection state is
  * what rumpclient_fork_init throws away.
  */
 static void

@@ -387,8 +387,8 @@ sc_silentrecon(void)
 static void
 sc_bannerenv(void)
 {
-	static const char *bad[] = { "", "x", "-1", "1.5", "2s", "86401",
-		"99999999999999999999" };
+	static const char *bad[] = { "x", "-1", "1.5", "2s", "86401",
+		"99999999999999999999", " " };
 	size_t i;
 
 	setenv("RUMP_SERVER", "unix:///nonexistent/sock", 1);
@@ -397,8 +397,11 @@ sc_bannerenv(void)
 		errno = 0;
 		EXPECT(rumpclient_init() == -1 && errno == EINVAL);
 	}
-	/* A good value gets as far as connecting. */
+	/* Good values (empty is the default) get as far as connecting. */
 	setenv("RUMPCLIENT_BANNER_TIMEOUT", "0", 1);
+	errno = 0;
+	EXPECT(rumpclient_init() == -1 && errno == ENOENT);
+	setenv("RUMPCLIENT_BANNER_TIMEOUT", "", 1);
 	errno = 0;
 	EXPECT(rumpclient_init() == -1 && errno == ENOENT);
 }

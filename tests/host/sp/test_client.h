@@ -56,6 +56,7 @@ pid_t child_fork(void);
 int child_wait(pid_t, int);
 void msleep(int);
 double now(void);
+int kern_int(int);
 
 int fd_ready(int, short, int);
 int raw_connect(const struct server *, int);

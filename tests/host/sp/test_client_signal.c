@@ -81,16 +81,33 @@ onusr1_call(int sig)
 }
 
 /*
+ * In a host child of a handler: rumpclient_fork_init must refuse with
+ * EDEADLK, give the preforked process back, and leave the parent's socket
+ * alone (the child's calls fail with ENOTCONN). Exit status 7 if so.
+ */
+static void
+refused_child(struct rumpclient_fork *rf)
+{
+	int r = rumpclient_fork_init(rf), e = errno;
+	bool ok = r == -1 && e == EDEADLK;
+
+	ok = ok && rump_sys_getpid() == -1 && errno == ENOTCONN;
+	_exit(ok ? 7 : 8);
+}
+
+/*
  * A handler that tries the fork calls while its thread's read waits: a
  * child would return into that read on a connection it threw away, so
  * each must fail with EDEADLK, the low-level rumpclient_fork_init in a
- * host child too. Reports 'd' if they all did, 'x' otherwise.
+ * host child too, which also frees the server's preforked process.
+ * Reports 'd' if all went so, 'x' otherwise.
  */
 static void
 onusr1_fork(int sig)
 {
 	struct rumpclient_fork *rf;
-	int e = errno, status = -1;
+	int e = errno, status = -1, n0 = kern_int(RUMP_KERN_NPROCS);
+	double end = now() + WAIT_LONG;
 	bool ok;
 	pid_t pid;
 
@@ -100,17 +117,18 @@ onusr1_fork(int sig)
 	if ((rf = rumpclient_prefork()) == NULL) {
 		ok = false;
 	} else if ((pid = fork()) == 0) {
-		_exit(rumpclient_fork_init(rf) == -1 && errno == EDEADLK ? 7 : 8);
+		refused_child(rf);
 	} else {
-		ok = ok && pid > 0 && waitpid(pid, &status, 0) == pid &&
-		    WIFEXITED(status) && WEXITSTATUS(status) == 7;
-		rumpclient_fork_cancel(rf);
+		ok = ok && n0 > 0 && pid > 0 && waitpid(pid, &status, 0) == pid;
+		ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 7;
+		free(rf); /* the child gave the process back */
+		while (kern_int(RUMP_KERN_NPROCS) != n0 && now() < end)
+			msleep(5);
+		ok = ok && kern_int(RUMP_KERN_NPROCS) == n0;
 	}
 	(void)write(handler_fd, ok ? "d" : "x", 1);
 	errno = e;
 }
-
-static int nsleeping(void);
 
 /* A thread that reads an empty pipe, refusing SIGUSR1 itself. */
 static void *
@@ -136,13 +154,13 @@ start_other_reader(int *fd)
 {
 	double end = now() + WAIT_LONG;
 	pthread_t t;
-	int n = nsleeping();
+	int n = kern_int(RUMP_KERN_NSLEEPING);
 
 	CHECK(n >= 0);
 	CHECK_EQ_INT(pthread_create(&t, NULL, other_reader, fd), 0);
-	while (nsleeping() != n + 1 && now() < end)
+	while (kern_int(RUMP_KERN_NSLEEPING) != n + 1 && now() < end)
 		msleep(5);
-	CHECK_EQ_INT(nsleeping(), n + 1);
+	CHECK_EQ_INT(kern_int(RUMP_KERN_NSLEEPING), n + 1);
 }
 
 /* How many calls of a victim blocked as how sleep in the kernel. */
@@ -243,16 +261,6 @@ struct probe {
 	int pr_sig;
 };
 
-static int
-nsleeping(void)
-{
-	int mib[2] = { RUMP_CTL_KERN, RUMP_KERN_NSLEEPING }, v = -1;
-	size_t len = sizeof(v);
-
-	if (rump_sys___sysctl(mib, 2, &v, &len, NULL, 0) == -1)
-		return -1;
-	return v;
-}
 
 /*
  * A client that kills, reports or waits (up to WAIT_LONG) for the
@@ -269,14 +277,14 @@ probe_client(void *arg)
 	if (pr->pr_kill != 0)
 		CHECK_EQ_INT(rump_sys_kill(pr->pr_kill, pr->pr_sig), 0);
 	if (pr->pr_report != -1) {
-		n = nsleeping();
+		n = kern_int(RUMP_KERN_NSLEEPING);
 		CHECK_EQ_INT(write(pr->pr_report, &n, sizeof(n)), sizeof(n));
 	}
-	while (pr->pr_sleeping != -1 && (n = nsleeping()) != pr->pr_sleeping &&
-	    now() < end)
+	while (pr->pr_sleeping != -1 &&
+	    (n = kern_int(RUMP_KERN_NSLEEPING)) != pr->pr_sleeping && now() < end)
 		msleep(5);
 	if (pr->pr_sleeping != -1)
-		CHECK_EQ_INT(nsleeping(), pr->pr_sleeping);
+		CHECK_EQ_INT(kern_int(RUMP_KERN_NSLEEPING), pr->pr_sleeping);
 	while (pr->pr_gone != 0 && rump_sys_kill(pr->pr_gone, 0) == 0 &&
 	    now() < end)
 		msleep(5);

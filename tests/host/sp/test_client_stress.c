@@ -51,17 +51,6 @@ dir_entries(const char *path)
 	return n;
 }
 
-static int
-kern_int(int node)
-{
-	int mib[2] = { RUMP_CTL_KERN, node }, v = -1;
-	size_t len = sizeof(v);
-
-	if (rump_sys___sysctl(mib, 2, &v, &len, NULL, 0) != 0)
-		return -1;
-	return v;
-}
-
 /* A client that reads the kernel's counts and writes them to fd *arg. */
 static void
 probe_client(void *arg)

@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rump/rump_syscalls.h"
+#include "rump/rumpdefs.h"
 #include "test_client.h"
 
 /* ---- processes ---- */
@@ -485,4 +487,16 @@ raw_recv(int s, struct rsp_hdr *h, void *body, size_t max, size_t *lenp, int ms)
 		return -1;
 	*lenp = len;
 	return 0;
+}
+
+/* The kernel's int sysctl kern.<node> through this client, or -1. */
+int
+kern_int(int node)
+{
+	int mib[2] = { RUMP_CTL_KERN, node }, v = -1;
+	size_t len = sizeof(v);
+
+	if (rump_sys___sysctl(mib, 2, &v, &len, NULL, 0) != 0)
+		return -1;
+	return v;
 }
