@@ -338,9 +338,10 @@ sys___getrusage50(struct lwp *l, const void *a, register_t *rv)
 
 struct killarg {
 	struct lwp *l;
-	int sig;
 	kpid_t pgid; /* 0: every process */
 	int found, permitted;
+	kpid_t *pids; /* the permitted ones, when set: room for npids */
+	int npids;
 };
 
 /*
@@ -356,20 +357,60 @@ may_signal(struct kauth_cred *c, struct proc *p)
 	    c->euid == t->uid || c->euid == t->svuid;
 }
 
+/* Whether a group kill(2) as k says reaches p: 0, 1 found, 2 permitted. */
+static int
+kill_reach(const struct killarg *k, struct proc *p)
+{
+	if (p == initproc || (k->pgid != 0 && p->p_pgid != k->pgid) ||
+	    (k->pgid == 0 && p == k->l->l_proc))
+		return 0;
+	return may_signal(CRED(k->l), p) ? 2 : 1;
+}
+
 static int
 kill_one(struct proc *p, void *arg)
 {
 	struct killarg *k = arg;
+	int r = kill_reach(k, p);
 
-	if (p == initproc || (k->pgid != 0 && p->p_pgid != k->pgid) ||
-	    (k->pgid == 0 && p == k->l->l_proc))
+	k->found += r > 0;
+	if (r == 2 && k->permitted < k->npids)
+		k->pids[k->permitted] = p->p_pid;
+	k->permitted += r == 2;
+	return 0;
+}
+
+/*
+ * Signals the processes of a group kill(2). Sending a signal to a remote
+ * process gives the kernel's CPU up (rumpuser_sp_raise), and processes
+ * may go meanwhile, so the walk only collects pids; each is then found
+ * again, and checked again, before it gets the signal.
+ */
+static int
+kill_group(struct killarg *k, int sig)
+{
+	size_t len;
+	struct proc *p;
+	int n;
+
+	proc_walk(&proc0, kill_one, k);
+	if (k->found == 0)
+		return RUMP_ESRCH;
+	if (k->permitted == 0)
+		return RUMP_EPERM;
+	if (sig == 0)
 		return 0;
-	k->found++;
-	if (!may_signal(CRED(k->l), p))
-		return 0;
-	k->permitted++;
-	if (k->sig != 0)
-		ksignal(p, k->sig);
+	len = (size_t)k->permitted * sizeof(kpid_t);
+	if ((k->pids = kmem_zalloc(len)) == NULL)
+		return RUMP_ENOMEM;
+	n = k->npids = k->permitted;
+	k->found = k->permitted = 0;
+	proc_walk(&proc0, kill_one, k); /* no sleep since the first walk */
+	KASSERT(k->permitted == n);
+	for (int i = 0; i < n; i++)
+		if ((p = proc_find(k->pids[i])) != NULL && kill_reach(k, p) == 2)
+			ksignal(p, sig);
+	kmem_free(k->pids, len);
 	return 0;
 }
 
@@ -378,7 +419,7 @@ sys_kill(struct lwp *l, const void *a, register_t *rv)
 {
 	kpid_t pid = ARG(a, 0, kpid_t);
 	int sig = ARG(a, 1, int);
-	struct killarg k = { l, sig, 0, 0, 0 };
+	struct killarg k = { l, 0, 0, 0, NULL, 0 };
 	struct proc *p;
 
 	(void)rv;
@@ -403,8 +444,5 @@ sys_kill(struct lwp *l, const void *a, register_t *rv)
 	if (pid == INT32_MIN)
 		return RUMP_ESRCH;
 	k.pgid = pid == 0 ? l->l_proc->p_pgid : pid == -1 ? 0 : -pid;
-	proc_walk(&proc0, kill_one, &k);
-	if (k.found == 0)
-		return RUMP_ESRCH;
-	return k.permitted == 0 ? RUMP_EPERM : 0;
+	return kill_group(&k, sig);
 }

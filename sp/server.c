@@ -537,11 +537,24 @@ rumpuser_sp_raise(void *arg, int signo)
 
 	if (sp_passrole() != 0)
 		return RUMP_EAGAIN;
+	/*
+	 * The caller's process is not c's: c's client may go while the send
+	 * has the CPU given up. A reference keeps c until the send is done
+	 * (disconnect waits for it); a client already going gets nothing.
+	 */
+	lock(c->mtx);
+	if (c->state == CONN_DYING) {
+		unlock(c->mtx);
+		return 0;
+	}
+	c->refs++;
+	unlock(c->mtx);
 	UNSCHED(nlocks);
 	/* The reference sends a garbage number here; ours counts. */
 	error = send_frame(c, next_reqno(c), RUMPSP_REQ, RUMPSP_RAISE,
 	    (uint32_t)signo, NULL, 0, NULL, 0);
 	RESCHED(nlocks);
+	conn_release(c);
 	return error;
 }
 

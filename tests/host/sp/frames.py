@@ -9,6 +9,7 @@ usage: frames.py unix:///path/to/socket [CASE...]   (the cases named, or all)
        frames.py --list                         (the case names)"""
 import os
 import struct
+import threading
 import sys
 import time
 
@@ -554,6 +555,48 @@ def rename_whose_source_goes_while_its_target_path_is_copied():
     expect(o.syscall(137, 0x3100)[0] == 2, "no target made")
     c.close()
     o.close()
+
+
+@case
+def group_kill_whose_target_leaves_during_the_signal():
+    # kill(0, SIGUSR1) walks the caller's group and sends each process's
+    # client a RAISE frame, giving the kernel's CPU up while it sends. A
+    # deaf client (it never reads) fills its socket, so a send to it
+    # waits; it then closes, and its process goes while the killer's walk
+    # is at it. The walk must not touch the freed process, nor the send
+    # the freed connection (the server aborted or used freed memory).
+    k, deaf = Conn(), Conn()
+    k.guest()
+    deaf.guest()
+    state = {"done": 0, "error": None}
+
+    def killer():
+        try:
+            for _ in range(20000):
+                err = k.syscall(37, 0, 30)[0]
+                if err != 0:
+                    state["error"] = "kill(0, SIGUSR1): %d" % err
+                    return
+                state["done"] += 1
+        except Exception as e:  # the server died, or a frame was wrong
+            state["error"] = "killer: %r" % e
+
+    t = threading.Thread(target=killer, daemon=True)
+    t.start()
+    last, still = -1, 0
+    while t.is_alive() and still < 10:    # a send to deaf blocks it
+        time.sleep(0.1)
+        still = still + 1 if state["done"] == last else 0
+        last = state["done"]
+    expect(t.is_alive(), "the killer never waited for the deaf client "
+           "(%d kills)" % state["done"])
+    deaf.close()
+    t.join(60)
+    expect(not t.is_alive() or state["error"] is None,
+           "killer still blocked after the deaf client left")
+    expect(state["error"] is None, str(state["error"]))
+    expect(k.syscall(20)[0] == 0, "the killer is served after")
+    k.close()
 
 
 @case
