@@ -317,12 +317,10 @@ times_fd(struct lwp *l, int fd, const void *utimes, bool timeval)
 	struct ktimespec buf[2];
 	const struct ktimespec *ts;
 	struct file *fp;
-	int error = 0;
+	int error;
 
-	if (fd_vnode(l, fd, &error) == NULL)
+	if ((error = fd_vnode_hold(l, fd, &fp)) != 0)
 		return error;
-	fp = fd_get(l->l_proc->p_fd, fd);
-	file_hold(fp);
 	error = timeval ? timevals_in(utimes, buf, &ts) :
 			  times_in(utimes, buf, &ts);
 	if (error == 0)

@@ -43,17 +43,22 @@ sys_chdir(struct lwp *l, const void *a, register_t *rv)
 int
 sys_fchdir(struct lwp *l, const void *a, register_t *rv)
 {
-	int error = 0;
-	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+	struct file *fp;
+	struct vnode *vp;
+	int error = fd_vnode_hold(l, ARG(a, 0, int), &fp);
 
 	(void)rv;
-	if (vp == NULL)
+	if (error != 0)
 		return error;
+	vp = fp->data;
 	/* A chrooted process cannot step outside its root, as on NetBSD. */
 	if (proc_root(l->l_proc) != rootvnode && vp->v_type == VDIR &&
 	    vp->v_mount != NULL && !vn_isunder(vp, proc_root(l->l_proc)))
-		return RUMP_EPERM;
-	return set_cwd(l, vp);
+		error = RUMP_EPERM;
+	else
+		error = set_cwd(l, vp);
+	file_release(fp);
+	return error;
 }
 
 /* What getcwd looks for in a directory: the name of inode ino. */

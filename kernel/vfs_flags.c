@@ -70,9 +70,13 @@ sys_lchflags(struct lwp *l, const void *a, register_t *rv)
 int
 sys_fchflags(struct lwp *l, const void *a, register_t *rv)
 {
-	int error = 0;
-	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+	struct file *fp;
+	int error = fd_vnode_hold(l, ARG(a, 0, int), &fp);
 
 	(void)rv;
-	return vp == NULL ? error : set_flags(l, vp, ARG(a, 1, unsigned long));
+	if (error != 0)
+		return error;
+	error = set_flags(l, fp->data, ARG(a, 1, unsigned long));
+	file_release(fp);
+	return error;
 }

@@ -5,6 +5,7 @@
  * work to the file system (tmpfs has nothing to write).
  */
 #include "kern.h"
+#include "vfs_int.h"
 
 /* pathconf names (NetBSD's <unistd.h> _PC_*) and tmpfs's answers. */
 #define PC_LINK_MAX	    1
@@ -102,20 +103,6 @@ sys_sync(struct lwp *l, const void *a, register_t *rv)
 	return 0;
 }
 
-/* The descriptor of a file: EBADF when none, EINVAL for pipes and sockets. */
-static int
-vnode_file(struct lwp *l, int fd, struct file **fpp)
-{
-	struct file *fp = fd_get(l->l_proc->p_fd, fd);
-
-	if (fp == NULL)
-		return RUMP_EBADF;
-	if (fp->ops != &vnode_fileops)
-		return RUMP_EINVAL;
-	*fpp = fp;
-	return 0;
-}
-
 int
 sys_fdatasync(struct lwp *l, const void *a, register_t *rv)
 {
@@ -123,9 +110,11 @@ sys_fdatasync(struct lwp *l, const void *a, register_t *rv)
 	int error;
 
 	(void)rv;
-	if ((error = vnode_file(l, ARG(a, 0, int), &fp)) != 0)
+	if ((error = fd_vnode_hold(l, ARG(a, 0, int), &fp)) != 0)
 		return error;
-	return vn_fsync(fp->data);
+	error = vn_fsync(fp->data);
+	file_release(fp);
+	return error;
 }
 
 int
@@ -136,15 +125,18 @@ sys_fsync_range(struct lwp *l, const void *a, register_t *rv)
 	struct file *fp;
 
 	(void)rv;
-	if ((error = vnode_file(l, ARG(a, 0, int), &fp)) != 0)
+	if ((error = fd_vnode_hold(l, ARG(a, 0, int), &fp)) != 0)
 		return error;
 	if (!(fp->flag & FWRITE))
-		return RUMP_EBADF;
+		error = RUMP_EBADF;
 	/* Exactly one of FDATASYNC and FFILESYNC. */
-	if ((flags & (FDATASYNC | FFILESYNC)) == 0 ||
+	else if ((flags & (FDATASYNC | FFILESYNC)) == 0 ||
 	    (~flags & (FDATASYNC | FFILESYNC)) == 0)
-		return RUMP_EINVAL;
-	if (len != 0 && (start < 0 || len < 0 || start > INT64_MAX - len))
-		return RUMP_EINVAL;
-	return vn_fsync(fp->data); /* the whole file: a superset */
+		error = RUMP_EINVAL;
+	else if (len != 0 && (start < 0 || len < 0 || start > INT64_MAX - len))
+		error = RUMP_EINVAL;
+	else
+		error = vn_fsync(fp->data); /* the whole file: a superset */
+	file_release(fp);
+	return error;
 }

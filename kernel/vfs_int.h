@@ -20,8 +20,13 @@ int path_stat(struct lwp *l, int dirfd, const char *upath, void *ub, int follow)
  */
 int create_lookup(struct lwp *l, int dirfd, const char *upath,
     struct nameidata *nd);
-/* The vnode behind fd, or NULL with *errp set (EBADF, or EINVAL for pipes). */
-struct vnode *fd_vnode(struct lwp *l, int fd, int *errp);
+/*
+ * The file of fd when it is a vnode's, held (file_release it): 0, EBADF,
+ * or EINVAL for pipes and sockets. Held, since a call that sleeps (ext2's
+ * mount lock) would otherwise find the vnode freed by a close from
+ * another of the process's calls.
+ */
+int fd_vnode_hold(struct lwp *l, int fd, struct file **fpp);
 
 /* chmod(2) and chown(2) of a vnode: EPERM unless allowed (chmod(2), chown(2)). */
 int set_mode(struct lwp *l, struct vnode *vp, uint32_t mode);

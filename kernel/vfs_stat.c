@@ -79,21 +79,18 @@ sys_lstat(struct lwp *l, const void *a, register_t *rv)
 	    ARG(a, 1, void *), 0);
 }
 
-/* The vnode behind fd, or NULL with *errp set (EBADF, or EINVAL for pipes). */
-struct vnode *
-fd_vnode(struct lwp *l, int fd, int *errp)
+int
+fd_vnode_hold(struct lwp *l, int fd, struct file **fpp)
 {
 	struct file *fp = fd_get(l->l_proc->p_fd, fd);
 
-	if (fp == NULL) {
-		*errp = RUMP_EBADF;
-		return NULL;
-	}
-	if (fp->ops != &vnode_fileops) {
-		*errp = RUMP_EINVAL;
-		return NULL;
-	}
-	return fp->data;
+	if (fp == NULL)
+		return RUMP_EBADF;
+	if (fp->ops != &vnode_fileops)
+		return RUMP_EINVAL;
+	file_hold(fp);
+	*fpp = fp;
+	return 0;
 }
 
 int
@@ -175,11 +172,15 @@ sys_chmod(struct lwp *l, const void *a, register_t *rv)
 int
 sys_fchmod(struct lwp *l, const void *a, register_t *rv)
 {
-	int error = 0;
-	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+	struct file *fp;
+	int error = fd_vnode_hold(l, ARG(a, 0, int), &fp);
 
 	(void)rv;
-	return vp == NULL ? error : set_mode(l, vp, ARG(a, 1, uint32_t));
+	if (error != 0)
+		return error;
+	error = set_mode(l, fp->data, ARG(a, 1, uint32_t));
+	file_release(fp);
+	return error;
 }
 
 int
@@ -200,13 +201,15 @@ sys_chown(struct lwp *l, const void *a, register_t *rv)
 int
 sys_fchown(struct lwp *l, const void *a, register_t *rv)
 {
-	int error = 0;
-	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+	struct file *fp;
+	int error = fd_vnode_hold(l, ARG(a, 0, int), &fp);
 
 	(void)rv;
-	return vp == NULL ?
-	    error :
-	    set_owner(l, vp, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
+	if (error != 0)
+		return error;
+	error = set_owner(l, fp->data, ARG(a, 1, kuid_t), ARG(a, 2, kgid_t));
+	file_release(fp);
+	return error;
 }
 
 _Static_assert(sizeof(struct rump_timeval) == 16,
@@ -277,26 +280,32 @@ sys_truncate(struct lwp *l, const void *a, register_t *rv)
 int
 sys_ftruncate(struct lwp *l, const void *a, register_t *rv)
 {
-	struct file *fp = fd_get(l->l_proc->p_fd, ARG(a, 0, int));
+	struct file *fp;
+	int error = fd_vnode_hold(l, ARG(a, 0, int), &fp);
 
 	(void)rv;
-	if (fp == NULL)
-		return RUMP_EBADF;
-	if (fp->ops != &vnode_fileops)
-		return RUMP_EINVAL;
+	if (error != 0)
+		return error;
 	if (!(fp->flag & FWRITE))
-		return RUMP_EINVAL; /* NetBSD: not open for writing */
-	return vn_truncate(fp->data, ARG(a, 2, int64_t));
+		error = RUMP_EINVAL; /* NetBSD: not open for writing */
+	else
+		error = vn_truncate(fp->data, ARG(a, 2, int64_t));
+	file_release(fp);
+	return error;
 }
 
 int
 sys_fsync(struct lwp *l, const void *a, register_t *rv)
 {
-	int error = 0;
-	struct vnode *vp = fd_vnode(l, ARG(a, 0, int), &error);
+	struct file *fp;
+	int error = fd_vnode_hold(l, ARG(a, 0, int), &fp);
 
 	(void)rv;
-	return vp == NULL ? error : vn_fsync(vp);
+	if (error != 0)
+		return error;
+	error = vn_fsync(fp->data);
+	file_release(fp);
+	return error;
 }
 
 int
