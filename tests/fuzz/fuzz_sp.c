@@ -12,7 +12,7 @@
  *   2  how the client answers copy requests from now on (first byte, see
  *      fuzz_sp_transport.c); 3: its memory gets the bytes, from offset 0.
  * At the end every connection closes. A FORK handshake whose cookie is
- * {i, 0, 0, 0} (i < 16) gets the i-th cookie that a PREFORK answered.
+ * {i, 0, 0, 0} gets the i-th cookie (from 0) that a PREFORK answered.
  *
  * Between chunks the harness waits until the server is idle (every reader
  * waiting for bytes, the kernel's CPU free), so that an input runs the same

@@ -22,11 +22,10 @@
 #include "rump/rumpuser.h"
 #include "sp_server.h"
 
-#define MAXFRAME   (1024 * 1024 + SP_HDRSIZE) /* as sp/server.c */
-#define MAXCOOKIES 16
-#define MAXSOCKS   64			  /* connections of one input */
-#define SETTLE_NS  (100 * 1000 * 1000ULL) /* 100 ms */
-#define END_NS	   (20 * 1000 * 1000 * 1000ULL)
+#define MAXFRAME  (1024 * 1024 + SP_HDRSIZE) /* as sp/server.c */
+#define MAXSOCKS  64			     /* connections of one input */
+#define SETTLE_NS (100 * 1000 * 1000ULL)     /* 100 ms */
+#define END_NS	  (20 * 1000 * 1000 * 1000ULL)
 
 struct buf {
 	uint8_t *p;
@@ -66,8 +65,14 @@ static pthread_cond_t accept_cv = PTHREAD_COND_INITIALIZER;
 static struct sp_sock *socks[MAXSOCKS]; /* this input's, in order */
 static int nsocks, naccepted;
 static struct sp_sock *conns[FSP_NCONN];
-static uint32_t cookies[MAXCOOKIES][SP_AUTHLEN];
-static int ncookies;
+/*
+ * Every cookie a PREFORK answer carried in this input, for the FORK
+ * handshakes and for the cancelling at the end: it grows, since an input
+ * may hold far more preforks than one connection's share, and one left out
+ * would stay in the kernel as an orphan after the input.
+ */
+static uint32_t (*cookies)[SP_AUTHLEN];
+static int ncookies, maxcookies;
 static unsigned long events; /* changes the settling waits for */
 static int asleep;	     /* threads sleeping in the kernel */
 static fsp_filter_fn *filter;
@@ -158,6 +163,25 @@ static void
 t_unlisten(struct sp_listener *l)
 {
 	(void)l;
+}
+
+/* Files a PREFORK answer's cookie (mtx held). */
+static void
+add_cookie(const uint8_t *cookie)
+{
+	void *p;
+
+	if (ncookies == maxcookies) {
+		maxcookies = maxcookies == 0 ? 16 : maxcookies * 2;
+		p = realloc(cookies, (size_t)maxcookies * sizeof(cookies[0]));
+		if (p == NULL) {
+			fprintf(stderr, "fuzz: no memory for %d cookies\n",
+			    maxcookies);
+			abort();
+		}
+		cookies = p;
+	}
+	memcpy(cookies[ncookies++], cookie, sizeof(cookies[0]));
 }
 
 /* A FORK cookie {i, 0, 0, 0} becomes the i-th one the server gave. */
@@ -405,10 +429,8 @@ t_sendv(struct sp_sock *s, const struct sp_iov *iov, int n)
 			s->running = true;
 		else if (h.rsp_class == RUMPSP_RESP &&
 		    h.rsp_type == RUMPSP_PREFORK &&
-		    f.len == SP_HDRSIZE + sizeof(cookies[0]) &&
-		    ncookies < MAXCOOKIES)
-			memcpy(cookies[ncookies++], f.p + SP_HDRSIZE,
-			    sizeof(cookies[0]));
+		    f.len == SP_HDRSIZE + sizeof(cookies[0]))
+			add_cookie(f.p + SP_HDRSIZE);
 	}
 	sock_changed(s);
 	pthread_mutex_unlock(&mtx);

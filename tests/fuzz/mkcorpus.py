@@ -321,6 +321,12 @@ def sp_seeds():
     s["prefork_unclaimed"] = sp_input(
         data(0, guest() + frame(1, REQ, PREFORK, 0) + frame(2, REQ, PREFORK, 0)),
         close(0))
+    # More preforks than one connection may hold (16): the harness must
+    # cancel every one at the end, or they outlive the input as orphans.
+    many = b"".join(frame(r, REQ, PREFORK, 0) for r in range(1, 10))
+    s["prefork_many_connections"] = sp_input(
+        data(0, guest() + many), data(1, guest() + many),
+        close(0), close(1))
     s["exec"] = sp_input(
         data(0, guest() + sysc(1, 5, MEMBASE, O_CREAT | O_RDWR | 0x400000, 0o644)),
         memory(0, SPMEM),
