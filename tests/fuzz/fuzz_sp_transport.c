@@ -706,15 +706,27 @@ fsp_cancel_preforks(void)
 	};
 	struct handshake_fork hf = { .rf_cancel = 1 };
 	struct sp_sock *s;
+	int done = 0, batch;
 
+	/* One connection per cookie, at most MAXSOCKS of them at a time. */
 	pthread_mutex_lock(&mtx);
-	for (int i = 0; i < ncookies; i++) {
-		if ((s = sock_new()) == NULL)
-			break;
-		memcpy(hf.rf_auth, cookies[i], sizeof(hf.rf_auth));
-		buf_add(&s->in, &h, sizeof(h));
-		buf_add(&s->in, &hf, sizeof(hf));
-		s->eof = true;
+	while (done < ncookies) {
+		for (batch = 0; done < ncookies && (s = sock_new()) != NULL;
+		     batch++, done++) {
+			memcpy(hf.rf_auth, cookies[done], sizeof(hf.rf_auth));
+			buf_add(&s->in, &h, sizeof(h));
+			buf_add(&s->in, &hf, sizeof(hf));
+			s->eof = true;
+		}
+		if (batch == 0) {
+			fprintf(stderr,
+			    "fuzz: no connection to cancel "
+			    "preforks with\n");
+			abort();
+		}
+		pthread_mutex_unlock(&mtx);
+		end_all();
+		pthread_mutex_lock(&mtx);
 	}
 	ncookies = 0;
 	pthread_mutex_unlock(&mtx);

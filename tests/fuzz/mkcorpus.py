@@ -327,6 +327,11 @@ def sp_seeds():
     s["prefork_many_connections"] = sp_input(
         data(0, guest() + many), data(1, guest() + many),
         close(0), close(1))
+    # More than the harness's 64 connections can cancel at once (80
+    # preforks, of which the server keeps the newest 64 as orphans).
+    sixteen = b"".join(frame(r, REQ, PREFORK, 0) for r in range(1, 17))
+    s["prefork_eighty_orphans"] = sp_input(
+        *[c for _ in range(5) for c in (data(0, guest() + sixteen), close(0))])
     s["exec"] = sp_input(
         data(0, guest() + sysc(1, 5, MEMBASE, O_CREAT | O_RDWR | 0x400000, 0o644)),
         memory(0, SPMEM),
