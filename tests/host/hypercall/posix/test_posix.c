@@ -3,6 +3,7 @@
  * then what is particular to this backend, under ASan and UBSan.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,64 @@ TEST(random_and_kill)
 	CHECK_EQ_INT(errno, 42);
 }
 
+/*
+ * A thread has its name from its first instruction, and a detached one
+ * may end at once: the backend named threads after pthread_create
+ * returned, through a pthread_t that a thread already gone had freed (a
+ * SEGV in pthread_setname_np, found by fuzz_sp), and a thread that looked
+ * at its name first saw its creator's.
+ */
+#define NAMED_THREADS 500
+
+static struct {
+	pthread_mutex_t mtx;
+	pthread_cond_t cv;
+	int running, misnamed;
+} named = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+
+static void *
+named_main(void *arg)
+{
+	char want[16], got[16] = "";
+
+	snprintf(want, sizeof(want), "named%u",
+	    (unsigned)(uintptr_t)arg & 0xffff);
+	pthread_getname_np(pthread_self(), got, sizeof(got));
+	pthread_mutex_lock(&named.mtx);
+	named.misnamed += strcmp(want, got) != 0;
+	named.running--;
+	pthread_cond_signal(&named.cv);
+	pthread_mutex_unlock(&named.mtx);
+	return NULL;
+}
+
+TEST(threads_are_named_before_they_run)
+{
+	char name[16];
+	int made = 0;
+
+	for (int i = 0; i < NAMED_THREADS; i++) {
+		snprintf(name, sizeof(name), "named%u", (unsigned)i & 0xffff);
+		pthread_mutex_lock(&named.mtx);
+		named.running++;
+		pthread_mutex_unlock(&named.mtx);
+		if (rumpuser_thread_create(named_main, (void *)(intptr_t)i,
+			name, 0, 0, -1, NULL) != 0) {
+			pthread_mutex_lock(&named.mtx);
+			named.running--;
+			pthread_mutex_unlock(&named.mtx);
+			continue;
+		}
+		made++;
+	}
+	pthread_mutex_lock(&named.mtx);
+	while (named.running > 0)
+		pthread_cond_wait(&named.cv, &named.mtx);
+	pthread_mutex_unlock(&named.mtx);
+	CHECK(made > NAMED_THREADS / 2);
+	CHECK_EQ_INT(named.misnamed, 0);
+}
+
 int
 main(void)
 {
@@ -211,5 +270,6 @@ main(void)
 	RUN(init_revision_and_clocks);
 	RUN(host_files_and_bio);
 	RUN(random_and_kill);
+	RUN(threads_are_named_before_they_run);
 	return check_done();
 }
